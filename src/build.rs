@@ -1,0 +1,261 @@
+//! The whole pipeline, load → validate → derive → render → write, and the atomic swap of the
+//! finished site into place: a failed build never leaves a half-written site.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use chrono::NaiveDate;
+
+use crate::diagnostics::{self, codes, Diagnostic};
+use crate::model::Portal;
+use crate::progress::Progress;
+use crate::render::{self, theme::Theme, Derived};
+
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Overrides `output_dir` of site.toml.
+    pub output: Option<PathBuf>,
+    pub today: NaiveDate,
+    pub progress: Progress,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub counts: Vec<(&'static str, usize)>,
+    pub pages: usize,
+    pub files: usize,
+    pub seconds: f64,
+    pub output: PathBuf,
+    /// Warnings (a successful build has no errors).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildReport {
+    /// The one-line summary a build ends with.
+    pub fn summary(&self) -> String {
+        let counts: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(k, n)| format!("{k} {n}"))
+            .collect();
+        format!(
+            "构建完成：{}；共写出 {} 个页面（{} 个文件），用时 {:.2} 秒 → {}",
+            counts.join("，"),
+            self.pages,
+            self.files,
+            self.seconds,
+            self.output.display()
+        )
+    }
+}
+
+/// A failed build: everything that went wrong, and nothing written.
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<Diagnostic> for BuildFailure {
+    fn from(d: Diagnostic) -> Self {
+        BuildFailure {
+            diagnostics: vec![d],
+        }
+    }
+}
+
+pub fn record_counts(p: &Portal) -> Vec<(&'static str, usize)> {
+    vec![
+        ("机构", p.agencies.len()),
+        ("权责事项", p.power.len()),
+        ("服务事项", p.services.len()),
+        ("重大决策", p.decisions.len()),
+        ("公开文件", p.documents.len()),
+        ("年度报告", p.reports.len()),
+        ("页面", p.pages.len() + usize::from(p.home.is_some())),
+    ]
+}
+
+/// Loads and validates: the part `check` and `build` share.
+pub fn load_and_validate(root: &Path) -> Result<(Portal, Vec<Diagnostic>), BuildFailure> {
+    let outcome = crate::check::check(root)?;
+    Ok((outcome.portal, outcome.diagnostics))
+}
+
+pub fn derive(p: &Portal, today: NaiveDate) -> Derived {
+    let validity = p
+        .documents
+        .iter()
+        .map(|d| crate::derive::validity(&d.data, &p.config, today))
+        .collect();
+    let calendar = crate::deadlines::portal_calendar(p);
+    let notices = crate::deadlines::notices(p, &calendar, today);
+    Derived {
+        today,
+        validity,
+        notices,
+    }
+}
+
+pub fn output_dir(root: &Path, config_dir: &str, cli: Option<&Path>) -> PathBuf {
+    match cli {
+        Some(p) => p.to_path_buf(),
+        None => root.join(config_dir),
+    }
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let start = Instant::now();
+    let progress = &opts.progress;
+    progress.stage("读取内容");
+    let (portal, diags) = load_and_validate(&opts.root)?;
+    if diagnostics::count_errors(&diags) > 0 {
+        return Err(BuildFailure { diagnostics: diags });
+    }
+    let out = output_dir(
+        &opts.root,
+        &portal.config.output_dir,
+        opts.output.as_deref(),
+    );
+    guard_output(&opts.root, &out)?;
+    progress.stage("计算期限与状态");
+    let derived = derive(&portal, opts.today);
+    let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
+
+    let tmp = sibling(&out, "tmp");
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).map_err(|e| io_fail(&tmp, e))?;
+    }
+    fs::create_dir_all(&tmp).map_err(|e| io_fail(&tmp, e))?;
+    let result = (|| {
+        progress.stage("生成页面");
+        let stats = render::render(
+            &portal,
+            &opts.root,
+            &derived,
+            &mut theme,
+            &tmp,
+            &|n, total| progress.tick(n, total),
+        )?;
+        progress.finish_ticks();
+        progress.stage("建立搜索索引");
+        let mut stats = stats;
+        stats.files += crate::search::site::write_indexes(&portal, &opts.root, &tmp)?
+            .static_index
+            .files as usize;
+        Ok::<_, BuildFailure>(stats)
+    })();
+    let stats = match result {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    progress.stage("替换站点");
+    swap_into_place(&tmp, &out)?;
+    Ok(BuildReport {
+        counts: record_counts(&portal),
+        pages: stats.pages,
+        files: stats.files,
+        seconds: start.elapsed().as_secs_f64(),
+        output: out,
+        diagnostics: diags,
+    })
+}
+
+/// A path beside `out` for the build's temporary or old tree (same filesystem, so renames are
+/// atomic), hidden and named after the process so that two builds don't collide.
+fn sibling(out: &Path, what: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".gongkai-{name}-{what}-{}", std::process::id()))
+}
+
+/// Refuses output directories that would overwrite the portal itself.
+fn guard_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
+    let root_c = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let out_abs = if out.is_absolute() {
+        out.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(out)
+    };
+    let out_c = normalize(&out_abs);
+    let content = root_c.join("content");
+    if root_c.starts_with(&out_c)
+        || out_c.starts_with(&content)
+        || out_c.starts_with(root_c.join("themes"))
+    {
+        return Err(Diagnostic::error(
+            codes::SITE_CONFIG,
+            "site.toml",
+            format!(
+                "refusing to build into {}: it would replace the portal's own files",
+                out.display()
+            ),
+        )
+        .hint("set output_dir to a folder of its own, such as \"public\""));
+    }
+    Ok(())
+}
+
+/// Resolves `..` and `.` without touching the filesystem (the output may not exist yet).
+fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Canonicalise the longest existing ancestor so symlinked roots compare equal.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(n) => rest.push(n.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut base = existing.canonicalize().unwrap_or(existing);
+    for n in rest.into_iter().rev() {
+        base.push(n);
+    }
+    base
+}
+
+fn swap_into_place(tmp: &Path, out: &Path) -> Result<(), BuildFailure> {
+    if out.exists() {
+        let old = sibling(out, "old");
+        if old.exists() {
+            fs::remove_dir_all(&old).map_err(|e| io_fail(&old, e))?;
+        }
+        fs::rename(out, &old).map_err(|e| io_fail(out, e))?;
+        if let Err(e) = fs::rename(tmp, out) {
+            // Put the previous site back: the old tree must survive a failed swap.
+            let _ = fs::rename(&old, out);
+            return Err(io_fail(out, e));
+        }
+        let _ = fs::remove_dir_all(&old);
+    } else {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(|e| io_fail(parent, e))?;
+        }
+        fs::rename(tmp, out).map_err(|e| io_fail(out, e))?;
+    }
+    Ok(())
+}
+
+fn io_fail(path: &Path, e: std::io::Error) -> BuildFailure {
+    Diagnostic::error(codes::READ_FAILED, path, format!("{}: {e}", path.display())).into()
+}

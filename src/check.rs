@@ -1,0 +1,300 @@
+//! `gongkai check`: load and validate a portal, and print what was found — for people
+//! (rustc-style, with the source line and a marker) or for scripts (JSON).
+
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Write};
+use std::path::Path;
+
+use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor};
+
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::load;
+use crate::model::Portal;
+use crate::validate::{self, slash_path};
+
+/// The result of checking a portal.
+#[derive(Debug)]
+pub struct CheckOutcome {
+    pub portal: Portal,
+    /// Every problem found, sorted by file, line and column (deterministic between runs).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files checked (site.toml, records, calendars, and files that failed to
+    /// load): the "K" of the summary line.
+    pub checked: usize,
+}
+
+impl CheckOutcome {
+    pub fn errors(&self) -> usize {
+        diagnostics::count_errors(&self.diagnostics)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// Whether there is any error (warnings alone do not count): a build must not write.
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    /// The exit code of `gongkai check`: 1 with errors, 0 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.has_errors())
+    }
+}
+
+/// Loads and validates the portal at `root`. `Err` only when there is no portal to check
+/// (no site.toml, an unreadable site.toml, or no content/ folder).
+pub fn check(root: &Path) -> Result<CheckOutcome, Diagnostic> {
+    let loaded = load::load(root)?;
+    let mut diags = loaded.diagnostics;
+    diags.extend(validate::validate(&loaded.portal, root));
+    diagnostics::sort(&mut diags);
+    diags.dedup();
+    let portal = loaded.portal;
+    let checked = count_checked(&portal, &diags);
+    Ok(CheckOutcome {
+        portal,
+        diagnostics: diags,
+        checked,
+    })
+}
+
+/// Files checked: site.toml, every record loaded, and every other file a diagnostic names
+/// (files that failed to load).
+fn count_checked(portal: &Portal, diags: &[Diagnostic]) -> usize {
+    let mut files: HashSet<&Path> = HashSet::new();
+    files.insert(Path::new("site.toml"));
+    macro_rules! add {
+        ($records:expr) => {
+            files.extend($records.iter().map(|r| r.meta.path.as_path()))
+        };
+    }
+    add!(portal.home);
+    add!(portal.pages);
+    add!(portal.agencies);
+    add!(portal.power);
+    add!(portal.services);
+    add!(portal.decisions);
+    add!(portal.documents);
+    add!(portal.reports);
+    add!(portal.calendars);
+    files.extend(diags.iter().map(|d| d.file.as_path()));
+    files.len()
+}
+
+/// The one-line summary printed after the diagnostics.
+pub fn summary(diags: &[Diagnostic], checked: usize) -> String {
+    let errors = diagnostics::count_errors(diags);
+    format!(
+        "检查完成：{errors} 个错误，{} 个警告，共 {checked} 个文件/记录",
+        diags.len() - errors
+    )
+}
+
+/// Prints diagnostics like rustc: `error[E030]: message`, `┌─ file:line:column`, the source
+/// line with a marker under the offending text, the hint as a note; then the summary line.
+/// `checked` is [`CheckOutcome::checked`]. Source lines are read from the files under `root`.
+pub fn print_text(
+    diags: &[Diagnostic],
+    root: &Path,
+    w: &mut dyn Write,
+    color: bool,
+    checked: usize,
+) -> io::Result<()> {
+    print_diagnostics(diags, root, w, color)?;
+    writeln!(w, "{}", summary(diags, checked))
+}
+
+/// Prints the diagnostics as [`print_text`] does, without the summary line (what `build`
+/// shows before its own summary).
+pub fn print_diagnostics(
+    diags: &[Diagnostic],
+    root: &Path,
+    w: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
+    let mut files = SimpleFiles::new();
+    let mut ids: HashMap<&Path, Option<usize>> = HashMap::new();
+    let config = term::Config::default();
+    for d in diags {
+        let id = if d.line > 0 {
+            *ids.entry(d.file.as_path()).or_insert_with(|| {
+                read_for_display(root, &d.file).map(|text| files.add(slash_path(&d.file), text))
+            })
+        } else {
+            None
+        };
+        let severity = match d.severity {
+            Severity::Error => CsSeverity::Error,
+            Severity::Warning => CsSeverity::Warning,
+        };
+        let mut cs = CsDiagnostic::new(severity)
+            .with_code(d.code)
+            .with_message(&d.message);
+        let mut notes = Vec::new();
+        let span = id.filter(|_| d.line > 0).and_then(|id| {
+            let text = files.get(id).ok()?.source();
+            byte_span(text, d.line, d.column, d.span_chars).map(|r| (id, r))
+        });
+        match span {
+            Some((id, range)) => cs = cs.with_labels(vec![Label::primary(id, range)]),
+            None => {
+                let place = if d.line > 0 {
+                    format!("{}:{}:{}", slash_path(&d.file), d.line, d.column)
+                } else {
+                    slash_path(&d.file)
+                };
+                notes.push(format!("in {place}"));
+            }
+        }
+        if let Some(h) = &d.hint {
+            notes.push(format!("hint: {h}"));
+        }
+        cs = cs.with_notes(notes);
+        let result = if color {
+            let mut ansi = termcolor::Ansi::new(&mut *w);
+            term::emit_to_write_style(&mut ansi, &config, &files, &cs)
+        } else {
+            term::emit_to_io_write(&mut *w, &config, &files, &cs)
+        };
+        result.map_err(|e| io::Error::other(e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// The file's text as diagnostics count lines and columns (BOM and CRLF removed), or `None`
+/// when it cannot be shown (missing, or too large to be worth reading for one line).
+fn read_for_display(root: &Path, rel: &Path) -> Option<String> {
+    let path = root.join(rel);
+    let meta = std::fs::metadata(&path).ok()?;
+    if meta.len() > 64 * 1024 * 1024 {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    Some(text.replace("\r\n", "\n"))
+}
+
+/// The byte range of `len` characters at 1-based `line` and character `column`.
+fn byte_span(text: &str, line: usize, column: usize, len: usize) -> Option<std::ops::Range<usize>> {
+    let mut start = 0;
+    for _ in 1..line {
+        start += text[start..].find('\n')? + 1;
+    }
+    let line_text = &text[start..start + text[start..].find('\n').unwrap_or(text.len() - start)];
+    let mut chars = line_text.char_indices().skip(column.saturating_sub(1));
+    let (from, _) = chars.next().unwrap_or((line_text.len(), ' '));
+    let to = line_text[from..]
+        .char_indices()
+        .nth(len.max(1))
+        .map_or(line_text.len(), |(i, _)| from + i);
+    Some(start + from..start + to.max(from))
+}
+
+/// Prints one JSON array of `{severity, code, file, line, column, message, hint}`; `file` is
+/// relative to the portal root with `/` separators, `line` and `column` are 1-based and `null`
+/// for a problem with the whole file, `hint` is `null` when there is none.
+pub fn print_json(diags: &[Diagnostic], w: &mut dyn Write) -> io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct Item<'a> {
+        severity: Severity,
+        code: &'a str,
+        file: String,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: &'a str,
+        hint: Option<&'a str>,
+    }
+    let items: Vec<Item> = diags
+        .iter()
+        .map(|d| {
+            let located = d.line > 0;
+            Item {
+                severity: d.severity,
+                code: d.code,
+                file: slash_path(&d.file),
+                line: located.then_some(d.line),
+                column: located.then_some(d.column),
+                message: &d.message,
+                hint: d.hint.as_deref(),
+            }
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *w, &items)?;
+    writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_count_characters() {
+        let text = "a: 1\n名称: 政府办公室\n";
+        let r = byte_span(text, 2, 5, 2).unwrap();
+        assert_eq!(&text[r], "政府");
+        let r = byte_span(text, 2, 50, 2).unwrap();
+        assert_eq!(r.start, r.end);
+        assert!(byte_span(text, 9, 1, 1).is_none());
+    }
+
+    #[test]
+    fn text_and_json_output() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/agencies")).unwrap();
+        std::fs::write(
+            dir.path().join("content/agencies/a.yaml"),
+            "\u{feff}name: 示例\r\ncredit_code: 11220200795219742X\r\n",
+        )
+        .unwrap();
+        let diags = vec![
+            Diagnostic::error(
+                crate::diagnostics::codes::CREDIT_CODE,
+                "content/agencies/a.yaml",
+                "bad",
+            )
+            .at(Some(crate::diagnostics::Pos::new(2, 14, 18)))
+            .hint("the check digit should be `W`"),
+            Diagnostic::warning(
+                crate::diagnostics::codes::UNKNOWN_FILE,
+                "content/x.txt",
+                "ignored",
+            ),
+        ];
+        let mut out = Vec::new();
+        print_text(&diags, dir.path(), &mut out, false, 3).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("error[E030]: bad"), "{s}");
+        assert!(s.contains("content/agencies/a.yaml:2:14"), "{s}");
+        assert!(s.contains("credit_code: 11220200795219742X"), "{s}");
+        assert!(s.contains("^^^^^^^^^^^^^^^^^^"), "{s}");
+        assert!(s.contains("hint: the check digit should be `W`"), "{s}");
+        assert!(s.contains("in content/x.txt"), "{s}");
+        assert!(
+            s.ends_with("检查完成：1 个错误，1 个警告，共 3 个文件/记录\n"),
+            "{s}"
+        );
+
+        let mut out = Vec::new();
+        print_text(&diags, dir.path(), &mut out, true, 3).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("\u{1b}["));
+
+        let mut out = Vec::new();
+        print_json(&diags, &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v[0]["severity"], "error");
+        assert_eq!(v[0]["code"], "E030");
+        assert_eq!(v[0]["file"], "content/agencies/a.yaml");
+        assert_eq!(v[0]["line"], 2);
+        assert_eq!(v[0]["column"], 14);
+        assert_eq!(v[1]["line"], serde_json::Value::Null);
+        assert_eq!(v[1]["hint"], serde_json::Value::Null);
+    }
+}

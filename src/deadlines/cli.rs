@@ -1,0 +1,82 @@
+//! `gongkai deadlines`: the notices of a portal on a day, for a person at a terminal or for a
+//! script, and an exit status an office's daily CI job can act on.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use super::{fallback_years, notices, portal_calendar, print_text, should_fail, to_json, Severity};
+
+/// How `gongkai deadlines` prints the notices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Exit status: notices printed, none of the `--fail-on` severity (or no `--fail-on`).
+pub const EXIT_OK: u8 = 0;
+/// Exit status: a notice of the `--fail-on` severity (or a more severe one) exists.
+pub const EXIT_NOTICE: u8 = 1;
+/// Exit status: the portal could not be read or has errors, so no notice can be trusted. Kept
+/// apart from [`EXIT_NOTICE`] so a CI job can tell "an office is late" from "the portal is broken".
+pub const EXIT_BROKEN: u8 = 2;
+
+/// Runs `gongkai deadlines`: loads and validates the portal at `root`, writes the notices on
+/// `today` to `out` and problems to `err`, and returns the exit status.
+pub fn run(
+    root: &Path,
+    today: NaiveDate,
+    format: Format,
+    fail_on: Option<Severity>,
+    mut out: &mut dyn Write,
+    err: &mut dyn Write,
+    color: bool,
+) -> io::Result<u8> {
+    let outcome = match crate::check::check(root) {
+        Ok(o) => o,
+        Err(d) => {
+            crate::check::print_diagnostics(std::slice::from_ref(&d), root, err, color)?;
+            return Ok(EXIT_BROKEN);
+        }
+    };
+    // Warnings do not stop the notices (they are shown on stderr); errors do, as they stop a
+    // build: a notice computed from a record the build would reject is not worth trusting.
+    crate::check::print_diagnostics(&outcome.diagnostics, root, err, color)?;
+    if outcome.has_errors() {
+        writeln!(
+            err,
+            "门户有 {} 个错误，未计算期限提醒；请先运行 gongkai check",
+            outcome.errors()
+        )?;
+        return Ok(EXIT_BROKEN);
+    }
+    let portal = &outcome.portal;
+    let list = notices(portal, &portal_calendar(portal), today);
+    let years = fallback_years(&list);
+    if !years.is_empty() {
+        let years: Vec<String> = years.iter().map(i32::to_string).collect();
+        writeln!(
+            err,
+            "warning: 没有 {} 年的工作日历，这些年份按周一至周五计算工作日；请添加 content/calendar/<年份>.yaml",
+            years.join("、")
+        )?;
+    }
+    match format {
+        Format::Text => {
+            writeln!(out, "期限提醒（按 {today} 计算）")?;
+            writeln!(out)?;
+            print_text(&list, &mut out)?;
+        }
+        Format::Json => {
+            let doc = serde_json::json!({ "today": today.to_string(), "notices": to_json(&list) });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(match fail_on {
+        Some(s) if should_fail(&list, s) => EXIT_NOTICE,
+        _ => EXIT_OK,
+    })
+}

@@ -1,0 +1,1053 @@
+//! Stage "derive": deadlines and the notices they produce.
+//!
+//! The module is pure: `(portal, calendar, today) → Vec<Notice>`, with the rules taken from the
+//! portal's `site.toml` (`[deadlines]`, `[documents]`). Nothing here reads the clock or the disk;
+//! the caller passes `today` (the CLI's `--today`, or [`crate::calendar::today_utc8`]).
+//!
+//! # The rules and how each counts
+//!
+//! | notice | due date | counted in |
+//! |---|---|---|
+//! | annual report due / missing / late | Y+1-MM-DD from `[deadlines]` or the agency's `report_due`; 03-31 for every report of 2008–2018 | calendar days (a fixed date, never shifted off a weekend, brief §2.3) |
+//! | late disclosure (逾期公开) | `written` + `disclosure_working_days` working days (the day of writing not counted) | working days on the portal calendar |
+//! | consultation open / closing soon / closed | `consultation.end` | calendar days (日 without 工作日) |
+//! | normative document expiring / expired | [`normative_valid_until`] | calendar days |
+//! | decision due / overdue | `planned` | calendar days |
+//!
+//! `Notice::days_left` is measured from `today` to `due` (negative once passed) for notices that
+//! are still open; for a notice about something done late (a late report, a late disclosure) it
+//! is measured from the due date to the day it was done (`Notice::done`), negated — so it is the
+//! lateness, fixed forever, and does not grow with `today`.
+
+mod atom;
+pub mod cli;
+mod output;
+
+pub use atom::atom_feed;
+pub use output::{notice_json, print_text, to_json};
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::Serialize;
+
+use crate::calendar::Calendar;
+use crate::config::SiteConfig;
+use crate::model::{
+    Agency, AgencyKind, Decision, DecisionStatus, DocStatus, Document, Kind, Portal, Record, Report,
+};
+use crate::urls;
+
+/// A consultation is "closing soon" in its last this many calendar days (capped by `warn_days`).
+pub const CONSULTATION_CLOSING_SOON_DAYS: i64 = 7;
+
+/// The last reporting year under the 2007 Regulation, whose reports were all due on 31 March.
+pub const LAST_YEAR_UNDER_2007_REGULATION: i32 = 2018;
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/// How urgent a notice is. Ordered: `Info < Warning < Overdue`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// For information: a consultation is open, or closed recently; a document expired recently.
+    Info,
+    /// A due date is near (within `warn_days`) and the obligation is not met yet.
+    Warning,
+    /// A due date has passed and the obligation was not met in time (still missing, or met late).
+    Overdue,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 3] = [Severity::Overdue, Severity::Warning, Severity::Info];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Overdue => "overdue",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "提示",
+            Severity::Warning => "预警",
+            Severity::Overdue => "已逾期",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    /// Accepts `info`, `warning` (or `upcoming`), `overdue`, case-insensitively.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "warning" | "warn" | "upcoming" => Ok(Severity::Warning),
+            "overdue" => Ok(Severity::Overdue),
+            other => Err(format!(
+                "unknown severity `{other}`: expected info, warning or overdue"
+            )),
+        }
+    }
+}
+
+/// What a notice is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoticeKind {
+    /// An annual report not published yet, due within `warn_days`.
+    ReportDue,
+    /// An annual report not published by its due date.
+    ReportMissing,
+    /// An annual report published after its due date.
+    ReportLate,
+    /// A document published more than `disclosure_working_days` working days after it was written.
+    LateDisclosure,
+    /// A document written but not published yet (its `published` lies after today) whose
+    /// disclosure deadline falls within `warn_days`, and its planned date is after that deadline.
+    DisclosureDue,
+    /// A document written but not published yet whose disclosure deadline has passed.
+    DisclosureOverdue,
+    /// A public consultation is open.
+    ConsultationOpen,
+    /// A public consultation closes within a few days.
+    ConsultationClosingSoon,
+    /// A public consultation closed within the last `warn_days` days.
+    ConsultationClosed,
+    /// A normative document's validity ends within `warn_days`.
+    NormativeExpiring,
+    /// A normative document's validity ended within the last `warn_days` days.
+    NormativeExpired,
+    /// A decision's planned completion date is within `warn_days` and it is not decided yet.
+    DecisionDue,
+    /// A decision's planned completion date passed and it is still planned/consulting/reviewing.
+    DecisionOverdue,
+}
+
+impl NoticeKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            NoticeKind::ReportDue => "report-due",
+            NoticeKind::ReportMissing => "report-missing",
+            NoticeKind::ReportLate => "report-late",
+            NoticeKind::LateDisclosure => "late-disclosure",
+            NoticeKind::DisclosureDue => "disclosure-due",
+            NoticeKind::DisclosureOverdue => "disclosure-overdue",
+            NoticeKind::ConsultationOpen => "consultation-open",
+            NoticeKind::ConsultationClosingSoon => "consultation-closing-soon",
+            NoticeKind::ConsultationClosed => "consultation-closed",
+            NoticeKind::NormativeExpiring => "normative-expiring",
+            NoticeKind::NormativeExpired => "normative-expired",
+            NoticeKind::DecisionDue => "decision-due",
+            NoticeKind::DecisionOverdue => "decision-overdue",
+        }
+    }
+
+    /// A short Chinese label, for badges and table columns.
+    pub fn label(self) -> &'static str {
+        match self {
+            NoticeKind::ReportDue => "年报即将到期",
+            NoticeKind::ReportMissing => "年报逾期未公开",
+            NoticeKind::ReportLate => "年报逾期公开",
+            NoticeKind::LateDisclosure => "逾期公开",
+            NoticeKind::DisclosureDue => "公开期限临近",
+            NoticeKind::DisclosureOverdue => "逾期未公开",
+            NoticeKind::ConsultationOpen => "征求意见中",
+            NoticeKind::ConsultationClosingSoon => "征求意见即将截止",
+            NoticeKind::ConsultationClosed => "征求意见已截止",
+            NoticeKind::NormativeExpiring => "即将到期失效",
+            NoticeKind::NormativeExpired => "已到期失效",
+            NoticeKind::DecisionDue => "决策即将到期",
+            NoticeKind::DecisionOverdue => "决策逾期未完成",
+        }
+    }
+}
+
+impl NoticeKind {
+    /// The words around a count of days: before, on and after the due date
+    /// ("距截止还有 N 天" / "今天截止" / "已逾期 N 天").
+    pub fn phrases(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            NoticeKind::ConsultationOpen
+            | NoticeKind::ConsultationClosingSoon
+            | NoticeKind::ConsultationClosed => ("距截止还有", "今天截止", "已截止"),
+            NoticeKind::NormativeExpiring | NoticeKind::NormativeExpired => {
+                ("距到期还有", "今天到期", "已到期")
+            }
+            _ => ("距截止还有", "今天截止", "已逾期"),
+        }
+    }
+}
+
+impl fmt::Display for NoticeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Whether `days_left` counts calendar days or working days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayUnit {
+    CalendarDays,
+    WorkingDays,
+}
+
+impl DayUnit {
+    pub fn name(self) -> &'static str {
+        match self {
+            DayUnit::CalendarDays => "calendar_days",
+            DayUnit::WorkingDays => "working_days",
+        }
+    }
+
+    /// "天" or "个工作日", to follow a number.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DayUnit::CalendarDays => "天",
+            DayUnit::WorkingDays => "个工作日",
+        }
+    }
+}
+
+/// The three parts of the notice board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Section {
+    /// 即将到期: due today or later, not overdue.
+    Upcoming,
+    /// 已逾期: every notice of severity [`Severity::Overdue`].
+    Overdue,
+    /// 近期截止: past, but not a failure (a consultation closed, a document expired).
+    Recent,
+}
+
+impl Section {
+    pub const ALL: [Section; 3] = [Section::Upcoming, Section::Overdue, Section::Recent];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Upcoming => "upcoming",
+            Section::Overdue => "overdue",
+            Section::Recent => "recent",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Section::Upcoming => "即将到期",
+            Section::Overdue => "已逾期",
+            Section::Recent => "近期截止",
+        }
+    }
+}
+
+/// The record a notice concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordRef {
+    /// The record's type. A missing report has no record of its own: its notice concerns the
+    /// agency (`Kind::Agency`), with `year` the reporting year.
+    pub kind: Kind,
+    pub slug: String,
+    /// The directory year (documents, decisions, reports), or the reporting year of a missing
+    /// report.
+    pub year: Option<i32>,
+    /// The agency slug.
+    pub agency: Option<String>,
+    /// The agency's name, when the agency exists.
+    pub agency_name: Option<String>,
+    pub title: String,
+    /// Root-relative URL with a trailing slash, e.g. `/documents/2025/a/`.
+    pub url: String,
+}
+
+/// One notice: a deadline, the record it concerns, and what is the matter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub severity: Severity,
+    pub record: RecordRef,
+    pub due: NaiveDate,
+    /// Days from `today` to `due` (negative once passed), or for a thing done late, minus the
+    /// days from `due` to `done`. In `unit`.
+    pub days_left: i64,
+    pub unit: DayUnit,
+    /// When the obligation was met, for notices about something done late.
+    pub done: Option<NaiveDate>,
+    /// The day this notice began to apply (e.g. the day after a missed due date); stable from
+    /// build to build, used as the feed entry's `updated`.
+    pub since: NaiveDate,
+    /// One sentence in Chinese, with the count of days as of `today`.
+    pub message: String,
+    /// The sentence without its trailing count of days, for pages that show the count
+    /// separately (and refresh it in the browser): for a live notice `message` is `detail` +
+    /// "，" + [`Notice::days_text`].
+    pub detail: String,
+    /// Years whose working days were counted on weekdays alone (no calendar): the caller should
+    /// warn that the dates may be off.
+    pub fallback_years: Vec<i32>,
+}
+
+impl Notice {
+    /// A stable identifier: kind, record and due date, e.g.
+    /// `late-disclosure/document/2025/notice-a/2025-02-05`.
+    pub fn id(&self) -> String {
+        let mut id = format!("{}/{}/", self.kind.name(), self.record.kind.name());
+        if let Some(y) = self.record.year {
+            id.push_str(&format!("{y}/"));
+        }
+        id.push_str(&format!("{}/{}", self.record.slug, self.due));
+        id
+    }
+
+    /// Where the notice goes on the notice board.
+    pub fn section(&self) -> Section {
+        if self.severity == Severity::Overdue {
+            Section::Overdue
+        } else if self.done.is_none() && self.days_left >= 0 {
+            Section::Upcoming
+        } else {
+            Section::Recent
+        }
+    }
+
+    /// True when `days_left` changes with the date (the thing is not done), so a page may
+    /// recompute it in the browser.
+    pub fn is_live(&self) -> bool {
+        self.done.is_none()
+    }
+
+    /// The count of days as words: "距截止还有 5 天", "今天截止", "已逾期 12 天" (see
+    /// [`NoticeKind::phrases`]); for a thing done late, "逾期 7 个工作日".
+    pub fn days_text(&self) -> String {
+        days_text(self.kind, self.days_left, self.unit, self.done.is_some())
+    }
+}
+
+fn days_text(kind: NoticeKind, days_left: i64, unit: DayUnit, done: bool) -> String {
+    let (future, today, past) = kind.phrases();
+    let unit = unit.suffix();
+    if done {
+        format!("逾期 {} {unit}", -days_left)
+    } else if days_left > 0 {
+        format!("{future} {days_left} {unit}")
+    } else if days_left == 0 {
+        today.to_string()
+    } else {
+        format!("{past} {} {unit}", -days_left)
+    }
+}
+
+/// Builds a notice about something not done yet: the message is `detail` and the count of days.
+#[allow(clippy::too_many_arguments)]
+fn live(
+    kind: NoticeKind,
+    severity: Severity,
+    record: RecordRef,
+    due: NaiveDate,
+    days_left: i64,
+    since: NaiveDate,
+    detail: String,
+) -> Notice {
+    let unit = DayUnit::CalendarDays;
+    Notice {
+        kind,
+        severity,
+        record,
+        due,
+        days_left,
+        unit,
+        done: None,
+        since,
+        message: format!("{detail}，{}", days_text(kind, days_left, unit, false)),
+        detail,
+        fallback_years: Vec::new(),
+    }
+}
+
+/// The timeliness of one agency's annual report for one year, as of a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Timeliness {
+    /// Published on or before the due date.
+    OnTime { published: NaiveDate },
+    /// Published after the due date, `days` calendar days late.
+    Late { published: NaiveDate, days: i64 },
+    /// Not published (as of today), and the due date has passed `overdue_days` days ago.
+    Missing { overdue_days: i64 },
+    /// Not published (as of today), due in `days_left` days (0: due today).
+    NotYetDue { days_left: i64 },
+    /// On the portal without a publication date: timeliness cannot be judged.
+    Undated,
+}
+
+impl Timeliness {
+    /// `published` is the report's date if the portal has the report (`Some(None)`: undated).
+    /// A date after `today` counts as not published yet, so a build for a past day replays it.
+    pub fn of(published: Option<Option<NaiveDate>>, due: NaiveDate, today: NaiveDate) -> Self {
+        match published {
+            Some(None) => Timeliness::Undated,
+            Some(Some(p)) if p <= today => {
+                if p <= due {
+                    Timeliness::OnTime { published: p }
+                } else {
+                    Timeliness::Late {
+                        published: p,
+                        days: (p - due).num_days(),
+                    }
+                }
+            }
+            _ if today > due => Timeliness::Missing {
+                overdue_days: (today - due).num_days(),
+            },
+            _ => Timeliness::NotYetDue {
+                days_left: (due - today).num_days(),
+            },
+        }
+    }
+
+    /// The short label of the comparison table: 按时 / 逾期N天 / 未发布 / 未到期 / 未注明日期.
+    pub fn label(&self) -> String {
+        match self {
+            Timeliness::OnTime { .. } => "按时".into(),
+            Timeliness::Late { days, .. } => format!("逾期{days}天"),
+            Timeliness::Missing { .. } => "未发布".into(),
+            Timeliness::NotYetDue { .. } => "未到期".into(),
+            Timeliness::Undated => "未注明日期".into(),
+        }
+    }
+
+    /// A CSS-friendly name: on-time, late, missing, not-yet-due, undated.
+    pub fn class(&self) -> &'static str {
+        match self {
+            Timeliness::OnTime { .. } => "on-time",
+            Timeliness::Late { .. } => "late",
+            Timeliness::Missing { .. } => "missing",
+            Timeliness::NotYetDue { .. } => "not-yet-due",
+            Timeliness::Undated => "undated",
+        }
+    }
+
+    /// Days late (0 on time), for sorting: missing reports are the latest of all.
+    pub fn lateness(&self) -> Option<i64> {
+        match self {
+            Timeliness::OnTime { .. } => Some(0),
+            Timeliness::Late { days, .. } => Some(*days),
+            Timeliness::Missing { overdue_days } => Some(i64::MAX / 2 + overdue_days),
+            Timeliness::NotYetDue { .. } | Timeliness::Undated => None,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules on single records
+
+/// The working-day calendar of a portal: the shipped official years, with the portal's own
+/// `content/calendar/<year>.yaml` files replacing or adding years.
+pub fn portal_calendar(portal: &Portal) -> Calendar {
+    Calendar::official().with_overrides(
+        portal
+            .calendars
+            .iter()
+            .filter_map(|r| r.meta.year.map(|y| (y, r.data.clone()))),
+    )
+}
+
+/// The due date of `agency`'s annual report for `year` (published in `year + 1`).
+///
+/// Reports for 2008–2018 (and any earlier year) were due on 31 March for every agency under the
+/// 2007 Regulation. From 2019: the agency's own `report_due` ("MM-DD") if set and valid, else
+/// `[deadlines] report_due_department` / `report_due_government` by the agency's kind, else the
+/// spec's defaults (01-31 / 03-31). A calendar date: never shifted off a weekend or holiday.
+/// 02-29 in a year without one becomes 02-28.
+pub fn report_due(agency: &Agency, year: i32, cfg: &SiteConfig) -> NaiveDate {
+    let due_year = year + 1;
+    if year <= LAST_YEAR_UNDER_2007_REGULATION {
+        return month_day(due_year, 3, 31);
+    }
+    let (rule, default) = match agency.kind {
+        AgencyKind::Department => (&cfg.deadlines.report_due_department, (1, 31)),
+        AgencyKind::Government => (&cfg.deadlines.report_due_government, (3, 31)),
+    };
+    let (m, d) = agency
+        .report_due
+        .as_deref()
+        .and_then(parse_month_day)
+        .or_else(|| parse_month_day(rule))
+        .unwrap_or(default);
+    month_day(due_year, m, d)
+}
+
+/// Parses "MM-DD" (also "M-D"); `None` unless it names a day of a leap year.
+pub fn parse_month_day(s: &str) -> Option<(u32, u32)> {
+    let (m, d) = s.trim().split_once('-')?;
+    let (m, d) = (m.parse().ok()?, d.parse().ok()?);
+    NaiveDate::from_ymd_opt(2000, m, d).map(|_| (m, d))
+}
+
+/// The date `m`-`d` of `year`, the last day of the month when `d` is too large for it.
+fn month_day(year: i32, m: u32, d: u32) -> NaiveDate {
+    (1..=d.max(1))
+        .rev()
+        .find_map(|day| NaiveDate::from_ymd_opt(year, m, day))
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(year, 12, 31).expect("a valid year"))
+}
+
+/// Whether `agency`'s report for `year` was published on time, as of `today`.
+///
+/// `report` is the report on the portal, if any. A report whose `published` date lies after
+/// `today` counts as not published yet (so `--today` in the past replays the past faithfully).
+pub fn report_timeliness(
+    report: Option<&Report>,
+    agency: &Agency,
+    year: i32,
+    cfg: &SiteConfig,
+    today: NaiveDate,
+) -> Timeliness {
+    let due = report_due(agency, year, cfg);
+    Timeliness::of(report.map(|r| r.published), due, today)
+}
+
+/// Whether a title marks a provisional document (暂行 / 试行).
+pub fn is_provisional(title: &str) -> bool {
+    title.contains("暂行") || title.contains("试行")
+}
+
+/// The last day a document is valid.
+///
+/// An explicit `valid_until` always wins (any document). Otherwise, for a normative document
+/// only: a period of `[documents] provisional_valid_years` when the title holds 暂行 or 试行,
+/// else `valid_years`, starting on `valid_from` (or, without it, `published`). The first day
+/// counts, as in "自2023年5月1日起施行，有效期2年" = valid through 2025-04-30: the result is the
+/// day before the anniversary (an anniversary on 29 February falls back to the 28th).
+/// `None` for a non-normative document without `valid_until`.
+pub fn normative_valid_until(doc: &Document, cfg: &SiteConfig) -> Option<NaiveDate> {
+    if let Some(until) = doc.valid_until {
+        return Some(until);
+    }
+    if !doc.normative {
+        return None;
+    }
+    let years = if is_provisional(&doc.title) {
+        cfg.documents.provisional_valid_years
+    } else {
+        cfg.documents.valid_years
+    };
+    let start = doc.valid_from.unwrap_or(doc.published);
+    start
+        .checked_add_months(Months::new(years.saturating_mul(12)))
+        .and_then(|anniversary| anniversary.pred_opt())
+}
+
+/// The status a document has on `today`: its own `repealed` / `amended` / `expired` status if
+/// it has one; else `expired` once `today` is past its validity ([`normative_valid_until`]);
+/// else its status, `effective` by default.
+pub fn effective_status(doc: &Document, cfg: &SiteConfig, today: NaiveDate) -> DocStatus {
+    match doc.status {
+        Some(s @ (DocStatus::Repealed | DocStatus::Amended | DocStatus::Expired)) => s,
+        status => match normative_valid_until(doc, cfg) {
+            Some(until) if today > until => DocStatus::Expired,
+            _ => status.unwrap_or(DocStatus::Effective),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// All notices of a portal
+
+/// Every notice of the portal on `today`, most severe first, then by due date.
+///
+/// Rules come from `portal.config` (`[deadlines]`, `[documents]`); working days from `cal`
+/// (normally [`portal_calendar`]).
+pub fn notices(portal: &Portal, cal: &Calendar, today: NaiveDate) -> Vec<Notice> {
+    let ctx = Ctx {
+        portal,
+        cal,
+        today,
+        cfg: &portal.config,
+        warn: i64::from(portal.config.deadlines.warn_days),
+    };
+    let mut out = Vec::new();
+    ctx.reports(&mut out);
+    for doc in &portal.documents {
+        ctx.late_disclosure(doc, &mut out);
+        ctx.normative(doc, &mut out);
+    }
+    for decision in &portal.decisions {
+        ctx.consultation(decision, &mut out);
+        ctx.decision_planned(decision, &mut out);
+    }
+    sort_notices(&mut out);
+    out
+}
+
+/// Most severe first, then earliest due, then by kind and id.
+pub fn sort_notices(notices: &mut [Notice]) {
+    notices.sort_by_cached_key(|n| (std::cmp::Reverse(n.severity), n.due, n.kind, n.id()));
+}
+
+/// True when a notice of severity `fail_on` or more severe exists (`--fail-on`).
+pub fn should_fail(notices: &[Notice], fail_on: Severity) -> bool {
+    notices.iter().any(|n| n.severity >= fail_on)
+}
+
+/// The years counted on weekdays alone by any notice, ascending, for one warning.
+pub fn fallback_years(notices: &[Notice]) -> Vec<i32> {
+    let mut years: Vec<i32> = notices
+        .iter()
+        .flat_map(|n| n.fallback_years.iter().copied())
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// The notices concerning one record, in the order given.
+pub fn notices_for<'a>(
+    notices: &'a [Notice],
+    kind: Kind,
+    slug: &'a str,
+    year: Option<i32>,
+) -> impl Iterator<Item = &'a Notice> + 'a {
+    notices.iter().filter(move |n| {
+        n.record.kind == kind
+            && n.record.slug == slug
+            && (year.is_none() || n.record.kind == Kind::Agency || n.record.year == year)
+    })
+}
+
+struct Ctx<'a> {
+    portal: &'a Portal,
+    cal: &'a Calendar,
+    today: NaiveDate,
+    cfg: &'a SiteConfig,
+    warn: i64,
+}
+
+impl Ctx<'_> {
+    fn agency_name(&self, slug: &str) -> Option<String> {
+        self.portal.agency(slug).map(|a| a.data.name.clone())
+    }
+
+    /// Annual reports: for every agency and every year from the earliest report on the portal up
+    /// to the last year whose due date has passed or falls within `warn_days`. A portal without
+    /// any report gets no report notices.
+    fn reports(&self, out: &mut Vec<Notice>) {
+        let by_key: BTreeMap<(i32, &str), &Record<Report>> = self
+            .portal
+            .reports
+            .iter()
+            .filter_map(|r| Some(((r.meta.year?, r.meta.folder_agency.as_deref()?), r)))
+            .collect();
+        // A portal without any report does not publish reports here: nothing to check.
+        let Some(earliest) = by_key.keys().map(|(y, _)| *y).min() else {
+            return;
+        };
+        let horizon = self.today + chrono::Duration::days(self.warn);
+        for agency in &self.portal.agencies {
+            let a = &agency.data;
+            // The last reporting year in view: its due date (in the next year) is on or before
+            // `horizon`; the year before last always is.
+            let Some(last) = (self.today.year() - 2..=self.today.year())
+                .rev()
+                .find(|y| report_due(a, *y, self.cfg) <= horizon)
+            else {
+                continue;
+            };
+            for year in earliest..=last {
+                let report = by_key.get(&(year, agency.meta.slug.as_str()));
+                self.report(agency, year, report.copied(), out);
+            }
+        }
+    }
+
+    fn report(
+        &self,
+        agency: &Record<Agency>,
+        year: i32,
+        report: Option<&Record<Report>>,
+        out: &mut Vec<Notice>,
+    ) {
+        let a = &agency.data;
+        let slug = &agency.meta.slug;
+        let due = report_due(a, year, self.cfg);
+        let report_title = format!("{}{year}年政府信息公开工作年度报告", a.name);
+        let agency_ref = || RecordRef {
+            kind: Kind::Agency,
+            slug: slug.clone(),
+            year: Some(year),
+            agency: Some(slug.clone()),
+            agency_name: Some(a.name.clone()),
+            title: a.name.clone(),
+            url: urls::agency(slug),
+        };
+        let notice = match report_timeliness(report.map(|r| &r.data), a, year, self.cfg, self.today)
+        {
+            Timeliness::OnTime { .. } | Timeliness::Undated => return,
+            Timeliness::NotYetDue { days_left } => {
+                if days_left > self.warn {
+                    return;
+                }
+                live(
+                    NoticeKind::ReportDue,
+                    Severity::Warning,
+                    agency_ref(),
+                    due,
+                    days_left,
+                    due - chrono::Duration::days(self.warn),
+                    format!("{year}年度政府信息公开工作年度报告应于 {due} 前公开，尚未公开"),
+                )
+            }
+            Timeliness::Missing { overdue_days } => live(
+                NoticeKind::ReportMissing,
+                Severity::Overdue,
+                agency_ref(),
+                due,
+                -overdue_days,
+                due.succ_opt().unwrap_or(due),
+                format!("{year}年度政府信息公开工作年度报告应于 {due} 前公开，至今未公开"),
+            ),
+            Timeliness::Late { published, days } => {
+                let r = report.expect("a late report exists");
+                let detail = format!("{year}年度报告应于 {due} 前公开，{published} 才公开");
+                let message = format!("逾期公开：{detail}，逾期 {days} 天");
+                Notice {
+                    kind: NoticeKind::ReportLate,
+                    severity: Severity::Overdue,
+                    record: RecordRef {
+                        kind: Kind::Report,
+                        slug: slug.clone(),
+                        year: Some(year),
+                        agency: Some(slug.clone()),
+                        agency_name: Some(a.name.clone()),
+                        title: report_title,
+                        url: urls::record(Kind::Report, &r.meta),
+                    },
+                    due,
+                    days_left: -days,
+                    unit: DayUnit::CalendarDays,
+                    done: Some(published),
+                    since: published,
+                    message,
+                    detail,
+                    fallback_years: Vec::new(),
+                }
+            }
+        };
+        out.push(notice);
+    }
+
+    /// A reference to a record that belongs to one agency.
+    fn agency_record_ref(
+        &self,
+        kind: Kind,
+        meta: &crate::model::Meta,
+        agency: &str,
+        title: &str,
+    ) -> RecordRef {
+        RecordRef {
+            kind,
+            slug: meta.slug.clone(),
+            year: meta.year,
+            agency: Some(agency.to_string()),
+            agency_name: self.agency_name(agency),
+            title: title.to_string(),
+            url: urls::record(kind, meta),
+        }
+    }
+
+    fn document_ref(&self, doc: &Record<Document>) -> RecordRef {
+        self.agency_record_ref(Kind::Document, &doc.meta, &doc.data.agency, &doc.data.title)
+    }
+
+    /// 逾期公开: published more than `disclosure_working_days` working days after written.
+    fn late_disclosure(&self, doc: &Record<Document>, out: &mut Vec<Notice>) {
+        let d = &doc.data;
+        if d.published <= d.written {
+            return;
+        }
+        let n = self.cfg.deadlines.disclosure_working_days;
+        let due = self.cal.add_working_days(d.written, n);
+        if d.published > self.today {
+            // Not published as of `today` (a replay of the past with --today, or a record
+            // scheduled ahead): what the office faced that day, not what happened later.
+            self.pending_disclosure(doc, due, out);
+            return;
+        }
+        if d.published <= due.date {
+            return;
+        }
+        let nth = self.cal.working_days_between(d.written, d.published);
+        let late_by = self.cal.working_days_between(due.date, d.published);
+        let fallback = self.fallback_years(&due, d.written, d.published);
+        let mut message = format!(
+            "逾期公开：{} 成文，{} 发布，成文后第 {nth} 个工作日才发布（应在 {n} 个工作日内，最迟 {}）",
+            d.written, d.published, due.date
+        );
+        push_fallback_note(&mut message, &fallback);
+        out.push(Notice {
+            kind: NoticeKind::LateDisclosure,
+            severity: Severity::Overdue,
+            record: self.document_ref(doc),
+            due: due.date,
+            days_left: -late_by,
+            unit: DayUnit::WorkingDays,
+            done: Some(d.published),
+            since: d.published,
+            detail: message.clone(),
+            message,
+            fallback_years: fallback,
+        });
+    }
+
+    /// Years without a working-day calendar that a count ending at `due`, and one from `from`
+    /// to `to`, fell back to weekdays for: sorted, each once.
+    fn fallback_years(
+        &self,
+        due: &crate::calendar::WorkingDayResult,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Vec<i32> {
+        let mut years = due.used_fallback_years.clone();
+        years.extend(self.cal.fallback_years_between(from, to));
+        years.sort_unstable();
+        years.dedup();
+        years
+    }
+
+    /// A document written on or before `today` but published after it, planned later than its
+    /// disclosure deadline `due`: overdue once `due` has passed, a warning within `warn_days`.
+    /// Counted in working days, as the deadline is.
+    fn pending_disclosure(
+        &self,
+        doc: &Record<Document>,
+        due: crate::calendar::WorkingDayResult,
+        out: &mut Vec<Notice>,
+    ) {
+        let d = &doc.data;
+        if d.written > self.today || d.published <= due.date {
+            return;
+        }
+        let n = self.cfg.deadlines.disclosure_working_days;
+        let (kind, severity, since) = if self.today > due.date {
+            (
+                NoticeKind::DisclosureOverdue,
+                Severity::Overdue,
+                due.date.succ_opt().unwrap_or(due.date),
+            )
+        } else if (due.date - self.today).num_days() <= self.warn {
+            (
+                NoticeKind::DisclosureDue,
+                Severity::Warning,
+                due.date - chrono::Duration::days(self.warn),
+            )
+        } else {
+            return;
+        };
+        let days_left = self.cal.working_days_between(self.today, due.date);
+        let fallback = self.fallback_years(&due, self.today, due.date);
+        let mut detail = format!(
+            "{} 成文，应在 {n} 个工作日内（最迟 {}）公开，尚未公开（计划 {} 发布）",
+            d.written, due.date, d.published
+        );
+        push_fallback_note(&mut detail, &fallback);
+        let unit = DayUnit::WorkingDays;
+        out.push(Notice {
+            kind,
+            severity,
+            record: self.document_ref(doc),
+            due: due.date,
+            days_left,
+            unit,
+            done: None,
+            since,
+            message: format!("{detail}，{}", days_text(kind, days_left, unit, false)),
+            detail,
+            fallback_years: fallback,
+        });
+    }
+
+    /// Normative documents whose validity ends within `warn_days`, or ended within the last
+    /// `warn_days` days.
+    fn normative(&self, doc: &Record<Document>, out: &mut Vec<Notice>) {
+        let d = &doc.data;
+        if !d.normative || d.published > self.today {
+            return;
+        }
+        if matches!(d.status, Some(DocStatus::Repealed | DocStatus::Amended)) {
+            return;
+        }
+        let Some(until) = normative_valid_until(d, self.cfg) else {
+            return;
+        };
+        let days_left = (until - self.today).num_days();
+        let presumed = if d.valid_until.is_some() {
+            String::new()
+        } else if is_provisional(&d.title) {
+            format!(
+                "（未标注有效期，按暂行、试行文件 {} 年推定）",
+                self.cfg.documents.provisional_valid_years
+            )
+        } else {
+            format!(
+                "（未标注有效期，按 {} 年推定）",
+                self.cfg.documents.valid_years
+            )
+        };
+        let (kind, severity, since, detail) = if (0..=self.warn).contains(&days_left) {
+            (
+                NoticeKind::NormativeExpiring,
+                Severity::Warning,
+                until - chrono::Duration::days(self.warn),
+                format!("规范性文件有效期至 {until}{presumed}，到期前应评估是否延续、修订或废止"),
+            )
+        } else if days_left < 0 && -days_left <= self.warn {
+            (
+                NoticeKind::NormativeExpired,
+                Severity::Info,
+                until.succ_opt().unwrap_or(until),
+                format!("规范性文件有效期已于 {until} 届满{presumed}"),
+            )
+        } else {
+            return;
+        };
+        out.push(live(
+            kind,
+            severity,
+            self.document_ref(doc),
+            until,
+            days_left,
+            since,
+            detail,
+        ));
+    }
+
+    fn decision_ref(&self, dec: &Record<Decision>) -> RecordRef {
+        self.agency_record_ref(Kind::Decision, &dec.meta, &dec.data.agency, &dec.data.title)
+    }
+
+    /// Public consultation: open, closing soon, or closed within the last `warn_days` days.
+    fn consultation(&self, dec: &Record<Decision>, out: &mut Vec<Notice>) {
+        let d = &dec.data;
+        let Some(c) = &d.consultation else { return };
+        if d.status == DecisionStatus::Withdrawn || c.start > self.today || c.end < c.start {
+            return;
+        }
+        let days_left = (c.end - self.today).num_days();
+        let period = format!("{} 至 {}", c.start, c.end);
+        let soon = CONSULTATION_CLOSING_SOON_DAYS.min(self.warn);
+        let (kind, severity, since, detail) = if days_left >= 0 {
+            let kind = if days_left < soon {
+                NoticeKind::ConsultationClosingSoon
+            } else {
+                NoticeKind::ConsultationOpen
+            };
+            let severity = if kind == NoticeKind::ConsultationClosingSoon {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
+            let since = if kind == NoticeKind::ConsultationClosingSoon {
+                (c.end - chrono::Duration::days(soon - 1)).max(c.start)
+            } else {
+                c.start
+            };
+            (kind, severity, since, format!("公开征求意见（{period}）"))
+        } else if -days_left <= self.warn {
+            let adopted = if c.summary.is_some() || c.adopted.is_some() {
+                "已公布意见采纳情况"
+            } else {
+                "尚未公布意见采纳情况"
+            };
+            (
+                NoticeKind::ConsultationClosed,
+                Severity::Info,
+                c.end.succ_opt().unwrap_or(c.end),
+                format!("公开征求意见（{period}），{adopted}"),
+            )
+        } else {
+            return;
+        };
+        out.push(live(
+            kind,
+            severity,
+            self.decision_ref(dec),
+            c.end,
+            days_left,
+            since,
+            detail,
+        ));
+    }
+
+    /// A decision whose planned completion date is near or passed while it is still planned,
+    /// consulting or reviewing.
+    fn decision_planned(&self, dec: &Record<Decision>, out: &mut Vec<Notice>) {
+        let d = &dec.data;
+        let Some(planned) = d.planned else { return };
+        if !matches!(
+            d.status,
+            DecisionStatus::Planned | DecisionStatus::Consulting | DecisionStatus::Reviewing
+        ) {
+            return;
+        }
+        let days_left = (planned - self.today).num_days();
+        let state = format!("目前状态为“{}”", d.status.label());
+        let (kind, severity, since) = if days_left < 0 {
+            (
+                NoticeKind::DecisionOverdue,
+                Severity::Overdue,
+                planned.succ_opt().unwrap_or(planned),
+            )
+        } else if days_left <= self.warn {
+            (
+                NoticeKind::DecisionDue,
+                Severity::Warning,
+                planned - chrono::Duration::days(self.warn),
+            )
+        } else {
+            return;
+        };
+        out.push(live(
+            kind,
+            severity,
+            self.decision_ref(dec),
+            planned,
+            days_left,
+            since,
+            format!("计划于 {planned} 前完成决策，{state}"),
+        ));
+    }
+}
+
+/// Says in a notice's sentence which years were counted as plain weekdays, if any.
+fn push_fallback_note(sentence: &mut String, years: &[i32]) {
+    if !years.is_empty() {
+        sentence.push_str(&format!(
+            "；{} 年没有工作日历，按周一至周五计算",
+            join_years(years)
+        ));
+    }
+}
+
+fn join_years(years: &[i32]) -> String {
+    years
+        .iter()
+        .map(|y| y.to_string())
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+#[cfg(test)]
+mod tests;

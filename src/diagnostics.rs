@@ -1,0 +1,199 @@
+//! Problems found in a portal, collected rather than thrown, so that one run of `gongkai check`
+//! lists every one of them with the place it was found and what to do about it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located in a source file relative to the portal root.
+///
+/// `line` and `column` are 1-based and count characters, not bytes; 0 means "the whole file".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    /// Length in characters of the offending text, for the underline; at least 1 when known.
+    #[serde(skip)]
+    pub span_chars: usize,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, file, message)
+    }
+
+    pub fn warning(code: &'static str, file: impl AsRef<Path>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, file, message)
+    }
+
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        file: impl AsRef<Path>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            file: file.as_ref().to_path_buf(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            hint: None,
+            span_chars: 0,
+        }
+    }
+
+    pub fn at(mut self, pos: Option<Pos>) -> Self {
+        if let Some(pos) = pos {
+            self.line = pos.line;
+            self.column = pos.column;
+            self.span_chars = pos.len;
+        }
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// A position in a source file: 1-based line and column (in characters) and the span length.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+    pub len: usize,
+}
+
+impl Pos {
+    pub fn new(line: usize, column: usize, len: usize) -> Self {
+        Pos { line, column, len }
+    }
+}
+
+/// Sorts by file, then line and column, then code, so that output is stable between runs.
+pub fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+    });
+}
+
+pub fn count_errors(diags: &[Diagnostic]) -> usize {
+    diags.iter().filter(|d| d.is_error()).count()
+}
+
+/// One line per diagnostic, `file:line:column: severity[code]: message (hint)`, for logs.
+pub fn print_plain(diags: &[Diagnostic], w: &mut dyn std::io::Write) {
+    for d in diags {
+        let sev = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let hint = d
+            .hint
+            .as_deref()
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            w,
+            "{}:{}:{}: {sev}[{}]: {}{hint}",
+            d.file.display(),
+            d.line,
+            d.column,
+            d.code,
+            d.message
+        );
+    }
+}
+
+/// The catalogue of diagnostic codes. Codes are stable: scripts and CI jobs match on them.
+pub mod codes {
+    // Syntax and files
+    pub const NOT_UTF8: &str = "E001";
+    pub const TOO_LARGE: &str = "E002";
+    pub const YAML_SYNTAX: &str = "E003";
+    pub const FRONT_MATTER: &str = "E004";
+    pub const EMPTY_FILE: &str = "E005";
+    pub const DUPLICATE_KEY: &str = "E006";
+    pub const READ_FAILED: &str = "E007";
+    pub const SITE_CONFIG: &str = "E008";
+    // Schema
+    pub const MISSING_KEY: &str = "E010";
+    pub const WRONG_TYPE: &str = "E011";
+    pub const INVALID_DATE: &str = "E012";
+    pub const NOT_ALLOWED: &str = "E013";
+    pub const UNKNOWN_KEY: &str = "W014";
+    pub const INVALID_VALUE: &str = "E015";
+    // Slugs and paths
+    pub const BAD_SLUG: &str = "E020";
+    pub const SYMLINK_OUTSIDE: &str = "E021";
+    pub const MISPLACED_FILE: &str = "E022";
+    pub const UNKNOWN_FILE: &str = "W023";
+    pub const SLUG_COLLISION: &str = "E024";
+    /// A path in a record or in site.toml that leaves its folder (`..`, absolute paths).
+    pub const UNSAFE_PATH: &str = "E025";
+    // Identifiers
+    pub const CREDIT_CODE: &str = "E030";
+    pub const INDEX_NO_SHAPE: &str = "E031";
+    pub const INDEX_NO_AGENCY: &str = "E032";
+    pub const INDEX_NO_YEAR: &str = "E033";
+    pub const DOC_NUMBER_SHAPE: &str = "E034";
+    pub const DUPLICATE_CODE: &str = "E035";
+    pub const DUPLICATE_INDEX_NO: &str = "E036";
+    pub const ORG_CODE: &str = "W037";
+    pub const DOC_NUMBER_YEAR: &str = "W038";
+    /// A 发文字号 with brackets other than 〔〕 or full-width digits.
+    pub const DOC_NUMBER_VARIANT: &str = "W039";
+    // References
+    pub const UNKNOWN_AGENCY: &str = "E040";
+    pub const UNKNOWN_POWER_ITEM: &str = "E041";
+    pub const UNKNOWN_DOCUMENT: &str = "E042";
+    pub const MISSING_STATIC_FILE: &str = "E043";
+    pub const PARENT_CYCLE: &str = "E044";
+    /// `replaces` / `replaced_by` not answered by the other document.
+    pub const NOT_RECIPROCAL: &str = "W045";
+    // Rules
+    pub const PROMISED_OVER_STATUTORY: &str = "E050";
+    pub const STAGE_ORDER: &str = "E051";
+    pub const NO_LEGALITY_REVIEW: &str = "E052";
+    pub const SHORT_CONSULTATION: &str = "W053";
+    pub const DATE_ORDER: &str = "E054";
+    pub const CALENDAR: &str = "E055";
+    // Annual reports
+    pub const ROW_TOTAL: &str = "E060";
+    pub const RESULTS_TOTAL: &str = "E061";
+    pub const BALANCE: &str = "E062";
+    pub const CARRY_OVER: &str = "W063";
+    pub const ROW_SHAPE: &str = "E064";
+    pub const REVIEW_TOTAL: &str = "E065";
+    /// A report number below 0 (or a fraction where a count is expected).
+    pub const NEGATIVE_NUMBER: &str = "E066";
+    /// A row key the report form does not have (e.g. a misspelt sub-row of （三）不予公开).
+    pub const UNKNOWN_ROW: &str = "E067";
+    /// A row of the form left out of the report (read as blank).
+    pub const MISSING_ROW: &str = "W068";
+    // Identifiers, continued
+    pub const DUPLICATE_DOC_NUMBER: &str = "W070";
+    /// An agency's credit code that does not start with 11 (机关) or 12 (事业单位).
+    pub const CREDIT_CODE_CATEGORY: &str = "W071";
+    pub const DUPLICATE_CREDIT_CODE: &str = "E072";
+}

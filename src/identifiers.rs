@@ -1,0 +1,445 @@
+//! Chinese public-sector identifiers, checked without any knowledge of files or records:
+//! the unified social credit code (统一社会信用代码, GB 32100-2015) with its check character,
+//! the organisation code embedded in it (GB 11714), the catalogue index number (索引号) and the
+//! document number (发文字号).
+//!
+//! Everything here is pure: strings in, verdicts out. Validation turns the verdicts into
+//! located diagnostics.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// The 31 characters of a credit code, in value order (no I, O, S, V, Z).
+pub const CREDIT_CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+
+/// Weights of positions 1–17: 3^(i−1) mod 31.
+pub const CREDIT_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
+
+/// Weights of the 8 body characters of an organisation code (GB 11714).
+pub const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
+
+/// Trims, maps full-width ASCII (Ａ１－／ and the ideographic space) to half-width, and
+/// upper-cases. Letters that are not in the code's alphabet (O, I, S, V, Z) are kept as they
+/// are, so that the check reports them rather than silently "fixing" them.
+pub fn normalize(s: &str) -> String {
+    s.trim()
+        .chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect::<String>()
+        .trim()
+        .to_ascii_uppercase()
+}
+
+fn credit_value(c: char) -> Option<u32> {
+    CREDIT_CHARSET.find(c).map(|i| i as u32)
+}
+
+/// Why a credit code is not valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreditCodeError {
+    /// Not 18 characters (after normalisation).
+    Length { found: usize },
+    /// A character outside the 31-character set, at 1-based `position`. `suggestion` is the
+    /// character it is commonly confused with (O → 0, I → 1, S → 5, Z → 2), if any.
+    BadChar {
+        position: usize,
+        found: char,
+        suggestion: Option<char>,
+    },
+    /// The 18th character does not match the other 17.
+    CheckChar { expected: char, found: char },
+}
+
+impl CreditCodeError {
+    /// A plain-English sentence describing the problem.
+    pub fn message(&self) -> String {
+        match self {
+            CreditCodeError::Length { found } => {
+                format!("a unified social credit code has 18 characters, this one has {found}")
+            }
+            CreditCodeError::BadChar {
+                position, found, ..
+            } => format!(
+                "character {position} of the credit code is `{found}`, which is not allowed (the code uses 0–9 and A–Y without I, O, S, V, Z)"
+            ),
+            CreditCodeError::CheckChar { expected, found } => format!(
+                "the credit code's check character is `{found}` but its first 17 characters give `{expected}` (GB 32100-2015)"
+            ),
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> String {
+        match self {
+            CreditCodeError::Length { .. } => {
+                "copy the 18-character code from the agency's registration certificate".into()
+            }
+            CreditCodeError::BadChar {
+                found,
+                suggestion: Some(s),
+                ..
+            } => format!(
+                "`{found}` is probably `{s}`: check the certificate and correct it (gongkai does not change it for you)"
+            ),
+            CreditCodeError::BadChar { .. } => {
+                "check the code against the agency's registration certificate".into()
+            }
+            CreditCodeError::CheckChar { expected, .. } => format!(
+                "the check digit should be `{expected}`; if the last character is right, one of the first 17 is wrong — compare the code with the certificate"
+            ),
+        }
+    }
+}
+
+/// The check character of the first 17 characters of a credit code, or `None` when one of
+/// them is outside the character set.
+pub fn credit_check_char(first17: &str) -> Option<char> {
+    let mut sum = 0u32;
+    let mut n = 0;
+    for (c, w) in first17.chars().zip(CREDIT_WEIGHTS) {
+        sum += credit_value(c)? * w;
+        n += 1;
+    }
+    if n != 17 || first17.chars().count() != 17 {
+        return None;
+    }
+    let check = (31 - sum % 31) % 31;
+    CREDIT_CHARSET.chars().nth(check as usize)
+}
+
+fn confusable(c: char) -> Option<char> {
+    match c {
+        'O' => Some('0'),
+        'I' => Some('1'),
+        'S' => Some('5'),
+        'Z' => Some('2'),
+        'V' => Some('U'),
+        _ => None,
+    }
+}
+
+/// Checks a credit code (normalise it first with [`normalize`]).
+pub fn check_credit_code(code: &str) -> Result<(), CreditCodeError> {
+    let chars: Vec<char> = code.chars().collect();
+    if chars.len() != 18 {
+        return Err(CreditCodeError::Length { found: chars.len() });
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        if credit_value(c).is_none() {
+            return Err(CreditCodeError::BadChar {
+                position: i + 1,
+                found: c,
+                suggestion: confusable(c),
+            });
+        }
+    }
+    let first17: String = chars[..17].iter().collect();
+    let expected = credit_check_char(&first17).expect("all characters are in the set");
+    if expected != chars[17] {
+        return Err(CreditCodeError::CheckChar {
+            expected,
+            found: chars[17],
+        });
+    }
+    Ok(())
+}
+
+fn org_value(c: char) -> Option<u32> {
+    match c {
+        '0'..='9' => Some(c as u32 - '0' as u32),
+        'A'..='Z' => Some(c as u32 - 'A' as u32 + 10),
+        _ => None,
+    }
+}
+
+/// The check character of an organisation code's 8-character body (GB 11714), or `None`
+/// when the body is not 8 digits or capital letters.
+pub fn org_check_char(body8: &str) -> Option<char> {
+    if body8.chars().count() != 8 {
+        return None;
+    }
+    let mut sum = 0;
+    for (c, w) in body8.chars().zip(ORG_WEIGHTS) {
+        sum += org_value(c)? * w;
+    }
+    Some(match 11 - sum % 11 {
+        10 => 'X',
+        11 => '0',
+        d => char::from_digit(d, 10).expect("0..=9"),
+    })
+}
+
+/// A failed organisation-code check: the code's last character and the one its body gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgCodeError {
+    pub code: String,
+    pub expected: Option<char>,
+    pub found: char,
+}
+
+/// Checks a 9-character organisation code, with or without the hyphen before the check
+/// character (`79521974-2`, `795219742`).
+pub fn check_org_code(code: &str) -> Result<(), OrgCodeError> {
+    let plain: String = code.chars().filter(|&c| c != '-').collect();
+    let chars: Vec<char> = plain.chars().collect();
+    let found = chars.last().copied().unwrap_or(' ');
+    let expected = if chars.len() == 9 {
+        org_check_char(&plain[..8])
+    } else {
+        None
+    };
+    if expected == Some(found) {
+        Ok(())
+    } else {
+        Err(OrgCodeError {
+            code: plain,
+            expected,
+            found,
+        })
+    }
+}
+
+/// The organisation code embedded in a credit code (positions 9–17), without hyphen.
+pub fn embedded_org_code(credit_code: &str) -> Option<&str> {
+    if credit_code.len() == 18 && credit_code.is_ascii() {
+        Some(&credit_code[8..17])
+    } else {
+        None
+    }
+}
+
+/// Checks the organisation code embedded in a valid-shaped credit code. A failure is a
+/// warning: a few legacy codes do not follow it.
+pub fn check_embedded_org_code(credit_code: &str) -> Result<(), OrgCodeError> {
+    match embedded_org_code(credit_code) {
+        Some(org) => check_org_code(org),
+        None => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 索引号
+
+/// The parts of an index number that a pattern captured.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IndexNo {
+    pub code: Option<String>,
+    pub year: Option<String>,
+    pub serial: Option<String>,
+}
+
+/// The default index-number pattern: an 18-character credit code or a 9-character
+/// organisation code (with or without the hyphen), `/`, the year, `-`, a serial of 4 or
+/// more digits. E.g. `11220200795219742W/2015-04754`, `000014349/2015-00200`,
+/// `01424668-5/2021-00063`.
+pub const DEFAULT_INDEX_NO_PATTERN: &str =
+    r"^(?P<code>[0-9A-Z]{18}|[0-9A-Z]{8}-?[0-9X])/(?P<year>\d{4})-(?P<serial>\d{4,})$";
+
+/// The compiled default pattern.
+pub fn default_index_no_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(DEFAULT_INDEX_NO_PATTERN).expect("valid pattern"))
+}
+
+/// Parses an index number against `pattern` (the portal's, or the default when `None`).
+/// Returns `None` when it does not match. Whitespace around it is ignored; nothing else is
+/// normalised, because the number is shown and searched exactly as written.
+pub fn parse_index_no(s: &str, pattern: Option<&Regex>) -> Option<IndexNo> {
+    let re = pattern.unwrap_or_else(|| default_index_no_regex());
+    let caps = re.captures(s.trim())?;
+    let group = |name: &str| caps.name(name).map(|m| m.as_str().to_string());
+    Some(IndexNo {
+        code: group("code"),
+        year: group("year"),
+        serial: group("serial"),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// 发文字号
+
+/// A parsed document number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocNumber {
+    /// The agency designator, e.g. 吉市政发; for orders, e.g. 国务院令.
+    pub org: String,
+    /// The year in the brackets; `None` for orders (令), which have no year.
+    pub year: Option<i32>,
+    pub serial: u32,
+    /// The canonical spelling: 〔〕 brackets, ASCII digits, no spaces.
+    pub canonical: String,
+    /// Whether the input was already canonical.
+    pub is_canonical: bool,
+}
+
+fn doc_number_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?P<org>[\p{Han}A-Za-z]{1,16})〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
+            .expect("valid pattern")
+    })
+}
+
+fn order_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?P<org>[\p{Han}A-Za-z]{1,30}令)第(?P<seq>[1-9]\d*)号$")
+            .expect("valid pattern")
+    })
+}
+
+/// Parses a 发文字号 such as 吉市政发〔2015〕6号 (or an order number such as 国务院令第711号).
+/// Bracket variants `[]`, `［］`, `()`, `（）`, `【】`, `〔〕`-lookalikes and full-width digits
+/// are accepted, with `is_canonical` false so the caller can suggest the canonical form.
+/// Returns `None` when it is not a document number at all.
+pub fn parse_doc_number(s: &str) -> Option<DocNumber> {
+    let normalised: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '[' | '［' | '(' | '（' | '【' | '〖' | '｛' | '{' => '〔',
+            ']' | '］' | ')' | '）' | '】' | '〗' | '｝' | '}' => '〕',
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect();
+    if let Some(c) = doc_number_regex().captures(&normalised) {
+        let year: i32 = c["year"].parse().ok()?;
+        let serial: u32 = c["seq"].parse().ok()?;
+        return Some(DocNumber {
+            org: c["org"].to_string(),
+            year: Some(year),
+            serial,
+            is_canonical: normalised == s,
+            canonical: normalised,
+        });
+    }
+    if let Some(c) = order_regex().captures(&normalised) {
+        let serial: u32 = c["seq"].parse().ok()?;
+        return Some(DocNumber {
+            org: c["org"].to_string(),
+            year: None,
+            serial,
+            is_canonical: normalised == s,
+            canonical: normalised,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worked_example_and_fixtures_validate() {
+        assert_eq!(credit_check_char("11220200795219742"), Some('W'));
+        for code in [
+            "11220200795219742W",
+            "11341702486344515H",
+            "11370829004333910Q",
+            "11330881002630911A",
+            "11370322004222241N",
+            "12441500196720244T",
+            "11511301008778183N",
+            "115113010833722043",
+        ] {
+            assert_eq!(check_credit_code(code), Ok(()), "{code}");
+        }
+    }
+
+    #[test]
+    fn wrong_check_char_names_the_right_one() {
+        assert_eq!(
+            check_credit_code("11220200795219742X"),
+            Err(CreditCodeError::CheckChar {
+                expected: 'W',
+                found: 'X'
+            })
+        );
+        let e = check_credit_code("11220200795219742X").unwrap_err();
+        assert!(e.hint().contains("should be `W`"));
+    }
+
+    #[test]
+    fn letters_outside_the_set_are_reported_not_fixed() {
+        let e = check_credit_code("1122O200795219742W").unwrap_err();
+        assert_eq!(
+            e,
+            CreditCodeError::BadChar {
+                position: 5,
+                found: 'O',
+                suggestion: Some('0')
+            }
+        );
+        assert_eq!(
+            check_credit_code("1122"),
+            Err(CreditCodeError::Length { found: 4 })
+        );
+    }
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(
+            normalize(" １１２２０２００７９５２１９７４２ｗ "),
+            "11220200795219742W"
+        );
+        assert_eq!(normalize("abc"), "ABC");
+    }
+
+    #[test]
+    fn organisation_codes() {
+        assert_eq!(org_check_char("79521974"), Some('2'));
+        assert_eq!(org_check_char("00001434"), Some('9'));
+        assert_eq!(org_check_char("01424668"), Some('5'));
+        assert_eq!(org_check_char("01527918"), Some('X'));
+        assert!(check_org_code("01424668-5").is_ok());
+        assert!(check_org_code("000014349").is_ok());
+        assert!(check_org_code("000014348").is_err());
+        assert!(check_embedded_org_code("11220200795219742W").is_ok());
+    }
+
+    #[test]
+    fn index_numbers() {
+        let i = parse_index_no("11220200795219742W/2015-04754", None).unwrap();
+        assert_eq!(i.code.as_deref(), Some("11220200795219742W"));
+        assert_eq!(i.year.as_deref(), Some("2015"));
+        assert_eq!(i.serial.as_deref(), Some("04754"));
+        assert!(parse_index_no("000014349/2015-00200", None).is_some());
+        assert!(parse_index_no("01424668-5/2021-00063", None).is_some());
+        assert!(parse_index_no("11370322004222241N/2021-5135380", None).is_some());
+        assert!(parse_index_no("11220200795219742W/2015-047", None).is_none());
+        assert!(parse_index_no("11220200795219742W-2015-04754", None).is_none());
+        let custom =
+            Regex::new(r"^(?P<code>[0-9A-Z]{9})-(?P<year>\d{4})-(?P<serial>\d+)$").unwrap();
+        let i = parse_index_no("01527918X-2020-153077", Some(&custom)).unwrap();
+        assert_eq!(i.code.as_deref(), Some("01527918X"));
+    }
+
+    #[test]
+    fn document_numbers() {
+        let d = parse_doc_number("吉市政发〔2015〕6号").unwrap();
+        assert!(d.is_canonical);
+        assert_eq!(
+            (d.org.as_str(), d.year, d.serial),
+            ("吉市政发", Some(2015), 6)
+        );
+        let d = parse_doc_number("吉市政发[2015]6号").unwrap();
+        assert!(!d.is_canonical);
+        assert_eq!(d.canonical, "吉市政发〔2015〕6号");
+        let d = parse_doc_number("国办函（２０２０）109号").unwrap();
+        assert_eq!(d.canonical, "国办函〔2020〕109号");
+        let d = parse_doc_number("国务院令第711号").unwrap();
+        assert_eq!(d.year, None);
+        assert!(parse_doc_number("国辦公開辦函〔202130").is_none());
+        assert!(parse_doc_number("吉市政发〔2015〕06号").is_none());
+        assert!(parse_doc_number("").is_none());
+    }
+}

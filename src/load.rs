@@ -1,0 +1,813 @@
+//! Stage 1: walk `content/`, read and parse every file in parallel, and assemble a [`Portal`].
+//!
+//! Loading never stops at the first problem: every file that can be parsed is, and every file
+//! that cannot yields a diagnostic with its place.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use regex::Regex;
+use serde::de::DeserializeOwned;
+use walkdir::WalkDir;
+
+use crate::calendar::CalendarYear;
+use crate::config::SiteConfig;
+use crate::diagnostics::{self, codes, Diagnostic, Pos};
+use crate::locate;
+use crate::model::*;
+use crate::source::{self, YamlPart};
+
+/// The loaded portal with the diagnostics of loading.
+pub struct Loaded {
+    pub portal: Portal,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where a content file belongs, decided by its path alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Slot {
+    Home,
+    Record {
+        kind: Kind,
+        slug: String,
+        year: Option<i32>,
+        folder_agency: Option<String>,
+    },
+}
+
+enum Parsed {
+    Home(Record<Page>),
+    Page(Record<Page>),
+    Agency(Record<Agency>),
+    Power(Record<PowerItem>),
+    Service(Record<ServiceItem>),
+    Decision(Record<Decision>),
+    Document(Record<Document>),
+    Report(Record<Report>),
+    Calendar(Record<CalendarYear>),
+}
+
+pub fn slug_is_valid(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+}
+
+/// A valid slug close to `s`, for the hint of a bad file name.
+pub fn suggest_slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_') {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out
+        .trim_matches(|c| c == '-' || c == '.' || c == '_')
+        .to_string();
+    if out.is_empty() {
+        "item-1".to_string()
+    } else {
+        out
+    }
+}
+
+/// Loads the portal at `root` (which holds site.toml and content/).
+pub fn load(root: &Path) -> Result<Loaded, Diagnostic> {
+    let (config, mut diags) = SiteConfig::load(root)?;
+    if let Some(pattern) = &config.catalog.index_no_pattern {
+        if let Err(e) = Regex::new(pattern) {
+            diags.push(Diagnostic::error(
+                codes::SITE_CONFIG,
+                "site.toml",
+                format!("[catalog] index_no_pattern is not a valid regular expression: {e}"),
+            ));
+        }
+    }
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Diagnostic::error(
+            codes::READ_FAILED,
+            "content",
+            format!("no content/ folder in {}", root.display()),
+        )
+        .hint("create content/ beside site.toml; `gongkai new` writes template records"));
+    }
+    let (files, static_files, walk_diags) = walk(root, &content);
+    diags.extend(walk_diags);
+
+    let max = config.max_file_bytes;
+    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
+        .par_iter()
+        .map(|(rel, slot)| parse_file(root, rel, slot, max))
+        .collect();
+
+    let mut portal = Portal {
+        config,
+        static_files,
+        ..Portal::default()
+    };
+    for (parsed, file_diags) in results {
+        diags.extend(file_diags);
+        match parsed {
+            None => {}
+            Some(Parsed::Home(r)) => portal.home = Some(r),
+            Some(Parsed::Page(r)) => portal.pages.push(r),
+            Some(Parsed::Agency(r)) => portal.agencies.push(r),
+            Some(Parsed::Power(r)) => portal.power.push(r),
+            Some(Parsed::Service(r)) => portal.services.push(r),
+            Some(Parsed::Decision(r)) => portal.decisions.push(r),
+            Some(Parsed::Document(r)) => portal.documents.push(r),
+            Some(Parsed::Report(r)) => portal.reports.push(r),
+            Some(Parsed::Calendar(r)) => portal.calendars.push(r),
+        }
+    }
+    sort_portal(&mut portal);
+    diagnostics::sort(&mut diags);
+    Ok(Loaded {
+        portal,
+        diagnostics: diags,
+    })
+}
+
+/// Orders records the way lists show them, so that every stage after this is deterministic.
+fn sort_portal(p: &mut Portal) {
+    p.pages.sort_by(|a, b| {
+        (a.data.order.unwrap_or(i64::MAX), &a.meta.slug)
+            .cmp(&(b.data.order.unwrap_or(i64::MAX), &b.meta.slug))
+    });
+    p.agencies.sort_by(|a, b| {
+        (a.data.order.unwrap_or(i64::MAX), &a.data.name, &a.meta.slug).cmp(&(
+            b.data.order.unwrap_or(i64::MAX),
+            &b.data.name,
+            &b.meta.slug,
+        ))
+    });
+    p.power.sort_by(|a, b| {
+        (&a.meta.folder_agency, &a.data.code).cmp(&(&b.meta.folder_agency, &b.data.code))
+    });
+    p.services.sort_by(|a, b| {
+        (&a.meta.folder_agency, &a.data.code).cmp(&(&b.meta.folder_agency, &b.data.code))
+    });
+    // Newest first for dated lists.
+    p.decisions
+        .sort_by(|a, b| (b.meta.year, &a.meta.slug).cmp(&(a.meta.year, &b.meta.slug)));
+    p.documents.sort_by(|a, b| {
+        (b.data.published, &a.data.index_no, &a.meta.slug).cmp(&(
+            a.data.published,
+            &b.data.index_no,
+            &b.meta.slug,
+        ))
+    });
+    p.reports
+        .sort_by(|a, b| (b.meta.year, &a.meta.slug).cmp(&(a.meta.year, &b.meta.slug)));
+    p.calendars.sort_by_key(|c| c.meta.year);
+}
+
+type Walked = (Vec<(PathBuf, Slot)>, Vec<String>, Vec<Diagnostic>);
+
+fn walk(root: &Path, content: &Path) -> Walked {
+    let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let escapes = Mutex::new(Vec::new());
+    let mut files = Vec::new();
+    let mut statics = Vec::new();
+    let mut diags = Vec::new();
+    let walker = WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.path_is_symlink() {
+                let inside = e
+                    .path()
+                    .canonicalize()
+                    .map(|p| p.starts_with(&root_canon))
+                    .unwrap_or(false);
+                if !inside {
+                    escapes.lock().unwrap().push(e.path().to_path_buf());
+                    return false;
+                }
+            }
+            // Hidden files and folders (.git, .DS_Store) are not content.
+            !e.file_name().to_string_lossy().starts_with('.') || e.depth() == 0
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel_to(root, p))
+                    .unwrap_or_else(|| PathBuf::from("content"));
+                diags.push(Diagnostic::error(
+                    codes::READ_FAILED,
+                    path,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = rel_to(root, entry.path());
+        let in_content = entry.path().strip_prefix(content).unwrap_or(entry.path());
+        let parts: Vec<String> = in_content
+            .iter()
+            .map(|s| s.to_string_lossy().into_owned())
+            .collect();
+        if parts.first().map(String::as_str) == Some("static") {
+            statics.push(parts[1..].join("/"));
+            continue;
+        }
+        match classify(&parts) {
+            Ok(Some(slot)) => files.push((rel, slot)),
+            Ok(None) => {}
+            Err(d) => diags.push(Diagnostic { file: rel, ..*d }),
+        }
+    }
+    for path in escapes.into_inner().unwrap() {
+        diags.push(
+            Diagnostic::error(
+                codes::SYMLINK_OUTSIDE,
+                rel_to(root, &path),
+                "this symbolic link points outside the portal folder and is refused",
+            )
+            .hint("copy the file into the portal instead of linking to it"),
+        );
+    }
+    (files, statics, diags)
+}
+
+fn rel_to(root: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(root).unwrap_or(p).to_path_buf()
+}
+
+fn split_ext(name: &str) -> (&str, &str) {
+    match name.rfind('.') {
+        Some(i) if i > 0 => (&name[..i], &name[i + 1..]),
+        _ => (name, ""),
+    }
+}
+
+/// Decides the slot of a content file from its path parts (relative to content/).
+fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
+    let misplaced = |msg: String, hint: &str| {
+        Err(Box::new(
+            Diagnostic::warning(codes::UNKNOWN_FILE, "", msg).hint(hint.to_string()),
+        ))
+    };
+    let name = parts.last().map(String::as_str).unwrap_or("");
+    let (stem, ext) = split_ext(name);
+    let is_md = ext == "md";
+    let is_yaml = ext == "yaml" || ext == "yml";
+    if parts.len() == 1 {
+        if name == "index.md" {
+            return Ok(Some(Slot::Home));
+        }
+        return misplaced(
+            format!("`{name}` is not a known content file and is ignored"),
+            "content/ holds index.md and the folders pages/, agencies/, power/, services/, decisions/, documents/, reports/, calendar/, static/",
+        );
+    }
+    let Some(kind) = Kind::from_folder(&parts[0]) else {
+        return misplaced(
+            format!("folder `{}` is not part of the content format; its files are ignored", parts[0]),
+            "known folders: pages, agencies, power, services, decisions, documents, reports, calendar, static",
+        );
+    };
+    let want_md = matches!(kind, Kind::Page | Kind::Decision | Kind::Document);
+    if (want_md && !is_md) || (!want_md && !is_yaml) {
+        let want = if want_md { ".md" } else { ".yaml" };
+        return misplaced(
+            format!(
+                "`{name}` is ignored: files in {}/ are {want} files",
+                parts[0]
+            ),
+            "rename the file or move it to content/static/",
+        );
+    }
+    let depth_ok = match kind {
+        Kind::Page | Kind::Agency | Kind::Calendar => parts.len() == 2,
+        _ => parts.len() == 3,
+    };
+    if !depth_ok {
+        let layout = match kind {
+            Kind::Page => "pages/<slug>.md",
+            Kind::Agency => "agencies/<slug>.yaml",
+            Kind::Power => "power/<agency>/<slug>.yaml",
+            Kind::Service => "services/<agency>/<slug>.yaml",
+            Kind::Decision => "decisions/<year>/<slug>.md",
+            Kind::Document => "documents/<year>/<slug>.md",
+            Kind::Report => "reports/<year>/<agency>.yaml",
+            Kind::Calendar => "calendar/<year>.yaml",
+        };
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::MISPLACED_FILE,
+                "",
+                format!("this file is not where its type belongs: the layout is content/{layout}"),
+            )
+            .hint(format!("move it to content/{layout}")),
+        ));
+    }
+    if kind == Kind::Calendar {
+        return match stem.parse::<i32>() {
+            Ok(y) if stem.len() == 4 => Ok(Some(Slot::Record {
+                kind,
+                slug: stem.to_string(),
+                year: Some(y),
+                folder_agency: None,
+            })),
+            _ => Err(Box::new(
+                Diagnostic::error(
+                    codes::BAD_SLUG,
+                    "",
+                    format!("calendar file `{name}` must be named after its year"),
+                )
+                .hint("name it like content/calendar/2026.yaml"),
+            )),
+        };
+    }
+    if !slug_is_valid(stem) {
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::BAD_SLUG,
+                "",
+                format!("the file name `{stem}` is not a valid slug (lower-case ASCII letters, digits, `.`, `_`, `-`; starting with a letter or digit)"),
+            )
+            .at(Some(Pos::new(0, 0, 0)))
+            .hint(format!("rename the file to `{}.{ext}`", suggest_slug(stem))),
+        ));
+    }
+    let mut year = None;
+    let mut folder_agency = None;
+    match kind {
+        Kind::Power | Kind::Service => {
+            let agency = &parts[1];
+            if !slug_is_valid(agency) {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        codes::BAD_SLUG,
+                        "",
+                        format!("the folder name `{agency}` is not a valid agency slug"),
+                    )
+                    .hint(format!("rename the folder to `{}`", suggest_slug(agency))),
+                ));
+            }
+            folder_agency = Some(agency.clone());
+        }
+        Kind::Decision | Kind::Document | Kind::Report => {
+            let y = &parts[1];
+            match y.parse::<i32>() {
+                Ok(v) if y.len() == 4 => year = Some(v),
+                _ => {
+                    return Err(Box::new(
+                        Diagnostic::error(
+                            codes::MISPLACED_FILE,
+                            "",
+                            format!("`{y}` is not a four-digit year folder"),
+                        )
+                        .hint(format!("put the file under content/{}/<year>/", parts[0])),
+                    ))
+                }
+            }
+            if kind == Kind::Report {
+                folder_agency = Some(stem.to_string());
+            }
+        }
+        _ => {}
+    }
+    Ok(Some(Slot::Record {
+        kind,
+        slug: stem.to_string(),
+        year,
+        folder_agency,
+    }))
+}
+
+fn parse_file(root: &Path, rel: &Path, slot: &Slot, max: u64) -> (Option<Parsed>, Vec<Diagnostic>) {
+    match source::read_source(&root.join(rel), rel, max) {
+        Ok(src) => parse_text(rel, slot, &src.text),
+        Err(d) => (None, vec![*d]),
+    }
+}
+
+/// Parses one file's bytes as the loader would find them at `rel` (a path under `content/`),
+/// without touching the disk: what the fuzz tests drive. Returns whether a record came out,
+/// and the diagnostics.
+pub fn parse_bytes(rel: &Path, bytes: Vec<u8>) -> (bool, Vec<Diagnostic>) {
+    let parts: Vec<String> = rel
+        .strip_prefix("content")
+        .unwrap_or(rel)
+        .iter()
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect();
+    let slot = match classify(&parts) {
+        Ok(Some(slot)) => slot,
+        Ok(None) => return (false, Vec::new()),
+        Err(d) => return (false, vec![*d]),
+    };
+    match source::decode(bytes, rel) {
+        Ok(src) => {
+            let (parsed, diags) = parse_text(rel, &slot, &src.text);
+            (parsed.is_some(), diags)
+        }
+        Err(d) => (false, vec![d]),
+    }
+}
+
+fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    if text.trim().is_empty() {
+        return (
+            None,
+            vec![Diagnostic::error(codes::EMPTY_FILE, rel, "the file is empty")
+                .hint("fill in the record's keys, or delete the file; `gongkai new` writes a template")],
+        );
+    }
+    let (kind, slug, year, folder_agency) = match slot {
+        Slot::Home => (Kind::Page, "index".to_string(), None, None),
+        Slot::Record {
+            kind,
+            slug,
+            year,
+            folder_agency,
+        } => (*kind, slug.clone(), *year, folder_agency.clone()),
+    };
+    let is_md = rel.extension().is_some_and(|e| e == "md");
+    let (part, body_start) = if is_md {
+        match source::split_front_matter(text, rel) {
+            Ok(fm) => (fm.yaml, Some(fm.body_start)),
+            Err(d) => return (None, vec![d]),
+        }
+    } else {
+        (
+            YamlPart {
+                yaml: text,
+                line_offset: 0,
+            },
+            None,
+        )
+    };
+    let meta = Meta {
+        slug,
+        path: rel.to_path_buf(),
+        year,
+        folder_agency,
+        body_start,
+    };
+    macro_rules! typed {
+        ($variant:ident) => {
+            parse_yaml(&part, rel, &mut diags).map(|data| Parsed::$variant(Record { meta, data }))
+        };
+    }
+    // Duplicate keys, located at their second occurrence (serde points at the mapping).
+    let duplicates = locate::duplicate_keys(&part);
+    for (key, pos, first) in &duplicates {
+        diags.push(
+            Diagnostic::error(
+                codes::DUPLICATE_KEY,
+                rel,
+                format!("the key `{key}` appears twice in this mapping (first on line {first})"),
+            )
+            .at(Some(*pos))
+            .hint("a key may appear only once in a mapping: remove or merge the repeated one"),
+        );
+    }
+    let parsed = match (slot, kind) {
+        (Slot::Home, _) => typed!(Home),
+        (_, Kind::Page) => typed!(Page),
+        (_, Kind::Agency) => typed!(Agency),
+        (_, Kind::Power) => typed!(Power),
+        (_, Kind::Service) => typed!(Service),
+        (_, Kind::Decision) => typed!(Decision),
+        (_, Kind::Document) => typed!(Document),
+        (_, Kind::Report) => typed!(Report),
+        (_, Kind::Calendar) => typed!(Calendar),
+    };
+    if !duplicates.is_empty() {
+        // Already reported where they are; drop the parser's own report of the same thing.
+        diags.retain(|d| !(d.code == codes::DUPLICATE_KEY && d.message.starts_with("duplicate")));
+    }
+    (parsed, diags)
+}
+
+/// Every key any record type knows, to suggest a correction for an unknown one.
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "order",
+    "name",
+    "short_name",
+    "kind",
+    "credit_code",
+    "parent",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "office_hours",
+    "website",
+    "disclosure_office",
+    "report_due",
+    "code",
+    "category",
+    "sub_items",
+    "implementing_body",
+    "legal_basis",
+    "law",
+    "article",
+    "text",
+    "responsibilities",
+    "accountability",
+    "process",
+    "days",
+    "supervision_phone",
+    "status",
+    "effective",
+    "reviewed",
+    "changes",
+    "date",
+    "action",
+    "basis",
+    "note",
+    "type",
+    "power_item",
+    "conditions",
+    "materials",
+    "form",
+    "copies",
+    "required",
+    "template",
+    "time_limit",
+    "statutory_days",
+    "promised_days",
+    "fees",
+    "free",
+    "item",
+    "standard",
+    "quantity_limit",
+    "location",
+    "consult_phone",
+    "complaint_phone",
+    "online_url",
+    "online_level",
+    "agency",
+    "planned",
+    "consultation",
+    "start",
+    "end",
+    "url",
+    "summary",
+    "adopted",
+    "hearing",
+    "notes",
+    "expert_review",
+    "risk_assessment",
+    "level",
+    "legality_review",
+    "result",
+    "collective_decision",
+    "meeting",
+    "publication",
+    "document",
+    "evaluation",
+    "index_no",
+    "categories",
+    "doc_number",
+    "written",
+    "published",
+    "normative",
+    "registration_no",
+    "valid_from",
+    "valid_until",
+    "replaces",
+    "replaced_by",
+    "attachments",
+    "file",
+    "format",
+    "overview",
+    "proactive",
+    "applications",
+    "reviews_and_litigation",
+    "problems",
+    "other",
+    "holidays",
+    "workdays",
+    "from",
+    "to",
+];
+
+pub fn suggest_key(unknown: &str) -> Option<&'static str> {
+    KNOWN_KEYS
+        .iter()
+        .map(|k| (strsim::jaro_winkler(unknown, k), *k))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// Deserialises one YAML document into `T`, turning serde's errors into located diagnostics and
+/// collecting unknown keys as warnings.
+pub fn parse_yaml<T: DeserializeOwned>(
+    part: &YamlPart,
+    rel: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let mut unknown = Vec::new();
+    let de = serde_yaml::Deserializer::from_str(part.yaml);
+    let result: Result<T, _> =
+        serde_ignored::deserialize(de, |path| unknown.push(path.to_string()));
+    match result {
+        Ok(v) => {
+            for key in unknown {
+                let last = key.rsplit('.').next().unwrap_or(&key).to_string();
+                let mut d = Diagnostic::warning(
+                    codes::UNKNOWN_KEY,
+                    rel,
+                    format!("unknown key `{key}` is ignored"),
+                )
+                .at(locate::locate_key(part, &key));
+                if let Some(s) = suggest_key(&last) {
+                    d = d.hint(format!("did you mean `{s}`?"));
+                }
+                diags.push(d);
+            }
+            Some(v)
+        }
+        Err(e) => {
+            diags.push(yaml_error(part, rel, &e));
+            None
+        }
+    }
+}
+
+fn yaml_error(part: &YamlPart, rel: &Path, e: &serde_yaml::Error) -> Diagnostic {
+    let full = e.to_string();
+    let message = strip_location(&full);
+    let pos = e.location().map(|l| {
+        // libyaml counts columns in characters; the span is the rest of the token on that line.
+        // At the end of the input it points one line past the last: clamp to the last line's end.
+        let lines: Vec<&str> = part.yaml.split('\n').collect();
+        let (line, column) = if l.line() > lines.len() {
+            let last = lines.last().map_or(0, |t| t.chars().count());
+            (lines.len(), last + 1)
+        } else {
+            (l.line().max(1), l.column().max(1))
+        };
+        let line_text = lines.get(line - 1).copied().unwrap_or("");
+        let column = column.min(line_text.chars().count() + 1);
+        let rest: String = line_text.chars().skip(column - 1).collect();
+        let len = rest.trim_end().chars().count().max(1);
+        Pos::new(line + part.line_offset, column, len)
+    });
+    let (code, hint) = classify_error(&message);
+    let mut d = Diagnostic::error(code, rel, message.clone()).at(pos);
+    if let Some(h) = hint {
+        d = d.hint(h);
+    }
+    d
+}
+
+fn strip_location(s: &str) -> String {
+    match s.rfind(" at line ") {
+        Some(i) if s[i..].contains(" column ") => s[..i].to_string(),
+        _ => s.to_string(),
+    }
+}
+
+fn classify_error(msg: &str) -> (&'static str, Option<String>) {
+    if msg.contains("missing field") {
+        let field = msg.split('`').nth(1).unwrap_or("");
+        return (
+            codes::MISSING_KEY,
+            Some(format!(
+                "add `{field}:` with its value; see docs/content-format.md"
+            )),
+        );
+    }
+    if msg.contains("duplicate field") || msg.contains("duplicate entry") {
+        return (
+            codes::DUPLICATE_KEY,
+            Some(
+                "a key may appear only once in a mapping: remove or merge the repeated one".into(),
+            ),
+        );
+    }
+    if msg.contains("unknown variant") {
+        return (
+            codes::NOT_ALLOWED,
+            Some("use one of the allowed values listed".into()),
+        );
+    }
+    if msg.contains("input is out of range")
+        || msg.contains("premature end of input")
+        || msg.contains("input contains invalid characters")
+        || msg.contains("trailing input")
+        || msg.contains("no possible date and time")
+    {
+        return (
+            codes::INVALID_DATE,
+            Some("write dates as YYYY-MM-DD, and check the day exists (e.g. no 2025-02-30)".into()),
+        );
+    }
+    if msg.contains("invalid type")
+        || msg.contains("invalid value")
+        || msg.contains("invalid length")
+    {
+        return (codes::WRONG_TYPE, None);
+    }
+    if msg.contains("did not match any variant") {
+        return (
+            codes::WRONG_TYPE,
+            Some("see docs/content-format.md for the accepted shapes".into()),
+        );
+    }
+    (codes::YAML_SYNTAX, Some("check indentation (spaces, not tabs), colons followed by a space, and quotes around values that contain `: ` or start with a special character".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(p: &str) -> Vec<String> {
+        p.split('/').map(String::from).collect()
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(slug_is_valid("a-1.b_c"));
+        assert!(!slug_is_valid("../x"));
+        assert!(!slug_is_valid("Abc"));
+        assert!(!slug_is_valid("政府"));
+        assert_eq!(suggest_slug("My File 2025"), "my-file-2025");
+        assert_eq!(suggest_slug("政府"), "item-1");
+    }
+
+    #[test]
+    fn classify_paths() {
+        assert_eq!(
+            classify(&parts("documents/2025/a.md")).unwrap(),
+            Some(Slot::Record {
+                kind: Kind::Document,
+                slug: "a".into(),
+                year: Some(2025),
+                folder_agency: None
+            })
+        );
+        assert_eq!(
+            classify(&parts("reports/2024/fgw.yaml")).unwrap(),
+            Some(Slot::Record {
+                kind: Kind::Report,
+                slug: "fgw".into(),
+                year: Some(2024),
+                folder_agency: Some("fgw".into())
+            })
+        );
+        assert_eq!(
+            classify(&parts("documents/25/a.md")).unwrap_err().code,
+            codes::MISPLACED_FILE
+        );
+        assert_eq!(
+            classify(&parts("documents/2025/A B.md")).unwrap_err().code,
+            codes::BAD_SLUG
+        );
+        assert_eq!(
+            classify(&parts("power/a.yaml")).unwrap_err().code,
+            codes::MISPLACED_FILE
+        );
+    }
+
+    #[test]
+    fn yaml_errors_are_located_and_classified() {
+        let part = YamlPart {
+            yaml: "title: x\nagency: a\nwritten: 2025-02-30\n",
+            line_offset: 1,
+        };
+        let mut d = Vec::new();
+        let r: Option<Document> = parse_yaml(&part, Path::new("d.md"), &mut d);
+        assert!(r.is_none());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, codes::INVALID_DATE, "{:?}", d[0]);
+        assert_eq!(d[0].line, 4);
+    }
+
+    #[test]
+    fn unknown_keys_warn_with_suggestion() {
+        let part = YamlPart {
+            yaml: "title: x\ndescripton: y\n",
+            line_offset: 1,
+        };
+        let mut d = Vec::new();
+        let r: Option<Page> = parse_yaml(&part, Path::new("p.md"), &mut d);
+        assert!(r.is_some());
+        assert_eq!(d[0].code, codes::UNKNOWN_KEY);
+        assert_eq!(d[0].line, 3);
+        assert_eq!(d[0].hint.as_deref(), Some("did you mean `description`?"));
+    }
+}

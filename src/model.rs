@@ -1,0 +1,571 @@
+//! The records of a portal, typed as the content spec defines them.
+//!
+//! These types are plain data: loading fills them, validation reads them, rendering reads them.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::CalendarYear;
+use crate::config::SiteConfig;
+
+/// Where a record came from. `body_start` lets renderers re-read a Markdown body when they need
+/// it, so a portal of a hundred thousand documents does not keep every body in memory.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub slug: String,
+    /// Path relative to the portal root, e.g. `content/documents/2025/a.md`.
+    pub path: PathBuf,
+    /// The directory year for decisions, documents and reports.
+    pub year: Option<i32>,
+    /// The agency folder for power and service items; the file stem for reports.
+    pub folder_agency: Option<String>,
+    #[serde(skip)]
+    pub body_start: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Record<T> {
+    pub meta: Meta,
+    pub data: T,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Page,
+    Agency,
+    Power,
+    Service,
+    Decision,
+    Document,
+    Report,
+    Calendar,
+}
+
+impl Kind {
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Page => "pages",
+            Kind::Agency => "agencies",
+            Kind::Power => "power",
+            Kind::Service => "services",
+            Kind::Decision => "decisions",
+            Kind::Document => "documents",
+            Kind::Report => "reports",
+            Kind::Calendar => "calendar",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Page => "页面",
+            Kind::Agency => "机关",
+            Kind::Power => "权责清单",
+            Kind::Service => "政务服务事项",
+            Kind::Decision => "重大行政决策",
+            Kind::Document => "公开目录",
+            Kind::Report => "年度报告",
+            Kind::Calendar => "工作日历",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Page => "page",
+            Kind::Agency => "agency",
+            Kind::Power => "power",
+            Kind::Service => "service",
+            Kind::Decision => "decision",
+            Kind::Document => "document",
+            Kind::Report => "report",
+            Kind::Calendar => "calendar",
+        }
+    }
+
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Some(match folder {
+            "pages" => Kind::Page,
+            "agencies" => Kind::Agency,
+            "power" => Kind::Power,
+            "services" => Kind::Service,
+            "decisions" => Kind::Decision,
+            "documents" => Kind::Document,
+            "reports" => Kind::Report,
+            "calendar" => Kind::Calendar,
+            _ => return None,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Page {
+    pub title: String,
+    pub description: Option<String>,
+    pub order: Option<i64>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Agencies
+
+/// `Default` is only for stand-ins (an agency the portal does not hold): a department, whose
+/// report deadline is the stricter one. Officers must always write `kind`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AgencyKind {
+    Government,
+    #[default]
+    Department,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct Agency {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: AgencyKind,
+    pub credit_code: String,
+    pub parent: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub office_hours: Option<String>,
+    pub website: Option<String>,
+    pub disclosure_office: Option<DisclosureOffice>,
+    pub order: Option<i64>,
+    /// Per-agency due date of the annual report ("MM-DD"), overriding the site-wide rule.
+    pub report_due: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DisclosureOffice {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub office_hours: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Power list and service items
+
+pub const CATEGORIES: [&str; 11] = [
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政给付",
+    "行政检查",
+    "行政确认",
+    "行政奖励",
+    "行政裁决",
+    "其他行政权力",
+    "公共服务",
+];
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct LegalBasis {
+    pub law: String,
+    pub article: Option<String>,
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct SubItem {
+    pub code: Option<String>,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum ProcessStep {
+    Name(String),
+    Detailed {
+        name: String,
+        description: Option<String>,
+        days: Option<f64>,
+    },
+}
+
+impl ProcessStep {
+    pub fn name(&self) -> &str {
+        match self {
+            ProcessStep::Name(n) => n,
+            ProcessStep::Detailed { name, .. } => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ItemStatus {
+    Active,
+    Adjusted,
+    Abolished,
+}
+
+impl ItemStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemStatus::Active => "在用",
+            ItemStatus::Adjusted => "已调整",
+            ItemStatus::Abolished => "已取消",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeAction {
+    Added,
+    Modified,
+    Abolished,
+    Delegated,
+    Transferred,
+    Received,
+    Merged,
+}
+
+impl ChangeAction {
+    pub fn label(self) -> &'static str {
+        match self {
+            ChangeAction::Added => "新增",
+            ChangeAction::Modified => "调整",
+            ChangeAction::Abolished => "取消",
+            ChangeAction::Delegated => "下放",
+            ChangeAction::Transferred => "划转",
+            ChangeAction::Received => "承接",
+            ChangeAction::Merged => "合并",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Change {
+    pub date: NaiveDate,
+    pub action: ChangeAction,
+    pub basis: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct PowerItem {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    #[serde(default)]
+    pub sub_items: Vec<SubItem>,
+    pub implementing_body: Option<String>,
+    pub legal_basis: Vec<LegalBasis>,
+    pub responsibilities: Vec<String>,
+    #[serde(default)]
+    pub accountability: Vec<String>,
+    #[serde(default)]
+    pub process: Vec<ProcessStep>,
+    pub supervision_phone: Option<String>,
+    pub status: ItemStatus,
+    pub effective: Option<NaiveDate>,
+    pub reviewed: Option<NaiveDate>,
+    #[serde(default)]
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Material {
+    pub name: String,
+    pub form: String,
+    pub copies: Option<u32>,
+    pub required: bool,
+    pub template: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct TimeLimit {
+    pub statutory_days: u32,
+    pub promised_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Fee {
+    pub item: String,
+    pub standard: String,
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Fees {
+    Free { free: bool },
+    List(Vec<Fee>),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ServiceItem {
+    pub code: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub power_item: Option<String>,
+    pub legal_basis: Vec<LegalBasis>,
+    pub conditions: Vec<String>,
+    pub materials: Vec<Material>,
+    #[serde(default)]
+    pub process: Vec<ProcessStep>,
+    pub time_limit: TimeLimit,
+    pub fees: Option<Fees>,
+    pub quantity_limit: Option<String>,
+    pub location: Option<String>,
+    pub office_hours: Option<String>,
+    pub consult_phone: Option<String>,
+    pub complaint_phone: Option<String>,
+    pub online_url: Option<String>,
+    pub online_level: Option<u8>,
+    pub status: ItemStatus,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Major administrative decisions
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DecisionStatus {
+    Planned,
+    Consulting,
+    Reviewing,
+    Decided,
+    Implementing,
+    Evaluated,
+    Withdrawn,
+}
+
+impl DecisionStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            DecisionStatus::Planned => "拟决策",
+            DecisionStatus::Consulting => "征求意见中",
+            DecisionStatus::Reviewing => "审查中",
+            DecisionStatus::Decided => "已决策",
+            DecisionStatus::Implementing => "实施中",
+            DecisionStatus::Evaluated => "已评估",
+            DecisionStatus::Withdrawn => "已撤回",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Consultation {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub url: Option<String>,
+    pub summary: Option<String>,
+    pub adopted: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct DatedNote {
+    pub date: NaiveDate,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct RiskAssessment {
+    pub date: NaiveDate,
+    pub level: String,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct LegalityReview {
+    pub date: NaiveDate,
+    pub result: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct CollectiveDecision {
+    pub date: NaiveDate,
+    pub meeting: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Publication {
+    pub date: NaiveDate,
+    pub document: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Decision {
+    pub title: String,
+    pub agency: String,
+    pub basis: Option<String>,
+    pub planned: Option<NaiveDate>,
+    pub status: DecisionStatus,
+    pub consultation: Option<Consultation>,
+    pub hearing: Option<DatedNote>,
+    pub expert_review: Option<DatedNote>,
+    pub risk_assessment: Option<RiskAssessment>,
+    pub legality_review: Option<LegalityReview>,
+    pub collective_decision: Option<CollectiveDecision>,
+    pub publication: Option<Publication>,
+    pub evaluation: Option<DatedNote>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Disclosure-catalog documents
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DocStatus {
+    Effective,
+    Expired,
+    Repealed,
+    Amended,
+}
+
+impl DocStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            DocStatus::Effective => "有效",
+            DocStatus::Expired => "失效",
+            DocStatus::Repealed => "废止",
+            DocStatus::Amended => "已修订",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Attachment {
+    pub title: String,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Document {
+    pub title: String,
+    pub agency: String,
+    pub index_no: String,
+    #[serde(default)]
+    pub categories: Vec<String>,
+    pub doc_number: Option<String>,
+    pub written: NaiveDate,
+    pub published: NaiveDate,
+    #[serde(default)]
+    pub normative: bool,
+    pub registration_no: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    pub status: Option<DocStatus>,
+    pub replaces: Option<String>,
+    pub replaced_by: Option<String>,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
+    /// 内容概述: the catalogue summary required by Regulation Art. 12 (optional here).
+    pub summary: Option<String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Annual reports
+
+/// A table cell: `None` where the published report left it blank (counted as 0, shown blank).
+pub type Cell = Option<i64>;
+pub type Row = Vec<Cell>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+pub enum ReportFormat {
+    #[default]
+    #[serde(rename = "2021")]
+    F2021,
+    #[serde(rename = "2019-trial")]
+    Trial2019,
+    #[serde(rename = "free")]
+    Free,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Report {
+    #[serde(default)]
+    pub format: ReportFormat,
+    pub published: Option<NaiveDate>,
+    pub overview: Option<String>,
+    /// Section 2. Its shape differs between formats, so it is kept as YAML and read by the
+    /// report renderer for the format at hand.
+    pub proactive: Option<serde_yaml::Value>,
+    pub applications: Option<Applications>,
+    pub reviews_and_litigation: Option<ReviewsAndLitigation>,
+    pub problems: Option<String>,
+    pub other: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Applications {
+    pub new: Row,
+    pub carried_over: Row,
+    pub results: Results,
+    pub carried_forward: Row,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Results {
+    pub disclosed: Row,
+    pub partially_disclosed: Row,
+    pub withheld: BTreeMap<String, Row>,
+    pub unable: BTreeMap<String, Row>,
+    pub not_processed: BTreeMap<String, Row>,
+    pub other: OtherOutcome,
+    pub total: Row,
+}
+
+/// （六）其他处理: three rows in the 2021 format, one row in the 2019 trial format.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum OtherOutcome {
+    Single(Row),
+    Split(BTreeMap<String, Row>),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct ReviewsAndLitigation {
+    pub review: Row,
+    pub litigation_direct: Row,
+    pub litigation_after_review: Row,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole portal
+
+#[derive(Debug, Default)]
+pub struct Portal {
+    pub config: SiteConfig,
+    pub home: Option<Record<Page>>,
+    pub pages: Vec<Record<Page>>,
+    pub agencies: Vec<Record<Agency>>,
+    pub power: Vec<Record<PowerItem>>,
+    pub services: Vec<Record<ServiceItem>>,
+    pub decisions: Vec<Record<Decision>>,
+    pub documents: Vec<Record<Document>>,
+    pub reports: Vec<Record<Report>>,
+    pub calendars: Vec<Record<CalendarYear>>,
+    /// Files under content/static/, relative to it, with `/` separators.
+    pub static_files: Vec<String>,
+}
+
+impl Portal {
+    pub fn agency(&self, slug: &str) -> Option<&Record<Agency>> {
+        self.agencies.iter().find(|a| a.meta.slug == slug)
+    }
+
+    pub fn record_count(&self) -> usize {
+        self.pages.len()
+            + self.agencies.len()
+            + self.power.len()
+            + self.services.len()
+            + self.decisions.len()
+            + self.documents.len()
+            + self.reports.len()
+    }
+}

@@ -1,0 +1,1133 @@
+//! Stage 5: render every page of the site in parallel and write it under an output directory.
+//!
+//! The plan is a flat list of light jobs (an enum pointing at records by index). Each job builds
+//! its own context, renders and writes its file, then drops everything, so memory stays flat
+//! however many records the portal holds, and a paginated list costs time linear in its length:
+//! each page's context holds only that page's slice.
+
+pub mod deadlines;
+pub mod reports;
+pub mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Context;
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::markdown;
+use crate::model::*;
+use crate::urls;
+use theme::Theme;
+use views::*;
+
+/// What the renderer needs beyond the portal: derived facts, computed before rendering.
+pub struct Derived {
+    pub today: NaiveDate,
+    /// Validity of each document, in the order of `portal.documents`.
+    pub validity: Vec<Validity>,
+    /// Deadline notices on `today` (see [`crate::deadlines::notices`]).
+    pub notices: Vec<crate::deadlines::Notice>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct RenderStats {
+    pub pages: usize,
+    pub files: usize,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Pager {
+    current: usize,
+    total: usize,
+    prev: String,
+    next: String,
+    pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+struct PagerLink {
+    n: usize,
+    url: String,
+    current: bool,
+    gap: bool,
+}
+
+fn pager(base: &str, current: usize, total: usize) -> Pager {
+    let mut pages = Vec::new();
+    let mut last = 0;
+    for n in 1..=total {
+        let near = n == 1 || n == total || n.abs_diff(current) <= 2;
+        if !near {
+            continue;
+        }
+        if n > last + 1 {
+            pages.push(PagerLink {
+                n: 0,
+                url: String::new(),
+                current: false,
+                gap: true,
+            });
+        }
+        pages.push(PagerLink {
+            n,
+            url: urls::paged(base, n),
+            current: n == current,
+            gap: false,
+        });
+        last = n;
+    }
+    Pager {
+        current,
+        total,
+        prev: if current > 1 {
+            urls::paged(base, current - 1)
+        } else {
+            String::new()
+        },
+        next: if current < total {
+            urls::paged(base, current + 1)
+        } else {
+            String::new()
+        },
+        pages,
+    }
+}
+
+/// Splits `len` items into pages of `per` (at least one page, even when empty).
+fn pages(len: usize, per: usize) -> Vec<std::ops::Range<usize>> {
+    let per = per.max(1);
+    (0..len.div_ceil(per).max(1))
+        .map(|i| i * per..((i + 1) * per).min(len))
+        .collect()
+}
+
+/// Record indices grouped by a key, each group in the portal's order.
+fn group<K: Ord, T>(items: &[T], key: impl Fn(&T) -> K) -> BTreeMap<K, Vec<usize>> {
+    let mut map: BTreeMap<K, Vec<usize>> = BTreeMap::new();
+    for (i, it) in items.iter().enumerate() {
+        map.entry(key(it)).or_default().push(i);
+    }
+    map
+}
+
+enum Job {
+    Home,
+    Page(usize),
+    Agencies,
+    Agency(usize),
+    AgencyDocuments {
+        agency: usize,
+        page: usize,
+    },
+    AgencyReports(usize),
+    ItemsIndex(Kind),
+    ItemsOfAgency {
+        kind: Kind,
+        agency: String,
+        page: usize,
+    },
+    Power(usize),
+    Service(usize),
+    DecisionsIndex,
+    DecisionsYear(i32),
+    Decision(usize),
+    DocumentsIndex,
+    DocumentsYear {
+        year: i32,
+        page: usize,
+    },
+    Document(usize),
+    ReportsIndex,
+    ReportsYear {
+        year: i32,
+        sort: Option<(reports::SortKey, reports::Dir)>,
+    },
+    Report(usize),
+    Search,
+    Deadlines,
+    NotFound,
+}
+
+struct Plan {
+    docs_by_year: BTreeMap<i32, Vec<usize>>,
+    docs_by_agency: BTreeMap<String, Vec<usize>>,
+    power_by_agency: BTreeMap<String, Vec<usize>>,
+    services_by_agency: BTreeMap<String, Vec<usize>>,
+    decisions_by_year: BTreeMap<i32, Vec<usize>>,
+    reports_by_year: BTreeMap<i32, Vec<usize>>,
+    reports_by_agency: BTreeMap<String, Vec<usize>>,
+    /// Years with a comparison page: reported years and years with overdue reports.
+    report_years: Vec<i32>,
+}
+
+impl Plan {
+    fn new(p: &Portal, today: NaiveDate) -> Plan {
+        let folder = |m: &Meta| m.folder_agency.clone().unwrap_or_default();
+        let reports_by_year = group(&p.reports, |r| r.meta.year.unwrap_or(0));
+        Plan {
+            report_years: reports::report_years(p, &reports_by_year, today),
+            docs_by_year: group(&p.documents, |d| d.meta.year.unwrap_or(0)),
+            docs_by_agency: group(&p.documents, |d| d.data.agency.clone()),
+            power_by_agency: group(&p.power, |r| folder(&r.meta)),
+            services_by_agency: group(&p.services, |r| folder(&r.meta)),
+            decisions_by_year: group(&p.decisions, |d| d.meta.year.unwrap_or(0)),
+            reports_by_year,
+            reports_by_agency: group(&p.reports, |r| folder(&r.meta)),
+        }
+    }
+
+    fn jobs(&self, p: &Portal) -> Vec<Job> {
+        let per = p.config.paginate_by;
+        let mut jobs = vec![
+            Job::Home,
+            Job::Agencies,
+            Job::ItemsIndex(Kind::Power),
+            Job::ItemsIndex(Kind::Service),
+            Job::DecisionsIndex,
+            Job::DocumentsIndex,
+            Job::ReportsIndex,
+            Job::Search,
+            Job::Deadlines,
+            Job::NotFound,
+        ];
+        jobs.extend((0..p.pages.len()).map(Job::Page));
+        for (i, a) in p.agencies.iter().enumerate() {
+            jobs.push(Job::Agency(i));
+            let n = self.docs_by_agency.get(&a.meta.slug).map_or(0, Vec::len);
+            jobs.extend(
+                (1..=pages(n, per).len()).map(|page| Job::AgencyDocuments { agency: i, page }),
+            );
+            jobs.push(Job::AgencyReports(i));
+        }
+        for (kind, groups) in [
+            (Kind::Power, &self.power_by_agency),
+            (Kind::Service, &self.services_by_agency),
+        ] {
+            for (agency, items) in groups {
+                for page in 1..=pages(items.len(), per).len() {
+                    jobs.push(Job::ItemsOfAgency {
+                        kind,
+                        agency: agency.clone(),
+                        page,
+                    });
+                }
+            }
+        }
+        jobs.extend((0..p.power.len()).map(Job::Power));
+        jobs.extend((0..p.services.len()).map(Job::Service));
+        jobs.extend(
+            self.decisions_by_year
+                .keys()
+                .map(|y| Job::DecisionsYear(*y)),
+        );
+        jobs.extend((0..p.decisions.len()).map(Job::Decision));
+        for (year, docs) in &self.docs_by_year {
+            for page in 1..=pages(docs.len(), per).len() {
+                jobs.push(Job::DocumentsYear { year: *year, page });
+            }
+        }
+        jobs.extend((0..p.documents.len()).map(Job::Document));
+        for &year in &self.report_years {
+            jobs.push(Job::ReportsYear { year, sort: None });
+            jobs.extend(
+                reports::sort_orders()
+                    .into_iter()
+                    .map(|s| Job::ReportsYear {
+                        year,
+                        sort: Some(s),
+                    }),
+            );
+        }
+        jobs.extend((0..p.reports.len()).map(Job::Report));
+        jobs
+    }
+}
+
+struct Ctx<'a> {
+    portal: &'a Portal,
+    root: &'a Path,
+    derived: &'a Derived,
+    ix: Index<'a>,
+    plan: Plan,
+    theme: &'a Theme,
+    notices: deadlines::NoticeIndex,
+}
+
+/// Renders the whole site into `out` (which must exist and be empty).
+pub fn render(
+    portal: &Portal,
+    root: &Path,
+    derived: &Derived,
+    theme: &mut Theme,
+    out: &Path,
+    on_page: &(dyn Fn(usize, usize) + Sync),
+) -> Result<RenderStats, Diagnostic> {
+    let site = site_context(portal, derived);
+    theme.tera.global_context().insert("site", &site);
+    let theme: &Theme = theme;
+    let cx = Ctx {
+        portal,
+        root,
+        derived,
+        ix: Index::new(portal),
+        plan: Plan::new(portal, derived.today),
+        theme,
+        notices: deadlines::NoticeIndex::new(&derived.notices),
+    };
+    let jobs = cx.plan.jobs(portal);
+    let total = jobs.len();
+    let done = AtomicUsize::new(0);
+    jobs.par_iter().try_for_each(|job| {
+        let (url, template, context) = cx.job(job)?;
+        let html = cx.theme.tera.render(template, &context).map_err(|e| {
+            Diagnostic::error(
+                codes::SITE_CONFIG,
+                format!("themes/{}", template),
+                format!("rendering {url} with {template} failed: {e:#}"),
+            )
+        })?;
+        let file = if matches!(job, Job::NotFound) {
+            "404.html".to_string()
+        } else {
+            urls::file_for(&url)
+        };
+        write_file(out, &file, html.as_bytes())?;
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        on_page(n, total);
+        Ok::<(), Diagnostic>(())
+    })?;
+    let mut files = total;
+    files += write_assets(portal, root, theme, out)?;
+    files += write_feeds_and_data(&cx, out)?;
+    files += deadlines::write_feed(portal, derived, out)?;
+    files += reports::write_report_data(&cx, out)?;
+    Ok(RenderStats {
+        pages: total,
+        files,
+    })
+}
+
+pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let path = out.join(rel);
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| io_error(&path, e))?;
+    }
+    let mut f = fs::File::create(&path).map_err(|e| io_error(&path, e))?;
+    f.write_all(bytes).map_err(|e| io_error(&path, e))
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        codes::READ_FAILED,
+        path,
+        format!("cannot write {}: {e}", path.display()),
+    )
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SiteContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    footer: &'a crate::config::Footer,
+    nav: Vec<NavItem>,
+    build_date: String,
+    /// Whether the portal has an about page (关于本站) for the footer to link.
+    about: bool,
+}
+
+fn site_context<'a>(p: &'a Portal, d: &Derived) -> SiteContext<'a> {
+    let mut nav = vec![NavItem {
+        title: "首页",
+        url: urls::home(),
+    }];
+    let has_page = |slug: &str| p.pages.iter().any(|pg| pg.meta.slug == slug);
+    if has_page("guide") {
+        nav.push(NavItem {
+            title: "公开指南",
+            url: "/pages/guide/".into(),
+        });
+    }
+    nav.extend([
+        NavItem {
+            title: "公开目录",
+            url: urls::section(Kind::Document),
+        },
+        NavItem {
+            title: "权责清单",
+            url: urls::section(Kind::Power),
+        },
+        NavItem {
+            title: "政务服务",
+            url: urls::section(Kind::Service),
+        },
+        NavItem {
+            title: "重大决策",
+            url: urls::section(Kind::Decision),
+        },
+        NavItem {
+            title: "公开年报",
+            url: urls::section(Kind::Report),
+        },
+        NavItem {
+            title: "机构",
+            url: urls::section(Kind::Agency),
+        },
+        NavItem {
+            title: "期限提醒",
+            url: urls::deadlines(),
+        },
+    ]);
+    SiteContext {
+        title: &p.config.title,
+        description: &p.config.description,
+        base_url: p.config.base(),
+        language: &p.config.language,
+        footer: &p.config.footer,
+        nav,
+        build_date: d.today.to_string(),
+        about: has_page("about"),
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn notices_for(&self, kind: Kind, meta: &Meta) -> Vec<deadlines::NoticeView> {
+        self.notices.for_record(&self.derived.notices, kind, meta)
+    }
+
+    fn body_html(&self, meta: &Meta) -> Result<String, Diagnostic> {
+        Ok(markdown::to_html(&self.body(meta)?))
+    }
+
+    fn body(&self, meta: &Meta) -> Result<String, Diagnostic> {
+        read_body(self.root, meta, self.portal.config.max_file_bytes)
+    }
+
+    fn base(&self, title: &str, url: &str, crumbs: &[(&str, String)]) -> Context {
+        let mut c = Context::new();
+        c.insert("page_title", title);
+        c.insert("url", url);
+        c.insert(
+            "canonical",
+            &format!("{}{}", self.portal.config.base(), url),
+        );
+        let mut list = vec![Crumb {
+            title: "首页".into(),
+            url: "/".into(),
+        }];
+        list.extend(crumbs.iter().map(|(t, u)| Crumb {
+            title: t.to_string(),
+            url: u.clone(),
+        }));
+        c.insert("crumbs", &list);
+        c
+    }
+
+    fn doc_items(&self, idx: &[usize]) -> Vec<DocItem> {
+        idx.iter()
+            .map(|&i| {
+                doc_item(
+                    &self.portal.documents[i],
+                    &self.ix,
+                    &self.derived.validity[i],
+                )
+            })
+            .collect()
+    }
+
+    fn job(&self, job: &Job) -> Result<(String, &'static str, Context), Diagnostic> {
+        let p = self.portal;
+        let per = p.config.paginate_by;
+        Ok(match job {
+            Job::Home => {
+                let url = urls::home();
+                let mut c = self.base(&p.config.title, &url, &[]);
+                c.insert("crumbs", &Vec::<Crumb>::new());
+                let intro = match &p.home {
+                    Some(h) => self.body_html(&h.meta)?,
+                    None => String::new(),
+                };
+                c.insert("intro_html", &intro);
+                let newest: Vec<usize> = (0..p.documents.len().min(10)).collect();
+                c.insert("newest", &self.doc_items(&newest));
+                let agencies: Vec<_> = p
+                    .agencies
+                    .iter()
+                    .map(|a| agency_view(a, &self.ix))
+                    .collect();
+                c.insert("agencies", &agencies);
+                let column: Vec<Crumb> = [
+                    ("guide", "公开指南"),
+                    ("rules", "公开制度"),
+                    ("proactive", "法定主动公开内容"),
+                ]
+                .iter()
+                .filter(|(slug, _)| p.pages.iter().any(|pg| pg.meta.slug == *slug))
+                .map(|(slug, t)| Crumb {
+                    title: t.to_string(),
+                    url: format!("/pages/{slug}/"),
+                })
+                .chain(std::iter::once(Crumb {
+                    title: "公开年报".into(),
+                    url: urls::section(Kind::Report),
+                }))
+                .collect();
+                c.insert("column", &column);
+                c.insert(
+                    "counts",
+                    &BTreeMap::from([
+                        ("documents", p.documents.len()),
+                        ("power", p.power.len()),
+                        ("services", p.services.len()),
+                        ("decisions", p.decisions.len()),
+                        ("reports", p.reports.len()),
+                        ("agencies", p.agencies.len()),
+                    ]),
+                );
+                let open: Vec<DecisionItem> = p
+                    .decisions
+                    .iter()
+                    .filter(|d| {
+                        d.data.consultation.as_ref().is_some_and(|c| {
+                            c.start <= self.derived.today && self.derived.today <= c.end
+                        })
+                    })
+                    .map(|d| decision_item(d, &self.ix))
+                    .collect();
+                c.insert("open_consultations", &open);
+                c.insert("deadline_counts", &deadlines::counts(&self.derived.notices));
+                (url, "index.html", c)
+            }
+            Job::Page(i) => {
+                let r = &p.pages[*i];
+                let url = urls::record(Kind::Page, &r.meta);
+                let mut c = self.base(&r.data.title, &url, &[(&r.data.title, url.clone())]);
+                c.insert("page", &r.data);
+                c.insert("body_html", &self.body_html(&r.meta)?);
+                (url, "page.html", c)
+            }
+            Job::Agencies => {
+                let url = urls::section(Kind::Agency);
+                let mut c = self.base("机构设置", &url, &[("机构设置", url.clone())]);
+                let list: Vec<_> = p
+                    .agencies
+                    .iter()
+                    .map(|a| agency_view(a, &self.ix))
+                    .collect();
+                c.insert("agencies", &list);
+                (url, "agencies.html", c)
+            }
+            Job::Agency(i) => {
+                let a = &p.agencies[*i];
+                let slug = a.meta.slug.as_str();
+                let url = urls::agency(slug);
+                let mut c = self.base(
+                    &a.data.name,
+                    &url,
+                    &[
+                        ("机构设置", urls::section(Kind::Agency)),
+                        (&a.data.name, url.clone()),
+                    ],
+                );
+                c.insert("agency", &agency_view(a, &self.ix));
+                c.insert("notices", &self.notices_for(Kind::Agency, &a.meta));
+                let empty = Vec::new();
+                let power: Vec<_> = self
+                    .plan
+                    .power_by_agency
+                    .get(slug)
+                    .unwrap_or(&empty)
+                    .iter()
+                    .map(|&i| power_summary(&p.power[i], &self.ix))
+                    .collect();
+                let services: Vec<_> = self
+                    .plan
+                    .services_by_agency
+                    .get(slug)
+                    .unwrap_or(&empty)
+                    .iter()
+                    .map(|&i| service_summary(&p.services[i], &self.ix))
+                    .collect();
+                let decisions: Vec<_> = p
+                    .decisions
+                    .iter()
+                    .filter(|d| d.data.agency == slug)
+                    .map(|d| decision_item(d, &self.ix))
+                    .collect();
+                let docs = self.plan.docs_by_agency.get(slug).unwrap_or(&empty);
+                let reports: Vec<_> = self
+                    .plan
+                    .reports_by_agency
+                    .get(slug)
+                    .unwrap_or(&empty)
+                    .iter()
+                    .map(|&i| self.report_entry(i))
+                    .collect();
+                c.insert("reports_url", &urls::agency_reports(slug));
+                c.insert("power", &power);
+                c.insert("services", &services);
+                c.insert("decisions", &decisions);
+                c.insert("documents", &self.doc_items(&docs[..docs.len().min(10)]));
+                c.insert("documents_total", &docs.len());
+                c.insert("documents_url", &urls::agency_documents(slug));
+                c.insert("reports", &reports);
+                c.insert(
+                    "children",
+                    &p.agencies
+                        .iter()
+                        .filter(|x| x.data.parent.as_deref() == Some(slug))
+                        .map(|x| self.ix.agency(&x.meta.slug))
+                        .collect::<Vec<_>>(),
+                );
+                (url, "agency.html", c)
+            }
+            Job::AgencyDocuments { agency, page } => {
+                let a = &p.agencies[*agency];
+                let slug = a.meta.slug.as_str();
+                let base = urls::agency_documents(slug);
+                let url = urls::paged(&base, *page);
+                let empty = Vec::new();
+                let docs = self.plan.docs_by_agency.get(slug).unwrap_or(&empty);
+                let ranges = pages(docs.len(), per);
+                let title = format!("{}公开目录", a.data.name);
+                let mut c = self.base(
+                    &title,
+                    &url,
+                    &[
+                        ("机构设置", urls::section(Kind::Agency)),
+                        (&a.data.name, urls::agency(slug)),
+                        ("公开目录", base.clone()),
+                    ],
+                );
+                c.insert("heading", &title);
+                c.insert(
+                    "documents",
+                    &self.doc_items(&docs[ranges[page - 1].clone()]),
+                );
+                c.insert("total", &docs.len());
+                c.insert("pager", &pager(&base, *page, ranges.len()));
+                (url, "documents_list.html", c)
+            }
+            Job::AgencyReports(i) => self.agency_reports_page(*i),
+            Job::ItemsIndex(kind) => {
+                let url = urls::section(*kind);
+                let title = kind.label();
+                let mut c = self.base(title, &url, &[(title, url.clone())]);
+                let groups = if *kind == Kind::Power {
+                    &self.plan.power_by_agency
+                } else {
+                    &self.plan.services_by_agency
+                };
+                #[derive(Serialize)]
+                struct Group {
+                    agency: AgencyRef,
+                    url: String,
+                    count: usize,
+                    categories: Vec<(String, usize)>,
+                }
+                let list: Vec<Group> = p
+                    .agencies
+                    .iter()
+                    .filter_map(|a| {
+                        let idx = groups.get(&a.meta.slug)?;
+                        let mut cats: BTreeMap<String, usize> = BTreeMap::new();
+                        for &i in idx {
+                            let cat = if *kind == Kind::Power {
+                                &p.power[i].data.category
+                            } else {
+                                &p.services[i].data.kind
+                            };
+                            *cats.entry(cat.clone()).or_default() += 1;
+                        }
+                        Some(Group {
+                            agency: self.ix.agency(&a.meta.slug),
+                            url: urls::items_of_agency(*kind, &a.meta.slug),
+                            count: idx.len(),
+                            categories: sort_categories(cats),
+                        })
+                    })
+                    .collect();
+                c.insert("kind", kind.name());
+                c.insert("groups", &list);
+                (url, "items_index.html", c)
+            }
+            Job::ItemsOfAgency { kind, agency, page } => {
+                let base = urls::items_of_agency(*kind, agency);
+                let url = urls::paged(&base, *page);
+                let a = self.ix.agency(agency);
+                let groups = if *kind == Kind::Power {
+                    &self.plan.power_by_agency
+                } else {
+                    &self.plan.services_by_agency
+                };
+                let idx = &groups[agency];
+                let ranges = pages(idx.len(), per);
+                let title = format!("{}{}", a.name, kind.label());
+                let mut c = self.base(
+                    &title,
+                    &url,
+                    &[
+                        (kind.label(), urls::section(*kind)),
+                        (&a.name, base.clone()),
+                    ],
+                );
+                let mut items: Vec<ItemSummary> = idx[ranges[page - 1].clone()]
+                    .iter()
+                    .map(|&i| {
+                        if *kind == Kind::Power {
+                            power_summary(&p.power[i], &self.ix)
+                        } else {
+                            service_summary(&p.services[i], &self.ix)
+                        }
+                    })
+                    .collect();
+                items.sort_by_key(|s| (category_rank(&s.category), s.code.clone()));
+                let mut by_cat: Vec<(String, Vec<ItemSummary>)> = Vec::new();
+                for it in items {
+                    match by_cat.last_mut() {
+                        Some((cat, list)) if *cat == it.category => list.push(it),
+                        _ => by_cat.push((it.category.clone(), vec![it])),
+                    }
+                }
+                c.insert("heading", &title);
+                c.insert("kind", kind.name());
+                c.insert("agency", &a);
+                c.insert("categories", &by_cat);
+                c.insert("total", &idx.len());
+                c.insert("pager", &pager(&base, *page, ranges.len()));
+                (url, "items_list.html", c)
+            }
+            Job::Power(i) => {
+                let r = &p.power[*i];
+                let v = power_view(
+                    r,
+                    &self.ix,
+                    p.services
+                        .iter()
+                        .filter(|s| s.data.power_item.as_deref() == Some(r.data.code.as_str()))
+                        .map(|s| service_summary(s, &self.ix))
+                        .collect(),
+                );
+                let url = v.summary.url.clone();
+                let mut c = self.base(
+                    &r.data.name,
+                    &url,
+                    &[
+                        ("权责清单", urls::section(Kind::Power)),
+                        (
+                            &v.summary.agency.name,
+                            urls::items_of_agency(Kind::Power, &v.summary.agency.slug),
+                        ),
+                        (&r.data.name, url.clone()),
+                    ],
+                );
+                c.insert("item", &v);
+                (url, "power_item.html", c)
+            }
+            Job::Service(i) => {
+                let r = &p.services[*i];
+                let v = service_view(r, &self.ix);
+                let url = v.summary.url.clone();
+                let mut c = self.base(
+                    &r.data.name,
+                    &url,
+                    &[
+                        ("政务服务事项", urls::section(Kind::Service)),
+                        (
+                            &v.summary.agency.name,
+                            urls::items_of_agency(Kind::Service, &v.summary.agency.slug),
+                        ),
+                        (&r.data.name, url.clone()),
+                    ],
+                );
+                c.insert("item", &v);
+                (url, "service_item.html", c)
+            }
+            Job::DecisionsIndex => {
+                let url = urls::section(Kind::Decision);
+                let mut c = self.base(
+                    "重大行政决策事项目录",
+                    &url,
+                    &[("重大行政决策", url.clone())],
+                );
+                let years: Vec<(i32, Vec<DecisionItem>)> = self
+                    .plan
+                    .decisions_by_year
+                    .iter()
+                    .rev()
+                    .map(|(y, idx)| {
+                        (
+                            *y,
+                            idx.iter()
+                                .map(|&i| decision_item(&p.decisions[i], &self.ix))
+                                .collect(),
+                        )
+                    })
+                    .collect();
+                c.insert("years", &years);
+                (url, "decisions_index.html", c)
+            }
+            Job::DecisionsYear(year) => {
+                let url = urls::year(Kind::Decision, *year);
+                let title = format!("{year}年度重大行政决策事项目录");
+                let mut c = self.base(
+                    &title,
+                    &url,
+                    &[
+                        ("重大行政决策", urls::section(Kind::Decision)),
+                        (&format!("{year}年度"), url.clone()),
+                    ],
+                );
+                let list: Vec<_> = self.plan.decisions_by_year[year]
+                    .iter()
+                    .map(|&i| decision_item(&p.decisions[i], &self.ix))
+                    .collect();
+                c.insert("heading", &title);
+                c.insert("year", year);
+                c.insert("decisions", &list);
+                (url, "decisions_year.html", c)
+            }
+            Job::Decision(i) => {
+                let r = &p.decisions[*i];
+                let v = decision_view(r, &self.ix, self.derived.today, self.body_html(&r.meta)?);
+                let url = v.item.url.clone();
+                let year = v.item.year;
+                let mut c = self.base(
+                    &r.data.title,
+                    &url,
+                    &[
+                        ("重大行政决策", urls::section(Kind::Decision)),
+                        (&format!("{year}年度"), urls::year(Kind::Decision, year)),
+                        (&r.data.title, url.clone()),
+                    ],
+                );
+                c.insert("decision", &v);
+                deadlines::decision_context(&mut c, self.notices_for(Kind::Decision, &r.meta));
+                (url, "decision.html", c)
+            }
+            Job::DocumentsIndex => {
+                let url = urls::section(Kind::Document);
+                let mut c = self.base("政府信息公开目录", &url, &[("公开目录", url.clone())]);
+                let years: Vec<(i32, usize, String)> = self
+                    .plan
+                    .docs_by_year
+                    .iter()
+                    .rev()
+                    .map(|(y, idx)| (*y, idx.len(), urls::year(Kind::Document, *y)))
+                    .collect();
+                c.insert("years", &years);
+                let newest: Vec<usize> = (0..p.documents.len().min(20)).collect();
+                c.insert("newest", &self.doc_items(&newest));
+                c.insert("total", &p.documents.len());
+                c.insert(
+                    "normative",
+                    &self.doc_items(
+                        &p.documents
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, d)| {
+                                d.data.normative
+                                    && self.derived.validity[*i].status == DocStatus::Effective
+                            })
+                            .map(|(i, _)| i)
+                            .collect::<Vec<_>>(),
+                    ),
+                );
+                (url, "documents_index.html", c)
+            }
+            Job::DocumentsYear { year, page } => {
+                let base = urls::year(Kind::Document, *year);
+                let url = urls::paged(&base, *page);
+                let idx = &self.plan.docs_by_year[year];
+                let ranges = pages(idx.len(), per);
+                let title = format!("{year}年政府信息公开目录");
+                let mut c = self.base(
+                    &title,
+                    &url,
+                    &[
+                        ("公开目录", urls::section(Kind::Document)),
+                        (&format!("{year}年"), base.clone()),
+                    ],
+                );
+                c.insert("heading", &title);
+                c.insert("documents", &self.doc_items(&idx[ranges[page - 1].clone()]));
+                c.insert("total", &idx.len());
+                c.insert("pager", &pager(&base, *page, ranges.len()));
+                (url, "documents_list.html", c)
+            }
+            Job::Document(i) => {
+                let r = &p.documents[*i];
+                let v = doc_view(
+                    r,
+                    &self.ix,
+                    &self.derived.validity[*i],
+                    self.body_html(&r.meta)?,
+                );
+                let url = v.item.url.clone();
+                let year = v.item.year;
+                let mut c = self.base(
+                    &r.data.title,
+                    &url,
+                    &[
+                        ("公开目录", urls::section(Kind::Document)),
+                        (&format!("{year}年"), urls::year(Kind::Document, year)),
+                        (&r.data.title, url.clone()),
+                    ],
+                );
+                c.insert("doc", &v);
+                c.insert("notices", &self.notices_for(Kind::Document, &r.meta));
+                (url, "document.html", c)
+            }
+            Job::ReportsIndex => {
+                let url = urls::section(Kind::Report);
+                let mut c = self.base(
+                    "政府信息公开工作年度报告",
+                    &url,
+                    &[("公开年报", url.clone())],
+                );
+                let years: Vec<(i32, Vec<reports::ReportEntry>)> = self
+                    .plan
+                    .report_years
+                    .iter()
+                    .rev()
+                    .map(|y| {
+                        let idx = self.plan.reports_by_year.get(y);
+                        let list = idx.into_iter().flatten();
+                        (*y, list.map(|&i| self.report_entry(i)).collect())
+                    })
+                    .collect();
+                c.insert("years", &years);
+                (url, "reports_index.html", c)
+            }
+            Job::ReportsYear { year, sort } => self.comparison_page(*year, *sort),
+            Job::Report(i) => self.report_page(*i),
+            Job::Search => {
+                let url = "/search/".to_string();
+                let c = self.base("站内搜索", &url, &[("站内搜索", url.clone())]);
+                (url, "search.html", c)
+            }
+            Job::Deadlines => {
+                let url = urls::deadlines();
+                let mut c = self.base("期限提醒", &url, &[("期限提醒", url.clone())]);
+                deadlines::board_context(&mut c, p, &self.derived.notices);
+                (url, "deadlines.html", c)
+            }
+            Job::NotFound => {
+                let url = "/404.html".to_string();
+                let c = self.base("页面未找到", &url, &[]);
+                (url, "404.html", c)
+            }
+        })
+    }
+}
+
+/// Lists categories in the spec's order, unknown ones last.
+fn sort_categories(cats: BTreeMap<String, usize>) -> Vec<(String, usize)> {
+    let mut v: Vec<_> = cats.into_iter().collect();
+    v.sort_by_key(|(c, _)| (category_rank(c), c.clone()));
+    v
+}
+
+fn category_rank(c: &str) -> usize {
+    CATEGORIES
+        .iter()
+        .position(|x| *x == c)
+        .unwrap_or(CATEGORIES.len())
+}
+
+/// Reads a Markdown record's body again from its file.
+pub fn read_body(root: &Path, meta: &Meta, max: u64) -> Result<String, Diagnostic> {
+    let Some(start) = meta.body_start else {
+        return Ok(String::new());
+    };
+    let src =
+        crate::source::read_source(&root.join(&meta.path), &meta.path, max).map_err(|d| *d)?;
+    Ok(src.text.get(start..).unwrap_or("").to_string())
+}
+
+fn write_assets(p: &Portal, root: &Path, theme: &Theme, out: &Path) -> Result<usize, Diagnostic> {
+    for a in &theme.assets {
+        write_file(out, &format!("assets/{}", a.path), &a.bytes)?;
+    }
+    let static_dir = root.join("content").join("static");
+    p.static_files.par_iter().try_for_each(|rel| {
+        let dest = out.join(rel);
+        if let Some(dir) = dest.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_error(&dest, e))?;
+        }
+        fs::copy(static_dir.join(rel), &dest)
+            .map(|_| ())
+            .map_err(|e| io_error(&dest, e))
+    })?;
+    Ok(theme.assets.len() + p.static_files.len())
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+    let p = cx.portal;
+    let base = p.config.base();
+    // Sitemap of every record page and list root.
+    let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut add = |url: String| {
+        sm.push_str(&format!(
+            "<url><loc>{}{}</loc></url>\n",
+            xml_escape(base),
+            xml_escape(&url)
+        ));
+    };
+    add(urls::home());
+    add(urls::deadlines());
+    for k in [
+        Kind::Document,
+        Kind::Power,
+        Kind::Service,
+        Kind::Decision,
+        Kind::Report,
+        Kind::Agency,
+    ] {
+        add(urls::section(k));
+    }
+    p.pages
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Page, &r.meta)));
+    p.agencies
+        .iter()
+        .for_each(|r| add(urls::agency(&r.meta.slug)));
+    p.power
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Power, &r.meta)));
+    p.services
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Service, &r.meta)));
+    p.decisions
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Decision, &r.meta)));
+    p.documents
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Document, &r.meta)));
+    p.reports
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Report, &r.meta)));
+    sm.push_str("</urlset>\n");
+    write_file(out, "sitemap.xml", sm.as_bytes())?;
+
+    // Atom feed of the newest documents.
+    let updated = p
+        .documents
+        .first()
+        .map(|d| d.data.published)
+        .unwrap_or(cx.derived.today);
+    let mut feed = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>{} · 公开目录</title>\n<id>{}/documents/</id>\n<link rel=\"self\" href=\"{}/documents/atom.xml\"/>\n<link href=\"{}/documents/\"/>\n<updated>{}T00:00:00+08:00</updated>\n",
+        xml_escape(&p.config.title), xml_escape(base), xml_escape(base), xml_escape(base), updated
+    );
+    for (i, d) in p.documents.iter().enumerate().take(50) {
+        let item = doc_item(d, &cx.ix, &cx.derived.validity[i]);
+        feed.push_str(&format!(
+            "<entry><title>{}</title><id>{}{}</id><link href=\"{}{}\"/><updated>{}T00:00:00+08:00</updated><author><name>{}</name></author><summary>{} {}</summary></entry>\n",
+            xml_escape(&item.title), xml_escape(base), xml_escape(&item.url), xml_escape(base), xml_escape(&item.url),
+            item.published, xml_escape(&item.agency.name), xml_escape(&item.index_no), xml_escape(&item.doc_number)
+        ));
+    }
+    feed.push_str("</feed>\n");
+    write_file(out, "documents/atom.xml", feed.as_bytes())?;
+
+    // Machine-readable catalog downloads.
+    let items: Vec<DocItem> = cx.doc_items(&(0..p.documents.len()).collect::<Vec<_>>());
+    let mut csv_out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let head = [
+        "索引号",
+        "标题",
+        "发文机关",
+        "发文字号",
+        "成文日期",
+        "发布日期",
+        "规范性文件",
+        "有效性",
+        "分类",
+        "链接",
+    ];
+    csv_out.write_record(head).map_err(csv_error)?;
+    for d in &items {
+        csv_out
+            .write_record([
+                d.index_no.as_str(),
+                &d.title,
+                &d.agency.name,
+                &d.doc_number,
+                &d.written,
+                &d.published,
+                if d.normative { "是" } else { "否" },
+                &d.status,
+                &d.categories.join(";"),
+                &format!("{base}{}", d.url),
+            ])
+            .map_err(csv_error)?;
+    }
+    let bytes = csv_out
+        .into_inner()
+        .map_err(|e| csv_error(e.into_error().into()))?;
+    write_file(out, "documents/catalog.csv", &bytes)?;
+    let json = serde_json::to_vec_pretty(&items).map_err(|e| {
+        Diagnostic::error(codes::READ_FAILED, "documents/catalog.json", e.to_string())
+    })?;
+    write_file(out, "documents/catalog.json", &json)?;
+    write_file(
+        out,
+        "robots.txt",
+        format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n").as_bytes(),
+    )?;
+    Ok(5)
+}
+
+fn csv_error(e: csv::Error) -> Diagnostic {
+    Diagnostic::error(codes::READ_FAILED, "documents/catalog.csv", e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_split_evenly() {
+        assert_eq!(pages(0, 50).len(), 1);
+        assert!(pages(0, 50)[0].is_empty());
+        assert_eq!(pages(101, 50), vec![0..50, 50..100, 100..101]);
+    }
+
+    #[test]
+    fn pager_windows() {
+        let p = pager("/d/", 10, 20);
+        let ns: Vec<usize> = p.pages.iter().map(|l| l.n).collect();
+        assert_eq!(ns, vec![1, 0, 8, 9, 10, 11, 12, 0, 20]);
+        assert_eq!(p.prev, "/d/page/9/");
+        assert_eq!(p.next, "/d/page/11/");
+    }
+}

@@ -1,0 +1,115 @@
+//! The theme: Tera templates and static assets. The default theme is embedded in the binary, so
+//! a portal without a themes/ folder builds; a portal's own `themes/<name>/templates/X.html`
+//! replaces the built-in `X.html`, and its `themes/<name>/static/` files are added on top.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use rust_embed::RustEmbed;
+use tera::Tera;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{codes, Diagnostic};
+
+#[derive(RustEmbed)]
+#[folder = "themes/default/"]
+struct DefaultTheme;
+
+/// A static asset to copy into the site: its path in the output and its bytes.
+pub struct Asset {
+    pub path: String,
+    pub bytes: Cow<'static, [u8]>,
+}
+
+pub struct Theme {
+    pub tera: Tera,
+    pub assets: Vec<Asset>,
+    /// Templates the portal overrides, for the build summary and tests.
+    pub overridden: Vec<String>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+        let mut templates: Vec<(String, String)> = Vec::new();
+        let mut assets = Vec::new();
+        for file in DefaultTheme::iter() {
+            let data = DefaultTheme::get(&file).expect("embedded file listed by iter");
+            if let Some(t) = file.strip_prefix("templates/") {
+                let text = String::from_utf8_lossy(&data.data).into_owned();
+                templates.push((t.to_string(), text));
+            } else if let Some(s) = file.strip_prefix("static/") {
+                assets.push(Asset {
+                    path: s.to_string(),
+                    bytes: data.data,
+                });
+            }
+        }
+        let dir = root.join("themes").join(name);
+        let mut overridden = Vec::new();
+        if dir.is_dir() {
+            for (rel, abs) in files_under(&dir.join("templates")) {
+                let text = std::fs::read_to_string(&abs).map_err(|e| theme_error(&abs, root, e))?;
+                match templates.iter_mut().find(|(n, _)| *n == rel) {
+                    Some(slot) => slot.1 = text,
+                    None => templates.push((rel.clone(), text)),
+                }
+                overridden.push(rel);
+            }
+            for (rel, abs) in files_under(&dir.join("static")) {
+                let bytes = std::fs::read(&abs).map_err(|e| theme_error(&abs, root, e))?;
+                assets.retain(|a| a.path != rel);
+                assets.push(Asset {
+                    path: rel,
+                    bytes: Cow::Owned(bytes),
+                });
+            }
+        } else if name != "default" {
+            return Err(Diagnostic::error(
+                codes::SITE_CONFIG,
+                "site.toml",
+                format!("theme `{name}` not found: no folder themes/{name}/"),
+            )
+            .hint("set `theme = \"default\"` or create the theme folder"));
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(templates).map_err(|e| {
+            Diagnostic::error(codes::SITE_CONFIG, "themes", format!("template error: {e}"))
+        })?;
+        overridden.sort();
+        assets.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Theme {
+            tera,
+            assets,
+            overridden,
+        })
+    }
+}
+
+fn theme_error(abs: &Path, root: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        codes::READ_FAILED,
+        abs.strip_prefix(root).unwrap_or(abs),
+        format!("cannot read theme file: {e}"),
+    )
+}
+
+fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?;
+            let rel: Vec<String> = rel
+                .iter()
+                .map(|s| s.to_string_lossy().into_owned())
+                .collect();
+            Some((rel.join("/"), e.path().to_path_buf()))
+        })
+        .collect()
+}

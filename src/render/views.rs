@@ -1,0 +1,621 @@
+//! View models: what templates see of each record. Plain serialisable data built from the model,
+//! with every label already in Chinese and every URL already computed, so templates stay dumb.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::model::*;
+use crate::urls;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyRef {
+    pub slug: String,
+    pub name: String,
+    pub short_name: String,
+    pub url: String,
+}
+
+/// Lookups shared by every view: agency names and record titles by slug or code.
+pub struct Index<'a> {
+    pub agencies: HashMap<&'a str, AgencyRef>,
+    pub documents_by_slug: HashMap<&'a str, &'a Record<Document>>,
+    pub documents_by_number: HashMap<&'a str, &'a Record<Document>>,
+    pub power_by_code: HashMap<&'a str, &'a Record<PowerItem>>,
+}
+
+impl<'a> Index<'a> {
+    pub fn new(p: &'a Portal) -> Self {
+        let agencies = p
+            .agencies
+            .iter()
+            .map(|a| {
+                (
+                    a.meta.slug.as_str(),
+                    AgencyRef {
+                        slug: a.meta.slug.clone(),
+                        name: a.data.name.clone(),
+                        short_name: a
+                            .data
+                            .short_name
+                            .clone()
+                            .unwrap_or_else(|| a.data.name.clone()),
+                        url: urls::agency(&a.meta.slug),
+                    },
+                )
+            })
+            .collect();
+        Index {
+            agencies,
+            documents_by_slug: p
+                .documents
+                .iter()
+                .map(|d| (d.meta.slug.as_str(), d))
+                .collect(),
+            documents_by_number: p
+                .documents
+                .iter()
+                .filter_map(|d| d.data.doc_number.as_deref().map(|n| (n, d)))
+                .collect(),
+            power_by_code: p.power.iter().map(|r| (r.data.code.as_str(), r)).collect(),
+        }
+    }
+
+    pub fn agency(&self, slug: &str) -> AgencyRef {
+        self.agencies
+            .get(slug)
+            .cloned()
+            .unwrap_or_else(|| AgencyRef {
+                slug: slug.to_string(),
+                name: slug.to_string(),
+                short_name: slug.to_string(),
+                url: urls::agency(slug),
+            })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocItem {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub agency: AgencyRef,
+    pub index_no: String,
+    pub doc_number: String,
+    pub written: String,
+    pub published: String,
+    pub year: i32,
+    pub normative: bool,
+    pub status: String,
+    pub status_class: String,
+    pub categories: Vec<String>,
+}
+
+/// A document's status as the public should read it today.
+pub struct Validity {
+    pub valid_until: Option<NaiveDate>,
+    pub status: DocStatus,
+}
+
+pub fn doc_item(r: &Record<Document>, ix: &Index, v: &Validity) -> DocItem {
+    let d = &r.data;
+    DocItem {
+        slug: r.meta.slug.clone(),
+        url: urls::record(Kind::Document, &r.meta),
+        title: d.title.clone(),
+        agency: ix.agency(&d.agency),
+        index_no: d.index_no.clone(),
+        doc_number: d.doc_number.clone().unwrap_or_default(),
+        written: d.written.to_string(),
+        published: d.published.to_string(),
+        year: r.meta.year.unwrap_or(0),
+        normative: d.normative,
+        status: v.status.label().to_string(),
+        status_class: format!("{:?}", v.status).to_lowercase(),
+        categories: d.categories.clone(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocView {
+    #[serde(flatten)]
+    pub item: DocItem,
+    pub registration_no: String,
+    pub valid_from: String,
+    pub valid_until: String,
+    pub replaces: Option<Link>,
+    pub replaced_by: Option<Link>,
+    pub attachments: Vec<Link>,
+    pub summary: String,
+    pub body_html: String,
+}
+
+pub fn doc_view(r: &Record<Document>, ix: &Index, v: &Validity, body_html: String) -> DocView {
+    let d = &r.data;
+    let link = |slug: &Option<String>| {
+        slug.as_deref().map(|s| match ix.documents_by_slug.get(s) {
+            Some(t) => Link {
+                title: t.data.title.clone(),
+                url: urls::record(Kind::Document, &t.meta),
+            },
+            None => Link {
+                title: s.to_string(),
+                url: String::new(),
+            },
+        })
+    };
+    DocView {
+        item: doc_item(r, ix, v),
+        registration_no: d.registration_no.clone().unwrap_or_default(),
+        valid_from: date(d.valid_from),
+        valid_until: date(v.valid_until),
+        replaces: link(&d.replaces),
+        replaced_by: link(&d.replaced_by),
+        attachments: d
+            .attachments
+            .iter()
+            .map(|a| Link {
+                title: a.title.clone(),
+                url: static_url(&a.file),
+            })
+            .collect(),
+        summary: d.summary.clone().unwrap_or_default(),
+        body_html,
+    }
+}
+
+/// Files under content/static/ are served from the site root; URLs pass through.
+pub fn static_url(file: &str) -> String {
+    if file.starts_with("https://") || file.starts_with("http://") {
+        file.to_string()
+    } else {
+        format!("/{}", file.trim_start_matches('/'))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Step {
+    pub name: String,
+    pub description: String,
+    pub days: String,
+}
+
+fn steps(process: &[ProcessStep]) -> Vec<Step> {
+    process
+        .iter()
+        .map(|s| match s {
+            ProcessStep::Name(n) => Step {
+                name: n.clone(),
+                description: String::new(),
+                days: String::new(),
+            },
+            ProcessStep::Detailed {
+                name,
+                description,
+                days,
+            } => Step {
+                name: name.clone(),
+                description: description.clone().unwrap_or_default(),
+                days: days.map(format_days).unwrap_or_default(),
+            },
+        })
+        .collect()
+}
+
+fn format_days(d: f64) -> String {
+    if d.fract() == 0.0 {
+        format!("{}", d as i64)
+    } else {
+        format!("{d}")
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeView {
+    pub date: String,
+    pub action: String,
+    pub basis: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemSummary {
+    pub slug: String,
+    pub url: String,
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    pub agency: AgencyRef,
+    pub status: String,
+    pub status_class: String,
+}
+
+pub fn power_summary(r: &Record<PowerItem>, ix: &Index) -> ItemSummary {
+    ItemSummary {
+        slug: r.meta.slug.clone(),
+        url: urls::record(Kind::Power, &r.meta),
+        code: r.data.code.clone(),
+        name: r.data.name.clone(),
+        category: r.data.category.clone(),
+        agency: ix.agency(r.meta.folder_agency.as_deref().unwrap_or("")),
+        status: r.data.status.label().into(),
+        status_class: format!("{:?}", r.data.status).to_lowercase(),
+    }
+}
+
+pub fn service_summary(r: &Record<ServiceItem>, ix: &Index) -> ItemSummary {
+    ItemSummary {
+        slug: r.meta.slug.clone(),
+        url: urls::record(Kind::Service, &r.meta),
+        code: r.data.code.clone(),
+        name: r.data.name.clone(),
+        category: r.data.kind.clone(),
+        agency: ix.agency(r.meta.folder_agency.as_deref().unwrap_or("")),
+        status: r.data.status.label().into(),
+        status_class: format!("{:?}", r.data.status).to_lowercase(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PowerView<'a> {
+    #[serde(flatten)]
+    pub summary: ItemSummary,
+    pub item: &'a PowerItem,
+    pub implementing_body: String,
+    pub process: Vec<Step>,
+    pub changes: Vec<ChangeView>,
+    pub effective: String,
+    pub reviewed: String,
+    pub services: Vec<ItemSummary>,
+}
+
+pub fn power_view<'a>(
+    r: &'a Record<PowerItem>,
+    ix: &Index,
+    services: Vec<ItemSummary>,
+) -> PowerView<'a> {
+    let summary = power_summary(r, ix);
+    PowerView {
+        implementing_body: r
+            .data
+            .implementing_body
+            .clone()
+            .unwrap_or_else(|| summary.agency.name.clone()),
+        summary,
+        item: &r.data,
+        process: steps(&r.data.process),
+        changes: r
+            .data
+            .changes
+            .iter()
+            .map(|c| ChangeView {
+                date: c.date.to_string(),
+                action: c.action.label().into(),
+                basis: c.basis.clone().unwrap_or_default(),
+                note: c.note.clone().unwrap_or_default(),
+            })
+            .collect(),
+        effective: date(r.data.effective),
+        reviewed: date(r.data.reviewed),
+        services,
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MaterialView {
+    pub name: String,
+    pub form: String,
+    pub copies: String,
+    pub required: bool,
+    pub template: Option<Link>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceView<'a> {
+    #[serde(flatten)]
+    pub summary: ItemSummary,
+    pub item: &'a ServiceItem,
+    pub power_item: Option<Link>,
+    pub process: Vec<Step>,
+    pub materials: Vec<MaterialView>,
+    pub free: bool,
+    pub fees: Vec<Fee>,
+    pub online_level: String,
+}
+
+pub fn service_view<'a>(r: &'a Record<ServiceItem>, ix: &Index) -> ServiceView<'a> {
+    let d = &r.data;
+    let (free, fees) = match &d.fees {
+        None => (true, Vec::new()),
+        Some(Fees::Free { free }) => (*free, Vec::new()),
+        Some(Fees::List(list)) => (list.is_empty(), list.clone()),
+    };
+    ServiceView {
+        summary: service_summary(r, ix),
+        item: d,
+        power_item: d
+            .power_item
+            .as_deref()
+            .map(|code| match ix.power_by_code.get(code) {
+                Some(p) => Link {
+                    title: format!("{}（{}）", p.data.name, code),
+                    url: urls::record(Kind::Power, &p.meta),
+                },
+                None => Link {
+                    title: code.to_string(),
+                    url: String::new(),
+                },
+            }),
+        process: steps(&d.process),
+        materials: d
+            .materials
+            .iter()
+            .map(|m| MaterialView {
+                name: m.name.clone(),
+                form: m.form.clone(),
+                copies: m.copies.map(|c| c.to_string()).unwrap_or_default(),
+                required: m.required,
+                template: m.template.as_deref().map(|t| Link {
+                    title: t.rsplit('/').next().unwrap_or(t).to_string(),
+                    url: static_url(t),
+                }),
+                note: m.note.clone().unwrap_or_default(),
+            })
+            .collect(),
+        free,
+        fees,
+        online_level: d
+            .online_level
+            .map(|l| {
+                match l {
+                    0 => "0级（未开通网上办理）",
+                    1 => "一级（网上公开办事指南）",
+                    2 => "二级（网上下载表格）",
+                    3 => "三级（网上预审）",
+                    _ => "四级（全程网办）",
+                }
+                .to_string()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionItem {
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub agency: AgencyRef,
+    pub year: i32,
+    pub status: String,
+    pub status_class: String,
+    pub planned: String,
+}
+
+pub fn decision_item(r: &Record<Decision>, ix: &Index) -> DecisionItem {
+    DecisionItem {
+        slug: r.meta.slug.clone(),
+        url: urls::record(Kind::Decision, &r.meta),
+        title: r.data.title.clone(),
+        agency: ix.agency(&r.data.agency),
+        year: r.meta.year.unwrap_or(0),
+        status: r.data.status.label().into(),
+        status_class: format!("{:?}", r.data.status).to_lowercase(),
+        planned: date(r.data.planned),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Stage {
+    pub label: String,
+    pub date: String,
+    pub end: String,
+    pub detail: Vec<String>,
+    pub link: Option<Link>,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionView {
+    #[serde(flatten)]
+    pub item: DecisionItem,
+    pub basis: String,
+    pub stages: Vec<Stage>,
+    pub consultation_open: bool,
+    pub consultation_end: String,
+    pub consultation_url: String,
+    pub body_html: String,
+}
+
+pub fn decision_view(
+    r: &Record<Decision>,
+    ix: &Index,
+    today: NaiveDate,
+    body_html: String,
+) -> DecisionView {
+    let d = &r.data;
+    let mut stages = Vec::new();
+    let mut push = |label: &str,
+                    date: NaiveDate,
+                    end: Option<NaiveDate>,
+                    detail: Vec<String>,
+                    link: Option<Link>| {
+        stages.push(Stage {
+            label: label.to_string(),
+            date: date.to_string(),
+            end: end.map(|e| e.to_string()).unwrap_or_default(),
+            detail: detail.into_iter().filter(|s| !s.is_empty()).collect(),
+            link,
+            done: end.unwrap_or(date) <= today,
+        })
+    };
+    if let Some(c) = &d.consultation {
+        push(
+            "公众参与（征求意见）",
+            c.start,
+            Some(c.end),
+            vec![
+                c.summary.clone().unwrap_or_default(),
+                c.adopted.clone().unwrap_or_default(),
+            ],
+            c.url.as_ref().map(|u| Link {
+                title: "征求意见稿".into(),
+                url: u.clone(),
+            }),
+        );
+    }
+    if let Some(h) = &d.hearing {
+        push(
+            "听证",
+            h.date,
+            None,
+            vec![h.notes.clone().unwrap_or_default()],
+            None,
+        );
+    }
+    if let Some(e) = &d.expert_review {
+        push(
+            "专家论证",
+            e.date,
+            None,
+            vec![e.notes.clone().unwrap_or_default()],
+            None,
+        );
+    }
+    if let Some(r) = &d.risk_assessment {
+        push(
+            "风险评估",
+            r.date,
+            None,
+            vec![
+                format!("风险等级：{}", r.level),
+                r.notes.clone().unwrap_or_default(),
+            ],
+            None,
+        );
+    }
+    if let Some(l) = &d.legality_review {
+        push(
+            "合法性审查",
+            l.date,
+            None,
+            vec![l.result.clone().unwrap_or_default()],
+            None,
+        );
+    }
+    if let Some(c) = &d.collective_decision {
+        push("集体讨论决定", c.date, None, vec![c.meeting.clone()], None);
+    }
+    if let Some(p) = &d.publication {
+        let link = p.document.as_deref().map(|doc| {
+            let found = ix
+                .documents_by_slug
+                .get(doc)
+                .or_else(|| ix.documents_by_number.get(doc));
+            match found {
+                Some(t) => Link {
+                    title: t
+                        .data
+                        .doc_number
+                        .clone()
+                        .unwrap_or_else(|| t.data.title.clone()),
+                    url: urls::record(Kind::Document, &t.meta),
+                },
+                None => Link {
+                    title: doc.to_string(),
+                    url: String::new(),
+                },
+            }
+        });
+        push("决策公布", p.date, None, Vec::new(), link);
+    }
+    if let Some(e) = &d.evaluation {
+        push(
+            "决策后评估",
+            e.date,
+            None,
+            vec![e.notes.clone().unwrap_or_default()],
+            None,
+        );
+    }
+    let open = d
+        .consultation
+        .as_ref()
+        .is_some_and(|c| c.start <= today && today <= c.end);
+    DecisionView {
+        item: decision_item(r, ix),
+        basis: d.basis.clone().unwrap_or_default(),
+        stages,
+        consultation_open: open,
+        consultation_end: d
+            .consultation
+            .as_ref()
+            .map(|c| c.end.to_string())
+            .unwrap_or_default(),
+        consultation_url: d
+            .consultation
+            .as_ref()
+            .and_then(|c| c.url.clone())
+            .unwrap_or_default(),
+        body_html,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportItem {
+    pub url: String,
+    pub year: i32,
+    pub agency: AgencyRef,
+    pub published: String,
+}
+
+pub fn report_item(r: &Record<Report>, ix: &Index) -> ReportItem {
+    ReportItem {
+        url: urls::record(Kind::Report, &r.meta),
+        year: r.meta.year.unwrap_or(0),
+        agency: ix.agency(r.meta.folder_agency.as_deref().unwrap_or("")),
+        published: date(r.data.published),
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyView<'a> {
+    pub slug: String,
+    pub url: String,
+    pub agency: &'a Agency,
+    pub kind: String,
+    pub parent: Option<AgencyRef>,
+}
+
+pub fn agency_view<'a>(r: &'a Record<Agency>, ix: &Index) -> AgencyView<'a> {
+    AgencyView {
+        slug: r.meta.slug.clone(),
+        url: urls::agency(&r.meta.slug),
+        agency: &r.data,
+        kind: match r.data.kind {
+            AgencyKind::Government => "人民政府".into(),
+            AgencyKind::Department => "政府部门".into(),
+        },
+        parent: r.data.parent.as_deref().map(|p| ix.agency(p)),
+    }
+}

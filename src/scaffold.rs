@@ -1,0 +1,284 @@
+//! `gongkai new <type> <path>`: commented template records that load as they are written, so
+//! an officer starts from something valid and fills in the blanks.
+
+use std::path::Path;
+
+use crate::load::{slug_is_valid, suggest_slug};
+
+pub const TYPES: [&str; 8] = [
+    "agency", "power", "service", "decision", "document", "report", "page", "calendar",
+];
+
+pub fn template(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "agency" => AGENCY,
+        "power" => POWER,
+        "service" => SERVICE,
+        "decision" => DECISION,
+        "document" => DOCUMENT,
+        "report" => REPORT,
+        "page" => PAGE,
+        "calendar" => CALENDAR,
+        _ => return None,
+    })
+}
+
+/// Writes the template for `kind` at `path`, refusing to overwrite an existing file.
+pub fn new_record(kind: &str, path: &Path) -> Result<(), String> {
+    let text = template(kind)
+        .ok_or_else(|| format!("unknown record type `{kind}`; one of: {}", TYPES.join(", ")))?;
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if kind != "calendar" && !slug_is_valid(stem) {
+        return Err(format!(
+            "`{stem}` is not a valid slug; try `{}`",
+            suggest_slug(stem)
+        ));
+    }
+    let want = if matches!(kind, "decision" | "document" | "page") {
+        "md"
+    } else {
+        "yaml"
+    };
+    if path.extension().and_then(|e| e.to_str()) != Some(want)
+        && !(want == "yaml" && path.extension().and_then(|e| e.to_str()) == Some("yml"))
+    {
+        return Err(format!("a {kind} record is a .{want} file"));
+    }
+    if path.exists() {
+        return Err(format!(
+            "{} exists already; not overwriting it",
+            path.display()
+        ));
+    }
+    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+const AGENCY: &str = r#"# 机构信息 · content/agencies/<slug>.yaml（文件名即机构代号）
+name: 示例市某某局                 # 机构全称（必填）
+short_name: 某某局                 # 简称（选填）
+kind: department                   # government 一级人民政府 / department 政府部门（必填，决定年报截止日期）
+credit_code: 11990100MB0000000X    # 统一社会信用代码，18位，校验位须正确（必填）——请改为本机关的真实代码
+# parent: gov                      # 上级机关的代号（选填）
+address: 示例市人民大道1号
+postcode: "990100"
+phone: 0999-12345678
+email: gongkai@example.gov.cn
+office_hours: 工作日 9:00-12:00，13:30-17:30
+website: https://www.example.gov.cn
+disclosure_office:                 # 政府信息公开工作机构
+  name: 某某局办公室
+  address: 示例市人民大道1号201室
+  phone: 0999-12345679
+  email: gongkai@example.gov.cn
+  office_hours: 工作日 9:00-17:00
+order: 10                          # 列表中的排序（选填）
+"#;
+
+const POWER: &str = r#"# 权责清单事项 · content/power/<机构代号>/<slug>.yaml
+code: "XK-0001"                    # 事项编码，全站唯一（必填）
+name: 某某许可                     # 事项名称（必填）
+category: 行政许可                 # 行政许可 行政处罚 行政强制 行政征收 行政给付 行政检查 行政确认 行政奖励 行政裁决 其他行政权力 公共服务
+# implementing_body: 示例市某某局  # 实施主体，默认为所属机关
+legal_basis:                       # 设定依据（至少一条）
+  - law: 《中华人民共和国行政许可法》
+    article: 第十二条
+    # text: 条文内容（选填）
+responsibilities:                  # 责任事项
+  - 受理责任：公示应当提交的材料，一次性告知补正材料，依法受理或不予受理。
+  - 审查责任：对申请材料进行审查，提出审查意见。
+  - 决定责任：作出行政许可或者不予行政许可决定。
+  - 送达责任：制作并送达决定文书，信息公开。
+  - 事后监管责任：开展监督检查。
+accountability:                    # 追责情形（选填）
+  - 对符合法定条件的申请不予受理的。
+process:                           # 运行流程（选填），按顺序
+  - 受理
+  - {name: 审查, description: 审查申请材料, days: 10}
+  - 决定
+supervision_phone: 0999-12345678
+status: active                     # active 在用 / adjusted 已调整 / abolished 已取消
+effective: 2025-01-01
+changes:                           # 动态调整记录，按时间先后
+  - {date: 2025-01-01, action: added, basis: 示政发〔2024〕1号, note: 新增事项}
+"#;
+
+const SERVICE: &str = r#"# 政务服务事项 · content/services/<机构代号>/<slug>.yaml
+code: "FW-0001"                    # 实施编码（或基本编码），全站唯一（必填）
+name: 某某许可办理                 # 事项名称（必填）
+type: 行政许可                     # 事项类型，同权责清单类别（必填）
+# power_item: "XK-0001"            # 对应的权责清单事项编码（选填）
+legal_basis:
+  - law: 《中华人民共和国行政许可法》
+    article: 第十二条
+conditions:                        # 受理条件
+  - 申请人具有完全民事行为能力。
+materials:                         # 申请材料
+  - name: 申请表
+    form: 原件                     # 原件 / 复印件 / 电子
+    copies: 1
+    required: true
+    # template: templates/form.docx  # 示范文本，相对于 content/static/ 的路径或 https 链接
+time_limit:
+  statutory_days: 20               # 法定办结时限（工作日）
+  promised_days: 10                # 承诺办结时限（工作日），不得超过法定时限
+fees:
+  free: true                       # 不收费；收费时改为列表：[{item: , standard: , basis: }]
+location: 示例市政务服务中心二楼
+office_hours: 工作日 9:00-17:00
+consult_phone: 0999-12345678
+complaint_phone: 12345
+# online_url: https://zwfw.example.gov.cn/
+online_level: 3                    # 网办深度 0-4
+status: active
+"#;
+
+const DECISION: &str = r#"---
+# 重大行政决策事项 · content/decisions/<目录年度>/<slug>.md
+title: 示例市某某规划（2026—2030年）   # 决策事项名称（必填）
+agency: gov                            # 承办单位代号（必填）
+basis: 《重大行政决策程序暂行条例》    # 法律政策依据（选填）
+planned: 2026-12-31                    # 计划完成时间（选填）
+status: planned                        # planned consulting reviewing decided implementing evaluated withdrawn
+# consultation: {start: 2026-06-01, end: 2026-07-01, url: "https://www.example.gov.cn/zqyj/1", summary: , adopted: }
+# hearing: {date: 2026-07-10, notes: }
+# expert_review: {date: 2026-07-15, notes: }
+# risk_assessment: {date: 2026-07-20, level: 低, notes: }
+# legality_review: {date: 2026-08-01, result: 合法}
+# collective_decision: {date: 2026-08-15, meeting: 市政府第N次常务会议}
+# publication: {date: 2026-08-30, document: 示政发〔2026〕N号}
+# evaluation: {date: 2027-08-30, notes: }
+---
+
+决策事项的背景、主要内容和进展说明。
+"#;
+
+const DOCUMENT: &str = r#"---
+# 公开目录文件 · content/documents/<年份>/<slug>.md
+title: 示例市人民政府关于某某事项的通知   # 标题（必填）
+agency: gov                              # 发文机关代号（必填）
+index_no: 11990100MB0000000X/2026-00001  # 索引号，全站唯一：机关信用代码/年份-流水号（必填）
+categories: [综合政务, 通知]             # 主题分类、体裁分类（选填）
+doc_number: 示政发〔2026〕1号            # 发文字号（选填）
+written: 2026-01-05                      # 成文日期（必填）
+published: 2026-01-08                    # 发布日期（必填），应在成文后20个工作日内
+normative: false                         # 是否行政规范性文件
+# registration_no: 示规〔2026〕001        # 统一登记号（规范性文件）
+# valid_from: 2026-02-01
+# valid_until: 2031-01-31                # 不填时：暂行/试行2年，其他5年
+# status: effective                      # effective 有效 / expired 失效 / repealed 废止 / amended 已修订
+# replaces: old-slug                     # 替代的文件
+# attachments: [{title: 附件1, file: attachments/list.csv}]
+---
+
+正文（Markdown）。
+"#;
+
+const REPORT: &str = r#"# 政府信息公开工作年度报告 · content/reports/<报告年度>/<机构代号>.yaml
+format: "2021"
+published: 2026-01-20
+overview: |
+  一、总体情况（Markdown）
+proactive:
+  rules:               {issued: 0, repealed: 0, in_force: 0}
+  normative_documents: {issued: 0, repealed: 0, in_force: 0}
+  licensing:   {decisions: 0}
+  penalties:   {decisions: 0}
+  enforcement: {decisions: 0}
+  fees:        {amount: 0}
+applications:
+  # 每行7个数：[自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计]
+  new:          [0, 0, 0, 0, 0, 0, 0]
+  carried_over: [0, 0, 0, 0, 0, 0, 0]
+  results:
+    disclosed:           [0, 0, 0, 0, 0, 0, 0]
+    partially_disclosed: [0, 0, 0, 0, 0, 0, 0]
+    withheld:
+      state_secret:      [0, 0, 0, 0, 0, 0, 0]
+      law_prohibited:    [0, 0, 0, 0, 0, 0, 0]
+      three_safeties:    [0, 0, 0, 0, 0, 0, 0]
+      third_party:       [0, 0, 0, 0, 0, 0, 0]
+      internal_affairs:  [0, 0, 0, 0, 0, 0, 0]
+      process_info:      [0, 0, 0, 0, 0, 0, 0]
+      enforcement_files: [0, 0, 0, 0, 0, 0, 0]
+      query_matters:     [0, 0, 0, 0, 0, 0, 0]
+    unable:
+      not_held:          [0, 0, 0, 0, 0, 0, 0]
+      needs_creation:    [0, 0, 0, 0, 0, 0, 0]
+      unclear:           [0, 0, 0, 0, 0, 0, 0]
+    not_processed:
+      petition:          [0, 0, 0, 0, 0, 0, 0]
+      repeated:          [0, 0, 0, 0, 0, 0, 0]
+      publications:      [0, 0, 0, 0, 0, 0, 0]
+      mass_repeated:     [0, 0, 0, 0, 0, 0, 0]
+      confirm_or_reissue: [0, 0, 0, 0, 0, 0, 0]
+    other:
+      overdue_correction: [0, 0, 0, 0, 0, 0, 0]
+      overdue_fee:       [0, 0, 0, 0, 0, 0, 0]
+      other:             [0, 0, 0, 0, 0, 0, 0]
+    total:               [0, 0, 0, 0, 0, 0, 0]
+  carried_forward: [0, 0, 0, 0, 0, 0, 0]
+reviews_and_litigation:
+  # 每行5个数：[结果维持, 结果纠正, 其他结果, 尚未审结, 总计]
+  review:                  [0, 0, 0, 0, 0]
+  litigation_direct:       [0, 0, 0, 0, 0]
+  litigation_after_review: [0, 0, 0, 0, 0]
+problems: |
+  五、存在的主要问题及改进情况
+other: |
+  六、其他需要报告的事项
+"#;
+
+const PAGE: &str = r#"---
+title: 页面标题
+# description: 一句话说明（选填）
+# order: 10
+---
+
+页面正文（Markdown）。
+"#;
+
+const CALENDAR: &str = r#"# 工作日历覆盖 · content/calendar/<年份>.yaml（整年替换内置日历）
+holidays:                          # 法定节假日（含调休放假）
+  - {name: 元旦, from: 2027-01-01, to: 2027-01-01}
+workdays: []                       # 调休上班的周末日期
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::*;
+
+    fn front(md: &str) -> &str {
+        let rest = md.strip_prefix("---\n").unwrap();
+        &rest[..rest.find("\n---\n").unwrap()]
+    }
+
+    #[test]
+    fn every_template_parses_as_its_type() {
+        serde_yaml::from_str::<Agency>(AGENCY).unwrap();
+        serde_yaml::from_str::<PowerItem>(POWER).unwrap();
+        serde_yaml::from_str::<ServiceItem>(SERVICE).unwrap();
+        serde_yaml::from_str::<Decision>(front(DECISION)).unwrap();
+        serde_yaml::from_str::<Document>(front(DOCUMENT)).unwrap();
+        serde_yaml::from_str::<Report>(REPORT).unwrap();
+        serde_yaml::from_str::<Page>(front(PAGE)).unwrap();
+        serde_yaml::from_str::<crate::calendar::CalendarYear>(CALENDAR).unwrap();
+    }
+
+    #[test]
+    fn refuses_bad_slugs_and_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("documents/2026/政府.md");
+        assert!(new_record("document", &p)
+            .unwrap_err()
+            .contains("not a valid slug"));
+        let p = dir.path().join("documents/2026/a.md");
+        new_record("document", &p).unwrap();
+        assert!(new_record("document", &p).unwrap_err().contains("exists"));
+        assert!(new_record("memo", &dir.path().join("x.md")).is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! `gongkai search`: query the tantivy index a build wrote and print the hits for people
+//! (text) or scripts (JSON).
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::config::SiteConfig;
+
+use super::{Hit, SearchError, SearchQuery};
+
+/// The tantivy index folder of the portal at `root`, from its site.toml.
+pub fn index_dir_of(root: &Path) -> Result<PathBuf, String> {
+    let (config, _) = SiteConfig::load(root).map_err(|d| d.message.clone())?;
+    Ok(root.join(config.search_index_dir))
+}
+
+/// Runs `q` against the portal at `root`.
+pub fn run(root: &Path, q: &SearchQuery) -> Result<Vec<Hit>, String> {
+    let dir = index_dir_of(root)?;
+    if !dir.join("meta.json").exists() {
+        return Err(format!(
+            "没有找到搜索索引 {}：请先运行 gongkai build（no search index; build the site first）",
+            dir.display()
+        ));
+    }
+    super::search(&dir, q).map_err(|e: SearchError| e.to_string())
+}
+
+/// Hits as JSON: an array with one object per hit (`slug`, `type`, `url`, `title`, `score`,
+/// `snippet`, plus `tier`, `agency`, `date`), one object per line.
+pub fn write_json(hits: &[Hit], out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "[")?;
+    for (i, h) in hits.iter().enumerate() {
+        let v = json!({
+            "slug": h.slug,
+            "type": h.kind,
+            "url": h.url,
+            "title": h.title,
+            "score": h.score,
+            "snippet": h.snippet,
+            "tier": h.tier,
+            "agency": h.agency_name,
+            "date": h.date,
+        });
+        let sep = if i + 1 < hits.len() { "," } else { "" };
+        writeln!(out, "{v}{sep}")?;
+    }
+    writeln!(out, "]")
+}
+
+/// Hits for people: rank and title, URL, type · agency · date, and the snippet with the
+/// matches in 【】 (or bold when `color`).
+pub fn write_text(query: &str, hits: &[Hit], color: bool, out: &mut impl Write) -> io::Result<()> {
+    if hits.is_empty() {
+        return writeln!(out, "没有找到与“{query}”相关的内容。");
+    }
+    for (i, h) in hits.iter().enumerate() {
+        let title = if color {
+            format!("\x1b[1m{}\x1b[0m", h.title)
+        } else {
+            h.title.clone()
+        };
+        writeln!(out, "{:>2}. {title}", i + 1)?;
+        writeln!(out, "    {}", h.url)?;
+        let mut meta = vec![kind_label(&h.kind).to_string()];
+        if !h.agency_name.is_empty() {
+            meta.push(h.agency_name.clone());
+        }
+        if let Some(d) = &h.date {
+            meta.push(d.clone());
+        }
+        writeln!(out, "    {}", meta.join(" · "))?;
+        let (open, close) = if color {
+            ("\x1b[1;33m", "\x1b[0m")
+        } else {
+            ("【", "】")
+        };
+        writeln!(out, "    {}", snippet_text(&h.snippet, open, close))?;
+    }
+    Ok(())
+}
+
+/// The Chinese label of a record type.
+pub fn kind_label(kind: &str) -> &str {
+    match kind {
+        "document" => "政府文件",
+        "power" => "权责事项",
+        "service" => "服务事项",
+        "decision" => "重大决策",
+        "report" => "年度报告",
+        "page" => "页面",
+        other => other,
+    }
+}
+
+/// A snippet's HTML (escaped text and `<mark>`) as plain text, marks replaced by `open` and
+/// `close`.
+pub fn snippet_text(html: &str, open: &str, close: &str) -> String {
+    html.replace("<mark>", "\u{1}")
+        .replace("</mark>", "\u{2}")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace('\u{1}', open)
+        .replace('\u{2}', close)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_become_text_with_brackets() {
+        assert_eq!(
+            snippet_text("a &lt;b&gt; <mark>吉林</mark>&amp;c", "【", "】"),
+            "a <b> 【吉林】&c"
+        );
+        assert_eq!(snippet_text("&amp;lt;", "[", "]"), "&lt;");
+    }
+}

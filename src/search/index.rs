@@ -1,0 +1,315 @@
+//! The tantivy index (`search-index/`): used by `gongkai search` and the search API of
+//! `gongkai serve`.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::schema::{
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED,
+    STRING,
+};
+use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer};
+use tantivy::{doc, Index, IndexWriter, TantivyDocument};
+
+use super::tokenize::{normalize_code, scan, Side};
+use super::words::DocWords;
+use super::{dir_size, write_swapped, SearchDoc, SearchError};
+
+/// The name under which [`CjkTokenizer`] is registered with tantivy.
+pub const TOKENIZER: &str = "gongkai";
+
+/// Bumped whenever the schema or the tokenizer changes; `search` refuses other versions.
+pub const SCHEMA_VERSION: &str = "gongkai-search-2";
+
+/// The tokenizer of [`super::tokenize`] (index side) as a tantivy tokenizer.
+#[derive(Clone, Default)]
+pub struct CjkTokenizer {
+    spans: Vec<Span>,
+    words: String,
+}
+
+/// A token's offsets and position; words carry their folded text as a range of `words`.
+#[derive(Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    position: u32,
+    word: Option<(u32, u32)>,
+}
+
+/// Token stream over precomputed spans; token texts are copied into one reused buffer.
+pub struct CjkTokenStream<'a> {
+    text: &'a str,
+    spans: &'a [Span],
+    words: &'a str,
+    next: usize,
+    token: TantivyToken,
+}
+
+impl Tokenizer for CjkTokenizer {
+    type TokenStream<'a> = CjkTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CjkTokenStream<'a> {
+        self.spans.clear();
+        self.words.clear();
+        let (spans, words) = (&mut self.spans, &mut self.words);
+        scan(text, Side::Index, |t| {
+            let word = (t.kind == super::tokenize::TokenKind::Word).then(|| {
+                let from = words.len() as u32;
+                words.push_str(t.text);
+                (from, words.len() as u32)
+            });
+            spans.push(Span {
+                start: t.start,
+                end: t.end,
+                position: t.position,
+                word,
+            });
+        });
+        CjkTokenStream {
+            text,
+            spans: &self.spans,
+            words: &self.words,
+            next: 0,
+            token: TantivyToken::default(),
+        }
+    }
+}
+
+impl TokenStream for CjkTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(span) = self.spans.get(self.next) else {
+            return false;
+        };
+        self.next += 1;
+        self.token.text.clear();
+        match span.word {
+            Some((from, to)) => self
+                .token
+                .text
+                .push_str(&self.words[from as usize..to as usize]),
+            None => self.token.text.push_str(&self.text[span.start..span.end]),
+        }
+        self.token.offset_from = span.start;
+        self.token.offset_to = span.end;
+        self.token.position = span.position as usize;
+        self.token.position_length = 1;
+        true
+    }
+
+    fn token(&self) -> &TantivyToken {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut TantivyToken {
+        &mut self.token
+    }
+}
+
+/// The fields of the tantivy index.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub title: Field,
+    pub body: Field,
+    /// Codes tokenized like text, so part of a code finds the record.
+    pub codes_text: Field,
+    /// Codes folded by [`normalize_code`], untokenized: the exact-code tier.
+    pub codes: Field,
+    pub kind: Field,
+    pub agency: Field,
+    pub agency_name: Field,
+    /// Dictionary words (`~word`, see [`super::words`]) of the title and body, untokenized.
+    pub words: Field,
+    pub year: Field,
+    pub date: Field,
+    pub slug: Field,
+    pub url: Field,
+    pub version: Field,
+}
+
+impl Fields {
+    pub fn from_schema(schema: &Schema) -> Result<Fields, SearchError> {
+        let f = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| SearchError::Format(format!("field `{name}` missing")))
+        };
+        Ok(Fields {
+            title: f("title")?,
+            body: f("body")?,
+            codes_text: f("codes_text")?,
+            codes: f("codes")?,
+            kind: f("kind")?,
+            agency: f("agency")?,
+            agency_name: f("agency_name")?,
+            words: f("words")?,
+            year: f("year")?,
+            date: f("date")?,
+            slug: f("slug")?,
+            url: f("url")?,
+            version: f("version")?,
+        })
+    }
+}
+
+/// The schema: text fields with positions through [`CjkTokenizer`], exact fields raw.
+pub fn schema() -> Schema {
+    let text_indexing = TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let text_stored = TextOptions::default()
+        .set_indexing_options(text_indexing.clone())
+        .set_stored();
+    let text_only = TextOptions::default().set_indexing_options(text_indexing);
+    let raw = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::Basic),
+    );
+    let mut b = Schema::builder();
+    b.add_text_field("title", text_stored.clone());
+    b.add_text_field("body", text_stored);
+    b.add_text_field("codes_text", text_only);
+    b.add_text_field("codes", raw.clone());
+    b.add_text_field("kind", STRING | STORED);
+    b.add_text_field("agency", STRING);
+    b.add_text_field("agency_name", STORED);
+    b.add_text_field("words", raw.clone());
+    b.add_i64_field("year", NumericOptions::default().set_indexed().set_stored());
+    b.add_text_field("date", STRING | STORED);
+    b.add_text_field("slug", STRING | STORED);
+    b.add_text_field("url", STORED);
+    b.add_text_field("version", STRING);
+    b.build()
+}
+
+/// Registers [`CjkTokenizer`] on an index (tokenizers are not persisted by tantivy).
+pub fn register_tokenizer(index: &Index) {
+    index
+        .tokenizers()
+        .register(TOKENIZER, CjkTokenizer::default());
+}
+
+/// What [`write_index`] wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexStats {
+    pub docs: u64,
+    pub bytes: u64,
+    pub files: u64,
+    pub millis: u64,
+}
+
+/// Writer threads: min(cores, 8).
+pub fn writer_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+}
+
+/// Per-thread indexing memory; the total stays at or below 512 MB.
+const MEMORY_PER_THREAD: usize = 96 << 20;
+
+/// Builds the tantivy index of `docs` (streamed, never collected) in a temporary sibling of
+/// `dir`, then swaps it into place.
+pub fn write_index(
+    docs: impl Iterator<Item = SearchDoc>,
+    dir: &Path,
+) -> Result<IndexStats, SearchError> {
+    write_index_with_words(docs.map(|d| (d, None)), dir)
+}
+
+/// [`write_index`] of documents whose word terms may already be known (`None`: computed
+/// here), so a caller writing both indexes segments each record once.
+pub fn write_index_with_words(
+    docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
+    dir: &Path,
+) -> Result<IndexStats, SearchError> {
+    let started = Instant::now();
+    let docs_written = write_swapped(dir, |tmp| {
+        let schema = schema();
+        let f = Fields::from_schema(&schema)?;
+        let index = Index::create_in_dir(tmp, schema)?;
+        register_tokenizer(&index);
+        let threads = writer_threads();
+        let mut writer: IndexWriter =
+            index.writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)?;
+        let mut n: u64 = 0;
+        for (d, words) in docs {
+            writer.add_document(to_document(&f, d, words))?;
+            n += 1;
+        }
+        let mut version = TantivyDocument::default();
+        version.add_text(f.version, SCHEMA_VERSION);
+        writer.add_document(version)?;
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Ok(n)
+    })?;
+    let (bytes, files) = dir_size(dir)?;
+    Ok(IndexStats {
+        docs: docs_written,
+        bytes,
+        files,
+        millis: started.elapsed().as_millis() as u64,
+    })
+}
+
+fn to_document(f: &Fields, d: SearchDoc, words: Option<Arc<DocWords>>) -> TantivyDocument {
+    let words = words.unwrap_or_else(|| Arc::new(DocWords::of(&d.title, &d.body)));
+    let mut doc = doc!(
+        f.title => d.title,
+        f.body => d.body,
+        f.kind => d.kind,
+        f.agency => d.agency,
+        f.agency_name => d.agency_name,
+        f.slug => d.slug,
+        f.url => d.url,
+    );
+    for code in &d.codes {
+        let norm = normalize_code(code);
+        if !norm.is_empty() {
+            doc.add_text(f.codes, norm);
+        }
+        doc.add_text(f.codes_text, code);
+    }
+    for w in words.title.union(&words.body) {
+        doc.add_text(f.words, w);
+    }
+    if let Some(y) = d.year {
+        doc.add_i64(f.year, i64::from(y));
+    }
+    if let Some(date) = d.date {
+        doc.add_text(f.date, date);
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_stream_matches_the_tokenizer() {
+        let text = "吉林市 ＡＢＣ１２３ test 依法";
+        let mut tok = CjkTokenizer::default();
+        let mut stream = tok.token_stream(text);
+        let mut got = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            got.push((
+                t.text.clone(),
+                t.position as u32,
+                t.offset_from,
+                t.offset_to,
+            ));
+        }
+        let want: Vec<_> = super::super::tokenize::tokenize_index(text)
+            .into_iter()
+            .map(|t| (t.text, t.position, t.start, t.end))
+            .collect();
+        assert_eq!(got, want);
+    }
+}

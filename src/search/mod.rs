@@ -1,0 +1,207 @@
+//! Search: one tokenizer, two indexes.
+//!
+//! - [`tokenize`]: the one Chinese-aware tokenizer (mirrored in `search.js`).
+//! - [`index`]: writes the tantivy index used by `gongkai search` and `serve`.
+//! - [`query`]: tiered search over the tantivy index.
+//! - [`static_index`]: writes the sharded static index the browser client reads.
+//! - [`site`]: turns a loaded portal into `SearchDoc`s and writes both indexes (`build`).
+//!
+//! The rest of the generator talks to this module through [`SearchDoc`] only.
+
+pub mod cli;
+pub mod index;
+pub mod query;
+pub mod site;
+pub mod snippet;
+pub mod static_index;
+pub mod tokenize;
+pub mod words;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use query::{search, SearchIndex};
+pub use tokenize::{normalize_code, tokenize_index, tokenize_query, QueryTokens, Token};
+
+/// One searchable record, as handed over by the rest of the generator.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchDoc {
+    /// Dense `0..n`, assigned by the caller in stream order.
+    pub id: u32,
+    /// Record slug.
+    pub slug: String,
+    /// `"document" | "power" | "service" | "decision" | "report" | "page"`.
+    pub kind: String,
+    /// Root-relative URL, e.g. `/documents/2015/jsz-2015-6/`.
+    pub url: String,
+    pub title: String,
+    /// Plain text (Markdown already stripped by the caller).
+    pub body: String,
+    /// Agency slug (`""` if none).
+    pub agency: String,
+    pub agency_name: String,
+    pub year: Option<i32>,
+    /// Exact identifiers: 事项编码, 索引号, 发文字号, …
+    pub codes: Vec<String>,
+    /// ISO date.
+    pub date: Option<String>,
+}
+
+/// A search request. Filters are exact (record type, agency slug, year).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchQuery {
+    pub text: String,
+    pub kind: Option<String>,
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    pub limit: usize,
+}
+
+impl SearchQuery {
+    /// A query for `text` without filters, returning at most 20 hits.
+    pub fn new(text: impl Into<String>) -> Self {
+        SearchQuery {
+            text: text.into(),
+            kind: None,
+            agency: None,
+            year: None,
+            limit: 20,
+        }
+    }
+}
+
+/// Why a record matched; hits are ordered by tier first, score second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// The query is one of the record's codes (索引号, 事项编码, 发文字号), in any bracket form.
+    Code = 1,
+    /// The whole query occurs contiguously (in the title, the body or a code).
+    Phrase = 2,
+    /// Every word of the query (jieba segmentation) occurs somewhere.
+    Words = 3,
+    /// At least 60% of the query's bigrams occur.
+    Bigrams = 4,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub slug: String,
+    pub kind: String,
+    pub url: String,
+    pub title: String,
+    pub agency_name: String,
+    pub date: Option<String>,
+    pub score: f32,
+    /// HTML: the matched passage, escaped, with `<mark>` around matches.
+    pub snippet: String,
+    pub tier: Tier,
+}
+
+/// Everything that can go wrong while writing or reading an index.
+#[derive(Debug)]
+pub enum SearchError {
+    Io(std::io::Error),
+    Index(tantivy::TantivyError),
+    /// The index on disk is not what this version writes (rebuild it).
+    Format(String),
+}
+
+impl fmt::Display for SearchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SearchError::Io(e) => write!(f, "search index I/O error: {e}"),
+            SearchError::Index(e) => write!(f, "search index error: {e}"),
+            SearchError::Format(m) => {
+                write!(f, "search index format error: {m} (rebuild the site)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for SearchError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SearchError::Io(e) => Some(e),
+            SearchError::Index(e) => Some(e),
+            SearchError::Format(_) => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for SearchError {
+    fn from(e: std::io::Error) -> Self {
+        SearchError::Io(e)
+    }
+}
+
+impl From<tantivy::TantivyError> for SearchError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        SearchError::Index(e)
+    }
+}
+
+impl From<tantivy::directory::error::OpenDirectoryError> for SearchError {
+    fn from(e: tantivy::directory::error::OpenDirectoryError) -> Self {
+        SearchError::Index(e.into())
+    }
+}
+
+/// Writes into a fresh sibling of `dir` and swaps it into place once `build` succeeded,
+/// so readers never see a half-written index.
+pub(crate) fn write_swapped<T>(
+    dir: &std::path::Path,
+    build: impl FnOnce(&std::path::Path) -> Result<T, SearchError>,
+) -> Result<T, SearchError> {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "search".into());
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent)?;
+    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
+    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp)?;
+    }
+    std::fs::create_dir_all(&tmp)?;
+    let result = match build(&tmp) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    };
+    if dir.exists() {
+        std::fs::rename(dir, &old)?;
+    }
+    std::fs::rename(&tmp, dir)?;
+    if old.exists() {
+        std::fs::remove_dir_all(&old)?;
+    }
+    Ok(result)
+}
+
+/// Total size and count of the files under `dir`.
+pub(crate) fn dir_size(dir: &std::path::Path) -> std::io::Result<(u64, u64)> {
+    let mut bytes = 0;
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        if meta.is_dir() {
+            let (b, f) = dir_size(&entry.path())?;
+            bytes += b;
+            files += f;
+        } else {
+            bytes += meta.len();
+            files += 1;
+        }
+    }
+    Ok((bytes, files))
+}

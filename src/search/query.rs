@@ -1,0 +1,299 @@
+//! Tiered search over the tantivy index.
+//!
+//! Raw user input never goes through tantivy's `QueryParser`: every query is built from
+//! the tokens of [`tokenize_query`], so `: + - ( ) " *` are just separators.
+//!
+//! Tiers, best first (a record is reported in the best tier it reaches):
+//! 1. exact code: the folded query equals one of the record's folded codes;
+//! 2. phrase: the whole query, as a phrase of its tokens, in the title, body or codes
+//!    (a query that is one CJK word: first the records holding it as a dictionary word,
+//!    see [`super::words`]);
+//! 3. words: every jieba-rs word of the query, each as a phrase of its tokens, anywhere;
+//! 4. bigrams: at least 60% of the query's distinct tokens, anywhere.
+//!
+//! Within a tier: the sum of the query tokens' BM25 scores, with field boosts (title over
+//! codes over body), as the static client computes it.
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use super::index::{register_tokenizer, Fields, SCHEMA_VERSION};
+use super::snippet::snippet;
+use super::tokenize::{normalize_code, tokenize_query, QueryTokens};
+use super::{Hit, SearchError, SearchQuery, Tier};
+
+/// Field boosts inside a tier.
+pub const TITLE_BOOST: f32 = 3.0;
+pub const CODES_BOOST: f32 = 2.0;
+pub const BODY_BOOST: f32 = 1.0;
+
+/// Share of the query's distinct tokens a record needs for the bigram tier.
+pub const MIN_SHOULD_MATCH: f64 = 0.6;
+
+/// Length of a snippet, in characters.
+pub const SNIPPET_CHARS: usize = 120;
+
+use super::words::{jieba, query_word_term};
+
+/// The words of the query by jieba-rs (without HMM, so the split is dictionary-only and
+/// deterministic), each tokenized; words without tokens (punctuation) are dropped.
+pub fn query_words(text: &str) -> Vec<QueryTokens> {
+    jieba()
+        .cut(text, false)
+        .into_iter()
+        .map(|w| tokenize_query(w.word))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// An opened tantivy index, for repeated queries (`serve`).
+pub struct SearchIndex {
+    reader: IndexReader,
+    fields: Fields,
+}
+
+impl SearchIndex {
+    /// Opens the index written by [`super::index::write_index`].
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        let index = Index::open_in_dir(dir)?;
+        register_tokenizer(&index);
+        let fields = Fields::from_schema(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let version = TermQuery::new(
+            Term::from_field_text(fields.version, SCHEMA_VERSION),
+            IndexRecordOption::Basic,
+        );
+        if searcher.search(&version, &tantivy::collector::Count)? == 0 {
+            return Err(SearchError::Format(format!(
+                "{} was not written by this version of gongkai",
+                dir.display()
+            )));
+        }
+        Ok(SearchIndex { reader, fields })
+    }
+
+    /// Runs one query; see the module documentation for the tiers.
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<Hit>, SearchError> {
+        let tokens = tokenize_query(&q.text);
+        let code = normalize_code(&q.text);
+        if q.limit == 0 || (tokens.is_empty() && code.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let mut tiers: Vec<(Tier, Box<dyn Query>)> = Vec::new();
+        if !code.is_empty() {
+            tiers.push((
+                Tier::Code,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.codes, &code),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        if !tokens.is_empty() {
+            // A one-word query: records where it stands as a word first (吉林市 in
+            // 吉林市人民政府), then those where it only spans words (吉林市场).
+            if let Some(word) = query_word_term(&q.text) {
+                let filter: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (Occur::Must, self.phrase(&tokens)),
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.words, &word),
+                            IndexRecordOption::Basic,
+                        )),
+                    ),
+                ]));
+                tiers.push((Tier::Phrase, self.scored_by_terms(filter, &tokens)));
+            }
+            tiers.push((
+                Tier::Phrase,
+                self.scored_by_terms(self.phrase(&tokens), &tokens),
+            ));
+            let words = query_words(&q.text);
+            if words.len() > 1 {
+                let clauses = words
+                    .iter()
+                    .map(|w| (Occur::Must, self.phrase(w)))
+                    .collect();
+                let filter: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+                tiers.push((Tier::Words, self.scored_by_terms(filter, &tokens)));
+            }
+            let terms = tokens.terms();
+            if terms.len() > 1 {
+                let min = ((terms.len() as f64) * MIN_SHOULD_MATCH).ceil() as usize;
+                let clauses = terms
+                    .iter()
+                    .map(|t| (Occur::Should, self.term(t)))
+                    .collect();
+                tiers.push((
+                    Tier::Bigrams,
+                    Box::new(BooleanQuery::with_minimum_required_clauses(clauses, min)),
+                ));
+            }
+        }
+
+        let mut seen: HashSet<DocAddress> = HashSet::new();
+        let mut hits = Vec::new();
+        for (tier, query) in tiers {
+            if hits.len() >= q.limit {
+                break;
+            }
+            let query = self.filtered(query, q);
+            let top = searcher.search(
+                &query,
+                &TopDocs::with_limit(q.limit + seen.len()).order_by_score(),
+            )?;
+            for (score, addr) in top {
+                if hits.len() >= q.limit {
+                    break;
+                }
+                if seen.insert(addr) {
+                    hits.push(self.hit(&searcher, addr, score, tier, &tokens)?);
+                }
+            }
+        }
+        Ok(hits)
+    }
+
+    /// Records matching `filter`, scored by the sum of the BM25 scores of the query's
+    /// distinct tokens (with field boosts): the score every tier uses, and the one the
+    /// static index's client computes, so the CLI and the browser rank alike.
+    fn scored_by_terms(&self, filter: Box<dyn Query>, tokens: &QueryTokens) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(ConstScoreQuery::new(filter, 0.0)))];
+        clauses.extend(tokens.terms().iter().map(|t| (Occur::Should, self.term(t))));
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A single token in any text field, with field boosts.
+    fn term(&self, text: &str) -> Box<dyn Query> {
+        self.per_field(|field| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, text),
+                IndexRecordOption::WithFreqs,
+            ))
+        })
+    }
+
+    /// The tokens as one phrase (a single token is a term) in any text field.
+    fn phrase(&self, tokens: &QueryTokens) -> Box<dyn Query> {
+        let phrase = tokens.phrase();
+        if phrase.len() == 1 {
+            return self.term(phrase[0].1);
+        }
+        self.per_field(|field| {
+            Box::new(PhraseQuery::new_with_offset(
+                phrase
+                    .iter()
+                    .map(|&(off, t)| (off as usize, Term::from_field_text(field, t)))
+                    .collect(),
+            ))
+        })
+    }
+
+    fn per_field(&self, make: impl Fn(tantivy::schema::Field) -> Box<dyn Query>) -> Box<dyn Query> {
+        let f = &self.fields;
+        let clauses: Vec<(Occur, Box<dyn Query>)> = [
+            (f.title, TITLE_BOOST),
+            (f.codes_text, CODES_BOOST),
+            (f.body, BODY_BOOST),
+        ]
+        .into_iter()
+        .map(|(field, boost)| {
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(make(field), boost)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Adds the record-type, agency and year filters (which do not score).
+    fn filtered(&self, query: Box<dyn Query>, q: &SearchQuery) -> Box<dyn Query> {
+        let f = &self.fields;
+        let mut filters: Vec<Term> = Vec::new();
+        if let Some(kind) = &q.kind {
+            filters.push(Term::from_field_text(f.kind, kind));
+        }
+        if let Some(agency) = &q.agency {
+            filters.push(Term::from_field_text(f.agency, agency));
+        }
+        if let Some(year) = q.year {
+            filters.push(Term::from_field_i64(f.year, i64::from(year)));
+        }
+        if filters.is_empty() {
+            return query;
+        }
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        for term in filters {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+                    0.0,
+                )),
+            ));
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        score: f32,
+        tier: Tier,
+        tokens: &QueryTokens,
+    ) -> Result<Hit, SearchError> {
+        let f = &self.fields;
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str().map(str::to_string))
+        };
+        let title = text(f.title).unwrap_or_default();
+        let body = text(f.body).unwrap_or_default();
+        // The body's best passage, unless only the title matches.
+        let body_snippet = snippet(&body, tokens, SNIPPET_CHARS);
+        let snippet = if body_snippet.contains("<mark>") {
+            body_snippet
+        } else {
+            let title_snippet = snippet(&title, tokens, SNIPPET_CHARS);
+            if title_snippet.contains("<mark>") {
+                title_snippet
+            } else {
+                body_snippet
+            }
+        };
+        Ok(Hit {
+            slug: text(f.slug).unwrap_or_default(),
+            kind: text(f.kind).unwrap_or_default(),
+            url: text(f.url).unwrap_or_default(),
+            title,
+            agency_name: text(f.agency_name).unwrap_or_default(),
+            date: text(f.date),
+            score,
+            snippet,
+            tier,
+        })
+    }
+}
+
+/// Opens the index in `dir` and runs one query (see [`SearchIndex`] for repeated queries).
+pub fn search(dir: &Path, q: &SearchQuery) -> Result<Vec<Hit>, SearchError> {
+    SearchIndex::open(dir)?.search(q)
+}

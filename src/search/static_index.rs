@@ -1,0 +1,878 @@
+//! The static index under `<out>/search/`, read by `themes/default/static/search.js`.
+//!
+//! A handful of files, whatever the portal's size; the client reads byte ranges of them
+//! (HTTP `Range`; a server that ignores `Range` still works, it just sends whole files):
+//!
+//! - `meta.json`: format version, document count, BM25 parameters, the slot width, the
+//!   facet tables (record types, agencies, years) and the facet runs. Internal document
+//!   ids are sorted by (type, agency, year), so every facet value is a set of id ranges
+//!   ("runs"): facet counts and filters are range arithmetic, no per-document table.
+//! - `dict.idx`: little-endian u32 end offsets of the `buckets` dictionary buckets.
+//! - `dict.bin`: the term dictionary, bucketed by FNV-1a (32 bit, UTF-8) of the term.
+//!   Entry: `u8 len, term, varint df, u8 form, payload`; form 0: `varint n, n bytes of
+//!   postings` inline; form 1: `varint offset, varint n` into `post.bin`.
+//! - `post.bin`: postings. Format byte 0 (list): `df` delta-varint internal ids, then `df`
+//!   weight bytes. Format byte 1 (dense, for terms in ≥ 1/16 of a large portal): `varint
+//!   n, n bytes` of a bitset over all ids, then `varint k`, k delta-varint ids and k weight
+//!   bytes of the k highest-weight documents, then one weight byte for all others. So a
+//!   query for 政府 on 100,000 records fetches ~14 KB, not an 800 KB list.
+//!   A weight byte is the BM25 term-frequency part (title weighted 3, body 1), scaled to
+//!   1..=255; the client multiplies by the term's idf.
+//! - `docs.bin`: one fixed-width slot per internal id (`slot` bytes, so the client fetches
+//!   a result with one range and no lookup): `u32 more_offset, u32 more_len`, then the
+//!   record's first bytes: `varint+title, varint+url, varint+date, varint+slug,
+//!   varint+codes` (one per line, for the client's phrase check), then the
+//!   body as zlib segments (`varint n, n bytes`, each ~1.5 KB of text) ended by `varint 0`.
+//! - `more.bin`: the rest of records longer than a slot.
+//!
+//! Codes are terms too: `#` + [`normalize_code`] (no token contains `#`), and so are the
+//! dictionary words of [`super::words`]: `~` + word.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::tokenize::{normalize_code, scan, tokenize_query, Side, TokenKind};
+use super::words::DocWords;
+use super::{dir_size, write_swapped, SearchDoc, SearchError};
+
+/// Bumped on every incompatible change of the files above.
+pub const FORMAT_VERSION: u32 = 1;
+pub const BM25_K1: f64 = 1.2;
+pub const BM25_B: f64 = 0.75;
+pub const TITLE_WEIGHT: f64 = 3.0;
+pub const BODY_WEIGHT: f64 = 1.0;
+/// Postings up to this many bytes live in the dictionary entry itself.
+const INLINE_MAX: usize = 32;
+/// Portals from this size on store very frequent terms as bitset + top-k.
+const DENSE_MIN_DOCS: usize = 4096;
+const DENSE_TOP_K: usize = 512;
+/// Average dictionary bucket size the bucket count aims at.
+const BUCKET_TARGET: usize = 2048;
+/// Body text per zlib segment.
+const SEGMENT_BYTES: usize = 1536;
+/// Documents tokenized in parallel per batch.
+const BATCH: usize = 512;
+/// Partitions of the in-memory postings (merged in parallel).
+const PARTS: usize = 64;
+
+/// What [`write_static`] wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct StaticStats {
+    pub docs: u64,
+    pub terms: u64,
+    pub files: u64,
+    pub bytes: u64,
+    pub dict_bytes: u64,
+    pub postings_bytes: u64,
+    pub docs_bytes: u64,
+    pub slot: u32,
+    pub millis: u64,
+}
+
+// ---------------------------------------------------------------------------------------
+// Encoding helpers
+
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+pub(crate) fn get_varint(data: &[u8], at: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    let mut shift = 0;
+    loop {
+        let b = *data.get(*at)?;
+        *at += 1;
+        v |= u64::from(b & 0x7F) << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+        shift += 7;
+        if shift > 63 {
+            return None;
+        }
+    }
+}
+
+/// FNV-1a, 32 bit, over the UTF-8 bytes: the bucket hash (mirrored in search.js).
+pub fn fnv1a(s: &str) -> u32 {
+    let mut h: u32 = 0x811C_9DC5;
+    for &b in s.as_bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
+}
+
+/// The bucket of `term` among `buckets`.
+pub fn bucket_of(term: &str, buckets: u32) -> u32 {
+    fnv1a(term) % buckets
+}
+
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// A term as a u64: CJK unigrams and bigrams by their code points (reversible), words and
+/// codes by a 62-bit hash (their text kept aside).
+fn key_of(kind: TokenKind, text: &str) -> u64 {
+    let mut cs = text.chars();
+    match kind {
+        TokenKind::Unigram => (1 << 62) | u64::from(cs.next().map_or(0, u32::from)),
+        TokenKind::Bigram => {
+            let a = u64::from(cs.next().map_or(0, u32::from));
+            let b = u64::from(cs.next().map_or(0, u32::from));
+            (2 << 62) | (a << 21) | b
+        }
+        TokenKind::Word => hashed_key(text),
+    }
+}
+
+fn hashed_key(text: &str) -> u64 {
+    let mut h = KeyHasher(0xCBF2_9CE4_8422_2325);
+    h.write(text.as_bytes());
+    (3 << 62) | (h.finish() >> 2)
+}
+
+fn cjk_text(key: u64) -> Option<String> {
+    let c = |v: u64| char::from_u32((v & 0x1F_FFFF) as u32);
+    match key >> 62 {
+        1 => c(key).map(String::from),
+        2 => Some([c(key >> 21)?, c(key)?].iter().collect()),
+        _ => None,
+    }
+}
+
+fn part_of(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize % PARTS
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+/// One document after tokenizing: (key, title tf, body tf) sorted by (partition, key).
+struct DocTerms {
+    terms: Vec<(u64, u32, u32)>,
+    strings: Vec<(u64, String)>,
+    title_len: u32,
+    body_len: u32,
+    record: Vec<u8>,
+    kind: String,
+    agency: String,
+    agency_name: String,
+    year: Option<i32>,
+}
+
+#[derive(Default)]
+struct Postings {
+    /// Caller id + 1 of the last document appended.
+    last: u32,
+    df: u32,
+    /// varint(id delta), varint(title tf), varint(body tf) per document.
+    bytes: Vec<u8>,
+}
+
+fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms, SearchError> {
+    let mut keys: Vec<(u64, bool)> = Vec::new();
+    let mut strings: Vec<(u64, String)> = Vec::new();
+    let mut title_len = 0u32;
+    let mut body_len = 0u32;
+    let mut add = |text: &str, title: bool, len: &mut u32, strings: &mut Vec<(u64, String)>| {
+        scan(text, Side::Index, |t| {
+            let k = key_of(t.kind, t.text);
+            if t.kind == TokenKind::Word {
+                strings.push((k, t.text.to_string()));
+            }
+            keys.push((k, title));
+            *len += 1;
+        });
+    };
+    add(&doc.title, true, &mut title_len, &mut strings);
+    for code in &doc.codes {
+        add(code, true, &mut title_len, &mut strings);
+    }
+    add(&doc.body, false, &mut body_len, &mut strings);
+    // Dictionary words (`~word`): membership only, they do not count towards lengths.
+    let words = words.unwrap_or_else(|| Arc::new(DocWords::of(&doc.title, &doc.body)));
+    for (terms, title) in [(&words.title, true), (&words.body, false)] {
+        for term in terms {
+            let k = hashed_key(term);
+            strings.push((k, term.clone()));
+            keys.push((k, title));
+        }
+    }
+    for code in &doc.codes {
+        let norm = normalize_code(code);
+        if !norm.is_empty() {
+            let term = format!("#{norm}");
+            let k = hashed_key(&term);
+            strings.push((k, term));
+            keys.push((k, true));
+        }
+    }
+    keys.sort_unstable_by_key(|&(k, _)| (part_of(k), k));
+    let mut terms: Vec<(u64, u32, u32)> = Vec::with_capacity(keys.len() / 2);
+    for (k, title) in keys {
+        match terms.last_mut() {
+            Some(last) if last.0 == k => {
+                if title {
+                    last.1 += 1
+                } else {
+                    last.2 += 1
+                }
+            }
+            _ => terms.push((k, u32::from(title), u32::from(!title))),
+        }
+    }
+    strings.sort_unstable();
+    strings.dedup();
+    let record = encode_record(&doc)?;
+    Ok(DocTerms {
+        terms,
+        strings,
+        title_len,
+        body_len,
+        record,
+        kind: doc.kind,
+        agency: doc.agency,
+        agency_name: doc.agency_name,
+        year: doc.year,
+    })
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Title, URL, date, slug, codes (one per line), then the body as zlib segments, ended by a zero length.
+fn encode_record(doc: &SearchDoc) -> Result<Vec<u8>, SearchError> {
+    let mut out = Vec::with_capacity(doc.body.len() / 2 + 128);
+    put_str(&mut out, &doc.title);
+    put_str(&mut out, &doc.url);
+    put_str(&mut out, doc.date.as_deref().unwrap_or(""));
+    put_str(&mut out, &doc.slug);
+    put_str(&mut out, &doc.codes.join("\n"));
+    let body = doc.body.trim();
+    let mut from = 0;
+    while from < body.len() {
+        let mut to = (from + SEGMENT_BYTES).min(body.len());
+        while !body.is_char_boundary(to) {
+            to += 1;
+        }
+        let mut enc = libflate::zlib::Encoder::new(Vec::new())?;
+        enc.write_all(&body.as_bytes()[from..to])?;
+        let seg = enc.finish().into_result()?;
+        put_varint(&mut out, seg.len() as u64);
+        out.extend_from_slice(&seg);
+        from = to;
+    }
+    put_varint(&mut out, 0);
+    Ok(out)
+}
+
+fn tf_norm(tf: u32, len: u32, avg: f64) -> f64 {
+    if tf == 0 {
+        return 0.0;
+    }
+    let tf = f64::from(tf);
+    tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(len) / avg.max(1.0)))
+}
+
+/// The weight byte of one posting (1..=255).
+fn weight(tt: u32, tb: u32, lt: u32, lb: u32, avg_t: f64, avg_b: f64) -> u8 {
+    let s = TITLE_WEIGHT * tf_norm(tt, lt, avg_t) + BODY_WEIGHT * tf_norm(tb, lb, avg_b);
+    let max = (TITLE_WEIGHT + BODY_WEIGHT) * (BM25_K1 + 1.0);
+    ((s / max * 255.0).round() as u8).max(1)
+}
+
+/// Document table entries needed while encoding postings.
+struct Lengths {
+    /// Caller id → internal id.
+    internal: Vec<u32>,
+    title: Vec<u32>,
+    body: Vec<u32>,
+    avg_title: f64,
+    avg_body: f64,
+}
+
+/// Encodes one term's postings in the final format (ids are internal).
+fn encode_postings(p: &Postings, lens: &Lengths, out: &mut Vec<u8>) {
+    let n = lens.internal.len();
+    let mut docs: Vec<(u32, u8)> = Vec::with_capacity(p.df as usize);
+    let mut at = 0;
+    let mut caller = 0u64;
+    let mut first = true;
+    while at < p.bytes.len() {
+        let delta = get_varint(&p.bytes, &mut at).unwrap_or(0);
+        caller = if first { delta } else { caller + delta };
+        first = false;
+        let tt = get_varint(&p.bytes, &mut at).unwrap_or(0) as u32;
+        let tb = get_varint(&p.bytes, &mut at).unwrap_or(0) as u32;
+        let c = caller as usize;
+        docs.push((
+            lens.internal[c],
+            weight(
+                tt,
+                tb,
+                lens.title[c],
+                lens.body[c],
+                lens.avg_title,
+                lens.avg_body,
+            ),
+        ));
+    }
+    docs.sort_unstable_by_key(|d| d.0);
+    let dense = n >= DENSE_MIN_DOCS && docs.len() * 16 >= n;
+    if !dense {
+        out.push(0);
+        put_ids(out, docs.iter().map(|d| d.0));
+        out.extend(docs.iter().map(|d| d.1));
+        return;
+    }
+    out.push(1);
+    let mut bits = vec![0u8; n.div_ceil(8)];
+    for &(id, _) in &docs {
+        bits[id as usize / 8] |= 1 << (id % 8);
+    }
+    put_varint(out, bits.len() as u64);
+    out.extend_from_slice(&bits);
+    let mut by_weight = docs.clone();
+    by_weight.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    by_weight.truncate(DENSE_TOP_K);
+    let rest = by_weight.last().map_or(1, |d| d.1);
+    by_weight.sort_unstable_by_key(|d| d.0);
+    put_varint(out, by_weight.len() as u64);
+    put_ids(out, by_weight.iter().map(|d| d.0));
+    out.extend(by_weight.iter().map(|d| d.1));
+    out.push(rest);
+}
+
+fn put_ids(out: &mut Vec<u8>, ids: impl Iterator<Item = u32>) {
+    let mut prev = 0u32;
+    for (i, id) in ids.enumerate() {
+        put_varint(out, u64::from(if i == 0 { id } else { id - prev }));
+        prev = id;
+    }
+}
+
+#[derive(Serialize)]
+struct Meta {
+    version: u32,
+    docs: usize,
+    buckets: u32,
+    slot: u32,
+    k1: f64,
+    b: f64,
+    kinds: Vec<String>,
+    agencies: Vec<(String, String)>,
+    years: Vec<i32>,
+    /// `[first internal id, count, kind index, agency index, year index or -1]`.
+    runs: Vec<[i64; 5]>,
+}
+
+/// Writes the static index of `docs` (streamed) into `out/search/`, built in a temporary
+/// directory and swapped into place.
+pub fn write_static(
+    docs: impl Iterator<Item = SearchDoc>,
+    out: &Path,
+) -> Result<StaticStats, SearchError> {
+    let started = std::time::Instant::now();
+    let dir = out.join("search");
+    let mut stats = write_swapped(&dir, |tmp| build(docs.map(|d| (d, None)), tmp))?;
+    let (bytes, files) = dir_size(&dir)?;
+    stats.bytes = bytes;
+    stats.files = files;
+    stats.millis = started.elapsed().as_millis() as u64;
+    Ok(stats)
+}
+
+/// Writes the static index of `docs` straight into `dir` (created if missing), for callers
+/// that already write into a temporary tree swapped into place as a whole (`gongkai build`
+/// writes it into the site's temporary output). `dir` is the `search/` folder itself.
+pub fn write_static_dir(
+    docs: impl Iterator<Item = SearchDoc>,
+    dir: &Path,
+) -> Result<StaticStats, SearchError> {
+    write_static_dir_with_words(docs.map(|d| (d, None)), dir)
+}
+
+/// The files of a static index, all under `search/`.
+pub const FILES: [&str; 6] = [
+    "meta.json",
+    "dict.idx",
+    "dict.bin",
+    "post.bin",
+    "docs.bin",
+    "more.bin",
+];
+
+/// [`write_static_dir`] of documents whose word terms may already be known (`None`:
+/// computed here), so a caller writing both indexes segments each record once.
+pub fn write_static_dir_with_words(
+    docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
+    dir: &Path,
+) -> Result<StaticStats, SearchError> {
+    let started = std::time::Instant::now();
+    std::fs::create_dir_all(dir)?;
+    let mut stats = build(docs, dir)?;
+    stats.millis = started.elapsed().as_millis() as u64;
+    for f in FILES {
+        stats.bytes += std::fs::metadata(dir.join(f))?.len();
+        stats.files += 1;
+    }
+    Ok(stats)
+}
+
+fn build(
+    docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
+    dir: &Path,
+) -> Result<StaticStats, SearchError> {
+    let mut parts: Vec<KeyMap<Postings>> = (0..PARTS).map(|_| KeyMap::default()).collect();
+    let mut strings: KeyMap<String> = KeyMap::default();
+    let records_path = dir.join(".records.tmp");
+    let mut records = BufWriter::new(File::create(&records_path)?);
+    let mut record_at: Vec<(u64, u32)> = Vec::new();
+    let mut record_end = 0u64;
+    let mut title_lens = Vec::new();
+    let mut body_lens = Vec::new();
+    let mut facets: Vec<(String, String, Option<i32>)> = Vec::new();
+    let mut agency_names: HashMap<String, String> = HashMap::new();
+
+    let mut docs = docs.peekable();
+    let mut next_id = 0u32;
+    while docs.peek().is_some() {
+        let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
+        let batch: Vec<DocTerms> = batch
+            .into_par_iter()
+            .map(process)
+            .collect::<Result<_, _>>()?;
+        let first_id = next_id;
+        parts.par_iter_mut().enumerate().for_each(|(p, map)| {
+            for (i, d) in batch.iter().enumerate() {
+                let id = first_id + i as u32;
+                let from = d.terms.partition_point(|t| part_of(t.0) < p);
+                let to = d.terms.partition_point(|t| part_of(t.0) <= p);
+                for &(k, tt, tb) in &d.terms[from..to] {
+                    let e = map.entry(k).or_default();
+                    let delta = if e.df == 0 { id } else { id + 1 - e.last };
+                    put_varint(&mut e.bytes, u64::from(delta));
+                    put_varint(&mut e.bytes, u64::from(tt));
+                    put_varint(&mut e.bytes, u64::from(tb));
+                    e.last = id + 1;
+                    e.df += 1;
+                }
+            }
+        });
+        for d in batch {
+            for (k, s) in d.strings {
+                strings.entry(k).or_insert(s);
+            }
+            records.write_all(&d.record)?;
+            record_at.push((record_end, d.record.len() as u32));
+            record_end += d.record.len() as u64;
+            title_lens.push(d.title_len);
+            body_lens.push(d.body_len);
+            if !d.agency.is_empty() {
+                agency_names
+                    .entry(d.agency.clone())
+                    .or_insert(d.agency_name);
+            }
+            facets.push((d.kind, d.agency, d.year));
+            next_id += 1;
+        }
+    }
+    records.flush()?;
+    drop(records);
+    let n = facets.len();
+
+    // Internal ids: sorted by (type, agency, year), so facets are id ranges.
+    let mut kinds: Vec<String> = facets.iter().map(|f| f.0.clone()).collect();
+    kinds.sort();
+    kinds.dedup();
+    let mut agencies: Vec<String> = facets.iter().map(|f| f.1.clone()).collect();
+    agencies.sort();
+    agencies.dedup();
+    let mut years: Vec<i32> = facets.iter().filter_map(|f| f.2).collect();
+    years.sort();
+    years.dedup();
+    let facet_key = |f: &(String, String, Option<i32>)| -> [i64; 3] {
+        [
+            kinds.binary_search(&f.0).unwrap_or(0) as i64,
+            agencies.binary_search(&f.1).unwrap_or(0) as i64,
+            f.2.and_then(|y| years.binary_search(&y).ok())
+                .map_or(-1, |i| i as i64),
+        ]
+    };
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_by_key(|&c| (facet_key(&facets[c as usize]), c));
+    let mut internal = vec![0u32; n];
+    for (i, &c) in order.iter().enumerate() {
+        internal[c as usize] = i as u32;
+    }
+    let mut runs: Vec<[i64; 5]> = Vec::new();
+    for (i, &c) in order.iter().enumerate() {
+        let k = facet_key(&facets[c as usize]);
+        match runs.last_mut() {
+            Some(r) if [r[2], r[3], r[4]] == k => r[1] += 1,
+            _ => runs.push([i as i64, 1, k[0], k[1], k[2]]),
+        }
+    }
+    let avg = |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / (v.len().max(1) as f64);
+    let lens = Lengths {
+        avg_title: avg(&title_lens),
+        avg_body: avg(&body_lens),
+        internal,
+        title: title_lens,
+        body: body_lens,
+    };
+
+    // Postings, partition by partition (a few in parallel), terms in key order.
+    let mut post = BufWriter::new(File::create(dir.join("post.bin"))?);
+    let mut post_len = 0u64;
+    let mut entries: Vec<u8> = Vec::new();
+    let mut index: Vec<(u32, u32, u32)> = Vec::new(); // (hash, entry offset, entry len)
+    let threads = rayon::current_num_threads().max(1);
+    let mut parts: Vec<Option<KeyMap<Postings>>> = parts.into_iter().map(Some).collect();
+    for group in (0..PARTS).collect::<Vec<_>>().chunks(threads) {
+        let taken: Vec<KeyMap<Postings>> = group
+            .iter()
+            .map(|&p| parts[p].take().unwrap_or_default())
+            .collect();
+        let encoded: Vec<Vec<(u64, u32, Vec<u8>)>> = taken
+            .into_par_iter()
+            .map(|map| {
+                let mut terms: Vec<(u64, Postings)> = map.into_iter().collect();
+                terms.sort_unstable_by_key(|t| t.0);
+                terms
+                    .into_iter()
+                    .map(|(k, p)| {
+                        let mut blob = Vec::new();
+                        encode_postings(&p, &lens, &mut blob);
+                        (k, p.df, blob)
+                    })
+                    .collect()
+            })
+            .collect();
+        for (k, df, blob) in encoded.into_iter().flatten() {
+            let term = match cjk_text(k) {
+                Some(t) => t,
+                None => match strings.get(&k) {
+                    Some(s) => s.clone(),
+                    None => continue,
+                },
+            };
+            if term.len() > 255 {
+                continue;
+            }
+            let start = entries.len();
+            entries.push(term.len() as u8);
+            entries.extend_from_slice(term.as_bytes());
+            put_varint(&mut entries, u64::from(df));
+            if blob.len() <= INLINE_MAX {
+                entries.push(0);
+                put_varint(&mut entries, blob.len() as u64);
+                entries.extend_from_slice(&blob);
+            } else {
+                entries.push(1);
+                put_varint(&mut entries, post_len);
+                put_varint(&mut entries, blob.len() as u64);
+                post.write_all(&blob)?;
+                post_len += blob.len() as u64;
+            }
+            index.push((fnv1a(&term), start as u32, (entries.len() - start) as u32));
+        }
+    }
+    post.flush()?;
+    drop(strings);
+
+    // Dictionary buckets.
+    let buckets = (entries.len() / BUCKET_TARGET).max(1).next_power_of_two() as u32;
+    index.sort_by_key(|&(h, off, _)| (h % buckets, h, off));
+    let mut dict = BufWriter::new(File::create(dir.join("dict.bin"))?);
+    let mut idx = Vec::with_capacity(buckets as usize * 4);
+    let mut written = 0u32;
+    let mut at = 0;
+    for b in 0..buckets {
+        while at < index.len() && index[at].0 % buckets == b {
+            let (_, off, len) = index[at];
+            dict.write_all(&entries[off as usize..(off + len) as usize])?;
+            written += len;
+            at += 1;
+        }
+        idx.extend_from_slice(&written.to_le_bytes());
+    }
+    dict.flush()?;
+    std::fs::write(dir.join("dict.idx"), &idx)?;
+    let terms = index.len() as u64;
+    drop(entries);
+    drop(index);
+
+    // Document slots, in internal id order.
+    let slot = slot_width(&record_at);
+    let mut src = File::open(&records_path)?;
+    let mut docs_out = BufWriter::new(File::create(dir.join("docs.bin"))?);
+    let mut more = BufWriter::new(File::create(dir.join("more.bin"))?);
+    let mut more_len = 0u64;
+    let mut rec = Vec::new();
+    let mut slot_buf = vec![0u8; slot as usize];
+    for &c in &order {
+        let (off, len) = record_at[c as usize];
+        rec.resize(len as usize, 0);
+        src.seek(SeekFrom::Start(off))?;
+        src.read_exact(&mut rec)?;
+        let room = slot as usize - 8;
+        slot_buf.fill(0);
+        let head = rec.len().min(room);
+        slot_buf[8..8 + head].copy_from_slice(&rec[..head]);
+        if rec.len() > room {
+            let tail = &rec[room..];
+            let more_off = u32::try_from(more_len)
+                .map_err(|_| SearchError::Format("more.bin over 4 GB".into()))?;
+            slot_buf[0..4].copy_from_slice(&more_off.to_le_bytes());
+            slot_buf[4..8].copy_from_slice(&(tail.len() as u32).to_le_bytes());
+            more.write_all(tail)?;
+            more_len += tail.len() as u64;
+        }
+        docs_out.write_all(&slot_buf)?;
+    }
+    docs_out.flush()?;
+    more.flush()?;
+    drop(src);
+    std::fs::remove_file(&records_path)?;
+
+    let meta = Meta {
+        version: FORMAT_VERSION,
+        docs: n,
+        buckets,
+        slot,
+        k1: BM25_K1,
+        b: BM25_B,
+        kinds,
+        agencies: agencies
+            .into_iter()
+            .map(|a| {
+                let name = agency_names.get(&a).cloned().unwrap_or_default();
+                (a, name)
+            })
+            .collect(),
+        years,
+        runs,
+    };
+    std::fs::write(
+        dir.join("meta.json"),
+        serde_json::to_vec(&meta).map_err(|e| SearchError::Format(e.to_string()))?,
+    )?;
+    Ok(StaticStats {
+        docs: n as u64,
+        terms,
+        dict_bytes: u64::from(written) + idx.len() as u64,
+        postings_bytes: post_len,
+        docs_bytes: u64::from(slot) * n as u64 + more_len,
+        slot,
+        ..StaticStats::default()
+    })
+}
+
+/// The slot width: the 60th percentile record (plus the 8-byte header), rounded up to 256
+/// bytes, between 512 and 4096.
+fn slot_width(records: &[(u64, u32)]) -> u32 {
+    let mut lens: Vec<u32> = records.iter().map(|r| r.1 + 8).collect();
+    if lens.is_empty() {
+        return 512;
+    }
+    lens.sort_unstable();
+    let p = lens[(lens.len() * 6 / 10).min(lens.len() - 1)];
+    p.div_ceil(256).saturating_mul(256).clamp(512, 4096)
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading (what the client fetches)
+
+/// Results on the search page's first screen (search.js `PAGE`); the client fetches the
+/// slots of [`FIRST_SCREEN`] + [`LOOKAHEAD`] records to settle their order.
+pub const FIRST_SCREEN: u64 = 10;
+pub const LOOKAHEAD: u64 = 5;
+
+/// What a first query costs the browser client, estimated from the files on disk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct QueryCost {
+    pub query: String,
+    /// Files or byte ranges fetched.
+    pub requests: u64,
+    /// Sequential rounds of fetches: meta.json + dict.idx, then dictionary buckets, then
+    /// out-of-line postings (if any), then document slots (if any result).
+    pub round_trips: u64,
+    pub bytes: u64,
+}
+
+/// The cost of `query` as the first query of a fresh page on the site built in `out`:
+/// `meta.json`, `dict.idx`, one dictionary bucket per distinct bucket of the query's terms
+/// (its tokens, its code `#…` and its word `~…`), the out-of-line postings of the terms
+/// found, and one slot per fetched result (at most [`FIRST_SCREEN`] + [`LOOKAHEAD`]; the
+/// most frequent term's document frequency stands in for the number of matches).
+/// `more.bin` ranges for snippets deep in long records are not counted; the Node harness
+/// `tests/js/static_query.mjs` measures those too, and the client's script time.
+///
+/// For benchmark scripts: `cargo run --release --example search_cost -- <site dir> QUERY…`
+/// prints one JSON object per query from this function.
+pub fn query_cost_of(out: &Path, query: &str) -> Result<QueryCost, SearchError> {
+    let dir = out.join("search");
+    let meta_bytes = std::fs::read(dir.join("meta.json"))?;
+    let meta: serde_json::Value =
+        serde_json::from_slice(&meta_bytes).map_err(|e| SearchError::Format(e.to_string()))?;
+    let buckets = meta["buckets"].as_u64().unwrap_or(1) as u32;
+    let slot = meta["slot"].as_u64().unwrap_or(0);
+    let idx = std::fs::read(dir.join("dict.idx"))?;
+    let dict = std::fs::read(dir.join("dict.bin"))?;
+    let mut cost = QueryCost {
+        query: query.to_string(),
+        requests: 2,
+        round_trips: 1,
+        bytes: meta_bytes.len() as u64 + idx.len() as u64,
+    };
+
+    let mut terms: Vec<String> = tokenize_query(query)
+        .terms()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let code = normalize_code(query);
+    if !code.is_empty() {
+        terms.push(format!("#{code}"));
+    }
+    terms.extend(super::words::query_word_term(query));
+    if terms.is_empty() {
+        return Ok(cost);
+    }
+    let end_of = |b: u32| -> usize {
+        if b == u32::MAX {
+            return 0;
+        }
+        let i = b as usize * 4;
+        u32::from_le_bytes(idx[i..i + 4].try_into().unwrap_or([0; 4])) as usize
+    };
+    let mut buckets_seen = Vec::new();
+    let mut max_df = 0u64;
+    let mut postings = 0u64;
+    for term in &terms {
+        let b = bucket_of(term, buckets);
+        let (from, to) = (end_of(b.wrapping_sub(1)), end_of(b));
+        if !buckets_seen.contains(&b) {
+            buckets_seen.push(b);
+            cost.requests += 1;
+            cost.bytes += (to - from) as u64;
+        }
+        if let Some((df, external)) = find_entry(&dict[from..to], term) {
+            max_df = max_df.max(df);
+            if let Some(len) = external {
+                postings += 1;
+                cost.bytes += len;
+            }
+        }
+    }
+    cost.round_trips += 1;
+    if postings > 0 {
+        cost.requests += postings;
+        cost.round_trips += 1;
+    }
+    let shown = max_df.min(FIRST_SCREEN + LOOKAHEAD);
+    if shown > 0 {
+        cost.requests += shown;
+        cost.bytes += shown * slot;
+        cost.round_trips += 1;
+    }
+    Ok(cost)
+}
+
+/// (requests, bytes) of [`query_cost_of`].
+pub fn query_cost(out: &Path, query: &str) -> Result<(u64, u64), SearchError> {
+    let c = query_cost_of(out, query)?;
+    Ok((c.requests, c.bytes))
+}
+
+/// Looks `term` up in one bucket: (df, length of its out-of-line postings if any).
+fn find_entry(bucket: &[u8], term: &str) -> Option<(u64, Option<u64>)> {
+    let mut at = 0;
+    while at < bucket.len() {
+        let len = bucket[at] as usize;
+        let t = bucket.get(at + 1..at + 1 + len)?;
+        at += 1 + len;
+        let df = get_varint(bucket, &mut at)?;
+        let form = *bucket.get(at)?;
+        at += 1;
+        let external = if form == 0 {
+            let n = get_varint(bucket, &mut at)?;
+            at += n as usize;
+            None
+        } else {
+            get_varint(bucket, &mut at)?;
+            Some(get_varint(bucket, &mut at)?)
+        };
+        if t == term.as_bytes() {
+            return Some((df, external));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_round_trip() {
+        let mut v = Vec::new();
+        for x in [0u64, 1, 127, 128, 300, u32::MAX as u64, u64::MAX >> 1] {
+            put_varint(&mut v, x);
+        }
+        let mut at = 0;
+        for x in [0u64, 1, 127, 128, 300, u32::MAX as u64, u64::MAX >> 1] {
+            assert_eq!(get_varint(&v, &mut at), Some(x));
+        }
+    }
+
+    #[test]
+    fn keys_are_reversible_for_cjk() {
+        assert_eq!(
+            cjk_text(key_of(TokenKind::Bigram, "吉林")).as_deref(),
+            Some("吉林")
+        );
+        assert_eq!(
+            cjk_text(key_of(TokenKind::Unigram, "𠀀")).as_deref(),
+            Some("𠀀")
+        );
+        assert_eq!(cjk_text(key_of(TokenKind::Word, "abc")), None);
+    }
+
+    #[test]
+    fn fnv_matches_reference() {
+        assert_eq!(fnv1a(""), 0x811C_9DC5);
+        assert_eq!(fnv1a("a"), 0xE40C_292C);
+    }
+}

@@ -1,0 +1,81 @@
+//! Dictionary words (jieba-rs), used to rank a query that is itself one word above records
+//! that contain its characters only across a word boundary: 吉林市 finds both
+//! 吉林市人民政府 (吉林市/人民政府) and 吉林市场 (吉林/市场), and ranks the first higher.
+//!
+//! Index side: every jieba word of two or more CJK characters in a record becomes the term
+//! `~word`. Query side: a query that is one run of CJK characters looks up `~query` (no
+//! segmentation needed, so the browser client does the same without a dictionary).
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use super::tokenize::is_cjk;
+
+/// The prefix of word terms (no token of the tokenizer contains it).
+pub const WORD_PREFIX: char = '~';
+
+pub(crate) fn jieba() -> &'static jieba_rs::Jieba {
+    static JIEBA: OnceLock<jieba_rs::Jieba> = OnceLock::new();
+    JIEBA.get_or_init(jieba_rs::Jieba::new)
+}
+
+fn is_cjk_word(w: &str) -> bool {
+    w.chars().nth(1).is_some() && w.chars().all(is_cjk)
+}
+
+/// The distinct word terms (`~word`) of `text`.
+pub fn word_terms(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for t in jieba().cut(text, false) {
+        let w = t.word;
+        if is_cjk_word(w) {
+            out.insert(format!("{WORD_PREFIX}{w}"));
+        }
+    }
+    out
+}
+
+/// The word terms of one record's title and body, computed once per build and shared by
+/// both index writers (jieba segmentation is the most expensive step of indexing, so it
+/// must not run twice per record).
+#[derive(Debug, Clone, Default)]
+pub struct DocWords {
+    pub title: BTreeSet<String>,
+    pub body: BTreeSet<String>,
+}
+
+impl DocWords {
+    pub fn of(title: &str, body: &str) -> DocWords {
+        DocWords {
+            title: word_terms(title),
+            body: word_terms(body),
+        }
+    }
+}
+
+/// The word term a query looks up: `~query` when the query (trimmed) is one run of two or
+/// more CJK characters.
+pub fn query_word_term(query: &str) -> Option<String> {
+    let q = query.trim();
+    is_cjk_word(q).then(|| format!("{WORD_PREFIX}{q}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_city_is_a_word_and_a_market_is_not_a_city() {
+        assert!(word_terms("吉林市人民政府关于印发").contains("~吉林市"));
+        assert!(!word_terms("吉林市场监管动态").contains("~吉林市"));
+        assert!(word_terms("吉林市场监管动态").contains("~吉林"));
+    }
+
+    #[test]
+    fn only_cjk_runs_are_query_words() {
+        assert_eq!(query_word_term(" 吉林市 ").as_deref(), Some("~吉林市"));
+        assert_eq!(query_word_term("吉"), None);
+        assert_eq!(query_word_term("吉林 市"), None);
+        assert_eq!(query_word_term("2015年"), None);
+    }
+}

@@ -1,0 +1,203 @@
+//! Reading one source file: size limit, UTF-8, BOM and CRLF, and the split of a Markdown file
+//! into its YAML front matter and its body. Nothing here knows about record types.
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+use crate::diagnostics::{codes, Diagnostic, Pos};
+
+/// A source file's text, normalised: no BOM, `\n` line endings.
+///
+/// Line and column numbers computed on the normalised text are those an editor shows for the
+/// original file, because removing a BOM and the `\r` before a `\n` moves no character to
+/// another line or column.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub text: String,
+}
+
+/// The YAML part of a file and where it starts in the file.
+#[derive(Debug, Clone, Copy)]
+pub struct YamlPart<'a> {
+    pub yaml: &'a str,
+    /// Number of file lines before the YAML's first line (1 for front matter after `---`).
+    pub line_offset: usize,
+}
+
+/// A Markdown file split at its front matter.
+#[derive(Debug)]
+pub struct FrontMatter<'a> {
+    pub yaml: YamlPart<'a>,
+    /// Byte offset of the body in the normalised text.
+    pub body_start: usize,
+}
+
+/// Reads a file, refusing files over `max_bytes` without reading them whole, and reporting
+/// bytes that are not UTF-8 with their offset.
+pub fn read_source(abs: &Path, rel: &Path, max_bytes: u64) -> Result<SourceText, Box<Diagnostic>> {
+    let file = fs::File::open(abs).map_err(|e| {
+        Box::new(Diagnostic::error(
+            codes::READ_FAILED,
+            rel,
+            format!("cannot read the file: {e}"),
+        ))
+    })?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if len > max_bytes {
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::TOO_LARGE,
+                rel,
+                format!(
+                    "the file is {} bytes, over the limit of {} bytes",
+                    len, max_bytes
+                ),
+            )
+            .hint("split it, move large data to content/static/, or raise `max_file_bytes` in site.toml"),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // `take` guards against a file that grows between the size check and the read.
+    file.take(max_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| {
+            Box::new(Diagnostic::error(
+                codes::READ_FAILED,
+                rel,
+                format!("cannot read the file: {e}"),
+            ))
+        })?;
+    decode(bytes, rel).map_err(Box::new)
+}
+
+/// Decodes bytes as UTF-8 and normalises BOM and line endings.
+pub fn decode(bytes: Vec<u8>, rel: &Path) -> Result<SourceText, Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let bytes = e.as_bytes();
+            let offset = e.utf8_error().valid_up_to();
+            let before = String::from_utf8_lossy(&bytes[..offset]);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(Diagnostic::error(
+                codes::NOT_UTF8,
+                rel,
+                format!(
+                    "the file is not valid UTF-8: byte 0x{:02X} at byte offset {offset}",
+                    bytes[offset]
+                ),
+            )
+            .at(Some(Pos::new(line, column, 1)))
+            .hint("re-save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; GBK/GB2312 files are the usual cause)"));
+        }
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    let text = if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    };
+    Ok(SourceText { text })
+}
+
+/// Splits `---` front matter from a Markdown body.
+pub fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<FrontMatter<'a>, Diagnostic> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(Diagnostic::error(
+            codes::FRONT_MATTER,
+            rel,
+            "the file does not start with front matter (a line `---`)",
+        )
+        .at(Some(Pos::new(
+            1,
+            1,
+            text[..first_line_end].chars().count().max(1),
+        )))
+        .hint("start the file with `---`, the YAML keys, and another `---` line before the text"));
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &text[yaml_start..offset];
+            let body_start = offset + line.len();
+            return Ok(FrontMatter {
+                yaml: YamlPart {
+                    yaml,
+                    line_offset: 1,
+                },
+                body_start,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(
+        codes::FRONT_MATTER,
+        rel,
+        "the front matter is not closed: no second `---` line",
+    )
+    .at(Some(Pos::new(1, 1, 3)))
+    .hint("add a line `---` after the last front-matter key"))
+}
+
+/// Converts a byte offset in `text` to a 1-based line and character column.
+pub fn line_col(text: &str, byte: usize) -> (usize, usize) {
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    let before = &text[..byte];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        let src = decode(
+            b"\xEF\xBB\xBFtitle: x\r\nname: y\r\n".to_vec(),
+            Path::new("a"),
+        )
+        .unwrap();
+        assert_eq!(src.text, "title: x\nname: y\n");
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let d = decode(b"name: \xD6\xD0\n".to_vec(), Path::new("a.yaml")).unwrap_err();
+        assert_eq!(d.code, codes::NOT_UTF8);
+        assert!(d.message.contains("byte offset 6"), "{}", d.message);
+        assert_eq!((d.line, d.column), (1, 7));
+    }
+
+    #[test]
+    fn front_matter_split() {
+        let text = "---\ntitle: 标题\n---\n正文\n";
+        let fm = split_front_matter(text, &PathBuf::from("x.md")).unwrap();
+        assert_eq!(fm.yaml.yaml, "title: 标题\n");
+        assert_eq!(&text[fm.body_start..], "正文\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let d = split_front_matter("---\ntitle: x\n正文", Path::new("x.md")).unwrap_err();
+        assert_eq!(d.code, codes::FRONT_MATTER);
+        assert!(d.message.contains("not closed"));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\n政府x", 9), (2, 3));
+    }
+}

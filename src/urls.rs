@@ -1,0 +1,116 @@
+//! The site's URL scheme, in one place. Every URL is root-relative with a trailing slash, so a
+//! built site works on any host; `base_url` is only prefixed where an absolute URL is required.
+
+use crate::model::{Kind, Meta};
+
+pub fn home() -> String {
+    "/".into()
+}
+
+pub fn section(kind: Kind) -> String {
+    format!("/{}/", kind.folder())
+}
+
+pub fn agency(slug: &str) -> String {
+    format!("/agencies/{slug}/")
+}
+
+pub fn agency_documents(slug: &str) -> String {
+    format!("/agencies/{slug}/documents/")
+}
+
+pub fn agency_reports(slug: &str) -> String {
+    format!("/agencies/{slug}/reports/")
+}
+
+/// A download beside a page, e.g. `report.csv` of `/reports/2024/fgw/`.
+pub fn download(page: &str, file: &str) -> String {
+    format!("{page}{file}")
+}
+
+/// A pre-rendered sort order of the year's comparison table of annual reports:
+/// `/reports/2024/sort/applications/` (the column's default direction) or
+/// `/reports/2024/sort/applications/asc/` (the other one).
+pub fn reports_sorted(year: i32, key: &str, dir: Option<&str>) -> String {
+    match dir {
+        Some(d) => format!("/reports/{year}/sort/{key}/{d}/"),
+        None => format!("/reports/{year}/sort/{key}/"),
+    }
+}
+
+pub fn items_of_agency(kind: Kind, agency: &str) -> String {
+    format!("/{}/{agency}/", kind.folder())
+}
+
+/// The notice board of deadlines.
+pub fn deadlines() -> String {
+    "/deadlines/".into()
+}
+
+/// The Atom feed of deadline notices.
+pub fn deadlines_feed() -> String {
+    "/deadlines/atom.xml".into()
+}
+
+pub fn year(kind: Kind, year: i32) -> String {
+    format!("/{}/{year}/", kind.folder())
+}
+
+/// The URL of a record's own page.
+pub fn record(kind: Kind, meta: &Meta) -> String {
+    match kind {
+        Kind::Page => format!("/pages/{}/", meta.slug),
+        Kind::Agency => agency(&meta.slug),
+        Kind::Power | Kind::Service => format!(
+            "/{}/{}/{}/",
+            kind.folder(),
+            meta.folder_agency.as_deref().unwrap_or("_"),
+            meta.slug
+        ),
+        Kind::Decision | Kind::Document | Kind::Report => {
+            format!(
+                "/{}/{}/{}/",
+                kind.folder(),
+                meta.year.unwrap_or(0),
+                meta.slug
+            )
+        }
+        Kind::Calendar => "/".into(),
+    }
+}
+
+/// Page `n` (1-based) of a paginated list at `base`.
+pub fn paged(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// Maps a root-relative URL to the file that serves it, relative to the output directory.
+pub fn file_for(url: &str) -> String {
+    let trimmed = url.trim_start_matches('/');
+    if trimmed.is_empty() || trimmed.ends_with('/') {
+        format!("{trimmed}index.html")
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_for_urls() {
+        assert_eq!(file_for("/"), "index.html");
+        assert_eq!(
+            file_for("/documents/2025/a/"),
+            "documents/2025/a/index.html"
+        );
+        assert_eq!(file_for("/404.html"), "404.html");
+        assert_eq!(paged("/documents/2025/", 1), "/documents/2025/");
+        assert_eq!(paged("/documents/2025/", 3), "/documents/2025/page/3/");
+    }
+}

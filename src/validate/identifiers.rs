@@ -1,0 +1,330 @@
+//! Identifiers: credit codes, index numbers, document numbers, and their uniqueness.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::diagnostics::codes;
+use crate::identifiers::{self as id, CreditCodeError};
+use crate::model::*;
+
+use super::{Ctx, FileIssue, Issue};
+
+pub(crate) fn agency(_ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let code = id::normalize(&r.data.credit_code);
+    match id::check_credit_code(&code) {
+        Err(e) => {
+            let mut msg = e.message();
+            if code != r.data.credit_code.trim() && !matches!(e, CreditCodeError::Length { .. }) {
+                msg.push_str(&format!(" (read as `{code}`)"));
+            }
+            out.push(Issue::error(codes::CREDIT_CODE, "credit_code", msg).hint(e.hint()));
+        }
+        Ok(()) => {
+            if let Err(e) = id::check_embedded_org_code(&code) {
+                out.push(
+                    Issue::warning(
+                        codes::ORG_CODE,
+                        "credit_code",
+                        format!(
+                            "characters 9–17 of the credit code (the organisation code `{}`) fail their own check (GB 11714): the last one is `{}`",
+                            e.code, e.found
+                        ),
+                    )
+                    .hint(match e.expected {
+                        Some(x) => format!("the organisation code's check character should be `{x}`; compare the code with the certificate (a few legacy codes are like this and can stay)"),
+                        None => "compare the code with the certificate".into(),
+                    }),
+                );
+            }
+            if !code.starts_with("11") && !code.starts_with("12") {
+                out.push(
+                    Issue::warning(
+                        codes::CREDIT_CODE_CATEGORY,
+                        "credit_code",
+                        format!(
+                            "the credit code starts with `{}`, not `11` (机关) or `12` (事业单位)",
+                            &code[..2]
+                        ),
+                    )
+                    .hint("check that this is the agency's own code and not that of a company or association"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// The index-number shape the portal expects, for hints.
+fn index_shape(ctx: &Ctx, example_code: &str, year: Option<i32>) -> String {
+    match &ctx.index_re {
+        Some(re) => format!(
+            "write it to match this portal's pattern `{}` (site.toml [catalog] index_no_pattern)",
+            re.as_str()
+        ),
+        None => format!(
+            "write it as <credit code>/<year>-<serial of 4 or more digits>, e.g. `{}/{}-00001`",
+            example_code,
+            year.map_or("2025".to_string(), |y| y.to_string())
+        ),
+    }
+}
+
+pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let d = &r.data;
+    let agency = ctx.agencies.get(d.agency.as_str());
+    // An agency whose own code is invalid is reported in its file; comparing against the
+    // bad code would only repeat that on every document.
+    let agency_code = agency
+        .map(|a| id::normalize(&a.data.credit_code))
+        .filter(|c| id::check_credit_code(c).is_ok());
+    let example = agency_code
+        .clone()
+        .unwrap_or_else(|| "11220200795219742W".to_string());
+
+    // 索引号
+    if d.index_no.trim().is_empty() {
+        out.push(
+            Issue::error(
+                codes::INVALID_VALUE,
+                "index_no",
+                "the index number (索引号) is empty",
+            )
+            .hint(index_shape(ctx, &example, r.meta.year)),
+        );
+    } else if !ctx.index_re_broken {
+        match id::parse_index_no(&d.index_no, ctx.index_re.as_ref()) {
+            None => out.push(
+                Issue::error(
+                    codes::INDEX_NO_SHAPE,
+                    "index_no",
+                    format!(
+                        "the index number `{}` does not have the expected shape",
+                        d.index_no
+                    ),
+                )
+                .hint(index_shape(ctx, &example, r.meta.year)),
+            ),
+            Some(parsed) => {
+                if let (Some(code), Some(agency_code)) = (&parsed.code, &agency_code) {
+                    let code = id::normalize(code);
+                    let plain: String = code.chars().filter(|&c| c != '-').collect();
+                    let org = id::embedded_org_code(agency_code);
+                    let matches = plain == *agency_code || Some(plain.as_str()) == org;
+                    if !matches {
+                        let mut msg = format!(
+                            "the index number's code `{code}` is not the credit code of agency `{}` ({agency_code})",
+                            d.agency
+                        );
+                        if plain.len() == 18 {
+                            if let Err(e) = id::check_credit_code(&plain) {
+                                msg.push_str(&format!(
+                                    "; it is not a valid credit code either: {}",
+                                    e.message()
+                                ));
+                            }
+                        } else if plain.len() == 9 && id::check_org_code(&plain).is_err() {
+                            msg.push_str("; it is not a valid organisation code either");
+                        }
+                        out.push(
+                            Issue::error(codes::INDEX_NO_AGENCY, "index_no", msg).hint(format!(
+                                "start the index number with `{agency_code}/`{}, or correct `agency:`",
+                                org.map(|o| format!(" (or the organisation code `{o}`)")).unwrap_or_default()
+                            )),
+                        );
+                    }
+                }
+                if let (Some(year), Some(folder)) = (&parsed.year, r.meta.year) {
+                    let y4: String = year.chars().take(4).collect();
+                    if y4 != folder.to_string() {
+                        out.push(
+                            Issue::error(
+                                codes::INDEX_NO_YEAR,
+                                "index_no",
+                                format!(
+                                    "the index number's year {y4} is not the folder's year {folder}"
+                                ),
+                            )
+                            .hint(format!(
+                                "use {folder} in the index number, or move the file to content/documents/{y4}/"
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    // 发文字号
+    if let Some(number) = &d.doc_number {
+        if !number.trim().is_empty() {
+            out.extend(doc_number(number, "doc_number", Some(d.written)));
+        }
+    }
+    out
+}
+
+/// Checks the shape of a 发文字号 at `path`; `written` is compared with its year.
+pub(crate) fn doc_number(
+    number: &str,
+    path: &str,
+    written: Option<chrono::NaiveDate>,
+) -> Vec<Issue> {
+    use chrono::Datelike;
+    let mut out = Vec::new();
+    match id::parse_doc_number(number) {
+        None => out.push(
+            Issue::error(
+                codes::DOC_NUMBER_SHAPE,
+                path,
+                format!("`{number}` is not a document number (发文字号)"),
+            )
+            .hint("write it as the agency designator, the year in 〔〕 and the serial followed by 号, e.g. 吉市政发〔2015〕6号 (no leading zeros, no 第)"),
+        ),
+        Some(parsed) => {
+            if !parsed.is_canonical {
+                out.push(
+                    Issue::warning(
+                        codes::DOC_NUMBER_VARIANT,
+                        path,
+                        format!("the document number `{number}` is not written in the standard form"),
+                    )
+                    .hint(format!(
+                        "write `{}`: the year goes in 〔〕 (U+3014/U+3015) with ASCII digits (GB/T 9704-2012 §7.2.5)",
+                        parsed.canonical
+                    )),
+                );
+            }
+            if let (Some(y), Some(w)) = (parsed.year, written) {
+                if y != w.year() {
+                    out.push(
+                        Issue::warning(
+                            codes::DOC_NUMBER_YEAR,
+                            path,
+                            format!(
+                                "the document number's year {y} differs from the year of `written` ({w})"
+                            ),
+                        )
+                        .hint("the year in the number is the issuing year and normally that of 成文日期: check both"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Codes and numbers that must be unique across files: power codes, service codes, index
+/// numbers, agencies' credit codes; 发文字号 within an agency (a warning).
+pub(crate) fn duplicates(ctx: &Ctx) -> Vec<FileIssue> {
+    let mut out = Vec::new();
+    let p = ctx.portal;
+    dup(
+        &mut out,
+        p.power
+            .iter()
+            .map(|r| (&r.meta.path, r.data.code.trim().to_string())),
+        "code",
+        |first| {
+            Issue::error(
+                codes::DUPLICATE_CODE,
+                "code",
+                format!("power item code `{first}` is used by another power item"),
+            )
+            .hint("every 事项编码 must be unique across the portal: correct one of the two")
+        },
+    );
+    dup(
+        &mut out,
+        p.services
+            .iter()
+            .map(|r| (&r.meta.path, r.data.code.trim().to_string())),
+        "code",
+        |first| {
+            Issue::error(
+                codes::DUPLICATE_CODE,
+                "code",
+                format!("service item code `{first}` is used by another service item"),
+            )
+            .hint("every 实施编码 must be unique across the portal: correct one of the two")
+        },
+    );
+    dup(
+        &mut out,
+        p.documents
+            .iter()
+            .map(|r| (&r.meta.path, r.data.index_no.trim().to_string())),
+        "index_no",
+        |first| {
+            Issue::error(
+                codes::DUPLICATE_INDEX_NO,
+                "index_no",
+                format!("index number `{first}` is used by another document"),
+            )
+            .hint("every 索引号 must be unique: give this document the next free serial")
+        },
+    );
+    dup(
+        &mut out,
+        p.agencies
+            .iter()
+            .map(|r| (&r.meta.path, id::normalize(&r.data.credit_code))),
+        "credit_code",
+        |first| {
+            Issue::error(
+                codes::DUPLICATE_CREDIT_CODE,
+                "credit_code",
+                format!("credit code `{first}` belongs to another agency as well"),
+            )
+            .hint("each agency has its own credit code: copy the right one from its certificate, or merge the two agency files")
+        },
+    );
+    dup(
+        &mut out,
+        p.documents.iter().filter_map(|r| {
+            let n = r.data.doc_number.as_deref()?.trim();
+            if n.is_empty() {
+                return None;
+            }
+            let canonical = id::parse_doc_number(n)
+                .map(|d| d.canonical)
+                .unwrap_or_else(|| n.to_string());
+            Some((&r.meta.path, format!("{}\u{0}{canonical}", r.data.agency)))
+        }),
+        "doc_number",
+        |key| {
+            let number = key.split('\u{0}').nth(1).unwrap_or(key);
+            Issue::warning(
+                codes::DUPLICATE_DOC_NUMBER,
+                "doc_number",
+                format!("document number `{number}` of the same agency is on another document"),
+            )
+            .hint("one 发文字号 normally identifies one document: check the serial, or add the second text as an attachment of the first")
+        },
+    );
+    out
+}
+
+/// Reports every value seen before (in path order) at `path` of the later file.
+fn dup<'a>(
+    out: &mut Vec<FileIssue>,
+    items: impl Iterator<Item = (&'a std::path::PathBuf, String)>,
+    path: &str,
+    make: impl Fn(&str) -> Issue,
+) {
+    let mut items: Vec<(&Path, String)> = items
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(p, v)| (p.as_path(), v))
+        .collect();
+    items.sort();
+    let mut first: HashMap<&str, &Path> = HashMap::with_capacity(items.len());
+    for (file, value) in &items {
+        match first.get(value.as_str()) {
+            Some(prev) => out.push((file.to_path_buf(), make(value).also(prev, path))),
+            None => {
+                first.insert(value.as_str(), file);
+            }
+        }
+    }
+}

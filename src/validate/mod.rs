@@ -1,0 +1,352 @@
+//! Stage 2: everything about a loaded portal that the loader cannot see in one file alone —
+//! identifiers, cross-references, procedural rules and annual-report arithmetic.
+//!
+//! Checks work on the typed records and produce [`Issue`]s that name a YAML path
+//! (`legal_basis.0.law`). Only when there is something to report is the record's file read
+//! again to turn the path into a line and column, so a correct portal costs one pass over
+//! memory. Records are checked in parallel; duplicates and references use hash maps.
+
+mod identifiers;
+mod references;
+mod reports;
+mod rules;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use regex::Regex;
+
+use crate::diagnostics::{Diagnostic, Pos, Severity};
+use crate::locate;
+use crate::model::*;
+use crate::source;
+
+/// Validates a loaded portal (`root` is the folder holding site.toml). Returns the problems
+/// the loader did not report, located in their files; the caller sorts and merges them.
+pub fn validate(portal: &Portal, root: &Path) -> Vec<Diagnostic> {
+    let ctx = Ctx::new(portal, root);
+    let mut issues: Vec<FileIssue> = Vec::new();
+
+    macro_rules! per_record {
+        ($records:expr, $check:path) => {
+            issues.par_extend($records.par_iter().flat_map_iter(|r| {
+                let path = &r.meta.path;
+                $check(&ctx, r)
+                    .into_iter()
+                    .map(move |issue| (path.clone(), issue))
+            }))
+        };
+    }
+    per_record!(portal.agencies, identifiers::agency);
+    per_record!(portal.agencies, references::agency);
+    per_record!(portal.power, references::power);
+    per_record!(portal.power, rules::power);
+    per_record!(portal.services, references::service);
+    per_record!(portal.services, rules::service);
+    per_record!(portal.decisions, references::decision);
+    per_record!(portal.decisions, rules::decision);
+    per_record!(portal.documents, identifiers::document);
+    per_record!(portal.documents, references::document);
+    per_record!(portal.documents, rules::document);
+    per_record!(portal.reports, reports::report);
+    per_record!(portal.calendars, rules::calendar);
+
+    issues.extend(identifiers::duplicates(&ctx));
+    issues.extend(references::duplicate_document_slugs(&ctx));
+    issues.extend(reports::carry_over(&ctx));
+    issues.extend(rules::site(portal));
+
+    resolve(issues, root, portal.config.max_file_bytes)
+}
+
+/// Shared lookups, built once.
+pub(crate) struct Ctx<'a> {
+    pub portal: &'a Portal,
+    pub root: &'a Path,
+    pub agencies: HashMap<&'a str, &'a Record<Agency>>,
+    pub documents: HashMap<&'a str, &'a Record<Document>>,
+    pub power_codes: HashSet<&'a str>,
+    pub statics: HashSet<&'a str>,
+    /// The portal's own index-number pattern; `None` means the default.
+    pub index_re: Option<Regex>,
+    /// The portal's pattern does not compile (the loader reported it): skip shape checks.
+    pub index_re_broken: bool,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(portal: &'a Portal, root: &'a Path) -> Self {
+        let mut agencies = HashMap::with_capacity(portal.agencies.len());
+        for a in &portal.agencies {
+            agencies.entry(a.meta.slug.as_str()).or_insert(a);
+        }
+        let mut documents = HashMap::with_capacity(portal.documents.len());
+        let mut sorted: Vec<&Record<Document>> = portal.documents.iter().collect();
+        sorted.sort_by(|a, b| a.meta.path.cmp(&b.meta.path));
+        for d in sorted {
+            documents.entry(d.meta.slug.as_str()).or_insert(d);
+        }
+        let (index_re, index_re_broken) = match &portal.config.catalog.index_no_pattern {
+            Some(p) => match Regex::new(p) {
+                Ok(re) => (Some(re), false),
+                Err(_) => (None, true),
+            },
+            None => (None, false),
+        };
+        Ctx {
+            portal,
+            root,
+            agencies,
+            documents,
+            power_codes: portal.power.iter().map(|p| p.data.code.as_str()).collect(),
+            statics: portal.static_files.iter().map(String::as_str).collect(),
+            index_re,
+            index_re_broken,
+        }
+    }
+
+    /// Whether agency `slug` is unknown. An agency whose file exists but did not load (its
+    /// own error is reported) is not unknown: references to it would only repeat that error.
+    pub fn agency_missing(&self, slug: &str) -> bool {
+        !self.agencies.contains_key(slug)
+            && !["yaml", "yml"].iter().any(|ext| {
+                crate::load::slug_is_valid(slug)
+                    && self
+                        .root
+                        .join("content/agencies")
+                        .join(format!("{slug}.{ext}"))
+                        .is_file()
+            })
+    }
+
+    /// Whether document `slug` is unknown (with the same care as [`Ctx::agency_missing`]).
+    pub fn document_missing(&self, slug: &str) -> bool {
+        if self.documents.contains_key(slug) {
+            return false;
+        }
+        if !crate::load::slug_is_valid(slug) {
+            return true;
+        }
+        let Ok(years) = std::fs::read_dir(self.root.join("content/documents")) else {
+            return true;
+        };
+        !years
+            .flatten()
+            .any(|y| y.path().join(format!("{slug}.md")).is_file())
+    }
+
+    /// "did you mean `x`?" over the agency slugs.
+    pub fn suggest_agency(&self, slug: &str) -> String {
+        let mut hint = match closest(slug, self.agencies.keys().copied()) {
+            Some(s) => format!("did you mean `{s}`? "),
+            None => String::new(),
+        };
+        hint.push_str("agencies are the file names in content/agencies/ (without .yaml)");
+        hint
+    }
+}
+
+/// The closest candidate to `s` by Jaro–Winkler similarity, if it is close enough.
+pub(crate) fn closest<'b>(s: &str, candidates: impl Iterator<Item = &'b str>) -> Option<&'b str> {
+    candidates
+        .map(|c| (strsim::jaro_winkler(s, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+/// Which part of a YAML entry a diagnostic points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum At {
+    Key,
+    Value,
+}
+
+/// A problem found in one record, before it is located.
+#[derive(Debug, Clone)]
+pub(crate) struct Issue {
+    pub severity: Severity,
+    pub code: &'static str,
+    /// The YAML path of the offending entry; empty for the whole file.
+    pub path: String,
+    pub at: At,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The other place of a duplicate or a cross-record mismatch, named in the message.
+    pub also: Option<(PathBuf, String)>,
+}
+
+impl Issue {
+    pub fn error(code: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, path, message)
+    }
+
+    pub fn warning(
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self::new(Severity::Warning, code, path, message)
+    }
+
+    fn new(
+        severity: Severity,
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Issue {
+            severity,
+            code,
+            path: path.into(),
+            at: At::Value,
+            message: message.into(),
+            hint: None,
+            also: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn at_key(mut self) -> Self {
+        self.at = At::Key;
+        self
+    }
+
+    pub fn also(mut self, file: &Path, path: impl Into<String>) -> Self {
+        self.also = Some((file.to_path_buf(), path.into()));
+        self
+    }
+}
+
+pub(crate) type FileIssue = (PathBuf, Issue);
+
+/// Turns issues into diagnostics, reading each file that has issues once.
+fn resolve(issues: Vec<FileIssue>, root: &Path, max_bytes: u64) -> Vec<Diagnostic> {
+    // Every (file, path, at) whose position is needed, grouped by file.
+    let mut wanted: HashMap<&Path, Vec<(&str, At)>> = HashMap::new();
+    for (file, issue) in &issues {
+        if !issue.path.is_empty() {
+            wanted
+                .entry(file.as_path())
+                .or_default()
+                .push((issue.path.as_str(), issue.at));
+        }
+        if let Some((other, path)) = &issue.also {
+            wanted
+                .entry(other.as_path())
+                .or_default()
+                .push((path.as_str(), At::Key));
+        }
+    }
+    let files: Vec<(&Path, Vec<(&str, At)>)> = wanted.into_iter().collect();
+    let found: HashMap<(&Path, &str, At), Option<Pos>> = files
+        .par_iter()
+        .flat_map_iter(|(file, paths)| {
+            let positions = locate_in_file(root, file, paths, max_bytes);
+            paths
+                .iter()
+                .zip(positions)
+                .map(move |((p, at), pos)| ((*file, *p, *at), pos))
+        })
+        .collect();
+    issues
+        .iter()
+        .map(|(file, issue)| {
+            let pos = if issue.path.is_empty() {
+                None
+            } else {
+                found
+                    .get(&(file.as_path(), issue.path.as_str(), issue.at))
+                    .copied()
+                    .flatten()
+            };
+            let mut message = issue.message.clone();
+            if let Some((other, path)) = &issue.also {
+                let line = found
+                    .get(&(other.as_path(), path.as_str(), At::Key))
+                    .copied()
+                    .flatten()
+                    .map(|p| format!(":{}", p.line))
+                    .unwrap_or_default();
+                message.push_str(&format!(" (also in {}{line})", slash_path(other)));
+            }
+            let d = match issue.severity {
+                Severity::Error => Diagnostic::error(issue.code, file, message),
+                Severity::Warning => Diagnostic::warning(issue.code, file, message),
+            }
+            .at(pos);
+            match &issue.hint {
+                Some(h) => d.hint(h.clone()),
+                None => d,
+            }
+        })
+        .collect()
+}
+
+/// A path with `/` separators, as diagnostics print it.
+pub fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Locates YAML paths in one file; an entry the locator cannot find falls back to its
+/// nearest enclosing entry, then to the whole file (`None`).
+fn locate_in_file(root: &Path, rel: &Path, paths: &[(&str, At)], max: u64) -> Vec<Option<Pos>> {
+    let Ok(src) = source::read_source(&root.join(rel), rel, max) else {
+        return vec![None; paths.len()];
+    };
+    let text = src.text.as_str();
+    if rel == Path::new("site.toml") {
+        return paths
+            .iter()
+            .map(|(p, _)| rules::toml_value_pos(text, p))
+            .collect();
+    }
+    let is_md = rel.extension().is_some_and(|e| e == "md");
+    let part = if is_md {
+        match source::split_front_matter(text, rel) {
+            Ok(fm) => fm.yaml,
+            Err(_) => return vec![None; paths.len()],
+        }
+    } else {
+        source::YamlPart {
+            yaml: text,
+            line_offset: 0,
+        }
+    };
+    paths
+        .iter()
+        .map(|(path, at)| {
+            let mut p: &str = path;
+            let mut at = *at;
+            loop {
+                let pos = match at {
+                    At::Key => locate::locate_key(&part, p),
+                    At::Value => locate::locate_value(&part, p),
+                };
+                if pos.is_some() {
+                    return pos;
+                }
+                match p.rfind('.') {
+                    Some(i) => {
+                        p = &p[..i];
+                        at = At::Key;
+                    }
+                    None => return None,
+                }
+            }
+        })
+        .collect()
+}
+
+/// Whether a reference to a file under content/static/ is an absolute URL instead.
+pub(crate) fn is_url(s: &str) -> bool {
+    let l = s.trim().to_ascii_lowercase();
+    l.starts_with("https://") || l.starts_with("http://")
+}

@@ -1,0 +1,330 @@
+//! References between records and to files: agencies, power items, documents, and files
+//! under content/static/.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::diagnostics::codes;
+use crate::load::slug_is_valid;
+use crate::model::*;
+
+use super::{closest, is_url, slash_path, Ctx, FileIssue, Issue};
+
+pub(crate) fn agency(ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
+    let mut out = Vec::new();
+    let Some(parent) = &r.data.parent else {
+        return out;
+    };
+    if *parent == r.meta.slug {
+        out.push(
+            Issue::error(
+                codes::PARENT_CYCLE,
+                "parent",
+                "an agency cannot be its own parent",
+            )
+            .hint("remove `parent:` or name the agency this one belongs to"),
+        );
+        return out;
+    }
+    if ctx.agency_missing(parent) {
+        out.push(
+            Issue::error(
+                codes::UNKNOWN_AGENCY,
+                "parent",
+                format!("parent agency `{parent}` does not exist"),
+            )
+            .hint(ctx.suggest_agency(parent)),
+        );
+        return out;
+    }
+    // Follow the chain; a loop back to this agency is an error (reported on each member).
+    let mut seen = vec![r.meta.slug.as_str()];
+    let mut cur = parent.as_str();
+    while let Some(a) = ctx.agencies.get(cur) {
+        if cur == r.meta.slug {
+            out.push(
+                Issue::error(
+                    codes::PARENT_CYCLE,
+                    "parent",
+                    format!("the parent chain loops: {} → {}", seen.join(" → "), cur),
+                )
+                .hint("one agency in the loop must have no parent, or a parent outside it"),
+            );
+            break;
+        }
+        if seen.contains(&cur) {
+            break; // a loop that does not include this agency: reported on its members
+        }
+        seen.push(cur);
+        match &a.data.parent {
+            Some(p) => cur = p.as_str(),
+            None => break,
+        }
+    }
+    out
+}
+
+fn folder_agency(ctx: &Ctx, meta: &Meta, what: &str) -> Option<Issue> {
+    let a = meta.folder_agency.as_deref()?;
+    if !ctx.agency_missing(a) {
+        return None;
+    }
+    Some(
+        Issue::error(
+            codes::UNKNOWN_AGENCY,
+            "",
+            format!("the {what} is in folder `{a}/`, but there is no agency `{a}`"),
+        )
+        .hint(format!(
+            "create content/agencies/{a}.yaml, or move the file into the folder of an existing agency{}",
+            closest(a, ctx.agencies.keys().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default()
+        )),
+    )
+}
+
+fn agency_field(ctx: &Ctx, slug: &str) -> Option<Issue> {
+    if !ctx.agency_missing(slug) {
+        return None;
+    }
+    Some(
+        Issue::error(
+            codes::UNKNOWN_AGENCY,
+            "agency",
+            format!("agency `{slug}` does not exist"),
+        )
+        .hint(ctx.suggest_agency(slug)),
+    )
+}
+
+/// Checks a path relative to content/static/: hostile shapes are errors, missing files too.
+fn static_file(ctx: &Ctx, value: &str, path: &str, what: &str) -> Option<Issue> {
+    let v = value.trim();
+    if is_url(v) {
+        return None;
+    }
+    if v.is_empty() {
+        return Some(
+            Issue::error(
+                codes::INVALID_VALUE,
+                path,
+                format!("the {what} path is empty"),
+            )
+            .hint("write a path relative to content/static/, e.g. `attachments/list.csv`"),
+        );
+    }
+    let parts: Vec<&str> = v.split(['/', '\\']).collect();
+    let absolute = v.starts_with('/')
+        || v.starts_with('\\')
+        || v.as_bytes().get(1) == Some(&b':')
+        || v.starts_with("file:");
+    if absolute || parts.contains(&"..") {
+        return Some(
+            Issue::error(
+                codes::UNSAFE_PATH,
+                path,
+                format!("the {what} path `{v}` leaves content/static/ and is refused"),
+            )
+            .hint("copy the file into content/static/ and give its path relative to that folder, without `..` or a leading `/`"),
+        );
+    }
+    let normal = parts
+        .iter()
+        .filter(|p| !p.is_empty() && **p != ".")
+        .copied()
+        .collect::<Vec<_>>()
+        .join("/");
+    if ctx.statics.contains(normal.as_str()) {
+        return None;
+    }
+    let mut hint = format!("put the file at content/static/{normal}");
+    if v.contains('\\') {
+        hint.push_str(" and separate folders with `/`");
+    }
+    if let Some(s) = closest(&normal, ctx.statics.iter().copied()) {
+        hint = format!("did you mean `{s}`? otherwise {hint}");
+    }
+    Some(
+        Issue::error(
+            codes::MISSING_STATIC_FILE,
+            path,
+            format!("the {what} `{v}` does not exist under content/static/"),
+        )
+        .hint(hint),
+    )
+}
+
+pub(crate) fn power(ctx: &Ctx, r: &Record<PowerItem>) -> Vec<Issue> {
+    folder_agency(ctx, &r.meta, "power item")
+        .into_iter()
+        .collect()
+}
+
+pub(crate) fn service(ctx: &Ctx, r: &Record<ServiceItem>) -> Vec<Issue> {
+    let mut out: Vec<Issue> = folder_agency(ctx, &r.meta, "service item")
+        .into_iter()
+        .collect();
+    if let Some(code) = &r.data.power_item {
+        if !ctx.power_codes.contains(code.as_str()) {
+            let mut hint = String::from(
+                "give the `code:` of a power item in content/power/, or remove `power_item:`",
+            );
+            if ctx.power_codes.len() <= 5000 {
+                if let Some(s) = closest(code, ctx.power_codes.iter().copied()) {
+                    hint = format!("did you mean `{s}`? {hint}");
+                }
+            }
+            out.push(
+                Issue::error(
+                    codes::UNKNOWN_POWER_ITEM,
+                    "power_item",
+                    format!("no power item has the code `{code}`"),
+                )
+                .hint(hint),
+            );
+        }
+    }
+    for (i, m) in r.data.materials.iter().enumerate() {
+        if let Some(t) = &m.template {
+            out.extend(static_file(
+                ctx,
+                t,
+                &format!("materials.{i}.template"),
+                "template",
+            ));
+        }
+    }
+    out
+}
+
+pub(crate) fn decision(ctx: &Ctx, r: &Record<Decision>) -> Vec<Issue> {
+    let mut out: Vec<Issue> = agency_field(ctx, &r.data.agency).into_iter().collect();
+    if let Some(p) = &r.data.publication {
+        if let Some(doc) = p.document.as_deref().map(str::trim) {
+            if slug_is_valid(doc) {
+                if ctx.document_missing(doc) {
+                    out.push(document_missing(ctx, doc, "publication.document"));
+                }
+            } else if !doc.is_empty() {
+                out.extend(super::identifiers::doc_number(
+                    doc,
+                    "publication.document",
+                    None,
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn document_missing(ctx: &Ctx, slug: &str, path: &str) -> Issue {
+    let mut hint = String::from(
+        "give the slug of a document in content/documents/<year>/ (its file name without .md)",
+    );
+    if ctx.documents.len() <= 5000 {
+        if let Some(s) = closest(slug, ctx.documents.keys().copied()) {
+            hint = format!("did you mean `{s}`? {hint}");
+        }
+    }
+    Issue::error(
+        codes::UNKNOWN_DOCUMENT,
+        path,
+        format!("there is no document `{slug}`"),
+    )
+    .hint(hint)
+}
+
+pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
+    let d = &r.data;
+    let mut out: Vec<Issue> = agency_field(ctx, &d.agency).into_iter().collect();
+    let me = r.meta.slug.as_str();
+    for (field, back, target) in [
+        ("replaces", "replaced_by", &d.replaces),
+        ("replaced_by", "replaces", &d.replaced_by),
+    ] {
+        let Some(target) = target.as_deref().map(str::trim) else {
+            continue;
+        };
+        if target == me {
+            out.push(
+                Issue::error(
+                    codes::UNKNOWN_DOCUMENT,
+                    field,
+                    format!("the document names itself in `{field}`"),
+                )
+                .hint(format!("`{field}` takes the slug of another document")),
+            );
+            continue;
+        }
+        match ctx.documents.get(target) {
+            None if !ctx.document_missing(target) => {}
+            None => out.push(document_missing(ctx, target, field)),
+            Some(other) => {
+                let answer = match back {
+                    "replaced_by" => other.data.replaced_by.as_deref(),
+                    _ => other.data.replaces.as_deref(),
+                };
+                if answer.map(str::trim) != Some(me) {
+                    out.push(
+                        Issue::warning(
+                            codes::NOT_RECIPROCAL,
+                            field,
+                            format!(
+                                "this document says `{field}: {target}`, but {} does not say `{back}: {me}`",
+                                slash_path(&other.meta.path)
+                            ),
+                        )
+                        .hint(format!(
+                            "add `{back}: {me}` to {} so both pages link to each other",
+                            slash_path(&other.meta.path)
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    for (i, a) in d.attachments.iter().enumerate() {
+        out.extend(static_file(
+            ctx,
+            &a.file,
+            &format!("attachments.{i}.file"),
+            "attachment",
+        ));
+    }
+    out
+}
+
+/// Document slugs are referenced without their year, so two documents in different year
+/// folders must not share one.
+pub(crate) fn duplicate_document_slugs(ctx: &Ctx) -> Vec<FileIssue> {
+    let mut by_slug: HashMap<&str, Vec<&Path>> = HashMap::new();
+    for d in &ctx.portal.documents {
+        by_slug
+            .entry(d.meta.slug.as_str())
+            .or_default()
+            .push(d.meta.path.as_path());
+    }
+    let mut out = Vec::new();
+    for (slug, mut paths) in by_slug {
+        if paths.len() < 2 {
+            continue;
+        }
+        paths.sort();
+        for p in &paths[1..] {
+            out.push((
+                p.to_path_buf(),
+                Issue::error(
+                    codes::SLUG_COLLISION,
+                    "",
+                    format!(
+                        "another document is also named `{slug}` (also in {})",
+                        slash_path(paths[0])
+                    ),
+                )
+                .hint("documents are referred to by file name alone: rename one of them"),
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,216 @@
+//! The corpus of bad portals: each case under tests/bad/<case>/ is the minimal good portal
+//! (tests/good/minimal/) with ONE defect, given as the files that replace or add to it, plus
+//! an expected.json naming every diagnostic the defect must produce (code, file, line, and
+//! optionally column and severity). A case passes when `check` reports exactly those.
+//!
+//! expected.json:
+//! ```json
+//! { "defect": "what is wrong",
+//!   "remove": ["content/…"],                 // optional: files of the base to delete
+//!   "symlink_outside": "content/pages/x.md", // optional: a link to a file outside the portal
+//!   "expected": [{"code": "E030", "file": "content/agencies/gov.yaml", "line": 4}] }
+//! ```
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use gongkai::check::{self, CheckOutcome};
+use gongkai::diagnostics::Severity;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Case {
+    defect: String,
+    #[serde(default)]
+    remove: Vec<String>,
+    symlink_outside: Option<String>,
+    expected: Vec<Expected>,
+}
+
+#[derive(Debug, Deserialize, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Expected {
+    code: String,
+    file: String,
+    line: usize,
+    column: Option<usize>,
+    severity: Option<String>,
+}
+
+fn tests_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests")
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else if rel != Path::new("expected.json") {
+            fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn render(outcome: &CheckOutcome, root: &Path) -> String {
+    let mut out = Vec::new();
+    check::print_text(&outcome.diagnostics, root, &mut out, false, outcome.checked).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn the_minimal_portal_checks_clean() {
+    let root = tests_dir().join("good/minimal");
+    let outcome = check::check(&root).unwrap();
+    assert!(
+        outcome.diagnostics.is_empty(),
+        "{}",
+        render(&outcome, &root)
+    );
+    assert_eq!(outcome.exit_code(), 0);
+    let p = &outcome.portal;
+    assert!(p.home.is_some());
+    assert_eq!(
+        (
+            p.pages.len(),
+            p.agencies.len(),
+            p.power.len(),
+            p.services.len()
+        ),
+        (1, 2, 1, 1)
+    );
+    assert_eq!(
+        (
+            p.decisions.len(),
+            p.documents.len(),
+            p.reports.len(),
+            p.calendars.len()
+        ),
+        (1, 2, 2, 1)
+    );
+    assert_eq!(p.static_files.len(), 2);
+    assert_eq!(outcome.checked, 13);
+}
+
+fn run_case(dir: &Path) -> Result<(), String> {
+    let case: Case = serde_json::from_str(
+        &fs::read_to_string(dir.join("expected.json")).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| format!("expected.json: {e}"))?;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("portal");
+    copy_tree(&tests_dir().join("good/minimal"), &root);
+    for r in &case.remove {
+        fs::remove_file(root.join(r)).map_err(|e| format!("remove {r}: {e}"))?;
+    }
+    copy_tree(dir, &root);
+    let outside = tempfile::tempdir().unwrap();
+    if let Some(link) = &case.symlink_outside {
+        let target = outside.path().join("secret.md");
+        fs::write(&target, "---\ntitle: 外部文件\n---\n").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&target, root.join(link)).unwrap();
+    }
+
+    let first = check::check(&root).map_err(|d| format!("check failed: {d:?}"))?;
+    let second = check::check(&root).unwrap();
+    if first.diagnostics != second.diagnostics {
+        return Err("diagnostics differ between two runs".into());
+    }
+    let got: Vec<Expected> = first
+        .diagnostics
+        .iter()
+        .map(|d| Expected {
+            code: d.code.to_string(),
+            file: d.file.to_string_lossy().replace('\\', "/"),
+            line: d.line,
+            column: Some(d.column),
+            severity: Some(
+                match d.severity {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                }
+                .to_string(),
+            ),
+        })
+        .collect();
+    let mut want = case.expected.clone();
+    want.sort();
+    // Compare on the fields each expectation names.
+    let mut unmatched: Vec<Expected> = got.clone();
+    let mut missing = Vec::new();
+    for w in &want {
+        let pos = unmatched.iter().position(|g| {
+            g.code == w.code
+                && g.file == w.file
+                && g.line == w.line
+                && (w.column.is_none() || g.column == w.column)
+                && (w.severity.is_none() || g.severity == w.severity)
+        });
+        match pos {
+            Some(i) => {
+                unmatched.remove(i);
+            }
+            None => missing.push(w.clone()),
+        }
+    }
+    if !missing.is_empty() || !unmatched.is_empty() {
+        return Err(format!(
+            "defect: {}\nmissing: {missing:#?}\nunexpected: {unmatched:#?}\n{}",
+            case.defect,
+            render(&first, &root)
+        ));
+    }
+    // Every diagnostic renders, with its place, and errors set the exit code.
+    let text = render(&first, &root);
+    for w in &want {
+        let place = if w.line > 0 {
+            format!("{}:{}:", w.file, w.line)
+        } else {
+            w.file.clone()
+        };
+        if !text.contains(&place) {
+            return Err(format!("text output lacks `{place}`:\n{text}"));
+        }
+    }
+    let errors = want
+        .iter()
+        .filter(|w| w.code.starts_with('E') && w.severity.as_deref() != Some("warning"))
+        .count();
+    if (first.exit_code() == 1) != (errors > 0) {
+        return Err(format!(
+            "exit code {} with {errors} errors",
+            first.exit_code()
+        ));
+    }
+    Ok(())
+}
+
+#[test]
+fn every_bad_portal_reports_its_defect() {
+    let bad = tests_dir().join("bad");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&bad)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("expected.json").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 40, "only {} cases", cases.len());
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|c| {
+            run_case(c)
+                .err()
+                .map(|e| format!("=== {}\n{e}", c.file_name().unwrap().to_string_lossy()))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,180 @@
+// The search page in Debian's headless chromium, against the seeds fixture portal served by
+// `gongkai serve`: results as you type, highlighted snippets, facets, the query in the URL,
+// keyboard use, hostile input shown as text, and the same top results as `gongkai search`.
+// Usage: node search.mjs http://127.0.0.1:PORT '<JSON: [{q, urls: [CLI top URLs]}]>'
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+
+const base = process.argv[2];
+const expected = JSON.parse(process.argv[3] || "[]");
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+let failures = 0;
+async function check(name, fn) {
+  try { await fn(); console.log(`ok - ${name}`); }
+  catch (e) { failures++; console.log(`not ok - ${name}\n  ${String(e.stack || e).split("\n").join("\n  ")}`); }
+}
+
+/** page.goto, tried twice: on a heavily loaded machine a first navigation can time out. */
+async function goto(page, url) {
+  try {
+    await page.goto(url, { timeout: 20000 });
+  } catch (e) {
+    console.log(`# retrying ${url}: ${String(e.message || e).split("\n")[0]}`);
+    await page.goto(url, { timeout: 30000 });
+  }
+}
+
+const hits = "#search-results li.gk-search-hit";
+const hrefs = (page) => page.$$eval(`${hits} a.gk-search-title`, (as) => as.map((a) => a.getAttribute("href")));
+/** Waits until the client has rendered the results of `q` (it then sets data-q). */
+async function resultsFor(page, q) {
+  await page.waitForFunction((q) => document.getElementById("search-results")?.dataset.q === q, q, { timeout: 30000 });
+}
+
+await check("the header search box leads to the search page with the query", async () => {
+  const page = await browser.newPage();
+  await goto(page, base + "/documents/");
+  await page.fill("#site-q", "长白山管委会");
+  await page.press("#site-q", "Enter");
+  await page.waitForURL(/\/search\/\?q=/, { waitUntil: "commit" });
+  await resultsFor(page, "长白山管委会");
+  assert.equal(await page.inputValue("#search-input"), "长白山管委会");
+  assert.deepEqual(await hrefs(page), ["/documents/2014/jlsheng-fzzf-indicators-2014/"]);
+  await page.close();
+});
+
+await check("results appear as you type, highlighted, with the query in the URL", async () => {
+  const page = await browser.newPage();
+  await goto(page, base + "/search/");
+  await page.locator("#search-input").pressSequentially("径向市法制局反映", { delay: 20 });
+  await resultsFor(page, "径向市法制局反映");
+  assert.deepEqual(await hrefs(page), ["/documents/2018/jm-yfxz-2018/"]);
+  const marks = await page.$$eval(`${hits} .gk-search-snippet mark`, (ms) => ms.map((m) => m.textContent).join(""));
+  assert.ok(marks.includes("径向市法制局反映"), marks);
+  assert.match(await page.textContent("#search-status"), /找到 1 条结果/);
+  // The shared URL gives the same results in a fresh page.
+  const url = page.url();
+  const again = await browser.newPage();
+  await goto(again, url);
+  await resultsFor(again, "径向市法制局反映");
+  assert.deepEqual(await hrefs(again), ["/documents/2018/jm-yfxz-2018/"]);
+  await again.close();
+  await page.close();
+});
+
+await check("facets filter with counts and go into the URL", async () => {
+  const page = await browser.newPage();
+  await goto(page, base + "/search/?q=" + encodeURIComponent("法治政府"));
+  await resultsFor(page, "法治政府");
+  const before = (await hrefs(page)).length;
+  assert.ok(before >= 5, `only ${before} results`);
+  const button = page.locator('#search-facets button[data-key="year"][data-value="2014"]');
+  assert.match(await button.textContent(), /2014\s*2/);
+  await button.click();
+  await page.waitForFunction(() => new URLSearchParams(location.search).get("year") === "2014");
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li.gk-search-hit").length === 2);
+  assert.deepEqual((await hrefs(page)).sort(), ["/documents/2014/jlsheng-fzzf-indicators-2014/", "/documents/2014/jx-fzzf-2014/"]);
+  assert.equal(await page.locator('#search-facets button[data-key="year"][data-value="2014"]').getAttribute("aria-pressed"), "true");
+  // The agency facet shows names, and a second press clears the year.
+  assert.ok((await page.textContent("#search-facets")).includes("吉林省人民政府"));
+  await page.locator('#search-facets button[data-key="year"][data-value="2014"]').click();
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has("year"));
+  await page.waitForFunction((n) => document.querySelectorAll("#search-results li.gk-search-hit").length === n, before);
+  await page.close();
+});
+
+await check("keyboard: / focuses the box, arrows move through results, Enter opens one", async () => {
+  const page = await browser.newPage();
+  await goto(page, base + "/search/?q=" + encodeURIComponent("法治政府"));
+  await resultsFor(page, "法治政府");
+  await page.locator("h1").click();
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "search-input");
+  await page.keyboard.press("ArrowDown");
+  const first = (await hrefs(page))[0];
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("href")), first);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowUp");
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute("href")), first);
+  await page.keyboard.press("Escape");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "search-input");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("Enter");
+  await page.waitForURL(base + first);
+  await page.close();
+});
+
+await check("hostile queries are shown as text, never as markup", async () => {
+  const page = await browser.newPage();
+  const q = '<img src=x onerror="window.__pwned=1">吉林"<b>';
+  await goto(page, base + "/search/?q=" + encodeURIComponent(q));
+  await resultsFor(page, q);
+  assert.equal(await page.locator("#search-results img, #search-results b, #search-facets img").count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.inputValue("#search-input"), q);
+  await page.close();
+});
+
+await check("a query that matches nothing says so", async () => {
+  const page = await browser.newPage();
+  await goto(page, base + "/search/?q=" + encodeURIComponent("量子纠缠通信卫星"));
+  await resultsFor(page, "量子纠缠通信卫星");
+  assert.match(await page.textContent("#search-results"), /没有找到与“量子纠缠通信卫星”相关的内容/);
+  await page.close();
+});
+
+await check("a first query fetches little and nothing from other hosts", async () => {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const fetched = [];
+  page.on("requestfinished", async (r) => {
+    if (!r.url().includes("/search/") || r.url().includes("?")) return;
+    const res = await r.response();
+    fetched.push({ url: r.url(), bytes: (await res.body()).length, status: res.status() });
+  });
+  const foreign = [];
+  page.on("request", (r) => { if (!r.url().startsWith(base)) foreign.push(r.url()); });
+  await page.goto(base + "/search/?q=" + encodeURIComponent("吉林市"), { waitUntil: "networkidle" });
+  await resultsFor(page, "吉林市");
+  await page.waitForLoadState("networkidle");
+  const index = fetched.filter((f) => !f.url.endsWith("/search/"));
+  const bytes = index.reduce((n, f) => n + f.bytes, 0);
+  console.log(`# first query 吉林市: ${index.length} index requests, ${bytes} bytes, ${await page.getAttribute("#search-results", "data-ms")} ms`);
+  assert.ok(index.every((f) => f.status === 206 || f.url.endsWith(".json") || f.url.endsWith(".idx")), JSON.stringify(index));
+  assert.ok(bytes < 50 * 1024, `${bytes} bytes`);
+  assert.deepEqual(foreign, []);
+  await ctx.close();
+});
+
+await check("the browser and `gongkai search` return the same top results", async () => {
+  assert.ok(expected.length >= 3, "no CLI results to compare with");
+  const page = await browser.newPage();
+  for (const { q, urls } of expected) {
+    await goto(page, base + "/search/?q=" + encodeURIComponent(q));
+    await resultsFor(page, q);
+    const got = await hrefs(page);
+    assert.ok(urls.length > 0, `${q}: the CLI found nothing`);
+    assert.equal(got[0], urls[0], `${q}: browser ${JSON.stringify(got.slice(0, 3))}, CLI ${JSON.stringify(urls)}`);
+    const k = Math.min(3, urls.length);
+    assert.deepEqual(new Set(got.slice(0, k)), new Set(urls.slice(0, k)), `${q}: top ${k}`);
+  }
+  await page.close();
+});
+
+await check("without JavaScript the search page points to the catalogues", async () => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await goto(page, base + "/search/?q=" + encodeURIComponent("法治政府"));
+  const links = await page.$$eval(".gk-search-nojs a", (as) => as.map((a) => a.getAttribute("href")));
+  assert.ok(links.includes("/documents/") && links.includes("/power/"), JSON.stringify(links));
+  assert.ok(await page.locator(".gk-search-nojs").isVisible());
+  await ctx.close();
+});
+
+await browser.close();
+console.log(failures === 0 ? "search: all checks passed" : `search: ${failures} check(s) failed`);
+process.exit(failures === 0 ? 0 : 1);

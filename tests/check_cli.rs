@@ -1,0 +1,157 @@
+//! `gongkai check` and `gongkai build` as an officer runs them: exit codes, the text and JSON
+//! reports, and a build that refuses to publish what check rejects.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// A copy of the minimal good portal of the bad-portal corpus.
+fn good_portal() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/good/minimal"),
+        dir.path(),
+    );
+    dir
+}
+
+fn gongkai(args: &[&str], root: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// Breaks the first agency's credit code check digit, returning the file and the line.
+fn break_credit_code(root: &Path) -> (String, usize) {
+    let dir = root.join("content/agencies");
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for path in files {
+        let text = fs::read_to_string(&path).unwrap();
+        if let Some(i) = text.lines().position(|l| l.starts_with("credit_code:")) {
+            let line = text.lines().nth(i).unwrap();
+            let code = line.split(':').nth(1).unwrap().trim().trim_matches('"');
+            let last = code.chars().last().unwrap();
+            let wrong = if last == '0' { '1' } else { '0' };
+            let broken = format!("{}{wrong}", &code[..code.len() - 1]);
+            fs::write(&path, text.replacen(code, &broken, 1)).unwrap();
+            let rel = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            return (rel, i + 1);
+        }
+    }
+    panic!("no agency with a credit code in the minimal portal");
+}
+
+#[test]
+fn a_clean_portal_prints_only_the_summary_and_exits_0() {
+    let portal = good_portal();
+    let out = gongkai(&["check"], portal.path());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with("检查完成：0 个错误，0 个警告"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_demo_portal_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = gongkai(&["check"], root);
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "the demo must check clean:\n{stdout}"
+    );
+}
+
+#[test]
+fn an_error_is_shown_with_its_place_and_exits_1() {
+    let portal = good_portal();
+    let (file, line) = break_credit_code(portal.path());
+    let out = gongkai(&["check"], portal.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("error[E"), "{stdout}");
+    assert!(stdout.contains(&format!("{file}:{line}:")), "{stdout}");
+    assert!(stdout.contains("检查完成：1 个错误"), "{stdout}");
+}
+
+#[test]
+fn json_output_names_file_line_and_code() {
+    let portal = good_portal();
+    let (file, line) = break_credit_code(portal.path());
+    let out = gongkai(&["check", "--format", "json"], portal.path());
+    assert_eq!(out.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diags = diags.as_array().unwrap();
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let d = &diags[0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], file.as_str());
+    assert_eq!(d["line"], line);
+    assert!(d["code"].as_str().unwrap().starts_with('E'));
+    assert!(d["hint"].as_str().is_some_and(|h| !h.is_empty()), "{d}");
+}
+
+#[test]
+fn build_refuses_what_check_rejects_and_writes_nothing() {
+    let portal = good_portal();
+    break_credit_code(portal.path());
+    let out = gongkai(&["build", "--today", "2026-01-05"], portal.path());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("构建失败"), "{stderr}");
+    assert!(!portal.path().join("public").exists());
+    let leftovers: Vec<_> = fs::read_dir(portal.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".gongkai"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let portal = good_portal();
+    let agency = portal.path().join("content/agencies");
+    let first = fs::read_dir(&agency)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = fs::read_to_string(&first).unwrap();
+    fs::write(&first, format!("{text}\nadress: 示例路 1 号\n")).unwrap();
+    let out = gongkai(&["check"], portal.path());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}");
+    assert!(stdout.contains("warning["), "{stdout}");
+    assert!(stdout.contains("did you mean `address`?"), "{stdout}");
+}

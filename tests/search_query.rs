@@ -1,0 +1,130 @@
+//! Tiered search over a tantivy index built from the seed documents.
+
+#[path = "support/seeds.rs"]
+mod seeds;
+
+use gongkai::search::index::write_index;
+use gongkai::search::query::SearchIndex;
+use gongkai::search::{Hit, SearchQuery, Tier};
+
+fn index() -> (tempfile::TempDir, SearchIndex) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search-index");
+    let stats = write_index(seeds::fixture_docs().into_iter(), &path).unwrap();
+    assert_eq!(stats.docs, 8);
+    let index = SearchIndex::open(&path).unwrap();
+    (dir, index)
+}
+
+fn slugs(hits: &[Hit]) -> Vec<&str> {
+    hits.iter().map(|h| h.slug.as_str()).collect()
+}
+
+fn run(index: &SearchIndex, text: &str) -> Vec<Hit> {
+    index.search(&SearchQuery::new(text)).unwrap()
+}
+
+#[test]
+fn must_hold_cases() {
+    let (_dir, index) = index();
+
+    // 行政许可 finds a record containing 不予行政许可决定书.
+    let hits = run(&index, "行政许可");
+    assert!(slugs(&hits).contains(&"power-xk-001"), "{:?}", slugs(&hits));
+    assert!(hits.iter().all(|h| h.tier == Tier::Phrase));
+
+    // 政府信息公开年度报告 finds 政府信息公开工作年度报告 (all words, not the phrase).
+    let hits = run(&index, "政府信息公开年度报告");
+    let report = hits
+        .iter()
+        .find(|h| h.slug == "report-2023")
+        .expect("report found");
+    assert_eq!(report.tier, Tier::Words);
+    assert!(report.snippet.contains("<mark>"));
+
+    // 吉林市 ranks the record about 吉林市 above the one that only has 吉林市场.
+    let hits = run(&index, "吉林市");
+    let s = slugs(&hits);
+    let about = s.iter().position(|s| s.starts_with("000_")).unwrap();
+    let market = s.iter().position(|s| *s == "page-market").unwrap();
+    assert!(about < market, "{s:?}");
+
+    // 吉市政发〔2015〕6号 puts that document first, in any bracket form.
+    for q in [
+        "吉市政发〔2015〕6号",
+        "吉市政发[2015]6号",
+        "吉市政发［２０１５］６号",
+    ] {
+        let hits = run(&index, q);
+        assert!(hits[0].slug.starts_with("000_"), "{q}: {:?}", slugs(&hits));
+        assert_eq!(hits[0].tier, Tier::Code, "{q}");
+    }
+
+    // 2015 finds the records containing 2015.
+    let s: Vec<String> = run(&index, "2015").into_iter().map(|h| h.slug).collect();
+    for prefix in ["000_", "003_", "004_"] {
+        assert!(s.iter().any(|x| x.starts_with(prefix)), "{prefix} in {s:?}");
+    }
+
+    // A one-character query works.
+    let hits = run(&index, "嘉");
+    assert_eq!(slugs(&hits), vec!["001_a9ce39b527703592"]);
+    assert!(hits[0].snippet.contains("<mark>嘉</mark>"));
+
+    // Query syntax characters are just separators.
+    for q in [
+        ": + - ( ) \" *",
+        "法治:政府",
+        "\"依法行政",
+        "(吉林*",
+        "-",
+        "+依法 -行政",
+        "title:吉林",
+    ] {
+        run(&index, q);
+    }
+    assert!(run(&index, ": + - ( ) \" *").is_empty());
+    assert!(!run(&index, "\"依法行政\"").is_empty());
+}
+
+#[test]
+fn body_only_phrases_find_their_document() {
+    let (_dir, index) = index();
+    for (q, prefix) in [
+        ("长白山管委会", "002_"),
+        ("径向市法制局反映", "004_"),
+        ("清廉尚志", "003_"),
+        ("嘉兴", "001_"),
+    ] {
+        let hits = run(&index, q);
+        assert!(!hits.is_empty(), "{q}");
+        assert!(hits[0].slug.starts_with(prefix), "{q}: {:?}", slugs(&hits));
+        assert_eq!(hits[0].tier, Tier::Phrase, "{q}");
+        assert!(
+            hits[0].snippet.contains("<mark>"),
+            "{q}: {}",
+            hits[0].snippet
+        );
+    }
+}
+
+#[test]
+fn filters_restrict_without_changing_tiers() {
+    let (_dir, index) = index();
+    let mut q = SearchQuery::new("行政许可");
+    q.kind = Some("power".into());
+    let hits = index.search(&q).unwrap();
+    assert_eq!(slugs(&hits), vec!["power-xk-001"]);
+    q.kind = None;
+    q.year = Some(2015);
+    let hits = index.search(&q).unwrap();
+    assert!(
+        hits.iter()
+            .all(|h| h.date.as_deref().unwrap_or("").starts_with("2015")),
+        "{hits:?}"
+    );
+    assert!(!hits.is_empty());
+    q.year = None;
+    q.limit = 2;
+    assert_eq!(index.search(&q).unwrap().len(), 2);
+}

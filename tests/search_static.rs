@@ -1,0 +1,194 @@
+//! The static index, read by the real browser client (search.js) under Node, answers the
+//! same queries with the same leading results as the tantivy search.
+
+#[path = "support/seeds.rs"]
+mod seeds;
+
+use std::path::Path;
+use std::process::Command;
+
+use gongkai::search::index::write_index;
+use gongkai::search::query::SearchIndex;
+use gongkai::search::static_index::{query_cost, write_static};
+use gongkai::search::SearchQuery;
+use serde_json::Value;
+
+const QUERIES: &[&str] = &[
+    "行政许可",
+    "政府信息公开年度报告",
+    "吉林市",
+    "吉市政发〔2015〕6号",
+    "吉市政发[2015]6号",
+    "2015",
+    "嘉",
+    "长白山管委会",
+    "径向市法制局反映",
+    "清廉尚志",
+    "嘉兴",
+    "法治政府",
+    ": + - ( ) \" *",
+    "(吉林*",
+];
+
+fn node_available() -> bool {
+    Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn run_client(search_dir: &Path, queries: &[&str]) -> Vec<Value> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/static_query.mjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(search_dir)
+        .arg(serde_json::to_string(queries).unwrap())
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn static_client_agrees_with_tantivy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("public");
+    let stats = write_static(seeds::fixture_docs().into_iter(), &site).unwrap();
+    assert_eq!(stats.docs, 8);
+    assert!(stats.files <= 8, "{stats:?}");
+    write_index(seeds::fixture_docs().into_iter(), &tmp.path().join("idx")).unwrap();
+    let tantivy = SearchIndex::open(&tmp.path().join("idx")).unwrap();
+
+    for q in QUERIES {
+        let (requests, bytes) = query_cost(&site, q).unwrap();
+        assert!(bytes < 50_000, "{q}: {bytes} bytes");
+        assert!(requests < 40, "{q}: {requests} requests");
+    }
+    if !node_available() {
+        eprintln!("node not found: skipping the client half of this test");
+        return;
+    }
+    let answers = run_client(&site.join("search"), QUERIES);
+    for (q, answer) in QUERIES.iter().zip(&answers) {
+        let want = tantivy
+            .search(&SearchQuery {
+                limit: 10,
+                ..SearchQuery::new(*q)
+            })
+            .unwrap();
+        let got = answer["hits"].as_array().unwrap();
+        let got_slugs: Vec<&str> = got.iter().map(|h| h["slug"].as_str().unwrap()).collect();
+        let want_slugs: Vec<&str> = want.iter().map(|h| h.slug.as_str()).collect();
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "{q}: static {got_slugs:?} vs tantivy {want_slugs:?}"
+        );
+        if let (Some(g), Some(w)) = (got.first(), want.first()) {
+            assert_eq!(g["tier"], serde_json::to_value(w.tier).unwrap(), "{q}");
+            // Where the best tier holds one record, both put it first.
+            if want.iter().filter(|h| h.tier == w.tier).count() == 1 {
+                assert_eq!(
+                    g["slug"],
+                    w.slug.as_str(),
+                    "{q}: static {got_slugs:?} vs tantivy {want_slugs:?}"
+                );
+            }
+        }
+        // Same set of results in the same tiers (order inside a tier may differ: the
+        // client sums per-term BM25 weights, tantivy scores phrases).
+        let mut g: Vec<(String, String)> = got
+            .iter()
+            .map(|h| {
+                (
+                    h["tier"].as_str().unwrap().to_string(),
+                    h["slug"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let mut w: Vec<(String, String)> = want
+            .iter()
+            .map(|h| {
+                (
+                    serde_json::to_value(h.tier)
+                        .unwrap()
+                        .as_str()
+                        .unwrap()
+                        .to_string(),
+                    h.slug.clone(),
+                )
+            })
+            .collect();
+        g.sort();
+        w.sort();
+        assert_eq!(g, w, "{q}");
+        assert!(
+            answer["bytes"].as_u64().unwrap() < 50_000,
+            "{q}: {}",
+            answer["bytes"]
+        );
+        for h in got {
+            let s = h["snippet"].as_str().unwrap();
+            assert!(!s.contains("<b>") && !s.contains("<script"), "{s}");
+        }
+    }
+    // 吉林市 ranks the 吉林市 document above the 吉林市场 page in the client too.
+    let jl: Vec<&str> = answers[2]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["slug"].as_str().unwrap())
+        .collect();
+    let about = jl.iter().position(|s| s.starts_with("000_")).unwrap();
+    let market = jl.iter().position(|s| *s == "page-market").unwrap();
+    assert!(about < market, "{jl:?}");
+    // Facet counts come with the answer.
+    let kinds = answers[0]["facets"]["kinds"].as_array().unwrap();
+    assert!(kinds.iter().any(|k| k[0] == "power"), "{kinds:?}");
+}
+
+#[test]
+fn filters_in_the_client() {
+    if !node_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("public");
+    write_static(seeds::fixture_docs().into_iter(), &site).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/static_query.mjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(site.join("search"))
+        .arg(r#"[{"q":"行政许可","kind":"power"},{"q":"行政许可","year":2015}]"#)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let slugs = |i: usize| -> Vec<String> {
+        v[i]["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["slug"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(slugs(0), vec!["power-xk-001"]);
+    assert!(!slugs(1).is_empty());
+    assert!(
+        slugs(1).iter().all(|s| s.starts_with("000_")),
+        "{:?}",
+        slugs(1)
+    );
+}

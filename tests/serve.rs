@@ -1,0 +1,110 @@
+//! `gongkai serve` end to end: it serves the built site on loopback, answers 404 with the site's
+//! page, refuses paths that leave the site, and rebuilds when content changes.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).ok()?;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, text))
+}
+
+fn wait_for(mut cond: impl FnMut() -> bool, secs: u64) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if cond() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+fn copy_fixture(to: &Path) {
+    let from = Path::new("tests/fixtures/basic");
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn serves_the_site_and_rebuilds_on_change() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture(dir.path());
+    let port = free_port();
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_gongkai"))
+            .args(["serve", "--root"])
+            .arg(dir.path())
+            .args(["--port", &port.to_string(), "--today", "2025-06-01"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    assert!(
+        wait_for(|| get(port, "/").is_some(), 30),
+        "server did not start"
+    );
+
+    let (status, body) = get(port, "/documents/2025/doc-1/").unwrap();
+    assert_eq!(status, 200);
+    assert!(body.contains("text/html; charset=utf-8"));
+    assert!(body.contains("测政发〔2025〕1号"));
+
+    let (status, body) = get(port, "/no/such/page/").unwrap();
+    assert_eq!(status, 404);
+    assert!(body.contains("页面未找到"));
+    let (status, _) = get(port, "/../site.toml").unwrap();
+    assert_eq!(status, 404);
+    let (status, _) = get(port, "/%2e%2e/site.toml").unwrap();
+    assert_eq!(status, 404);
+
+    let doc = dir.path().join("content/documents/2025/doc-1.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+    std::fs::write(&doc, text.replace("第1项工作的通知", "第1项工作的补充通知")).unwrap();
+    let rebuilt = wait_for(
+        || {
+            get(port, "/documents/2025/doc-1/")
+                .is_some_and(|(_, b)| b.contains("第1项工作的补充通知"))
+        },
+        30,
+    );
+    assert!(rebuilt, "the change was not rebuilt");
+}

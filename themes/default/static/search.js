@@ -1,0 +1,886 @@
+// gongkai search client: plain JavaScript, no framework, no build step, no external
+// requests. An ES module: the pure functions (tokenizer, snippets, index reader) are
+// exported for Node tests; the page wiring runs only when a document is present.
+//
+// The tokenizer mirrors src/search/tokenize.rs exactly (checked by
+// tests/js/tokenizer.test.mjs against tests/data/tokenizer_vectors.json). The index
+// format is described in src/search/static_index.rs.
+
+// ------------------------------------------------------------------------------------
+// Tokenizer
+
+/** Folds a full-width ASCII form to half-width and the ideographic space to a space. */
+export function foldCodePoint(cp) {
+  if (cp >= 0xff01 && cp <= 0xff5e) return cp - 0xfee0;
+  if (cp === 0x3000) return 0x20;
+  return cp;
+}
+
+/** CJK characters: one position each, bigrammed with their neighbours. */
+export function isCjk(cp) {
+  return (
+    cp === 0x3007 ||
+    (cp >= 0x3041 && cp <= 0x3096) ||
+    (cp >= 0x30a1 && cp <= 0x30fa) ||
+    cp === 0x30fc ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0x20000 && cp <= 0x2fa1f) ||
+    (cp >= 0x30000 && cp <= 0x3134f)
+  );
+}
+
+const ALPHABETIC = /^\p{Alphabetic}$/u;
+
+/** Word characters: ASCII letters and digits; alphabetic Latin/Greek/Cyrillic. */
+export function isWordChar(cp) {
+  if (cp < 0x80) {
+    return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
+  }
+  const inRange = (cp >= 0xc0 && cp <= 0x24f) || (cp >= 0x370 && cp <= 0x3ff) || (cp >= 0x400 && cp <= 0x4ff);
+  return inRange && cp !== 0xd7 && cp !== 0xf7 && ALPHABETIC.test(String.fromCodePoint(cp));
+}
+
+const CJK = 1;
+const WORD = 2;
+const SEP = 0;
+
+function classify(cp) {
+  if (isCjk(cp)) return CJK;
+  if (isWordChar(cp)) return WORD;
+  return SEP;
+}
+
+/**
+ * Runs the tokenizer. `side` is "index" or "query". Calls emit(text, kind, position,
+ * start, end) with kind "u" (unigram), "b" (bigram) or "w" (word); offsets are UTF-16
+ * indices into `text`.
+ */
+export function scan(text, side, emit) {
+  let position = 0;
+  let word = "";
+  let wordStart = -1;
+  let wordEnd = 0;
+  const run = [];
+  let runEnd = 0;
+  const endOf = (i) => (i + 1 < run.length ? run[i + 1] : runEnd);
+  const flushRun = () => {
+    const n = run.length;
+    if (n === 0) return;
+    if (side === "index") {
+      for (let i = 0; i < n; i++) {
+        emit(text.slice(run[i], endOf(i)), "u", position + i, run[i], endOf(i));
+        if (i + 1 < n) emit(text.slice(run[i], endOf(i + 1)), "b", position + i, run[i], endOf(i + 1));
+      }
+    } else if (n === 1) {
+      emit(text.slice(run[0], runEnd), "u", position, run[0], runEnd);
+    } else {
+      for (let i = 0; i + 1 < n; i++) {
+        emit(text.slice(run[i], endOf(i + 1)), "b", position + i, run[i], endOf(i + 1));
+      }
+    }
+    position += n;
+    run.length = 0;
+  };
+  for (let i = 0; i < text.length; ) {
+    const raw = text.codePointAt(i);
+    const len = raw > 0xffff ? 2 : 1;
+    const cp = foldCodePoint(raw);
+    const cls = classify(cp);
+    if (cls !== WORD && wordStart >= 0) {
+      emit(word, "w", position, wordStart, wordEnd);
+      position += 1;
+      word = "";
+      wordStart = -1;
+    }
+    if (cls !== CJK) flushRun();
+    if (cls === CJK) {
+      run.push(i);
+      runEnd = i + len;
+    } else if (cls === WORD) {
+      if (wordStart < 0) wordStart = i;
+      wordEnd = i + len;
+      word += String.fromCodePoint(cp).toLowerCase();
+    }
+    i += len;
+  }
+  if (wordStart >= 0) {
+    emit(word, "w", position, wordStart, wordEnd);
+    position += 1;
+  }
+  flushRun();
+}
+
+function collect(text, side) {
+  const out = [];
+  scan(text, side, (t, kind, position, start, end) => out.push({ text: t, kind, position, start, end }));
+  return out;
+}
+
+/** Index-side tokens: unigrams and bigrams of CJK runs, words. */
+export function tokenizeIndex(text) {
+  return collect(text, "index");
+}
+
+/** Query-side tokens: bigram phrases, lone CJK characters, words. */
+export function tokenizeQuery(text) {
+  return collect(text, "query");
+}
+
+const OPEN = new Set(["〔", "【", "〖", "(", "[", "{", "﹝", "〘"]);
+const CLOSE = new Set(["〕", "】", "〗", ")", "]", "}", "﹞", "〙"]);
+
+/** Folds an exact identifier (see normalize_code in tokenize.rs). */
+export function normalizeCode(s) {
+  let out = "";
+  for (const ch of s) {
+    const c = String.fromCodePoint(foldCodePoint(ch.codePointAt(0)));
+    const cp = c.codePointAt(0);
+    if (OPEN.has(c)) out += "[";
+    else if (CLOSE.has(c)) out += "]";
+    else if ((cp >= 0x2010 && cp <= 0x2015) || cp === 0x2212) out += "-";
+    else if (/^\s$/u.test(c)) continue;
+    else out += cp < 0x80 ? c.toUpperCase() : c;
+  }
+  return out;
+}
+
+/** The dictionary-word term of a query that is one CJK run (see src/search/words.rs). */
+export function queryWordTerm(text) {
+  const q = text.trim();
+  const cps = Array.from(q);
+  return cps.length >= 2 && cps.every((c) => isCjk(c.codePointAt(0))) ? "~" + q : null;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** FNV-1a (32 bit) over UTF-8: the dictionary bucket hash. */
+export function fnv1a(s) {
+  let h = 0x811c9dc5;
+  for (const b of encoder.encode(s)) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+// ------------------------------------------------------------------------------------
+// Snippets (mirrors src/search/snippet.rs)
+
+export function escapeHtml(s) {
+  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+export function collapseWhitespace(s) {
+  return s.replace(/\s+/gu, " ").trim();
+}
+
+/** Char (code point) ranges of the tokens of `text` matching the query tokens. */
+export function matchRanges(text, queryTokens) {
+  const terms = new Set(queryTokens.map((t) => t.kind + t.text));
+  if (terms.size === 0) return [];
+  const ranges = [];
+  scan(text, "index", (t, kind, _p, start, end) => {
+    if (terms.has(kind + t)) ranges.push([start, end]);
+  });
+  // UTF-16 offsets to code point offsets.
+  const cpAt = new Uint32Array(text.length + 1);
+  let n = 0;
+  for (let i = 0; i < text.length; ) {
+    const len = text.codePointAt(i) > 0xffff ? 2 : 1;
+    cpAt[i] = n;
+    if (len === 2) cpAt[i + 1] = n;
+    n += 1;
+    i += len;
+  }
+  cpAt[text.length] = n;
+  const cps = ranges.map(([s, e]) => [cpAt[s], cpAt[e]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const merged = [];
+  for (const [s, e] of cps) {
+    const last = merged[merged.length - 1];
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+/**
+ * The densest passage of at most maxChars characters as parts [text, marked]; "…" parts
+ * (unmarked) stand for cut text. Rendered with textContent, never as HTML.
+ */
+export function snippetParts(text, queryTokens, maxChars) {
+  const clean = collapseWhitespace(text);
+  const chars = Array.from(clean);
+  const n = chars.length;
+  const marks = matchRanges(clean, queryTokens);
+  let start = 0;
+  if (marks.length > 0 && n > maxChars) {
+    const lead = Math.floor(maxChars / 4);
+    let best = [0, 0];
+    for (const [ms] of marks) {
+      const ws = Math.min(Math.max(ms - lead, 0), n - maxChars);
+      const we = ws + maxChars;
+      let covered = 0;
+      for (const [s, e] of marks) covered += Math.max(0, Math.min(e, we) - Math.max(s, ws));
+      if (covered > best[1]) best = [ws, covered];
+    }
+    start = best[0];
+  }
+  const end = Math.min(start + maxChars, n);
+  const parts = [];
+  const push = (t, marked) => {
+    if (t) parts.push([t, marked]);
+  };
+  if (start > 0) push("…", false);
+  let i = start;
+  for (const [s0, e0] of marks) {
+    if (e0 <= start || s0 >= end) continue;
+    const s = Math.max(s0, start);
+    const e = Math.min(e0, end);
+    push(chars.slice(i, s).join(""), false);
+    push(chars.slice(s, e).join(""), true);
+    i = e;
+  }
+  push(chars.slice(i, end).join(""), false);
+  if (end < n) push("…", false);
+  return parts;
+}
+
+/** The same passage as HTML: escaped, matches in <mark> (what the CLI's JSON carries). */
+export function snippet(text, queryTokens, maxChars) {
+  return partsToHtml(snippetParts(text, queryTokens, maxChars));
+}
+
+export function partsToHtml(parts) {
+  return parts.map(([t, m]) => (m ? "<mark>" + escapeHtml(t) + "</mark>" : escapeHtml(t))).join("");
+}
+
+/** Whether the query's tokens occur as one phrase in `text` (same positions rule). */
+export function hasPhrase(text, queryTokens) {
+  if (queryTokens.length === 0) return false;
+  const base = queryTokens[0].position;
+  const want = queryTokens.map((t) => [t.position - base, t.kind + t.text]);
+  const at = new Map();
+  scan(text, "index", (t, kind, position) => {
+    const key = kind + t;
+    let set = at.get(position);
+    if (!set) at.set(position, (set = new Set()));
+    set.add(key);
+  });
+  for (const [p, set] of at) {
+    if (!set.has(want[0][1])) continue;
+    if (want.every(([off, key]) => at.get(p + off)?.has(key))) return true;
+  }
+  return false;
+}
+
+// ------------------------------------------------------------------------------------
+// Reading the static index
+
+export const TIER_NAMES = { 1: "code", 2: "phrase", 3: "words", 4: "bigrams" };
+const MIN_SHOULD_MATCH = 0.6;
+const SNIPPET_CHARS = 120;
+
+function varint(data, pos) {
+  let v = 0;
+  let mul = 1;
+  for (;;) {
+    const b = data[pos.at++];
+    v += (b & 0x7f) * mul;
+    if (b < 0x80) return v;
+    mul *= 128;
+  }
+}
+
+async function inflate(bytes) {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** A static index under `base` (a URL ending in "/"), read with `fetchImpl`. */
+export class StaticIndex {
+  constructor(base, fetchImpl) {
+    this.base = base;
+    this.fetch = fetchImpl || ((...a) => fetch(...a));
+    this.whole = new Map();
+    this.entries = new Map();
+    this.postingCache = new Map();
+    this.cost = { requests: 0, bytes: 0 };
+    this.ready = null;
+  }
+
+  /** Loads meta.json and dict.idx once. */
+  load() {
+    if (!this.ready) {
+      this.ready = (async () => {
+        const [meta, idx] = await Promise.all([this.get("meta.json"), this.get("dict.idx")]);
+        this.meta = JSON.parse(decoder.decode(meta));
+        const view = new DataView(idx.buffer, idx.byteOffset, idx.byteLength);
+        this.bucketEnds = new Uint32Array(this.meta.buckets);
+        for (let b = 0; b < this.meta.buckets; b++) this.bucketEnds[b] = view.getUint32(b * 4, true);
+        this.runOf = new Uint32Array(this.meta.docs);
+        this.meta.runs.forEach(([start, count], r) => this.runOf.fill(r, start, start + count));
+      })();
+      this.ready.catch(() => (this.ready = null));
+    }
+    return this.ready;
+  }
+
+  async get(file) {
+    const r = await this.fetch(this.base + file);
+    if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
+    const b = new Uint8Array(await r.arrayBuffer());
+    this.cost.requests += 1;
+    this.cost.bytes += b.length;
+    return b;
+  }
+
+  /** Bytes start..end of a file; a server ignoring Range sends the file, kept whole. */
+  async range(file, start, end) {
+    if (end <= start) return new Uint8Array(0);
+    if (this.whole.has(file)) return (await this.whole.get(file)).subarray(start, end);
+    const r = await this.fetch(this.base + file, { headers: { Range: `bytes=${start}-${end - 1}` } });
+    this.cost.requests += 1;
+    if (r.status === 206) {
+      const b = new Uint8Array(await r.arrayBuffer());
+      this.cost.bytes += b.length;
+      return b;
+    }
+    if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
+    const whole = r.arrayBuffer().then((b) => new Uint8Array(b));
+    this.whole.set(file, whole);
+    const all = await whole;
+    this.cost.bytes += all.length;
+    return all.subarray(start, end);
+  }
+
+  /** Dictionary entries of `terms`: Map term → {df, inline | off+len}. */
+  async lookup(terms) {
+    const buckets = new Map();
+    for (const term of terms) {
+      if (this.entries.has(term)) continue;
+      const b = fnv1a(term) % this.meta.buckets;
+      if (!buckets.has(b)) buckets.set(b, []);
+      buckets.get(b).push(term);
+    }
+    await Promise.all(
+      [...buckets].map(async ([b, wanted]) => {
+        const from = b === 0 ? 0 : this.bucketEnds[b - 1];
+        const data = await this.range("dict.bin", from, this.bucketEnds[b]);
+        const found = new Map();
+        const pos = { at: 0 };
+        while (pos.at < data.length) {
+          const len = data[pos.at++];
+          const term = decoder.decode(data.subarray(pos.at, pos.at + len));
+          pos.at += len;
+          const df = varint(data, pos);
+          const form = data[pos.at++];
+          if (form === 0) {
+            const n = varint(data, pos);
+            found.set(term, { df, inline: data.slice(pos.at, pos.at + n) });
+            pos.at += n;
+          } else {
+            const off = varint(data, pos);
+            const n = varint(data, pos);
+            found.set(term, { df, off, len: n });
+          }
+        }
+        for (const t of wanted) this.entries.set(t, found.get(t) || null);
+      }),
+    );
+    return new Map(terms.map((t) => [t, this.entries.get(t)]));
+  }
+
+  /** Decoded postings: {df, ids, weights} or dense {df, bits, ids, weights, rest}. */
+  async postings(term, entry) {
+    if (!entry) return null;
+    if (this.postingCache.has(term)) return this.postingCache.get(term);
+    const data = entry.inline || (await this.range("post.bin", entry.off, entry.off + entry.len));
+    const pos = { at: 1 };
+    let p;
+    const readList = (k) => {
+      const ids = new Uint32Array(k);
+      let id = 0;
+      for (let i = 0; i < k; i++) {
+        id = i === 0 ? varint(data, pos) : id + varint(data, pos);
+        ids[i] = id;
+      }
+      const weights = data.slice(pos.at, pos.at + k);
+      pos.at += k;
+      return [ids, weights];
+    };
+    if (data[0] === 0) {
+      const [ids, weights] = readList(entry.df);
+      p = { df: entry.df, ids, weights, bits: null };
+    } else {
+      const nb = varint(data, pos);
+      const bits = data.slice(pos.at, pos.at + nb);
+      pos.at += nb;
+      const k = varint(data, pos);
+      const [ids, weights] = readList(k);
+      p = { df: entry.df, ids, weights, bits, rest: data[pos.at] };
+    }
+    this.postingCache.set(term, p);
+    return p;
+  }
+
+  /**
+   * Searches. opts: {kind, agency, year, limit}. Returns {hits, total, facets}; hits carry
+   * slug, kind, url, title, titleParts, agency_name, date, score, snippet (HTML),
+   * snippetParts ([text, marked] pairs, for the page), tier.
+   */
+  async search(text, opts = {}) {
+    await this.load();
+    const limit = opts.limit || 10;
+    const meta = this.meta;
+    const N = meta.docs;
+    const qt = tokenizeQuery(text);
+    const code = normalizeCode(text);
+    const terms = [...new Set(qt.map((t) => t.text))];
+    const codeTerm = code ? "#" + code : null;
+    const wordTerm = queryWordTerm(text);
+    const empty = { hits: [], total: 0, facets: { kinds: [], agencies: [], years: [] } };
+    if (terms.length === 0 && !codeTerm) return empty;
+    const extra = [codeTerm, wordTerm].filter(Boolean);
+    const entries = await this.lookup([...terms, ...extra]);
+    const [lists, codeList, wordList] = await Promise.all([
+      Promise.all(terms.map((t) => this.postings(t, entries.get(t)))),
+      codeTerm ? this.postings(codeTerm, entries.get(codeTerm)) : null,
+      wordTerm ? this.postings(wordTerm, entries.get(wordTerm)) : null,
+    ]);
+
+    const count = new Uint16Array(N);
+    const score = new Float64Array(N);
+    const touched = [];
+    const add = (id, s) => {
+      if (count[id] === 0) touched.push(id);
+      count[id] += 1;
+      score[id] += s;
+    };
+    lists.forEach((p) => {
+      if (!p) return;
+      const idf = Math.log(1 + (N - p.df + 0.5) / (p.df + 0.5));
+      if (!p.bits) {
+        for (let i = 0; i < p.ids.length; i++) add(p.ids[i], idf * p.weights[i]);
+        return;
+      }
+      for (let byte = 0; byte < p.bits.length; byte++) {
+        let v = p.bits[byte];
+        while (v) {
+          const low = v & -v;
+          add(byte * 8 + 31 - Math.clz32(low), idf * p.rest);
+          v ^= low;
+        }
+      }
+      for (let i = 0; i < p.ids.length; i++) score[p.ids[i]] += idf * (p.weights[i] - p.rest);
+    });
+    const has = (p, id) => {
+      if (!p) return false;
+      if (p.bits) return (p.bits[id >> 3] & (1 << (id & 7))) !== 0;
+      let lo = 0;
+      let hi = p.ids.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (p.ids[mid] < id) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < p.ids.length && p.ids[lo] === id;
+    };
+
+    // Query structure for the words tier: runs of bigrams may split where a bigram is
+    // missing, as long as every piece keeps two characters; words and lone characters
+    // must be present.
+    const termIndex = new Map(terms.map((t, i) => [t, i]));
+    const groups = [];
+    let prev = null;
+    for (const t of qt) {
+      const i = termIndex.get(t.text);
+      if (t.kind === "b" && prev && prev.kind === "b" && t.position === prev.position + 1) {
+        groups[groups.length - 1].push(i);
+      } else groups.push(t.kind === "b" ? [i] : { single: i });
+      prev = t;
+    }
+    const nTerms = terms.length;
+    const minMatch = nTerms > 1 ? Math.ceil(nTerms * MIN_SHOULD_MATCH) : nTerms;
+    const covered = (id) =>
+      groups.every((g) => {
+        if (!Array.isArray(g)) return has(lists[g.single], id);
+        const present = g.map((i) => has(lists[i], id));
+        if (!present[0] || !present[present.length - 1]) return false;
+        for (let i = 1; i < present.length; i++) if (!present[i] && !present[i - 1]) return false;
+        return true;
+      });
+
+    const candidates = [];
+    const tierOf = (id) => {
+      if (codeList && has(codeList, id)) return 1;
+      if (nTerms > 0 && count[id] === nTerms) return 2;
+      if (nTerms > 1 && covered(id)) return 3;
+      if (nTerms > 1 && count[id] >= minMatch) return 4;
+      return 0;
+    };
+    if (codeList) {
+      const ids = codeList.bits ? [] : codeList.ids;
+      for (const id of ids) if (count[id] === 0) touched.push(id);
+    }
+    for (const id of touched) {
+      const tier = tierOf(id);
+      if (tier) candidates.push({ id, tier, word: tier === 2 && has(wordList, id) ? 0 : 1, score: score[id] });
+    }
+
+    // Facet counts over all matches; filters then restrict the list.
+    const facets = { kinds: new Map(), agencies: new Map(), years: new Map() };
+    const bump = (m, k) => m.set(k, (m.get(k) || 0) + 1);
+    const allowed = (id) => {
+      const r = meta.runs[this.runOf[id]];
+      if (opts.kind && meta.kinds[r[2]] !== opts.kind) return false;
+      if (opts.agency && meta.agencies[r[3]][0] !== opts.agency) return false;
+      if (opts.year && (r[4] < 0 || meta.years[r[4]] !== Number(opts.year))) return false;
+      return true;
+    };
+    const shown = [];
+    for (const c of candidates) {
+      const r = meta.runs[this.runOf[c.id]];
+      bump(facets.kinds, meta.kinds[r[2]]);
+      if (meta.agencies[r[3]][0]) bump(facets.agencies, meta.agencies[r[3]][0]);
+      if (r[4] >= 0) bump(facets.years, meta.years[r[4]]);
+      if (allowed(c.id)) shown.push(c);
+    }
+    const order = (a, b) => a.tier - b.tier || a.word - b.word || b.score - a.score || a.id - b.id;
+    shown.sort(order);
+
+    // Records of the leading results; phrase-tier records are checked against their text.
+    const head = shown.slice(0, limit + 5);
+    const records = await Promise.all(head.map((c) => this.record(c.id)));
+    const needMore = head.filter((c, i) => {
+      const rec = records[i];
+      if (!rec.partial) return false;
+      const inText = hasPhrase(rec.title, qt) || hasPhrase(rec.codes, qt) || hasPhrase(rec.body, qt);
+      return (c.tier === 2 && nTerms > 1 && !inText) || !matchRanges(rec.body, qt).length;
+    });
+    await Promise.all(needMore.map((c) => this.complete(records[head.indexOf(c)])));
+    head.forEach((c, i) => {
+      const rec = records[i];
+      c.rec = rec;
+      if (c.tier === 2 && nTerms > 1 && !rec.partial) {
+        const ok = hasPhrase(rec.title, qt) || hasPhrase(rec.codes, qt) || hasPhrase(rec.body, qt);
+        if (!ok) c.tier = covered(c.id) ? 3 : 4;
+      }
+    });
+    head.sort(order);
+    const kindsSorted = (m) => [...m].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+    const agencyName = new Map(meta.agencies);
+    return {
+      total: shown.length,
+      facets: {
+        kinds: kindsSorted(facets.kinds),
+        agencies: kindsSorted(facets.agencies).map(([slug, n]) => [slug, n, agencyName.get(slug) || slug]),
+        years: [...facets.years].sort((a, b) => b[0] - a[0]),
+      },
+      hits: head.slice(0, limit).map((c) => {
+        const rec = c.rec;
+        const r = meta.runs[this.runOf[c.id]];
+        const bodyParts = snippetParts(rec.body, qt, SNIPPET_CHARS);
+        const titleParts = snippetParts(rec.title, qt, 1000);
+        const marked = (parts) => parts.some((p) => p[1]);
+        const snippetOf = marked(bodyParts) || !marked(titleParts) ? bodyParts : titleParts;
+        return {
+          slug: rec.slug,
+          kind: meta.kinds[r[2]],
+          url: rec.url,
+          title: rec.title,
+          titleParts,
+          agency_name: meta.agencies[r[3]][1],
+          date: rec.date || null,
+          score: c.score,
+          snippet: partsToHtml(snippetOf),
+          snippetParts: snippetOf,
+          tier: TIER_NAMES[c.tier],
+        };
+      }),
+    };
+  }
+
+  /** The slot of internal id `id`, parsed; body holds the segments the slot contains. */
+  async record(id) {
+    const W = this.meta.slot;
+    const slot = await this.range("docs.bin", id * W, (id + 1) * W);
+    const view = new DataView(slot.buffer, slot.byteOffset, slot.byteLength);
+    const rec = { moreOff: view.getUint32(0, true), moreLen: view.getUint32(4, true), data: slot.subarray(8) };
+    const pos = { at: 0 };
+    const str = () => {
+      const n = varint(rec.data, pos);
+      const s = decoder.decode(rec.data.subarray(pos.at, pos.at + n));
+      pos.at += n;
+      return s;
+    };
+    rec.title = str();
+    rec.url = str();
+    rec.date = str();
+    rec.slug = str();
+    rec.codes = str();
+    rec.at = pos.at;
+    rec.body = "";
+    await this.segments(rec);
+    return rec;
+  }
+
+  /** Decodes the complete segments available in rec.data from rec.at on. */
+  async segments(rec) {
+    const parts = [];
+    const pos = { at: rec.at };
+    rec.partial = false;
+    for (;;) {
+      if (pos.at >= rec.data.length) {
+        rec.partial = rec.moreLen > 0 && !rec.completed;
+        break;
+      }
+      const start = pos.at;
+      const n = varint(rec.data, pos);
+      if (n === 0) break;
+      if (pos.at + n > rec.data.length || pos.at > rec.data.length) {
+        pos.at = start;
+        rec.partial = rec.moreLen > 0 && !rec.completed;
+        break;
+      }
+      parts.push(inflate(rec.data.subarray(pos.at, pos.at + n)));
+      pos.at += n;
+    }
+    rec.at = pos.at;
+    for (const bytes of await Promise.all(parts)) rec.body += decoder.decode(bytes);
+  }
+
+  /** Fetches the rest of a record from more.bin and decodes it. */
+  async complete(rec) {
+    if (!rec.partial) return;
+    const more = await this.range("more.bin", rec.moreOff, rec.moreOff + rec.moreLen);
+    const joined = new Uint8Array(rec.data.length + more.length);
+    joined.set(rec.data);
+    joined.set(more, rec.data.length);
+    rec.data = joined;
+    rec.completed = true;
+    await this.segments(rec);
+  }
+}
+
+// ------------------------------------------------------------------------------------
+// Page wiring (browser only). Every text that comes from the query, the URL or the index
+// reaches the page through textContent or attributes set by the DOM API, never as HTML.
+
+export const KIND_LABELS = {
+  document: "政府文件",
+  power: "权责事项",
+  service: "服务事项",
+  decision: "重大决策",
+  report: "年度报告",
+  page: "页面",
+};
+
+const FACETS = [
+  ["type", "类型", "kinds"],
+  ["agency", "机关", "agencies"],
+  ["year", "年份", "years"],
+];
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") e.className = v;
+    else if (k.startsWith("data-")) e.dataset[k.slice(5).replace(/-(\w)/g, (_, c) => c.toUpperCase())] = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+/** A fragment of text nodes and <mark> elements from snippet parts. */
+function renderParts(parts) {
+  const frag = document.createDocumentFragment();
+  for (const [text, marked] of parts) {
+    if (marked) {
+      const m = document.createElement("mark");
+      m.textContent = text;
+      frag.append(m);
+    } else frag.append(document.createTextNode(text));
+  }
+  return frag;
+}
+
+/** Only same-site paths become links (the index is ours, but stay strict). */
+function safeHref(url) {
+  return typeof url === "string" && url.startsWith("/") && !url.startsWith("//") ? url : "#";
+}
+
+function init() {
+  const form = document.getElementById("search-form");
+  const input = document.getElementById("search-input");
+  const results = document.getElementById("search-results");
+  const facetsEl = document.getElementById("search-facets");
+  const status = document.getElementById("search-status");
+  if (!form || !input || !results) return;
+  document.documentElement.classList.add("gk-search-js");
+  const base = form.dataset.index || new URL(".", form.action || location.href).href;
+  const index = new StaticIndex(base);
+  const params = new URLSearchParams(location.search);
+  const state = { q: params.get("q") || "", type: params.get("type") || "", agency: params.get("agency") || "", year: params.get("year") || "" };
+  input.value = state.q;
+  let seq = 0;
+  let timer = 0;
+  // Results shown: a first page of PAGE keeps the first query small (each result is one
+  // slot fetched); "显示更多结果" adds another page.
+  const PAGE = 10;
+  let shown = PAGE;
+  index.load().catch(() => {});
+
+  const say = (text) => {
+    if (status) status.textContent = text;
+  };
+  const syncUrl = () => {
+    const p = new URLSearchParams();
+    for (const k of ["q", "type", "agency", "year"]) if (state[k]) p.set(k, state[k]);
+    const qs = p.toString();
+    history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
+  };
+
+  const run = async () => {
+    const mine = ++seq;
+    syncUrl();
+    delete results.dataset.q;
+    if (!state.q.trim()) {
+      results.replaceChildren();
+      facetsEl?.replaceChildren();
+      say("");
+      return;
+    }
+    let res;
+    const t0 = performance.now();
+    try {
+      res = await index.search(state.q, { kind: state.type, agency: state.agency, year: state.year, limit: shown });
+    } catch (e) {
+      if (mine !== seq) return;
+      results.replaceChildren(el("p", { class: "gk-search-error" }, `搜索暂不可用（${String(e?.message || e)}），请浏览公开目录查找。`));
+      say("搜索暂不可用");
+      results.dataset.q = state.q;
+      return;
+    }
+    if (mine !== seq) return;
+    results.dataset.ms = String(Math.round(performance.now() - t0));
+    renderFacets(res.facets);
+    const count = `找到 ${res.total} 条结果` + (res.total > res.hits.length ? `，显示前 ${res.hits.length} 条` : "");
+    if (res.hits.length === 0) {
+      results.replaceChildren(el("p", { class: "gk-search-empty" }, `没有找到与“${state.q}”相关的内容。请换用更短的关键词，或浏览公开目录。`));
+      say(`没有找到与“${state.q}”相关的内容`);
+      results.dataset.q = state.q;
+      return;
+    }
+    const list = el("ol", { class: "gk-search-list" });
+    for (const h of res.hits) {
+      const meta = el("div", { class: "gk-search-meta" }, el("span", { class: "gk-search-kind" }, KIND_LABELS[h.kind] || h.kind));
+      if (h.agency_name) meta.append(" · ", el("span", { class: "gk-search-agency" }, h.agency_name));
+      if (h.date) meta.append(" · ", el("time", { datetime: h.date }, h.date));
+      list.append(
+        el(
+          "li",
+          { class: "gk-search-hit", "data-slug": h.slug, "data-tier": h.tier },
+          el("a", { class: "gk-search-title", href: safeHref(h.url) }, renderParts(h.titleParts)),
+          meta,
+          el("p", { class: "gk-search-snippet" }, renderParts(h.snippetParts)),
+        ),
+      );
+    }
+    const parts = [el("p", { class: "gk-search-count" }, count), list];
+    if (res.total > res.hits.length) {
+      const more = el("button", { type: "button", class: "gk-search-more" }, "显示更多结果");
+      more.addEventListener("click", async () => {
+        const at = res.hits.length;
+        shown += PAGE;
+        await run();
+        results.querySelectorAll("a.gk-search-title")[at]?.focus();
+      });
+      parts.push(more);
+    }
+    results.replaceChildren(...parts);
+    say(count);
+    results.dataset.q = state.q;
+  };
+
+  const renderFacets = (f) => {
+    if (!facetsEl) return;
+    const groups = [];
+    for (const [key, label, field] of FACETS) {
+      const rows = f[field];
+      if (!rows || rows.length === 0) continue;
+      const group = el("div", { class: "gk-search-facet-group", role: "group", "aria-label": label }, el("span", { class: "gk-search-facet-label" }, label));
+      for (const [value, n, name] of rows) {
+        const on = String(state[key]) === String(value);
+        const text = key === "type" ? KIND_LABELS[value] || value : name || String(value);
+        group.append(
+          el(
+            "button",
+            { type: "button", class: "gk-search-facet", "data-key": key, "data-value": String(value), "aria-pressed": String(on) },
+            text + " ",
+            el("span", { class: "gk-search-facet-count" }, String(n)),
+          ),
+        );
+      }
+      groups.push(group);
+    }
+    facetsEl.replaceChildren(...groups);
+  };
+
+  const schedule = () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, 150);
+  };
+  input.addEventListener("input", () => {
+    state.q = input.value;
+    shown = PAGE;
+    schedule();
+  });
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    state.q = input.value;
+    clearTimeout(timer);
+    run();
+  });
+  facetsEl?.addEventListener("click", (e) => {
+    const b = e.target.closest("button[data-key]");
+    if (!b) return;
+    const key = b.dataset.key;
+    state[key] = state[key] === b.dataset.value ? "" : b.dataset.value;
+    shown = PAGE;
+    run().then(() => facetsEl.querySelector(`button[data-key="${key}"][data-value="${CSS.escape(b.dataset.value)}"]`)?.focus());
+  });
+  const links = () => [...results.querySelectorAll("a.gk-search-title")];
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    const typing = t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+    if (e.key === "/" && !typing) {
+      e.preventDefault();
+      input.focus();
+      input.select();
+      return;
+    }
+    if (e.key !== "ArrowDown" && e.key !== "ArrowUp" && e.key !== "Escape") return;
+    const all = links();
+    const at = all.indexOf(document.activeElement);
+    if (e.key === "Escape") {
+      if (at >= 0) input.focus();
+      return;
+    }
+    if (t !== input && at < 0) return;
+    e.preventDefault();
+    const next = e.key === "ArrowDown" ? at + 1 : at - 1;
+    if (next < 0) input.focus();
+    else if (next < all.length) all[next].focus();
+  });
+  if (state.q) run();
+}
+
+if (typeof document !== "undefined") {
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+}
