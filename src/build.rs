@@ -128,21 +128,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     fs::create_dir_all(&tmp).map_err(|e| io_fail(&tmp, e))?;
     let result = (|| {
+        // The indexes first: the search page's HTML carries the static index's geometry,
+        // which saves the browser a round trip on its first query.
+        progress.stage("建立搜索索引");
+        let search = crate::search::site::write_indexes(&portal, &opts.root, &tmp)?;
+        let hint = render::SearchHint {
+            version: crate::search::static_index::FORMAT_VERSION,
+            pages: search.static_index.pages,
+        };
         progress.stage("生成页面");
-        let stats = render::render(
+        let mut stats = render::render(
             &portal,
             &opts.root,
             &derived,
             &mut theme,
+            &hint,
             &tmp,
             &|n, total| progress.tick(n, total),
         )?;
         progress.finish_ticks();
-        progress.stage("建立搜索索引");
-        let mut stats = stats;
-        stats.files += crate::search::site::write_indexes(&portal, &opts.root, &tmp)?
-            .static_index
-            .files as usize;
+        stats.files += search.static_index.files as usize;
         Ok::<_, BuildFailure>(stats)
     })();
     let stats = match result {

@@ -268,16 +268,28 @@ struct Ctx<'a> {
 }
 
 /// Renders the whole site into `out` (which must exist and be empty).
+/// What the search page tells its script about the static index under `search/`, so that
+/// the first query fetches dictionary pages without waiting for `meta.json`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SearchHint {
+    /// `static_index::FORMAT_VERSION`.
+    pub version: u32,
+    /// Dictionary pages; 0: unknown, the script reads `meta.json` first.
+    pub pages: u32,
+}
+
 pub fn render(
     portal: &Portal,
     root: &Path,
     derived: &Derived,
     theme: &mut Theme,
+    search: &SearchHint,
     out: &Path,
     on_page: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderStats, Diagnostic> {
     let site = site_context(portal, derived);
     theme.tera.global_context().insert("site", &site);
+    theme.tera.global_context().insert("search_index", search);
     let theme: &Theme = theme;
     let cx = Ctx {
         portal,

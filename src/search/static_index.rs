@@ -7,10 +7,12 @@
 //!   facet tables (record types, agencies, years) and the facet runs. Internal document
 //!   ids are sorted by (type, agency, year), so every facet value is a set of id ranges
 //!   ("runs"): facet counts and filters are range arithmetic, no per-document table.
-//! - `dict.idx`: little-endian u32 end offsets of the `buckets` dictionary buckets.
-//! - `dict.bin`: the term dictionary, bucketed by FNV-1a (32 bit, UTF-8) of the term.
-//!   Entry: `u8 len, term, varint df, u8 form, payload`; form 0: `varint n, n bytes of
-//!   postings` inline; form 1: `varint offset, varint n` into `post.bin`.
+//! - `dict.bin`: the term dictionary in `pages` fixed-width pages of `page_bytes`; a term
+//!   lives in page FNV-1a (32 bit, UTF-8) of the term mod `pages`. The search page carries
+//!   `pages` in its HTML, so the client fetches the pages of a query's terms in the same
+//!   round trip as `meta.json`. Entry: `u8 len, term, varint df, u8 form, payload`; form
+//!   0: `varint n, n bytes of postings` inline; form 1: `varint offset, varint n` into
+//!   `post.bin`. A page ends at its end or at a zero length byte (zero padding).
 //! - `post.bin`: postings. Format byte 0 (list): `df` delta-varint internal ids, then `df`
 //!   weight bytes. Format byte 1 (dense, for terms in ≥ 1/16 of a large portal): `varint
 //!   n, n bytes` of a bitset over all ids, then `varint k`, k delta-varint ids and k weight
@@ -43,7 +45,7 @@ use super::words::DocWords;
 use super::{dir_size, write_swapped, SearchDoc, SearchError};
 
 /// Bumped on every incompatible change of the files above.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 pub const BM25_K1: f64 = 1.2;
 pub const BM25_B: f64 = 0.75;
 pub const TITLE_WEIGHT: f64 = 3.0;
@@ -53,8 +55,10 @@ const INLINE_MAX: usize = 32;
 /// Portals from this size on store very frequent terms as bitset + top-k.
 const DENSE_MIN_DOCS: usize = 4096;
 const DENSE_TOP_K: usize = 512;
-/// Average dictionary bucket size the bucket count aims at.
-const BUCKET_TARGET: usize = 2048;
+/// Width of a dictionary page (one HTTP range per page a query needs).
+pub const PAGE_BYTES: usize = 1024;
+/// Average fill the first page count aims at; raised until no page overflows.
+const PAGE_FILL: f64 = 0.6;
 /// Body text per zlib segment.
 const SEGMENT_BYTES: usize = 1536;
 /// Documents tokenized in parallel per batch.
@@ -73,6 +77,8 @@ pub struct StaticStats {
     pub postings_bytes: u64,
     pub docs_bytes: u64,
     pub slot: u32,
+    /// Dictionary pages (the search page's HTML carries this number).
+    pub pages: u32,
     pub millis: u64,
 }
 
@@ -104,7 +110,7 @@ pub(crate) fn get_varint(data: &[u8], at: &mut usize) -> Option<u64> {
     }
 }
 
-/// FNV-1a, 32 bit, over the UTF-8 bytes: the bucket hash (mirrored in search.js).
+/// FNV-1a, 32 bit, over the UTF-8 bytes: the dictionary page hash (mirrored in search.js).
 pub fn fnv1a(s: &str) -> u32 {
     let mut h: u32 = 0x811C_9DC5;
     for &b in s.as_bytes() {
@@ -114,9 +120,9 @@ pub fn fnv1a(s: &str) -> u32 {
     h
 }
 
-/// The bucket of `term` among `buckets`.
-pub fn bucket_of(term: &str, buckets: u32) -> u32 {
-    fnv1a(term) % buckets
+/// The dictionary page of `term` among `pages`.
+pub fn page_of(term: &str, pages: u32) -> u32 {
+    fnv1a(term) % pages
 }
 
 #[derive(Default)]
@@ -385,7 +391,8 @@ fn put_ids(out: &mut Vec<u8>, ids: impl Iterator<Item = u32>) {
 struct Meta {
     version: u32,
     docs: usize,
-    buckets: u32,
+    pages: u32,
+    page_bytes: u32,
     slot: u32,
     k1: f64,
     b: f64,
@@ -423,14 +430,7 @@ pub fn write_static_dir(
 }
 
 /// The files of a static index, all under `search/`.
-pub const FILES: [&str; 6] = [
-    "meta.json",
-    "dict.idx",
-    "dict.bin",
-    "post.bin",
-    "docs.bin",
-    "more.bin",
-];
+pub const FILES: [&str; 5] = ["meta.json", "dict.bin", "post.bin", "docs.bin", "more.bin"];
 
 /// [`write_static_dir`] of documents whose word terms may already be known (`None`:
 /// computed here), so a caller writing both indexes segments each record once.
@@ -611,24 +611,23 @@ fn build(
     post.flush()?;
     drop(strings);
 
-    // Dictionary buckets.
-    let buckets = (entries.len() / BUCKET_TARGET).max(1).next_power_of_two() as u32;
-    index.sort_by_key(|&(h, off, _)| (h % buckets, h, off));
+    // Dictionary pages: fixed-width, so the client computes a page's byte range from the
+    // term's hash alone and looks terms up in the same round trip as `meta.json`.
+    let (pages, page_sizes) = page_layout(&index);
+    index.sort_by_key(|&(h, off, _)| (h % pages, h, off));
     let mut dict = BufWriter::new(File::create(dir.join("dict.bin"))?);
-    let mut idx = Vec::with_capacity(buckets as usize * 4);
-    let mut written = 0u32;
     let mut at = 0;
-    for b in 0..buckets {
-        while at < index.len() && index[at].0 % buckets == b {
+    let zeros = [0u8; PAGE_BYTES];
+    for (p, &used) in page_sizes.iter().enumerate() {
+        while at < index.len() && index[at].0 % pages == p as u32 {
             let (_, off, len) = index[at];
             dict.write_all(&entries[off as usize..(off + len) as usize])?;
-            written += len;
             at += 1;
         }
-        idx.extend_from_slice(&written.to_le_bytes());
+        dict.write_all(&zeros[..PAGE_BYTES - used])?;
     }
     dict.flush()?;
-    std::fs::write(dir.join("dict.idx"), &idx)?;
+    let written = u64::from(pages) * PAGE_BYTES as u64;
     let terms = index.len() as u64;
     drop(entries);
     drop(index);
@@ -669,7 +668,8 @@ fn build(
     let meta = Meta {
         version: FORMAT_VERSION,
         docs: n,
-        buckets,
+        pages,
+        page_bytes: PAGE_BYTES as u32,
         slot,
         k1: BM25_K1,
         b: BM25_B,
@@ -691,12 +691,32 @@ fn build(
     Ok(StaticStats {
         docs: n as u64,
         terms,
-        dict_bytes: u64::from(written) + idx.len() as u64,
+        dict_bytes: written,
         postings_bytes: post_len,
         docs_bytes: u64::from(slot) * n as u64 + more_len,
         slot,
+        pages,
         ..StaticStats::default()
     })
+}
+
+/// The number of dictionary pages for entries `(hash, offset, len)`, and each page's fill:
+/// the smallest count from an average fill of [`PAGE_FILL`] up (in steps of ~1/8) at which
+/// every page's entries fit in [`PAGE_BYTES`]. An entry is at most ~300 bytes (a term of up
+/// to 255 bytes, inline postings of up to [`INLINE_MAX`]), so enough pages always fit.
+fn page_layout(index: &[(u32, u32, u32)]) -> (u32, Vec<usize>) {
+    let total: usize = index.iter().map(|e| e.2 as usize).sum();
+    let mut pages = ((total as f64 / (PAGE_BYTES as f64 * PAGE_FILL)).ceil() as u32).max(1);
+    loop {
+        let mut used = vec![0usize; pages as usize];
+        for &(h, _, len) in index {
+            used[(h % pages) as usize] += len as usize;
+        }
+        if used.iter().all(|&u| u <= PAGE_BYTES) {
+            return (pages, used);
+        }
+        pages += pages / 8 + 1;
+    }
 }
 
 /// The slot width: the 60th percentile record (plus the 8-byte header), rounded up to 256
@@ -707,7 +727,7 @@ fn slot_width(records: &[(u64, u32)]) -> u32 {
         return 512;
     }
     lens.sort_unstable();
-    let p = lens[(lens.len() * 6 / 10).min(lens.len() - 1)];
+    let p = lens[(lens.len() * 9 / 10).min(lens.len() - 1)];
     p.div_ceil(256).saturating_mul(256).clamp(512, 4096)
 }
 
@@ -725,18 +745,18 @@ pub struct QueryCost {
     pub query: String,
     /// Files or byte ranges fetched.
     pub requests: u64,
-    /// Sequential rounds of fetches: meta.json + dict.idx, then dictionary buckets, then
+    /// Sequential rounds of fetches: meta.json with the dictionary pages, then
     /// out-of-line postings (if any), then document slots (if any result).
     pub round_trips: u64,
     pub bytes: u64,
 }
 
 /// The cost of `query` as the first query of a fresh page on the site built in `out`:
-/// `meta.json`, `dict.idx`, one dictionary bucket per distinct bucket of the query's terms
-/// (its tokens, its code `#…` and its word `~…`), the out-of-line postings of the terms
-/// found, and one slot per fetched result (at most [`FIRST_SCREEN`] + [`LOOKAHEAD`]; the
-/// most frequent term's document frequency stands in for the number of matches).
-/// `more.bin` ranges for snippets deep in long records are not counted; the Node harness
+/// `meta.json` and one dictionary page per distinct page of the query's terms (its tokens,
+/// its code `#…` and its word `~…`), the out-of-line postings of the terms found, and one
+/// slot per fetched result (at most [`FIRST_SCREEN`] + [`LOOKAHEAD`]; the most frequent
+/// term's document frequency stands in for the number of matches). `more.bin` ranges for
+/// snippets deep in long records are not counted; the Node harness
 /// `tests/js/static_query.mjs` measures those too, and the client's script time.
 ///
 /// For benchmark scripts: `cargo run --release --example search_cost -- <site dir> QUERY…`
@@ -746,15 +766,15 @@ pub fn query_cost_of(out: &Path, query: &str) -> Result<QueryCost, SearchError> 
     let meta_bytes = std::fs::read(dir.join("meta.json"))?;
     let meta: serde_json::Value =
         serde_json::from_slice(&meta_bytes).map_err(|e| SearchError::Format(e.to_string()))?;
-    let buckets = meta["buckets"].as_u64().unwrap_or(1) as u32;
+    let pages = meta["pages"].as_u64().unwrap_or(1).max(1) as u32;
+    let page_bytes = meta["page_bytes"].as_u64().unwrap_or(PAGE_BYTES as u64) as usize;
     let slot = meta["slot"].as_u64().unwrap_or(0);
-    let idx = std::fs::read(dir.join("dict.idx"))?;
     let dict = std::fs::read(dir.join("dict.bin"))?;
     let mut cost = QueryCost {
         query: query.to_string(),
-        requests: 2,
+        requests: 1,
         round_trips: 1,
-        bytes: meta_bytes.len() as u64 + idx.len() as u64,
+        bytes: meta_bytes.len() as u64,
     };
 
     let mut terms: Vec<String> = tokenize_query(query)
@@ -767,24 +787,15 @@ pub fn query_cost_of(out: &Path, query: &str) -> Result<QueryCost, SearchError> 
         terms.push(format!("#{code}"));
     }
     terms.extend(super::words::query_word_term(query));
-    if terms.is_empty() {
-        return Ok(cost);
-    }
-    let end_of = |b: u32| -> usize {
-        if b == u32::MAX {
-            return 0;
-        }
-        let i = b as usize * 4;
-        u32::from_le_bytes(idx[i..i + 4].try_into().unwrap_or([0; 4])) as usize
-    };
-    let mut buckets_seen = Vec::new();
+    let mut pages_seen = Vec::new();
     let mut max_df = 0u64;
     let mut postings = 0u64;
     for term in &terms {
-        let b = bucket_of(term, buckets);
-        let (from, to) = (end_of(b.wrapping_sub(1)), end_of(b));
-        if !buckets_seen.contains(&b) {
-            buckets_seen.push(b);
+        let p = page_of(term, pages);
+        let from = (p as usize * page_bytes).min(dict.len());
+        let to = (from + page_bytes).min(dict.len());
+        if !pages_seen.contains(&p) {
+            pages_seen.push(p);
             cost.requests += 1;
             cost.bytes += (to - from) as u64;
         }
@@ -796,7 +807,6 @@ pub fn query_cost_of(out: &Path, query: &str) -> Result<QueryCost, SearchError> 
             }
         }
     }
-    cost.round_trips += 1;
     if postings > 0 {
         cost.requests += postings;
         cost.round_trips += 1;
@@ -816,23 +826,26 @@ pub fn query_cost(out: &Path, query: &str) -> Result<(u64, u64), SearchError> {
     Ok((c.requests, c.bytes))
 }
 
-/// Looks `term` up in one bucket: (df, length of its out-of-line postings if any).
-fn find_entry(bucket: &[u8], term: &str) -> Option<(u64, Option<u64>)> {
+/// Looks `term` up in one page: (df, length of its out-of-line postings if any).
+fn find_entry(page: &[u8], term: &str) -> Option<(u64, Option<u64>)> {
     let mut at = 0;
-    while at < bucket.len() {
-        let len = bucket[at] as usize;
-        let t = bucket.get(at + 1..at + 1 + len)?;
+    while at < page.len() {
+        let len = page[at] as usize;
+        if len == 0 {
+            return None;
+        }
+        let t = page.get(at + 1..at + 1 + len)?;
         at += 1 + len;
-        let df = get_varint(bucket, &mut at)?;
-        let form = *bucket.get(at)?;
+        let df = get_varint(page, &mut at)?;
+        let form = *page.get(at)?;
         at += 1;
         let external = if form == 0 {
-            let n = get_varint(bucket, &mut at)?;
+            let n = get_varint(page, &mut at)?;
             at += n as usize;
             None
         } else {
-            get_varint(bucket, &mut at)?;
-            Some(get_varint(bucket, &mut at)?)
+            get_varint(page, &mut at)?;
+            Some(get_varint(page, &mut at)?)
         };
         if t == term.as_bytes() {
             return Some((df, external));

@@ -137,15 +137,27 @@ await check("a first query fetches little and nothing from other hosts", async (
     fetched.push({ url: r.url(), bytes: (await res.body()).length, status: res.status() });
   });
   const foreign = [];
-  page.on("request", (r) => { if (!r.url().startsWith(base)) foreign.push(r.url()); });
+  // Round trips: a request issued after another index file arrived is one round later.
+  const isIndex = (r) => r.url().includes("/search/") && !r.url().includes("?") && !r.url().endsWith("/search/");
+  const roundOf = new Map();
+  let arrived = 0;
+  page.on("request", (r) => {
+    if (!r.url().startsWith(base)) foreign.push(r.url());
+    if (isIndex(r)) roundOf.set(r, arrived + 1);
+  });
+  page.on("requestfinished", (r) => {
+    if (roundOf.has(r)) arrived = Math.max(arrived, roundOf.get(r));
+  });
   await page.goto(base + "/search/?q=" + encodeURIComponent("吉林市"), { waitUntil: "networkidle" });
   await resultsFor(page, "吉林市");
   await page.waitForLoadState("networkidle");
   const index = fetched.filter((f) => !f.url.endsWith("/search/"));
   const bytes = index.reduce((n, f) => n + f.bytes, 0);
-  console.log(`# first query 吉林市: ${index.length} index requests, ${bytes} bytes, ${await page.getAttribute("#search-results", "data-ms")} ms`);
-  assert.ok(index.every((f) => f.status === 206 || f.url.endsWith(".json") || f.url.endsWith(".idx")), JSON.stringify(index));
+  const rounds = Math.max(0, ...roundOf.values());
+  console.log(`# first query 吉林市: ${index.length} index requests in ${rounds} round trips, ${bytes} bytes, ${await page.getAttribute("#search-results", "data-ms")} ms`);
+  assert.ok(index.every((f) => f.status === 206 || f.url.endsWith(".json")), JSON.stringify(index));
   assert.ok(bytes < 50 * 1024, `${bytes} bytes`);
+  assert.ok(rounds >= 2 && rounds <= 3, `${rounds} round trips: ${JSON.stringify(index.map((f) => f.url))}`);
   assert.deepEqual(foreign, []);
   await ctx.close();
 });

@@ -301,10 +301,20 @@ async function inflate(bytes) {
 }
 
 /** A static index under `base` (a URL ending in "/"), read with `fetchImpl`. */
+export const FORMAT_VERSION = 2;
+
+/** Width of a dictionary page (src/search/static_index.rs `PAGE_BYTES`). */
+export const PAGE_BYTES = 1024;
+
 export class StaticIndex {
-  constructor(base, fetchImpl) {
+  /**
+   * hint: {version, pages} from the search page's HTML (data-version, data-pages). With it
+   * the first query fetches its dictionary pages in the same round trip as meta.json.
+   */
+  constructor(base, fetchImpl, hint = {}) {
     this.base = base;
     this.fetch = fetchImpl || ((...a) => fetch(...a));
+    this.pages = Number(hint.version) === FORMAT_VERSION && Number(hint.pages) > 0 ? Number(hint.pages) : 0;
     this.whole = new Map();
     this.entries = new Map();
     this.postingCache = new Map();
@@ -312,15 +322,19 @@ export class StaticIndex {
     this.ready = null;
   }
 
-  /** Loads meta.json and dict.idx once. */
+  /** Loads meta.json once. */
   load() {
     if (!this.ready) {
       this.ready = (async () => {
-        const [meta, idx] = await Promise.all([this.get("meta.json"), this.get("dict.idx")]);
-        this.meta = JSON.parse(decoder.decode(meta));
-        const view = new DataView(idx.buffer, idx.byteOffset, idx.byteLength);
-        this.bucketEnds = new Uint32Array(this.meta.buckets);
-        for (let b = 0; b < this.meta.buckets; b++) this.bucketEnds[b] = view.getUint32(b * 4, true);
+        const meta = JSON.parse(decoder.decode(await this.get("meta.json")));
+        if (meta.version !== FORMAT_VERSION || meta.page_bytes !== PAGE_BYTES) throw new Error(`search index format ${meta.version}, expected ${FORMAT_VERSION}`);
+        this.meta = meta;
+        if (this.pages !== meta.pages) {
+          // The page's hint was stale (an old cached page over a new index): forget what
+          // was looked up with it.
+          this.pages = meta.pages;
+          this.entries.clear();
+        }
         this.runOf = new Uint32Array(this.meta.docs);
         this.meta.runs.forEach(([start, count], r) => this.runOf.fill(r, start, start + count));
       })();
@@ -359,21 +373,24 @@ export class StaticIndex {
 
   /** Dictionary entries of `terms`: Map term → {df, inline | off+len}. */
   async lookup(terms) {
-    const buckets = new Map();
+    if (!this.pages) await this.load();
+    const pages = this.pages;
+    const byPage = new Map();
     for (const term of terms) {
       if (this.entries.has(term)) continue;
-      const b = fnv1a(term) % this.meta.buckets;
-      if (!buckets.has(b)) buckets.set(b, []);
-      buckets.get(b).push(term);
+      const p = fnv1a(term) % pages;
+      if (!byPage.has(p)) byPage.set(p, []);
+      byPage.get(p).push(term);
     }
-    await Promise.all(
-      [...buckets].map(async ([b, wanted]) => {
-        const from = b === 0 ? 0 : this.bucketEnds[b - 1];
-        const data = await this.range("dict.bin", from, this.bucketEnds[b]);
+    const width = PAGE_BYTES;
+    const found = await Promise.all(
+      [...byPage].map(async ([p, wanted]) => {
+        const data = await this.range("dict.bin", p * width, (p + 1) * width);
         const found = new Map();
         const pos = { at: 0 };
         while (pos.at < data.length) {
           const len = data[pos.at++];
+          if (len === 0) break;
           const term = decoder.decode(data.subarray(pos.at, pos.at + len));
           pos.at += len;
           const df = varint(data, pos);
@@ -388,9 +405,12 @@ export class StaticIndex {
             found.set(term, { df, off, len: n });
           }
         }
-        for (const t of wanted) this.entries.set(t, found.get(t) || null);
+        return [wanted, found];
       }),
     );
+    // meta.json may have arrived meanwhile and shown the hint stale: then look up again.
+    if (pages !== this.pages) return this.lookup(terms);
+    for (const [wanted, f] of found) for (const t of wanted) this.entries.set(t, f.get(t) || null);
     return new Map(terms.map((t) => [t, this.entries.get(t)]));
   }
 
@@ -433,10 +453,7 @@ export class StaticIndex {
    * snippetParts ([text, marked] pairs, for the page), tier.
    */
   async search(text, opts = {}) {
-    await this.load();
     const limit = opts.limit || 10;
-    const meta = this.meta;
-    const N = meta.docs;
     const qt = tokenizeQuery(text);
     const code = normalizeCode(text);
     const terms = [...new Set(qt.map((t) => t.text))];
@@ -445,7 +462,10 @@ export class StaticIndex {
     const empty = { hits: [], total: 0, facets: { kinds: [], agencies: [], years: [] } };
     if (terms.length === 0 && !codeTerm) return empty;
     const extra = [codeTerm, wordTerm].filter(Boolean);
-    const entries = await this.lookup([...terms, ...extra]);
+    // One round trip for both: meta.json and the dictionary pages (see the constructor).
+    const [, entries] = await Promise.all([this.load(), this.lookup([...terms, ...extra])]);
+    const meta = this.meta;
+    const N = meta.docs;
     const [lists, codeList, wordList] = await Promise.all([
       Promise.all(terms.map((t) => this.postings(t, entries.get(t)))),
       codeTerm ? this.postings(codeTerm, entries.get(codeTerm)) : null,
@@ -555,11 +575,15 @@ export class StaticIndex {
     // Records of the leading results; phrase-tier records are checked against their text.
     const head = shown.slice(0, limit + 5);
     const records = await Promise.all(head.map((c) => this.record(c.id)));
+    // The rest of a long record is fetched only when its head cannot settle its tier (a
+    // phrase not found yet) or holds none of the query to show: a query matching titles
+    // stays at three round trips.
     const needMore = head.filter((c, i) => {
       const rec = records[i];
       if (!rec.partial) return false;
       const inText = hasPhrase(rec.title, qt) || hasPhrase(rec.codes, qt) || hasPhrase(rec.body, qt);
-      return (c.tier === 2 && nTerms > 1 && !inText) || !matchRanges(rec.body, qt).length;
+      if (c.tier === 2 && nTerms > 1) return !inText;
+      return !matchRanges(rec.title, qt).length && !matchRanges(rec.codes, qt).length && !matchRanges(rec.body, qt).length;
     });
     await Promise.all(needMore.map((c) => this.complete(records[head.indexOf(c)])));
     head.forEach((c, i) => {
@@ -723,7 +747,7 @@ function init() {
   if (!form || !input || !results) return;
   document.documentElement.classList.add("gk-search-js");
   const base = form.dataset.index || new URL(".", form.action || location.href).href;
-  const index = new StaticIndex(base);
+  const index = new StaticIndex(base, null, { version: form.dataset.version, pages: form.dataset.pages });
   const params = new URLSearchParams(location.search);
   const state = { q: params.get("q") || "", type: params.get("type") || "", agency: params.get("agency") || "", year: params.get("year") || "" };
   input.value = state.q;
