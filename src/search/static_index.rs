@@ -59,6 +59,9 @@ const DENSE_TOP_K: usize = 512;
 pub const PAGE_BYTES: usize = 1024;
 /// Average fill the first page count aims at; raised until no page overflows.
 const PAGE_FILL: f64 = 0.6;
+/// zlib level of the body segments: level 1 is several times faster than 6 on 1.5 KB of
+/// Chinese text and the segments come out only a little larger.
+const ZLIB_LEVEL: u8 = 1;
 /// Body text per zlib segment.
 const SEGMENT_BYTES: usize = 1536;
 /// Documents tokenized in parallel per batch.
@@ -291,9 +294,8 @@ fn encode_record(doc: &SearchDoc) -> Result<Vec<u8>, SearchError> {
         while !body.is_char_boundary(to) {
             to += 1;
         }
-        let mut enc = libflate::zlib::Encoder::new(Vec::new())?;
-        enc.write_all(&body.as_bytes()[from..to])?;
-        let seg = enc.finish().into_result()?;
+        let seg =
+            miniz_oxide::deflate::compress_to_vec_zlib(&body.as_bytes()[from..to], ZLIB_LEVEL);
         put_varint(&mut out, seg.len() as u64);
         out.extend_from_slice(&seg);
         from = to;

@@ -472,42 +472,51 @@ export class StaticIndex {
       wordTerm ? this.postings(wordTerm, entries.get(wordTerm)) : null,
     ]);
 
+    // Scores and match counts for every record, in typed arrays: a common word matches most
+    // of a large portal, and the first query runs before the JIT has warmed up, so the loops
+    // over matches allocate nothing and call as little as possible.
     const count = new Uint16Array(N);
     const score = new Float64Array(N);
-    const touched = [];
-    const add = (id, s) => {
-      if (count[id] === 0) touched.push(id);
-      count[id] += 1;
-      score[id] += s;
-    };
-    lists.forEach((p) => {
-      if (!p) return;
+    const touched = new Uint32Array(N);
+    let nTouched = 0;
+    for (const p of lists) {
+      if (!p) continue;
       const idf = Math.log(1 + (N - p.df + 0.5) / (p.df + 0.5));
+      const { ids, weights } = p;
       if (!p.bits) {
-        for (let i = 0; i < p.ids.length; i++) add(p.ids[i], idf * p.weights[i]);
-        return;
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i];
+          if (count[id]++ === 0) touched[nTouched++] = id;
+          score[id] += idf * weights[i];
+        }
+        continue;
       }
-      for (let byte = 0; byte < p.bits.length; byte++) {
-        let v = p.bits[byte];
+      const bits = p.bits;
+      const base = idf * p.rest;
+      for (let byte = 0; byte < bits.length; byte++) {
+        let v = bits[byte];
         while (v) {
           const low = v & -v;
-          add(byte * 8 + 31 - Math.clz32(low), idf * p.rest);
+          const id = (byte << 3) + 31 - Math.clz32(low);
+          if (count[id]++ === 0) touched[nTouched++] = id;
+          score[id] += base;
           v ^= low;
         }
       }
-      for (let i = 0; i < p.ids.length; i++) score[p.ids[i]] += idf * (p.weights[i] - p.rest);
-    });
+      for (let i = 0; i < ids.length; i++) score[ids[i]] += idf * (weights[i] - p.rest);
+    }
     const has = (p, id) => {
       if (!p) return false;
       if (p.bits) return (p.bits[id >> 3] & (1 << (id & 7))) !== 0;
+      const ids = p.ids;
       let lo = 0;
-      let hi = p.ids.length;
+      let hi = ids.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (p.ids[mid] < id) lo = mid + 1;
+        if (ids[mid] < id) lo = mid + 1;
         else hi = mid;
       }
-      return lo < p.ids.length && p.ids[lo] === id;
+      return lo < ids.length && ids[lo] === id;
     };
 
     // Query structure for the words tier: runs of bigrams may split where a bigram is
@@ -525,55 +534,80 @@ export class StaticIndex {
     }
     const nTerms = terms.length;
     const minMatch = nTerms > 1 ? Math.ceil(nTerms * MIN_SHOULD_MATCH) : nTerms;
-    const covered = (id) =>
-      groups.every((g) => {
-        if (!Array.isArray(g)) return has(lists[g.single], id);
-        const present = g.map((i) => has(lists[i], id));
-        if (!present[0] || !present[present.length - 1]) return false;
-        for (let i = 1; i < present.length; i++) if (!present[i] && !present[i - 1]) return false;
-        return true;
-      });
-
-    const candidates = [];
-    const tierOf = (id) => {
-      if (codeList && has(codeList, id)) return 1;
-      if (nTerms > 0 && count[id] === nTerms) return 2;
-      if (nTerms > 1 && covered(id)) return 3;
-      if (nTerms > 1 && count[id] >= minMatch) return 4;
-      return 0;
-    };
-    if (codeList) {
-      const ids = codeList.bits ? [] : codeList.ids;
-      for (const id of ids) if (count[id] === 0) touched.push(id);
-    }
-    for (const id of touched) {
-      const tier = tierOf(id);
-      if (tier) candidates.push({ id, tier, word: tier === 2 && has(wordList, id) ? 0 : 1, score: score[id] });
-    }
-
-    // Facet counts over all matches; filters then restrict the list.
-    const facets = { kinds: new Map(), agencies: new Map(), years: new Map() };
-    const bump = (m, k) => m.set(k, (m.get(k) || 0) + 1);
-    const allowed = (id) => {
-      const r = meta.runs[this.runOf[id]];
-      if (opts.kind && meta.kinds[r[2]] !== opts.kind) return false;
-      if (opts.agency && meta.agencies[r[3]][0] !== opts.agency) return false;
-      if (opts.year && (r[4] < 0 || meta.years[r[4]] !== Number(opts.year))) return false;
+    const covered = (id) => {
+      for (const g of groups) {
+        if (!Array.isArray(g)) {
+          if (!has(lists[g.single], id)) return false;
+          continue;
+        }
+        let before = true;
+        for (let k = 0; k < g.length; k++) {
+          const present = has(lists[g[k]], id);
+          if (!present && (k === 0 || k === g.length - 1 || !before)) return false;
+          before = present;
+        }
+      }
       return true;
     };
-    const shown = [];
-    for (const c of candidates) {
-      const r = meta.runs[this.runOf[c.id]];
-      bump(facets.kinds, meta.kinds[r[2]]);
-      if (meta.agencies[r[3]][0]) bump(facets.agencies, meta.agencies[r[3]][0]);
-      if (r[4] >= 0) bump(facets.years, meta.years[r[4]]);
-      if (allowed(c.id)) shown.push(c);
-    }
+    if (codeList && !codeList.bits) for (const id of codeList.ids) if (count[id] === 0) touched[nTouched++] = id;
+
+    // One pass over the matches: facet counts per run (all matches), the filter per run,
+    // and the best K results kept sorted — neither an object per match nor a full sort.
+    // Tiers 3 and 4 differ only in `covered`, worked out when it matters: to count a
+    // record below the bigram share, or to rank one that could still enter the best K.
+    const runs = meta.runs;
+    const runOf = this.runOf;
+    const perRun = new Uint32Array(runs.length);
+    const allowedRun = runs.map(
+      (r) =>
+        !(opts.kind && meta.kinds[r[2]] !== opts.kind) &&
+        !(opts.agency && meta.agencies[r[3]][0] !== opts.agency) &&
+        !(opts.year && (r[4] < 0 || meta.years[r[4]] !== Number(opts.year))),
+    );
     const order = (a, b) => a.tier - b.tier || a.word - b.word || b.score - a.score || a.id - b.id;
-    shown.sort(order);
+    const K = limit + 5;
+    const head = [];
+    let total = 0;
+    for (let j = 0; j < nTouched; j++) {
+      const id = touched[j];
+      const c = count[id];
+      let tier;
+      if (codeList && has(codeList, id)) tier = 1;
+      else if (nTerms > 0 && c === nTerms) tier = 2;
+      else if (nTerms < 2) continue;
+      else if (c >= minMatch) tier = 4;
+      else if (covered(id)) tier = 3;
+      else continue;
+      const run = runOf[id];
+      perRun[run] += 1;
+      if (!allowedRun[run]) continue;
+      total += 1;
+      const full = head.length === K;
+      if (full && head[K - 1].tier < Math.min(tier, 3)) continue;
+      if (tier === 4 && covered(id)) tier = 3;
+      const cand = { id, tier, word: tier === 2 && has(wordList, id) ? 0 : 1, score: score[id] };
+      if (full && order(cand, head[K - 1]) >= 0) continue;
+      let lo = 0;
+      let hi = head.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (order(head[mid], cand) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      head.splice(lo, 0, cand);
+      if (head.length > K) head.pop();
+    }
+    const facets = { kinds: new Map(), agencies: new Map(), years: new Map() };
+    const bump = (m, k, n) => m.set(k, (m.get(k) || 0) + n);
+    perRun.forEach((n, i) => {
+      if (!n) return;
+      const r = runs[i];
+      bump(facets.kinds, meta.kinds[r[2]], n);
+      if (meta.agencies[r[3]][0]) bump(facets.agencies, meta.agencies[r[3]][0], n);
+      if (r[4] >= 0) bump(facets.years, meta.years[r[4]], n);
+    });
 
     // Records of the leading results; phrase-tier records are checked against their text.
-    const head = shown.slice(0, limit + 5);
     const records = await Promise.all(head.map((c) => this.record(c.id)));
     // The rest of a long record is fetched only when its head cannot settle its tier (a
     // phrase not found yet) or holds none of the query to show: a query matching titles
@@ -598,7 +632,7 @@ export class StaticIndex {
     const kindsSorted = (m) => [...m].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
     const agencyName = new Map(meta.agencies);
     return {
-      total: shown.length,
+      total,
       facets: {
         kinds: kindsSorted(facets.kinds),
         agencies: kindsSorted(facets.agencies).map(([slug, n]) => [slug, n, agencyName.get(slug) || slug]),

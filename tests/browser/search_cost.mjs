@@ -1,0 +1,94 @@
+// What a first query costs in a real browser: serves a built site from disk (a static host
+// that honours Range, on 127.0.0.1), opens /search/?q=Q in a fresh browser context per query
+// in Debian's headless chromium, and prints one JSON object per query: the index files
+// fetched (requests, bytes, round trips) and the page's own time from query to results shown
+// (data-ms: from the query to the results drawn, waits for the network included) and the
+// page's script time (chromium's ScriptDuration for the whole page, from navigation to the
+// results: parsing search.js, the query, drawing the results).
+// For bench/run.sh; not a test.
+//
+//   node tests/browser/search_cost.mjs <site dir> '["政府", "吉林市"]'
+import { chromium } from "playwright-core";
+import { createServer } from "node:http";
+import { createReadStream, statSync } from "node:fs";
+import { extname, join, normalize } from "node:path";
+
+const [root, queriesJson] = process.argv.slice(2);
+const queries = JSON.parse(queriesJson);
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json" };
+
+const server = createServer((req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
+  let file = join(root, path);
+  let st;
+  try {
+    st = statSync(file);
+    if (st.isDirectory()) {
+      file = join(file, "index.html");
+      st = statSync(file);
+    }
+  } catch {
+    res.writeHead(404).end();
+    return;
+  }
+  const type = TYPES[extname(file)] || "application/octet-stream";
+  const m = /^bytes=(\d+)-(\d+)$/.exec(req.headers.range || "");
+  if (m) {
+    const start = Number(m[1]);
+    const end = Math.min(Number(m[2]), st.size - 1);
+    res.writeHead(206, { "Content-Type": type, "Content-Length": end - start + 1, "Content-Range": `bytes ${start}-${end}/${st.size}` });
+    createReadStream(file, { start, end }).pipe(res);
+  } else {
+    res.writeHead(200, { "Content-Type": type, "Content-Length": st.size });
+    createReadStream(file).pipe(res);
+  }
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+for (const q of queries) {
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const isIndex = (u) => u.includes("/search/") && !u.includes("?") && !u.endsWith("/search/");
+  const roundOf = new Map();
+  const files = [];
+  let arrived = 0;
+  page.on("request", (r) => {
+    if (isIndex(r.url())) roundOf.set(r, arrived + 1);
+  });
+  page.on("requestfinished", async (r) => {
+    if (!roundOf.has(r)) return;
+    arrived = Math.max(arrived, roundOf.get(r));
+    const res = await r.response();
+    files.push({ url: r.url(), bytes: (await res.body()).length });
+  });
+  await page.goto(base + "/search/?q=" + encodeURIComponent(q));
+  await page.waitForFunction((q) => document.getElementById("search-results")?.dataset.q === q, q, { timeout: 60000 });
+  await page.waitForLoadState("networkidle");
+  const ms = Number(await page.getAttribute("#search-results", "data-ms"));
+  const metric = (name) => metrics.find((m) => m.name === name)?.value || 0;
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  const script_ms = Math.round(metric("ScriptDuration") * 1000);
+  const task_ms = Math.round(metric("TaskDuration") * 1000);
+  const shown = await page.$$eval("#search-results li.gk-search-hit", (l) => l.length);
+  console.log(JSON.stringify({
+    query: q,
+    shown,
+    requests: files.length,
+    round_trips: Math.max(0, ...roundOf.values()),
+    bytes: files.reduce((n, f) => n + f.bytes, 0),
+    ms,
+    script_ms,
+    task_ms,
+  }));
+  await ctx.close();
+}
+await browser.close();
+server.close();
