@@ -236,6 +236,10 @@ pub fn write_index_with_words(
         let threads = writer_threads();
         let mut writer: IndexWriter =
             index.writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)?;
+        // The index is written once per build and never updated, so background merges only
+        // cost time and memory (they map every segment being merged): at 100,000 records a
+        // dozen segments are left, which a query reads without noticing.
+        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         let mut n: u64 = 0;
         for (d, words) in docs {
             writer.add_document(to_document(&f, d, words))?;

@@ -68,6 +68,9 @@ const SEGMENT_BYTES: usize = 1536;
 const BATCH: usize = 512;
 /// Partitions of the in-memory postings (merged in parallel).
 const PARTS: usize = 64;
+/// Postings held in memory before they are spilled to per-partition run files, so that
+/// memory stays flat whatever the portal size (100,000 records hold ~1 GB of postings).
+const SPILL_BYTES: usize = 128 << 20;
 
 /// What [`write_static`] wrote.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -204,6 +207,83 @@ struct Postings {
     df: u32,
     /// varint(id delta), varint(title tf), varint(body tf) per document.
     bytes: Vec<u8>,
+}
+
+fn spill_path(dir: &Path, part: usize) -> std::path::PathBuf {
+    dir.join(format!(".postings-{part}.tmp"))
+}
+
+/// Appends the postings of one partition to its run file: per term `u64 key, u32 last,
+/// u32 df, u32 n, n bytes` (the bytes as in [`Postings`], starting from an absolute id).
+fn spill(dir: &Path, part: usize, map: KeyMap<Postings>) -> Result<(), SearchError> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(spill_path(dir, part))?;
+    let mut out = BufWriter::new(file);
+    for (k, p) in map {
+        out.write_all(&k.to_le_bytes())?;
+        out.write_all(&p.last.to_le_bytes())?;
+        out.write_all(&p.df.to_le_bytes())?;
+        out.write_all(&(p.bytes.len() as u32).to_le_bytes())?;
+        out.write_all(&p.bytes)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// The postings of one partition: its run file (deleted once read), in the order it was
+/// written, then `tail` (the postings still in memory, the newest documents).
+fn unspill(
+    dir: &Path,
+    part: usize,
+    tail: KeyMap<Postings>,
+) -> Result<KeyMap<Postings>, SearchError> {
+    let path = spill_path(dir, part);
+    let data = match std::fs::read(&path) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(tail),
+        Err(e) => return Err(e.into()),
+    };
+    std::fs::remove_file(&path)?;
+    let bad = || SearchError::Format(format!("{}: truncated run file", path.display()));
+    let u32_at = |at: usize| -> Result<u32, SearchError> {
+        let b = data.get(at..at + 4).ok_or_else(bad)?;
+        Ok(u32::from_le_bytes(b.try_into().map_err(|_| bad())?))
+    };
+    let mut map: KeyMap<Postings> = KeyMap::default();
+    let mut at = 0;
+    while at < data.len() {
+        let key = data.get(at..at + 8).ok_or_else(bad)?;
+        let key = u64::from_le_bytes(key.try_into().map_err(|_| bad())?);
+        let (last, df, n) = (u32_at(at + 8)?, u32_at(at + 12)?, u32_at(at + 16)? as usize);
+        at += 20;
+        let bytes = data.get(at..at + n).ok_or_else(bad)?.to_vec();
+        at += n;
+        append_run(&mut map, key, Postings { last, df, bytes });
+    }
+    for (key, p) in tail {
+        append_run(&mut map, key, p);
+    }
+    Ok(map)
+}
+
+/// Appends a later run of a term's postings: its first id, stored absolute, becomes a delta.
+fn append_run(map: &mut KeyMap<Postings>, key: u64, run: Postings) {
+    match map.entry(key) {
+        std::collections::hash_map::Entry::Vacant(v) => {
+            v.insert(run);
+        }
+        std::collections::hash_map::Entry::Occupied(mut o) => {
+            let e = o.get_mut();
+            let mut at = 0;
+            let first = get_varint(&run.bytes, &mut at).unwrap_or(0);
+            put_varint(&mut e.bytes, first + 1 - u64::from(e.last));
+            e.bytes.extend_from_slice(&run.bytes[at..]);
+            e.df += run.df;
+            e.last = run.last;
+        }
+    }
 }
 
 fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms, SearchError> {
@@ -455,6 +535,15 @@ fn build(
     docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
     dir: &Path,
 ) -> Result<StaticStats, SearchError> {
+    build_spilling_at(docs, dir, SPILL_BYTES)
+}
+
+/// [`build`], spilling postings to run files whenever more than `spill_bytes` are held.
+fn build_spilling_at(
+    docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
+    dir: &Path,
+    spill_bytes: usize,
+) -> Result<StaticStats, SearchError> {
     let mut parts: Vec<KeyMap<Postings>> = (0..PARTS).map(|_| KeyMap::default()).collect();
     let mut strings: KeyMap<String> = KeyMap::default();
     let records_path = dir.join(".records.tmp");
@@ -468,6 +557,8 @@ fn build(
 
     let mut docs = docs.peekable();
     let mut next_id = 0u32;
+    let mut held = 0usize;
+    let mut spilled = false;
     while docs.peek().is_some() {
         let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
         let batch: Vec<DocTerms> = batch
@@ -475,22 +566,38 @@ fn build(
             .map(process)
             .collect::<Result<_, _>>()?;
         let first_id = next_id;
-        parts.par_iter_mut().enumerate().for_each(|(p, map)| {
-            for (i, d) in batch.iter().enumerate() {
-                let id = first_id + i as u32;
-                let from = d.terms.partition_point(|t| part_of(t.0) < p);
-                let to = d.terms.partition_point(|t| part_of(t.0) <= p);
-                for &(k, tt, tb) in &d.terms[from..to] {
-                    let e = map.entry(k).or_default();
-                    let delta = if e.df == 0 { id } else { id + 1 - e.last };
-                    put_varint(&mut e.bytes, u64::from(delta));
-                    put_varint(&mut e.bytes, u64::from(tt));
-                    put_varint(&mut e.bytes, u64::from(tb));
-                    e.last = id + 1;
-                    e.df += 1;
+        held += parts
+            .par_iter_mut()
+            .enumerate()
+            .map(|(p, map)| {
+                let mut added = 0;
+                for (i, d) in batch.iter().enumerate() {
+                    let id = first_id + i as u32;
+                    let from = d.terms.partition_point(|t| part_of(t.0) < p);
+                    let to = d.terms.partition_point(|t| part_of(t.0) <= p);
+                    for &(k, tt, tb) in &d.terms[from..to] {
+                        let e = map.entry(k).or_default();
+                        let before = e.bytes.len();
+                        let delta = if e.df == 0 { id } else { id + 1 - e.last };
+                        put_varint(&mut e.bytes, u64::from(delta));
+                        put_varint(&mut e.bytes, u64::from(tt));
+                        put_varint(&mut e.bytes, u64::from(tb));
+                        e.last = id + 1;
+                        e.df += 1;
+                        added += e.bytes.len() - before;
+                    }
                 }
-            }
-        });
+                added
+            })
+            .sum::<usize>();
+        if held > spill_bytes {
+            parts
+                .par_iter_mut()
+                .enumerate()
+                .try_for_each(|(p, map)| spill(dir, p, std::mem::take(map)))?;
+            spilled = true;
+            held = 0;
+        }
         for d in batch {
             for (k, s) in d.strings {
                 strings.entry(k).or_insert(s);
@@ -562,25 +669,28 @@ fn build(
     let threads = rayon::current_num_threads().max(1);
     let mut parts: Vec<Option<KeyMap<Postings>>> = parts.into_iter().map(Some).collect();
     for group in (0..PARTS).collect::<Vec<_>>().chunks(threads) {
-        let taken: Vec<KeyMap<Postings>> = group
+        let taken: Vec<(usize, KeyMap<Postings>)> = group
             .iter()
-            .map(|&p| parts[p].take().unwrap_or_default())
+            .map(|&p| (p, parts[p].take().unwrap_or_default()))
             .collect();
         let encoded: Vec<Vec<(u64, u32, Vec<u8>)>> = taken
             .into_par_iter()
-            .map(|map| {
-                let mut terms: Vec<(u64, Postings)> = map.into_iter().collect();
-                terms.sort_unstable_by_key(|t| t.0);
-                terms
-                    .into_iter()
-                    .map(|(k, p)| {
-                        let mut blob = Vec::new();
-                        encode_postings(&p, &lens, &mut blob);
-                        (k, p.df, blob)
-                    })
-                    .collect()
-            })
-            .collect();
+            .map(
+                |(p, map)| -> Result<Vec<(u64, u32, Vec<u8>)>, SearchError> {
+                    let map = if spilled { unspill(dir, p, map)? } else { map };
+                    let mut terms: Vec<(u64, Postings)> = map.into_iter().collect();
+                    terms.sort_unstable_by_key(|t| t.0);
+                    Ok(terms
+                        .into_iter()
+                        .map(|(k, p)| {
+                            let mut blob = Vec::new();
+                            encode_postings(&p, &lens, &mut blob);
+                            (k, p.df, blob)
+                        })
+                        .collect())
+                },
+            )
+            .collect::<Result<_, _>>()?;
         for (k, df, blob) in encoded.into_iter().flatten() {
             let term = match cjk_text(k) {
                 Some(t) => t,
@@ -883,6 +993,62 @@ mod tests {
             Some("𠀀")
         );
         assert_eq!(cjk_text(key_of(TokenKind::Word, "abc")), None);
+    }
+
+    fn sample_docs(n: u32) -> Vec<(SearchDoc, Option<Arc<DocWords>>)> {
+        let words = [
+            "政府",
+            "信息公开",
+            "行政许可",
+            "吉林市",
+            "年度报告",
+            "2015",
+            "依法行政",
+        ];
+        (0..n)
+            .map(|i| {
+                let body: String = (0..40)
+                    .map(|j| words[((i * 7 + j * 3) % words.len() as u32) as usize])
+                    .collect::<Vec<_>>()
+                    .join(if i % 2 == 0 { "，" } else { "" });
+                let doc = SearchDoc {
+                    id: i,
+                    slug: format!("d{i}"),
+                    kind: ["document", "power"][(i % 2) as usize].into(),
+                    url: format!("/documents/d{i}/"),
+                    title: format!("{}关于{}的通知", words[(i % 7) as usize], i),
+                    body,
+                    agency: ["a", "b", "c"][(i % 3) as usize].into(),
+                    agency_name: "机关".into(),
+                    year: Some(2015 + (i % 4) as i32),
+                    codes: vec![format!("示政发〔2015〕{i}号")],
+                    date: None,
+                };
+                (doc, None)
+            })
+            .collect()
+    }
+
+    /// Spilling postings to run files and merging them back gives the same index, byte for
+    /// byte, as holding them all in memory, and leaves no run file behind.
+    #[test]
+    fn spilled_postings_merge_back_identically() {
+        let whole = tempfile::tempdir().unwrap();
+        let spilled = tempfile::tempdir().unwrap();
+        build_spilling_at(sample_docs(1500).into_iter(), whole.path(), usize::MAX).unwrap();
+        // A few hundred bytes: several spills per batch of documents' lifetime.
+        build_spilling_at(sample_docs(1500).into_iter(), spilled.path(), 300).unwrap();
+        for f in FILES {
+            let a = std::fs::read(whole.path().join(f)).unwrap();
+            let b = std::fs::read(spilled.path().join(f)).unwrap();
+            assert!(a == b, "{f} differs after spilling");
+        }
+        let left: Vec<_> = std::fs::read_dir(spilled.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]

@@ -25,14 +25,19 @@ fn is_cjk_word(w: &str) -> bool {
 
 /// The distinct word terms (`~word`) of `text`.
 pub fn word_terms(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    for t in jieba().cut(text, false) {
-        let w = t.word;
-        if is_cjk_word(w) {
-            out.insert(format!("{WORD_PREFIX}{w}"));
-        }
-    }
-    out
+    // Distinct words first: a body repeats its words, and each term is an allocation.
+    let mut words: Vec<&str> = jieba()
+        .cut(text, false)
+        .into_iter()
+        .map(|t| t.word)
+        .filter(|w| is_cjk_word(w))
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+        .into_iter()
+        .map(|w| format!("{WORD_PREFIX}{w}"))
+        .collect()
 }
 
 /// The word terms of one record's title and body, computed once per build and shared by
