@@ -60,34 +60,25 @@ TARGET=${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps |
   sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}
 [ -n "$TARGET" ] || die "cannot find cargo's target directory"
 log "building release binaries (target dir $TARGET) ..."
-CARGO_TARGET_DIR=$TARGET cargo build --release --quiet --bin gongkai --example gen_corpus
+CARGO_TARGET_DIR=$TARGET cargo build --release --quiet --bin gongkai --example gen_corpus --example search_cost
 GONGKAI=$TARGET/release/gongkai
 GEN=$TARGET/release/examples/gen_corpus
 
-# The static-search cost per query, once the search module provides it (see bench/query_cost.rs).
-PROBE=
-if grep -q 'pub fn query_cost' "$REPO/src/search/static_index.rs" 2>/dev/null; then
-  log "building the query_cost probe ..."
-  probe_dir=$BENCH_DIR/query-cost-probe
-  mkdir -p "$probe_dir/src"
-  cp "$REPO/bench/query_cost.rs" "$probe_dir/src/main.rs"
-  cp "$REPO/Cargo.lock" "$probe_dir/Cargo.lock"
-  cat >"$probe_dir/Cargo.toml" <<EOF
-[package]
-name = "query-cost-probe"
-version = "0.0.0"
-edition = "2021"
-publish = false
-[dependencies]
-gongkai = { path = "$REPO" }
-[workspace]
-EOF
-  if CARGO_TARGET_DIR=$TARGET cargo build --release --quiet --manifest-path "$probe_dir/Cargo.toml"; then
-    PROBE=$TARGET/release/query-cost-probe
-  else
-    log "the query_cost probe does not build against this tree: column left n/a"
-  fi
+# The static-search cost of a first query: in headless chromium when it and the browser test's
+# playwright-core are installed (tests/browser/search_cost.mjs: every file fetched, round trips,
+# time to results), else estimated from the files by the search_cost example.
+BROWSER_PROBE=
+if command -v node >/dev/null 2>&1 && [ -x /usr/bin/chromium ] &&
+  [ -d "$REPO/tests/browser/node_modules/playwright-core" ]; then
+  BROWSER_PROBE=$REPO/tests/browser/search_cost.mjs
+else
+  log "chromium or playwright-core missing: query costs estimated from the files, no times"
+  log "  (apt-get install -y chromium fonts-noto-cjk; cd tests/browser && npm install)"
 fi
+COST=$TARGET/release/examples/search_cost
+# Queries: common words, a phrase, a title split by 工作 (政府信息公开工作年度报告), a year,
+# one character, and the first document's 发文字号 (added per corpus).
+QUERIES=(政府 行政许可 法治政府建设 政府信息公开年度报告 优化营商环境 食品安全 2023 政)
 
 # ---------------------------------------------------------------------------------------------
 # Measuring
@@ -128,6 +119,7 @@ static_files() {
 }
 
 ROWS=()
+QROWS=()
 for N in "${SIZES[@]}"; do
   corpus=$BENCH_DIR/corpus-$N
   hugo_site=$BENCH_DIR/hugo-$N
@@ -168,13 +160,23 @@ for N in "${SIZES[@]}"; do
     t_col="$(mb "$(bytes_in "$corpus/search-index")")"
   fi
 
+  # First-query costs, one JSON object per query, then a summary cell for the main table.
   qc="—"
-  if [ -n "$PROBE" ] && [ "$s_col" != "—" ]; then
-    if q=$("$PROBE" "$corpus/public" 2>"$logs/query-cost.err"); then
-      read -r q_med q_max q_req <<<"$q"
-      qc="$(awk -v m="$q_med" -v x="$q_max" -v r="$q_req" 'BEGIN {printf "%.0f KB in %d requests (max %.0f KB)", m/1024, r, x/1024}')"
+  if [ "$s_col" != "—" ]; then
+    code=$(grep -rh -m1 '^doc_number:' "$corpus/content/documents" | sed -n '1s/^doc_number: *//p')
+    qs=("${QUERIES[@]}")
+    [ -z "$code" ] || qs+=("$code")
+    qjson=$(printf '%s\n' "${qs[@]}" | python3 -c 'import json,sys; print(json.dumps([l.rstrip("\n") for l in sys.stdin]))')
+    if [ -n "$BROWSER_PROBE" ]; then
+      node "$BROWSER_PROBE" "$corpus/public" "$qjson" >"$logs/query-cost.jsonl" 2>"$logs/query-cost.err" || true
     else
-      qc="n/a (probe failed)"
+      "$COST" "$corpus/public" "${qs[@]}" >"$logs/query-cost.jsonl" 2>"$logs/query-cost.err" || true
+    fi
+    if [ -s "$logs/query-cost.jsonl" ]; then
+      qc=$(python3 "$REPO/bench/query_costs.py" summary "$logs/query-cost.jsonl")
+      while IFS= read -r row; do QROWS+=("$row"); done < <(python3 "$REPO/bench/query_costs.py" rows "$logs/query-cost.jsonl" "$N")
+    else
+      qc="n/a (see $logs/query-cost.err)"
     fi
   fi
 
@@ -236,3 +238,13 @@ cat <<EOF
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOF
 printf '%s\n' "${ROWS[@]}"
+
+if [ ${#QROWS[@]} -gt 0 ]; then
+  echo
+  echo "First query on the search page, fresh browser context (files fetched from public/search/;"
+  echo "round trips counted as waves of requests; ms from the query to the results drawn):"
+  echo
+  echo "| records | query | requests | round trips | KB | ms |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${QROWS[@]}"
+fi
