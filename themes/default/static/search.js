@@ -284,20 +284,338 @@ export const TIER_NAMES = { 1: "code", 2: "phrase", 3: "words", 4: "bigrams" };
 const MIN_SHOULD_MATCH = 0.6;
 const SNIPPET_CHARS = 120;
 
-function varint(data, pos) {
+/**
+ * The LEB128 number at pos.at, or -1 if `data` ends inside it: a slot is cut at any byte,
+ * so the length of its first segment not kept whole may be cut too.
+ */
+function varintOrEnd(data, pos) {
   let v = 0;
   let mul = 1;
   for (;;) {
+    if (pos.at >= data.length) return -1;
     const b = data[pos.at++];
     v += (b & 0x7f) * mul;
     if (b < 0x80) return v;
     mul *= 128;
+    if (mul > 2 ** 49) throw new Error("search index: number too long");
   }
 }
 
-async function inflate(bytes) {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+function varint(data, pos) {
+  const v = varintOrEnd(data, pos);
+  if (v < 0) throw new Error("search index: truncated number");
+  return v;
+}
+
+// ------------------------------------------------------------------------------------
+// zlib (RFC 1950) around DEFLATE (RFC 1951), decoded synchronously.
+//
+// A first query decodes some 45 record segments of ~1.5 KB. DecompressionStream costs a
+// stream, a Response and several promise turns for each, many times the decoding itself,
+// so the client carries this small decoder. The index is untrusted input: a malformed
+// stream throws an Error; nothing reads past the input, loops on it, or grows without
+// bound. It accepts and rejects what zlib's inflate does (which DecompressionStream is),
+// trailing bytes after the stream included.
+
+const LENGTH_BASE = new Uint16Array([3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]);
+const LENGTH_EXTRA = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]);
+const DIST_BASE = new Uint16Array([1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]);
+const DIST_EXTRA = new Uint8Array([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]);
+const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+// Codes up to FAST_BITS long are one table look-up; longer ones (rare: a code that long
+// stands for a symbol seen less than once in 2^9) are decoded bit by bit.
+const FAST_BITS = 9;
+const FAST_MASK = (1 << FAST_BITS) - 1;
+// No segment the writer makes comes near this (it cuts bodies into ~1.5 KB); a hostile
+// stream expanding 1000:1 stops here instead of taking the page's memory.
+const INFLATE_LIMIT = 1 << 20;
+
+function corrupt(what) {
+  return new Error(`search index: corrupt zlib segment (${what})`);
+}
+
+/** A canonical Huffman code (RFC 1951 3.2.2), rebuilt in place for each block. */
+class Huffman {
+  constructor(symbols) {
+    this.count = new Uint16Array(16);
+    this.symbol = new Uint16Array(symbols);
+    // Entry for the next FAST_BITS input bits: symbol << 4 | code length, 0 if the code
+    // is longer (or the bits are no code at all).
+    this.fast = new Uint16Array(1 << FAST_BITS);
+  }
+
+  /**
+   * The code of lengths[from, from + n). Over-subscribed lengths are rejected, and so is
+   * an incomplete set unless `loose` allows the one zlib allows: a single one-bit code
+   * (or none) in a literal/length or distance code.
+   */
+  build(lengths, from, n, loose) {
+    const count = this.count;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[lengths[from + i]]++;
+    count[0] = 0;
+    let left = 1;
+    let max = 0;
+    for (let len = 1; len <= 15; len++) {
+      left = (left << 1) - count[len];
+      if (left < 0) throw corrupt("over-subscribed code");
+      if (count[len]) max = len;
+    }
+    if (left > 0 && max > 0 && (!loose || max > 1)) throw corrupt("incomplete code");
+    // Symbols sorted by code length, then by value: the canonical order.
+    const offset = new Uint16Array(16);
+    for (let len = 1; len < 15; len++) offset[len + 1] = offset[len] + count[len];
+    for (let i = 0; i < n; i++) {
+      const len = lengths[from + i];
+      if (len) this.symbol[offset[len]++] = i;
+    }
+    // Codes are sent most significant bit first into a stream read from the least
+    // significant end, so the table is indexed by the code's bits reversed.
+    const fast = this.fast;
+    fast.fill(0);
+    let code = 0;
+    let k = 0;
+    for (let len = 1; len <= FAST_BITS; len++) {
+      for (let c = 0; c < count[len]; c++, k++, code++) {
+        let rev = 0;
+        for (let b = 0; b < len; b++) rev |= ((code >> b) & 1) << (len - 1 - b);
+        const entry = (this.symbol[k] << 4) | len;
+        for (let r = rev; r <= FAST_MASK; r += 1 << len) fast[r] = entry;
+      }
+      code <<= 1;
+    }
+  }
+}
+
+let fixedCodes = null;
+let dynamicCodes = null;
+
+/** The fixed codes of RFC 1951 3.2.6, built on first use. */
+function fixed() {
+  if (!fixedCodes) {
+    const lengths = new Uint8Array(288 + 32);
+    lengths.fill(8, 0, 144);
+    lengths.fill(9, 144, 256);
+    lengths.fill(7, 256, 280);
+    lengths.fill(8, 280, 288);
+    // All 32 five-bit distance codes exist; 30 and 31 are invalid when they occur.
+    lengths.fill(5, 288, 320);
+    const lit = new Huffman(288);
+    const dist = new Huffman(32);
+    lit.build(lengths, 0, 288, false);
+    dist.build(lengths, 288, 32, false);
+    fixedCodes = { lit, dist };
+  }
+  return fixedCodes;
+}
+
+/** Reads the DEFLATE bit stream of one zlib stream. */
+class Inflater {
+  constructor(data) {
+    this.data = data;
+    this.end = data.length;
+    this.pos = 2;
+    // Bits not yet used, least significant first; at most 23, so always a small integer.
+    this.bits = 0;
+    this.nbits = 0;
+    this.out = new Uint8Array(Math.max(256, data.length * 4));
+    this.n = 0;
+  }
+
+  /**
+   * Tops the bit buffer up to at least 16 bits. Past the input it adds zero bytes, so a
+   * look-up may peek beyond the last code; using more than a few of them means the stream
+   * was cut short.
+   */
+  fill() {
+    while (this.nbits < 16) {
+      if (this.pos < this.end) this.bits |= this.data[this.pos] << this.nbits;
+      else if (this.pos >= this.end + 4) throw corrupt("truncated");
+      this.pos++;
+      this.nbits += 8;
+    }
+  }
+
+  take(n) {
+    if (n === 0) return 0;
+    if (this.nbits < n) this.fill();
+    const v = this.bits & ((1 << n) - 1);
+    this.bits >>>= n;
+    this.nbits -= n;
+    return v;
+  }
+
+  decode(h) {
+    if (this.nbits < 16) this.fill();
+    const bits = this.bits;
+    const entry = h.fast[bits & FAST_MASK];
+    if (entry !== 0) {
+      const len = entry & 15;
+      this.bits = bits >>> len;
+      this.nbits -= len;
+      return entry >> 4;
+    }
+    let code = 0;
+    let first = 0;
+    let index = 0;
+    for (let len = 1; len <= 15; len++) {
+      code |= (bits >>> (len - 1)) & 1;
+      const count = h.count[len];
+      if (code < first + count) {
+        this.bits = bits >>> len;
+        this.nbits -= len;
+        return h.symbol[index + code - first];
+      }
+      index += count;
+      first = (first + count) << 1;
+      code <<= 1;
+    }
+    throw corrupt("invalid code");
+  }
+
+  /** Room for `k` more output bytes. */
+  grow(k) {
+    const need = this.n + k;
+    if (need > INFLATE_LIMIT) throw corrupt("too long");
+    const out = new Uint8Array(Math.min(INFLATE_LIMIT, Math.max(need, this.out.length * 2)));
+    out.set(this.out.subarray(0, this.n));
+    this.out = out;
+  }
+
+  /** The input's position with the buffered whole bytes given back (at a byte boundary). */
+  rewind() {
+    const at = this.pos - (this.nbits >> 3);
+    if (at > this.end) throw corrupt("truncated");
+    this.pos = at;
+    this.bits = 0;
+    this.nbits = 0;
+    return at;
+  }
+
+  stored() {
+    this.take(this.nbits & 7);
+    const len = this.take(16);
+    if (len !== (~this.take(16) & 0xffff)) throw corrupt("stored length");
+    const at = this.rewind();
+    if (at + len > this.end) throw corrupt("truncated");
+    if (this.n + len > this.out.length) this.grow(len);
+    this.out.set(this.data.subarray(at, at + len), this.n);
+    this.n += len;
+    this.pos = at + len;
+  }
+
+  dynamic() {
+    const nlit = this.take(5) + 257;
+    const ndist = this.take(5) + 1;
+    const ncode = this.take(4) + 4;
+    if (nlit > 286 || ndist > 30) throw corrupt("too many codes");
+    if (!dynamicCodes) dynamicCodes = { lengths: new Uint8Array(286 + 30), lens: new Huffman(19), lit: new Huffman(286), dist: new Huffman(30) };
+    const { lengths, lens, lit, dist } = dynamicCodes;
+    lengths.fill(0, 0, 19);
+    for (let i = 0; i < ncode; i++) lengths[CODE_LENGTH_ORDER[i]] = this.take(3);
+    lens.build(lengths, 0, 19, false);
+    const total = nlit + ndist;
+    for (let i = 0; i < total; ) {
+      const sym = this.decode(lens);
+      if (sym < 16) {
+        lengths[i++] = sym;
+        continue;
+      }
+      let value = 0;
+      let repeat;
+      if (sym === 16) {
+        if (i === 0) throw corrupt("repeat without a length");
+        value = lengths[i - 1];
+        repeat = 3 + this.take(2);
+      } else if (sym === 17) repeat = 3 + this.take(3);
+      else repeat = 11 + this.take(7);
+      if (i + repeat > total) throw corrupt("too many lengths");
+      lengths.fill(value, i, i + repeat);
+      i += repeat;
+    }
+    if (lengths[256] === 0) throw corrupt("no end-of-block code");
+    lit.build(lengths, 0, nlit, true);
+    dist.build(lengths, nlit, ndist, true);
+    return dynamicCodes;
+  }
+
+  codes(lit, dist) {
+    let out = this.out;
+    for (;;) {
+      const sym = this.decode(lit);
+      if (sym < 256) {
+        if (this.n === out.length) {
+          this.grow(1);
+          out = this.out;
+        }
+        out[this.n++] = sym;
+        continue;
+      }
+      if (sym === 256) return;
+      const li = sym - 257;
+      if (li >= 29) throw corrupt("invalid length code");
+      const len = LENGTH_BASE[li] + this.take(LENGTH_EXTRA[li]);
+      const di = this.decode(dist);
+      if (di >= 30) throw corrupt("invalid distance code");
+      const d = DIST_BASE[di] + this.take(DIST_EXTRA[di]);
+      let n = this.n;
+      if (d > n) throw corrupt("distance too far back");
+      if (n + len > out.length) {
+        this.grow(len);
+        out = this.out;
+      }
+      // Byte by byte: the source may overlap what this copy writes.
+      for (let from = n - d, stop = n + len; n < stop; ) out[n++] = out[from++];
+      this.n = n;
+    }
+  }
+
+  run() {
+    const data = this.data;
+    if (this.end < 6) throw corrupt("truncated");
+    const cmf = data[0];
+    const flg = data[1];
+    if ((cmf & 15) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0) throw corrupt("header");
+    if (flg & 0x20) throw corrupt("preset dictionary");
+    for (let last = 0; !last; ) {
+      last = this.take(1);
+      const type = this.take(2);
+      if (type === 0) this.stored();
+      else if (type === 1) this.codes(fixed().lit, fixed().dist);
+      else if (type === 2) {
+        const { lit, dist } = this.dynamic();
+        this.codes(lit, dist);
+      } else throw corrupt("block type");
+    }
+    this.take(this.nbits & 7);
+    const at = this.rewind();
+    if (at + 4 > this.end) throw corrupt("truncated");
+    if (at + 4 < this.end) throw corrupt("bytes after the stream");
+    const want = ((data[at] << 24) | (data[at + 1] << 16) | (data[at + 2] << 8) | data[at + 3]) >>> 0;
+    if (adler32(this.out, this.n) !== want) throw corrupt("checksum");
+    return this.out.subarray(0, this.n);
+  }
+}
+
+function adler32(bytes, n) {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < n; ) {
+    // 2048 bytes between the modulos keep both sums below 2^30: small integers to the JIT.
+    const stop = Math.min(n, i + 2048);
+    for (; i < stop; i++) {
+      a += bytes[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** Decodes one zlib stream; throws an Error on anything malformed. */
+export function inflate(bytes) {
+  return new Inflater(bytes).run();
 }
 
 /** A static index under `base` (a URL ending in "/"), read with `fetchImpl`. */
@@ -667,7 +985,7 @@ export class StaticIndex {
     const W = this.meta.slot;
     const slot = await this.range("docs.bin", id * W, (id + 1) * W);
     const view = new DataView(slot.buffer, slot.byteOffset, slot.byteLength);
-    const rec = { moreOff: view.getUint32(0, true), moreLen: view.getUint32(4, true), data: slot.subarray(8) };
+    const rec = new Rec(view.getUint32(0, true), view.getUint32(4, true), slot.subarray(8));
     const pos = { at: 0 };
     const str = () => {
       const n = varint(rec.data, pos);
@@ -681,14 +999,12 @@ export class StaticIndex {
     rec.slug = str();
     rec.codes = str();
     rec.at = pos.at;
-    rec.body = "";
-    await this.segments(rec);
+    this.segments(rec);
     return rec;
   }
 
-  /** Decodes the complete segments available in rec.data from rec.at on. */
-  async segments(rec) {
-    const parts = [];
+  /** Takes the complete segments available in rec.data from rec.at on (decoded when read). */
+  segments(rec) {
     const pos = { at: rec.at };
     rec.partial = false;
     for (;;) {
@@ -697,21 +1013,20 @@ export class StaticIndex {
         break;
       }
       const start = pos.at;
-      const n = varint(rec.data, pos);
+      const n = varintOrEnd(rec.data, pos);
       if (n === 0) break;
-      if (pos.at + n > rec.data.length || pos.at > rec.data.length) {
+      if (n < 0 || pos.at + n > rec.data.length) {
         pos.at = start;
         rec.partial = rec.moreLen > 0 && !rec.completed;
         break;
       }
-      parts.push(inflate(rec.data.subarray(pos.at, pos.at + n)));
+      rec.pending.push(rec.data.subarray(pos.at, pos.at + n));
       pos.at += n;
     }
     rec.at = pos.at;
-    for (const bytes of await Promise.all(parts)) rec.body += decoder.decode(bytes);
   }
 
-  /** Fetches the rest of a record from more.bin and decodes it. */
+  /** Fetches the rest of a record from more.bin. */
   async complete(rec) {
     if (!rec.partial) return;
     const more = await this.range("more.bin", rec.moreOff, rec.moreOff + rec.moreLen);
@@ -720,7 +1035,29 @@ export class StaticIndex {
     joined.set(more, rec.data.length);
     rec.data = joined;
     rec.completed = true;
-    await this.segments(rec);
+    this.segments(rec);
+  }
+}
+
+/**
+ * A record read from its slot. The body's segments are decoded when the body is first
+ * read: a record fetched to settle the order but not shown may never need it.
+ */
+class Rec {
+  constructor(moreOff, moreLen, data) {
+    this.moreOff = moreOff;
+    this.moreLen = moreLen;
+    this.data = data;
+    this.pending = [];
+    this.text = "";
+  }
+
+  get body() {
+    if (this.pending.length) {
+      for (const seg of this.pending) this.text += decoder.decode(inflate(seg));
+      this.pending.length = 0;
+    }
+    return this.text;
   }
 }
 
