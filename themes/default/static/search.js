@@ -674,7 +674,10 @@ export class StaticIndex {
   async range(file, start, end) {
     if (end <= start) return new Uint8Array(0);
     if (this.whole.has(file)) return (await this.whole.get(file)).subarray(start, end);
-    const r = await this.fetch(this.base + file, { headers: { Range: `bytes=${start}-${end - 1}` } });
+    // Not through the HTTP cache: Chromium's cache lets one request per URL be in flight
+    // and queues the others, so the ranges of one round (a dozen dictionary pages, the
+    // result slots) would go one after another, a network round trip each.
+    const r = await this.fetch(this.base + file, { headers: { Range: `bytes=${start}-${end - 1}` }, cache: "no-store" });
     this.cost.requests += 1;
     if (r.status === 206) {
       const b = new Uint8Array(await r.arrayBuffer());
