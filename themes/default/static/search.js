@@ -178,33 +178,176 @@ export function collapseWhitespace(s) {
   return s.replace(/\s+/gu, " ").trim();
 }
 
+// The snippet and phrase functions read a result's title and body for every query, so
+// they run one pass of the index-side tokenizer (the same rules as scan()) specialised to
+// the query: CJK characters compared as code points, words made into strings only when
+// the query has words, no string and no object per token.
+
+const NEVER = 0;
+const UNIGRAM = 1;
+const BIGRAM = 2;
+const WORDTOKEN = 3;
+// What a position of the text holds, for the phrase check.
+const AT_RUN_START = 1;
+const AT_RUN_NEXT = 2;
+const AT_WORD = 3;
+
+/** The query's tokens prepared for findQuery(). */
+export function compileQuery(queryTokens) {
+  const uni = new Set();
+  // Bigrams by first character, then second: keys stay small integers.
+  const bi = new Map();
+  const words = new Set();
+  const pattern = [];
+  const base = queryTokens.length ? queryTokens[0].position : 0;
+  let span = 0;
+  for (const t of queryTokens) {
+    const cps = Array.from(t.text, (c) => c.codePointAt(0));
+    const tok = { off: t.position - base, kind: NEVER, a: -1, b: -1, word: t.text };
+    if (t.kind === "u" && cps.length === 1) {
+      tok.kind = UNIGRAM;
+      tok.a = cps[0];
+      uni.add(tok.a);
+    } else if (t.kind === "b" && cps.length === 2) {
+      tok.kind = BIGRAM;
+      tok.a = cps[0];
+      tok.b = cps[1];
+      if (!bi.has(tok.a)) bi.set(tok.a, []);
+      bi.get(tok.a).push(tok.b);
+    } else if (t.kind === "w") {
+      tok.kind = WORDTOKEN;
+      words.add(t.text);
+    }
+    span = Math.max(span, tok.off + (tok.kind === BIGRAM ? 1 : 0));
+    pattern.push(tok);
+  }
+  return { uni, bi, words, pattern, span };
+}
+
+/** A word as scan() spells it: folded to half-width, lower case. */
+function wordText(text, start, end) {
+  let ascii = true;
+  for (let i = start; i < end && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+  if (ascii) return text.slice(start, end).toLowerCase();
+  let word = "";
+  for (let i = start; i < end; ) {
+    const raw = text.codePointAt(i);
+    word += String.fromCodePoint(foldCodePoint(raw)).toLowerCase();
+    i += raw > 0xffff ? 2 : 1;
+  }
+  return word;
+}
+
+/**
+ * Where the query `m` occurs in `text`: marks, the merged code point ranges of its
+ * matching tokens (what matchRanges returns); phrase, whether its tokens occur at the
+ * same relative positions (what hasPhrase returns); chars, the length in code points.
+ */
+export function findQuery(text, m) {
+  const L = text.length;
+  const wantWords = m.words.size > 0;
+  const wantBigrams = m.bi.size > 0;
+  const wantUnigrams = m.uni.size > 0;
+  // Per position (a CJK character or a word): what it is and its character (or the index
+  // of its word in `words`).
+  const kindAt = new Uint8Array(L);
+  const valAt = new Int32Array(L);
+  const words = [];
+  const marks = [];
+  // The range being merged. Tokens come in order of their start, so merging as they come
+  // gives what sorting all ranges, then merging, gives.
+  let ms = -1;
+  let me = -1;
+  const mark = (s, e) => {
+    if (ms >= 0 && s <= me) {
+      if (e > me) me = e;
+      return;
+    }
+    if (ms >= 0) marks.push([ms, me]);
+    ms = s;
+    me = e;
+  };
+  let position = 0;
+  let ci = 0;
+  let wordStart = -1;
+  let wordStartCp = 0;
+  let prev = -1;
+  const endWord = (end) => {
+    kindAt[position] = AT_WORD;
+    if (wantWords) {
+      const w = wordText(text, wordStart, end);
+      valAt[position] = words.length;
+      words.push(w);
+      if (m.words.has(w)) mark(wordStartCp, ci);
+    }
+    position++;
+    wordStart = -1;
+  };
+  for (let i = 0; i < L; ) {
+    let cp = text.charCodeAt(i);
+    let len = 1;
+    let cls;
+    // The common characters first, as classify() would class them: the first query runs
+    // before the JIT has warmed up, and this loop sees every character of every result.
+    if (cp >= 0x4e00 && cp <= 0x9fff) cls = CJK;
+    else if (cp < 0x80) cls = (cp >= 0x30 && cp <= 0x39) || ((cp | 0x20) >= 0x61 && (cp | 0x20) <= 0x7a) ? WORD : SEP;
+    else {
+      cp = text.codePointAt(i);
+      if (cp > 0xffff) len = 2;
+      cp = foldCodePoint(cp);
+      cls = classify(cp);
+    }
+    if (cls !== WORD && wordStart >= 0) endWord(i);
+    if (cls === CJK) {
+      if (wantBigrams && prev >= 0 && m.bi.get(prev)?.includes(cp)) mark(ci - 1, ci + 1);
+      if (wantUnigrams && m.uni.has(cp)) mark(ci, ci + 1);
+      kindAt[position] = prev >= 0 ? AT_RUN_NEXT : AT_RUN_START;
+      valAt[position] = cp;
+      position++;
+      prev = cp;
+    } else {
+      prev = -1;
+      if (cls === WORD && wordStart < 0) {
+        wordStart = i;
+        wordStartCp = ci;
+      }
+    }
+    i += len;
+    ci++;
+  }
+  if (wordStart >= 0) endWord(L);
+  if (ms >= 0) marks.push([ms, me]);
+  return { marks, phrase: phraseIn(m, kindAt, valAt, words, position), chars: ci };
+}
+
+function phraseIn(m, kindAt, valAt, words, positions) {
+  const pattern = m.pattern;
+  if (pattern.length === 0) return false;
+  next: for (let p = 0; p + m.span < positions; p++) {
+    for (const t of pattern) {
+      const q = p + t.off;
+      const k = kindAt[q];
+      if (t.kind === UNIGRAM) {
+        if (k === AT_WORD || valAt[q] !== t.a) continue next;
+      } else if (t.kind === BIGRAM) {
+        if (k === AT_WORD || valAt[q] !== t.a || kindAt[q + 1] !== AT_RUN_NEXT || valAt[q + 1] !== t.b) continue next;
+      } else if (t.kind === WORDTOKEN) {
+        if (k !== AT_WORD || words[valAt[q]] !== t.word) continue next;
+      } else return false;
+    }
+    return true;
+  }
+  return false;
+}
+
 /** Char (code point) ranges of the tokens of `text` matching the query tokens. */
 export function matchRanges(text, queryTokens) {
-  const terms = new Set(queryTokens.map((t) => t.kind + t.text));
-  if (terms.size === 0) return [];
-  const ranges = [];
-  scan(text, "index", (t, kind, _p, start, end) => {
-    if (terms.has(kind + t)) ranges.push([start, end]);
-  });
-  // UTF-16 offsets to code point offsets.
-  const cpAt = new Uint32Array(text.length + 1);
-  let n = 0;
-  for (let i = 0; i < text.length; ) {
-    const len = text.codePointAt(i) > 0xffff ? 2 : 1;
-    cpAt[i] = n;
-    if (len === 2) cpAt[i + 1] = n;
-    n += 1;
-    i += len;
-  }
-  cpAt[text.length] = n;
-  const cps = ranges.map(([s, e]) => [cpAt[s], cpAt[e]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const merged = [];
-  for (const [s, e] of cps) {
-    const last = merged[merged.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else merged.push([s, e]);
-  }
-  return merged;
+  return findQuery(text, compileQuery(queryTokens)).marks;
+}
+
+/** Whether the query's tokens occur as one phrase in `text` (same positions rule). */
+export function hasPhrase(text, queryTokens) {
+  return findQuery(text, compileQuery(queryTokens)).phrase;
 }
 
 /**
@@ -213,23 +356,27 @@ export function matchRanges(text, queryTokens) {
  */
 export function snippetParts(text, queryTokens, maxChars) {
   const clean = collapseWhitespace(text);
-  const chars = Array.from(clean);
-  const n = chars.length;
-  const marks = matchRanges(clean, queryTokens);
-  let start = 0;
-  if (marks.length > 0 && n > maxChars) {
-    const lead = Math.floor(maxChars / 4);
-    let best = [0, 0];
-    for (const [ms] of marks) {
-      const ws = Math.min(Math.max(ms - lead, 0), n - maxChars);
-      const we = ws + maxChars;
-      let covered = 0;
-      for (const [s, e] of marks) covered += Math.max(0, Math.min(e, we) - Math.max(s, ws));
-      if (covered > best[1]) best = [ws, covered];
-    }
-    start = best[0];
-  }
+  return passage(clean, findQuery(clean, compileQuery(queryTokens)), maxChars);
+}
+
+/** snippetParts of `clean` (whitespace collapsed) from what findQuery found in it. */
+function passage(clean, found, maxChars) {
+  const n = found.chars;
+  const marks = found.marks;
+  const start = marks.length > 0 && n > maxChars ? densest(marks, n, maxChars) : 0;
   const end = Math.min(start + maxChars, n);
+  // Code point offsets to UTF-16 offsets; the same unless the text has astral characters.
+  let at = null;
+  if (n !== clean.length) {
+    at = new Uint32Array(n + 1);
+    let c = 0;
+    for (let i = 0; i < clean.length; c++) {
+      at[c] = i;
+      i += clean.codePointAt(i) > 0xffff ? 2 : 1;
+    }
+    at[n] = clean.length;
+  }
+  const cut = (a, b) => (at ? clean.slice(at[a], at[b]) : clean.slice(a, b));
   const parts = [];
   const push = (t, marked) => {
     if (t) parts.push([t, marked]);
@@ -240,13 +387,48 @@ export function snippetParts(text, queryTokens, maxChars) {
     if (e0 <= start || s0 >= end) continue;
     const s = Math.max(s0, start);
     const e = Math.min(e0, end);
-    push(chars.slice(i, s).join(""), false);
-    push(chars.slice(s, e).join(""), true);
+    push(cut(i, s), false);
+    push(cut(s, e), true);
     i = e;
   }
-  push(chars.slice(i, end).join(""), false);
+  push(cut(i, end), false);
   if (end < n) push("…", false);
   return parts;
+}
+
+/**
+ * The start of the window that covers the most marked characters, among the windows that
+ * put a mark a quarter in (the first such window wins ties). Marks are sorted and apart,
+ * and the windows move right as the marks do, so the marks inside a window are a range
+ * kept with two indices: linear, where trying every mark in every window was quadratic
+ * (a long report mentions its subject hundreds of times).
+ */
+function densest(marks, n, maxChars) {
+  const lead = Math.floor(maxChars / 4);
+  let best = 0;
+  let bestCovered = 0;
+  let lo = 0;
+  let hi = 0;
+  let sum = 0;
+  for (const [ms] of marks) {
+    const ws = Math.min(Math.max(ms - lead, 0), n - maxChars);
+    const we = ws + maxChars;
+    while (hi < marks.length && marks[hi][0] < we) {
+      sum += marks[hi][1] - marks[hi][0];
+      hi++;
+    }
+    while (lo < hi && marks[lo][1] <= ws) {
+      sum -= marks[lo][1] - marks[lo][0];
+      lo++;
+    }
+    if (lo === hi) continue;
+    const covered = sum - Math.max(0, ws - marks[lo][0]) - Math.max(0, marks[hi - 1][1] - we);
+    if (covered > bestCovered) {
+      best = ws;
+      bestCovered = covered;
+    }
+  }
+  return best;
 }
 
 /** The same passage as HTML: escaped, matches in <mark> (what the CLI's JSON carries). */
@@ -256,25 +438,6 @@ export function snippet(text, queryTokens, maxChars) {
 
 export function partsToHtml(parts) {
   return parts.map(([t, m]) => (m ? "<mark>" + escapeHtml(t) + "</mark>" : escapeHtml(t))).join("");
-}
-
-/** Whether the query's tokens occur as one phrase in `text` (same positions rule). */
-export function hasPhrase(text, queryTokens) {
-  if (queryTokens.length === 0) return false;
-  const base = queryTokens[0].position;
-  const want = queryTokens.map((t) => [t.position - base, t.kind + t.text]);
-  const at = new Map();
-  scan(text, "index", (t, kind, position) => {
-    const key = kind + t;
-    let set = at.get(position);
-    if (!set) at.set(position, (set = new Set()));
-    set.add(key);
-  });
-  for (const [p, set] of at) {
-    if (!set.has(want[0][1])) continue;
-    if (want.every(([off, key]) => at.get(p + off)?.has(key))) return true;
-  }
-  return false;
 }
 
 // ------------------------------------------------------------------------------------
@@ -930,23 +1093,38 @@ export class StaticIndex {
 
     // Records of the leading results; phrase-tier records are checked against their text.
     const records = await Promise.all(head.map((c) => this.record(c.id)));
+    // Each text is read once for the query, for its phrase, its marks and its snippet. The
+    // whitespace collapsed for the snippet changes no token (whitespace only separates), so
+    // the phrase and the marks found in the collapsed text are those of the text.
+    const matcher = compileQuery(qt);
+    const seen = new Map();
+    const find = (text) => {
+      let f = seen.get(text);
+      if (!f) {
+        const clean = collapseWhitespace(text);
+        f = findQuery(clean, matcher);
+        f.clean = clean;
+        seen.set(text, f);
+      }
+      return f;
+    };
+    const phraseIn = (rec) => find(rec.title).phrase || find(rec.codes).phrase || find(rec.body).phrase;
     // The rest of a long record is fetched only when its head cannot settle its tier (a
     // phrase not found yet) or holds none of the query to show: a query matching titles
     // stays at three round trips.
     const needMore = head.filter((c, i) => {
       const rec = records[i];
       if (!rec.partial) return false;
-      const inText = hasPhrase(rec.title, qt) || hasPhrase(rec.codes, qt) || hasPhrase(rec.body, qt);
+      const inText = phraseIn(rec);
       if (c.tier === 2 && nTerms > 1) return !inText;
-      return !matchRanges(rec.title, qt).length && !matchRanges(rec.codes, qt).length && !matchRanges(rec.body, qt).length;
+      return !find(rec.title).marks.length && !find(rec.codes).marks.length && !find(rec.body).marks.length;
     });
     await Promise.all(needMore.map((c) => this.complete(records[head.indexOf(c)])));
     head.forEach((c, i) => {
       const rec = records[i];
       c.rec = rec;
       if (c.tier === 2 && nTerms > 1 && !rec.partial) {
-        const ok = hasPhrase(rec.title, qt) || hasPhrase(rec.codes, qt) || hasPhrase(rec.body, qt);
-        if (!ok) c.tier = covered(c.id) ? 3 : 4;
+        if (!phraseIn(rec)) c.tier = covered(c.id) ? 3 : 4;
       }
     });
     head.sort(order);
@@ -962,8 +1140,10 @@ export class StaticIndex {
       hits: head.slice(0, limit).map((c) => {
         const rec = c.rec;
         const r = meta.runs[this.runOf[c.id]];
-        const bodyParts = snippetParts(rec.body, qt, SNIPPET_CHARS);
-        const titleParts = snippetParts(rec.title, qt, 1000);
+        const body = find(rec.body);
+        const title = find(rec.title);
+        const bodyParts = passage(body.clean, body, SNIPPET_CHARS);
+        const titleParts = passage(title.clean, title, 1000);
         const marked = (parts) => parts.some((p) => p[1]);
         const snippetOf = marked(bodyParts) || !marked(titleParts) ? bodyParts : titleParts;
         return {
