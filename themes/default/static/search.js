@@ -781,6 +781,13 @@ export function inflate(bytes) {
   return new Inflater(bytes).run();
 }
 
+/** Whether data[at, at + len) holds exactly `bytes`. */
+function sameBytes(bytes, data, at, len) {
+  if (bytes.length !== len || at + len > data.length) return false;
+  for (let i = 0; i < len; i++) if (data[at + i] !== bytes[i]) return false;
+  return true;
+}
+
 /** A static index under `base` (a URL ending in "/"), read with `fetchImpl`. */
 export const FORMAT_VERSION = 2;
 
@@ -870,24 +877,35 @@ export class StaticIndex {
     const found = await Promise.all(
       [...byPage].map(async ([p, wanted]) => {
         const data = await this.range("dict.bin", p * width, (p + 1) * width);
+        // A page holds some 40 terms and the query wants one or two of them: compare UTF-8
+        // bytes rather than decode every term. Terms are whole UTF-8 strings (the writer
+        // skips longer ones), so equal bytes are equal strings; a wanted string that is not
+        // well-formed (a lone surrogate) can equal no decoded term and is left out.
+        const want = [];
+        for (const t of wanted) {
+          const bytes = encoder.encode(t);
+          if (decoder.decode(bytes) === t) want.push([t, bytes]);
+        }
         const found = new Map();
         const pos = { at: 0 };
         while (pos.at < data.length) {
           const len = data[pos.at++];
           if (len === 0) break;
-          const term = decoder.decode(data.subarray(pos.at, pos.at + len));
+          const hits = want.filter(([, bytes]) => sameBytes(bytes, data, pos.at, len));
           pos.at += len;
           const df = varint(data, pos);
           const form = data[pos.at++];
+          let entry;
           if (form === 0) {
             const n = varint(data, pos);
-            found.set(term, { df, inline: data.slice(pos.at, pos.at + n) });
+            if (hits.length) entry = { df, inline: data.slice(pos.at, pos.at + n) };
             pos.at += n;
           } else {
             const off = varint(data, pos);
             const n = varint(data, pos);
-            found.set(term, { df, off, len: n });
+            entry = { df, off, len: n };
           }
+          for (const [t] of hits) found.set(t, entry);
         }
         return [wanted, found];
       }),
