@@ -1110,7 +1110,12 @@ export class StaticIndex {
     });
 
     // Records of the leading results; phrase-tier records are checked against their text.
-    const records = await Promise.all(head.map((c) => this.record(c.id)));
+    // The records past `limit` are read only to take the place of a phrase-tier record that
+    // its text demotes: with no such record among the first `limit`, nothing moves and they
+    // cannot be shown (a one-term query, or one whose leading records lack a term).
+    const canDemote = nTerms > 1 && head.slice(0, limit).some((c) => c.tier === 2);
+    const fetched = canDemote ? head : head.slice(0, limit);
+    const records = await Promise.all(fetched.map((c) => this.record(c.id)));
     // Each text is read once for the query, for its phrase, its marks and its snippet. The
     // whitespace collapsed for the snippet changes no token (whitespace only separates), so
     // the phrase and the marks found in the collapsed text are those of the text.
@@ -1130,15 +1135,15 @@ export class StaticIndex {
     // The rest of a long record is fetched only when its head cannot settle its tier (a
     // phrase not found yet) or holds none of the query to show: a query matching titles
     // stays at three round trips.
-    const needMore = head.filter((c, i) => {
+    const needMore = fetched.filter((c, i) => {
       const rec = records[i];
       if (!rec.partial) return false;
       const inText = phraseIn(rec);
       if (c.tier === 2 && nTerms > 1) return !inText;
       return !find(rec.title).marks.length && !find(rec.codes).marks.length && !find(rec.body).marks.length;
     });
-    await Promise.all(needMore.map((c) => this.complete(records[head.indexOf(c)])));
-    head.forEach((c, i) => {
+    await Promise.all(needMore.map((c) => this.complete(records[fetched.indexOf(c)])));
+    fetched.forEach((c, i) => {
       const rec = records[i];
       c.rec = rec;
       if (c.tier === 2 && nTerms > 1 && !rec.partial) {
