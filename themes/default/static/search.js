@@ -317,10 +317,10 @@ export function findQuery(text, m) {
   }
   if (wordStart >= 0) endWord(L);
   if (ms >= 0) marks.push([ms, me]);
-  return { marks, phrase: phraseIn(m, kindAt, valAt, words, position), chars: ci };
+  return { marks, phrase: phraseFound(m, kindAt, valAt, words, position), chars: ci };
 }
 
-function phraseIn(m, kindAt, valAt, words, positions) {
+function phraseFound(m, kindAt, valAt, words, positions) {
   const pattern = m.pattern;
   if (pattern.length === 0) return false;
   next: for (let p = 0; p + m.span < positions; p++) {
@@ -1274,8 +1274,11 @@ class Rec {
 
   get body() {
     if (this.pending.length) {
-      for (const seg of this.pending) this.text += decoder.decode(inflate(seg));
+      // All or nothing: a segment that fails to decode fails every read, not just one.
+      let more = "";
+      for (const seg of this.pending) more += decoder.decode(inflate(seg));
       this.pending.length = 0;
+      this.text += more;
     }
     return this.text;
   }
