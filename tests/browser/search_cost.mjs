@@ -6,7 +6,9 @@
 // page's script time (chromium's ScriptDuration for the whole page, from navigation to the
 // results: parsing search.js, the query, drawing the results).
 // For bench/run.sh; not a test. GONGKAI_SEARCH_JS=<file> serves that file as
-// /assets/search.js, to measure a client against a built site without rebuilding it.
+// /assets/search.js, to measure a client against a built site without rebuilding it;
+// GONGKAI_LATENCY_MS=<ms> adds that much latency to every request (chromium's network
+// emulation), as a host across a real network would.
 //
 //   node tests/browser/search_cost.mjs <site dir> '["政府", "吉林市"]'
 import { chromium } from "playwright-core";
@@ -57,6 +59,10 @@ for (const q of queries) {
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send("Performance.enable");
+  if (Number(process.env.GONGKAI_LATENCY_MS) > 0) {
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: Number(process.env.GONGKAI_LATENCY_MS), downloadThroughput: -1, uploadThroughput: -1 });
+  }
   const isIndex = (u) => u.includes("/search/") && !u.includes("?") && !u.endsWith("/search/");
   const roundOf = new Map();
   const files = [];
