@@ -5,7 +5,10 @@
 // (data-ms: from the query to the results drawn, waits for the network included) and the
 // page's script time (chromium's ScriptDuration for the whole page, from navigation to the
 // results: parsing search.js, the query, drawing the results).
-// For bench/run.sh; not a test.
+// For bench/run.sh; not a test. GONGKAI_SEARCH_JS=<file> serves that file as
+// /assets/search.js, to measure a client against a built site without rebuilding it;
+// GONGKAI_LATENCY_MS=<ms> adds that much latency to every request (chromium's network
+// emulation), as a host across a real network would.
 //
 //   node tests/browser/search_cost.mjs <site dir> '["政府", "吉林市"]'
 import { chromium } from "playwright-core";
@@ -19,7 +22,7 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 
 const server = createServer((req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
-  let file = join(root, path);
+  let file = path === "/assets/search.js" && process.env.GONGKAI_SEARCH_JS ? process.env.GONGKAI_SEARCH_JS : join(root, path);
   let st;
   try {
     st = statSync(file);
@@ -56,6 +59,10 @@ for (const q of queries) {
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send("Performance.enable");
+  if (Number(process.env.GONGKAI_LATENCY_MS) > 0) {
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: Number(process.env.GONGKAI_LATENCY_MS), downloadThroughput: -1, uploadThroughput: -1 });
+  }
   const isIndex = (u) => u.includes("/search/") && !u.includes("?") && !u.endsWith("/search/");
   const roundOf = new Map();
   const files = [];

@@ -178,33 +178,176 @@ export function collapseWhitespace(s) {
   return s.replace(/\s+/gu, " ").trim();
 }
 
+// The snippet and phrase functions read a result's title and body for every query, so
+// they run one pass of the index-side tokenizer (the same rules as scan()) specialised to
+// the query: CJK characters compared as code points, words made into strings only when
+// the query has words, no string and no object per token.
+
+const NEVER = 0;
+const UNIGRAM = 1;
+const BIGRAM = 2;
+const WORDTOKEN = 3;
+// What a position of the text holds, for the phrase check.
+const AT_RUN_START = 1;
+const AT_RUN_NEXT = 2;
+const AT_WORD = 3;
+
+/** The query's tokens prepared for findQuery(). */
+export function compileQuery(queryTokens) {
+  const uni = new Set();
+  // Bigrams by first character, then second: keys stay small integers.
+  const bi = new Map();
+  const words = new Set();
+  const pattern = [];
+  const base = queryTokens.length ? queryTokens[0].position : 0;
+  let span = 0;
+  for (const t of queryTokens) {
+    const cps = Array.from(t.text, (c) => c.codePointAt(0));
+    const tok = { off: t.position - base, kind: NEVER, a: -1, b: -1, word: t.text };
+    if (t.kind === "u" && cps.length === 1) {
+      tok.kind = UNIGRAM;
+      tok.a = cps[0];
+      uni.add(tok.a);
+    } else if (t.kind === "b" && cps.length === 2) {
+      tok.kind = BIGRAM;
+      tok.a = cps[0];
+      tok.b = cps[1];
+      if (!bi.has(tok.a)) bi.set(tok.a, []);
+      bi.get(tok.a).push(tok.b);
+    } else if (t.kind === "w") {
+      tok.kind = WORDTOKEN;
+      words.add(t.text);
+    }
+    span = Math.max(span, tok.off + (tok.kind === BIGRAM ? 1 : 0));
+    pattern.push(tok);
+  }
+  return { uni, bi, words, pattern, span };
+}
+
+/** A word as scan() spells it: folded to half-width, lower case. */
+function wordText(text, start, end) {
+  let ascii = true;
+  for (let i = start; i < end && ascii; i++) ascii = text.charCodeAt(i) < 0x80;
+  if (ascii) return text.slice(start, end).toLowerCase();
+  let word = "";
+  for (let i = start; i < end; ) {
+    const raw = text.codePointAt(i);
+    word += String.fromCodePoint(foldCodePoint(raw)).toLowerCase();
+    i += raw > 0xffff ? 2 : 1;
+  }
+  return word;
+}
+
+/**
+ * Where the query `m` occurs in `text`: marks, the merged code point ranges of its
+ * matching tokens (what matchRanges returns); phrase, whether its tokens occur at the
+ * same relative positions (what hasPhrase returns); chars, the length in code points.
+ */
+export function findQuery(text, m) {
+  const L = text.length;
+  const wantWords = m.words.size > 0;
+  const wantBigrams = m.bi.size > 0;
+  const wantUnigrams = m.uni.size > 0;
+  // Per position (a CJK character or a word): what it is and its character (or the index
+  // of its word in `words`).
+  const kindAt = new Uint8Array(L);
+  const valAt = new Int32Array(L);
+  const words = [];
+  const marks = [];
+  // The range being merged. Tokens come in order of their start, so merging as they come
+  // gives what sorting all ranges, then merging, gives.
+  let ms = -1;
+  let me = -1;
+  const mark = (s, e) => {
+    if (ms >= 0 && s <= me) {
+      if (e > me) me = e;
+      return;
+    }
+    if (ms >= 0) marks.push([ms, me]);
+    ms = s;
+    me = e;
+  };
+  let position = 0;
+  let ci = 0;
+  let wordStart = -1;
+  let wordStartCp = 0;
+  let prev = -1;
+  const endWord = (end) => {
+    kindAt[position] = AT_WORD;
+    if (wantWords) {
+      const w = wordText(text, wordStart, end);
+      valAt[position] = words.length;
+      words.push(w);
+      if (m.words.has(w)) mark(wordStartCp, ci);
+    }
+    position++;
+    wordStart = -1;
+  };
+  for (let i = 0; i < L; ) {
+    let cp = text.charCodeAt(i);
+    let len = 1;
+    let cls;
+    // The common characters first, as classify() would class them: the first query runs
+    // before the JIT has warmed up, and this loop sees every character of every result.
+    if (cp >= 0x4e00 && cp <= 0x9fff) cls = CJK;
+    else if (cp < 0x80) cls = (cp >= 0x30 && cp <= 0x39) || ((cp | 0x20) >= 0x61 && (cp | 0x20) <= 0x7a) ? WORD : SEP;
+    else {
+      cp = text.codePointAt(i);
+      if (cp > 0xffff) len = 2;
+      cp = foldCodePoint(cp);
+      cls = classify(cp);
+    }
+    if (cls !== WORD && wordStart >= 0) endWord(i);
+    if (cls === CJK) {
+      if (wantBigrams && prev >= 0 && m.bi.get(prev)?.includes(cp)) mark(ci - 1, ci + 1);
+      if (wantUnigrams && m.uni.has(cp)) mark(ci, ci + 1);
+      kindAt[position] = prev >= 0 ? AT_RUN_NEXT : AT_RUN_START;
+      valAt[position] = cp;
+      position++;
+      prev = cp;
+    } else {
+      prev = -1;
+      if (cls === WORD && wordStart < 0) {
+        wordStart = i;
+        wordStartCp = ci;
+      }
+    }
+    i += len;
+    ci++;
+  }
+  if (wordStart >= 0) endWord(L);
+  if (ms >= 0) marks.push([ms, me]);
+  return { marks, phrase: phraseFound(m, kindAt, valAt, words, position), chars: ci };
+}
+
+function phraseFound(m, kindAt, valAt, words, positions) {
+  const pattern = m.pattern;
+  if (pattern.length === 0) return false;
+  next: for (let p = 0; p + m.span < positions; p++) {
+    for (const t of pattern) {
+      const q = p + t.off;
+      const k = kindAt[q];
+      if (t.kind === UNIGRAM) {
+        if (k === AT_WORD || valAt[q] !== t.a) continue next;
+      } else if (t.kind === BIGRAM) {
+        if (k === AT_WORD || valAt[q] !== t.a || kindAt[q + 1] !== AT_RUN_NEXT || valAt[q + 1] !== t.b) continue next;
+      } else if (t.kind === WORDTOKEN) {
+        if (k !== AT_WORD || words[valAt[q]] !== t.word) continue next;
+      } else return false;
+    }
+    return true;
+  }
+  return false;
+}
+
 /** Char (code point) ranges of the tokens of `text` matching the query tokens. */
 export function matchRanges(text, queryTokens) {
-  const terms = new Set(queryTokens.map((t) => t.kind + t.text));
-  if (terms.size === 0) return [];
-  const ranges = [];
-  scan(text, "index", (t, kind, _p, start, end) => {
-    if (terms.has(kind + t)) ranges.push([start, end]);
-  });
-  // UTF-16 offsets to code point offsets.
-  const cpAt = new Uint32Array(text.length + 1);
-  let n = 0;
-  for (let i = 0; i < text.length; ) {
-    const len = text.codePointAt(i) > 0xffff ? 2 : 1;
-    cpAt[i] = n;
-    if (len === 2) cpAt[i + 1] = n;
-    n += 1;
-    i += len;
-  }
-  cpAt[text.length] = n;
-  const cps = ranges.map(([s, e]) => [cpAt[s], cpAt[e]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  const merged = [];
-  for (const [s, e] of cps) {
-    const last = merged[merged.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else merged.push([s, e]);
-  }
-  return merged;
+  return findQuery(text, compileQuery(queryTokens)).marks;
+}
+
+/** Whether the query's tokens occur as one phrase in `text` (same positions rule). */
+export function hasPhrase(text, queryTokens) {
+  return findQuery(text, compileQuery(queryTokens)).phrase;
 }
 
 /**
@@ -213,23 +356,27 @@ export function matchRanges(text, queryTokens) {
  */
 export function snippetParts(text, queryTokens, maxChars) {
   const clean = collapseWhitespace(text);
-  const chars = Array.from(clean);
-  const n = chars.length;
-  const marks = matchRanges(clean, queryTokens);
-  let start = 0;
-  if (marks.length > 0 && n > maxChars) {
-    const lead = Math.floor(maxChars / 4);
-    let best = [0, 0];
-    for (const [ms] of marks) {
-      const ws = Math.min(Math.max(ms - lead, 0), n - maxChars);
-      const we = ws + maxChars;
-      let covered = 0;
-      for (const [s, e] of marks) covered += Math.max(0, Math.min(e, we) - Math.max(s, ws));
-      if (covered > best[1]) best = [ws, covered];
-    }
-    start = best[0];
-  }
+  return passage(clean, findQuery(clean, compileQuery(queryTokens)), maxChars);
+}
+
+/** snippetParts of `clean` (whitespace collapsed) from what findQuery found in it. */
+function passage(clean, found, maxChars) {
+  const n = found.chars;
+  const marks = found.marks;
+  const start = marks.length > 0 && n > maxChars ? densest(marks, n, maxChars) : 0;
   const end = Math.min(start + maxChars, n);
+  // Code point offsets to UTF-16 offsets; the same unless the text has astral characters.
+  let at = null;
+  if (n !== clean.length) {
+    at = new Uint32Array(n + 1);
+    let c = 0;
+    for (let i = 0; i < clean.length; c++) {
+      at[c] = i;
+      i += clean.codePointAt(i) > 0xffff ? 2 : 1;
+    }
+    at[n] = clean.length;
+  }
+  const cut = (a, b) => (at ? clean.slice(at[a], at[b]) : clean.slice(a, b));
   const parts = [];
   const push = (t, marked) => {
     if (t) parts.push([t, marked]);
@@ -240,13 +387,48 @@ export function snippetParts(text, queryTokens, maxChars) {
     if (e0 <= start || s0 >= end) continue;
     const s = Math.max(s0, start);
     const e = Math.min(e0, end);
-    push(chars.slice(i, s).join(""), false);
-    push(chars.slice(s, e).join(""), true);
+    push(cut(i, s), false);
+    push(cut(s, e), true);
     i = e;
   }
-  push(chars.slice(i, end).join(""), false);
+  push(cut(i, end), false);
   if (end < n) push("…", false);
   return parts;
+}
+
+/**
+ * The start of the window that covers the most marked characters, among the windows that
+ * put a mark a quarter in (the first such window wins ties). Marks are sorted and apart,
+ * and the windows move right as the marks do, so the marks inside a window are a range
+ * kept with two indices: linear, where trying every mark in every window was quadratic
+ * (a long report mentions its subject hundreds of times).
+ */
+function densest(marks, n, maxChars) {
+  const lead = Math.floor(maxChars / 4);
+  let best = 0;
+  let bestCovered = 0;
+  let lo = 0;
+  let hi = 0;
+  let sum = 0;
+  for (const [ms] of marks) {
+    const ws = Math.min(Math.max(ms - lead, 0), n - maxChars);
+    const we = ws + maxChars;
+    while (hi < marks.length && marks[hi][0] < we) {
+      sum += marks[hi][1] - marks[hi][0];
+      hi++;
+    }
+    while (lo < hi && marks[lo][1] <= ws) {
+      sum -= marks[lo][1] - marks[lo][0];
+      lo++;
+    }
+    if (lo === hi) continue;
+    const covered = sum - Math.max(0, ws - marks[lo][0]) - Math.max(0, marks[hi - 1][1] - we);
+    if (covered > bestCovered) {
+      best = ws;
+      bestCovered = covered;
+    }
+  }
+  return best;
 }
 
 /** The same passage as HTML: escaped, matches in <mark> (what the CLI's JSON carries). */
@@ -258,25 +440,6 @@ export function partsToHtml(parts) {
   return parts.map(([t, m]) => (m ? "<mark>" + escapeHtml(t) + "</mark>" : escapeHtml(t))).join("");
 }
 
-/** Whether the query's tokens occur as one phrase in `text` (same positions rule). */
-export function hasPhrase(text, queryTokens) {
-  if (queryTokens.length === 0) return false;
-  const base = queryTokens[0].position;
-  const want = queryTokens.map((t) => [t.position - base, t.kind + t.text]);
-  const at = new Map();
-  scan(text, "index", (t, kind, position) => {
-    const key = kind + t;
-    let set = at.get(position);
-    if (!set) at.set(position, (set = new Set()));
-    set.add(key);
-  });
-  for (const [p, set] of at) {
-    if (!set.has(want[0][1])) continue;
-    if (want.every(([off, key]) => at.get(p + off)?.has(key))) return true;
-  }
-  return false;
-}
-
 // ------------------------------------------------------------------------------------
 // Reading the static index
 
@@ -284,20 +447,357 @@ export const TIER_NAMES = { 1: "code", 2: "phrase", 3: "words", 4: "bigrams" };
 const MIN_SHOULD_MATCH = 0.6;
 const SNIPPET_CHARS = 120;
 
-function varint(data, pos) {
+/**
+ * The LEB128 number at pos.at, or -1 if `data` ends inside it: a slot is cut at any byte,
+ * so the length of its first segment not kept whole may be cut too.
+ */
+function varintOrEnd(data, pos) {
   let v = 0;
   let mul = 1;
   for (;;) {
+    if (pos.at >= data.length) return -1;
     const b = data[pos.at++];
     v += (b & 0x7f) * mul;
     if (b < 0x80) return v;
     mul *= 128;
+    if (mul > 2 ** 49) throw new Error("search index: number too long");
   }
 }
 
-async function inflate(bytes) {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+function varint(data, pos) {
+  const v = varintOrEnd(data, pos);
+  if (v < 0) throw new Error("search index: truncated number");
+  return v;
+}
+
+// ------------------------------------------------------------------------------------
+// zlib (RFC 1950) around DEFLATE (RFC 1951), decoded synchronously.
+//
+// A first query decodes some 45 record segments of ~1.5 KB. DecompressionStream costs a
+// stream, a Response and several promise turns for each, many times the decoding itself,
+// so the client carries this small decoder. The index is untrusted input: a malformed
+// stream throws an Error; nothing reads past the input, loops on it, or grows without
+// bound. It accepts and rejects what zlib's inflate does (which DecompressionStream is),
+// trailing bytes after the stream included.
+
+const LENGTH_BASE = new Uint16Array([3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258]);
+const LENGTH_EXTRA = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0]);
+const DIST_BASE = new Uint16Array([1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577]);
+const DIST_EXTRA = new Uint8Array([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13]);
+const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+// Codes up to FAST_BITS long are one table look-up; longer ones (rare: a code that long
+// stands for a symbol seen less than once in 2^9) are decoded bit by bit.
+const FAST_BITS = 9;
+const FAST_MASK = (1 << FAST_BITS) - 1;
+// No segment the writer makes comes near this (it cuts bodies into ~1.5 KB); a hostile
+// stream expanding 1000:1 stops here instead of taking the page's memory.
+const INFLATE_LIMIT = 1 << 20;
+
+function corrupt(what) {
+  return new Error(`search index: corrupt zlib segment (${what})`);
+}
+
+/** A canonical Huffman code (RFC 1951 3.2.2), rebuilt in place for each block. */
+class Huffman {
+  constructor(symbols) {
+    this.count = new Uint16Array(16);
+    this.symbol = new Uint16Array(symbols);
+    // Entry for the next FAST_BITS input bits: symbol << 4 | code length, 0 if the code
+    // is longer (or the bits are no code at all).
+    this.fast = new Uint16Array(1 << FAST_BITS);
+  }
+
+  /**
+   * The code of lengths[from, from + n). Over-subscribed lengths are rejected, and so is
+   * an incomplete set unless `loose` allows the one zlib allows: a single one-bit code
+   * (or none) in a literal/length or distance code.
+   */
+  build(lengths, from, n, loose) {
+    const count = this.count;
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[lengths[from + i]]++;
+    count[0] = 0;
+    let left = 1;
+    let max = 0;
+    for (let len = 1; len <= 15; len++) {
+      left = (left << 1) - count[len];
+      if (left < 0) throw corrupt("over-subscribed code");
+      if (count[len]) max = len;
+    }
+    if (left > 0 && max > 0 && (!loose || max > 1)) throw corrupt("incomplete code");
+    // Symbols sorted by code length, then by value: the canonical order.
+    const offset = new Uint16Array(16);
+    for (let len = 1; len < 15; len++) offset[len + 1] = offset[len] + count[len];
+    for (let i = 0; i < n; i++) {
+      const len = lengths[from + i];
+      if (len) this.symbol[offset[len]++] = i;
+    }
+    // Codes are sent most significant bit first into a stream read from the least
+    // significant end, so the table is indexed by the code's bits reversed.
+    const fast = this.fast;
+    fast.fill(0);
+    let code = 0;
+    let k = 0;
+    for (let len = 1; len <= FAST_BITS; len++) {
+      for (let c = 0; c < count[len]; c++, k++, code++) {
+        let rev = 0;
+        for (let b = 0; b < len; b++) rev |= ((code >> b) & 1) << (len - 1 - b);
+        const entry = (this.symbol[k] << 4) | len;
+        for (let r = rev; r <= FAST_MASK; r += 1 << len) fast[r] = entry;
+      }
+      code <<= 1;
+    }
+  }
+}
+
+let fixedCodes = null;
+let dynamicCodes = null;
+
+/** The fixed codes of RFC 1951 3.2.6, built on first use. */
+function fixed() {
+  if (!fixedCodes) {
+    const lengths = new Uint8Array(288 + 32);
+    lengths.fill(8, 0, 144);
+    lengths.fill(9, 144, 256);
+    lengths.fill(7, 256, 280);
+    lengths.fill(8, 280, 288);
+    // All 32 five-bit distance codes exist; 30 and 31 are invalid when they occur.
+    lengths.fill(5, 288, 320);
+    const lit = new Huffman(288);
+    const dist = new Huffman(32);
+    lit.build(lengths, 0, 288, false);
+    dist.build(lengths, 288, 32, false);
+    fixedCodes = { lit, dist };
+  }
+  return fixedCodes;
+}
+
+/** Reads the DEFLATE bit stream of one zlib stream. */
+class Inflater {
+  constructor(data) {
+    this.data = data;
+    this.end = data.length;
+    this.pos = 2;
+    // Bits not yet used, least significant first; at most 23, so always a small integer.
+    this.bits = 0;
+    this.nbits = 0;
+    this.out = new Uint8Array(Math.max(256, data.length * 4));
+    this.n = 0;
+  }
+
+  /**
+   * Tops the bit buffer up to at least 16 bits. Past the input it adds zero bytes, so a
+   * look-up may peek beyond the last code; using more than a few of them means the stream
+   * was cut short.
+   */
+  fill() {
+    while (this.nbits < 16) {
+      if (this.pos < this.end) this.bits |= this.data[this.pos] << this.nbits;
+      else if (this.pos >= this.end + 4) throw corrupt("truncated");
+      this.pos++;
+      this.nbits += 8;
+    }
+  }
+
+  take(n) {
+    if (n === 0) return 0;
+    if (this.nbits < n) this.fill();
+    const v = this.bits & ((1 << n) - 1);
+    this.bits >>>= n;
+    this.nbits -= n;
+    return v;
+  }
+
+  decode(h) {
+    if (this.nbits < 16) this.fill();
+    const bits = this.bits;
+    const entry = h.fast[bits & FAST_MASK];
+    if (entry !== 0) {
+      const len = entry & 15;
+      this.bits = bits >>> len;
+      this.nbits -= len;
+      return entry >> 4;
+    }
+    let code = 0;
+    let first = 0;
+    let index = 0;
+    for (let len = 1; len <= 15; len++) {
+      code |= (bits >>> (len - 1)) & 1;
+      const count = h.count[len];
+      if (code < first + count) {
+        this.bits = bits >>> len;
+        this.nbits -= len;
+        return h.symbol[index + code - first];
+      }
+      index += count;
+      first = (first + count) << 1;
+      code <<= 1;
+    }
+    throw corrupt("invalid code");
+  }
+
+  /** Room for `k` more output bytes. */
+  grow(k) {
+    const need = this.n + k;
+    if (need > INFLATE_LIMIT) throw corrupt("too long");
+    const out = new Uint8Array(Math.min(INFLATE_LIMIT, Math.max(need, this.out.length * 2)));
+    out.set(this.out.subarray(0, this.n));
+    this.out = out;
+  }
+
+  /** The input's position with the buffered whole bytes given back (at a byte boundary). */
+  rewind() {
+    const at = this.pos - (this.nbits >> 3);
+    if (at > this.end) throw corrupt("truncated");
+    this.pos = at;
+    this.bits = 0;
+    this.nbits = 0;
+    return at;
+  }
+
+  stored() {
+    this.take(this.nbits & 7);
+    const len = this.take(16);
+    if (len !== (~this.take(16) & 0xffff)) throw corrupt("stored length");
+    const at = this.rewind();
+    if (at + len > this.end) throw corrupt("truncated");
+    if (this.n + len > this.out.length) this.grow(len);
+    this.out.set(this.data.subarray(at, at + len), this.n);
+    this.n += len;
+    this.pos = at + len;
+  }
+
+  dynamic() {
+    const nlit = this.take(5) + 257;
+    const ndist = this.take(5) + 1;
+    const ncode = this.take(4) + 4;
+    if (nlit > 286 || ndist > 30) throw corrupt("too many codes");
+    if (!dynamicCodes) dynamicCodes = { lengths: new Uint8Array(286 + 30), lens: new Huffman(19), lit: new Huffman(286), dist: new Huffman(30) };
+    const { lengths, lens, lit, dist } = dynamicCodes;
+    lengths.fill(0, 0, 19);
+    for (let i = 0; i < ncode; i++) lengths[CODE_LENGTH_ORDER[i]] = this.take(3);
+    lens.build(lengths, 0, 19, false);
+    const total = nlit + ndist;
+    for (let i = 0; i < total; ) {
+      const sym = this.decode(lens);
+      if (sym < 16) {
+        lengths[i++] = sym;
+        continue;
+      }
+      let value = 0;
+      let repeat;
+      if (sym === 16) {
+        if (i === 0) throw corrupt("repeat without a length");
+        value = lengths[i - 1];
+        repeat = 3 + this.take(2);
+      } else if (sym === 17) repeat = 3 + this.take(3);
+      else repeat = 11 + this.take(7);
+      if (i + repeat > total) throw corrupt("too many lengths");
+      lengths.fill(value, i, i + repeat);
+      i += repeat;
+    }
+    if (lengths[256] === 0) throw corrupt("no end-of-block code");
+    lit.build(lengths, 0, nlit, true);
+    dist.build(lengths, nlit, ndist, true);
+    return dynamicCodes;
+  }
+
+  codes(lit, dist) {
+    let out = this.out;
+    for (;;) {
+      const sym = this.decode(lit);
+      if (sym < 256) {
+        if (this.n === out.length) {
+          this.grow(1);
+          out = this.out;
+        }
+        out[this.n++] = sym;
+        continue;
+      }
+      if (sym === 256) return;
+      const li = sym - 257;
+      if (li >= 29) throw corrupt("invalid length code");
+      const len = LENGTH_BASE[li] + this.take(LENGTH_EXTRA[li]);
+      const di = this.decode(dist);
+      if (di >= 30) throw corrupt("invalid distance code");
+      const d = DIST_BASE[di] + this.take(DIST_EXTRA[di]);
+      let n = this.n;
+      if (d > n) throw corrupt("distance too far back");
+      if (n + len > out.length) {
+        this.grow(len);
+        out = this.out;
+      }
+      // Byte by byte: the source may overlap what this copy writes.
+      for (let from = n - d, stop = n + len; n < stop; ) out[n++] = out[from++];
+      this.n = n;
+    }
+  }
+
+  run() {
+    const data = this.data;
+    if (this.end < 6) throw corrupt("truncated");
+    const cmf = data[0];
+    const flg = data[1];
+    if ((cmf & 15) !== 8 || cmf >> 4 > 7 || ((cmf << 8) | flg) % 31 !== 0) throw corrupt("header");
+    if (flg & 0x20) throw corrupt("preset dictionary");
+    for (let last = 0; !last; ) {
+      last = this.take(1);
+      const type = this.take(2);
+      if (type === 0) this.stored();
+      else if (type === 1) this.codes(fixed().lit, fixed().dist);
+      else if (type === 2) {
+        const { lit, dist } = this.dynamic();
+        this.codes(lit, dist);
+      } else throw corrupt("block type");
+    }
+    this.take(this.nbits & 7);
+    const at = this.rewind();
+    if (at + 4 > this.end) throw corrupt("truncated");
+    if (at + 4 < this.end) throw corrupt("bytes after the stream");
+    const want = ((data[at] << 24) | (data[at + 1] << 16) | (data[at + 2] << 8) | data[at + 3]) >>> 0;
+    if (adler32(this.out, this.n) !== want) throw corrupt("checksum");
+    return this.out.subarray(0, this.n);
+  }
+}
+
+function adler32(bytes, n) {
+  let a = 1;
+  let b = 0;
+  for (let i = 0; i < n; ) {
+    // 2048 bytes between the modulos keep both sums below 2^30: small integers to the JIT.
+    const stop = Math.min(n, i + 2048);
+    for (; i < stop; i++) {
+      a += bytes[i];
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
+}
+
+/** Decodes one zlib stream; throws an Error on anything malformed. */
+export function inflate(bytes) {
+  return new Inflater(bytes).run();
+}
+
+/**
+ * Creates the default collator that facet ordering's localeCompare uses. The first
+ * localeCompare of a page builds it (10-20 ms in Chromium); the first query calls this
+ * while its first round trip is in flight instead of after the last one.
+ */
+let collatorWarm = false;
+function warmCollator() {
+  if (collatorWarm) return;
+  collatorWarm = true;
+  "a".localeCompare("b");
+}
+
+/** Whether data[at, at + len) holds exactly `bytes`. */
+function sameBytes(bytes, data, at, len) {
+  if (bytes.length !== len || at + len > data.length) return false;
+  for (let i = 0; i < len; i++) if (data[at + i] !== bytes[i]) return false;
+  return true;
 }
 
 /** A static index under `base` (a URL ending in "/"), read with `fetchImpl`. */
@@ -356,7 +856,10 @@ export class StaticIndex {
   async range(file, start, end) {
     if (end <= start) return new Uint8Array(0);
     if (this.whole.has(file)) return (await this.whole.get(file)).subarray(start, end);
-    const r = await this.fetch(this.base + file, { headers: { Range: `bytes=${start}-${end - 1}` } });
+    // Not through the HTTP cache: Chromium's cache lets one request per URL be in flight
+    // and queues the others, so the ranges of one round (a dozen dictionary pages, the
+    // result slots) would go one after another, a network round trip each.
+    const r = await this.fetch(this.base + file, { headers: { Range: `bytes=${start}-${end - 1}` }, cache: "no-store" });
     this.cost.requests += 1;
     if (r.status === 206) {
       const b = new Uint8Array(await r.arrayBuffer());
@@ -386,24 +889,35 @@ export class StaticIndex {
     const found = await Promise.all(
       [...byPage].map(async ([p, wanted]) => {
         const data = await this.range("dict.bin", p * width, (p + 1) * width);
+        // A page holds some 40 terms and the query wants one or two of them: compare UTF-8
+        // bytes rather than decode every term. Terms are whole UTF-8 strings (the writer
+        // skips longer ones), so equal bytes are equal strings; a wanted string that is not
+        // well-formed (a lone surrogate) can equal no decoded term and is left out.
+        const want = [];
+        for (const t of wanted) {
+          const bytes = encoder.encode(t);
+          if (decoder.decode(bytes) === t) want.push([t, bytes]);
+        }
         const found = new Map();
         const pos = { at: 0 };
         while (pos.at < data.length) {
           const len = data[pos.at++];
           if (len === 0) break;
-          const term = decoder.decode(data.subarray(pos.at, pos.at + len));
+          const hits = want.filter(([, bytes]) => sameBytes(bytes, data, pos.at, len));
           pos.at += len;
           const df = varint(data, pos);
           const form = data[pos.at++];
+          let entry;
           if (form === 0) {
             const n = varint(data, pos);
-            found.set(term, { df, inline: data.slice(pos.at, pos.at + n) });
+            if (hits.length) entry = { df, inline: data.slice(pos.at, pos.at + n) };
             pos.at += n;
           } else {
             const off = varint(data, pos);
             const n = varint(data, pos);
-            found.set(term, { df, off, len: n });
+            entry = { df, off, len: n };
           }
+          for (const [t] of hits) found.set(t, entry);
         }
         return [wanted, found];
       }),
@@ -463,7 +977,9 @@ export class StaticIndex {
     if (terms.length === 0 && !codeTerm) return empty;
     const extra = [codeTerm, wordTerm].filter(Boolean);
     // One round trip for both: meta.json and the dictionary pages (see the constructor).
-    const [, entries] = await Promise.all([this.load(), this.lookup([...terms, ...extra])]);
+    const first = Promise.all([this.load(), this.lookup([...terms, ...extra])]);
+    warmCollator();
+    const [, entries] = await first;
     const meta = this.meta;
     const N = meta.docs;
     const [lists, codeList, wordList] = await Promise.all([
@@ -608,24 +1124,44 @@ export class StaticIndex {
     });
 
     // Records of the leading results; phrase-tier records are checked against their text.
-    const records = await Promise.all(head.map((c) => this.record(c.id)));
+    // The records past `limit` are read only to take the place of a phrase-tier record that
+    // its text demotes: with no such record among the first `limit`, nothing moves and they
+    // cannot be shown (a one-term query, or one whose leading records lack a term).
+    const canDemote = nTerms > 1 && head.slice(0, limit).some((c) => c.tier === 2);
+    const fetched = canDemote ? head : head.slice(0, limit);
+    const records = await Promise.all(fetched.map((c) => this.record(c.id)));
+    // Each text is read once for the query, for its phrase, its marks and its snippet. The
+    // whitespace collapsed for the snippet changes no token (whitespace only separates), so
+    // the phrase and the marks found in the collapsed text are those of the text.
+    const matcher = compileQuery(qt);
+    const seen = new Map();
+    const find = (text) => {
+      let f = seen.get(text);
+      if (!f) {
+        const clean = collapseWhitespace(text);
+        f = findQuery(clean, matcher);
+        f.clean = clean;
+        seen.set(text, f);
+      }
+      return f;
+    };
+    const phraseIn = (rec) => find(rec.title).phrase || find(rec.codes).phrase || find(rec.body).phrase;
     // The rest of a long record is fetched only when its head cannot settle its tier (a
     // phrase not found yet) or holds none of the query to show: a query matching titles
     // stays at three round trips.
-    const needMore = head.filter((c, i) => {
+    const needMore = fetched.filter((c, i) => {
       const rec = records[i];
       if (!rec.partial) return false;
-      const inText = hasPhrase(rec.title, qt) || hasPhrase(rec.codes, qt) || hasPhrase(rec.body, qt);
+      const inText = phraseIn(rec);
       if (c.tier === 2 && nTerms > 1) return !inText;
-      return !matchRanges(rec.title, qt).length && !matchRanges(rec.codes, qt).length && !matchRanges(rec.body, qt).length;
+      return !find(rec.title).marks.length && !find(rec.codes).marks.length && !find(rec.body).marks.length;
     });
-    await Promise.all(needMore.map((c) => this.complete(records[head.indexOf(c)])));
-    head.forEach((c, i) => {
+    await Promise.all(needMore.map((c) => this.complete(records[fetched.indexOf(c)])));
+    fetched.forEach((c, i) => {
       const rec = records[i];
       c.rec = rec;
       if (c.tier === 2 && nTerms > 1 && !rec.partial) {
-        const ok = hasPhrase(rec.title, qt) || hasPhrase(rec.codes, qt) || hasPhrase(rec.body, qt);
-        if (!ok) c.tier = covered(c.id) ? 3 : 4;
+        if (!phraseIn(rec)) c.tier = covered(c.id) ? 3 : 4;
       }
     });
     head.sort(order);
@@ -641,8 +1177,10 @@ export class StaticIndex {
       hits: head.slice(0, limit).map((c) => {
         const rec = c.rec;
         const r = meta.runs[this.runOf[c.id]];
-        const bodyParts = snippetParts(rec.body, qt, SNIPPET_CHARS);
-        const titleParts = snippetParts(rec.title, qt, 1000);
+        const body = find(rec.body);
+        const title = find(rec.title);
+        const bodyParts = passage(body.clean, body, SNIPPET_CHARS);
+        const titleParts = passage(title.clean, title, 1000);
         const marked = (parts) => parts.some((p) => p[1]);
         const snippetOf = marked(bodyParts) || !marked(titleParts) ? bodyParts : titleParts;
         return {
@@ -667,7 +1205,7 @@ export class StaticIndex {
     const W = this.meta.slot;
     const slot = await this.range("docs.bin", id * W, (id + 1) * W);
     const view = new DataView(slot.buffer, slot.byteOffset, slot.byteLength);
-    const rec = { moreOff: view.getUint32(0, true), moreLen: view.getUint32(4, true), data: slot.subarray(8) };
+    const rec = new Rec(view.getUint32(0, true), view.getUint32(4, true), slot.subarray(8));
     const pos = { at: 0 };
     const str = () => {
       const n = varint(rec.data, pos);
@@ -681,14 +1219,12 @@ export class StaticIndex {
     rec.slug = str();
     rec.codes = str();
     rec.at = pos.at;
-    rec.body = "";
-    await this.segments(rec);
+    this.segments(rec);
     return rec;
   }
 
-  /** Decodes the complete segments available in rec.data from rec.at on. */
-  async segments(rec) {
-    const parts = [];
+  /** Takes the complete segments available in rec.data from rec.at on (decoded when read). */
+  segments(rec) {
     const pos = { at: rec.at };
     rec.partial = false;
     for (;;) {
@@ -697,21 +1233,20 @@ export class StaticIndex {
         break;
       }
       const start = pos.at;
-      const n = varint(rec.data, pos);
+      const n = varintOrEnd(rec.data, pos);
       if (n === 0) break;
-      if (pos.at + n > rec.data.length || pos.at > rec.data.length) {
+      if (n < 0 || pos.at + n > rec.data.length) {
         pos.at = start;
         rec.partial = rec.moreLen > 0 && !rec.completed;
         break;
       }
-      parts.push(inflate(rec.data.subarray(pos.at, pos.at + n)));
+      rec.pending.push(rec.data.subarray(pos.at, pos.at + n));
       pos.at += n;
     }
     rec.at = pos.at;
-    for (const bytes of await Promise.all(parts)) rec.body += decoder.decode(bytes);
   }
 
-  /** Fetches the rest of a record from more.bin and decodes it. */
+  /** Fetches the rest of a record from more.bin. */
   async complete(rec) {
     if (!rec.partial) return;
     const more = await this.range("more.bin", rec.moreOff, rec.moreOff + rec.moreLen);
@@ -720,7 +1255,32 @@ export class StaticIndex {
     joined.set(more, rec.data.length);
     rec.data = joined;
     rec.completed = true;
-    await this.segments(rec);
+    this.segments(rec);
+  }
+}
+
+/**
+ * A record read from its slot. The body's segments are decoded when the body is first
+ * read: a record fetched to settle the order but not shown may never need it.
+ */
+class Rec {
+  constructor(moreOff, moreLen, data) {
+    this.moreOff = moreOff;
+    this.moreLen = moreLen;
+    this.data = data;
+    this.pending = [];
+    this.text = "";
+  }
+
+  get body() {
+    if (this.pending.length) {
+      // All or nothing: a segment that fails to decode fails every read, not just one.
+      let more = "";
+      for (const seg of this.pending) more += decoder.decode(inflate(seg));
+      this.pending.length = 0;
+      this.text += more;
+    }
+    return this.text;
   }
 }
 

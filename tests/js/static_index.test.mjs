@@ -1,0 +1,129 @@
+// The client reads a record the same wherever its slot ends: inside a zlib segment,
+// between segments, or inside the length of the next segment (which once made varint()
+// run past the slot forever). A one-record index is written here in the format of
+// src/search/static_index.rs and searched with every possible slot width.
+// Run: node --test tests/js/
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import zlib from "node:zlib";
+import { StaticIndex, PAGE_BYTES, FORMAT_VERSION } from "../../themes/default/static/search.js";
+
+function varint(v) {
+  const out = [];
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return out;
+}
+const str = (s) => {
+  const b = Buffer.from(s);
+  return [...varint(b.length), ...b];
+};
+
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 2 ** 32;
+  };
+}
+// Text without any character of the query, in no compressible pattern, so that each
+// segment compresses to over 127 bytes (a two-byte length).
+function filler(r, chars) {
+  const pool = "春夏秋冬东南西北山水日月星辰江河湖海风雨雷电";
+  let s = "";
+  for (let i = 0; i < chars; i++) s += pool[Math.floor(r() * pool.length)];
+  return s;
+}
+
+/** The record: head strings, then the body as zlib segments, then a zero length. */
+function record() {
+  const r = rng(3);
+  const head = [...str("年度工作报告"), ...str("/reports/x/"), ...str("2024-01-01"), ...str("x"), ...str("")];
+  const segments = [filler(r, 500), filler(r, 200) + "推进法治政府建设" + filler(r, 200)];
+  const body = [];
+  for (const text of segments) {
+    const z = zlib.deflateSync(Buffer.from(text), { level: 1 });
+    assert.ok(z.length >= 128);
+    body.push(...varint(z.length), ...z);
+  }
+  body.push(0);
+  return { bytes: Uint8Array.from([...head, ...body]), headLen: head.length };
+}
+
+/** Files of a one-record index whose slot keeps `keep` bytes of the record. */
+function index(rec, keep) {
+  const terms = ["法治", "治政", "政府"];
+  const page = [];
+  for (const t of terms) {
+    const postings = [0, ...varint(0), 200];
+    page.push(Buffer.byteLength(t), ...Buffer.from(t), ...varint(1), 0, ...varint(postings.length), ...postings);
+  }
+  const dict = new Uint8Array(PAGE_BYTES);
+  dict.set(page);
+  const slot = new Uint8Array(8 + keep);
+  const more = rec.slice(keep);
+  new DataView(slot.buffer).setUint32(4, more.length, true);
+  slot.set(rec.subarray(0, keep), 8);
+  const meta = {
+    version: FORMAT_VERSION,
+    docs: 1,
+    pages: 1,
+    page_bytes: PAGE_BYTES,
+    slot: slot.length,
+    k1: 1.2,
+    b: 0.75,
+    kinds: ["report"],
+    agencies: [["", ""]],
+    years: [2024],
+    runs: [[0, 1, 0, 0, 0]],
+  };
+  return { "meta.json": new TextEncoder().encode(JSON.stringify(meta)), "dict.bin": dict, "post.bin": new Uint8Array(0), "docs.bin": slot, "more.bin": more };
+}
+
+/** A fetch over in-memory files that honours Range like a static host. */
+function fetchOver(files, log) {
+  return async (url, opts = {}) => {
+    const name = url.replace(/^mem:\/\//, "");
+    log.push(name);
+    const file = files[name];
+    const m = /^bytes=(\d+)-(\d+)$/.exec(opts.headers?.Range || "");
+    const body = m ? file.slice(Number(m[1]), Number(m[2]) + 1) : file;
+    return { ok: true, status: m ? 206 : 200, arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) };
+  };
+}
+
+test("a record reads the same whatever byte its slot ends at", async () => {
+  const rec = record();
+  const search = async (keep) => {
+    const log = [];
+    const ix = new StaticIndex("mem://", fetchOver(index(rec.bytes, keep), log), { version: FORMAT_VERSION, pages: 1 });
+    return { res: await ix.search("法治政府"), log };
+  };
+  const whole = await search(rec.bytes.length);
+  assert.equal(whole.res.total, 1);
+  assert.equal(whole.res.hits[0].tier, "phrase");
+  assert.ok(whole.res.hits[0].snippetParts.some(([t, marked]) => marked && t === "法治政府"), JSON.stringify(whole.res.hits[0].snippetParts));
+  assert.ok(!whole.log.includes("more.bin"));
+  let fromMore = 0;
+  for (let keep = rec.headLen; keep < rec.bytes.length; keep++) {
+    const cut = await search(keep);
+    assert.deepEqual(cut.res, whole.res, `slot of ${keep} bytes`);
+    if (cut.log.includes("more.bin")) fromMore++;
+  }
+  // Every slot that ends before the phrase's segment is complete had to read more.bin.
+  assert.ok(fromMore > 100, `${fromMore}`);
+});
+
+test("a corrupt segment fails the search with an Error instead of hanging it", async () => {
+  const rec = record();
+  const bad = rec.bytes.slice();
+  // Inside the second segment's deflate data.
+  bad[bad.length - 40] ^= 0xff;
+  const ix = new StaticIndex("mem://", fetchOver(index(bad, bad.length), []), { version: FORMAT_VERSION, pages: 1 });
+  await assert.rejects(ix.search("法治政府"), Error);
+});
