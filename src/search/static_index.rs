@@ -21,11 +21,13 @@
 //!   A weight byte is the BM25 term-frequency part (title weighted 3, body 1), scaled to
 //!   1..=255; the client multiplies by the term's idf.
 //! - `docs.bin`: one fixed-width slot per internal id (`slot` bytes, so the client fetches
-//!   a result with one range and no lookup): `u32 more_offset, u32 more_len`, then the
-//!   record's first bytes: `varint+title, varint+url, varint+date, varint+slug,
-//!   varint+codes` (one per line, for the client's phrase check), then the
-//!   body as zlib segments (`varint n, n bytes`, each ~1.5 KB of text) ended by `varint 0`.
-//! - `more.bin`: the rest of records longer than a slot.
+//!   a result with one range and no lookup, in the same round trip as the others): the
+//!   record's `varint+title, varint+url, varint+date, varint+slug, varint+codes` (one per
+//!   line, for the client's phrase check), then the body as zlib segments (`varint n, n
+//!   bytes`, each ~1.5 KB of text) ended by `varint 0`, zero-padded. A record longer than
+//!   its slot is cut at the slot's end (its head always fits): the client checks phrases
+//!   and finds snippets in the first few thousand characters and never needs a fourth
+//!   round trip for the rest.
 //!
 //! Codes are terms too: `#` + [`normalize_code`] (no token contains `#`), and so are the
 //! dictionary words of [`super::words`]: `~` + word.
@@ -45,7 +47,7 @@ use super::words::DocWords;
 use super::{dir_size, write_swapped, SearchDoc, SearchError};
 
 /// Bumped on every incompatible change of the files above.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 pub const BM25_K1: f64 = 1.2;
 pub const BM25_B: f64 = 0.75;
 pub const TITLE_WEIGHT: f64 = 3.0;
@@ -62,6 +64,10 @@ const PAGE_FILL: f64 = 0.6;
 /// zlib level of the body segments: level 1 is several times faster than 6 on 1.5 KB of
 /// Chinese text and the segments come out only a little larger.
 const ZLIB_LEVEL: u8 = 1;
+/// The widest slot chosen for the body; a slot is wider only to fit a record's head.
+const SLOT_MAX: u32 = 4096;
+/// Title and codes in a record's head are cut to this many bytes.
+const HEAD_FIELD_MAX: usize = 600;
 /// Body text per zlib segment.
 const SEGMENT_BYTES: usize = 1536;
 /// Documents tokenized in parallel per batch.
@@ -194,6 +200,8 @@ struct DocTerms {
     title_len: u32,
     body_len: u32,
     record: Vec<u8>,
+    /// Bytes of `record` before the body.
+    head_len: u32,
     kind: String,
     agency: String,
     agency_name: String,
@@ -355,13 +363,14 @@ fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms,
     }
     strings.sort_unstable();
     strings.dedup();
-    let record = encode_record(&doc)?;
+    let (record, head_len) = encode_record(&doc)?;
     Ok(DocTerms {
         terms,
         strings,
         title_len,
         body_len,
         record,
+        head_len,
         kind: doc.kind,
         agency: doc.agency,
         agency_name: doc.agency_name,
@@ -375,16 +384,21 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Title, URL, date, slug, codes (one per line), then the body as zlib segments, ended by a zero length.
-fn encode_record(doc: &SearchDoc) -> Result<Vec<u8>, SearchError> {
-    let mut out = Vec::with_capacity(doc.body.len() / 2 + 128);
-    put_str(&mut out, &doc.title);
+/// A record's head (title, URL, date, slug, codes) and as much of its body as the widest
+/// slot can hold; the length of the head. Title and codes are cut to a few hundred bytes
+/// (no real title is longer), so every head fits in its slot.
+fn encode_record(doc: &SearchDoc) -> Result<(Vec<u8>, u32), SearchError> {
+    let mut out = Vec::with_capacity(SLOT_MAX as usize);
+    put_str(&mut out, cut(&doc.title, HEAD_FIELD_MAX));
     put_str(&mut out, &doc.url);
     put_str(&mut out, doc.date.as_deref().unwrap_or(""));
     put_str(&mut out, &doc.slug);
-    put_str(&mut out, &doc.codes.join("\n"));
+    put_str(&mut out, cut(&doc.codes.join("\n"), HEAD_FIELD_MAX));
+    let head = out.len() as u32;
     let body = doc.body.trim();
     let mut from = 0;
-    while from < body.len() {
+    // Segments past the widest slot would be cut anyway: not compressing them saves time.
+    while from < body.len() && out.len() < SLOT_MAX as usize {
         let mut to = (from + SEGMENT_BYTES).min(body.len());
         while !body.is_char_boundary(to) {
             to += 1;
@@ -396,7 +410,19 @@ fn encode_record(doc: &SearchDoc) -> Result<Vec<u8>, SearchError> {
         from = to;
     }
     put_varint(&mut out, 0);
-    Ok(out)
+    Ok((out, head))
+}
+
+/// `s` cut to at most `max` bytes at a character boundary.
+fn cut(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    &s[..end]
 }
 
 fn tf_norm(tf: u32, len: u32, avg: f64) -> f64 {
@@ -527,7 +553,7 @@ pub fn write_static_dir(
 }
 
 /// The files of a static index, all under `search/`.
-pub const FILES: [&str; 5] = ["meta.json", "dict.bin", "post.bin", "docs.bin", "more.bin"];
+pub const FILES: [&str; 4] = ["meta.json", "dict.bin", "post.bin", "docs.bin"];
 
 /// [`write_static_dir`] of documents whose word terms may already be known (`None`:
 /// computed here), so a caller writing both indexes segments each record once.
@@ -573,6 +599,7 @@ fn build_spilling_at(
     let mut docs = docs.peekable();
     let mut next_id = 0u32;
     let mut held = 0usize;
+    let mut max_head = 0u32;
     let mut spilled = false;
     while docs.peek().is_some() {
         let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
@@ -618,6 +645,7 @@ fn build_spilling_at(
                 strings.entry(k).or_insert(s);
             }
             records.write_all(&d.record)?;
+            max_head = max_head.max(d.head_len);
             record_at.push((record_end, d.record.len() as u32));
             record_end += d.record.len() as u64;
             title_lens.push(d.title_len);
@@ -760,11 +788,9 @@ fn build_spilling_at(
     drop(index);
 
     // Document slots, in internal id order.
-    let slot = slot_width(&record_at);
+    let slot = slot_width(&record_at, max_head);
     let mut src = File::open(&records_path)?;
     let mut docs_out = BufWriter::new(File::create(dir.join("docs.bin"))?);
-    let mut more = BufWriter::new(File::create(dir.join("more.bin"))?);
-    let mut more_len = 0u64;
     let mut rec = Vec::new();
     let mut slot_buf = vec![0u8; slot as usize];
     for &c in &order {
@@ -772,23 +798,12 @@ fn build_spilling_at(
         rec.resize(len as usize, 0);
         src.seek(SeekFrom::Start(off))?;
         src.read_exact(&mut rec)?;
-        let room = slot as usize - 8;
         slot_buf.fill(0);
-        let head = rec.len().min(room);
-        slot_buf[8..8 + head].copy_from_slice(&rec[..head]);
-        if rec.len() > room {
-            let tail = &rec[room..];
-            let more_off = u32::try_from(more_len)
-                .map_err(|_| SearchError::Format("more.bin over 4 GB".into()))?;
-            slot_buf[0..4].copy_from_slice(&more_off.to_le_bytes());
-            slot_buf[4..8].copy_from_slice(&(tail.len() as u32).to_le_bytes());
-            more.write_all(tail)?;
-            more_len += tail.len() as u64;
-        }
+        let kept = rec.len().min(slot as usize);
+        slot_buf[..kept].copy_from_slice(&rec[..kept]);
         docs_out.write_all(&slot_buf)?;
     }
     docs_out.flush()?;
-    more.flush()?;
     drop(src);
     std::fs::remove_file(&records_path)?;
 
@@ -820,7 +835,7 @@ fn build_spilling_at(
         terms,
         dict_bytes: written,
         postings_bytes: post_len,
-        docs_bytes: u64::from(slot) * n as u64 + more_len,
+        docs_bytes: u64::from(slot) * n as u64,
         slot,
         pages,
         ..StaticStats::default()
@@ -846,16 +861,18 @@ fn page_layout(index: &[(u32, u32, u32)]) -> (u32, Vec<usize>) {
     }
 }
 
-/// The slot width: the 60th percentile record (plus the 8-byte header), rounded up to 256
-/// bytes, between 512 and 4096.
-fn slot_width(records: &[(u64, u32)]) -> u32 {
-    let mut lens: Vec<u32> = records.iter().map(|r| r.1 + 8).collect();
-    if lens.is_empty() {
-        return 512;
-    }
-    lens.sort_unstable();
-    let p = lens[(lens.len() * 9 / 10).min(lens.len() - 1)];
-    p.div_ceil(256).saturating_mul(256).clamp(512, 4096)
+/// The slot width: the 75th percentile record, rounded up to 256 bytes, between 512 and
+/// [`SLOT_MAX`] — and never narrower than the widest head, so every title and URL is whole.
+fn slot_width(records: &[(u64, u32)], max_head: u32) -> u32 {
+    let mut lens: Vec<u32> = records.iter().map(|r| r.1).collect();
+    let p = if lens.is_empty() {
+        0
+    } else {
+        lens.sort_unstable();
+        lens[(lens.len() * 3 / 4).min(lens.len() - 1)]
+    };
+    let body = p.div_ceil(256).saturating_mul(256).clamp(512, SLOT_MAX);
+    body.max((max_head + 2).div_ceil(256) * 256)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -882,9 +899,9 @@ pub struct QueryCost {
 /// `meta.json` and one dictionary page per distinct page of the query's terms (its tokens,
 /// its code `#…` and its word `~…`), the out-of-line postings of the terms found, and one
 /// slot per fetched result (at most [`FIRST_SCREEN`] + [`LOOKAHEAD`]; the most frequent
-/// term's document frequency stands in for the number of matches). `more.bin` ranges for
-/// snippets deep in long records are not counted; the Node harness
-/// `tests/js/static_query.mjs` measures those too, and the client's script time.
+/// term's document frequency stands in for the number of matches). The Node harness
+/// `tests/js/static_query.mjs` and the browser probe `tests/browser/search_cost.mjs` measure
+/// what the real client fetches, and its time.
 ///
 /// For benchmark scripts: `cargo run --release --example search_cost -- <site dir> QUERY…`
 /// prints one JSON object per query from this function.

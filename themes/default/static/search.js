@@ -801,7 +801,7 @@ function sameBytes(bytes, data, at, len) {
 }
 
 /** A static index under `base` (a URL ending in "/"), read with `fetchImpl`. */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** Width of a dictionary page (src/search/static_index.rs `PAGE_BYTES`). */
 export const PAGE_BYTES = 1024;
@@ -1146,23 +1146,13 @@ export class StaticIndex {
       return f;
     };
     const phraseIn = (rec) => find(rec.title).phrase || find(rec.codes).phrase || find(rec.body).phrase;
-    // The rest of a long record is fetched only when its head cannot settle its tier (a
-    // phrase not found yet) or holds none of the query to show: a query matching titles
-    // stays at three round trips.
-    const needMore = fetched.filter((c, i) => {
-      const rec = records[i];
-      if (!rec.partial) return false;
-      const inText = phraseIn(rec);
-      if (c.tier === 2 && nTerms > 1) return !inText;
-      return !find(rec.title).marks.length && !find(rec.codes).marks.length && !find(rec.body).marks.length;
-    });
-    await Promise.all(needMore.map((c) => this.complete(records[fetched.indexOf(c)])));
+    // A record longer than its slot is cut (see static_index.rs): when its phrase is not in
+    // the part the slot holds, it keeps the phrase tier its bigrams earned — the rest of the
+    // record is never fetched, so a query stays at three round trips.
     fetched.forEach((c, i) => {
       const rec = records[i];
       c.rec = rec;
-      if (c.tier === 2 && nTerms > 1 && !rec.partial) {
-        if (!phraseIn(rec)) c.tier = covered(c.id) ? 3 : 4;
-      }
+      if (c.tier === 2 && nTerms > 1 && !rec.cut && !phraseIn(rec)) c.tier = covered(c.id) ? 3 : 4;
     });
     head.sort(order);
     const kindsSorted = (m) => [...m].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
@@ -1203,12 +1193,11 @@ export class StaticIndex {
   /** The slot of internal id `id`, parsed; body holds the segments the slot contains. */
   async record(id) {
     const W = this.meta.slot;
-    const slot = await this.range("docs.bin", id * W, (id + 1) * W);
-    const view = new DataView(slot.buffer, slot.byteOffset, slot.byteLength);
-    const rec = new Rec(view.getUint32(0, true), view.getUint32(4, true), slot.subarray(8));
+    const rec = new Rec(await this.range("docs.bin", id * W, (id + 1) * W));
     const pos = { at: 0 };
     const str = () => {
       const n = varint(rec.data, pos);
+      if (pos.at + n > rec.data.length) throw new Error(`docs.bin: record ${id} overflows its slot`);
       const s = decoder.decode(rec.data.subarray(pos.at, pos.at + n));
       pos.at += n;
       return s;
@@ -1218,44 +1207,29 @@ export class StaticIndex {
     rec.date = str();
     rec.slug = str();
     rec.codes = str();
-    rec.at = pos.at;
-    this.segments(rec);
+    this.segments(rec, pos.at);
     return rec;
   }
 
-  /** Takes the complete segments available in rec.data from rec.at on (decoded when read). */
-  segments(rec) {
-    const pos = { at: rec.at };
-    rec.partial = false;
+  /** Takes the complete segments of the slot from `at` on (decoded when read); a record
+   * whose segments run past the slot's end was cut. */
+  segments(rec, at) {
+    const pos = { at };
+    rec.cut = false;
     for (;;) {
       if (pos.at >= rec.data.length) {
-        rec.partial = rec.moreLen > 0 && !rec.completed;
+        rec.cut = true;
         break;
       }
-      const start = pos.at;
       const n = varintOrEnd(rec.data, pos);
       if (n === 0) break;
       if (n < 0 || pos.at + n > rec.data.length) {
-        pos.at = start;
-        rec.partial = rec.moreLen > 0 && !rec.completed;
+        rec.cut = true;
         break;
       }
       rec.pending.push(rec.data.subarray(pos.at, pos.at + n));
       pos.at += n;
     }
-    rec.at = pos.at;
-  }
-
-  /** Fetches the rest of a record from more.bin. */
-  async complete(rec) {
-    if (!rec.partial) return;
-    const more = await this.range("more.bin", rec.moreOff, rec.moreOff + rec.moreLen);
-    const joined = new Uint8Array(rec.data.length + more.length);
-    joined.set(rec.data);
-    joined.set(more, rec.data.length);
-    rec.data = joined;
-    rec.completed = true;
-    this.segments(rec);
   }
 }
 
@@ -1264,9 +1238,7 @@ export class StaticIndex {
  * read: a record fetched to settle the order but not shown may never need it.
  */
 class Rec {
-  constructor(moreOff, moreLen, data) {
-    this.moreOff = moreOff;
-    this.moreLen = moreLen;
+  constructor(data) {
     this.data = data;
     this.pending = [];
     this.text = "";
