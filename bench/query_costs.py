@@ -37,8 +37,9 @@ def main():
         n = sys.argv[3]
         for r in rows:
             ms = r.get("ms", "—")
+            script = r.get("script_ms", "—")
             print(f"| {n} | {r['query']} | {r['requests']} | {r['round_trips']} "
-                  f"| {r['bytes'] / 1024:.1f} | {ms} |")
+                  f"| {r['bytes'] / 1024:.1f} | {ms} | {script} |")
     else:
         sys.exit(f"unknown command {what}")
 

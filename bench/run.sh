@@ -242,9 +242,10 @@ printf '%s\n' "${ROWS[@]}"
 if [ ${#QROWS[@]} -gt 0 ]; then
   echo
   echo "First query on the search page, fresh browser context (files fetched from public/search/;"
-  echo "round trips counted as waves of requests; ms from the query to the results drawn):"
+  echo "round trips counted as waves of requests; ms from the query to the results drawn; script"
+  echo "ms: chromium's ScriptDuration for the whole page, search.js parsed and run):"
   echo
-  echo "| records | query | requests | round trips | KB | ms |"
-  echo "|---|---|---|---|---|---|"
+  echo "| records | query | requests | round trips | KB | ms | script ms |"
+  echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${QROWS[@]}"
 fi

@@ -107,6 +107,8 @@ pub fn output_dir(root: &Path, config_dir: &str, cli: Option<&Path>) -> PathBuf 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let progress = &opts.progress;
+    // jieba's dictionary takes most of a second to load; load it while the content is read.
+    std::thread::spawn(crate::search::words::warm_up);
     progress.stage("读取内容");
     let (portal, diags) = load_and_validate(&opts.root)?;
     if diagnostics::count_errors(&diags) > 0 {

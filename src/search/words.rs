@@ -23,6 +23,11 @@ fn is_cjk_word(w: &str) -> bool {
     w.chars().nth(1).is_some() && w.chars().all(is_cjk)
 }
 
+/// Loads the dictionary now (in a thread of the caller's choosing) rather than on first use.
+pub fn warm_up() {
+    jieba();
+}
+
 /// The distinct word terms (`~word`) of `text`.
 pub fn word_terms(text: &str) -> BTreeSet<String> {
     // Distinct words first: a body repeats its words, and each term is an allocation.
