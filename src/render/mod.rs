@@ -267,7 +267,6 @@ struct Ctx<'a> {
     notices: deadlines::NoticeIndex,
 }
 
-/// Renders the whole site into `out` (which must exist and be empty).
 /// What the search page tells its script about the static index under `search/`, so that
 /// the first query fetches dictionary pages without waiting for `meta.json`.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -278,6 +277,7 @@ pub struct SearchHint {
     pub pages: u32,
 }
 
+/// Renders the whole site into `out` (which must exist and be empty).
 pub fn render(
     portal: &Portal,
     root: &Path,

@@ -383,7 +383,6 @@ fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-/// Title, URL, date, slug, codes (one per line), then the body as zlib segments, ended by a zero length.
 /// A record's head (title, URL, date, slug, codes) and as much of its body as the widest
 /// slot can hold; the length of the head. Title and codes are cut to a few hundred bytes
 /// (no real title is longer), so every head fits in its slot.
@@ -409,7 +408,12 @@ fn encode_record(doc: &SearchDoc) -> Result<(Vec<u8>, u32), SearchError> {
         out.extend_from_slice(&seg);
         from = to;
     }
-    put_varint(&mut out, 0);
+    // The end mark only after the whole body: a body stopped at the widest slot reads as
+    // cut (heads are under 2 KB — title and codes cut here, slug and URL from file names —
+    // so no slot is wider than SLOT_MAX and such a record always overflows its slot).
+    if from >= body.len() {
+        put_varint(&mut out, 0);
+    }
     Ok((out, head))
 }
 
