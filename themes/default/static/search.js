@@ -781,17 +781,6 @@ export function inflate(bytes) {
   return new Inflater(bytes).run();
 }
 
-/**
- * Creates the default collator that facet ordering's localeCompare uses. The first
- * localeCompare of a page builds it (10-20 ms in Chromium); the first query calls this
- * while its first round trip is in flight instead of after the last one.
- */
-let collatorWarm = false;
-function warmCollator() {
-  if (collatorWarm) return;
-  collatorWarm = true;
-  "a".localeCompare("b");
-}
 
 /** Whether data[at, at + len) holds exactly `bytes`. */
 function sameBytes(bytes, data, at, len) {
@@ -978,7 +967,6 @@ export class StaticIndex {
     const extra = [codeTerm, wordTerm].filter(Boolean);
     // One round trip for both: meta.json and the dictionary pages (see the constructor).
     const first = Promise.all([this.load(), this.lookup([...terms, ...extra])]);
-    warmCollator();
     const [, entries] = await first;
     const meta = this.meta;
     const N = meta.docs;
@@ -1101,8 +1089,15 @@ export class StaticIndex {
       const full = head.length === K;
       if (full && head[K - 1].tier < Math.min(tier, 3)) continue;
       if (tier === 4 && covered(id)) tier = 3;
-      const cand = { id, tier, word: tier === 2 && has(wordList, id) ? 0 : 1, score: score[id] };
-      if (full && order(cand, head[K - 1]) >= 0) continue;
+      const word = tier === 2 && has(wordList, id) ? 0 : 1;
+      const s = score[id];
+      if (full) {
+        // `order` against the last of the best K, on plain values: most matches of a common
+        // word stop here, before any object is made for them.
+        const last = head[K - 1];
+        if (tier !== last.tier ? tier > last.tier : word !== last.word ? word > last.word : s !== last.score ? s < last.score : id > last.id) continue;
+      }
+      const cand = { id, tier, word, score: s };
       let lo = 0;
       let hi = head.length;
       while (lo < hi) {
@@ -1155,7 +1150,11 @@ export class StaticIndex {
       if (c.tier === 2 && nTerms > 1 && !rec.cut && !phraseIn(rec)) c.tier = covered(c.id) ? 3 : 4;
     });
     head.sort(order);
-    const kindsSorted = (m) => [...m].sort((a, b) => b[1] - a[1] || String(a[0]).localeCompare(String(b[0])));
+    // Ties in count go by code point: the keys are record types and agency slugs (ASCII),
+    // and a locale-aware order would cost building a collator (10-20 ms on a first query)
+    // and differ between readers' browsers.
+    const byKey = (a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0);
+    const kindsSorted = (m) => [...m].sort((a, b) => b[1] - a[1] || byKey(a, b));
     const agencyName = new Map(meta.agencies);
     return {
       total,
