@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { scan, tokenizeQuery, collapseWhitespace, matchRanges, hasPhrase, snippetParts, compileQuery, findQuery } from "../../themes/default/static/search.js";
+import { rng } from "./rng.mjs";
 
 function refMatchRanges(text, queryTokens) {
   const terms = new Set(queryTokens.map((t) => t.kind + t.text));
@@ -87,16 +88,6 @@ function refSnippetParts(text, queryTokens, maxChars) {
   push(chars.slice(i, end).join(""), false);
   if (end < n) push("…", false);
   return parts;
-}
-
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
 }
 
 // A small alphabet, so that random queries match random texts often: CJK (one astral),

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import { StaticIndex, PAGE_BYTES, FORMAT_VERSION } from "../../themes/default/static/search.js";
+import { rng } from "./rng.mjs";
 
 function varint(v) {
   const out = [];
@@ -22,15 +23,6 @@ const str = (s) => {
   return [...varint(b.length), ...b];
 };
 
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 // Text without any character of the query, in no compressible pattern, so that each
 // segment compresses to over 127 bytes (a two-byte length).
 function filler(r, chars) {
