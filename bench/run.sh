@@ -163,7 +163,12 @@ for N in "${SIZES[@]}"; do
   # First-query costs, one JSON object per query, then a summary cell for the main table.
   qc="—"
   if [ "$s_col" != "—" ]; then
-    code=$(grep -rh -m1 '^doc_number:' "$corpus/content/documents" | sed -n '1s/^doc_number: *//p')
+    # The first document with a 发文字号 (stop there: grep -r would read the whole corpus).
+    code=
+    while IFS= read -r f; do
+      code=$(sed -n 's/^doc_number: *//p' "$f" | sed -n 1p)
+      [ -z "$code" ] || break
+    done < <(find "$corpus/content/documents" -name '*.md' | sort)
     qs=("${QUERIES[@]}")
     [ -z "$code" ] || qs+=("$code")
     qjson=$(printf '%s\n' "${qs[@]}" | python3 -c 'import json,sys; print(json.dumps([l.rstrip("\n") for l in sys.stdin]))')
