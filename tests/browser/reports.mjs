@@ -2,7 +2,7 @@
 // table sorts in place with the script (and keeps shareable URLs), and the national form's
 // tables fit one A4 page in print.
 // Usage: node reports.mjs <built site directory>
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 import assert from "node:assert/strict";
 import http from "node:http";
 import fs from "node:fs";
@@ -23,11 +23,7 @@ const server = http.createServer((req, res) => {
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 let failures = 0;
 async function check(name, fn) {
   try { await fn(); console.log(`ok - ${name}`); }

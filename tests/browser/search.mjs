@@ -2,16 +2,12 @@
 // `gongkai serve`: results as you type, highlighted snippets, facets, the query in the URL,
 // keyboard use, hostile input shown as text, and the same top results as `gongkai search`.
 // Usage: node search.mjs http://127.0.0.1:PORT '<JSON: [{q, urls: [CLI top URLs]}]>'
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 import assert from "node:assert/strict";
 
 const base = process.argv[2];
 const expected = JSON.parse(process.argv[3] || "[]");
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 let failures = 0;
 async function check(name, fn) {
   try { await fn(); console.log(`ok - ${name}`); }

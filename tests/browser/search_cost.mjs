@@ -11,7 +11,7 @@
 // emulation), as a host across a real network would.
 //
 //   node tests/browser/search_cost.mjs <site dir> '["政府", "吉林市"]'
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 import { createServer } from "node:http";
 import { createReadStream, statSync } from "node:fs";
 import { extname, join, normalize } from "node:path";
@@ -49,11 +49,7 @@ const server = createServer((req, res) => {
 await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const base = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 for (const q of queries) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();

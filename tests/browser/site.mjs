@@ -1,15 +1,11 @@
 // Browser checks of the built site in Debian's headless chromium: reading aids, keyboard use,
 // no requests to other hosts, and pages that work without JavaScript.
 // Usage: node site.mjs http://127.0.0.1:PORT
-import { chromium } from "playwright-core";
+import { launch } from "./launch.mjs";
 import assert from "node:assert/strict";
 
 const base = process.argv[2];
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launch();
 let failures = 0;
 async function check(name, fn) {
   try { await fn(); console.log(`ok - ${name}`); }
