@@ -8,20 +8,7 @@ import assert from "node:assert/strict";
 import zlib from "node:zlib";
 import { StaticIndex, PAGE_BYTES, FORMAT_VERSION } from "../../themes/default/static/search.js";
 import { rng } from "./rng.mjs";
-
-function varint(v) {
-  const out = [];
-  while (v >= 0x80) {
-    out.push((v & 0x7f) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return out;
-}
-const str = (s) => {
-  const b = Buffer.from(s);
-  return [...varint(b.length), ...b];
-};
+import { varint, str, fetchOver } from "./format.mjs";
 
 // Text without any character of the query, in no compressible pattern, so that each
 // segment compresses to over 127 bytes (a two-byte length).
@@ -74,18 +61,6 @@ function index(rec, keep) {
     runs: [[0, 1, 0, 0, 0]],
   };
   return { "meta.json": new TextEncoder().encode(JSON.stringify(meta)), "dict.bin": dict, "post.bin": new Uint8Array(0), "docs.bin": slot };
-}
-
-/** A fetch over in-memory files that honours Range like a static host. */
-function fetchOver(files, log) {
-  return async (url, opts = {}) => {
-    const name = url.replace(/^mem:\/\//, "");
-    log.push(name);
-    const file = files[name];
-    const m = /^bytes=(\d+)-(\d+)$/.exec(opts.headers?.Range || "");
-    const body = m ? file.slice(Number(m[1]), Number(m[2]) + 1) : file;
-    return { ok: true, status: m ? 206 : 200, arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) };
-  };
 }
 
 test("a record reads the same whatever byte its slot ends at", async () => {

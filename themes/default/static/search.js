@@ -782,6 +782,287 @@ export function inflate(bytes) {
 }
 
 
+// ------------------------------------------------------------------------------------
+// Bitsets over internal ids, 32 per word.
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** A term's postings as a bitset of `W` words (an absent term: no bits). */
+function bitsetOf(p, W) {
+  const out = new Uint32Array(W);
+  if (!p) return out;
+  if (p.bits) {
+    // Bit i of the bytes is bit i of the words on a little-endian machine (all of today's).
+    const b = p.bits.subarray(0, W * 4);
+    if (LITTLE_ENDIAN) new Uint8Array(out.buffer).set(b);
+    else for (let i = 0; i < b.length; i++) out[i >> 2] |= b[i] << ((i & 3) << 3);
+    return out;
+  }
+  const ids = p.ids;
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (id >>> 5 < W) out[id >>> 5] |= 1 << (id & 31);
+  }
+  return out;
+}
+
+function hasBit(bits, id) {
+  return ((bits[id >>> 5] >>> (id & 31)) & 1) === 1;
+}
+
+function popcount(v) {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Set bits of `bits` in start..end: whole words by popcount, the two ends masked. */
+function countRange(bits, start, end) {
+  if (end <= start) return 0;
+  const a = start >>> 5;
+  const b = (end - 1) >>> 5;
+  const lo = -1 << (start & 31);
+  const hi = -1 >>> (31 - ((end - 1) & 31));
+  if (a === b) return popcount(bits[a] & lo & hi);
+  let n = popcount(bits[a] & lo) + popcount(bits[b] & hi);
+  for (let w = a + 1; w < b; w++) n += popcount(bits[w]);
+  return n;
+}
+
+function setRange(bits, start, end) {
+  if (end <= start) return;
+  const a = start >>> 5;
+  const b = (end - 1) >>> 5;
+  const lo = -1 << (start & 31);
+  const hi = -1 >>> (31 - ((end - 1) & 31));
+  if (a === b) {
+    bits[a] |= lo & hi;
+    return;
+  }
+  bits[a] |= lo;
+  bits[b] |= hi;
+  for (let w = a + 1; w < b; w++) bits[w] = -1;
+}
+
+/**
+ * The best K matches, ordered by `o.order` (tier, dictionary word, score, id), as
+ * {id, tier, word, score}. A record's score sums, term by term in query order, idf × its
+ * weight: the listed weight of a sparse term, or for a dense term the common weight plus
+ * what its top-k list adds.
+ *
+ * Only a few records need a score of their own. One with a boost (in a sparse term's list
+ * or a dense term's top-k) is scored alone. Every other record scores what every record
+ * with the same terms (and, in tier 2, the same word flag) scores, so of each such class
+ * only the first ids can enter the best K: each word of a tier's set is split into classes
+ * by bit arithmetic, and a class is not read again once K of it are in or one of it lost.
+ */
+function best(lists, present, sets, o) {
+  const { N, K, codeBits, wordBits, allowed, order } = o;
+  const n = lists.length;
+  const W = (N + 31) >>> 5;
+  const idfs = lists.map((p) => (p ? Math.log(1 + (N - p.df + 0.5) / (p.df + 0.5)) : 0));
+  const boosted = new Uint32Array(W);
+  for (const p of lists) {
+    if (!p) continue;
+    const ids = p.ids;
+    for (let i = 0; i < ids.length; i++) boosted[ids[i] >>> 5] |= 1 << (ids[i] & 31);
+  }
+  const scoreOf = (id, isBoosted) => {
+    const at = id >>> 5;
+    const bit = 1 << (id & 31);
+    let s = 0;
+    for (let t = 0; t < n; t++) {
+      const p = lists[t];
+      if (!p || !(present[t][at] & bit)) continue;
+      const idf = idfs[t];
+      if (p.bits) {
+        s += idf * p.rest;
+        const i = isBoosted ? indexOf(p.ids, id) : -1;
+        if (i >= 0) s += idf * (p.weights[i] - p.rest);
+      } else s += idf * p.weights[indexOf(p.ids, id)];
+    }
+    return s;
+  };
+  const head = [];
+  const consider = (id, tier, isBoosted) => {
+    const word = tier === 2 && wordBits && hasBit(wordBits, id) ? 0 : 1;
+    const s = scoreOf(id, isBoosted);
+    if (head.length === K) {
+      // `order` against the last of the best K, on plain values, before any object.
+      const last = head[K - 1];
+      if (tier !== last.tier ? tier > last.tier : word !== last.word ? word > last.word : s !== last.score ? s < last.score : id > last.id) return false;
+    }
+    const cand = { id, tier, word, score: s };
+    let lo = 0;
+    let hi = head.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (order(head[mid], cand) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    head.splice(lo, 0, cand);
+    if (head.length > K) head.pop();
+    return true;
+  };
+  const classBits = new Int32Array(33);
+  const classKey = new Int32Array(33);
+  const take = (tier, set) => {
+    // Tier 2 has every term: its classes differ only by the word flag.
+    const split = tier === 2 ? (wordBits ? [wordBits] : []) : present;
+    const room = new Map();
+    for (let w = 0; w < W; w++) {
+      const x = set[w];
+      if (!x) continue;
+      for (let v = x & boosted[w]; v; v &= v - 1) consider((w << 5) + 31 - Math.clz32(v & -v), tier, true);
+      const plain = x & ~boosted[w];
+      if (!plain) continue;
+      if (split.length > 31) {
+        // Too many terms to tell classes apart by a 32-bit key: each record on its own.
+        for (let v = plain; v; v &= v - 1) consider((w << 5) + 31 - Math.clz32(v & -v), tier, false);
+        continue;
+      }
+      classBits[0] = plain;
+      classKey[0] = 0;
+      let classes = 1;
+      for (let t = 0; t < split.length; t++) {
+        const has = split[t][w];
+        for (let c = 0, before = classes; c < before; c++) {
+          const bits = classBits[c];
+          const inside = bits & has;
+          if (!inside) continue;
+          classKey[c] |= 1 << t;
+          if (inside !== bits) {
+            classBits[c] = inside;
+            classBits[classes] = bits & ~has;
+            classKey[classes++] = classKey[c] & ~(1 << t);
+          }
+        }
+      }
+      for (let c = 0; c < classes; c++) {
+        const key = classKey[c];
+        let left = room.has(key) ? room.get(key) : K;
+        for (let v = classBits[c]; v && left > 0; v &= v - 1) {
+          left = consider((w << 5) + 31 - Math.clz32(v & -v), tier, false) ? left - 1 : 0;
+        }
+        room.set(key, left);
+      }
+    }
+  };
+  // The tiers in order, each set built only if a record of it can still enter.
+  const open = (tier) => head.length < K || head[K - 1].tier >= tier;
+  const base = new Int32Array(W);
+  for (let w = 0; w < W; w++) base[w] = (allowed ? allowed[w] : -1) & (codeBits ? ~codeBits[w] : -1);
+  const set = new Int32Array(W);
+  if (codeBits) {
+    for (let w = 0; w < W; w++) set[w] = codeBits[w] & (allowed ? allowed[w] : -1);
+    take(1, set);
+  }
+  if (open(2)) {
+    for (let w = 0; w < W; w++) set[w] = sets.all[w] & base[w];
+    take(2, set);
+  }
+  if (o.multi && open(3)) {
+    for (let w = 0; w < W; w++) set[w] = sets.covered[w] & ~sets.all[w] & base[w];
+    take(3, set);
+  }
+  if (o.multi && open(4)) {
+    for (let w = 0; w < W; w++) set[w] = sets.most[w] & ~sets.covered[w] & ~sets.all[w] & base[w];
+    take(4, set);
+  }
+  return head;
+}
+
+/** Index of `id` in the ascending `ids`, or -1. */
+function indexOf(ids, id) {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid] < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < ids.length && ids[lo] === id ? lo : -1;
+}
+
+/**
+ * The match sets of a query over N records, from the bitsets of its terms: `all` (every
+ * term: the phrase tier, before the text check), `covered` (every group kept: each word and
+ * lone character present, each run of bigrams with its first and last and never two
+ * neighbours missing), `most` (at least `minMatch` terms, by a bit-sliced count) and
+ * `member` (any tier, code matches included). With fewer than two terms only `all` counts.
+ * The loops run term by term over the words, so one short loop body does all the work and
+ * is compiled early: the first query runs before the JIT has warmed up.
+ */
+function matchSets(present, groups, minMatch, N, code) {
+  const n = present.length;
+  const W = (N + 31) >>> 5;
+  const tail = N & 31 ? (1 << (N & 31)) - 1 : -1;
+  const all = new Uint32Array(W);
+  const covered = new Uint32Array(W);
+  const most = new Uint32Array(W);
+  const member = new Uint32Array(W);
+  if (n > 0) {
+    all.set(present[0]);
+    for (let t = 1; t < n; t++) {
+      const p = present[t];
+      for (let w = 0; w < W; w++) all[w] &= p[w];
+    }
+  }
+  member.set(all);
+  if (n > 1) {
+    covered.fill(-1);
+    covered[W - 1] = tail;
+    for (const g of groups) {
+      const first = present[g[0]];
+      const last = present[g[g.length - 1]];
+      for (let w = 0; w < W; w++) covered[w] &= first[w] & last[w];
+      for (let k = 1; k < g.length; k++) {
+        const a = present[g[k - 1]];
+        const b = present[g[k]];
+        for (let w = 0; w < W; w++) covered[w] &= a[w] | b[w];
+      }
+    }
+    // Bit j of a record's count of terms lives in planes[j]; adding a term is a ripple carry.
+    const P = 32 - Math.clz32(n);
+    const planes = [];
+    for (let j = 0; j < P; j++) planes.push(new Int32Array(W));
+    const carry = new Int32Array(W);
+    for (let t = 0; t < n; t++) {
+      carry.set(present[t]);
+      for (let j = 0; j < P; j++) {
+        const plane = planes[j];
+        let any = 0;
+        for (let w = 0; w < W; w++) {
+          const x = plane[w];
+          const c = carry[w];
+          plane[w] = x ^ c;
+          carry[w] = x & c;
+          any |= x & c;
+        }
+        if (!any) break;
+      }
+    }
+    // count ≥ minMatch, compared from the highest bit down: greater so far, or equal so far.
+    const gt = new Int32Array(W);
+    const eq = new Int32Array(W).fill(-1);
+    for (let j = P - 1; j >= 0; j--) {
+      const plane = planes[j];
+      if ((minMatch >> j) & 1) for (let w = 0; w < W; w++) eq[w] &= plane[w];
+      else
+        for (let w = 0; w < W; w++) {
+          gt[w] |= eq[w] & plane[w];
+          eq[w] &= ~plane[w];
+        }
+    }
+    for (let w = 0; w < W; w++) {
+      most[w] = (gt[w] | eq[w]) & (w === W - 1 ? tail : -1);
+      member[w] |= covered[w] | most[w];
+    }
+  }
+  if (code) for (let w = 0; w < W; w++) member[w] |= code[w];
+  return { all, covered, most, member };
+}
+
 /** Whether data[at, at + len) holds exactly `bytes`. */
 function sameBytes(bytes, data, at, len) {
   if (bytes.length !== len || at + len > data.length) return false;
@@ -976,52 +1257,14 @@ export class StaticIndex {
       wordTerm ? this.postings(wordTerm, entries.get(wordTerm)) : null,
     ]);
 
-    // Scores and match counts for every record, in typed arrays: a common word matches most
-    // of a large portal, and the first query runs before the JIT has warmed up, so the loops
-    // over matches allocate nothing and call as little as possible.
-    const count = new Uint16Array(N);
-    const score = new Float64Array(N);
-    const touched = new Uint32Array(N);
-    let nTouched = 0;
-    for (const p of lists) {
-      if (!p) continue;
-      const idf = Math.log(1 + (N - p.df + 0.5) / (p.df + 0.5));
-      const { ids, weights } = p;
-      if (!p.bits) {
-        for (let i = 0; i < ids.length; i++) {
-          const id = ids[i];
-          if (count[id]++ === 0) touched[nTouched++] = id;
-          score[id] += idf * weights[i];
-        }
-        continue;
-      }
-      const bits = p.bits;
-      const base = idf * p.rest;
-      for (let byte = 0; byte < bits.length; byte++) {
-        let v = bits[byte];
-        while (v) {
-          const low = v & -v;
-          const id = (byte << 3) + 31 - Math.clz32(low);
-          if (count[id]++ === 0) touched[nTouched++] = id;
-          score[id] += base;
-          v ^= low;
-        }
-      }
-      for (let i = 0; i < ids.length; i++) score[ids[i]] += idf * (weights[i] - p.rest);
-    }
-    const has = (p, id) => {
-      if (!p) return false;
-      if (p.bits) return (p.bits[id >> 3] & (1 << (id & 7))) !== 0;
-      const ids = p.ids;
-      let lo = 0;
-      let hi = ids.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (ids[mid] < id) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < ids.length && ids[lo] === id;
-    };
+    // Which records match, as bitsets over internal ids: a common word matches most of a
+    // large portal, and the first query runs before the JIT has warmed up, so matching is
+    // word arithmetic over bitsets (3,125 words at 100,000 records), whatever the counts.
+    const nTerms = terms.length;
+    const W = (N + 31) >>> 5;
+    const present = lists.map((p) => bitsetOf(p, W));
+    const codeBits = codeList ? bitsetOf(codeList, W) : null;
+    const wordBits = wordList ? bitsetOf(wordList, W) : null;
 
     // Query structure for the words tier: runs of bigrams may split where a bigram is
     // missing, as long as every piece keeps two characters; words and lone characters
@@ -1033,81 +1276,31 @@ export class StaticIndex {
       const i = termIndex.get(t.text);
       if (t.kind === "b" && prev && prev.kind === "b" && t.position === prev.position + 1) {
         groups[groups.length - 1].push(i);
-      } else groups.push(t.kind === "b" ? [i] : { single: i });
+      } else groups.push([i]);
       prev = t;
     }
-    const nTerms = terms.length;
     const minMatch = nTerms > 1 ? Math.ceil(nTerms * MIN_SHOULD_MATCH) : nTerms;
-    const covered = (id) => {
-      for (const g of groups) {
-        if (!Array.isArray(g)) {
-          if (!has(lists[g.single], id)) return false;
-          continue;
-        }
-        let before = true;
-        for (let k = 0; k < g.length; k++) {
-          const present = has(lists[g[k]], id);
-          if (!present && (k === 0 || k === g.length - 1 || !before)) return false;
-          before = present;
-        }
-      }
-      return true;
-    };
-    if (codeList && !codeList.bits) for (const id of codeList.ids) if (count[id] === 0) touched[nTouched++] = id;
+    const sets = matchSets(present, groups, minMatch, N, codeBits);
 
-    // One pass over the matches: facet counts per run (all matches), the filter per run,
-    // and the best K results kept sorted — neither an object per match nor a full sort.
-    // Tiers 3 and 4 differ only in `covered`, worked out when it matters: to count a
-    // record below the bigram share, or to rank one that could still enter the best K.
+    // Facet counts per run of ids (all matches), and the filter as a set of runs.
     const runs = meta.runs;
-    const runOf = this.runOf;
     const perRun = new Uint32Array(runs.length);
+    for (let r = 0; r < runs.length; r++) perRun[r] = countRange(sets.member, runs[r][0], runs[r][0] + runs[r][1]);
     const allowedRun = runs.map(
       (r) =>
         !(opts.kind && meta.kinds[r[2]] !== opts.kind) &&
         !(opts.agency && meta.agencies[r[3]][0] !== opts.agency) &&
         !(opts.year && (r[4] < 0 || meta.years[r[4]] !== Number(opts.year))),
     );
-    const order = (a, b) => a.tier - b.tier || a.word - b.word || b.score - a.score || a.id - b.id;
-    const K = limit + 5;
-    const head = [];
     let total = 0;
-    for (let j = 0; j < nTouched; j++) {
-      const id = touched[j];
-      const c = count[id];
-      let tier;
-      if (codeList && has(codeList, id)) tier = 1;
-      else if (nTerms > 0 && c === nTerms) tier = 2;
-      else if (nTerms < 2) continue;
-      else if (c >= minMatch) tier = 4;
-      else if (covered(id)) tier = 3;
-      else continue;
-      const run = runOf[id];
-      perRun[run] += 1;
-      if (!allowedRun[run]) continue;
-      total += 1;
-      const full = head.length === K;
-      if (full && head[K - 1].tier < Math.min(tier, 3)) continue;
-      if (tier === 4 && covered(id)) tier = 3;
-      const word = tier === 2 && has(wordList, id) ? 0 : 1;
-      const s = score[id];
-      if (full) {
-        // `order` against the last of the best K, on plain values: most matches of a common
-        // word stop here, before any object is made for them.
-        const last = head[K - 1];
-        if (tier !== last.tier ? tier > last.tier : word !== last.word ? word > last.word : s !== last.score ? s < last.score : id > last.id) continue;
-      }
-      const cand = { id, tier, word, score: s };
-      let lo = 0;
-      let hi = head.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (order(head[mid], cand) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      head.splice(lo, 0, cand);
-      if (head.length > K) head.pop();
+    perRun.forEach((n, r) => (total += allowedRun[r] ? n : 0));
+    let allowed = null;
+    if (allowedRun.some((a) => !a)) {
+      allowed = new Uint32Array(W);
+      runs.forEach(([start, n], r) => allowedRun[r] && setRange(allowed, start, start + n));
     }
+    const order = (a, b) => a.tier - b.tier || a.word - b.word || b.score - a.score || a.id - b.id;
+    const head = best(lists, present, sets, { N, K: limit + 5, codeBits, wordBits, allowed, multi: nTerms > 1, order });
     const facets = { kinds: new Map(), agencies: new Map(), years: new Map() };
     const bump = (m, k, n) => m.set(k, (m.get(k) || 0) + n);
     perRun.forEach((n, i) => {
@@ -1144,10 +1337,15 @@ export class StaticIndex {
     // A record longer than its slot is cut (see static_index.rs): when its phrase is not in
     // the part the slot holds, it keeps the phrase tier its bigrams earned — the rest of the
     // record is never fetched, so a query stays at three round trips.
+    // Once `limit` records hold their tier, the ones after them cannot be shown whatever
+    // their text says, so they are not decoded.
+    let kept = 0;
     fetched.forEach((c, i) => {
       const rec = records[i];
       c.rec = rec;
-      if (c.tier === 2 && nTerms > 1 && !rec.cut && !phraseIn(rec)) c.tier = covered(c.id) ? 3 : 4;
+      if (kept >= limit) return;
+      if (c.tier === 2 && nTerms > 1 && !rec.cut && !phraseIn(rec)) c.tier = hasBit(sets.covered, c.id) ? 3 : 4;
+      else kept += 1;
     });
     head.sort(order);
     // Ties in count go by code point: the keys are record types and agency slugs (ASCII),
