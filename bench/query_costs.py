@@ -1,7 +1,7 @@
 """Summarises first-query costs for bench/run.sh.
 
 Input: one JSON object per line, from tests/browser/search_cost.mjs (query, requests,
-round_trips, bytes, ms) or from the search_cost example (query, requests, round_trips, bytes).
+round_trips, bytes, ms, script_ms, script_cpu_ms) or from the search_cost example (query, requests, round_trips, bytes).
 
     query_costs.py summary FILE      one cell for the main table
     query_costs.py rows FILE N       one Markdown row per query
@@ -38,8 +38,9 @@ def main():
         for r in rows:
             ms = r.get("ms", "—")
             script = r.get("script_ms", "—")
+            cpu = r.get("script_cpu_ms", "—")
             print(f"| {n} | {r['query']} | {r['requests']} | {r['round_trips']} "
-                  f"| {r['bytes'] / 1024:.1f} | {ms} | {script} |")
+                  f"| {r['bytes'] / 1024:.1f} | {ms} | {script} | {cpu} |")
     else:
         sys.exit(f"unknown command {what}")
 

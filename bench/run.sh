@@ -248,9 +248,10 @@ if [ ${#QROWS[@]} -gt 0 ]; then
   echo
   echo "First query on the search page, fresh browser context (files fetched from public/search/;"
   echo "round trips counted as waves of requests; ms from the query to the results drawn; script"
-  echo "ms: chromium's ScriptDuration for the whole page, search.js parsed and run):"
+  echo "ms: chromium's ScriptDuration for the whole page, search.js parsed and run; script CPU ms:"
+  echo "the main thread's CPU time in script from a trace, promise jobs included):"
   echo
-  echo "| records | query | requests | round trips | KB | ms | script ms |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| records | query | requests | round trips | KB | ms | script ms | script CPU ms |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${QROWS[@]}"
 fi

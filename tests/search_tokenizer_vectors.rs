@@ -57,7 +57,7 @@ fn vectors_match_the_rust_tokenizer() {
 }
 
 /// The JavaScript half: every test under tests/js/ (`node --test`: the tokenizer against
-/// these vectors, the client's inflate, snippets and slot reading), skipped without node,
+/// these vectors, the client's inflate, snippets, slot reading and ranking), skipped without node,
 /// except in CI where GONGKAI_REQUIRE_BROWSER=1 makes a missing node a failure.
 #[test]
 fn the_javascript_client_tests_pass() {
