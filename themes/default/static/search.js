@@ -961,11 +961,11 @@ function best(lists, present, sets, o) {
     for (let w = 0; w < W; w++) set[w] = sets.all[w] & base[w];
     take(2, set);
   }
-  if (o.multi && open(3)) {
+  if (n > 1 && open(3)) {
     for (let w = 0; w < W; w++) set[w] = sets.covered[w] & ~sets.all[w] & base[w];
     take(3, set);
   }
-  if (o.multi && open(4)) {
+  if (n > 1 && open(4)) {
     for (let w = 0; w < W; w++) set[w] = sets.most[w] & ~sets.covered[w] & ~sets.all[w] & base[w];
     take(4, set);
   }
@@ -1300,7 +1300,7 @@ export class StaticIndex {
       runs.forEach(([start, n], r) => allowedRun[r] && setRange(allowed, start, start + n));
     }
     const order = (a, b) => a.tier - b.tier || a.word - b.word || b.score - a.score || a.id - b.id;
-    const head = best(lists, present, sets, { N, K: limit + 5, codeBits, wordBits, allowed, multi: nTerms > 1, order });
+    const head = best(lists, present, sets, { N, K: limit + 5, codeBits, wordBits, allowed, order });
     const facets = { kinds: new Map(), agencies: new Map(), years: new Map() };
     const bump = (m, k, n) => m.set(k, (m.get(k) || 0) + n);
     perRun.forEach((n, i) => {
