@@ -176,7 +176,15 @@ pub fn schema() -> Schema {
     b.add_text_field("kind", STRING | STORED);
     b.add_text_field("agency", STRING);
     b.add_text_field("agency_name", STORED);
-    b.add_text_field("words", raw.clone());
+    // One value per record, a term per line (see `DocWords`).
+    b.add_text_field(
+        "words",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("whitespace")
+                .set_index_option(IndexRecordOption::Basic),
+        ),
+    );
     b.add_i64_field("year", NumericOptions::default().set_indexed().set_stored());
     b.add_text_field("date", STRING | STORED);
     b.add_text_field("slug", STRING | STORED);
@@ -279,8 +287,10 @@ fn to_document(f: &Fields, d: SearchDoc, words: Option<Arc<DocWords>>) -> Tantiv
         }
         doc.add_text(f.codes_text, code);
     }
-    for w in words.title.union(&words.body) {
-        doc.add_text(f.words, w);
+    for w in [&words.title, &words.body] {
+        if !w.is_empty() {
+            doc.add_text(f.words, w.as_lines());
+        }
     }
     if let Some(y) = d.year {
         doc.add_i64(f.year, i64::from(y));

@@ -193,10 +193,15 @@ fn part_of(key: u64) -> usize {
 // ---------------------------------------------------------------------------------------
 // Writing
 
-/// One document after tokenizing: (key, title tf, body tf) sorted by (partition, key).
+/// One document after tokenizing: (key, title tf, body tf) grouped by partition.
 struct DocTerms {
     terms: Vec<(u64, u32, u32)>,
+    /// Where each partition's terms start in `terms` (and, last, where they end).
+    parts: [u32; PARTS + 1],
+    /// Texts of the hashed terms other than dictionary words (first occurrence).
     strings: Vec<(u64, String)>,
+    /// The dictionary words, whose texts are kept in the shared list.
+    words: Arc<DocWords>,
     title_len: u32,
     body_len: u32,
     record: Vec<u8>,
@@ -294,60 +299,74 @@ fn append_run(map: &mut KeyMap<Postings>, key: u64, run: Postings) {
     }
 }
 
+thread_local! {
+    /// [`process`]'s scratch table, term → index in its counted terms, kept per thread so
+    /// its capacity is allocated once.
+    static SEEN: std::cell::RefCell<KeyMap<u32>> = std::cell::RefCell::new(KeyMap::default());
+}
+
+/// Counts one occurrence of `k` (in the title or the body) in `counted`, indexed by `seen`.
+fn count(seen: &mut KeyMap<u32>, counted: &mut Vec<(u64, u32, u32)>, k: u64, title: bool) -> bool {
+    let mut new = false;
+    let i = *seen.entry(k).or_insert_with(|| {
+        new = true;
+        counted.push((k, 0, 0));
+        (counted.len() - 1) as u32
+    });
+    let c = &mut counted[i as usize];
+    if title {
+        c.1 += 1;
+    } else {
+        c.2 += 1;
+    }
+    new
+}
+
 fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms, SearchError> {
-    let mut keys: Vec<(u64, bool)> = Vec::new();
+    // Counted in a hash table as they come: a record has thousands of token occurrences
+    // but only about a third as many distinct terms, and sorting every occurrence cost
+    // more than tokenizing.
+    let mut counted: Vec<(u64, u32, u32)> = Vec::new();
     let mut strings: Vec<(u64, String)> = Vec::new();
     let mut title_len = 0u32;
     let mut body_len = 0u32;
-    let mut add = |text: &str, title: bool, len: &mut u32, strings: &mut Vec<(u64, String)>| {
-        scan(text, Side::Index, |t| {
-            let k = key_of(t.kind, t.text);
-            if t.kind == TokenKind::Word {
-                strings.push((k, t.text.to_string()));
-            }
-            keys.push((k, title));
-            *len += 1;
-        });
-    };
-    add(&doc.title, true, &mut title_len, &mut strings);
-    for code in &doc.codes {
-        add(code, true, &mut title_len, &mut strings);
-    }
-    add(&doc.body, false, &mut body_len, &mut strings);
-    // Dictionary words (`~word`): membership only, they do not count towards lengths.
     let words = words.unwrap_or_else(|| Arc::new(DocWords::of(&doc.title, &doc.body)));
-    for (terms, title) in [(&words.title, true), (&words.body, false)] {
-        for term in terms {
-            let k = hashed_key(term);
-            strings.push((k, term.clone()));
-            keys.push((k, title));
+    SEEN.with(|seen| {
+        let seen = &mut *seen.borrow_mut();
+        seen.clear();
+        let mut add = |text: &str, title: bool, len: &mut u32| {
+            scan(text, Side::Index, |t| {
+                let k = key_of(t.kind, t.text);
+                if count(seen, &mut counted, k, title) && t.kind == TokenKind::Word {
+                    strings.push((k, t.text.to_string()));
+                }
+                *len += 1;
+            });
+        };
+        add(&doc.title, true, &mut title_len);
+        for code in &doc.codes {
+            add(code, true, &mut title_len);
         }
-    }
-    for code in &doc.codes {
-        let norm = normalize_code(code);
-        if !norm.is_empty() {
-            let term = format!("#{norm}");
-            let k = hashed_key(&term);
-            strings.push((k, term));
-            keys.push((k, true));
+        add(&doc.body, false, &mut body_len);
+        // Dictionary words (`~word`): membership only, they do not count towards lengths.
+        // Their texts are looked up in `words` when the record is merged.
+        for (terms, title) in [(&words.title, true), (&words.body, false)] {
+            for term in terms.iter() {
+                count(seen, &mut counted, hashed_key(term), title);
+            }
         }
-    }
-    // A plain sort of the keys, then the distinct terms grouped by partition (a counting
-    // sort): cheaper than sorting every occurrence by a computed (partition, key).
-    keys.sort_unstable();
-    let mut counted: Vec<(u64, u32, u32)> = Vec::with_capacity(keys.len() / 2);
-    for (k, title) in keys {
-        match counted.last_mut() {
-            Some(last) if last.0 == k => {
-                if title {
-                    last.1 += 1
-                } else {
-                    last.2 += 1
+        for code in &doc.codes {
+            let norm = normalize_code(code);
+            if !norm.is_empty() {
+                let term = format!("#{norm}");
+                let k = hashed_key(&term);
+                if count(seen, &mut counted, k, true) {
+                    strings.push((k, term));
                 }
             }
-            _ => counted.push((k, u32::from(title), u32::from(!title))),
         }
-    }
+    });
+    // Distinct terms grouped by partition (a counting sort).
     let mut starts = [0usize; PARTS + 1];
     for t in &counted {
         starts[part_of(t.0) + 1] += 1;
@@ -355,18 +374,22 @@ fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms,
     for p in 0..PARTS {
         starts[p + 1] += starts[p];
     }
+    let mut parts = [0u32; PARTS + 1];
+    for (p, &at) in starts.iter().enumerate() {
+        parts[p] = at as u32;
+    }
     let mut terms = vec![(0u64, 0u32, 0u32); counted.len()];
     for t in counted {
         let p = part_of(t.0);
         terms[starts[p]] = t;
         starts[p] += 1;
     }
-    strings.sort_unstable();
-    strings.dedup();
     let (record, head_len) = encode_record(&doc)?;
     Ok(DocTerms {
         terms,
+        parts,
         strings,
+        words,
         title_len,
         body_len,
         record,
@@ -619,8 +642,7 @@ fn build_spilling_at(
                 let mut added = 0;
                 for (i, d) in batch.iter().enumerate() {
                     let id = first_id + i as u32;
-                    let from = d.terms.partition_point(|t| part_of(t.0) < p);
-                    let to = d.terms.partition_point(|t| part_of(t.0) <= p);
+                    let (from, to) = (d.parts[p] as usize, d.parts[p + 1] as usize);
                     for &(k, tt, tb) in &d.terms[from..to] {
                         let e = map.entry(k).or_default();
                         let before = e.bytes.len();
@@ -647,6 +669,11 @@ fn build_spilling_at(
         for d in batch {
             for (k, s) in d.strings {
                 strings.entry(k).or_insert(s);
+            }
+            for w in d.words.title.iter().chain(d.words.body.iter()) {
+                strings
+                    .entry(hashed_key(w))
+                    .or_insert_with(|| w.to_string());
             }
             records.write_all(&d.record)?;
             max_head = max_head.max(d.head_len);

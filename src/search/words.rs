@@ -6,7 +6,6 @@
 //! `~word`. Query side: a query that is one run of CJK characters looks up `~query` (no
 //! segmentation needed, so the browser client does the same without a dictionary).
 
-use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use super::tokenize::is_cjk;
@@ -28,9 +27,10 @@ pub fn warm_up() {
     jieba();
 }
 
-/// The distinct word terms (`~word`) of `text`.
-pub fn word_terms(text: &str) -> BTreeSet<String> {
-    // Distinct words first: a body repeats its words, and each term is an allocation.
+/// The distinct word terms (`~word`) of `text`, sorted.
+pub fn word_terms(text: &str) -> WordTerms {
+    // Distinct words first (a body repeats its words), then one buffer for all of them:
+    // a record has hundreds of words, and both index writers read them.
     let mut words: Vec<&str> = jieba()
         .cut(text, false)
         .into_iter()
@@ -39,10 +39,42 @@ pub fn word_terms(text: &str) -> BTreeSet<String> {
         .collect();
     words.sort_unstable();
     words.dedup();
-    words
-        .into_iter()
-        .map(|w| format!("{WORD_PREFIX}{w}"))
-        .collect()
+    let mut terms = WordTerms {
+        text: String::with_capacity(words.iter().map(|w| w.len() + 2).sum()),
+    };
+    for w in words {
+        if !terms.text.is_empty() {
+            terms.text.push('\n');
+        }
+        terms.text.push(WORD_PREFIX);
+        terms.text.push_str(w);
+    }
+    terms
+}
+
+/// Distinct word terms, sorted, kept in one buffer (one per line).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WordTerms {
+    text: String,
+}
+
+impl WordTerms {
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.text.split('\n').filter(|t| !t.is_empty())
+    }
+
+    pub fn contains(&self, term: &str) -> bool {
+        self.iter().any(|t| t == term)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// All terms, one per line.
+    pub fn as_lines(&self) -> &str {
+        &self.text
+    }
 }
 
 /// The word terms of one record's title and body, computed once per build and shared by
@@ -50,8 +82,8 @@ pub fn word_terms(text: &str) -> BTreeSet<String> {
 /// must not run twice per record).
 #[derive(Debug, Clone, Default)]
 pub struct DocWords {
-    pub title: BTreeSet<String>,
-    pub body: BTreeSet<String>,
+    pub title: WordTerms,
+    pub body: WordTerms,
 }
 
 impl DocWords {
