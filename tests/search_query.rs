@@ -5,7 +5,7 @@ mod seeds;
 
 use gongkai::search::index::write_index;
 use gongkai::search::query::SearchIndex;
-use gongkai::search::{Hit, SearchQuery, Tier};
+use gongkai::search::{tokenize_query, Hit, SearchQuery, Tier};
 
 fn index() -> (tempfile::TempDir, SearchIndex) {
     let dir = tempfile::tempdir().unwrap();
@@ -127,4 +127,64 @@ fn filters_restrict_without_changing_tiers() {
     q.year = None;
     q.limit = 2;
     assert_eq!(index.search(&q).unwrap().len(), 2);
+}
+
+/// Whether the query's tokens stand at consecutive positions of `doc`'s title, body or one
+/// of its codes, judged from the full index-side tokens (unigrams included).
+fn phrase_in(doc: &gongkai::search::SearchDoc, query: &str) -> bool {
+    use gongkai::search::tokenize::{scan, Side};
+    use std::collections::HashSet;
+    let phrase: Vec<(u32, String)> = tokenize_query(query)
+        .phrase()
+        .iter()
+        .map(|&(o, t)| (o, t.to_string()))
+        .collect();
+    let texts = std::iter::once(doc.title.as_str())
+        .chain(std::iter::once(doc.body.as_str()))
+        .chain(doc.codes.iter().map(String::as_str));
+    texts.into_iter().any(|text| {
+        let mut at: HashSet<(u32, String)> = HashSet::new();
+        let mut last = 0;
+        scan(text, Side::Index, |t| {
+            at.insert((t.position, t.text.to_string()));
+            last = last.max(t.position);
+        });
+        (0..=last).any(|p| phrase.iter().all(|(o, t)| at.contains(&(p + o, t.clone()))))
+    })
+}
+
+#[test]
+fn a_lone_character_is_found_wherever_it_stands() {
+    let (_dir, index) = index();
+    let docs = seeds::fixture_docs();
+    // Characters that start, end and sit inside runs; phrases mixing them with bigrams.
+    for q in [
+        "市",
+        "吉",
+        "府",
+        "的",
+        "号",
+        "吉林 市",
+        "市 政府",
+        "政府 信",
+        "信 息 公 开",
+    ] {
+        let mut want: Vec<&str> = docs
+            .iter()
+            .filter(|d| phrase_in(d, q))
+            .map(|d| d.slug.as_str())
+            .collect();
+        want.sort();
+        assert!(!want.is_empty(), "{q}");
+        let mut query = SearchQuery::new(q);
+        query.limit = 100;
+        let hits = index.search(&query).unwrap();
+        let mut got: Vec<&str> = hits
+            .iter()
+            .filter(|h| h.tier <= Tier::Phrase)
+            .map(|h| h.slug.as_str())
+            .collect();
+        got.sort();
+        assert_eq!(got, want, "{q}");
+    }
 }

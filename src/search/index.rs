@@ -21,13 +21,31 @@ use super::{dir_size, write_swapped, SearchDoc, SearchError};
 pub const TOKENIZER: &str = "gongkai";
 
 /// Bumped whenever the schema or the tokenizer changes; `search` refuses other versions.
-pub const SCHEMA_VERSION: &str = "gongkai-search-2";
+pub const SCHEMA_VERSION: &str = "gongkai-search-3";
 
-/// The tokenizer of [`super::tokenize`] (index side) as a tantivy tokenizer.
-#[derive(Clone, Default)]
+/// The tokenizer of [`super::tokenize`] ([`Side::IndexBigrams`]) as a tantivy tokenizer.
+#[derive(Clone)]
 pub struct CjkTokenizer {
+    side: Side,
     spans: Vec<Span>,
     words: String,
+}
+
+impl CjkTokenizer {
+    /// A tokenizer for `side` (the index uses [`Side::IndexBigrams`]).
+    pub fn new(side: Side) -> CjkTokenizer {
+        CjkTokenizer {
+            side,
+            spans: Vec::new(),
+            words: String::new(),
+        }
+    }
+}
+
+impl Default for CjkTokenizer {
+    fn default() -> CjkTokenizer {
+        CjkTokenizer::new(Side::IndexBigrams)
+    }
 }
 
 /// A token's offsets and position; words carry their folded text as a range of `words`.
@@ -55,7 +73,7 @@ impl Tokenizer for CjkTokenizer {
         self.spans.clear();
         self.words.clear();
         let (spans, words) = (&mut self.spans, &mut self.words);
-        scan(text, Side::Index, |t| {
+        scan(text, self.side, |t| {
             let word = (t.kind == super::tokenize::TokenKind::Word).then(|| {
                 let from = words.len() as u32;
                 words.push_str(t.text);
@@ -320,10 +338,15 @@ mod tests {
                 t.offset_to,
             ));
         }
-        let want: Vec<_> = super::super::tokenize::tokenize_index(text)
-            .into_iter()
-            .map(|t| (t.text, t.position, t.start, t.end))
-            .collect();
+        let mut want = Vec::new();
+        scan(text, Side::IndexBigrams, |t| {
+            want.push((t.text.to_string(), t.position, t.start, t.end))
+        });
         assert_eq!(got, want);
+        let texts: Vec<&str> = got.iter().map(|t| t.0.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["吉林", "林市", "市", "abc123", "test", "依法", "法"]
+        );
     }
 }

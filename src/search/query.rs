@@ -19,14 +19,16 @@ use std::path::Path;
 
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexPhraseQuery,
+    TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
+use super::char_query::CharQuery;
 use super::index::{register_tokenizer, Fields, SCHEMA_VERSION};
 use super::snippet::snippet;
-use super::tokenize::{normalize_code, tokenize_query, QueryTokens};
+use super::tokenize::{is_cjk, normalize_code, tokenize_query, QueryTokens};
 use super::{Hit, SearchError, SearchQuery, Tier};
 
 /// Field boosts inside a tier.
@@ -180,6 +182,9 @@ impl SearchIndex {
 
     /// A single token in any text field, with field boosts.
     fn term(&self, text: &str) -> Box<dyn Query> {
+        if let Some(ch) = lone_char(text) {
+            return self.per_field(|field| Box::new(CharQuery::new(field, ch)));
+        }
         self.per_field(|field| {
             Box::new(TermQuery::new(
                 Term::from_field_text(field, text),
@@ -193,6 +198,26 @@ impl SearchIndex {
         let phrase = tokens.phrase();
         if phrase.len() == 1 {
             return self.term(phrase[0].1);
+        }
+        if phrase.iter().any(|&(_, t)| lone_char(t).is_some()) {
+            // A lone character is whichever token starts with it at its position (see
+            // `char_query`); the other tokens match themselves.
+            let patterns: Vec<(usize, String)> = phrase
+                .iter()
+                .map(|&(off, t)| {
+                    let pattern = match lone_char(t) {
+                        Some(_) => format!("{}.?", regex_literal(t)),
+                        None => regex_literal(t),
+                    };
+                    (off as usize, pattern)
+                })
+                .collect();
+            return self.per_field(|field| {
+                let mut q = RegexPhraseQuery::new_with_offset(field, patterns.clone());
+                // A character starts at most one term per character it precedes.
+                q.set_max_expansions(1 << 20);
+                Box::new(q)
+            });
         }
         self.per_field(|field| {
             Box::new(PhraseQuery::new_with_offset(
@@ -291,6 +316,27 @@ impl SearchIndex {
             tier,
         })
     }
+}
+
+/// The character of a query token that is one CJK character (a unigram).
+fn lone_char(token: &str) -> Option<char> {
+    let mut cs = token.chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), None) if is_cjk(c) => Some(c),
+        _ => None,
+    }
+}
+
+/// `text` as a regular expression matching itself.
+fn regex_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Opens the index in `dir` and runs one query (see [`SearchIndex`] for repeated queries).

@@ -340,7 +340,11 @@ fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms,
                 if count(seen, &mut counted, k, title) && t.kind == TokenKind::Word {
                     strings.push((k, t.text.to_string()));
                 }
-                *len += 1;
+                // A length counts positions (characters and words), as tantivy's field
+                // norms do over its one token per position, so both rank alike.
+                if t.kind != TokenKind::Bigram {
+                    *len += 1;
+                }
             });
         };
         add(&doc.title, true, &mut title_len);

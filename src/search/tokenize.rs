@@ -6,9 +6,10 @@
 //!   ideographic space to a space.
 //! - A run of CJK characters (Han, 〇, kana, Hangul syllables) takes one position per
 //!   character. The index side emits, at each character's position, the character as a
-//!   unigram and the bigram it starts (if a next character exists in the run). The query
-//!   side emits the run's bigrams (a phrase), or the character itself if the run has one
-//!   character.
+//!   unigram and the bigram it starts (if a next character exists in the run); the
+//!   tantivy index keeps only the bigram, or the unigram at the run's end
+//!   ([`Side::IndexBigrams`]). The query side emits the run's bigrams (a phrase), or the
+//!   character itself if the run has one character.
 //! - A run of letters/digits (ASCII, Latin-1/Extended, Greek, Cyrillic) is one lower-cased
 //!   word at one position.
 //! - Everything else (punctuation, spaces, symbols) separates runs and takes no position.
@@ -114,7 +115,12 @@ fn classify(c: char) -> Class {
 /// Which side of the search a token stream is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
+    /// Unigrams and bigrams: the static index and snippets.
     Index,
+    /// One token per position, starting with the character there: the bigram it starts, or
+    /// the character alone at the end of its run. The tantivy index, where it halves the
+    /// tokens; a character is found as every term it starts (`super::char_query`).
+    IndexBigrams,
     Query,
 }
 
@@ -159,6 +165,22 @@ pub fn scan(text: &str, side: Side, mut f: impl FnMut(TokenRef<'_>)) {
                             end: end_of(i + 1),
                         });
                     }
+                }
+            }
+            Side::IndexBigrams => {
+                for i in 0..n {
+                    let (kind, end) = if i + 1 < n {
+                        (TokenKind::Bigram, end_of(i + 1))
+                    } else {
+                        (TokenKind::Unigram, end_of(i))
+                    };
+                    f(TokenRef {
+                        text: &text[run[i]..end],
+                        kind,
+                        position: *position + i as u32,
+                        start: run[i],
+                        end,
+                    });
                 }
             }
             Side::Query => {
