@@ -522,10 +522,18 @@ fn encode_postings(p: &Postings, lens: &Lengths, out: &mut Vec<u8>) {
     }
     put_varint(out, bits.len() as u64);
     out.extend_from_slice(&bits);
+    // The top k by (weight descending, id): selected, not sorted, as a dense term holds
+    // a large share of all postings.
+    let order = |a: &(u32, u8), b: &(u32, u8)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
     let mut by_weight = docs.clone();
-    by_weight.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    by_weight.truncate(DENSE_TOP_K);
-    let rest = by_weight.last().map_or(1, |d| d.1);
+    if by_weight.len() > DENSE_TOP_K {
+        by_weight.select_nth_unstable_by(DENSE_TOP_K - 1, order);
+        by_weight.truncate(DENSE_TOP_K);
+    }
+    let rest = by_weight
+        .iter()
+        .max_by(|a, b| order(a, b))
+        .map_or(1, |d| d.1);
     by_weight.sort_unstable_by_key(|d| d.0);
     put_varint(out, by_weight.len() as u64);
     put_ids(out, by_weight.iter().map(|d| d.0));

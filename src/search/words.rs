@@ -6,6 +6,8 @@
 //! `~word`. Query side: a query that is one run of CJK characters looks up `~query` (no
 //! segmentation needed, so the browser client does the same without a dictionary).
 
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use super::tokenize::is_cjk;
@@ -27,18 +29,17 @@ pub fn warm_up() {
     jieba();
 }
 
-/// The distinct word terms (`~word`) of `text`, sorted.
+/// The distinct word terms (`~word`) of `text`, in order of first occurrence.
 pub fn word_terms(text: &str) -> WordTerms {
     // Distinct words first (a body repeats its words), then one buffer for all of them:
     // a record has hundreds of words, and both index writers read them.
-    let mut words: Vec<&str> = jieba()
+    let mut seen: HashSet<&str, BuildHasherDefault<WordHasher>> = HashSet::default();
+    let words: Vec<&str> = jieba()
         .cut(text, false)
         .into_iter()
         .map(|t| t.word)
-        .filter(|w| is_cjk_word(w))
+        .filter(|w| is_cjk_word(w) && seen.insert(w))
         .collect();
-    words.sort_unstable();
-    words.dedup();
     let mut terms = WordTerms {
         text: String::with_capacity(words.iter().map(|w| w.len() + 2).sum()),
     };
@@ -52,7 +53,25 @@ pub fn word_terms(text: &str) -> WordTerms {
     terms
 }
 
-/// Distinct word terms, sorted, kept in one buffer (one per line).
+/// A fast hash for the short words of one record (FxHash's mixing step, a word at a time).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        }
+    }
+}
+
+/// Distinct word terms, kept in one buffer (one per line).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WordTerms {
     text: String,
