@@ -150,6 +150,26 @@ impl From<tantivy::directory::error::OpenDirectoryError> for SearchError {
     }
 }
 
+/// A quick hasher for the terms and words the build hashes by the million: keys (`u64`)
+/// mixed once, bytes one at a time. Not resistant to crafted collisions, which is fine for
+/// the portal's own content.
+#[derive(Default)]
+pub(crate) struct FastHasher(pub(crate) u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// Writes into a fresh sibling of `dir` and swaps it into place once `build` succeeded,
 /// so readers never see a half-written index.
 pub(crate) fn write_swapped<T>(

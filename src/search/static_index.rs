@@ -44,7 +44,7 @@ use serde::Serialize;
 
 use super::tokenize::{normalize_code, scan, tokenize_query, Side, TokenKind};
 use super::words::DocWords;
-use super::{dir_size, write_swapped, SearchDoc, SearchError};
+use super::{dir_size, write_swapped, FastHasher, SearchDoc, SearchError};
 
 /// Bumped on every incompatible change of the files above.
 pub const FORMAT_VERSION: u32 = 3;
@@ -137,24 +137,7 @@ pub fn page_of(term: &str, pages: u32) -> u32 {
     fnv1a(term) % pages
 }
 
-#[derive(Default)]
-struct KeyHasher(u64);
-
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<FastHasher>>;
 
 /// A term as a u64: CJK unigrams and bigrams by their code points (reversible), words and
 /// codes by a 62-bit hash (their text kept aside).
@@ -172,7 +155,7 @@ fn key_of(kind: TokenKind, text: &str) -> u64 {
 }
 
 fn hashed_key(text: &str) -> u64 {
-    let mut h = KeyHasher(0xCBF2_9CE4_8422_2325);
+    let mut h = FastHasher(0xCBF2_9CE4_8422_2325);
     h.write(text.as_bytes());
     (3 << 62) | (h.finish() >> 2)
 }

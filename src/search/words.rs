@@ -7,10 +7,11 @@
 //! segmentation needed, so the browser client does the same without a dictionary).
 
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
 use super::tokenize::is_cjk;
+use super::FastHasher;
 
 /// The prefix of word terms (no token of the tokenizer contains it).
 pub const WORD_PREFIX: char = '~';
@@ -33,7 +34,7 @@ pub fn warm_up() {
 pub fn word_terms(text: &str) -> WordTerms {
     // Distinct words first (a body repeats its words), then one buffer for all of them:
     // a record has hundreds of words, and both index writers read them.
-    let mut seen: HashSet<&str, BuildHasherDefault<WordHasher>> = HashSet::default();
+    let mut seen: HashSet<&str, BuildHasherDefault<FastHasher>> = HashSet::default();
     let words: Vec<&str> = jieba()
         .cut(text, false)
         .into_iter()
@@ -51,24 +52,6 @@ pub fn word_terms(text: &str) -> WordTerms {
         terms.text.push_str(w);
     }
     terms
-}
-
-/// A fast hash for the short words of one record (FxHash's mixing step, a word at a time).
-#[derive(Default)]
-struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
-                .wrapping_mul(0x51_7C_C1_B7_27_22_0A_95);
-        }
-    }
 }
 
 /// Distinct word terms, kept in one buffer (one per line).
