@@ -11,6 +11,7 @@
 //! [`Side::IndexBigrams`]: super::tokenize::Side::IndexBigrams
 
 use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentId;
 use tantivy::postings::Postings;
 use tantivy::query::{Bm25Weight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
@@ -72,27 +73,30 @@ fn char_postings(
 
 impl Query for CharQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let bm25 = match enable_scoring {
-            EnableScoring::Enabled {
-                searcher,
-                statistics_provider,
-            } => {
-                let mut doc_freq = 0u64;
-                for reader in searcher.segment_readers() {
-                    doc_freq += char_postings(reader, self.field, self.ch)?.len() as u64;
-                }
-                let docs = statistics_provider.total_num_docs()?;
-                let tokens = statistics_provider.total_num_tokens(self.field)?;
-                let average = tokens as Score / (docs.max(1) as Score);
-                Some(Bm25Weight::for_one_term(doc_freq, docs, average))
-            }
-            EnableScoring::Disabled { .. } => None,
-        };
-        Ok(Box::new(CharWeight {
+        let mut weight = CharWeight {
             field: self.field,
             ch: self.ch,
-            bm25,
-        }))
+            bm25: None,
+            read: Vec::new(),
+        };
+        if let EnableScoring::Enabled {
+            searcher,
+            statistics_provider,
+        } = enable_scoring
+        {
+            // The document frequency needs every segment's postings: read them once, here,
+            // and hand them to the scorers.
+            for reader in searcher.segment_readers() {
+                let docs = char_postings(reader, self.field, self.ch)?;
+                weight.read.push((reader.segment_id(), docs));
+            }
+            let doc_freq: usize = weight.read.iter().map(|(_, d)| d.len()).sum();
+            let docs = statistics_provider.total_num_docs()?;
+            let tokens = statistics_provider.total_num_tokens(self.field)?;
+            let average = tokens as Score / (docs.max(1) as Score);
+            weight.bm25 = Some(Bm25Weight::for_one_term(doc_freq as u64, docs, average));
+        }
+        Ok(Box::new(weight))
     }
 }
 
@@ -101,12 +105,19 @@ struct CharWeight {
     ch: char,
     /// `None` when scoring is disabled.
     bm25: Option<Bm25Weight>,
+    /// Postings per segment, read while computing `bm25`.
+    read: Vec<(SegmentId, Vec<(DocId, u32)>)>,
 }
 
 impl Weight for CharWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let id = reader.segment_id();
+        let docs = match self.read.iter().find(|(s, _)| *s == id) {
+            Some((_, docs)) => docs.clone(),
+            None => char_postings(reader, self.field, self.ch)?,
+        };
         Ok(Box::new(CharScorer {
-            docs: char_postings(reader, self.field, self.ch)?,
+            docs,
             at: 0,
             fieldnorms: reader.fieldnorms_readers().get_field(self.field)?,
             bm25: self.bm25.as_ref().map(|w| w.boost_by(boost)),
