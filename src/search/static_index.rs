@@ -361,10 +361,7 @@ fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms,
     for p in 0..PARTS {
         starts[p + 1] += starts[p];
     }
-    let mut parts = [0u32; PARTS + 1];
-    for (p, &at) in starts.iter().enumerate() {
-        parts[p] = at as u32;
-    }
+    let parts = starts.map(|at| at as u32);
     let mut terms = vec![(0u64, 0u32, 0u32); counted.len()];
     for t in counted {
         let p = part_of(t.0);
