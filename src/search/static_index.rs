@@ -176,13 +176,34 @@ fn part_of(key: u64) -> usize {
 // ---------------------------------------------------------------------------------------
 // Writing
 
-/// One document after tokenizing: (key, title tf, body tf) grouped by partition.
+/// Where the text of one of a record's terms is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Text {
+    /// A CJK unigram or bigram: the key holds the text ([`cjk_text`]).
+    InKey,
+    /// `DocTerms::strings[i]`.
+    Owned(u32),
+    /// The dictionary word at this byte offset of the title's or the body's word terms.
+    TitleWord(u32),
+    BodyWord(u32),
+}
+
+/// A term of one record and its frequencies.
+#[derive(Debug, Clone, Copy)]
+struct Term {
+    key: u64,
+    title: u32,
+    body: u32,
+    text: Text,
+}
+
+/// One document after tokenizing: its distinct terms grouped by partition.
 struct DocTerms {
-    terms: Vec<(u64, u32, u32)>,
+    terms: Vec<Term>,
     /// Where each partition's terms start in `terms` (and, last, where they end).
     parts: [u32; PARTS + 1],
-    /// Texts of the hashed terms other than dictionary words (first occurrence).
-    strings: Vec<(u64, String)>,
+    /// Texts of the hashed terms other than dictionary words.
+    strings: Vec<String>,
     /// The dictionary words, whose texts are kept in the shared list.
     words: Arc<DocWords>,
     title_len: u32,
@@ -194,6 +215,18 @@ struct DocTerms {
     agency: String,
     agency_name: String,
     year: Option<i32>,
+}
+
+impl DocTerms {
+    /// The text of a hashed term (`None` for CJK terms, whose keys hold their text).
+    fn text(&self, t: Text) -> Option<&str> {
+        match t {
+            Text::InKey => None,
+            Text::Owned(i) => self.strings.get(i as usize).map(String::as_str),
+            Text::TitleWord(at) => Some(self.words.title.term_at(at)),
+            Text::BodyWord(at) => Some(self.words.body.term_at(at)),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -288,67 +321,118 @@ thread_local! {
     static SEEN: std::cell::RefCell<KeyMap<u32>> = std::cell::RefCell::new(KeyMap::default());
 }
 
-/// Counts one occurrence of `k` (in the title or the body) in `counted`, indexed by `seen`.
-fn count(seen: &mut KeyMap<u32>, counted: &mut Vec<(u64, u32, u32)>, k: u64, title: bool) -> bool {
+/// Adds `title` and `body` occurrences of `key` to `counted`, indexed by `seen`; whether
+/// `key` is new to the record (then its text is `text`).
+fn count(
+    seen: &mut KeyMap<u32>,
+    counted: &mut Vec<Term>,
+    key: u64,
+    (title, body): (u32, u32),
+    text: Text,
+) -> bool {
     let mut new = false;
-    let i = *seen.entry(k).or_insert_with(|| {
+    let i = *seen.entry(key).or_insert_with(|| {
         new = true;
-        counted.push((k, 0, 0));
+        counted.push(Term {
+            key,
+            title: 0,
+            body: 0,
+            text,
+        });
         (counted.len() - 1) as u32
     });
     let c = &mut counted[i as usize];
-    if title {
-        c.1 += 1;
-    } else {
-        c.2 += 1;
-    }
+    c.title += title;
+    c.body += body;
     new
+}
+
+/// One occurrence in the title, or in the body.
+const TITLE: (u32, u32) = (1, 0);
+const BODY: (u32, u32) = (0, 1);
+
+/// The unigram key of the character a bigram key starts with.
+fn first_char_key(bigram: u64) -> u64 {
+    (1 << 62) | ((bigram >> 21) & 0x1F_FFFF)
 }
 
 fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms, SearchError> {
     // Counted in a hash table as they come: a record has thousands of token occurrences
     // but only about a third as many distinct terms, and sorting every occurrence cost
     // more than tokenizing.
-    let mut counted: Vec<(u64, u32, u32)> = Vec::new();
-    let mut strings: Vec<(u64, String)> = Vec::new();
+    let mut counted: Vec<Term> = Vec::new();
+    let mut strings: Vec<String> = Vec::new();
     let mut title_len = 0u32;
     let mut body_len = 0u32;
     let words = words.unwrap_or_else(|| Arc::new(DocWords::of(&doc.title, &doc.body)));
     SEEN.with(|seen| {
         let seen = &mut *seen.borrow_mut();
         seen.clear();
-        let mut add = |text: &str, title: bool, len: &mut u32| {
-            scan(text, Side::Index, |t| {
+        // One token per position (the bigram a character starts, or the character at the
+        // end of its run), as in tantivy; a character's count is then the sum over the
+        // distinct bigrams it starts, added below, which halves the lookups per position.
+        let mut add = |text: &str, tf: (u32, u32), len: &mut u32| {
+            scan(text, Side::IndexBigrams, |t| {
                 let k = key_of(t.kind, t.text);
-                if count(seen, &mut counted, k, title) && t.kind == TokenKind::Word {
-                    strings.push((k, t.text.to_string()));
+                let word = t.kind == TokenKind::Word;
+                let at = if word {
+                    Text::Owned(strings.len() as u32)
+                } else {
+                    Text::InKey
+                };
+                if count(seen, &mut counted, k, tf, at) && word {
+                    strings.push(t.text.to_string());
                 }
                 // A length counts positions (characters and words), as tantivy's field
-                // norms do over its one token per position, so both rank alike.
-                if t.kind != TokenKind::Bigram {
-                    *len += 1;
-                }
+                // norms do, so both rank alike.
+                *len += 1;
             });
         };
-        add(&doc.title, true, &mut title_len);
+        add(&doc.title, TITLE, &mut title_len);
         for code in &doc.codes {
-            add(code, true, &mut title_len);
+            add(code, TITLE, &mut title_len);
         }
-        add(&doc.body, false, &mut body_len);
-        // Dictionary words (`~word`): membership only, they do not count towards lengths.
-        // Their texts are looked up in `words` when the record is merged.
-        for (terms, title) in [(&words.title, true), (&words.body, false)] {
-            for term in terms.iter() {
-                count(seen, &mut counted, hashed_key(term), title);
+        add(&doc.body, BODY, &mut body_len);
+        for i in 0..counted.len() {
+            let t = counted[i];
+            if t.key >> 62 == 2 {
+                let k = first_char_key(t.key);
+                count(seen, &mut counted, k, (t.title, t.body), Text::InKey);
             }
+        }
+        // Dictionary words (`~word`): membership only, they do not count towards lengths.
+        // Their texts stay in `words`.
+        for (at, term) in words.title.iter_at() {
+            count(
+                seen,
+                &mut counted,
+                hashed_key(term),
+                TITLE,
+                Text::TitleWord(at),
+            );
+        }
+        for (at, term) in words.body.iter_at() {
+            count(
+                seen,
+                &mut counted,
+                hashed_key(term),
+                BODY,
+                Text::BodyWord(at),
+            );
         }
         for code in &doc.codes {
             let norm = normalize_code(code);
             if !norm.is_empty() {
                 let term = format!("#{norm}");
                 let k = hashed_key(&term);
-                if count(seen, &mut counted, k, true) {
-                    strings.push((k, term));
+                if count(
+                    seen,
+                    &mut counted,
+                    k,
+                    TITLE,
+                    Text::Owned(strings.len() as u32),
+                ) {
+                    strings.push(term);
                 }
             }
         }
@@ -356,15 +440,15 @@ fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms,
     // Distinct terms grouped by partition (a counting sort).
     let mut starts = [0usize; PARTS + 1];
     for t in &counted {
-        starts[part_of(t.0) + 1] += 1;
+        starts[part_of(t.key) + 1] += 1;
     }
     for p in 0..PARTS {
         starts[p + 1] += starts[p];
     }
     let parts = starts.map(|at| at as u32);
-    let mut terms = vec![(0u64, 0u32, 0u32); counted.len()];
+    let mut terms = counted.clone();
     for t in counted {
-        let p = part_of(t.0);
+        let p = part_of(t.key);
         terms[starts[p]] = t;
         starts[p] += 1;
     }
@@ -605,7 +689,8 @@ fn build_spilling_at(
     spill_bytes: usize,
 ) -> Result<StaticStats, SearchError> {
     let mut parts: Vec<KeyMap<Postings>> = (0..PARTS).map(|_| KeyMap::default()).collect();
-    let mut strings: KeyMap<String> = KeyMap::default();
+    // The texts of hashed terms, per partition, first seen (never spilled).
+    let mut texts: Vec<KeyMap<Box<str>>> = (0..PARTS).map(|_| KeyMap::default()).collect();
     let records_path = dir.join(".records.tmp");
     let mut records = BufWriter::new(File::create(&records_path)?);
     let mut record_at: Vec<(u64, u32)> = Vec::new();
@@ -629,19 +714,25 @@ fn build_spilling_at(
         let first_id = next_id;
         held += parts
             .par_iter_mut()
+            .zip(texts.par_iter_mut())
             .enumerate()
-            .map(|(p, map)| {
+            .map(|(p, (map, texts))| {
                 let mut added = 0;
                 for (i, d) in batch.iter().enumerate() {
                     let id = first_id + i as u32;
                     let (from, to) = (d.parts[p] as usize, d.parts[p + 1] as usize);
-                    for &(k, tt, tb) in &d.terms[from..to] {
-                        let e = map.entry(k).or_default();
+                    for t in &d.terms[from..to] {
+                        let e = map.entry(t.key).or_default();
+                        if e.df == 0 {
+                            if let Some(s) = d.text(t.text) {
+                                texts.entry(t.key).or_insert_with(|| s.into());
+                            }
+                        }
                         let before = e.bytes.len();
                         let delta = if e.df == 0 { id } else { id + 1 - e.last };
                         put_varint(&mut e.bytes, u64::from(delta));
-                        put_varint(&mut e.bytes, u64::from(tt));
-                        put_varint(&mut e.bytes, u64::from(tb));
+                        put_varint(&mut e.bytes, u64::from(t.title));
+                        put_varint(&mut e.bytes, u64::from(t.body));
                         e.last = id + 1;
                         e.df += 1;
                         added += e.bytes.len() - before;
@@ -659,14 +750,6 @@ fn build_spilling_at(
             held = 0;
         }
         for d in batch {
-            for (k, s) in d.strings {
-                strings.entry(k).or_insert(s);
-            }
-            for w in d.words.title.iter().chain(d.words.body.iter()) {
-                strings
-                    .entry(hashed_key(w))
-                    .or_insert_with(|| w.to_string());
-            }
             records.write_all(&d.record)?;
             max_head = max_head.max(d.head_len);
             record_at.push((record_end, d.record.len() as u32));
@@ -733,38 +816,37 @@ fn build_spilling_at(
     let mut entries: Vec<u8> = Vec::new();
     let mut index: Vec<(u32, u32, u32)> = Vec::new(); // (hash, entry offset, entry len)
     let threads = rayon::current_num_threads().max(1);
-    let mut parts: Vec<Option<KeyMap<Postings>>> = parts.into_iter().map(Some).collect();
+    // A partition's postings with its terms' texts; a term's text, its document frequency
+    // and its encoded postings.
+    type Part = (KeyMap<Postings>, KeyMap<Box<str>>);
+    type Encoded = (String, u32, Vec<u8>);
+    let mut parts: Vec<Option<Part>> = parts.into_iter().zip(texts).map(Some).collect();
     for group in (0..PARTS).collect::<Vec<_>>().chunks(threads) {
-        let taken: Vec<(usize, KeyMap<Postings>)> = group
+        let taken: Vec<(usize, Part)> = group
             .iter()
             .map(|&p| (p, parts[p].take().unwrap_or_default()))
             .collect();
-        let encoded: Vec<Vec<(u64, u32, Vec<u8>)>> = taken
+        let encoded: Vec<Vec<Encoded>> = taken
             .into_par_iter()
             .map(
-                |(p, map)| -> Result<Vec<(u64, u32, Vec<u8>)>, SearchError> {
+                |(p, (map, mut texts))| -> Result<Vec<Encoded>, SearchError> {
                     let map = if spilled { unspill(dir, p, map)? } else { map };
                     let mut terms: Vec<(u64, Postings)> = map.into_iter().collect();
                     terms.sort_unstable_by_key(|t| t.0);
                     Ok(terms
                         .into_iter()
-                        .map(|(k, p)| {
+                        .filter_map(|(k, p)| {
+                            let term =
+                                cjk_text(k).or_else(|| texts.remove(&k).map(String::from))?;
                             let mut blob = Vec::new();
                             encode_postings(&p, &lens, &mut blob);
-                            (k, p.df, blob)
+                            Some((term, p.df, blob))
                         })
                         .collect())
                 },
             )
             .collect::<Result<_, _>>()?;
-        for (k, df, blob) in encoded.into_iter().flatten() {
-            let term = match cjk_text(k) {
-                Some(t) => t,
-                None => match strings.get(&k) {
-                    Some(s) => s.clone(),
-                    None => continue,
-                },
-            };
+        for (term, df, blob) in encoded.into_iter().flatten() {
             if term.len() > 255 {
                 continue;
             }
@@ -787,7 +869,6 @@ fn build_spilling_at(
         }
     }
     post.flush()?;
-    drop(strings);
 
     // Dictionary pages: fixed-width, so the client computes a page's byte range from the
     // term's hash alone and looks terms up in the same round trip as `meta.json`.
@@ -1104,6 +1185,112 @@ mod tests {
             .filter(|n| n.starts_with('.'))
             .collect();
         assert!(left.is_empty(), "{left:?}");
+    }
+
+    /// The weight bytes of `term`'s postings (a list, not dense), in internal id order.
+    fn weights_of(dir: &Path, term: &str) -> Vec<u8> {
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
+        let pages = meta["pages"].as_u64().unwrap() as u32;
+        let dict = std::fs::read(dir.join("dict.bin")).unwrap();
+        let post = std::fs::read(dir.join("post.bin")).unwrap();
+        let from = page_of(term, pages) as usize * PAGE_BYTES;
+        let page = &dict[from..from + PAGE_BYTES];
+        let mut at = 0;
+        loop {
+            let len = page[at] as usize;
+            assert!(len > 0, "{term} is not in its page");
+            let t = &page[at + 1..at + 1 + len];
+            at += 1 + len;
+            let df = get_varint(page, &mut at).unwrap() as usize;
+            let form = page[at];
+            at += 1;
+            let blob = if form == 0 {
+                let n = get_varint(page, &mut at).unwrap() as usize;
+                at += n;
+                &page[at - n..at]
+            } else {
+                let off = get_varint(page, &mut at).unwrap() as usize;
+                let n = get_varint(page, &mut at).unwrap() as usize;
+                &post[off..off + n]
+            };
+            if t == term.as_bytes() {
+                assert_eq!(blob[0], 0, "{term}: a list");
+                let mut p = 1;
+                for _ in 0..df {
+                    get_varint(blob, &mut p).unwrap();
+                }
+                return blob[p..p + df].to_vec();
+            }
+        }
+    }
+
+    /// Every term's postings weigh what counting its occurrences in each record gives:
+    /// characters (counted through the bigrams they start, or alone at a run's end),
+    /// bigrams, Latin words, codes and dictionary words.
+    #[test]
+    fn postings_weigh_every_occurrence() {
+        let docs = sample_docs(300);
+        let dir = tempfile::tempdir().unwrap();
+        build_spilling_at(docs.clone().into_iter(), dir.path(), usize::MAX).unwrap();
+        let positions = |text: &str| {
+            let mut n = 0;
+            scan(text, Side::IndexBigrams, |_| n += 1);
+            n
+        };
+        let lens: Vec<(u32, u32)> = docs
+            .iter()
+            .map(|(d, _)| {
+                let codes: u32 = d.codes.iter().map(|c| positions(c)).sum();
+                (positions(&d.title) + codes, positions(&d.body))
+            })
+            .collect();
+        let avg = |f: fn(&(u32, u32)) -> u32| {
+            lens.iter().map(|l| f64::from(f(l))).sum::<f64>() / lens.len() as f64
+        };
+        let (avg_t, avg_b) = (avg(|l| l.0), avg(|l| l.1));
+        let occurrences = |text: &str, term: &str| text.matches(term).count() as u32;
+        let code = format!("#{}", normalize_code("示政发〔2015〕7号"));
+        for term in [
+            "政",
+            "市",
+            "法",
+            "吉林",
+            "公开",
+            "2015",
+            "~吉林市",
+            "~政府",
+            &code,
+        ] {
+            let mut want: Vec<u8> = docs
+                .iter()
+                .zip(&lens)
+                .filter_map(|((d, _), &(lt, lb))| {
+                    let (tt, tb) = if let Some(w) = term.strip_prefix('~') {
+                        let words = DocWords::of(&d.title, &d.body);
+                        let has = |t: &super::super::words::WordTerms| {
+                            u32::from(t.contains(&format!("~{w}")))
+                        };
+                        (has(&words.title), has(&words.body))
+                    } else if let Some(code) = term.strip_prefix('#') {
+                        let has = d.codes.iter().any(|c| normalize_code(c) == code);
+                        (u32::from(has), 0)
+                    } else {
+                        let codes: u32 = d.codes.iter().map(|c| occurrences(c, term)).sum();
+                        (
+                            occurrences(&d.title, term) + codes,
+                            occurrences(&d.body, term),
+                        )
+                    };
+                    (tt + tb > 0).then(|| weight(tt, tb, lt, lb, avg_t, avg_b))
+                })
+                .collect();
+            assert!(!want.is_empty(), "{term} occurs in the sample");
+            let mut got = weights_of(dir.path(), term);
+            want.sort_unstable();
+            got.sort_unstable();
+            assert_eq!(got, want, "{term}");
+        }
     }
 
     #[test]

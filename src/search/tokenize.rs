@@ -6,9 +6,9 @@
 //!   ideographic space to a space.
 //! - A run of CJK characters (Han, 〇, kana, Hangul syllables) takes one position per
 //!   character. The index side emits, at each character's position, the character as a
-//!   unigram and the bigram it starts (if a next character exists in the run); the
-//!   tantivy index keeps only the bigram, or the unigram at the run's end
-//!   ([`Side::IndexBigrams`]). The query side emits the run's bigrams (a phrase), or the
+//!   unigram and the bigram it starts (if a next character exists in the run); both
+//!   indexes store only the bigram, or the unigram at the run's end, and derive the
+//!   unigram from it ([`Side::IndexBigrams`]). The query side emits the run's bigrams (a phrase), or the
 //!   character itself if the run has one character.
 //! - A run of letters/digits (ASCII, Latin-1/Extended, Greek, Cyrillic) is one lower-cased
 //!   word at one position.
@@ -115,11 +115,13 @@ fn classify(c: char) -> Class {
 /// Which side of the search a token stream is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
-    /// Unigrams and bigrams: the static index and snippets.
+    /// Unigrams and bigrams: snippets, and the reference the other index side is checked
+    /// against.
     Index,
     /// One token per position, starting with the character there: the bigram it starts, or
-    /// the character alone at the end of its run. The tantivy index, where it halves the
-    /// tokens; a character is found as every term it starts (`super::char_query`).
+    /// the character alone at the end of its run. Both indexes: it halves the tokens. In
+    /// tantivy a character is found as every term it starts (`super::char_query`); the
+    /// static index adds a character's counts from the bigrams it starts.
     IndexBigrams,
     Query,
 }

@@ -65,6 +65,25 @@ impl WordTerms {
         self.text.split('\n').filter(|t| !t.is_empty())
     }
 
+    /// The terms with the byte offset each starts at (for [`WordTerms::term_at`]).
+    pub fn iter_at(&self) -> impl Iterator<Item = (u32, &str)> {
+        let mut next = 0;
+        self.text
+            .split('\n')
+            .map(move |t| {
+                let at = next;
+                next += t.len() + 1;
+                (at as u32, t)
+            })
+            .filter(|(_, t)| !t.is_empty())
+    }
+
+    /// The term starting at byte offset `at` (as given by [`WordTerms::iter_at`]).
+    pub fn term_at(&self, at: u32) -> &str {
+        let rest = self.text.get(at as usize..).unwrap_or("");
+        rest.split('\n').next().unwrap_or("")
+    }
+
     pub fn contains(&self, term: &str) -> bool {
         self.iter().any(|t| t == term)
     }
