@@ -129,29 +129,35 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         fs::remove_dir_all(&tmp).map_err(|e| io_fail(&tmp, e))?;
     }
     fs::create_dir_all(&tmp).map_err(|e| io_fail(&tmp, e))?;
-    let result = (|| {
-        // The indexes first: the search page's HTML carries the static index's geometry,
-        // which saves the browser a round trip on its first query.
-        progress.stage("建立搜索索引");
-        let search = crate::search::site::write_indexes(&portal, &opts.root, &tmp)?;
-        let hint = render::SearchHint {
-            version: crate::search::static_index::FORMAT_VERSION,
-            pages: search.static_index.pages,
-        };
-        progress.stage("生成页面");
+    let result = std::thread::scope(|s| {
+        // The indexes are built while the pages are rendered: both keep every core busy
+        // only part of the time. The search page waits for them, as its HTML carries the
+        // static index's geometry, which saves the browser a round trip on a first query.
+        progress.stage("生成页面与搜索索引");
+        let indexes = s.spawn(|| crate::search::site::write_indexes(&portal, &opts.root, &tmp));
+        let mut static_files = 0;
         let mut stats = render::render(
             &portal,
             &opts.root,
             &derived,
             &mut theme,
-            &hint,
+            || {
+                let search = indexes
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+                static_files = search.static_index.files as usize;
+                Ok(render::SearchHint {
+                    version: crate::search::static_index::FORMAT_VERSION,
+                    pages: search.static_index.pages,
+                })
+            },
             &tmp,
             &|n, total| progress.tick(n, total),
         )?;
         progress.finish_ticks();
-        stats.files += search.static_index.files as usize;
+        stats.files += static_files;
         Ok::<_, BuildFailure>(stats)
-    })();
+    });
     let stats = match result {
         Ok(s) => s,
         Err(e) => {

@@ -102,6 +102,13 @@ fn build_writes_both_indexes() {
     assert!(page.contains(r#"<script type="module" src="/assets/search.js">"#));
     assert!(page.contains(r#"action="/search/" method="get""#));
     assert!(page.contains("<noscript>") && page.contains(r#"href="/documents/""#));
+    // It carries the static index's geometry (rendered once the indexes are built, while
+    // every other page is rendered alongside them).
+    assert!(meta["pages"].as_u64().unwrap() > 0, "{meta}");
+    let hint = format!(r#"data-pages="{}""#, meta["pages"]);
+    assert!(page.contains(&hint), "{hint} not in the search page");
+    let version = format!(r#"data-version="{}""#, meta["version"]);
+    assert!(page.contains(&version), "{version} not in the search page");
     assert!(root.join("public/assets/search.js").is_file());
     // A second build swaps the tantivy index in again, leaving nothing temporary behind.
     let out = gongkai(&["build", "--today", "2025-06-01"], root);

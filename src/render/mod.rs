@@ -277,19 +277,20 @@ pub struct SearchHint {
     pub pages: u32,
 }
 
-/// Renders the whole site into `out` (which must exist and be empty).
+/// Renders the whole site into `out` (which must exist and be empty). The search page is
+/// rendered last, with the hint `search` returns once every other page is written: the
+/// caller can build the search indexes meanwhile.
 pub fn render(
     portal: &Portal,
     root: &Path,
     derived: &Derived,
     theme: &mut Theme,
-    search: &SearchHint,
+    search: impl FnOnce() -> Result<SearchHint, Diagnostic>,
     out: &Path,
     on_page: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderStats, Diagnostic> {
     let site = site_context(portal, derived);
     theme.tera.global_context().insert("site", &site);
-    theme.tera.global_context().insert("search_index", search);
     let theme: &Theme = theme;
     let cx = Ctx {
         portal,
@@ -303,8 +304,11 @@ pub fn render(
     let jobs = cx.plan.jobs(portal);
     let total = jobs.len();
     let done = AtomicUsize::new(0);
-    jobs.par_iter().try_for_each(|job| {
-        let (url, template, context) = cx.job(job)?;
+    let page = |job: &Job, hint: Option<&SearchHint>| {
+        let (url, template, mut context) = cx.job(job)?;
+        if let Some(hint) = hint {
+            context.insert("search_index", hint);
+        }
         let html = cx.theme.tera.render(template, &context).map_err(|e| {
             Diagnostic::error(
                 codes::SITE_CONFIG,
@@ -321,7 +325,12 @@ pub fn render(
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         on_page(n, total);
         Ok::<(), Diagnostic>(())
-    })?;
+    };
+    jobs.par_iter()
+        .filter(|job| !matches!(job, Job::Search))
+        .try_for_each(|job| page(job, None))?;
+    let hint = search()?;
+    page(&Job::Search, Some(&hint))?;
     let mut files = total;
     files += write_assets(portal, root, theme, out)?;
     files += write_feeds_and_data(&cx, out)?;

@@ -2,7 +2,7 @@
 //! (document bodies, power and service items, decisions, annual reports, pages), written as
 //! the tantivy index in `search_index_dir` and as the static index in the site's `search/`.
 //!
-//! `gongkai build` calls [`write_indexes`] once the pages are rendered into the temporary
+//! `gongkai build` calls [`write_indexes`] while it renders the pages into the temporary
 //! output, so the static index is swapped into place with the rest of the site; the tantivy
 //! index is built in a temporary sibling of `search_index_dir` and swapped in the same way.
 
