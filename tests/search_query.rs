@@ -5,7 +5,7 @@ mod seeds;
 
 use gongkai::search::index::write_index;
 use gongkai::search::query::SearchIndex;
-use gongkai::search::{tokenize_query, Hit, SearchQuery, Tier};
+use gongkai::search::{tokenize_query, Hit, SearchDoc, SearchQuery, Tier};
 
 fn index() -> (tempfile::TempDir, SearchIndex) {
     let dir = tempfile::tempdir().unwrap();
@@ -187,4 +187,42 @@ fn a_lone_character_is_found_wherever_it_stands() {
         got.sort();
         assert_eq!(got, want, "{q}");
     }
+}
+
+/// Two characters are ranked by their counts alone: a record where 许可 stands only inside
+/// 行政许可 is not put below one where it stands once as a word of its own (经/许可).
+#[test]
+fn two_characters_inside_a_longer_word_are_not_ranked_second() {
+    let doc = |id: u32, slug: &str, body: &str| SearchDoc {
+        id,
+        slug: slug.into(),
+        kind: "document".into(),
+        url: format!("/documents/{slug}/"),
+        title: "通知".into(),
+        body: body.into(),
+        agency: String::new(),
+        agency_name: String::new(),
+        year: None,
+        codes: Vec::new(),
+        date: None,
+    };
+    let docs = vec![
+        doc(
+            0,
+            "alone",
+            "本办法自发布之日起施行，须经许可，方可施工，其他事项另行通知。",
+        ),
+        doc(
+            1,
+            "compound",
+            "行政许可事项清单。行政许可的办理。不予行政许可决定书。",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search-index");
+    write_index(docs.into_iter(), &path).unwrap();
+    let index = SearchIndex::open(&path).unwrap();
+    let hits = run(&index, "许可");
+    assert_eq!(slugs(&hits), ["compound", "alone"]);
+    assert!(hits.iter().all(|h| h.tier == Tier::Phrase));
 }

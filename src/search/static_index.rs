@@ -1282,7 +1282,7 @@ mod tests {
             "公开",
             "2015",
             "~吉林市",
-            "~政府",
+            "~行政许可",
             &code,
         ] {
             let mut want: Vec<u8> = docs

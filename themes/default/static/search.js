@@ -147,11 +147,12 @@ export function normalizeCode(s) {
   return out;
 }
 
-/** The dictionary-word term of a query that is one CJK run (see src/search/words.rs). */
+/** The dictionary-word term of a query that is one CJK run of three or more characters
+ * (WORD_MIN_CHARS in src/search/words.rs, which says why). */
 export function queryWordTerm(text) {
   const q = text.trim();
   const cps = Array.from(q);
-  return cps.length >= 2 && cps.every((c) => isCjk(c.codePointAt(0))) ? "~" + q : null;
+  return cps.length >= 3 && cps.every((c) => isCjk(c.codePointAt(0))) ? "~" + q : null;
 }
 
 const encoder = new TextEncoder();
