@@ -833,105 +833,24 @@ fn build_spilling_at(
         body: body_lens,
     };
 
-    // Postings, partition by partition (a few in parallel), terms in key order.
-    let mut post = BufWriter::new(File::create(dir.join("post.bin"))?);
-    let mut post_len = 0u64;
-    let mut entries: Vec<u8> = Vec::new();
-    let mut index: Vec<(u32, u32, u32)> = Vec::new(); // (hash, entry offset, entry len)
-    let threads = rayon::current_num_threads().max(1);
-    // A partition's postings with its terms' texts; a term's text, its document frequency
-    // and its encoded postings.
-    type Part = (KeyMap<Postings>, KeyMap<Box<str>>);
-    type Encoded = (String, u32, Vec<u8>);
-    let mut parts: Vec<Option<Part>> = parts.into_iter().zip(texts).map(Some).collect();
-    for group in (0..PARTS).collect::<Vec<_>>().chunks(threads) {
-        let taken: Vec<(usize, Part)> = group
-            .iter()
-            .map(|&p| (p, parts[p].take().unwrap_or_default()))
-            .collect();
-        let encoded: Vec<Vec<Encoded>> = taken
-            .into_par_iter()
-            .map(
-                |(p, (map, mut texts))| -> Result<Vec<Encoded>, SearchError> {
-                    let map = if spilled { unspill(dir, p, map)? } else { map };
-                    let mut terms: Vec<(u64, Postings)> = map.into_iter().collect();
-                    terms.sort_unstable_by_key(|t| t.0);
-                    Ok(terms
-                        .into_iter()
-                        .filter_map(|(k, p)| {
-                            let term =
-                                cjk_text(k).or_else(|| texts.remove(&k).map(String::from))?;
-                            let mut blob = Vec::new();
-                            encode_postings(&p, &lens, &mut blob);
-                            Some((term, p.df, blob))
-                        })
-                        .collect())
-                },
-            )
-            .collect::<Result<_, _>>()?;
-        for (term, df, blob) in encoded.into_iter().flatten() {
-            if term.len() > 255 {
-                continue;
-            }
-            let start = entries.len();
-            entries.push(term.len() as u8);
-            entries.extend_from_slice(term.as_bytes());
-            put_varint(&mut entries, u64::from(df));
-            if blob.len() <= INLINE_MAX {
-                entries.push(0);
-                put_varint(&mut entries, blob.len() as u64);
-                entries.extend_from_slice(&blob);
-            } else {
-                entries.push(1);
-                put_varint(&mut entries, post_len);
-                put_varint(&mut entries, blob.len() as u64);
-                post.write_all(&blob)?;
-                post_len += blob.len() as u64;
-            }
-            index.push((fnv1a(&term), start as u32, (entries.len() - start) as u32));
-        }
-    }
-    post.flush()?;
-
-    // Dictionary pages: fixed-width, so the client computes a page's byte range from the
-    // term's hash alone and looks terms up in the same round trip as `meta.json`.
-    let (pages, page_sizes) = page_layout(&index);
-    index.sort_by_key(|&(h, off, _)| (h % pages, h, off));
-    let mut dict = BufWriter::new(File::create(dir.join("dict.bin"))?);
-    let mut at = 0;
-    let zeros = [0u8; PAGE_BYTES];
-    for (p, &used) in page_sizes.iter().enumerate() {
-        while at < index.len() && index[at].0 % pages == p as u32 {
-            let (_, off, len) = index[at];
-            dict.write_all(&entries[off as usize..(off + len) as usize])?;
-            at += 1;
-        }
-        dict.write_all(&zeros[..PAGE_BYTES - used])?;
-    }
-    dict.flush()?;
-    let written = u64::from(pages) * PAGE_BYTES as u64;
-    let terms = index.len() as u64;
-    drop(entries);
-    drop(index);
-
-    // Document slots, in internal id order.
+    // The document slots (one thread, mostly copying) are written while the postings are
+    // encoded (the others): one after the other, each left a core idle.
     let slot = slot_width(&record_at, max_head);
-    let mut src = File::open(&records_path)?;
-    let mut docs_out = BufWriter::new(File::create(dir.join("docs.bin"))?);
-    let mut rec = Vec::new();
-    let mut slot_buf = vec![0u8; slot as usize];
-    for &c in &order {
-        let (off, len) = record_at[c as usize];
-        rec.resize(len as usize, 0);
-        src.seek(SeekFrom::Start(off))?;
-        src.read_exact(&mut rec)?;
-        slot_buf.fill(0);
-        let kept = rec.len().min(slot as usize);
-        slot_buf[..kept].copy_from_slice(&rec[..kept]);
-        docs_out.write_all(&slot_buf)?;
-    }
-    docs_out.flush()?;
-    drop(src);
+    let (slots, dict) = std::thread::scope(|s| {
+        let slots = s.spawn(|| write_slots(&records_path, dir, &order, &record_at, slot));
+        let dict = write_postings(dir, parts, texts, spilled, &lens);
+        let slots = slots
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (slots, dict)
+    });
+    slots?;
+    let DictStats {
+        pages,
+        terms,
+        dict_bytes,
+        postings_bytes,
+    } = dict?;
     std::fs::remove_file(&records_path)?;
 
     let meta = Meta {
@@ -960,13 +879,157 @@ fn build_spilling_at(
     Ok(StaticStats {
         docs: n as u64,
         terms,
-        dict_bytes: written,
-        postings_bytes: post_len,
+        dict_bytes,
+        postings_bytes,
         docs_bytes: u64::from(slot) * n as u64,
         slot,
         pages,
         ..StaticStats::default()
     })
+}
+
+/// A partition's postings with its terms' texts.
+type Part = (KeyMap<Postings>, KeyMap<Box<str>>);
+/// A term's text, its document frequency and its encoded postings.
+type Encoded = (String, u32, Vec<u8>);
+
+/// The terms of one partition in key order, their postings encoded.
+fn encode_part(
+    dir: &Path,
+    spilled: bool,
+    p: usize,
+    (map, mut texts): Part,
+    lens: &Lengths,
+) -> Result<Vec<Encoded>, SearchError> {
+    let map = if spilled { unspill(dir, p, map)? } else { map };
+    let mut terms: Vec<(u64, Postings)> = map.into_iter().collect();
+    terms.sort_unstable_by_key(|t| t.0);
+    Ok(terms
+        .into_iter()
+        .filter_map(|(k, p)| {
+            let term = cjk_text(k).or_else(|| texts.remove(&k).map(String::from))?;
+            let mut blob = Vec::new();
+            encode_postings(&p, lens, &mut blob);
+            Some((term, p.df, blob))
+        })
+        .collect())
+}
+
+/// What [`write_postings`] wrote.
+struct DictStats {
+    pages: u32,
+    terms: u64,
+    dict_bytes: u64,
+    postings_bytes: u64,
+}
+
+/// Writes `post.bin` and `dict.bin`: the partitions are encoded a few at a time in
+/// parallel, each group while the previous one is appended to the files.
+fn write_postings(
+    dir: &Path,
+    parts: Vec<KeyMap<Postings>>,
+    texts: Vec<KeyMap<Box<str>>>,
+    spilled: bool,
+    lens: &Lengths,
+) -> Result<DictStats, SearchError> {
+    let mut post = BufWriter::new(File::create(dir.join("post.bin"))?);
+    let mut post_len = 0u64;
+    let mut entries: Vec<u8> = Vec::new();
+    let mut index: Vec<(u32, u32, u32)> = Vec::new(); // (hash, entry offset, entry len)
+    let mut append = |(term, df, blob): Encoded| -> Result<(), SearchError> {
+        if term.len() > 255 {
+            return Ok(());
+        }
+        let start = entries.len();
+        entries.push(term.len() as u8);
+        entries.extend_from_slice(term.as_bytes());
+        put_varint(&mut entries, u64::from(df));
+        if blob.len() <= INLINE_MAX {
+            entries.push(0);
+            put_varint(&mut entries, blob.len() as u64);
+            entries.extend_from_slice(&blob);
+        } else {
+            entries.push(1);
+            put_varint(&mut entries, post_len);
+            put_varint(&mut entries, blob.len() as u64);
+            post.write_all(&blob)?;
+            post_len += blob.len() as u64;
+        }
+        index.push((fnv1a(&term), start as u32, (entries.len() - start) as u32));
+        Ok(())
+    };
+    let threads = rayon::current_num_threads().max(1);
+    let mut parts: Vec<Option<Part>> = parts.into_iter().zip(texts).map(Some).collect();
+    let mut pending: Vec<Vec<Encoded>> = Vec::new();
+    for group in (0..PARTS).collect::<Vec<_>>().chunks(threads) {
+        let taken: Vec<(usize, Part)> = group
+            .iter()
+            .map(|&p| (p, parts[p].take().unwrap_or_default()))
+            .collect();
+        let (encoded, appended) = rayon::join(
+            || {
+                taken
+                    .into_par_iter()
+                    .map(|(p, part)| encode_part(dir, spilled, p, part, lens))
+                    .collect::<Result<Vec<_>, _>>()
+            },
+            || pending.drain(..).flatten().try_for_each(&mut append),
+        );
+        appended?;
+        pending = encoded?;
+    }
+    pending.into_iter().flatten().try_for_each(&mut append)?;
+    post.flush()?;
+
+    // Dictionary pages: fixed-width, so the client computes a page's byte range from the
+    // term's hash alone and looks terms up in the same round trip as `meta.json`.
+    let (pages, page_sizes) = page_layout(&index);
+    index.sort_by_key(|&(h, off, _)| (h % pages, h, off));
+    let mut dict = BufWriter::new(File::create(dir.join("dict.bin"))?);
+    let mut at = 0;
+    let zeros = [0u8; PAGE_BYTES];
+    for (p, &used) in page_sizes.iter().enumerate() {
+        while at < index.len() && index[at].0 % pages == p as u32 {
+            let (_, off, len) = index[at];
+            dict.write_all(&entries[off as usize..(off + len) as usize])?;
+            at += 1;
+        }
+        dict.write_all(&zeros[..PAGE_BYTES - used])?;
+    }
+    dict.flush()?;
+    Ok(DictStats {
+        pages,
+        terms: index.len() as u64,
+        dict_bytes: u64::from(pages) * PAGE_BYTES as u64,
+        postings_bytes: post_len,
+    })
+}
+
+/// Writes `docs.bin`: the records of `records_path` (at `record_at`, by caller id) in
+/// internal id order, each in a slot of `slot` bytes.
+fn write_slots(
+    records_path: &Path,
+    dir: &Path,
+    order: &[u32],
+    record_at: &[(u64, u32)],
+    slot: u32,
+) -> Result<(), SearchError> {
+    let mut src = File::open(records_path)?;
+    let mut docs_out = BufWriter::new(File::create(dir.join("docs.bin"))?);
+    let mut rec = Vec::new();
+    let mut slot_buf = vec![0u8; slot as usize];
+    for &c in order {
+        let (off, len) = record_at[c as usize];
+        rec.resize(len as usize, 0);
+        src.seek(SeekFrom::Start(off))?;
+        src.read_exact(&mut rec)?;
+        slot_buf.fill(0);
+        let kept = rec.len().min(slot as usize);
+        slot_buf[..kept].copy_from_slice(&rec[..kept]);
+        docs_out.write_all(&slot_buf)?;
+    }
+    docs_out.flush()?;
+    Ok(())
 }
 
 /// The number of dictionary pages for entries `(hash, offset, len)`, and each page's fill:
