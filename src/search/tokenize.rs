@@ -8,8 +8,8 @@
 //!   character. The index side emits, at each character's position, the character as a
 //!   unigram and the bigram it starts (if a next character exists in the run); both
 //!   indexes store only the bigram, or the unigram at the run's end, and derive the
-//!   unigram from it ([`Side::IndexBigrams`]). The query side emits the run's bigrams (a phrase), or the
-//!   character itself if the run has one character.
+//!   unigram from it ([`Side::IndexBigrams`]). The query side emits the run's bigrams (a
+//!   phrase), or the character itself if the run has one character.
 //! - A run of letters/digits (ASCII, Latin-1/Extended, Greek, Cyrillic) is one lower-cased
 //!   word at one position.
 //! - Everything else (punctuation, spaces, symbols) separates runs and takes no position.

@@ -73,7 +73,7 @@ pub struct WordTerms {
 
 impl WordTerms {
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.text.split('\n').filter(|t| !t.is_empty())
+        self.iter_at().map(|(_, t)| t)
     }
 
     /// The terms with the byte offset each starts at (for [`WordTerms::term_at`]).
