@@ -11,6 +11,9 @@ use gongkai::calendar::today_utc8;
 use gongkai::diagnostics;
 use gongkai::progress::Progress;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "gongkai",
