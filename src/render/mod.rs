@@ -309,19 +309,28 @@ pub fn render(
         if let Some(hint) = hint {
             context.insert("search_index", hint);
         }
-        let html = cx.theme.tera.render(template, &context).map_err(|e| {
-            Diagnostic::error(
-                codes::SITE_CONFIG,
-                format!("themes/{}", template),
-                format!("rendering {url} with {template} failed: {e:#}"),
-            )
-        })?;
         let file = if matches!(job, Job::NotFound) {
             "404.html".to_string()
         } else {
             urls::file_for(&url)
         };
-        write_file(out, &file, html.as_bytes())?;
+        // Rendered as bytes into one buffer per thread: Tera's `render` would allocate a
+        // String per page and check it for UTF-8, which its output already is.
+        PAGE_BUFFER.with(|buf| {
+            let buf = &mut *buf.borrow_mut();
+            buf.clear();
+            cx.theme
+                .tera
+                .render_to(template, &context, &mut *buf)
+                .map_err(|e| {
+                    Diagnostic::error(
+                        codes::SITE_CONFIG,
+                        format!("themes/{}", template),
+                        format!("rendering {url} with {template} failed: {e:#}"),
+                    )
+                })?;
+            write_file(out, &file, buf)
+        })?;
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         on_page(n, total);
         Ok::<(), Diagnostic>(())
@@ -340,6 +349,10 @@ pub fn render(
         pages: total,
         files,
     })
+}
+
+thread_local! {
+    static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
