@@ -129,11 +129,12 @@ for N in "${SIZES[@]}"; do
   "$GEN" --out "$corpus" --records "$N" --seed "$SEED" ${HUGO:+--hugo "$hugo_site"} >&2
   docs=$(find "$corpus/content/documents" -name '*.md' | wc -l)
 
-  # Full builds from a clean output. The previous output is moved aside, not deleted, and
-  # deleted only after the measurements: on ext4, files created within ~30 s of deleting as
-  # many make the inode allocator skip every recently freed inode, which made a clean
-  # 100,000-record build two to four times slower than on a fresh checkout (see
-  # docs/benchmarks.md). A CI build starts from a fresh checkout, so this is the fair case.
+  # Full builds from a clean output. The previous output (and the spare tree gongkai keeps
+  # beside it, see src/output_tree.rs) is moved aside, not deleted, and all of it is deleted
+  # only after the last size: on ext4, files created within minutes of deleting as many make
+  # the inode allocator skip every recently freed inode, which made a clean 100,000-record
+  # build two to four times slower than on a fresh checkout (see docs/benchmarks.md). A CI
+  # build starts from a fresh checkout, so this is the fair case.
   # gongkai and Hugo (+ Pagefind) take turns, run by run, so that both meet the same state
   # of the machine: the host's load and the file system's (the corpus was just written).
   trash=$BENCH_DIR/trash-$N
@@ -141,7 +142,7 @@ for N in "${SIZES[@]}"; do
   sync
   times=() rss=() htimes=() hrss=() ptimes=() prss=()
   for r in $(seq "$RUNS"); do
-    for d in public search-index; do
+    for d in public search-index .gongkai-public-spare; do
       [ ! -e "$corpus/$d" ] || mv "$corpus/$d" "$trash/$d-$r-$$"
     done
     sync
@@ -219,9 +220,10 @@ for N in "${SIZES[@]}"; do
     fi
   fi
 
-  # Rebuild after touching one document: for now a second full build over the existing output
-  # (gongkai writes a new tree, swaps it in and deletes the old one, all timed). Measured after
-  # Hugo, whose clean builds would otherwise pay for the files these rebuilds delete.
+  # Rebuild after touching one document: a full build over the existing output (gongkai
+  # rewrites the spare tree, the site before last, swaps it in and keeps the replaced site as
+  # the next spare, all timed; the first rebuild has no spare yet and writes a new tree).
+  # Measured after Hugo, whose clean builds would otherwise pay for the files these delete.
   # (sed, not head: head would close the pipe early and pipefail would end the script.)
   one=$(find "$corpus/content/documents" -name '*.md' | sort | sed -n 1p)
   times=()
@@ -233,10 +235,10 @@ for N in "${SIZES[@]}"; do
   done
   re_s=$(median "${times[@]}")
 
-  log "   deleting the outputs set aside ..."
-  rm -rf "$trash"
   ROWS+=("| $N ($docs) | $(fmt_s "$g_s") | $((g_rss / 1024)) | $out_files | $(mb "$out_bytes") | $s_col | $t_col | $(fmt_s "$re_s") | $qc | $h_s | $h_rss | $hp_s | $hp_rss | $pf_size | $r_h | $r_hp |")
 done
+log "deleting the outputs set aside ..."
+rm -rf "$BENCH_DIR"/trash-*
 
 cat <<EOF
 | records (documents) | gongkai build s | gongkai peak RSS MB | output files | output MB | static search index | tantivy index MB | rebuild after touching one document s | static-search transfer per query | Hugo s | Hugo peak RSS MB | Hugo + Pagefind s | Hugo + Pagefind peak RSS MB | Pagefind index | gongkai / Hugo | gongkai / (Hugo + Pagefind) |

@@ -1,7 +1,6 @@
 //! The whole pipeline, load → validate → derive → render → write, and the atomic swap of the
 //! finished site into place: a failed build never leaves a half-written site.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -9,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::model::Portal;
+use crate::output_tree;
 use crate::progress::Progress;
 use crate::render::{self, theme::Theme, Derived};
 
@@ -124,11 +124,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let derived = derive(&portal, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
 
-    let tmp = sibling(&out, "tmp");
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(|e| io_fail(&tmp, e))?;
-    }
-    fs::create_dir_all(&tmp).map_err(|e| io_fail(&tmp, e))?;
+    let scratch = output_tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
+    let tmp = scratch.dir.clone();
     let result = std::thread::scope(|s| {
         // The indexes are built while the pages are rendered: both keep every core busy
         // only part of the time. The search page waits for them, as its HTML carries the
@@ -161,12 +158,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let stats = match result {
         Ok(s) => s,
         Err(e) => {
-            let _ = fs::remove_dir_all(&tmp);
+            output_tree::discard(scratch, &out);
             return Err(e);
         }
     };
     progress.stage("替换站点");
-    swap_into_place(&tmp, &out)?;
+    if let Err(e) = output_tree::prune(&scratch) {
+        output_tree::discard(scratch, &out);
+        return Err(io_fail(&tmp, e));
+    }
+    output_tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     Ok(BuildReport {
         counts: record_counts(&portal),
         pages: stats.pages,
@@ -175,20 +176,6 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         output: out,
         diagnostics: diags,
     })
-}
-
-/// A path beside `out` for the build's temporary or old tree (same filesystem, so renames are
-/// atomic), hidden and named after the process so that two builds don't collide.
-fn sibling(out: &Path, what: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    parent.join(format!(".gongkai-{name}-{what}-{}", std::process::id()))
 }
 
 /// Refuses output directories that would overwrite the portal itself.
@@ -245,28 +232,6 @@ fn normalize(p: &Path) -> PathBuf {
         base.push(n);
     }
     base
-}
-
-fn swap_into_place(tmp: &Path, out: &Path) -> Result<(), BuildFailure> {
-    if out.exists() {
-        let old = sibling(out, "old");
-        if old.exists() {
-            fs::remove_dir_all(&old).map_err(|e| io_fail(&old, e))?;
-        }
-        fs::rename(out, &old).map_err(|e| io_fail(out, e))?;
-        if let Err(e) = fs::rename(tmp, out) {
-            // Put the previous site back: the old tree must survive a failed swap.
-            let _ = fs::rename(&old, out);
-            return Err(io_fail(out, e));
-        }
-        let _ = fs::remove_dir_all(&old);
-    } else {
-        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(|e| io_fail(parent, e))?;
-        }
-        fs::rename(tmp, out).map_err(|e| io_fail(out, e))?;
-    }
-    Ok(())
 }
 
 fn io_fail(path: &Path, e: std::io::Error) -> BuildFailure {

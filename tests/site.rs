@@ -289,12 +289,26 @@ fn a_rebuild_replaces_the_site_whole() {
     let dir = portal();
     let out = dir.path().join("public");
     build_at(dir.path(), &out).unwrap();
+    // The second build keeps the first one's site as its spare tree, which the third
+    // rewrites: the page of a record deleted in between must not survive either.
+    build_at(dir.path(), &out).unwrap();
+    let docs = |out: &Path| -> u64 {
+        let meta = fs::read_to_string(out.join("search/meta.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&meta).unwrap()["docs"]
+            .as_u64()
+            .unwrap()
+    };
+    let indexed = docs(&out);
+    let spare = dir.path().join(".gongkai-public-spare");
+    assert!(spare.join("documents/2025/doc-5/index.html").is_file());
     fs::remove_file(dir.path().join("content/documents/2025/doc-5.md")).unwrap();
     let report = build_at(dir.path(), &out).unwrap();
     assert!(
         !out.join("documents/2025/doc-5").exists(),
         "stale page survived"
     );
+    assert!(out.join("documents/2025/doc-4/index.html").is_file());
+    assert_eq!(docs(&out), indexed - 1, "the search index is the new one");
     assert!(
         report.summary().contains("公开文件 5"),
         "{}",

@@ -1,0 +1,253 @@
+//! The output tree's life cycle: every build writes a scratch tree beside the site and swaps
+//! it in whole once it succeeded, so the live site is never half-written; the site it
+//! replaces is kept beside it (`.gongkai-<name>-spare`) and becomes the next build's
+//! scratch tree, its files rewritten in place and those not written again removed.
+//!
+//! Why not delete the old site: on ext4, creating files within minutes of deleting as many
+//! makes the inode allocator look at every recently freed inode before it picks one
+//! (`recently_deleted` in the kernel's profile), and the cost grows with each rebuild. Five
+//! 10,000-record rebuilds in a row, each writing a new tree of 10,575 files and 8,600
+//! folders and deleting the previous one, took 4.3, 7.3, 8.1, 10.7 and 12.1 s. Rewriting
+//! an existing file keeps its inode, as Hugo's one output folder does, without ever
+//! writing into the live site. The price is a second copy of the site on disk, which may
+//! be deleted at any time.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Where a build writes: a fresh folder, or a recycled tree with what it held before.
+#[derive(Debug)]
+pub struct Scratch {
+    pub dir: PathBuf,
+    /// What a recycled tree held before the build.
+    before: Option<Inventory>,
+}
+
+/// A tree's files with their status-change times, and its folders (parents first). A file
+/// whose time is the same after the build was not written by it.
+#[derive(Debug)]
+struct Inventory {
+    files: Vec<(PathBuf, ChangeTime)>,
+    dirs: Vec<PathBuf>,
+}
+
+type ChangeTime = (i64, i64);
+
+/// The hidden sibling of `out` named after `what` (same file system, so renames are atomic).
+pub fn sibling(out: &Path, what: &str) -> PathBuf {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    parent.join(format!(".gongkai-{name}-{what}"))
+}
+
+/// A sibling of `out` private to this process, so that two builds never share one.
+fn private_sibling(out: &Path, what: &str) -> PathBuf {
+    sibling(out, &format!("{what}-{}", std::process::id()))
+}
+
+/// The scratch tree of a build of `out`: the spare tree of the previous build when there is
+/// one (taken by a rename, so a concurrent build cannot take it too), else a new folder.
+pub fn prepare(out: &Path) -> io::Result<Scratch> {
+    let dir = private_sibling(out, "tmp");
+    if dir.exists() {
+        fs::remove_dir_all(&dir)?;
+    }
+    if let Some(parent) = dir.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    if fs::rename(sibling(out, "spare"), &dir).is_ok() {
+        match inventory(&dir) {
+            Some(before) => {
+                return Ok(Scratch {
+                    dir,
+                    before: Some(before),
+                })
+            }
+            // Something other than files and folders: start afresh rather than write
+            // through a link someone put there.
+            None => fs::remove_dir_all(&dir)?,
+        }
+    }
+    fs::create_dir_all(&dir)?;
+    Ok(Scratch { dir, before: None })
+}
+
+/// Files with their change times and folders under `dir`; `None` if anything else is there
+/// (a symbolic link) or its times cannot be read.
+fn inventory(dir: &Path) -> Option<Inventory> {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let entry = entry.ok()?;
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            dirs.push(entry.into_path());
+        } else if kind.is_file() {
+            let time = change_time(&entry.metadata().ok()?)?;
+            files.push((entry.into_path(), time));
+        } else {
+            return None;
+        }
+    }
+    Some(Inventory { files, dirs })
+}
+
+#[cfg(unix)]
+fn change_time(meta: &fs::Metadata) -> Option<ChangeTime> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.ctime(), meta.ctime_nsec()))
+}
+
+/// Without a status-change time nothing is recycled (see [`inventory`]).
+#[cfg(not(unix))]
+fn change_time(_meta: &fs::Metadata) -> Option<ChangeTime> {
+    None
+}
+
+/// Removes what a recycled tree held and this build did not write: files whose change time
+/// did not move (opening a file to rewrite it truncates it, which moves the time, whatever
+/// the clock says), then folders left empty.
+pub fn prune(scratch: &Scratch) -> io::Result<()> {
+    let Some(Inventory { files, dirs }) = &scratch.before else {
+        return Ok(());
+    };
+    for (path, time) in files {
+        match fs::symlink_metadata(path) {
+            Ok(meta) if change_time(&meta).as_ref() == Some(time) => fs::remove_file(path)?,
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+    }
+    for dir in dirs.iter().rev() {
+        // Fails, as it should, for every folder the build wrote into.
+        let _ = fs::remove_dir(dir);
+    }
+    Ok(())
+}
+
+/// Swaps the finished scratch tree into place at `out`; the site it replaces becomes the
+/// spare tree of the next build.
+pub fn swap_into_place(scratch: Scratch, out: &Path) -> io::Result<()> {
+    if !out.exists() {
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent)?;
+        }
+        return fs::rename(&scratch.dir, out);
+    }
+    let old = private_sibling(out, "old");
+    if old.exists() {
+        fs::remove_dir_all(&old)?;
+    }
+    fs::rename(out, &old)?;
+    if let Err(e) = fs::rename(&scratch.dir, out) {
+        // Put the previous site back: it must survive a failed swap.
+        let _ = fs::rename(&old, out);
+        return Err(e);
+    }
+    keep_as_spare(&old, out);
+    Ok(())
+}
+
+/// A failed build's tree: kept as the spare (the next build prunes what it does not write).
+pub fn discard(scratch: Scratch, out: &Path) {
+    keep_as_spare(&scratch.dir, out);
+}
+
+fn keep_as_spare(tree: &Path, out: &Path) {
+    // A concurrent build may have left a spare already; one is enough.
+    if fs::rename(tree, sibling(out, "spare")).is_err() {
+        let _ = fs::remove_dir_all(tree);
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::MetadataExt;
+
+    fn write(dir: &Path, rel: &str, text: &str) {
+        let path = dir.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    fn generation(out: &Path, files: &[&str]) {
+        let scratch = prepare(out).unwrap();
+        for f in files {
+            write(&scratch.dir, f, f);
+        }
+        prune(&scratch).unwrap();
+        swap_into_place(scratch, out).unwrap();
+    }
+
+    #[test]
+    fn the_third_build_rewrites_the_first_ones_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        generation(&out, &["index.html", "a/index.html", "gone/index.html"]);
+        let inode = fs::metadata(out.join("a/index.html")).unwrap().ino();
+        assert!(!sibling(&out, "spare").exists(), "no old site yet");
+        generation(&out, &["index.html", "a/index.html", "gone/index.html"]);
+        assert!(sibling(&out, "spare").join("a/index.html").is_file());
+        generation(&out, &["index.html", "a/index.html", "new/x.csv"]);
+        assert_eq!(fs::metadata(out.join("a/index.html")).unwrap().ino(), inode);
+        assert_eq!(
+            fs::read_to_string(out.join("new/x.csv")).unwrap(),
+            "new/x.csv"
+        );
+        assert!(
+            !out.join("gone").exists(),
+            "a stale page and its folder survived"
+        );
+    }
+
+    #[test]
+    fn a_link_in_the_spare_tree_is_not_written_through() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let outside = tmp.path().join("outside.txt");
+        fs::write(&outside, "keep").unwrap();
+        generation(&out, &["index.html"]);
+        generation(&out, &["index.html"]);
+        let spare = sibling(&out, "spare");
+        fs::remove_file(spare.join("index.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, spare.join("index.html")).unwrap();
+        generation(&out, &["index.html"]);
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "keep");
+        let meta = fs::symlink_metadata(out.join("index.html")).unwrap();
+        assert!(meta.file_type().is_file());
+    }
+
+    #[test]
+    fn a_failed_build_leaves_the_site_and_one_spare() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        generation(&out, &["index.html"]);
+        let scratch = prepare(&out).unwrap();
+        write(&scratch.dir, "half.html", "half");
+        discard(scratch, &out);
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "index.html"
+        );
+        assert!(!out.join("half.html").exists());
+        generation(&out, &["index.html", "b.html"]);
+        let spare_free: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(spare_free.len(), 2, "{spare_free:?}");
+        assert!(
+            !out.join("half.html").exists(),
+            "a failed build's file went live"
+        );
+    }
+}
