@@ -133,6 +133,35 @@ pub fn prune(scratch: &Scratch) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether `path` holds exactly `bytes` already, as most files of a recycled tree do; such a
+/// file is left as it is, its modification time too, and only marked as written by this
+/// build (a mode change to the same mode moves its status-change time, see [`prune`]).
+/// Rewriting it would free its blocks and allocate new ones, which on a disk mounted with
+/// `discard` made a recycled 100,000-record rebuild 15 s slower than writing a new tree.
+pub fn keep_if_same(path: &Path, bytes: &[u8]) -> bool {
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let Ok(meta) = file.metadata() else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let mut chunk = [0u8; 16 << 10];
+    let mut at = 0;
+    while at < bytes.len() {
+        let n = (bytes.len() - at).min(chunk.len());
+        if io::Read::read_exact(&mut file, &mut chunk[..n]).is_err()
+            || chunk[..n] != bytes[at..at + n]
+        {
+            return false;
+        }
+        at += n;
+    }
+    file.set_permissions(meta.permissions()).is_ok()
+}
+
 /// Swaps the finished scratch tree into place at `out`; the site it replaces becomes the
 /// spare tree of the next build.
 pub fn swap_into_place(scratch: Scratch, out: &Path) -> io::Result<()> {
@@ -206,6 +235,36 @@ mod tests {
         assert!(
             !out.join("gone").exists(),
             "a stale page and its folder survived"
+        );
+    }
+
+    #[test]
+    fn an_unchanged_file_is_kept_and_survives_the_pruning() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        generation(&out, &["same.html", "changed.html"]);
+        generation(&out, &["other.html"]);
+        let scratch = prepare(&out).unwrap();
+        let same = scratch.dir.join("same.html");
+        let mtime = fs::metadata(&same).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        assert!(keep_if_same(&same, b"same.html"));
+        assert!(!keep_if_same(
+            &scratch.dir.join("changed.html"),
+            b"new text"
+        ));
+        assert!(!keep_if_same(&scratch.dir.join("same.html"), b"same.htmX"));
+        assert!(!keep_if_same(&scratch.dir.join("missing.html"), b""));
+        prune(&scratch).unwrap();
+        assert_eq!(fs::metadata(&same).unwrap().modified().unwrap(), mtime);
+        assert!(
+            !scratch.dir.join("changed.html").exists(),
+            "not written, so stale"
+        );
+        swap_into_place(scratch, &out).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("same.html")).unwrap(),
+            "same.html"
         );
     }
 

@@ -360,6 +360,9 @@ pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| io_error(&path, e))?;
     }
+    if crate::output_tree::keep_if_same(&path, bytes) {
+        return Ok(());
+    }
     let mut f = fs::File::create(&path).map_err(|e| io_error(&path, e))?;
     f.write_all(bytes).map_err(|e| io_error(&path, e))
 }
