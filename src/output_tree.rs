@@ -1,7 +1,8 @@
 //! The output tree's life cycle: every build writes a scratch tree beside the site and swaps
 //! it in whole once it succeeded, so the live site is never half-written; the site it
 //! replaces is kept beside it (`.gongkai-<name>-spare`) and becomes the next build's
-//! scratch tree, its files rewritten in place and those not written again removed.
+//! scratch tree: files that come out the same are left alone ([`keep_if_same`]), others
+//! rewritten in place, and those not written again removed ([`prune`]).
 //!
 //! Why not delete the old site: on ext4, creating files within minutes of deleting as many
 //! makes the inode allocator look at every recently freed inode before it picks one
