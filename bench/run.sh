@@ -223,7 +223,7 @@ for N in "${SIZES[@]}"; do
   # Rebuild after touching one document: a full build over the existing output (gongkai
   # rewrites the spare tree, the site before last, swaps it in and keeps the replaced site as
   # the next spare, all timed; the first rebuild has no spare yet and writes a new tree).
-  # Measured after Hugo, whose clean builds would otherwise pay for the files these delete.
+  # Measured after Hugo, so that its clean builds never follow the stale files these remove.
   # (sed, not head: head would close the pipe early and pipefail would end the script.)
   one=$(find "$corpus/content/documents" -name '*.md' | sort | sed -n 1p)
   times=()

@@ -60,9 +60,7 @@ pub fn prepare(out: &Path) -> io::Result<Scratch> {
     if dir.exists() {
         fs::remove_dir_all(&dir)?;
     }
-    if let Some(parent) = dir.parent() {
-        fs::create_dir_all(parent)?;
-    }
+    // Without the parent folder there is no spare either: `create_dir_all` below makes both.
     if fs::rename(sibling(out, "spare"), &dir).is_ok() {
         match inventory(&dir) {
             Some(before) => {
