@@ -161,6 +161,27 @@ pub fn keep_if_same(path: &Path, bytes: &[u8]) -> bool {
     file.set_permissions(meta.permissions()).is_ok()
 }
 
+/// Copies the file `src` to `dest` unless `dest` is already a copy of it: same size and the
+/// same modification time, which every copy made here is given (rsync's quick check). An
+/// attachment folder can hold gigabytes of PDFs, so comparing their bytes, as
+/// [`keep_if_same`] does for rendered pages, would cost nearly what copying them does.
+/// A kept copy is marked as written by this build, as [`keep_if_same`] marks it.
+pub fn copy_if_changed(src: &Path, dest: &Path) -> io::Result<()> {
+    let from = fs::metadata(src)?;
+    if let Ok(to) = fs::symlink_metadata(dest) {
+        if to.is_file() && to.len() == from.len() && to.modified()? == from.modified()? {
+            return fs::set_permissions(dest, to.permissions());
+        }
+        // A copy of a read-only source is read-only too: replace it rather than write into it.
+        fs::remove_file(dest)?;
+    }
+    fs::copy(src, dest)?;
+    // The copy's time is the source's, so the next build recognises it and an HTTP server's
+    // Last-Modified says when the attachment changed, not when the site was last built.
+    // (Setting the time needs ownership, not write access.)
+    fs::File::open(dest)?.set_modified(from.modified()?)
+}
+
 /// Swaps the finished scratch tree into place at `out`; the site it replaces becomes the
 /// spare tree of the next build.
 pub fn swap_into_place(scratch: Scratch, out: &Path) -> io::Result<()> {
@@ -235,6 +256,64 @@ mod tests {
             !out.join("gone").exists(),
             "a stale page and its folder survived"
         );
+    }
+
+    #[test]
+    fn an_attachment_is_copied_again_only_when_it_changed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("a.pdf");
+        fs::write(&src, "v1").unwrap();
+        let out = tmp.path().join("public");
+        let copy = |out: &Path| {
+            let scratch = prepare(out).unwrap();
+            copy_if_changed(&src, &scratch.dir.join("a.pdf")).unwrap();
+            prune(&scratch).unwrap();
+            swap_into_place(scratch, out).unwrap();
+        };
+        copy(&out);
+        let first = fs::metadata(out.join("a.pdf")).unwrap();
+        assert_eq!(
+            first.modified().unwrap(),
+            fs::metadata(&src).unwrap().modified().unwrap(),
+            "the copy carries the source's time"
+        );
+        // Mark both copies (the site's and, after the next build, the spare's) so that a
+        // copy made again would show: the quick check trusts size and time.
+        let mark = |path: &Path| {
+            fs::write(path, "v!").unwrap();
+            fs::File::open(path)
+                .unwrap()
+                .set_modified(first.modified().unwrap())
+                .unwrap();
+        };
+        mark(&out.join("a.pdf"));
+        copy(&out);
+        mark(&out.join("a.pdf"));
+        copy(&out);
+        assert_eq!(
+            fs::read_to_string(out.join("a.pdf")).unwrap(),
+            "v!",
+            "an unchanged attachment was copied again"
+        );
+        // Same size, new content, new time: copied.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&src, "v2").unwrap();
+        copy(&out);
+        assert_eq!(fs::read_to_string(out.join("a.pdf")).unwrap(), "v2");
+        // A read-only source makes a read-only copy, which the next change still replaces.
+        let mut ro = fs::metadata(&src).unwrap().permissions();
+        ro.set_readonly(true);
+        fs::set_permissions(&src, ro).unwrap();
+        copy(&out);
+        copy(&out);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let mut rw = fs::metadata(&src).unwrap().permissions();
+        #[allow(clippy::permissions_set_readonly_false)]
+        rw.set_readonly(false);
+        fs::set_permissions(&src, rw).unwrap();
+        fs::write(&src, "v3").unwrap();
+        copy(&out);
+        assert_eq!(fs::read_to_string(out.join("a.pdf")).unwrap(), "v3");
     }
 
     #[test]

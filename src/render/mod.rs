@@ -1013,8 +1013,7 @@ fn write_assets(p: &Portal, root: &Path, theme: &Theme, out: &Path) -> Result<us
         if let Some(dir) = dest.parent() {
             fs::create_dir_all(dir).map_err(|e| io_error(&dest, e))?;
         }
-        fs::copy(static_dir.join(rel), &dest)
-            .map(|_| ())
+        crate::output_tree::copy_if_changed(&static_dir.join(rel), &dest)
             .map_err(|e| io_error(&dest, e))
     })?;
     Ok(theme.assets.len() + p.static_files.len())
