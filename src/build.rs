@@ -124,37 +124,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let derived = derive(&portal, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
 
-    let scratch = output_tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
-    let tmp = scratch.dir.clone();
-    let result = std::thread::scope(|s| {
-        // The indexes are built while the pages are rendered: both keep every core busy
-        // only part of the time. The search page waits for them, as its HTML carries the
-        // static index's geometry, which saves the browser a round trip on a first query.
-        progress.stage("生成页面与搜索索引");
-        let indexes = s.spawn(|| crate::search::site::write_indexes(&portal, &opts.root, &tmp));
-        let mut static_files = 0;
-        let mut stats = render::render(
-            &portal,
-            &opts.root,
-            &derived,
-            &mut theme,
-            || {
-                let search = indexes
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
-                static_files = search.static_index.files as usize;
-                Ok(render::SearchHint {
-                    version: crate::search::static_index::FORMAT_VERSION,
-                    pages: search.static_index.pages,
-                })
-            },
-            &tmp,
-            &|n, total| progress.tick(n, total),
-        )?;
-        progress.finish_ticks();
-        stats.files += static_files;
-        Ok::<_, BuildFailure>(stats)
-    });
+    let mut scratch = output_tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
+    let mut result = render_site(&portal, opts, &derived, &mut theme, &scratch.dir);
+    if result.as_ref().is_err_and(only_io_errors) && scratch.is_recycled() {
+        // The recycled tree may hold a folder where this build writes a file, or a file
+        // where it needs a folder (an attachment folder that became a file). Nothing in a
+        // fresh tree can be in the way, so one more attempt there tells a stale leftover
+        // from a real failure; the tree in the way is not kept for the next build.
+        output_tree::remove(scratch);
+        scratch = output_tree::prepare_fresh(&out).map_err(|e| io_fail(&out, e))?;
+        result = render_site(&portal, opts, &derived, &mut theme, &scratch.dir);
+    }
     let stats = match result {
         Ok(s) => s,
         Err(e) => {
@@ -162,6 +142,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(e);
         }
     };
+    let tmp = scratch.dir.clone();
     progress.stage("替换站点");
     if let Err(e) = output_tree::prune(&scratch) {
         output_tree::discard(scratch, &out);
@@ -176,6 +157,54 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         output: out,
         diagnostics: diags,
     })
+}
+
+/// Renders the pages and writes both search indexes into `tmp`.
+fn render_site(
+    portal: &Portal,
+    opts: &BuildOptions,
+    derived: &Derived,
+    theme: &mut Theme,
+    tmp: &Path,
+) -> Result<render::RenderStats, BuildFailure> {
+    let progress = &opts.progress;
+    std::thread::scope(|s| {
+        // The indexes are built while the pages are rendered: both keep every core busy
+        // only part of the time. The search page waits for them, as its HTML carries the
+        // static index's geometry, which saves the browser a round trip on a first query.
+        progress.stage("生成页面与搜索索引");
+        let indexes = s.spawn(|| crate::search::site::write_indexes(portal, &opts.root, tmp));
+        let mut static_files = 0;
+        let mut stats = render::render(
+            portal,
+            &opts.root,
+            derived,
+            theme,
+            || {
+                let search = indexes
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+                static_files = search.static_index.files as usize;
+                Ok(render::SearchHint {
+                    version: crate::search::static_index::FORMAT_VERSION,
+                    pages: search.static_index.pages,
+                })
+            },
+            tmp,
+            &|n, total| progress.tick(n, total),
+        )?;
+        progress.finish_ticks();
+        stats.files += static_files;
+        Ok(stats)
+    })
+}
+
+/// Whether a failure is nothing but files that could not be read or written.
+fn only_io_errors(f: &BuildFailure) -> bool {
+    f.diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .all(|d| d.code == codes::READ_FAILED)
 }
 
 /// Refuses output directories that would overwrite the portal itself.

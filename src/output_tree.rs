@@ -60,7 +60,7 @@ pub fn prepare(out: &Path) -> io::Result<Scratch> {
     if dir.exists() {
         fs::remove_dir_all(&dir)?;
     }
-    // Without the parent folder there is no spare either: `create_dir_all` below makes both.
+    // Without the parent folder there is no spare either: `prepare_fresh` makes both.
     if fs::rename(sibling(out, "spare"), &dir).is_ok() {
         match inventory(&dir) {
             Some(before) => {
@@ -74,8 +74,29 @@ pub fn prepare(out: &Path) -> io::Result<Scratch> {
             None => fs::remove_dir_all(&dir)?,
         }
     }
+    prepare_fresh(out)
+}
+
+/// A new, empty scratch tree for `out`, whatever spare tree there is.
+pub fn prepare_fresh(out: &Path) -> io::Result<Scratch> {
+    let dir = private_sibling(out, "tmp");
+    if dir.exists() {
+        fs::remove_dir_all(&dir)?;
+    }
     fs::create_dir_all(&dir)?;
     Ok(Scratch { dir, before: None })
+}
+
+impl Scratch {
+    /// Whether the tree held a previous site when the build began.
+    pub fn is_recycled(&self) -> bool {
+        self.before.is_some()
+    }
+}
+
+/// Deletes a scratch tree that is not to be kept, not even as the next build's spare.
+pub fn remove(scratch: Scratch) {
+    let _ = fs::remove_dir_all(&scratch.dir);
 }
 
 /// Files with their change times and folders under `dir`; `None` if anything else is there

@@ -317,6 +317,35 @@ fn a_rebuild_replaces_the_site_whole() {
 }
 
 #[test]
+fn a_folder_of_attachments_may_become_a_file_and_back() {
+    let dir = portal();
+    let out = dir.path().join("public");
+    let statics = dir.path().join("content/static");
+    fs::create_dir_all(statics.join("notices")).unwrap();
+    fs::write(statics.join("notices/a.txt"), "a").unwrap();
+    build_at(dir.path(), &out).unwrap();
+    build_at(dir.path(), &out).unwrap();
+    // The spare tree now holds the folder `notices/` where the next builds write a file.
+    fs::remove_dir_all(statics.join("notices")).unwrap();
+    fs::write(statics.join("notices"), "now a file").unwrap();
+    for _ in 0..3 {
+        build_at(dir.path(), &out).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+        assert_eq!(
+            fs::read_to_string(out.join("notices")).unwrap(),
+            "now a file"
+        );
+    }
+    fs::remove_file(statics.join("notices")).unwrap();
+    fs::create_dir_all(statics.join("notices")).unwrap();
+    fs::write(statics.join("notices/b.txt"), "b").unwrap();
+    for _ in 0..3 {
+        build_at(dir.path(), &out).unwrap_or_else(|e| panic!("{:?}", e.diagnostics));
+        assert_eq!(fs::read_to_string(out.join("notices/b.txt")).unwrap(), "b");
+    }
+    assert!(out.join("documents/2025/doc-4/index.html").is_file());
+}
+
+#[test]
 fn the_output_may_not_replace_the_portal() {
     let dir = portal();
     let err = build_at(dir.path(), &dir.path().join("content")).unwrap_err();
