@@ -151,6 +151,8 @@ pub mod codes {
     pub const SLUG_COLLISION: &str = "E024";
     /// A path in a record or in site.toml that leaves its folder (`..`, absolute paths).
     pub const UNSAFE_PATH: &str = "E025";
+    /// A file of content/static/ that would land in or on what the generator writes.
+    pub const STATIC_SHADOWS_SITE: &str = "E026";
     // Identifiers
     pub const CREDIT_CODE: &str = "E030";
     pub const INDEX_NO_SHAPE: &str = "E031";

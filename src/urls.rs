@@ -3,6 +3,23 @@
 
 use crate::model::{Kind, Meta};
 
+/// The top-level folders and files of every built site. A file of `content/static/`, which is
+/// copied to the site's root, may not land in or on one of them (see
+/// `validate::rules::static_files`); tests/site.rs checks the list against a built site.
+pub const GENERATED_FOLDERS: [&str; 10] = [
+    "agencies",
+    "assets",
+    "deadlines",
+    "decisions",
+    "documents",
+    "pages",
+    "power",
+    "reports",
+    "search",
+    "services",
+];
+pub const GENERATED_FILES: [&str; 4] = ["404.html", "index.html", "robots.txt", "sitemap.xml"];
+
 pub fn home() -> String {
     "/".into()
 }

@@ -155,3 +155,36 @@ fn warnings_alone_exit_0() {
     assert!(stdout.contains("warning["), "{stdout}");
     assert!(stdout.contains("did you mean `address`?"), "{stdout}");
 }
+
+#[test]
+fn a_static_file_may_not_land_among_the_generated_pages() {
+    let portal = good_portal();
+    let statics = portal.path().join("content/static");
+    fs::create_dir_all(statics.join("documents")).unwrap();
+    fs::write(statics.join("documents/notice.pdf"), "%PDF").unwrap();
+    fs::write(statics.join("index.html"), "<p>mine</p>").unwrap();
+    // A top-level file of another name is fine, as is a folder of one's own.
+    fs::write(statics.join("favicon.ico"), "ico").unwrap();
+    fs::create_dir_all(statics.join("downloads/documents")).unwrap();
+    fs::write(statics.join("downloads/documents/a.pdf"), "%PDF").unwrap();
+    let out = gongkai(&["check", "--format", "json"], portal.path());
+    assert_eq!(out.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut files: Vec<(&str, &str)> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap(), d["code"].as_str().unwrap()))
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            ("content/static/documents/notice.pdf", "E026"),
+            ("content/static/index.html", "E026"),
+        ],
+        "{diags:#}"
+    );
+    let hint = diags[0]["hint"].as_str().unwrap();
+    assert!(hint.contains("content/static/attachments/"), "{hint}");
+}

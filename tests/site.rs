@@ -346,6 +346,43 @@ fn a_folder_of_attachments_may_become_a_file_and_back() {
 }
 
 #[test]
+fn the_generated_names_are_the_ones_static_files_may_not_use() {
+    let (dir, out) = built();
+    let statics: Vec<String> = fs::read_dir(dir.path().join("content/static"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for entry in fs::read_dir(&out).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if statics.contains(&name) {
+            continue;
+        }
+        let listed = if entry.file_type().unwrap().is_dir() {
+            gongkai::urls::GENERATED_FOLDERS.contains(&name.as_str())
+        } else {
+            gongkai::urls::GENERATED_FILES.contains(&name.as_str())
+        };
+        assert!(
+            listed,
+            "the build writes `{name}`, missing from urls::GENERATED_*"
+        );
+    }
+    for name in gongkai::urls::GENERATED_FOLDERS {
+        assert!(
+            out.join(name).is_dir(),
+            "`{name}/` is listed but not written"
+        );
+    }
+    for name in gongkai::urls::GENERATED_FILES {
+        assert!(
+            out.join(name).is_file(),
+            "`{name}` is listed but not written"
+        );
+    }
+}
+
+#[test]
 fn the_output_may_not_replace_the_portal() {
     let dir = portal();
     let err = build_at(dir.path(), &dir.path().join("content")).unwrap_err();

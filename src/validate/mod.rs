@@ -56,6 +56,7 @@ pub fn validate(portal: &Portal, root: &Path) -> Vec<Diagnostic> {
     issues.extend(references::duplicate_document_slugs(&ctx));
     issues.extend(reports::carry_over(&ctx));
     issues.extend(rules::site(portal));
+    issues.extend(rules::static_files(portal));
 
     resolve(issues, root, portal.config.max_file_bytes)
 }
