@@ -163,6 +163,7 @@ fn a_static_file_may_not_land_among_the_generated_pages() {
     fs::create_dir_all(statics.join("documents")).unwrap();
     fs::write(statics.join("documents/notice.pdf"), "%PDF").unwrap();
     fs::write(statics.join("index.html"), "<p>mine</p>").unwrap();
+    fs::write(statics.join("search"), "a file where the search index goes").unwrap();
     // A top-level file of another name is fine, as is a folder of one's own.
     fs::write(statics.join("favicon.ico"), "ico").unwrap();
     fs::create_dir_all(statics.join("downloads/documents")).unwrap();
@@ -182,6 +183,7 @@ fn a_static_file_may_not_land_among_the_generated_pages() {
         [
             ("content/static/documents/notice.pdf", "E026"),
             ("content/static/index.html", "E026"),
+            ("content/static/search", "E026"),
         ],
         "{diags:#}"
     );

@@ -321,25 +321,25 @@ pub(crate) fn calendar(_ctx: &super::Ctx, r: &Record<CalendarYear>) -> Vec<Issue
     out
 }
 
-/// site.toml paths that would make a build write outside its output folder or over the
-/// sources.
 /// Files of `content/static/` are copied to the site's root after the pages: one inside a
 /// generated folder would mix with (or replace) the generator's pages, one named like a
 /// generated file would replace it (the home page) or be replaced by it (robots.txt).
 pub(crate) fn static_files(portal: &Portal) -> Vec<FileIssue> {
     let mut out = Vec::new();
     for rel in &portal.static_files {
+        // The first part decides: `search` as a file is in the way of the folder as much as
+        // `search/x` is inside it, and `index.html/x` of the file.
         let first = rel.split('/').next().unwrap_or("");
-        let folder = rel.contains('/') && crate::urls::GENERATED_FOLDERS.contains(&first);
-        let file = !rel.contains('/') && crate::urls::GENERATED_FILES.contains(&first);
-        if !(folder || file) {
-            continue;
-        }
-        let message = if folder {
-            format!("content/static/{rel} would be copied into the site's `{first}/` folder, which gongkai writes itself")
+        let what = if crate::urls::GENERATED_FOLDERS.contains(&first) {
+            format!("`{first}/` folder")
+        } else if crate::urls::GENERATED_FILES.contains(&first) {
+            format!("`{first}`")
         } else {
-            format!("content/static/{rel} would be copied over the site's `{first}`, which gongkai writes itself")
+            continue;
         };
+        let message = format!(
+            "content/static/{rel} would be copied into or over the site's {what}, which gongkai writes itself"
+        );
         out.push((
             std::path::PathBuf::from("content/static").join(rel),
             Issue::error(codes::STATIC_SHADOWS_SITE, "", message).hint(format!(
@@ -351,6 +351,8 @@ pub(crate) fn static_files(portal: &Portal) -> Vec<FileIssue> {
     out
 }
 
+/// site.toml paths that would make a build write outside its output folder or over the
+/// sources.
 pub(crate) fn site(portal: &Portal) -> Vec<FileIssue> {
     let mut out = Vec::new();
     let cfg = &portal.config;
