@@ -135,18 +135,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         scratch = output_tree::prepare_fresh(&out).map_err(|e| io_fail(&out, e))?;
         result = render_site(&portal, opts, &derived, &mut theme, &scratch.dir);
     }
+    let tmp = scratch.dir.clone();
     let stats = match result {
         Ok(s) => s,
         Err(e) => {
             output_tree::discard(scratch, &out);
-            return Err(e);
+            return Err(in_output_terms(e, &tmp, &out));
         }
     };
-    let tmp = scratch.dir.clone();
     progress.stage("替换站点");
     if let Err(e) = output_tree::prune(&scratch) {
         output_tree::discard(scratch, &out);
-        return Err(io_fail(&tmp, e));
+        return Err(in_output_terms(io_fail(&tmp, e), &tmp, &out));
     }
     output_tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     Ok(BuildReport {
@@ -197,6 +197,19 @@ fn render_site(
         stats.files += static_files;
         Ok(stats)
     })
+}
+
+/// A failure as the officer should read it: the private scratch tree (`.gongkai-public-tmp-…`)
+/// named as the output folder it was to become.
+fn in_output_terms(mut f: BuildFailure, tmp: &Path, out: &Path) -> BuildFailure {
+    let (from, to) = (tmp.display().to_string(), out.display().to_string());
+    for d in &mut f.diagnostics {
+        if let Ok(rest) = d.file.strip_prefix(tmp) {
+            d.file = out.join(rest);
+        }
+        d.message = d.message.replace(&from, &to);
+    }
+    f
 }
 
 /// Whether a failure is nothing but files that could not be read or written.
@@ -265,4 +278,25 @@ fn normalize(p: &Path) -> PathBuf {
 
 fn io_fail(path: &Path, e: std::io::Error) -> BuildFailure {
     Diagnostic::error(codes::READ_FAILED, path, format!("{}: {e}", path.display())).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_names_the_output_not_the_scratch_tree() {
+        let tmp = Path::new("./.gongkai-public-tmp-17922");
+        let out = Path::new("./public");
+        let path = tmp.join("attachments/a.pdf");
+        let f = io_fail(&path, std::io::Error::other("disk full"));
+        let f = in_output_terms(f, tmp, out);
+        let d = &f.diagnostics[0];
+        assert_eq!(d.file, Path::new("./public/attachments/a.pdf"));
+        assert_eq!(d.message, "./public/attachments/a.pdf: disk full");
+        // Diagnostics about the sources are left as they are.
+        let source = Diagnostic::error(codes::READ_FAILED, "content/index.md", "unreadable");
+        let f = in_output_terms(source.clone().into(), tmp, out);
+        assert_eq!(f.diagnostics[0], source);
+    }
 }
