@@ -155,7 +155,7 @@ pub fn prune(scratch: &Scratch) -> io::Result<()> {
 
 /// Whether `path` holds exactly `bytes` already, as most files of a recycled tree do; such a
 /// file is left as it is, its modification time too, and only marked as written by this
-/// build (a mode change to the same mode moves its status-change time, see [`prune`]).
+/// build ([`mark_written`]).
 /// Rewriting it would free its blocks and allocate new ones, which on a disk mounted with
 /// `discard` made a recycled 100,000-record rebuild 15 s slower than writing a new tree.
 pub fn keep_if_same(path: &Path, bytes: &[u8]) -> bool {
@@ -179,19 +179,25 @@ pub fn keep_if_same(path: &Path, bytes: &[u8]) -> bool {
         }
         at += n;
     }
-    file.set_permissions(meta.permissions()).is_ok()
+    mark_written(path, &meta).is_ok()
+}
+
+/// Marks a file this build left as it was as written by it: a mode change to the same mode
+/// moves its status-change time, which [`prune`] reads.
+fn mark_written(path: &Path, meta: &fs::Metadata) -> io::Result<()> {
+    fs::set_permissions(path, meta.permissions())
 }
 
 /// Copies the file `src` to `dest` unless `dest` is already a copy of it: same size and the
 /// same modification time, which every copy made here is given (rsync's quick check). An
 /// attachment folder can hold gigabytes of PDFs, so comparing their bytes, as
 /// [`keep_if_same`] does for rendered pages, would cost nearly what copying them does.
-/// A kept copy is marked as written by this build, as [`keep_if_same`] marks it.
+/// A kept copy is marked as written by this build ([`mark_written`]).
 pub fn copy_if_changed(src: &Path, dest: &Path) -> io::Result<()> {
     let from = fs::metadata(src)?;
     if let Ok(to) = fs::symlink_metadata(dest) {
         if to.is_file() && to.len() == from.len() && to.modified()? == from.modified()? {
-            return fs::set_permissions(dest, to.permissions());
+            return mark_written(dest, &to);
         }
         // A copy of a read-only source is read-only too: replace it rather than write into it.
         fs::remove_file(dest)?;
