@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, STORED,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions, FAST, STORED,
     STRING,
 };
 use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer};
@@ -21,7 +21,7 @@ use super::{dir_size, write_swapped, SearchDoc, SearchError};
 pub const TOKENIZER: &str = "gongkai";
 
 /// Bumped whenever the schema or the tokenizer changes; `search` refuses other versions.
-pub const SCHEMA_VERSION: &str = "gongkai-search-3";
+pub const SCHEMA_VERSION: &str = "gongkai-search-4";
 
 /// The tokenizer of [`super::tokenize`] ([`Side::IndexBigrams`]) as a tantivy tokenizer.
 #[derive(Clone)]
@@ -145,6 +145,9 @@ pub struct Fields {
     pub slug: Field,
     pub url: Field,
     pub version: Field,
+    /// The record's [`SearchDoc::id`] (stream order), as a fast field: the static index
+    /// reads its postings from this index's segments and needs each document's id.
+    pub id: Field,
 }
 
 impl Fields {
@@ -168,6 +171,7 @@ impl Fields {
             slug: f("slug")?,
             url: f("url")?,
             version: f("version")?,
+            id: f("id")?,
         })
     }
 }
@@ -208,6 +212,7 @@ pub fn schema() -> Schema {
     b.add_text_field("slug", STRING | STORED);
     b.add_text_field("url", STORED);
     b.add_text_field("version", STRING);
+    b.add_u64_field("id", FAST);
     b.build()
 }
 
@@ -227,16 +232,17 @@ pub struct IndexStats {
     pub millis: u64,
 }
 
-/// Writer threads: half the cores (at least one, at most 8). The index is written while the
-/// static index, jieba and the pages keep the other cores busy; with a thread per core the
-/// build was slower, not faster: on 2 cores, one writer thread instead of two made 10,000
-/// records 4 % faster (seven alternating pairs, 2.65 against 2.76 s) and 100,000 records 3–8 %
-/// (one segment's dictionary instead of two, less contention), with 5 % less CPU time.
+/// Writer threads: one per core, at most 8. tantivy is the one writer that tokenizes and
+/// counts the records (the static index reads its postings back from the segments), so it
+/// is what a build waits for. On 2 cores, two writer threads instead of one: 10,000 records
+/// 2.23–2.27 s against 2.26–2.45 s (three alternating rounds, output on tmpfs), 100,000
+/// records 23.3/23.7 s against 24.1/24.6 s, peak RSS 580 MB against 470–480 MB. (While the
+/// static index counted every token too, one thread was faster: the two competed for cores.)
 pub fn writer_threads() -> usize {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
-    (cores / 2).clamp(1, 8)
+    cores.clamp(1, 8)
 }
 
 /// Per-thread indexing memory; the total stays at or below 768 MB.
@@ -257,13 +263,21 @@ pub fn write_index_with_words(
     docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
     dir: &Path,
 ) -> Result<IndexStats, SearchError> {
+    write_index_threads(docs, dir, writer_threads())
+}
+
+/// [`write_index_with_words`] with `threads` writer threads.
+pub(crate) fn write_index_threads(
+    docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
+    dir: &Path,
+    threads: usize,
+) -> Result<IndexStats, SearchError> {
     let started = Instant::now();
     let docs_written = write_swapped(dir, |tmp| {
         let schema = schema();
         let f = Fields::from_schema(&schema)?;
         let index = Index::create_in_dir(tmp, schema)?;
         register_tokenizer(&index);
-        let threads = writer_threads();
         let mut writer: IndexWriter =
             index.writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)?;
         // The index is written once per build and never updated, so background merges only
@@ -301,6 +315,7 @@ fn to_document(f: &Fields, d: SearchDoc, words: Option<Arc<DocWords>>) -> Tantiv
         f.agency_name => d.agency_name,
         f.slug => d.slug,
         f.url => d.url,
+        f.id => u64::from(d.id),
     );
     for code in &d.codes {
         let norm = normalize_code(code);

@@ -19,9 +19,9 @@ use crate::render::read_body;
 use crate::urls;
 
 use super::index::{write_index_with_words, IndexStats};
-use super::static_index::{write_static_dir_with_words, StaticStats};
+use super::static_index::{write_static_dir_with_words, StaticStats, TextTerms};
 use super::words::DocWords;
-use super::SearchDoc;
+use super::{SearchDoc, SearchError};
 
 /// What [`write_indexes`] wrote.
 #[derive(Debug, Clone)]
@@ -80,10 +80,31 @@ pub fn write_indexes(
             }
         });
         let tantivy = s.spawn(|| write_index_with_words(for_tantivy.into_iter(), &index_dir));
-        let static_index = write_static_dir_with_words(for_static.into_iter(), &static_dir);
-        let tantivy = tantivy
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let join = |h: std::thread::ScopedJoinHandle<'_, _>| {
+            h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+        };
+        // The static index takes its text postings from tantivy's segments, once written,
+        // rather than tokenizing and counting every record a second time.
+        let mut running = Some(tantivy);
+        let mut written = None;
+        let wait = || {
+            written = running.take().map(join);
+            match &written {
+                Some(Ok(_)) => Ok(index_dir.clone()),
+                _ => Err(SearchError::Format(
+                    "the tantivy index was not written".into(),
+                )),
+            }
+        };
+        let static_index = write_static_dir_with_words(
+            for_static.into_iter(),
+            &static_dir,
+            TextTerms::FromTantivy(Box::new(wait)),
+        );
+        // Joined while the static index waited, or now if it failed before.
+        let tantivy = written
+            .or_else(|| running.map(join))
+            .expect("the tantivy writer is either joined or still running");
         (tantivy, static_index)
     });
     if let Some(d) = failed.into_inner().unwrap_or_else(|e| e.into_inner()) {

@@ -31,17 +31,22 @@
 //!
 //! Codes are terms too: `#` + [`normalize_code`] (no token contains `#`), and so are the
 //! dictionary words of [`super::words`]: `~` + word.
+//!
+//! `gongkai build` counts only those two kinds here; the text terms (characters, bigrams,
+//! Latin words) it reads back from the tantivy index written alongside
+//! ([`TextTerms::FromTantivy`], `super::tantivy_terms`), so each record is tokenized once.
 
 use std::collections::HashMap;
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::tantivy_terms::TantivyTerms;
 use super::tokenize::{normalize_code, scan, tokenize_query, Side, TokenKind};
 use super::words::DocWords;
 use super::{dir_size, write_swapped, FastHasher, SearchDoc, SearchError};
@@ -357,7 +362,12 @@ fn first_char_key(bigram: u64) -> u64 {
     (1 << 62) | ((bigram >> 21) & 0x1F_FFFF)
 }
 
-fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms, SearchError> {
+/// One record's terms; `scan`: whether its text terms are counted here (not when they are
+/// read from the tantivy index, [`TextTerms::FromTantivy`]).
+fn process(
+    (doc, words): (SearchDoc, Option<Arc<DocWords>>),
+    scan_text: bool,
+) -> Result<DocTerms, SearchError> {
     // Counted in a hash table as they come: a record has thousands of token occurrences
     // but only about a third as many distinct terms, and sorting every occurrence cost
     // more than tokenizing.
@@ -389,11 +399,13 @@ fn process((doc, words): (SearchDoc, Option<Arc<DocWords>>)) -> Result<DocTerms,
                 *len += 1;
             });
         };
-        add(&doc.title, TITLE, &mut title_len);
-        for code in &doc.codes {
-            add(code, TITLE, &mut title_len);
+        if scan_text {
+            add(&doc.title, TITLE, &mut title_len);
+            for code in &doc.codes {
+                add(code, TITLE, &mut title_len);
+            }
+            add(&doc.body, BODY, &mut body_len);
         }
-        add(&doc.body, BODY, &mut body_len);
         for i in 0..counted.len() {
             let t = counted[i];
             if t.key >> 62 == 2 {
@@ -543,34 +555,57 @@ fn cut(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-fn tf_norm(tf: u32, len: u32, avg: f64) -> f64 {
+/// BM25's length part of a field of `len` positions (`avg` on average).
+pub(super) fn length_norm(len: u32, avg: f64) -> f64 {
+    BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(len) / avg.max(1.0))
+}
+
+fn tf_norm(tf: u32, norm: f64) -> f64 {
     if tf == 0 {
         return 0.0;
     }
     let tf = f64::from(tf);
-    tf * (BM25_K1 + 1.0) / (tf + BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(len) / avg.max(1.0)))
+    tf * (BM25_K1 + 1.0) / (tf + norm)
 }
 
-/// The weight byte of one posting (1..=255).
-fn weight(tt: u32, tb: u32, lt: u32, lb: u32, avg_t: f64, avg_b: f64) -> u8 {
-    let s = TITLE_WEIGHT * tf_norm(tt, lt, avg_t) + BODY_WEIGHT * tf_norm(tb, lb, avg_b);
+/// The weight byte of one posting (1..=255), from the fields' [`length_norm`]s.
+pub(super) fn weight_normed(tt: u32, tb: u32, norm_t: f64, norm_b: f64) -> u8 {
+    let s = TITLE_WEIGHT * tf_norm(tt, norm_t) + BODY_WEIGHT * tf_norm(tb, norm_b);
     let max = (TITLE_WEIGHT + BODY_WEIGHT) * (BM25_K1 + 1.0);
     ((s / max * 255.0).round() as u8).max(1)
 }
 
+/// The weight byte of one posting (1..=255).
+fn weight(tt: u32, tb: u32, lt: u32, lb: u32, avg_t: f64, avg_b: f64) -> u8 {
+    weight_normed(tt, tb, length_norm(lt, avg_t), length_norm(lb, avg_b))
+}
+
 /// Document table entries needed while encoding postings.
-struct Lengths {
+pub(super) struct Lengths {
     /// Caller id → internal id.
-    internal: Vec<u32>,
-    title: Vec<u32>,
-    body: Vec<u32>,
-    avg_title: f64,
-    avg_body: f64,
+    pub(super) internal: Vec<u32>,
+    pub(super) title: Vec<u32>,
+    pub(super) body: Vec<u32>,
+    pub(super) avg_title: f64,
+    pub(super) avg_body: f64,
+}
+
+impl Lengths {
+    /// The weight byte of a posting of the record with caller id `caller`.
+    pub(super) fn weight(&self, caller: usize, title_tf: u32, body_tf: u32) -> u8 {
+        weight(
+            title_tf,
+            body_tf,
+            self.title[caller],
+            self.body[caller],
+            self.avg_title,
+            self.avg_body,
+        )
+    }
 }
 
 /// Encodes one term's postings in the final format (ids are internal).
 fn encode_postings(p: &Postings, lens: &Lengths, out: &mut Vec<u8>) {
-    let n = lens.internal.len();
     let mut docs: Vec<(u32, u8)> = Vec::with_capacity(p.df as usize);
     let mut at = 0;
     let mut caller = 0u64;
@@ -582,18 +617,14 @@ fn encode_postings(p: &Postings, lens: &Lengths, out: &mut Vec<u8>) {
         let tt = get_varint(&p.bytes, &mut at).unwrap_or(0) as u32;
         let tb = get_varint(&p.bytes, &mut at).unwrap_or(0) as u32;
         let c = caller as usize;
-        docs.push((
-            lens.internal[c],
-            weight(
-                tt,
-                tb,
-                lens.title[c],
-                lens.body[c],
-                lens.avg_title,
-                lens.avg_body,
-            ),
-        ));
+        docs.push((lens.internal[c], lens.weight(c, tt, tb)));
     }
+    encode_weighted(docs, lens.internal.len(), out);
+}
+
+/// Encodes the postings `(internal id, weight)` of one term, in any order, of a portal of
+/// `n` records.
+pub(super) fn encode_weighted(mut docs: Vec<(u32, u8)>, n: usize, out: &mut Vec<u8>) {
     docs.sort_unstable_by_key(|d| d.0);
     let dense = n >= DENSE_MIN_DOCS && docs.len() * 16 >= n;
     if !dense {
@@ -660,7 +691,14 @@ pub fn write_static(
 ) -> Result<StaticStats, SearchError> {
     let started = std::time::Instant::now();
     let dir = out.join("search");
-    let mut stats = write_swapped(&dir, |tmp| build(docs.map(|d| (d, None)), tmp))?;
+    let mut stats = write_swapped(&dir, |tmp| {
+        build_spilling_at(
+            docs.map(|d| (d, None)),
+            tmp,
+            SPILL_BYTES,
+            TextTerms::Scanned,
+        )
+    })?;
     let (bytes, files) = dir_size(&dir)?;
     stats.bytes = bytes;
     stats.files = files;
@@ -675,21 +713,35 @@ pub fn write_static_dir(
     docs: impl Iterator<Item = SearchDoc>,
     dir: &Path,
 ) -> Result<StaticStats, SearchError> {
-    write_static_dir_with_words(docs.map(|d| (d, None)), dir)
+    write_static_dir_with_words(docs.map(|d| (d, None)), dir, TextTerms::Scanned)
+}
+
+/// Where the static index's text terms come from: the characters, bigrams and Latin words
+/// of titles, codes and bodies. Dictionary words and exact codes are counted here always.
+pub enum TextTerms<'a> {
+    /// Tokenized and counted here.
+    Scanned,
+    /// Read from the segments of the tantivy index of the same records, in the same order,
+    /// which is written meanwhile ([`super::index::write_index_with_words`]); the function
+    /// waits for it and returns its folder. Each record is then tokenized and counted once,
+    /// by tantivy, instead of once per index, and lengths are tantivy's field norms.
+    FromTantivy(Box<dyn FnOnce() -> Result<PathBuf, SearchError> + 'a>),
 }
 
 /// The files of a static index, all under `search/`.
 pub const FILES: [&str; 4] = ["meta.json", "dict.bin", "post.bin", "docs.bin"];
 
 /// [`write_static_dir`] of documents whose word terms may already be known (`None`:
-/// computed here), so a caller writing both indexes segments each record once.
+/// computed here) and whose text terms may be read from the tantivy index, so that a
+/// caller writing both indexes segments and tokenizes each record once.
 pub fn write_static_dir_with_words(
     docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
     dir: &Path,
+    terms: TextTerms<'_>,
 ) -> Result<StaticStats, SearchError> {
     let started = std::time::Instant::now();
     std::fs::create_dir_all(dir)?;
-    let mut stats = build(docs, dir)?;
+    let mut stats = build_spilling_at(docs, dir, SPILL_BYTES, terms)?;
     stats.millis = started.elapsed().as_millis() as u64;
     for f in FILES {
         stats.bytes += std::fs::metadata(dir.join(f))?.len();
@@ -698,19 +750,15 @@ pub fn write_static_dir_with_words(
     Ok(stats)
 }
 
-fn build(
-    docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
-    dir: &Path,
-) -> Result<StaticStats, SearchError> {
-    build_spilling_at(docs, dir, SPILL_BYTES)
-}
-
-/// [`build`], spilling postings to run files whenever more than `spill_bytes` are held.
+/// Builds the index files in `dir`, spilling postings to run files whenever more than
+/// `spill_bytes` are held.
 fn build_spilling_at(
     docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
     dir: &Path,
     spill_bytes: usize,
+    text_terms: TextTerms<'_>,
 ) -> Result<StaticStats, SearchError> {
+    let scan_text = matches!(text_terms, TextTerms::Scanned);
     let mut parts: Vec<KeyMap<Postings>> = (0..PARTS).map(|_| KeyMap::default()).collect();
     // The texts of hashed terms, per partition, first seen (never spilled).
     let mut texts: Vec<KeyMap<Box<str>>> = (0..PARTS).map(|_| KeyMap::default()).collect();
@@ -732,7 +780,7 @@ fn build_spilling_at(
         let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
         let batch: Vec<DocTerms> = batch
             .into_par_iter()
-            .map(process)
+            .map(|d| process(d, scan_text))
             .collect::<Result<_, _>>()?;
         let first_id = next_id;
         held += parts
@@ -824,21 +872,31 @@ fn build_spilling_at(
             _ => runs.push([i as i64, 1, k[0], k[1], k[2]]),
         }
     }
-    let avg = |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / (v.len().max(1) as f64);
-    let lens = Lengths {
-        avg_title: avg(&title_lens),
-        avg_body: avg(&body_lens),
-        internal,
-        title: title_lens,
-        body: body_lens,
-    };
-
     // The document slots (one thread, mostly copying) are written while the postings are
-    // encoded (the others): one after the other, each left a core idle.
+    // encoded (the others), and while tantivy's segments are awaited: one after the other,
+    // each left a core idle.
     let slot = slot_width(&record_at, max_head);
     let (slots, dict) = std::thread::scope(|s| {
         let slots = s.spawn(|| write_slots(&records_path, dir, &order, &record_at, slot));
-        let dict = write_postings(dir, parts, texts, spilled, &lens);
+        let dict = (|| {
+            let (derived, title_lens, body_lens) = match text_terms {
+                TextTerms::Scanned => (None, title_lens, body_lens),
+                TextTerms::FromTantivy(wait) => {
+                    let (derived, title, body) = TantivyTerms::open(&wait()?, n)?;
+                    (Some(derived), title, body)
+                }
+            };
+            let avg =
+                |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / (v.len().max(1) as f64);
+            let lens = Lengths {
+                avg_title: avg(&title_lens),
+                avg_body: avg(&body_lens),
+                internal,
+                title: title_lens,
+                body: body_lens,
+            };
+            write_postings(dir, parts, texts, spilled, &lens, derived.as_ref())
+        })();
         let slots = slots
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -891,7 +949,7 @@ fn build_spilling_at(
 /// A partition's postings with its terms' texts.
 type Part = (KeyMap<Postings>, KeyMap<Box<str>>);
 /// A term's text, its document frequency and its encoded postings.
-type Encoded = (String, u32, Vec<u8>);
+pub(super) type Encoded = (String, u32, Vec<u8>);
 
 /// The terms of one partition in key order, their postings encoded.
 fn encode_part(
@@ -915,6 +973,13 @@ fn encode_part(
         .collect())
 }
 
+/// A share of the dictionary, encoded in parallel with the others: a partition of the
+/// terms counted here, or a range of the terms read from tantivy's segments.
+enum Job {
+    Part(usize, Part),
+    Range(usize),
+}
+
 /// What [`write_postings`] wrote.
 struct DictStats {
     pages: u32,
@@ -931,6 +996,7 @@ fn write_postings(
     texts: Vec<KeyMap<Box<str>>>,
     spilled: bool,
     lens: &Lengths,
+    derived: Option<&TantivyTerms>,
 ) -> Result<DictStats, SearchError> {
     let mut post = BufWriter::new(File::create(dir.join("post.bin"))?);
     let mut post_len = 0u64;
@@ -958,19 +1024,34 @@ fn write_postings(
         index.push((fnv1a(&term), start as u32, (entries.len() - start) as u32));
         Ok(())
     };
-    let threads = rayon::current_num_threads().max(1);
-    let mut parts: Vec<Option<Part>> = parts.into_iter().zip(texts).map(Some).collect();
+    // Jobs of uneven size (the ranges of tantivy's terms), so twice as many as threads
+    // at a time.
+    let threads = rayon::current_num_threads().max(1) * 2;
+    let mut jobs: Vec<Job> = parts
+        .into_iter()
+        .zip(texts)
+        .enumerate()
+        .map(|(p, part)| Job::Part(p, part))
+        .collect();
+    if let Some(t) = derived {
+        jobs.extend((0..t.ranges()).map(Job::Range));
+    }
+    let mut jobs = jobs.into_iter();
     let mut pending: Vec<Vec<Encoded>> = Vec::new();
-    for group in (0..PARTS).collect::<Vec<_>>().chunks(threads) {
-        let taken: Vec<(usize, Part)> = group
-            .iter()
-            .map(|&p| (p, parts[p].take().unwrap_or_default()))
-            .collect();
+    loop {
+        let group: Vec<Job> = jobs.by_ref().take(threads).collect();
+        if group.is_empty() {
+            break;
+        }
         let (encoded, appended) = rayon::join(
             || {
-                taken
+                group
                     .into_par_iter()
-                    .map(|(p, part)| encode_part(dir, spilled, p, part, lens))
+                    .map(|job| match (job, derived) {
+                        (Job::Part(p, part), _) => encode_part(dir, spilled, p, part, lens),
+                        (Job::Range(r), Some(t)) => t.encode_range(r, lens),
+                        (Job::Range(_), None) => Ok(Vec::new()),
+                    })
                     .collect::<Result<Vec<_>, _>>()
             },
             || pending.drain(..).flatten().try_for_each(&mut append),
@@ -1257,9 +1338,21 @@ mod tests {
     fn spilled_postings_merge_back_identically() {
         let whole = tempfile::tempdir().unwrap();
         let spilled = tempfile::tempdir().unwrap();
-        build_spilling_at(sample_docs(1500).into_iter(), whole.path(), usize::MAX).unwrap();
+        build_spilling_at(
+            sample_docs(1500).into_iter(),
+            whole.path(),
+            usize::MAX,
+            TextTerms::Scanned,
+        )
+        .unwrap();
         // A few hundred bytes: several spills per batch of documents' lifetime.
-        build_spilling_at(sample_docs(1500).into_iter(), spilled.path(), 300).unwrap();
+        build_spilling_at(
+            sample_docs(1500).into_iter(),
+            spilled.path(),
+            300,
+            TextTerms::Scanned,
+        )
+        .unwrap();
         for f in FILES {
             let a = std::fs::read(whole.path().join(f)).unwrap();
             let b = std::fs::read(spilled.path().join(f)).unwrap();
@@ -1275,40 +1368,125 @@ mod tests {
 
     /// The weight bytes of `term`'s postings (a list, not dense), in internal id order.
     fn weights_of(dir: &Path, term: &str) -> Vec<u8> {
+        let mut all = all_postings(dir);
+        all.remove(term)
+            .unwrap_or_else(|| panic!("{term} is not in the index"))
+            .1
+    }
+
+    /// Every term of a static index: its internal ids and weight bytes (list form only).
+    fn all_postings(dir: &Path) -> std::collections::BTreeMap<String, (Vec<u32>, Vec<u8>)> {
+        let dict = std::fs::read(dir.join("dict.bin")).unwrap();
+        let post = std::fs::read(dir.join("post.bin")).unwrap();
         let meta: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.join("meta.json")).unwrap()).unwrap();
         let pages = meta["pages"].as_u64().unwrap() as u32;
-        let dict = std::fs::read(dir.join("dict.bin")).unwrap();
-        let post = std::fs::read(dir.join("post.bin")).unwrap();
-        let from = page_of(term, pages) as usize * PAGE_BYTES;
-        let page = &dict[from..from + PAGE_BYTES];
-        let mut at = 0;
-        loop {
-            let len = page[at] as usize;
-            assert!(len > 0, "{term} is not in its page");
-            let t = &page[at + 1..at + 1 + len];
-            at += 1 + len;
-            let df = get_varint(page, &mut at).unwrap() as usize;
-            let form = page[at];
-            at += 1;
-            let blob = if form == 0 {
-                let n = get_varint(page, &mut at).unwrap() as usize;
-                at += n;
-                &page[at - n..at]
-            } else {
-                let off = get_varint(page, &mut at).unwrap() as usize;
-                let n = get_varint(page, &mut at).unwrap() as usize;
-                &post[off..off + n]
-            };
-            if t == term.as_bytes() {
+        let mut all = std::collections::BTreeMap::new();
+        for (number, page) in dict.chunks(PAGE_BYTES).enumerate() {
+            let mut at = 0;
+            while at < page.len() && page[at] > 0 {
+                let len = page[at] as usize;
+                let term = String::from_utf8(page[at + 1..at + 1 + len].to_vec()).unwrap();
+                assert_eq!(
+                    page_of(&term, pages) as usize,
+                    number,
+                    "{term}: in its page"
+                );
+                at += 1 + len;
+                let df = get_varint(page, &mut at).unwrap() as usize;
+                let form = page[at];
+                at += 1;
+                let blob = if form == 0 {
+                    let n = get_varint(page, &mut at).unwrap() as usize;
+                    at += n;
+                    &page[at - n..at]
+                } else {
+                    let off = get_varint(page, &mut at).unwrap() as usize;
+                    let n = get_varint(page, &mut at).unwrap() as usize;
+                    &post[off..off + n]
+                };
                 assert_eq!(blob[0], 0, "{term}: a list");
                 let mut p = 1;
-                for _ in 0..df {
-                    get_varint(blob, &mut p).unwrap();
+                let mut ids = Vec::new();
+                for i in 0..df {
+                    let d = get_varint(blob, &mut p).unwrap() as u32;
+                    ids.push(if i == 0 { d } else { ids[i - 1] + d });
                 }
-                return blob[p..p + df].to_vec();
+                all.insert(term, (ids, blob[p..p + df].to_vec()));
             }
         }
+        all
+    }
+
+    /// Read from tantivy's segments (as `gongkai build` does), the static index holds the
+    /// same terms in the same records as when it counts them itself, with weights that
+    /// differ only by tantivy's rounding of lengths (its field norms): at most a few units
+    /// of 255. Two writer threads, so segments hold records out of order.
+    #[test]
+    fn postings_read_from_tantivy_are_the_ones_counted() {
+        let docs = sample_docs(1500);
+        let counted = tempfile::tempdir().unwrap();
+        build_spilling_at(
+            docs.clone().into_iter(),
+            counted.path(),
+            usize::MAX,
+            TextTerms::Scanned,
+        )
+        .unwrap();
+        let tantivy = tempfile::tempdir().unwrap();
+        let index_dir = tantivy.path().join("idx");
+        super::super::index::write_index_threads(docs.clone().into_iter(), &index_dir, 2).unwrap();
+        let read = tempfile::tempdir().unwrap();
+        let dir = index_dir.clone();
+        build_spilling_at(
+            docs.into_iter(),
+            read.path(),
+            usize::MAX,
+            TextTerms::FromTantivy(Box::new(move || Ok(dir))),
+        )
+        .unwrap();
+        let (a, b) = (all_postings(counted.path()), all_postings(read.path()));
+        assert!(a.len() > 100, "{} terms", a.len());
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "the same terms"
+        );
+        let mut worst = 0;
+        for (term, (ids, weights)) in &a {
+            let (ids_b, weights_b) = &b[term];
+            assert_eq!(ids, ids_b, "{term}: the same records");
+            for (x, y) in weights.iter().zip(weights_b) {
+                worst = worst.max(x.abs_diff(*y));
+            }
+        }
+        assert!(worst <= 4, "weights differ by up to {worst}");
+        for f in ["meta.json", "docs.bin"] {
+            let x = std::fs::read(counted.path().join(f)).unwrap();
+            let y = std::fs::read(read.path().join(f)).unwrap();
+            assert!(x == y, "{f} differs");
+        }
+    }
+
+    /// A tantivy index of other records than the static index's is refused, not read.
+    #[test]
+    fn postings_are_not_read_from_another_portals_index() {
+        let tantivy = tempfile::tempdir().unwrap();
+        let index_dir = tantivy.path().join("idx");
+        super::super::index::write_index_threads(sample_docs(10).into_iter(), &index_dir, 1)
+            .unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let err = build_spilling_at(
+            sample_docs(12).into_iter(),
+            out.path(),
+            usize::MAX,
+            TextTerms::FromTantivy(Box::new(move || Ok(index_dir))),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, SearchError::Format(m) if m.contains("10 records, the static index 12")),
+            "{err}"
+        );
     }
 
     /// Every term's postings weigh what counting its occurrences in each record gives:
@@ -1318,7 +1496,13 @@ mod tests {
     fn postings_weigh_every_occurrence() {
         let docs = sample_docs(300);
         let dir = tempfile::tempdir().unwrap();
-        build_spilling_at(docs.clone().into_iter(), dir.path(), usize::MAX).unwrap();
+        build_spilling_at(
+            docs.clone().into_iter(),
+            dir.path(),
+            usize::MAX,
+            TextTerms::Scanned,
+        )
+        .unwrap();
         let positions = |text: &str| {
             let mut n = 0;
             scan(text, Side::IndexBigrams, |_| n += 1);
