@@ -155,7 +155,7 @@ pub fn prune(scratch: &Scratch) -> io::Result<()> {
 
 /// Whether `path` holds exactly `bytes` already, as most files of a recycled tree do; such a
 /// file is left as it is, its modification time too, and only marked as written by this
-/// build ([`mark_written`]).
+/// build (`mark_written`).
 /// Rewriting it would free its blocks and allocate new ones, which on a disk mounted with
 /// `discard` made a recycled 100,000-record rebuild 15 s slower than writing a new tree.
 pub fn keep_if_same(path: &Path, bytes: &[u8]) -> bool {
@@ -192,7 +192,7 @@ fn mark_written(path: &Path, meta: &fs::Metadata) -> io::Result<()> {
 /// same modification time, which every copy made here is given (rsync's quick check). An
 /// attachment folder can hold gigabytes of PDFs, so comparing their bytes, as
 /// [`keep_if_same`] does for rendered pages, would cost nearly what copying them does.
-/// A kept copy is marked as written by this build ([`mark_written`]).
+/// A kept copy is marked as written by this build (`mark_written`).
 pub fn copy_if_changed(src: &Path, dest: &Path) -> io::Result<()> {
     let from = fs::metadata(src)?;
     if let Ok(to) = fs::symlink_metadata(dest) {

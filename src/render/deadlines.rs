@@ -2,7 +2,7 @@
 //! notice concerns, and the Atom feed of notices (/deadlines/atom.xml).
 //!
 //! Every count of days is rendered twice over: as text computed for the build date (so the page
-//! reads right without JavaScript, next to the due date and "数据生成于 <build date>"), and as
+//! reads right without JavaScript, next to the due date and `数据生成于 <build date>`), and as
 //! data attributes that `deadlines.js` uses to recompute the text for the visitor's day.
 
 use std::collections::HashMap;

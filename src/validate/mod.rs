@@ -1,7 +1,7 @@
 //! Stage 2: everything about a loaded portal that the loader cannot see in one file alone —
 //! identifiers, cross-references, procedural rules and annual-report arithmetic.
 //!
-//! Checks work on the typed records and produce [`Issue`]s that name a YAML path
+//! Checks work on the typed records and produce `Issue`s that name a YAML path
 //! (`legal_basis.0.law`). Only when there is something to report is the record's file read
 //! again to turn the path into a line and column, so a correct portal costs one pass over
 //! memory. Records are checked in parallel; duplicates and references use hash maps.
