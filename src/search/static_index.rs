@@ -362,8 +362,8 @@ fn first_char_key(bigram: u64) -> u64 {
     (1 << 62) | ((bigram >> 21) & 0x1F_FFFF)
 }
 
-/// One record's terms; `scan`: whether its text terms are counted here (not when they are
-/// read from the tantivy index, [`TextTerms::FromTantivy`]).
+/// One record's terms; `scan_text`: whether its text terms are counted here (not when they
+/// are read from the tantivy index, [`TextTerms::FromTantivy`]).
 fn process(
     (doc, words): (SearchDoc, Option<Arc<DocWords>>),
     scan_text: bool,
