@@ -46,7 +46,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tantivy_terms::TantivyTerms;
+use super::tantivy_terms::{length_norms, TantivyTerms};
 use super::tokenize::{normalize_code, scan, tokenize_query, Side, TokenKind};
 use super::words::DocWords;
 use super::{dir_size, write_swapped, FastHasher, SearchDoc, SearchError};
@@ -1036,6 +1036,7 @@ fn write_postings(
     if let Some(t) = derived {
         jobs.extend((0..t.ranges()).map(Job::Range));
     }
+    let norms = derived.map(|_| length_norms(lens)).unwrap_or_default();
     let mut jobs = jobs.into_iter();
     let mut pending: Vec<Vec<Encoded>> = Vec::new();
     loop {
@@ -1049,7 +1050,7 @@ fn write_postings(
                     .into_par_iter()
                     .map(|job| match (job, derived) {
                         (Job::Part(p, part), _) => encode_part(dir, spilled, p, part, lens),
-                        (Job::Range(r), Some(t)) => t.encode_range(r, lens),
+                        (Job::Range(r), Some(t)) => t.encode_range(r, lens, &norms),
                         (Job::Range(_), None) => Ok(Vec::new()),
                     })
                     .collect::<Result<Vec<_>, _>>()

@@ -107,11 +107,13 @@ impl TantivyTerms {
         self.cuts.len() + 1
     }
 
-    /// The terms of range `r` with their postings encoded, in no particular order.
+    /// The terms of range `r` with their postings encoded, in no particular order; `norms`
+    /// as [`length_norms`] gives them.
     pub(super) fn encode_range(
         &self,
         r: usize,
         lens: &Lengths,
+        norms: &[(f64, f64)],
     ) -> Result<Vec<Encoded>, SearchError> {
         let lo = r
             .checked_sub(1)
@@ -143,28 +145,19 @@ impl TantivyTerms {
             }
         }
         let n = lens.internal.len();
-        // By internal id, so that a term's records come out in the order they are stored.
-        let mut norms = vec![(0.0, 0.0); n];
-        for (caller, &i) in lens.internal.iter().enumerate() {
-            norms[i as usize] = (
-                length_norm(lens.title[caller], lens.avg_title),
-                length_norm(lens.body[caller], lens.avg_body),
-            );
-        }
         let mut out: Vec<Encoded> = Vec::new();
         let mut term = Counts::new(n);
         // The character whose terms are being read, and the counts of all of them.
         let mut group: Option<char> = None;
         let mut char_counts = Counts::new(n);
         while let Some(Reverse((key, first))) = heads.pop() {
-            let text = String::from_utf8(key.clone()).ok();
-            let lead = text
-                .as_deref()
+            let lead = std::str::from_utf8(&key)
+                .ok()
                 .and_then(|t| t.chars().next())
                 .filter(|&c| is_cjk(c));
             if group != lead {
                 if let Some(c) = group {
-                    out.push(char_counts.encode(c.to_string(), &norms));
+                    out.push(char_counts.encode(c.to_string(), norms));
                 }
                 group = lead;
             }
@@ -197,19 +190,32 @@ impl TantivyTerms {
                     _ => None,
                 };
             }
-            match text {
+            match String::from_utf8(key).ok() {
                 // A character alone is encoded with the bigrams it starts, as one term.
                 Some(t) if lead.is_none() || t.chars().nth(1).is_some() => {
-                    out.push(term.encode(t, &norms))
+                    out.push(term.encode(t, norms))
                 }
                 _ => term.clear(),
             }
         }
         if let Some(c) = group {
-            out.push(char_counts.encode(c.to_string(), &norms));
+            out.push(char_counts.encode(c.to_string(), norms));
         }
         Ok(out)
     }
+}
+
+/// Each record's title and body [`length_norm`]s, by internal id, so that a term's records
+/// come out in the order they are stored. Computed once for all ranges.
+pub(super) fn length_norms(lens: &Lengths) -> Vec<(f64, f64)> {
+    let mut norms = vec![(0.0, 0.0); lens.internal.len()];
+    for (caller, &i) in lens.internal.iter().enumerate() {
+        norms[i as usize] = (
+            length_norm(lens.title[caller], lens.avg_title),
+            length_norm(lens.body[caller], lens.avg_body),
+        );
+    }
+    norms
 }
 
 /// Title and body frequencies of one term by internal id, and the records counted.
