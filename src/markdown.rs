@@ -2,8 +2,38 @@
 //!
 //! Officers write CommonMark with tables, footnotes and strikethrough. Raw HTML in a body is
 //! shown as text, not passed through: a pasted `<script>` must never run on a government site.
+//! Emphasis follows the CommonMark CJK-friendly amendments (module `cjk_emphasis`), so that
+//! `**推进信息公开。**建立…` is bold as its writer meant.
+
+mod cjk_emphasis;
+
+use std::borrow::Cow;
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
+
+/// A body prepared for the CJK-friendly emphasis rules, and its parser's events.
+struct Body<'a> {
+    text: Cow<'a, str>,
+}
+
+impl<'a> Body<'a> {
+    fn new(md: &'a str) -> Body<'a> {
+        Body {
+            text: cjk_emphasis::prepare(md),
+        }
+    }
+
+    fn events(&self) -> impl Iterator<Item = Event<'_>> {
+        let marked = matches!(self.text, Cow::Owned(_));
+        Parser::new_ext(&self.text, options()).map(move |ev| {
+            if marked {
+                cjk_emphasis::unmark(ev)
+            } else {
+                ev
+            }
+        })
+    }
+}
 
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH
@@ -11,7 +41,8 @@ fn options() -> Options {
 
 /// Renders Markdown to HTML with raw HTML escaped and unsafe link schemes dropped.
 pub fn to_html(md: &str) -> String {
-    let events = Parser::new_ext(md, options()).map(|ev| match ev {
+    let body = Body::new(md);
+    let events = body.events().map(|ev| match ev {
         Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
         Event::Start(Tag::Link {
             link_type,
@@ -64,7 +95,7 @@ fn safe_url(url: &str) -> bool {
 /// The text of a Markdown body without markup, for search and summaries.
 pub fn to_text(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
-    for ev in Parser::new_ext(md, options()) {
+    for ev in Body::new(md).events() {
         match ev {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 out.push_str(&t)
@@ -120,5 +151,33 @@ mod tests {
         let t = to_text("# 标题\n\n第一段**重点**。\n");
         assert_eq!(t, "标题\n第一段重点。\n");
         assert_eq!(excerpt("一二三四五", 3), "一二三…");
+    }
+
+    #[test]
+    fn bold_lead_sentences_of_chinese_documents_are_bold() {
+        assert_eq!(
+            to_html("（一）**推进信息公开。**建立健全制度。"),
+            "<p>（一）<strong>推进信息公开。</strong>建立健全制度。</p>\n"
+        );
+        assert_eq!(
+            to_html("建立**“三个一”**机制，~~旧办法（已废止）。~~新办法"),
+            "<p>建立<strong>“三个一”</strong>机制，<del>旧办法（已废止）。</del>新办法</p>\n"
+        );
+        assert_eq!(
+            to_text("**一是加强领导。**成立领导小组。"),
+            "一是加强领导。成立领导小组。\n"
+        );
+        // Strict CommonMark stays in force for Latin text.
+        assert_eq!(to_html("foo**\"bar\"**baz"), "<p>foo**\"bar\"**baz</p>\n");
+    }
+
+    #[test]
+    fn markers_never_reach_the_output() {
+        let md = "`代码。**建`\n\n```\n示例。**文本\n```\n\n[链接](a/。**b) <b>。**c</b>\n";
+        let html = to_html(md);
+        assert!(!html.contains('\u{FDD0}'), "{html}");
+        assert!(html.contains("<code>代码。**建</code>"), "{html}");
+        assert!(html.contains("示例。**文本"), "{html}");
+        assert!(!to_text(md).contains('\u{FDD0}'));
     }
 }
