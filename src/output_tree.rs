@@ -49,7 +49,7 @@ pub fn sibling(out: &Path, what: &str) -> PathBuf {
 }
 
 /// A sibling of `out` private to this process, so that two builds never share one.
-fn private_sibling(out: &Path, what: &str) -> PathBuf {
+pub fn private_sibling(out: &Path, what: &str) -> PathBuf {
     sibling(out, &format!("{what}-{}", std::process::id()))
 }
 
@@ -212,24 +212,34 @@ pub fn copy_if_changed(src: &Path, dest: &Path) -> io::Result<()> {
 /// Swaps the finished scratch tree into place at `out`; the site it replaces becomes the
 /// spare tree of the next build.
 pub fn swap_into_place(scratch: Scratch, out: &Path) -> io::Result<()> {
+    if let Some(old) = replace(&scratch.dir, out)? {
+        keep_as_spare(&old, out);
+    }
+    Ok(())
+}
+
+/// Renames the finished tree `new` to `out`, and what was at `out` to a private sibling,
+/// whose path it returns. Readers see either the old tree or the new one, never a mix; if
+/// the second rename fails, the old tree is put back.
+pub fn replace(new: &Path, out: &Path) -> io::Result<Option<PathBuf>> {
     if !out.exists() {
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
         }
-        return fs::rename(&scratch.dir, out);
+        fs::rename(new, out)?;
+        return Ok(None);
     }
     let old = private_sibling(out, "old");
     if old.exists() {
         fs::remove_dir_all(&old)?;
     }
     fs::rename(out, &old)?;
-    if let Err(e) = fs::rename(&scratch.dir, out) {
-        // Put the previous site back: it must survive a failed swap.
+    if let Err(e) = fs::rename(new, out) {
+        // Put the previous tree back: it must survive a failed swap.
         let _ = fs::rename(&old, out);
         return Err(e);
     }
-    keep_as_spare(&old, out);
-    Ok(())
+    Ok(Some(old))
 }
 
 /// A failed build's tree: kept as the spare (the next build prunes what it does not write).

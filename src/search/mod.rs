@@ -173,41 +173,30 @@ impl std::hash::Hasher for FastHasher {
 }
 
 /// Writes into a fresh sibling of `dir` and swaps it into place once `build` succeeded,
-/// so readers never see a half-written index.
+/// so readers never see a half-written index. The replaced index is deleted: tantivy names
+/// its segment files afresh each time, so there is nothing to recycle.
 pub(crate) fn write_swapped<T>(
     dir: &std::path::Path,
     build: impl FnOnce(&std::path::Path) -> Result<T, SearchError>,
 ) -> Result<T, SearchError> {
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "search".into());
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
+    let tmp = crate::output_tree::private_sibling(dir, "tmp");
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp)?;
     }
     std::fs::create_dir_all(&tmp)?;
-    let result = match build(&tmp) {
-        Ok(v) => v,
+    let result = build(&tmp).and_then(|v| Ok((v, crate::output_tree::replace(&tmp, dir)?)));
+    match result {
+        Ok((v, old)) => {
+            if let Some(old) = old {
+                std::fs::remove_dir_all(&old)?;
+            }
+            Ok(v)
+        }
         Err(e) => {
             let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
+            Err(e)
         }
-    };
-    if dir.exists() {
-        std::fs::rename(dir, &old)?;
     }
-    std::fs::rename(&tmp, dir)?;
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
-    }
-    Ok(result)
 }
 
 /// Total size and count of the files under `dir`.
@@ -227,4 +216,55 @@ pub(crate) fn dir_size(dir: &std::path::Path) -> std::io::Result<(u64, u64)> {
         }
     }
     Ok((bytes, files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &std::path::Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn an_index_is_replaced_whole_or_not_at_all() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("search-index");
+        let write = |text: &'static str| {
+            write_swapped(&dir, move |tmp| {
+                std::fs::write(tmp.join("meta.json"), text)?;
+                Ok(())
+            })
+        };
+        write("first").unwrap();
+        write("second").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("meta.json")).unwrap(),
+            "second"
+        );
+        assert_eq!(names(root.path()), ["search-index"]);
+
+        let failed = write_swapped(&dir, |tmp| -> Result<(), SearchError> {
+            std::fs::write(tmp.join("meta.json"), "half")?;
+            // A build killed here leaves a `.gongkai-*` folder, which the officers' guide has
+            // them git-ignore (docs/content-format.md), like the site's own scratch trees.
+            let scratch = tmp.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(
+                scratch.starts_with(".gongkai-search-index-tmp-"),
+                "{scratch}"
+            );
+            Err(SearchError::Format("broken".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(
+            std::fs::read_to_string(dir.join("meta.json")).unwrap(),
+            "second"
+        );
+        assert_eq!(names(root.path()), ["search-index"]);
+    }
 }
