@@ -126,7 +126,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 
     let mut scratch = output_tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
     let mut result = render_site(&portal, opts, &derived, &mut theme, &scratch.dir);
-    if result.as_ref().is_err_and(only_io_errors) && scratch.is_recycled() {
+    if result.as_ref().is_err_and(only_write_errors) && scratch.is_recycled() {
         // The recycled tree may hold a folder where this build writes a file, or a file
         // where it needs a folder (an attachment folder that became a file). Nothing in a
         // fresh tree can be in the way, so one more attempt there tells a stale leftover
@@ -212,12 +212,12 @@ fn in_output_terms(mut f: BuildFailure, tmp: &Path, out: &Path) -> BuildFailure 
     f
 }
 
-/// Whether a failure is nothing but files that could not be read or written.
-fn only_io_errors(f: &BuildFailure) -> bool {
+/// Whether a failure is nothing but output that could not be written.
+fn only_write_errors(f: &BuildFailure) -> bool {
     f.diagnostics
         .iter()
         .filter(|d| d.is_error())
-        .all(|d| d.code == codes::READ_FAILED)
+        .all(|d| d.code == codes::WRITE_FAILED)
 }
 
 /// Refuses output directories that would overwrite the portal itself.
@@ -277,7 +277,12 @@ fn normalize(p: &Path) -> PathBuf {
 }
 
 fn io_fail(path: &Path, e: std::io::Error) -> BuildFailure {
-    Diagnostic::error(codes::READ_FAILED, path, format!("{}: {e}", path.display())).into()
+    Diagnostic::error(
+        codes::WRITE_FAILED,
+        path,
+        format!("{}: {e}", path.display()),
+    )
+    .into()
 }
 
 #[cfg(test)]

@@ -136,6 +136,9 @@ pub mod codes {
     pub const DUPLICATE_KEY: &str = "E006";
     pub const READ_FAILED: &str = "E007";
     pub const SITE_CONFIG: &str = "E008";
+    /// A file or folder of the output (the site, its search index) that could not be
+    /// written. A build retries once in a fresh tree when it has no other error.
+    pub const WRITE_FAILED: &str = "E009";
     // Schema
     pub const MISSING_KEY: &str = "E010";
     pub const WRONG_TYPE: &str = "E011";

@@ -369,7 +369,7 @@ pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(
-        codes::READ_FAILED,
+        codes::WRITE_FAILED,
         path,
         format!("cannot write {}: {e}", path.display()),
     )
@@ -1132,7 +1132,7 @@ fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
         .map_err(|e| csv_error(e.into_error().into()))?;
     write_file(out, "documents/catalog.csv", &bytes)?;
     let json = serde_json::to_vec_pretty(&items).map_err(|e| {
-        Diagnostic::error(codes::READ_FAILED, "documents/catalog.json", e.to_string())
+        Diagnostic::error(codes::WRITE_FAILED, "documents/catalog.json", e.to_string())
     })?;
     write_file(out, "documents/catalog.json", &json)?;
     write_file(
@@ -1144,7 +1144,7 @@ fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
 }
 
 fn csv_error(e: csv::Error) -> Diagnostic {
-    Diagnostic::error(codes::READ_FAILED, "documents/catalog.csv", e.to_string())
+    Diagnostic::error(codes::WRITE_FAILED, "documents/catalog.csv", e.to_string())
 }
 
 #[cfg(test)]

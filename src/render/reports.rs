@@ -1290,7 +1290,7 @@ pub fn trend_charts(agency: &str, data: &[(i32, Figures)]) -> Vec<TrendChart> {
 
 fn data_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
-        codes::READ_FAILED,
+        codes::WRITE_FAILED,
         path,
         format!("cannot write {path}: {e}"),
     )

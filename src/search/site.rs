@@ -112,7 +112,7 @@ pub fn write_indexes(
     }
     let fail = |what: &Path, e: super::SearchError| {
         Diagnostic::error(
-            codes::READ_FAILED,
+            codes::WRITE_FAILED,
             what,
             format!("cannot write the search index {}: {e}", what.display()),
         )
