@@ -3,15 +3,18 @@
 //! Officers write CommonMark with tables, footnotes and strikethrough. Raw HTML in a body is
 //! shown as text, not passed through: a pasted `<script>` must never run on a government site.
 //! Emphasis follows the CommonMark CJK-friendly amendments (module `cjk_emphasis`), so that
-//! `**推进信息公开。**建立…` is bold as its writer meant.
+//! `**推进信息公开。**建立…` is bold as its writer meant; a line break between two Chinese
+//! characters is no space (module `cjk_breaks`).
 
+mod cjk_breaks;
 mod cjk_emphasis;
 
 use std::borrow::Cow;
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 
-/// A body prepared for the CJK-friendly emphasis rules, and its parser's events.
+/// A body prepared for the CJK-friendly emphasis rules, and its parser's events with the
+/// CJK line-break rule applied.
 struct Body<'a> {
     text: Cow<'a, str>,
 }
@@ -25,13 +28,10 @@ impl<'a> Body<'a> {
 
     fn events(&self) -> impl Iterator<Item = Event<'_>> {
         let marked = matches!(self.text, Cow::Owned(_));
-        Parser::new_ext(&self.text, options()).map(move |ev| {
-            if marked {
-                cjk_emphasis::unmark(ev)
-            } else {
-                ev
-            }
-        })
+        let events = Parser::new_ext(&self.text, options())
+            .map(move |ev| if marked { cjk_emphasis::unmark(ev) } else { ev })
+            .collect();
+        cjk_breaks::drop_wide_breaks(events).into_iter()
     }
 }
 
@@ -169,6 +169,16 @@ mod tests {
         );
         // Strict CommonMark stays in force for Latin text.
         assert_eq!(to_html("foo**\"bar\"**baz"), "<p>foo**\"bar\"**baz</p>\n");
+    }
+
+    #[test]
+    fn a_line_break_inside_a_chinese_sentence_is_no_space() {
+        assert_eq!(
+            to_html("若干重大问题\n的决定》"),
+            "<p>若干重大问题的决定》</p>\n"
+        );
+        assert_eq!(to_text("若干重大问题\n的决定》"), "若干重大问题的决定》\n");
+        assert_eq!(to_html("中文\nEnglish"), "<p>中文\nEnglish</p>\n");
     }
 
     #[test]

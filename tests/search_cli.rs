@@ -133,6 +133,8 @@ fn words_found_only_in_bodies_find_their_documents() {
         ("浙江省法治政府建设实施标准", "jx-fzzf-2014"),
         ("江城日报社", "jls-fzzf-2015"),
         ("不予行政许可决定书", "xk-001"),
+        // Split over two lines of the source (重大建设 / 项目批准), as pasted from a PDF.
+        ("重大建设项目批准", "jm-yfxz-2018"),
     ] {
         let hits = search(dir.path(), &[q]);
         assert!(!hits.is_empty(), "{q}: nothing found");
