@@ -53,9 +53,69 @@ pub fn private_sibling(out: &Path, what: &str) -> PathBuf {
     sibling(out, &format!("{what}-{}", std::process::id()))
 }
 
+/// How old a tree left by a build that is gone must be before another build removes it:
+/// far longer than any build takes, so a live build whose process this one cannot see (in
+/// another container sharing the folder) keeps its tree.
+pub const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes the private siblings of `out` (`.gongkai-<name>-tmp-<pid>`, `-old-<pid>`) that
+/// builds killed midway left behind: at 100,000 records each is a copy of the site, 1.5 GB.
+/// Only a tree whose process is gone and whose status changed `min_age` ago or longer is
+/// removed; where either cannot be told, nothing is.
+pub fn remove_abandoned(out: &Path, min_age: std::time::Duration) {
+    // `.gongkai-<name>-` in the folder of `out`.
+    let prefix = sibling(out, "");
+    let (Some(parent), Some(name)) = (prefix.parent(), prefix.file_name()) else {
+        return;
+    };
+    let name = name.to_string_lossy();
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = ["tmp-", "old-"].iter().find_map(|what| {
+            file_name
+                .strip_prefix(&*name)?
+                .strip_prefix(what)?
+                .parse::<u32>()
+                .ok()
+        }) else {
+            continue;
+        };
+        if pid == std::process::id() || process_may_live(pid) {
+            continue;
+        }
+        let old_enough = entry
+            .metadata()
+            .ok()
+            .and_then(|m| change_time(&m))
+            .and_then(|(secs, _)| {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()?;
+                Some(now.as_secs() as i64 - secs >= min_age.as_secs() as i64)
+            })
+            .unwrap_or(false);
+        if old_enough {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` may still be running (where this cannot be told: yes).
+fn process_may_live(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
 /// The scratch tree of a build of `out`: the spare tree of the previous build when there is
 /// one (taken by a rename, so a concurrent build cannot take it too), else a new folder.
 pub fn prepare(out: &Path) -> io::Result<Scratch> {
+    remove_abandoned(out, ABANDONED_AFTER);
     let dir = private_sibling(out, "tmp");
     if dir.exists() {
         fs::remove_dir_all(&dir)?;
@@ -398,6 +458,29 @@ mod tests {
         assert_eq!(fs::read_to_string(&outside).unwrap(), "keep");
         let meta = fs::symlink_metadata(out.join("index.html")).unwrap();
         assert!(meta.file_type().is_file());
+    }
+
+    #[test]
+    fn trees_of_killed_builds_are_removed_and_live_ones_kept() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        // Above any pid_max: no such process.
+        let dead = root.path().join(".gongkai-public-tmp-999999999");
+        let dead_old = root.path().join(".gongkai-public-old-999999998");
+        let mine = private_sibling(&out, "tmp");
+        let other_site = root.path().join(".gongkai-site-tmp-999999999");
+        let live = root.path().join(".gongkai-public-tmp-1");
+        for d in [&dead, &dead_old, &mine, &other_site, &live] {
+            fs::create_dir_all(d.join("documents")).unwrap();
+        }
+        // Too recent: a build in another container may be writing it.
+        remove_abandoned(&out, ABANDONED_AFTER);
+        assert!(dead.exists() && dead_old.exists());
+        remove_abandoned(&out, std::time::Duration::ZERO);
+        assert!(!dead.exists() && !dead_old.exists());
+        assert!(mine.exists(), "this process's own tree");
+        assert!(other_site.exists(), "another output's tree");
+        assert!(live.exists(), "the tree of a running process (init)");
     }
 
     #[test]

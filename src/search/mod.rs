@@ -179,6 +179,7 @@ pub(crate) fn write_swapped<T>(
     dir: &std::path::Path,
     build: impl FnOnce(&std::path::Path) -> Result<T, SearchError>,
 ) -> Result<T, SearchError> {
+    crate::output_tree::remove_abandoned(dir, crate::output_tree::ABANDONED_AFTER);
     let tmp = crate::output_tree::private_sibling(dir, "tmp");
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp)?;
