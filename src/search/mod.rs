@@ -180,11 +180,7 @@ pub(crate) fn write_swapped<T>(
     build: impl FnOnce(&std::path::Path) -> Result<T, SearchError>,
 ) -> Result<T, SearchError> {
     crate::output_tree::remove_abandoned(dir, crate::output_tree::ABANDONED_AFTER);
-    let tmp = crate::output_tree::private_sibling(dir, "tmp");
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
-    }
-    std::fs::create_dir_all(&tmp)?;
+    let tmp = crate::output_tree::prepare_fresh(dir)?.dir;
     let result = build(&tmp).and_then(|v| Ok((v, crate::output_tree::replace(&tmp, dir)?)));
     match result {
         Ok((v, old)) => {
