@@ -1,5 +1,6 @@
 //! Scale check for the search indexes on a synthetic corpus built from the seed documents'
-//! sentences (2–8 KB bodies, 6 record types, 30 agencies, 18 years).
+//! sentences (2–8 KB bodies, 6 record types, 30 agencies, 18 years). The seeds are read from
+//! tests/fixtures/seeds, or from the folder of .txt files that `GONGKAI_SEEDS` names.
 //!
 //!   cargo run --release --example search_bench -- static  100000 /tmp/bench
 //!   cargo run --release --example search_bench -- tantivy 100000 /tmp/bench
@@ -31,7 +32,7 @@ impl Rng {
 fn sentences() -> Vec<String> {
     let dir = std::env::var_os("GONGKAI_SEEDS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds"));
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds"));
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).expect("seeds").flatten() {
         let text = std::fs::read_to_string(e.path()).unwrap_or_default();

@@ -1,6 +1,6 @@
-//! Test fixture: the seed documents of ../shared/seeds beside the repository (or
-//! `GONGKAI_SEEDS`) parsed
-//! into `SearchDoc`s, plus a few small records for the must-hold ranking cases.
+//! Test fixture: the seed documents in tests/fixtures/seeds (public government documents,
+//! as published) parsed into `SearchDoc`s, plus a few small records for the must-hold
+//! ranking cases.
 
 #![allow(dead_code)]
 
@@ -10,9 +10,7 @@ use gongkai::search::SearchDoc;
 use regex::Regex;
 
 pub fn seeds_dir() -> PathBuf {
-    std::env::var_os("GONGKAI_SEEDS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds")
 }
 
 /// Parses one seed: an optional metadata block (索引号, 分类, 发文机关, 成文日期, 标题,
