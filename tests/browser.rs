@@ -1,9 +1,8 @@
 //! Runs the browser checks under tests/browser/ in headless chromium against the fixture portal
 //! served by `gongkai serve`.
 //!
-//! They need Debian's chromium and `npm install` in tests/browser (what `.ci/run` does). Without
-//! them the test says so and passes, unless GONGKAI_REQUIRE_BROWSER=1 (set by CI), where a
-//! missing browser is a failure: CI must never pass without having run them.
+//! They need node, Debian's chromium and `npm install` in tests/browser (what `.ci/run` does);
+//! without them each test prints a SKIPPED line and passes, except in CI (tests/support/tools.rs).
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -12,6 +11,10 @@ use std::time::{Duration, Instant};
 
 #[path = "support/bin.rs"]
 mod bin;
+#[path = "support/tools.rs"]
+mod tools;
+
+use tools::Need;
 
 /// One browser at a time: two chromium instances and two builds at once on a small machine
 /// make page loads slow enough to time out.
@@ -26,20 +29,7 @@ impl Drop for Server {
     }
 }
 
-fn browser_available() -> Result<(), String> {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() {
-        return Err(format!("no chromium at {chromium}"));
-    }
-    if !Path::new("tests/browser/node_modules/playwright-core").is_dir() {
-        return Err("tests/browser/node_modules is missing (run npm install there)".into());
-    }
-    Command::new("node")
-        .arg("--version")
-        .output()
-        .map_err(|e| format!("no node: {e}"))?;
-    Ok(())
-}
+const BROWSER: &[Need] = &[Need::Node, Need::NodePackages, Need::Chromium];
 
 /// Starts `gongkai serve` on a copy of a fixture portal and returns the server and its base URL.
 fn serve_fixture(fixture: &Path, dir: &Path) -> (Server, String) {
@@ -78,12 +68,7 @@ fn serve_fixture(fixture: &Path, dir: &Path) -> (Server, String) {
 #[test]
 fn site_behaves_in_a_real_browser() {
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    if let Err(why) = browser_available() {
-        assert!(
-            std::env::var("GONGKAI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "browser tests required but unavailable: {why}"
-        );
-        eprintln!("browser tests not run: {why}");
+    if !tools::available("site_behaves_in_a_real_browser", BROWSER) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -129,12 +114,7 @@ fn cli_top_results(root: &Path, queries: &[&str]) -> String {
 #[test]
 fn search_works_in_a_real_browser() {
     let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    if let Err(why) = browser_available() {
-        assert!(
-            std::env::var("GONGKAI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "browser tests required but unavailable: {why}"
-        );
-        eprintln!("browser search tests not run: {why}");
+    if !tools::available("search_works_in_a_real_browser", BROWSER) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

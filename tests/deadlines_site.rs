@@ -8,6 +8,9 @@
 //! - `rsj-employment-points-2025` was written 2025-03-03 and is published 2025-04-30: on
 //!   2025-04-01 it is one working day past its deadline (2025-03-31) and still unpublished.
 
+#[path = "support/tools.rs"]
+mod tools;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -507,15 +510,13 @@ fn rendered_dom(chromium: &str, url: &str) -> Html {
 /// time), turning the open consultation's "距截止还有 14 天" into "已截止 N 天".
 #[test]
 fn the_script_recounts_days_for_the_visitor() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    if !Path::new(&chromium).exists() {
-        assert!(
-            std::env::var("GONGKAI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "browser tests required but no chromium at {chromium}"
-        );
-        eprintln!("no chromium at {chromium}: deadlines.js not run in a browser");
+    if !tools::available(
+        "the_script_recounts_days_for_the_visitor",
+        &[tools::Need::Chromium],
+    ) {
         return;
     }
+    let chromium = tools::chromium();
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&demo_root().join("content"), &dir.path().join("content"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();

@@ -7,12 +7,14 @@
 //! pulldown-cmark's strikethrough already differs from markdown-it's (a single `~` strikes
 //! through, `~~~~` is one run), with or without the amendments.
 //!
-//! Needs node and `npm install` in tests/browser. Without them the test says so and passes,
-//! unless GONGKAI_REQUIRE_BROWSER=1 (set by CI), where that is a failure.
+//! Needs node and `npm install` in tests/browser (tests/support/tools.rs).
 
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
+
+#[path = "support/tools.rs"]
+mod tools;
 
 const ATOMS: &[&str] = &[
     "中", "文", "a", "x", "1", "Ａ", "１", "。", "，", "、", "：", "（", "）", "《", "》", "“",
@@ -44,35 +46,31 @@ fn normalized(html: &str) -> String {
 
 /// Per case, the reference rendering (`None` where the reference fails) and markdown-it's
 /// without the CJK rules.
-fn reference(cases: &[String]) -> Result<Vec<(Option<String>, String)>, String> {
-    if !Path::new("tests/browser/node_modules/markdown-it-cjk-friendly").is_dir() {
-        return Err("tests/browser/node_modules is missing (run npm install there)".into());
-    }
+fn reference(cases: &[String]) -> Vec<(Option<String>, String)> {
     let mut child = Command::new("node")
         .arg("tests/browser/markdown_reference.mjs")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("no node: {e}"))?;
+        .expect("node runs");
     let input = serde_json::to_vec(cases).unwrap();
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "markdown_reference.mjs failed");
-    Ok(serde_json::from_slice(&out.stdout).unwrap())
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 #[test]
 fn emphasis_and_line_breaks_match_the_references() {
     let mut state = 20261203;
     let cases: Vec<String> = (0..6000).map(|_| line(&mut state)).collect();
-    let rendered = match reference(&cases) {
-        Ok(r) => r,
-        Err(why) if std::env::var("GONGKAI_REQUIRE_BROWSER").as_deref() != Ok("1") => {
-            eprintln!("skipping the markdown-it comparison: {why}");
-            return;
-        }
-        Err(why) => panic!("GONGKAI_REQUIRE_BROWSER=1 but {why}"),
-    };
+    if !tools::available(
+        "emphasis_and_line_breaks_match_the_references",
+        &[tools::Need::Node, tools::Need::NodePackages],
+    ) {
+        return;
+    }
+    let rendered = reference(&cases);
     let mut mismatches = Vec::new();
     let mut amended_differs = 0;
     let mut no_reference = 0;

@@ -6,6 +6,9 @@
 //! from `report_form`, so that a wrong label or a row in the wrong place in the form's data
 //! fails these tests too.
 
+#[path = "support/tools.rs"]
+mod tools;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -1010,24 +1013,14 @@ fn pages_work_without_javascript_and_request_nothing_foreign() {
 // In a real browser
 
 /// The sorting script and the print layout, in headless chromium (tests/browser/reports.mjs).
-/// Needs Debian's chromium and `npm install` in tests/browser; without them the test says so
-/// and passes, unless GONGKAI_REQUIRE_BROWSER=1 (CI), where that is a failure.
+/// Needs node, Debian's chromium and `npm install` in tests/browser (tests/support/tools.rs).
 #[test]
 fn comparison_sorts_in_the_browser_and_tables_fit_a4_in_print() {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let missing = if !Path::new(&chromium).exists() {
-        Some(format!("no chromium at {chromium}"))
-    } else if !Path::new("tests/browser/node_modules/playwright-core").is_dir() {
-        Some("tests/browser/node_modules is missing (run npm install there)".to_string())
-    } else {
-        None
-    };
-    if let Some(why) = missing {
-        assert!(
-            std::env::var("GONGKAI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "browser tests required but unavailable: {why}"
-        );
-        eprintln!("browser tests not run: {why}");
+    use tools::Need;
+    if !tools::available(
+        "comparison_sorts_in_the_browser_and_tables_fit_a4_in_print",
+        &[Need::Node, Need::NodePackages, Need::Chromium],
+    ) {
         return;
     }
     let (_dir, out) = built();

@@ -3,6 +3,8 @@
 
 #[path = "support/seeds.rs"]
 mod seeds;
+#[path = "support/tools.rs"]
+mod tools;
 
 use std::path::Path;
 use std::process::Command;
@@ -29,13 +31,6 @@ const QUERIES: &[&str] = &[
     ": + - ( ) \" *",
     "(吉林*",
 ];
-
-fn node_available() -> bool {
-    Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 fn run_client(search_dir: &Path, queries: &[&str]) -> Vec<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/static_query.mjs");
@@ -72,8 +67,7 @@ fn static_client_agrees_with_tantivy() {
         assert!(bytes < 50_000, "{q}: {bytes} bytes");
         assert!(requests < 40, "{q}: {requests} requests");
     }
-    if !node_available() {
-        eprintln!("node not found: skipping the client half of this test");
+    if !tools::available("static_client_agrees_with_tantivy", &[tools::Need::Node]) {
         return;
     }
     let answers = run_client(&site.join("search"), QUERIES);
@@ -157,7 +151,7 @@ fn static_client_agrees_with_tantivy() {
 
 #[test]
 fn filters_in_the_client() {
-    if !node_available() {
+    if !tools::available("filters_in_the_client", &[tools::Need::Node]) {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

@@ -3,6 +3,9 @@
 //! file. `GONGKAI_BLESS=1 cargo test --test search_tokenizer_vectors` rewrites the
 //! expected tokens from the inputs.
 
+#[path = "support/tools.rs"]
+mod tools;
+
 use gongkai::search::static_index::fnv1a;
 use gongkai::search::tokenize::{normalize_code, tokenize_index, tokenize_query, Token, TokenKind};
 use serde_json::{json, Value};
@@ -57,17 +60,11 @@ fn vectors_match_the_rust_tokenizer() {
 }
 
 /// The JavaScript half: every test under tests/js/ (`node --test`: the tokenizer against
-/// these vectors, the client's inflate, snippets, slot reading and ranking), skipped without node,
-/// except in CI where GONGKAI_REQUIRE_BROWSER=1 makes a missing node a failure.
+/// these vectors, the client's inflate, snippets, slot reading and ranking); needs node
+/// (tests/support/tools.rs).
 #[test]
 fn the_javascript_client_tests_pass() {
-    let node = std::process::Command::new("node").arg("--version").output();
-    if node.is_err() {
-        assert!(
-            std::env::var("GONGKAI_REQUIRE_BROWSER").as_deref() != Ok("1"),
-            "node is required in CI"
-        );
-        eprintln!("node not found: the JavaScript client was not checked");
+    if !tools::available("the_javascript_client_tests_pass", &[tools::Need::Node]) {
         return;
     }
     let out = std::process::Command::new("node")
