@@ -10,7 +10,6 @@
 //! Needs node and `npm install` in tests/browser (tests/support/tools.rs).
 
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Stdio};
 
 #[path = "support/tools.rs"]
