@@ -53,16 +53,17 @@ fi
 [ -n "$PAGEFIND" ] || log "pagefind not found: Pagefind columns skipped (npm install --prefix ~/.cache/pagefind pagefind; PAGEFIND=~/.cache/pagefind/node_modules/.bin/pagefind)"
 
 # ---------------------------------------------------------------------------------------------
-# Build the release binaries.
+# Build the binaries with the `dist` profile (fat LTO, one codegen unit: Cargo.toml), the
+# binary a distribution ships; `--release` alone compiles faster and runs about 10 % slower.
 
 cd "$REPO"
 TARGET=${CARGO_TARGET_DIR:-$(cargo metadata --format-version 1 --no-deps |
   sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')}
 [ -n "$TARGET" ] || die "cannot find cargo's target directory"
-log "building release binaries (target dir $TARGET) ..."
-CARGO_TARGET_DIR=$TARGET cargo build --release --quiet --bin gongkai --example gen_corpus --example search_cost
-GONGKAI=$TARGET/release/gongkai
-GEN=$TARGET/release/examples/gen_corpus
+log "building the dist binaries (target dir $TARGET) ..."
+CARGO_TARGET_DIR=$TARGET cargo build --profile dist --quiet --bin gongkai --example gen_corpus --example search_cost
+GONGKAI=$TARGET/dist/gongkai
+GEN=$TARGET/dist/examples/gen_corpus
 
 # The static-search cost of a first query: in headless chromium when it and the browser test's
 # playwright-core are installed (tests/browser/search_cost.mjs: every file fetched, round trips,
@@ -75,7 +76,7 @@ else
   log "chromium or playwright-core missing: query costs estimated from the files, no times"
   log "  (apt-get install -y chromium fonts-noto-cjk; cd tests/browser && npm install)"
 fi
-COST=$TARGET/release/examples/search_cost
+COST=$TARGET/dist/examples/search_cost
 # Queries: common words, a phrase, a title split by 工作 (政府信息公开工作年度报告), a year,
 # one character, and the first document's 发文字号 (added per corpus).
 QUERIES=(政府 行政许可 法治政府建设 政府信息公开年度报告 优化营商环境 食品安全 2023 政)

@@ -397,7 +397,7 @@ fn cn_num(n: usize) -> String {
         _ => format!(
             "{}十{}",
             D[n / 10],
-            if n % 10 == 0 { "" } else { D[n % 10] }
+            if n.is_multiple_of(10) { "" } else { D[n % 10] }
         ),
     }
 }
