@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::model::Portal;
+use crate::output_paths;
 use crate::output_tree;
 use crate::progress::Progress;
 use crate::render::{self, theme::Theme, Derived};
@@ -97,11 +98,59 @@ pub fn derive(p: &Portal, today: NaiveDate) -> Derived {
     }
 }
 
-pub fn output_dir(root: &Path, config_dir: &str, cli: Option<&Path>) -> PathBuf {
-    match cli {
-        Some(p) => p.to_path_buf(),
-        None => root.join(config_dir),
+/// The two folders a build replaces, decided and resolved (output_paths).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outputs {
+    /// The site: `--output`, else site.toml's `output_dir`.
+    pub site: PathBuf,
+    /// The tantivy index: site.toml's `search_index_dir`.
+    pub index: PathBuf,
+}
+
+/// Decides where a build of the portal at `root` writes, before anything is written: a
+/// refusal is an error located at the setting in site.toml (or naming the flag).
+pub fn outputs(
+    root: &Path,
+    config: &crate::config::SiteConfig,
+    flag: Option<&Path>,
+) -> Result<Outputs, BuildFailure> {
+    use output_paths::{Origin, Purpose};
+    let settings = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
+    let refused = |key: Option<&str>, r: output_paths::Refusal| -> BuildFailure {
+        let d = match key {
+            Some(key) => Diagnostic::error(codes::UNSAFE_PATH, "site.toml", r.message)
+                .at(crate::validate::toml_value_pos(&settings, key)),
+            None => Diagnostic::error(codes::UNSAFE_PATH, "--output", r.message),
+        };
+        d.hint(r.hint).into()
+    };
+    let site = match flag {
+        Some(p) => output_paths::decide(root, p, Origin::Flag, Purpose::Site)
+            .map_err(|r| refused(None, r))?,
+        None => output_paths::decide(
+            root,
+            Path::new(&config.output_dir),
+            Origin::Setting,
+            Purpose::Site,
+        )
+        .map_err(|r| refused(Some("output_dir"), r))?,
+    };
+    let index = output_paths::decide(
+        root,
+        Path::new(&config.search_index_dir),
+        Origin::Setting,
+        Purpose::SearchIndex,
+    )
+    .map_err(|r| refused(Some("search_index_dir"), r))?;
+    output_paths::check_apart(&site.path, &index.path)
+        .map_err(|r| refused(flag.is_none().then_some("output_dir"), r))?;
+    for decided in [&site, &index] {
+        output_paths::adopt(decided).map_err(|e| io_fail(&decided.path, e))?;
     }
+    Ok(Outputs {
+        site: site.path,
+        index: index.path,
+    })
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
@@ -114,18 +163,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if diagnostics::count_errors(&diags) > 0 {
         return Err(BuildFailure { diagnostics: diags });
     }
-    let out = output_dir(
-        &opts.root,
-        &portal.config.output_dir,
-        opts.output.as_deref(),
-    );
-    guard_output(&opts.root, &out)?;
+    let Outputs { site: out, index } = outputs(&opts.root, &portal.config, opts.output.as_deref())?;
     progress.stage("计算期限与状态");
     let derived = derive(&portal, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
 
     let mut scratch = output_tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
-    let mut result = render_site(&portal, opts, &derived, &mut theme, &scratch.dir);
+    output_tree::remove_abandoned(&index, output_tree::ABANDONED_AFTER);
+    let mut index_scratch = output_tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?;
+    let mut result = render_site(
+        &portal,
+        opts,
+        &derived,
+        &mut theme,
+        &scratch.dir,
+        &index_scratch.dir,
+    );
     if result.as_ref().is_err_and(only_write_errors) && scratch.is_recycled() {
         // The recycled tree may hold a folder where this build writes a file, or a file
         // where it needs a folder (an attachment folder that became a file). Nothing in a
@@ -133,22 +186,36 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         // from a real failure; the tree in the way is not kept for the next build.
         output_tree::remove(scratch);
         scratch = output_tree::prepare_fresh(&out).map_err(|e| io_fail(&out, e))?;
-        result = render_site(&portal, opts, &derived, &mut theme, &scratch.dir);
+        output_tree::remove(index_scratch);
+        index_scratch = output_tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?;
+        result = render_site(
+            &portal,
+            opts,
+            &derived,
+            &mut theme,
+            &scratch.dir,
+            &index_scratch.dir,
+        );
     }
     let tmp = scratch.dir.clone();
-    let stats = match result {
+    // Neither the site nor the index is replaced unless both were written in full.
+    let stats = match result.and_then(|stats| {
+        output_tree::prune(&scratch)
+            .map(|()| stats)
+            .map_err(|e| io_fail(&tmp, e))
+    }) {
         Ok(s) => s,
         Err(e) => {
             output_tree::discard(scratch, &out);
+            output_tree::remove(index_scratch);
             return Err(in_output_terms(e, &tmp, &out));
         }
     };
     progress.stage("替换站点");
-    if let Err(e) = output_tree::prune(&scratch) {
-        output_tree::discard(scratch, &out);
-        return Err(in_output_terms(io_fail(&tmp, e), &tmp, &out));
-    }
     output_tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
+    // A build killed between the two swaps leaves the new site beside the old index: each
+    // is whole, and the next build writes both again.
+    output_tree::swap_deleting_old(index_scratch, &index).map_err(|e| io_fail(&index, e))?;
     Ok(BuildReport {
         counts: record_counts(&portal),
         pages: stats.pages,
@@ -159,13 +226,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
-/// Renders the pages and writes both search indexes into `tmp`.
+/// Renders the pages and the static index into `tmp`, and the tantivy index into
+/// `index_tmp`.
 fn render_site(
     portal: &Portal,
     opts: &BuildOptions,
     derived: &Derived,
     theme: &mut Theme,
     tmp: &Path,
+    index_tmp: &Path,
 ) -> Result<render::RenderStats, BuildFailure> {
     let progress = &opts.progress;
     std::thread::scope(|s| {
@@ -173,7 +242,8 @@ fn render_site(
         // only part of the time. The search page waits for them, as its HTML carries the
         // static index's geometry, which saves the browser a round trip on a first query.
         progress.stage("生成页面与搜索索引");
-        let indexes = s.spawn(|| crate::search::site::write_indexes(portal, &opts.root, tmp));
+        let indexes =
+            s.spawn(|| crate::search::site::write_indexes(portal, &opts.root, tmp, index_tmp));
         let mut static_files = 0;
         let mut stats = render::render(
             portal,
@@ -218,62 +288,6 @@ fn only_write_errors(f: &BuildFailure) -> bool {
         .iter()
         .filter(|d| d.is_error())
         .all(|d| d.code == codes::WRITE_FAILED)
-}
-
-/// Refuses output directories that would overwrite the portal itself.
-fn guard_output(root: &Path, out: &Path) -> Result<(), Diagnostic> {
-    let root_c = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let out_abs = if out.is_absolute() {
-        out.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(out)
-    };
-    let out_c = normalize(&out_abs);
-    let content = root_c.join("content");
-    if root_c.starts_with(&out_c)
-        || out_c.starts_with(&content)
-        || out_c.starts_with(root_c.join("themes"))
-    {
-        return Err(Diagnostic::error(
-            codes::SITE_CONFIG,
-            "site.toml",
-            format!(
-                "refusing to build into {}: it would replace the portal's own files",
-                out.display()
-            ),
-        )
-        .hint("set output_dir to a folder of its own, such as \"public\""));
-    }
-    Ok(())
-}
-
-/// Resolves `..` and `.` without touching the filesystem (the output may not exist yet).
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    // Canonicalise the longest existing ancestor so symlinked roots compare equal.
-    let mut existing = out.clone();
-    let mut rest = Vec::new();
-    while !existing.exists() {
-        match existing.file_name() {
-            Some(n) => rest.push(n.to_os_string()),
-            None => break,
-        }
-        existing.pop();
-    }
-    let mut base = existing.canonicalize().unwrap_or(existing);
-    for n in rest.into_iter().rev() {
-        base.push(n);
-    }
-    base
 }
 
 fn io_fail(path: &Path, e: std::io::Error) -> BuildFailure {

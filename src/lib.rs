@@ -15,6 +15,7 @@ pub mod load;
 pub mod locate;
 pub mod markdown;
 pub mod model;
+pub mod output_paths;
 pub mod output_tree;
 pub mod progress;
 pub mod render;

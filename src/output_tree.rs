@@ -4,6 +4,10 @@
 //! scratch tree: files that come out the same are left alone ([`keep_if_same`]), others
 //! rewritten in place, and those not written again removed ([`prune`]).
 //!
+//! Which folder is the output is decided by [`crate::output_paths`]; every tree made here
+//! carries its mark ([`crate::output_paths::MARK`]), and a tree without it is never moved
+//! or deleted ([`remove_tree`]).
+//!
 //! Why not delete the old site: on ext4, creating files within minutes of deleting as many
 //! makes the inode allocator look at every recently freed inode before it picks one
 //! (`recently_deleted` in the kernel's profile), and the cost grows with each rebuild. Five
@@ -16,6 +20,8 @@
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+
+use crate::output_paths;
 
 /// Where a build writes: a fresh folder, or a recycled tree with what it held before.
 #[derive(Debug)]
@@ -98,7 +104,7 @@ pub fn remove_abandoned(out: &Path, min_age: std::time::Duration) {
             })
             .unwrap_or(false);
         if old_enough {
-            let _ = fs::remove_dir_all(entry.path());
+            let _ = remove_tree(&entry.path());
         }
     }
 }
@@ -117,34 +123,60 @@ fn process_may_live(pid: u32) -> bool {
 pub fn prepare(out: &Path) -> io::Result<Scratch> {
     remove_abandoned(out, ABANDONED_AFTER);
     let dir = private_sibling(out, "tmp");
-    if dir.exists() {
-        fs::remove_dir_all(&dir)?;
+    remove_tree(&dir)?;
+    let spare = sibling(out, "spare");
+    // A spare kept by a gongkai from before the mark is one all the same.
+    if !output_paths::is_marked(&spare)
+        && output_paths::is_older_output(&spare, output_paths::Purpose::Site)
+    {
+        output_paths::mark(&spare)?;
     }
-    // Without the parent folder there is no spare either: `prepare_fresh` makes both.
-    if fs::rename(sibling(out, "spare"), &dir).is_ok() {
+    // Without the parent folder there is no spare either: `prepare_fresh` makes both. A
+    // spare without the mark is not gongkai's: it is left where it is.
+    if output_paths::is_marked(&spare) && fs::rename(&spare, &dir).is_ok() {
         match inventory(&dir) {
             Some(before) => {
+                // The mark is written by every build, so that `prune` keeps it.
+                if !keep_if_same(&dir.join(output_paths::MARK), output_paths::mark_bytes()) {
+                    output_paths::mark(&dir)?;
+                }
+                crash_point("prepared");
                 return Ok(Scratch {
                     dir,
                     before: Some(before),
-                })
+                });
             }
             // Something other than files and folders: start afresh rather than write
             // through a link someone put there.
-            None => fs::remove_dir_all(&dir)?,
+            None => remove_tree(&dir)?,
         }
     }
     prepare_fresh(out)
 }
 
-/// A new, empty scratch tree for `out`, whatever spare tree there is.
+/// A new, empty scratch tree for `out` (holding only gongkai's mark), whatever spare tree
+/// there is.
 pub fn prepare_fresh(out: &Path) -> io::Result<Scratch> {
     let dir = private_sibling(out, "tmp");
-    if dir.exists() {
-        fs::remove_dir_all(&dir)?;
-    }
+    remove_tree(&dir)?;
     fs::create_dir_all(&dir)?;
+    output_paths::mark(&dir)?;
     Ok(Scratch { dir, before: None })
+}
+
+/// Deletes the tree at `dir` if gongkai made it (it carries the mark) or it is an empty
+/// folder; nothing there is fine too. Anything else is left as it is, and is an error.
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+        Ok(meta) if meta.is_dir() && output_paths::is_marked(dir) => fs::remove_dir_all(dir),
+        Ok(meta) if meta.is_dir() && fs::remove_dir(dir).is_ok() => Ok(()),
+        Ok(_) => Err(io::Error::other(format!(
+            "{} was not made by gongkai: it is left as it is; move it away",
+            dir.display()
+        ))),
+    }
 }
 
 impl Scratch {
@@ -156,7 +188,7 @@ impl Scratch {
 
 /// Deletes a scratch tree that is not to be kept, not even as the next build's spare.
 pub fn remove(scratch: Scratch) {
-    let _ = fs::remove_dir_all(&scratch.dir);
+    let _ = remove_tree(&scratch.dir);
 }
 
 /// Files with their change times and folders under `dir`; `None` if anything else is there
@@ -210,6 +242,7 @@ pub fn prune(scratch: &Scratch) -> io::Result<()> {
         // Fails, as it should, for every folder the build wrote into.
         let _ = fs::remove_dir(dir);
     }
+    crash_point("pruned");
     Ok(())
 }
 
@@ -272,28 +305,59 @@ pub fn copy_if_changed(src: &Path, dest: &Path) -> io::Result<()> {
 /// Swaps the finished scratch tree into place at `out`; the site it replaces becomes the
 /// spare tree of the next build.
 pub fn swap_into_place(scratch: Scratch, out: &Path) -> io::Result<()> {
+    crash_point("before-swap");
     if let Some(old) = replace(&scratch.dir, out)? {
+        crash_point("swapped");
         keep_as_spare(&old, out);
+    }
+    crash_point("spared");
+    Ok(())
+}
+
+/// Swaps the finished scratch tree into place at `out` and deletes the tree it replaced,
+/// for outputs that are written afresh every time (the tantivy index).
+pub fn swap_deleting_old(scratch: Scratch, out: &Path) -> io::Result<()> {
+    if let Some(old) = replace(&scratch.dir, out)? {
+        remove_tree(&old)?;
     }
     Ok(())
 }
 
-/// Renames the finished tree `new` to `out`, and what was at `out` to a private sibling,
-/// whose path it returns. Readers see either the old tree or the new one, never a mix; if
-/// the second rename fails, the old tree is put back.
+/// Puts the finished tree `new` at `out` and returns where the tree it replaced now is (a
+/// private sibling), if there was one. Readers see the old tree or the new one, never a mix
+/// and never nothing: on Linux the two are exchanged in one step (`renameat2` with
+/// `RENAME_EXCHANGE`), so a build killed at any moment leaves one of them at `out`.
+///
+/// Where the operating system or the file system cannot exchange, the old tree is renamed
+/// aside and the new one into its place: for that moment `out` does not exist, and a build
+/// killed in it leaves the old tree at `.gongkai-<name>-old-<pid>` and the new one at
+/// `.gongkai-<name>-tmp-<pid>`. If the second rename fails, the old tree is put back.
 pub fn replace(new: &Path, out: &Path) -> io::Result<Option<PathBuf>> {
-    if !out.exists() {
+    let empty = fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_none());
+    if out.exists() && !empty && !output_paths::is_marked(out) {
+        // The last line of defence behind output_paths::decide: what is not gongkai's is
+        // never moved.
+        return Err(io::Error::other(format!(
+            "{} was not made by gongkai: it is left as it is",
+            out.display()
+        )));
+    }
+    if fs::symlink_metadata(out).is_err() {
         if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
             fs::create_dir_all(parent)?;
         }
         fs::rename(new, out)?;
         return Ok(None);
     }
-    let old = private_sibling(out, "old");
-    if old.exists() {
-        fs::remove_dir_all(&old)?;
+    match exchange(new, out) {
+        Ok(()) => return Ok(Some(new.to_path_buf())),
+        Err(e) if !exchange_unsupported(&e) => return Err(e),
+        Err(_) => {}
     }
+    let old = private_sibling(out, "old");
+    remove_tree(&old)?;
     fs::rename(out, &old)?;
+    crash_point("moved-aside");
     if let Err(e) = fs::rename(new, out) {
         // Put the previous tree back: it must survive a failed swap.
         let _ = fs::rename(&old, out);
@@ -301,6 +365,60 @@ pub fn replace(new: &Path, out: &Path) -> io::Result<Option<PathBuf>> {
     }
     Ok(Some(old))
 }
+
+/// Exchanges the two paths atomically: each then names what the other did.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // The raw system call rather than glibc's wrapper, which older C libraries lack.
+    // SAFETY: both paths are valid NUL-terminated strings that outlive the call.
+    let done = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
+}
+
+/// Whether an exchange failed because this kernel or file system has none (then the two
+/// renames are the way), not because of the paths.
+fn exchange_unsupported(e: &io::Error) -> bool {
+    #[cfg(target_os = "linux")]
+    if let Some(code) = e.raw_os_error() {
+        return [libc::ENOSYS, libc::EINVAL, libc::EOPNOTSUPP].contains(&code);
+    }
+    e.kind() == io::ErrorKind::Unsupported
+}
+
+/// Test builds only: ends the process at the named step of a swap when
+/// `GONGKAI_TEST_CRASH_AT` names it, as a kill would, for the kill-at-every-step test.
+#[cfg(test)]
+fn crash_point(step: &str) {
+    if std::env::var("GONGKAI_TEST_CRASH_AT").as_deref() == Ok(step) {
+        std::process::exit(86);
+    }
+}
+
+#[cfg(not(test))]
+#[inline(always)]
+fn crash_point(_step: &str) {}
 
 /// A failed build's tree: kept as the spare (the next build prunes what it does not write).
 pub fn discard(scratch: Scratch, out: &Path) {
@@ -310,7 +428,7 @@ pub fn discard(scratch: Scratch, out: &Path) {
 fn keep_as_spare(tree: &Path, out: &Path) {
     // A concurrent build may have left a spare already; one is enough.
     if fs::rename(tree, sibling(out, "spare")).is_err() {
-        let _ = fs::remove_dir_all(tree);
+        let _ = remove_tree(tree);
     }
 }
 
@@ -470,8 +588,13 @@ mod tests {
         let mine = private_sibling(&out, "tmp");
         let other_site = root.path().join(".gongkai-site-tmp-999999999");
         let live = root.path().join(".gongkai-public-tmp-1");
-        for d in [&dead, &dead_old, &mine, &other_site, &live] {
+        // Named like a killed build's tree, but without the mark: not gongkai's.
+        let foreign = root.path().join(".gongkai-public-tmp-999999997");
+        for d in [&dead, &dead_old, &mine, &other_site, &live, &foreign] {
             fs::create_dir_all(d.join("documents")).unwrap();
+            if d != &foreign {
+                output_paths::mark(d).unwrap();
+            }
         }
         // Too recent: a build in another container may be writing it.
         remove_abandoned(&out, ABANDONED_AFTER);
@@ -481,6 +604,164 @@ mod tests {
         assert!(mine.exists(), "this process's own tree");
         assert!(other_site.exists(), "another output's tree");
         assert!(live.exists(), "the tree of a running process (init)");
+        assert!(
+            foreign.join("documents").exists(),
+            "a tree without the mark"
+        );
+    }
+
+    /// A site of `files`, each holding `text`.
+    fn generation_of(out: &Path, files: &[&str], text: &str) {
+        let scratch = prepare(out).unwrap();
+        for f in files {
+            write(&scratch.dir, f, text);
+        }
+        prune(&scratch).unwrap();
+        swap_into_place(scratch, out).unwrap();
+    }
+
+    /// What `out` holds: its files (the mark aside) with their texts.
+    fn site_of(out: &Path) -> Vec<(String, String)> {
+        let mut files: Vec<(String, String)> = walkdir::WalkDir::new(out)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file() && e.file_name() != output_paths::MARK)
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(out)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, fs::read_to_string(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    const OLD: &[&str] = &["index.html", "old.html"];
+    const NEW: &[&str] = &["index.html", "new.html"];
+
+    /// Not a test of its own: the build that the kill test runs in a child process and
+    /// ends at the step `GONGKAI_TEST_CRASH_AT` names. Without `GONGKAI_TEST_OUT` it does
+    /// nothing.
+    #[test]
+    fn child_build_for_the_kill_test() {
+        if let Some(out) = std::env::var_os("GONGKAI_TEST_OUT") {
+            generation_of(Path::new(&out), NEW, "new");
+        }
+    }
+
+    #[test]
+    fn a_build_killed_at_any_step_leaves_the_old_site_or_the_new_one() {
+        let expect = |files: &[&str], text: &str| -> Vec<(String, String)> {
+            files
+                .iter()
+                .map(|f| (f.to_string(), text.to_string()))
+                .collect()
+        };
+        let (old, new) = (expect(OLD, "old"), expect(NEW, "new"));
+        let steps = [
+            "prepared",
+            "pruned",
+            "before-swap",
+            "moved-aside",
+            "swapped",
+            "spared",
+        ];
+        let mut killed = 0;
+        for step in steps {
+            let tmp = tempfile::tempdir().unwrap();
+            let out = tmp.path().join("public");
+            // Two builds, so that the killed one recycles a spare tree.
+            generation_of(&out, OLD, "old");
+            generation_of(&out, OLD, "old");
+            let child = std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "--exact",
+                    "output_tree::tests::child_build_for_the_kill_test",
+                ])
+                .args(["--test-threads", "1"])
+                .env("GONGKAI_TEST_OUT", &out)
+                .env("GONGKAI_TEST_CRASH_AT", step)
+                .output()
+                .unwrap();
+            match child.status.code() {
+                Some(86) => killed += 1,
+                // Only the fallback of systems without an exchange reaches `moved-aside`.
+                Some(0) => assert_eq!(step, "moved-aside", "step `{step}` was never reached"),
+                other => panic!("child ended with {other:?}: {child:?}"),
+            }
+            let now = site_of(&out);
+            assert!(now == old || now == new, "killed at `{step}`: {now:?}");
+            if ["prepared", "pruned", "before-swap"].contains(&step) {
+                assert_eq!(now, old, "killed at `{step}`");
+            } else {
+                assert_eq!(now, new, "killed at `{step}`");
+            }
+            // The next build goes through, and its site is exactly what it wrote.
+            generation_of(&out, &["index.html", "third.html"], "third");
+            assert_eq!(
+                site_of(&out),
+                expect(&["index.html", "third.html"], "third")
+            );
+        }
+        assert_eq!(killed, steps.len() - 1);
+    }
+
+    #[test]
+    fn the_live_site_is_never_missing_during_a_swap() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        generation_of(&out, &["index.html"], "0");
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let (missing, looks) = std::thread::scope(|s| {
+            let poller = s.spawn(|| {
+                let (mut missing, mut looks) = (0, 0);
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    looks += 1;
+                    if fs::metadata(out.join("index.html")).is_err() {
+                        missing += 1;
+                    }
+                }
+                (missing, looks)
+            });
+            for i in 1..=200 {
+                generation_of(&out, &["index.html"], &i.to_string());
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            poller.join().unwrap()
+        });
+        assert!(looks > 200, "the poller hardly looked: {looks}");
+        assert_eq!(
+            missing, 0,
+            "index.html was missing {missing} times in {looks} looks"
+        );
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "200");
+    }
+
+    #[test]
+    fn a_folder_gongkai_did_not_make_is_never_moved() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("thesis");
+        write(&out, "thesis.txt", "mine");
+        let scratch = prepare_fresh(&out).unwrap();
+        write(&scratch.dir, "index.html", "site");
+        let tree = scratch.dir.clone();
+        assert!(swap_into_place(scratch, &out).is_err());
+        assert_eq!(fs::read_to_string(out.join("thesis.txt")).unwrap(), "mine");
+        assert!(!out.join("index.html").exists());
+        // Nor deleted as an abandoned or spare tree.
+        assert!(remove_tree(&out).is_err());
+        assert!(out.join("thesis.txt").exists());
+        assert!(remove_tree(&tree).is_ok() && !tree.exists());
+        // An empty folder may be replaced.
+        let empty = tmp.path().join("empty");
+        fs::create_dir(&empty).unwrap();
+        generation_of(&empty, &["index.html"], "site");
+        assert!(output_paths::is_marked(&empty));
     }
 
     #[test]

@@ -18,7 +18,13 @@ pub const GENERATED_FOLDERS: [&str; 10] = [
     "search",
     "services",
 ];
-pub const GENERATED_FILES: [&str; 4] = ["404.html", "index.html", "robots.txt", "sitemap.xml"];
+pub const GENERATED_FILES: [&str; 5] = [
+    "404.html",
+    "index.html",
+    "robots.txt",
+    "sitemap.xml",
+    crate::output_paths::MARK,
+];
 
 pub fn home() -> String {
     "/".into()

@@ -254,51 +254,50 @@ pub fn write_index(
     docs: impl Iterator<Item = SearchDoc>,
     dir: &Path,
 ) -> Result<IndexStats, SearchError> {
-    write_index_with_words(docs.map(|d| (d, None)), dir)
+    write_index_threads(docs.map(|d| (d, None)), dir, writer_threads())
 }
 
-/// [`write_index`] of documents whose word terms may already be known (`None`: computed
-/// here), so a caller writing both indexes segments each record once.
-pub fn write_index_with_words(
-    docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
-    dir: &Path,
-) -> Result<IndexStats, SearchError> {
-    write_index_threads(docs, dir, writer_threads())
-}
-
-/// [`write_index_with_words`] with `threads` writer threads.
+/// [`write_index`] with `threads` writer threads.
 pub(crate) fn write_index_threads(
     docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
     dir: &Path,
     threads: usize,
 ) -> Result<IndexStats, SearchError> {
+    write_swapped(dir, |tmp| write_index_into(docs, tmp, threads))
+}
+
+/// Writes the tantivy index of `docs` into `dir`, a new folder that the caller swaps into
+/// place; a record's word terms may already be known (`None`: computed here), so a caller
+/// writing both indexes segments each record once.
+pub fn write_index_into(
+    docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
+    dir: &Path,
+    threads: usize,
+) -> Result<IndexStats, SearchError> {
     let started = Instant::now();
-    let docs_written = write_swapped(dir, |tmp| {
-        let schema = schema();
-        let f = Fields::from_schema(&schema)?;
-        let index = Index::create_in_dir(tmp, schema)?;
-        register_tokenizer(&index);
-        let mut writer: IndexWriter =
-            index.writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)?;
-        // The index is written once per build and never updated, so background merges only
-        // cost time and memory (they map every segment being merged): at 100,000 records a
-        // dozen segments are left, which a query reads without noticing.
-        writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-        let mut n: u64 = 0;
-        for (d, words) in docs {
-            writer.add_document(to_document(&f, d, words))?;
-            n += 1;
-        }
-        let mut version = TantivyDocument::default();
-        version.add_text(f.version, SCHEMA_VERSION);
-        writer.add_document(version)?;
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        Ok(n)
-    })?;
+    let schema = schema();
+    let f = Fields::from_schema(&schema)?;
+    let index = Index::create_in_dir(dir, schema)?;
+    register_tokenizer(&index);
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)?;
+    // The index is written once per build and never updated, so background merges only
+    // cost time and memory (they map every segment being merged): at 100,000 records a
+    // dozen segments are left, which a query reads without noticing.
+    writer.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
+    let mut n: u64 = 0;
+    for (d, words) in docs {
+        writer.add_document(to_document(&f, d, words))?;
+        n += 1;
+    }
+    let mut version = TantivyDocument::default();
+    version.add_text(f.version, SCHEMA_VERSION);
+    writer.add_document(version)?;
+    writer.commit()?;
+    writer.wait_merging_threads()?;
     let (bytes, files) = dir_size(dir)?;
     Ok(IndexStats {
-        docs: docs_written,
+        docs: n,
         bytes,
         files,
         millis: started.elapsed().as_millis() as u64,

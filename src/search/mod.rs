@@ -179,18 +179,16 @@ pub(crate) fn write_swapped<T>(
     dir: &std::path::Path,
     build: impl FnOnce(&std::path::Path) -> Result<T, SearchError>,
 ) -> Result<T, SearchError> {
-    crate::output_tree::remove_abandoned(dir, crate::output_tree::ABANDONED_AFTER);
-    let tmp = crate::output_tree::prepare_fresh(dir)?.dir;
-    let result = build(&tmp).and_then(|v| Ok((v, crate::output_tree::replace(&tmp, dir)?)));
-    match result {
-        Ok((v, old)) => {
-            if let Some(old) = old {
-                std::fs::remove_dir_all(&old)?;
-            }
+    use crate::output_tree;
+    output_tree::remove_abandoned(dir, output_tree::ABANDONED_AFTER);
+    let scratch = output_tree::prepare_fresh(dir)?;
+    match build(&scratch.dir) {
+        Ok(v) => {
+            output_tree::swap_deleting_old(scratch, dir)?;
             Ok(v)
         }
         Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
+            output_tree::remove(scratch);
             Err(e)
         }
     }

@@ -4,7 +4,8 @@
 //!
 //! `gongkai build` calls [`write_indexes`] while it renders the pages into the temporary
 //! output, so the static index is swapped into place with the rest of the site; the tantivy
-//! index is built in a temporary sibling of `search_index_dir` and swapped in the same way.
+//! index is written into a temporary sibling of `search_index_dir`, which the build swaps in
+//! once the site is written too.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
@@ -18,7 +19,7 @@ use crate::model::*;
 use crate::render::read_body;
 use crate::urls;
 
-use super::index::{write_index_with_words, IndexStats};
+use super::index::{write_index_into, writer_threads, IndexStats};
 use super::static_index::{write_static_dir_with_words, StaticStats, TextTerms};
 use super::words::DocWords;
 use super::{SearchDoc, SearchError};
@@ -41,19 +42,16 @@ const QUEUE: usize = 256;
 /// The record-type names used in the indexes, the CLI's `--type` and the search page.
 pub const KINDS: [&str; 6] = ["document", "power", "service", "decision", "report", "page"];
 
-/// The tantivy index folder of a portal (`search_index_dir`, relative to the root).
-pub fn index_dir(root: &Path, portal: &Portal) -> PathBuf {
-    root.join(&portal.config.search_index_dir)
-}
-
-/// Writes both indexes: tantivy into `search_index_dir` under `root` (swapped into place)
-/// and the static index into `site_out/search/`.
+/// Writes both indexes: tantivy into `index_dir` (a new folder holding nothing but
+/// gongkai's mark, which the caller swaps into place) and the static index into
+/// `site_out/search/`.
 pub fn write_indexes(
     portal: &Portal,
     root: &Path,
     site_out: &Path,
+    index_dir: &Path,
 ) -> Result<SearchBuild, Diagnostic> {
-    let index_dir = index_dir(root, portal);
+    let index_dir = index_dir.to_path_buf();
     let failed: Mutex<Option<Diagnostic>> = Mutex::new(None);
     // One pass over the records feeds both writers: each body is read and converted once,
     // and each record segmented by jieba once (in parallel batches), instead of once per
@@ -79,7 +77,8 @@ pub fn write_indexes(
                 }
             }
         });
-        let tantivy = s.spawn(|| write_index_with_words(for_tantivy.into_iter(), &index_dir));
+        let tantivy =
+            s.spawn(|| write_index_into(for_tantivy.into_iter(), &index_dir, writer_threads()));
         let join = |h: std::thread::ScopedJoinHandle<'_, _>| {
             h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
         };

@@ -722,7 +722,7 @@ pub enum TextTerms<'a> {
     /// Tokenized and counted here.
     Scanned,
     /// Read from the segments of the tantivy index of the same records, in the same order,
-    /// which is written meanwhile ([`super::index::write_index_with_words`]); the function
+    /// which is written meanwhile ([`super::index::write_index_into`]); the function
     /// waits for it and returns its folder. Each record is then tokenized and counted once,
     /// by tantivy, instead of once per index, and lengths are tantivy's field norms.
     FromTantivy(Box<dyn FnOnce() -> Result<PathBuf, SearchError> + 'a>),

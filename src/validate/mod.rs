@@ -11,6 +11,8 @@ mod references;
 mod reports;
 mod rules;
 
+pub(crate) use rules::toml_value_pos;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -55,7 +57,7 @@ pub fn validate(portal: &Portal, root: &Path) -> Vec<Diagnostic> {
     issues.extend(identifiers::duplicates(&ctx));
     issues.extend(references::duplicate_document_slugs(&ctx));
     issues.extend(reports::carry_over(&ctx));
-    issues.extend(rules::site(portal));
+    issues.extend(rules::site(portal, root));
     issues.extend(rules::static_files(portal));
 
     resolve(issues, root, portal.config.max_file_bytes)

@@ -1,6 +1,8 @@
 //! Rules of the content format beyond types: allowed values, required non-empty values,
 //! date order, decision procedure, calendar sanity, and site.toml paths.
 
+use std::path::Path;
+
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::calendar::CalendarYear;
@@ -351,41 +353,34 @@ pub(crate) fn static_files(portal: &Portal) -> Vec<FileIssue> {
     out
 }
 
-/// site.toml paths that would make a build write outside its output folder or over the
-/// sources.
-pub(crate) fn site(portal: &Portal) -> Vec<FileIssue> {
-    let mut out = Vec::new();
+/// site.toml paths that a build may not replace (output_paths decides), and the two
+/// outputs lying one inside the other.
+pub(crate) fn site(portal: &Portal, root: &Path) -> Vec<FileIssue> {
+    use crate::output_paths::{check_apart, decide, Origin, Purpose};
     let cfg = &portal.config;
-    for (key, value) in [
-        ("output_dir", &cfg.output_dir),
-        ("search_index_dir", &cfg.search_index_dir),
+    let mut out = Vec::new();
+    let mut decided = Vec::new();
+    for (key, value, purpose) in [
+        ("output_dir", &cfg.output_dir, Purpose::Site),
+        (
+            "search_index_dir",
+            &cfg.search_index_dir,
+            Purpose::SearchIndex,
+        ),
     ] {
-        let v = value.trim();
-        let parts: Vec<&str> = v.split(['/', '\\']).filter(|p| !p.is_empty()).collect();
-        let hostile = v.is_empty()
-            || v.starts_with('/')
-            || v.starts_with('\\')
-            || v.as_bytes().get(1) == Some(&b':')
-            || parts.contains(&"..")
-            || parts.iter().all(|p| *p == ".")
-            || matches!(
-                parts.first().copied(),
-                Some("content") | Some("themes") | Some("site.toml") | Some(".git")
-            );
-        if hostile {
+        match decide(root, Path::new(value.trim()), Origin::Setting, purpose) {
+            Ok(d) => decided.push(d.path),
+            Err(r) => out.push((
+                "site.toml".into(),
+                Issue::error(codes::UNSAFE_PATH, key, r.message).hint(r.hint),
+            )),
+        }
+    }
+    if let [site, index] = &decided[..] {
+        if let Err(r) = check_apart(site, index) {
             out.push((
                 "site.toml".into(),
-                Issue::error(
-                    codes::UNSAFE_PATH,
-                    key,
-                    format!(
-                        "`{key} = \"{value}\"` would make gongkai write outside a folder of its own in the portal"
-                    ),
-                )
-                .hint(format!(
-                    "use a relative folder inside the portal that holds nothing else, e.g. `{key} = \"{}\"`",
-                    if key == "output_dir" { "public" } else { "search-index" }
-                )),
+                Issue::error(codes::UNSAFE_PATH, "search_index_dir", r.message).hint(r.hint),
             ));
         }
     }
