@@ -1,5 +1,5 @@
-//! Runs the browser checks under tests/browser/ in headless chromium against the fixture portal
-//! served by `gongkai serve`.
+//! Runs the browser checks under tests/browser/ in headless chromium against a fixture portal
+//! served by `gongkai serve`, or by a host that ignores `Range` written here.
 //!
 //! They need node, Debian's chromium and `npm install` in tests/browser (what `.ci/run` does);
 //! without them each test prints a SKIPPED line and passes, except in CI (tests/support/tools.rs).
@@ -31,8 +31,7 @@ impl Drop for Server {
 
 const BROWSER: &[Need] = &[Need::Node, Need::NodePackages, Need::Chromium];
 
-/// Starts `gongkai serve` on a copy of a fixture portal and returns the server and its base URL.
-fn serve_fixture(fixture: &Path, dir: &Path) -> (Server, String) {
+fn copy_fixture(fixture: &Path, dir: &Path) {
     for e in walkdir::WalkDir::new(fixture) {
         let e = e.unwrap();
         let dest = dir.join(e.path().strip_prefix(fixture).unwrap());
@@ -42,6 +41,11 @@ fn serve_fixture(fixture: &Path, dir: &Path) -> (Server, String) {
             std::fs::copy(e.path(), &dest).unwrap();
         }
     }
+}
+
+/// Starts `gongkai serve` on a copy of a fixture portal and returns the server and its base URL.
+fn serve_fixture(fixture: &Path, dir: &Path) -> (Server, String) {
+    copy_fixture(fixture, dir);
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -144,5 +148,214 @@ fn search_works_in_a_real_browser() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("search: all checks passed"), "{stdout}");
+    eprintln!("{stdout}");
+}
+
+/// One response of [`NoRangeHost`]: what was asked for and how many body bytes went out
+/// before the transfer ended (finished, or stopped by the client).
+#[derive(Clone, Default, serde::Serialize)]
+struct Served {
+    path: String,
+    range: bool,
+    size: u64,
+    sent: u64,
+    done: bool,
+}
+
+/// A static host that ignores `Range`, as python's http.server does: every request is
+/// answered 200 with the whole file. It sends 16 KB every 100 ms (a slow link), so a client
+/// that stops a transfer at its headers leaves most of the file unsent, and it notices a
+/// client that went away before the next 16 KB. `GET /__log` returns what it served, as
+/// JSON. `claim` multiplies the file sizes meta.json gives (an index over the client's
+/// budget, without writing megabytes).
+struct NoRangeHost {
+    base: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    addr: std::net::SocketAddr,
+}
+
+impl NoRangeHost {
+    fn start(root: &Path, claim: u64) -> NoRangeHost {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::{Arc, Mutex};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let log: Arc<Mutex<Vec<Served>>> = Arc::default();
+        let root = root.to_path_buf();
+        let stopping = stop.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(conn) = conn else { continue };
+                let (root, log) = (root.clone(), log.clone());
+                std::thread::spawn(move || {
+                    let _ = answer(conn, &root, claim, &log);
+                });
+            }
+        });
+        NoRangeHost {
+            base: format!("http://{addr}"),
+            stop,
+            addr,
+        }
+    }
+}
+
+impl Drop for NoRangeHost {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(self.addr);
+    }
+}
+
+/// Answers the one request on `conn` (every response closes its connection).
+fn answer(
+    mut conn: std::net::TcpStream,
+    root: &Path,
+    claim: u64,
+    log: &std::sync::Mutex<Vec<Served>>,
+) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if conn.read(&mut byte)? == 0 {
+            return Ok(());
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let target = head.split(' ').nth(1).unwrap_or("/");
+    let path = target.split('?').next().unwrap_or("/").to_string();
+    let range = head
+        .lines()
+        .any(|l| l.to_ascii_lowercase().starts_with("range:"));
+    let (body, kind) = if path == "/__log" {
+        let served = log.lock().unwrap().clone();
+        (serde_json::to_vec(&served).unwrap(), "application/json")
+    } else {
+        let mut file = root.join(path.trim_start_matches('/'));
+        if path.contains("..") {
+            file = root.join("missing");
+        }
+        if file.is_dir() {
+            file = file.join("index.html");
+        }
+        let Ok(mut body) = std::fs::read(&file) else {
+            conn.write_all(
+                b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            )?;
+            return Ok(());
+        };
+        if path == "/search/meta.json" && claim > 1 {
+            let mut meta: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            for size in meta["files"].as_object_mut().unwrap().values_mut() {
+                *size = (size.as_u64().unwrap() * claim).into();
+            }
+            body = serde_json::to_vec(&meta).unwrap();
+        }
+        let kind = match file.extension().and_then(|e| e.to_str()) {
+            Some("html") => "text/html; charset=utf-8",
+            Some("js") => "text/javascript",
+            Some("css") => "text/css",
+            Some("json") => "application/json",
+            Some("svg") => "image/svg+xml",
+            _ => "application/octet-stream",
+        };
+        (body, kind)
+    };
+    let at = {
+        let mut served = log.lock().unwrap();
+        served.push(Served {
+            path: path.clone(),
+            range,
+            size: body.len() as u64,
+            ..Served::default()
+        });
+        served.len() - 1
+    };
+    let finish = |sent: u64| {
+        let mut served = log.lock().unwrap();
+        served[at].sent = sent;
+        served[at].done = true;
+    };
+    let header = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    if conn.write_all(header.as_bytes()).is_err() {
+        finish(0);
+        return Ok(());
+    }
+    let pause = Duration::from_millis(100);
+    conn.set_read_timeout(Some(pause))?;
+    let mut sent = 0u64;
+    for (i, chunk) in body.chunks(16 * 1024).enumerate() {
+        if i > 0 {
+            // The pause between chunks, cut short by the client closing the connection.
+            match conn.peek(&mut byte) {
+                Ok(0) => break,
+                Ok(_) => std::thread::sleep(pause),
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(_) => break,
+            }
+        }
+        if conn.write_all(chunk).is_err() {
+            break;
+        }
+        sent += chunk.len() as u64;
+        log.lock().unwrap()[at].sent = sent;
+    }
+    finish(sent);
+    Ok(())
+}
+
+/// The search page on a host that ignores `Range`: a small portal loads its index files
+/// whole, once, and finds; an index over the client's budget gives the Chinese notice
+/// after a bounded download, and later queries ask for nothing.
+#[test]
+fn search_copes_with_a_host_that_ignores_range() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    if !tools::available("search_copes_with_a_host_that_ignores_range", BROWSER) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_fixture(Path::new("tests/fixtures/seeds-portal"), dir.path());
+    let out = Command::new(bin::gongkai_with("build"))
+        .args(["build", "--today", "2025-06-01", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let site = dir.path().join("public");
+    let small = NoRangeHost::start(&site, 1);
+    let over = NoRangeHost::start(&site, 100);
+    let out = Command::new("node")
+        .arg("tests/browser/search_norange.mjs")
+        .arg(&small.base)
+        .arg(&over.base)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("search without Range: all checks passed"),
+        "{stdout}"
+    );
     eprintln!("{stdout}");
 }

@@ -60,8 +60,8 @@ fn vectors_match_the_rust_tokenizer() {
 }
 
 /// The JavaScript half: every test under tests/js/ (`node --test`: the tokenizer against
-/// these vectors, the client's inflate, snippets, slot reading and ranking); needs node
-/// (tests/support/tools.rs).
+/// these vectors, the client's inflate, snippets, slot reading, ranking, and reading from a
+/// host that ignores Range); needs node (tests/support/tools.rs).
 #[test]
 fn the_javascript_client_tests_pass() {
     if !tools::available("the_javascript_client_tests_pass", &[tools::Need::Node]) {

@@ -1,12 +1,15 @@
 //! The static index under `<out>/search/`, read by `themes/default/static/search.js`.
 //!
 //! A handful of files, whatever the portal's size; the client reads byte ranges of them
-//! (HTTP `Range`; a server that ignores `Range` still works, it just sends whole files):
+//! (HTTP `Range`). On a server that ignores `Range` it loads the other three files whole,
+//! once per page, when `meta.json` says they are small enough, and otherwise tells the
+//! reader that search cannot work on this host (search.js `WHOLE_BUDGET`):
 //!
-//! - `meta.json`: format version, document count, BM25 parameters, the slot width, the
-//!   facet tables (record types, agencies, years) and the facet runs. Internal document
-//!   ids are sorted by (type, agency, year), so every facet value is a set of id ranges
-//!   ("runs"): facet counts and filters are range arithmetic, no per-document table.
+//! - `meta.json`: format version, document count, BM25 parameters, the slot width, the byte
+//!   size of each other file (`files`), the facet tables (record types, agencies, years)
+//!   and the facet runs. Internal document ids are sorted by (type, agency, year), so every
+//!   facet value is a set of id ranges ("runs"): facet counts and filters are range
+//!   arithmetic, no per-document table.
 //! - `dict.bin`: the term dictionary in `pages` fixed-width pages of `page_bytes`; a term
 //!   lives in page FNV-1a (32 bit, UTF-8) of the term mod `pages`. The search page carries
 //!   `pages` in its HTML, so the client fetches the pages of a query's terms in the same
@@ -674,6 +677,11 @@ struct Meta {
     pages: u32,
     page_bytes: u32,
     slot: u32,
+    /// Byte sizes of `dict.bin`, `post.bin` and `docs.bin`: what a client on a server that
+    /// ignores `Range` would download to load them whole, known before it asks for them.
+    /// Added within format 3, which stays readable: a client that predates the key ignores
+    /// it, and the client treats an index without it as too large to load whole.
+    files: FileSizes,
     k1: f64,
     b: f64,
     kinds: Vec<String>,
@@ -681,6 +689,16 @@ struct Meta {
     years: Vec<i32>,
     /// `[first internal id, count, kind index, agency index, year index or -1]`.
     runs: Vec<[i64; 5]>,
+}
+
+#[derive(Serialize)]
+struct FileSizes {
+    #[serde(rename = "dict.bin")]
+    dict: u64,
+    #[serde(rename = "post.bin")]
+    post: u64,
+    #[serde(rename = "docs.bin")]
+    docs: u64,
 }
 
 /// Writes the static index of `docs` (streamed) into `out/search/`, built in a temporary
@@ -911,12 +929,18 @@ fn build_spilling_at(
     } = dict?;
     std::fs::remove_file(&records_path)?;
 
+    let size = |f: &str| std::fs::metadata(dir.join(f)).map(|m| m.len());
     let meta = Meta {
         version: FORMAT_VERSION,
         docs: n,
         pages,
         page_bytes: PAGE_BYTES as u32,
         slot,
+        files: FileSizes {
+            dict: size("dict.bin")?,
+            post: size("post.bin")?,
+            docs: size("docs.bin")?,
+        },
         k1: BM25_K1,
         b: BM25_B,
         kinds,
@@ -1365,6 +1389,29 @@ mod tests {
             .filter(|n| n.starts_with('.'))
             .collect();
         assert!(left.is_empty(), "{left:?}");
+    }
+
+    /// meta.json gives the size of every file a client may have to load whole, byte for
+    /// byte what was written (post.bin holds something: 1,500 records have long postings).
+    #[test]
+    fn meta_gives_the_size_of_each_file() {
+        let dir = tempfile::tempdir().unwrap();
+        build_spilling_at(
+            sample_docs(1500).into_iter(),
+            dir.path(),
+            usize::MAX,
+            TextTerms::Scanned,
+        )
+        .unwrap();
+        let meta: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.path().join("meta.json")).unwrap()).unwrap();
+        let files = meta["files"].as_object().unwrap();
+        assert_eq!(files.len(), 3, "{meta}");
+        for f in ["dict.bin", "post.bin", "docs.bin"] {
+            let len = std::fs::metadata(dir.path().join(f)).unwrap().len();
+            assert!(len > 0, "{f} is empty");
+            assert_eq!(files[f].as_u64(), Some(len), "{f}");
+        }
     }
 
     /// The weight bytes of `term`'s postings (a list, not dense), in internal id order.

@@ -1071,12 +1071,36 @@ function sameBytes(bytes, data, at, len) {
   return true;
 }
 
-/** A static index under `base` (a URL ending in "/"), read with `fetchImpl`. */
+/** The index format read here (src/search/static_index.rs `FORMAT_VERSION`). */
 export const FORMAT_VERSION = 3;
 
 /** Width of a dictionary page (src/search/static_index.rs `PAGE_BYTES`). */
 export const PAGE_BYTES = 1024;
 
+/** The files read by range, which a server that ignores Range makes the client load whole. */
+const RANGE_FILES = ["dict.bin", "post.bin", "docs.bin"];
+
+/**
+ * The most bytes of RANGE_FILES loaded whole from a server that ignores Range: a portal of
+ * a few hundred records (the demo's 145 come to 660 KB). Past it, one page load would
+ * download many megabytes on a phone; search gives up instead (NoRangeError).
+ */
+export const WHOLE_BUDGET = 2 * 1024 * 1024;
+
+/**
+ * The server answers Range requests with whole files, and the index is too large to load
+ * whole (or its meta.json does not say how large). The search page shows it as its own
+ * message: nothing the reader can retry.
+ */
+export class NoRangeError extends Error {
+  constructor(bytes) {
+    super(`the server ignores HTTP Range and the search index (${Number.isFinite(bytes) ? bytes + " bytes" : "size unknown"}) is over the ${WHOLE_BUDGET} bytes loaded whole`);
+    this.name = "NoRangeError";
+    this.bytes = bytes;
+  }
+}
+
+/** A static index under `base` (a URL ending in "/"), read with `fetchImpl`. */
 export class StaticIndex {
   /**
    * hint: {version, pages} from the search page's HTML (data-version, data-pages). With it
@@ -1086,11 +1110,17 @@ export class StaticIndex {
     this.base = base;
     this.fetch = fetchImpl || ((...a) => fetch(...a));
     this.pages = Number(hint.version) === FORMAT_VERSION && Number(hint.pages) > 0 ? Number(hint.pages) : 0;
-    this.whole = new Map();
     this.entries = new Map();
     this.postingCache = new Map();
     this.cost = { requests: 0, bytes: 0 };
     this.ready = null;
+    // Once a Range request is answered with a whole file: the files loaded whole (a promise
+    // of Map file → promise of bytes), the controllers of range requests still in flight,
+    // and the error that ends every later search without a request.
+    this.rangeless = false;
+    this.whole = null;
+    this.inflight = new Set();
+    this.failed = null;
   }
 
   /** Loads meta.json once. */
@@ -1123,26 +1153,95 @@ export class StaticIndex {
     return b;
   }
 
-  /** Bytes start..end of a file; a server ignoring Range sends the file, kept whole. */
+  /** Bytes start..end of a file. */
   async range(file, start, end) {
     if (end <= start) return new Uint8Array(0);
-    if (this.whole.has(file)) return (await this.whole.get(file)).subarray(start, end);
-    // Not through the HTTP cache: Chromium's cache lets one request per URL be in flight
-    // and queues the others, so the ranges of one round (a dozen dictionary pages, the
-    // result slots) would go one after another, a network round trip each.
-    const r = await this.fetch(this.base + file, { headers: { Range: `bytes=${start}-${end - 1}` }, cache: "no-store" });
-    this.cost.requests += 1;
-    if (r.status === 206) {
-      const b = new Uint8Array(await r.arrayBuffer());
-      this.cost.bytes += b.length;
-      return b;
+    if (this.failed) throw this.failed;
+    if (!this.rangeless) {
+      const b = await this.fetchRange(file, start, end);
+      if (b) return b;
     }
-    if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
-    const whole = r.arrayBuffer().then((b) => new Uint8Array(b));
-    this.whole.set(file, whole);
-    const all = await whole;
-    this.cost.bytes += all.length;
-    return all.subarray(start, end);
+    const files = await this.loadWhole();
+    return (await files.get(file)).subarray(start, end);
+  }
+
+  /**
+   * Bytes start..end by a Range request, or null when the server ignores Range: the
+   * transfer of a whole file it answered with is stopped at its headers, and so are the
+   * other range requests in flight (their answers are whole files too).
+   */
+  async fetchRange(file, start, end) {
+    const abort = new AbortController();
+    this.inflight.add(abort);
+    this.cost.requests += 1;
+    try {
+      // Not through the HTTP cache: Chromium's cache lets one request per URL be in flight
+      // and queues the others, so the ranges of one round (a dozen dictionary pages, the
+      // result slots) would go one after another, a network round trip each.
+      const r = await this.fetch(this.base + file, { headers: { Range: `bytes=${start}-${end - 1}` }, cache: "no-store", signal: abort.signal });
+      if (r.status === 206) {
+        const b = new Uint8Array(await r.arrayBuffer());
+        this.cost.bytes += b.length;
+        return b;
+      }
+      if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`);
+      this.rangeless = true;
+      for (const a of this.inflight) a.abort();
+      return null;
+    } catch (e) {
+      if (abort.signal.aborted && this.rangeless) return null;
+      throw e;
+    } finally {
+      this.inflight.delete(abort);
+    }
+  }
+
+  /**
+   * RANGE_FILES loaded whole, each once for the life of the page, all in one round trip;
+   * or NoRangeError, before any of them is asked for, when meta.json puts them over
+   * WHOLE_BUDGET.
+   */
+  loadWhole() {
+    if (!this.whole) {
+      this.whole = (async () => {
+        await this.load();
+        const sizes = this.meta.files || {};
+        const total = RANGE_FILES.reduce((n, f) => n + (Number.isSafeInteger(sizes[f]) && sizes[f] >= 0 ? sizes[f] : Infinity), 0);
+        if (!(total <= WHOLE_BUDGET)) throw (this.failed = new NoRangeError(total));
+        const files = new Map(RANGE_FILES.map((f) => [f, this.getWhole(f, sizes[f])]));
+        // A file the query does not need is still loaded: keep its failure from being
+        // reported as unhandled. A query that needs it sees the failure.
+        for (const p of files.values()) p.catch(() => {});
+        return files;
+      })();
+      // meta.json may fail to load for a moment; the files themselves are not asked for
+      // again (a failure there ends the page's search, not re-downloads every query).
+      this.whole.catch(() => {
+        if (!this.failed && !this.meta) this.whole = null;
+      });
+    }
+    return this.whole;
+  }
+
+  /** A whole file of `size` bytes (what meta.json says), read only if it is that size. */
+  async getWhole(file, size) {
+    if (size === 0) return new Uint8Array(0);
+    const abort = new AbortController();
+    const r = await this.fetch(this.base + file, { signal: abort.signal });
+    this.cost.requests += 1;
+    const stop = (why) => {
+      abort.abort();
+      return new Error(`${file}: ${why}`);
+    };
+    if (!r.ok) throw stop(`HTTP ${r.status}`);
+    // Larger than meta.json says: another build's file (a cache between builds), which the
+    // budget did not count. A compressed transfer is smaller, and checked once decoded.
+    const length = Number(r.headers?.get("Content-Length"));
+    if (length > size) throw stop(`${length} bytes, meta.json says ${size}`);
+    const b = new Uint8Array(await r.arrayBuffer());
+    this.cost.bytes += b.length;
+    if (b.length !== size) throw new Error(`${file}: ${b.length} bytes, meta.json says ${size}`);
+    return b;
   }
 
   /** Dictionary entries of `terms`: Map term → {df, inline | off+len}. */
@@ -1238,6 +1337,7 @@ export class StaticIndex {
    * snippetParts ([text, marked] pairs, for the page), tier.
    */
   async search(text, opts = {}) {
+    if (this.failed) throw this.failed;
     const limit = opts.limit || 10;
     const qt = tokenizeQuery(text);
     const code = normalizeCode(text);
@@ -1467,6 +1567,10 @@ export const KIND_LABELS = {
   page: "页面",
 };
 
+/** What the page says on a host that ignores Range when the index is too large to load
+ * whole: the reader cannot fix it, the site's administrator can. */
+export const NO_RANGE_MESSAGE = "此网站的服务器不支持按范围读取检索文件（HTTP Range），站内检索暂不可用；请通过各目录页浏览，或联系网站管理员。";
+
 const FACETS = [
   ["type", "类型", "kinds"],
   ["agency", "机关", "agencies"],
@@ -1549,8 +1653,13 @@ function init() {
       res = await index.search(state.q, { kind: state.type, agency: state.agency, year: state.year, limit: shown });
     } catch (e) {
       if (mine !== seq) return;
-      results.replaceChildren(el("p", { class: "gk-search-error" }, `搜索暂不可用（${String(e?.message || e)}），请浏览公开目录查找。`));
-      say("搜索暂不可用");
+      if (e instanceof NoRangeError) {
+        results.replaceChildren(el("p", { class: "gk-search-error gk-search-norange" }, NO_RANGE_MESSAGE));
+        say("站内检索暂不可用");
+      } else {
+        results.replaceChildren(el("p", { class: "gk-search-error" }, `搜索暂不可用（${String(e?.message || e)}），请浏览公开目录查找。`));
+        say("搜索暂不可用");
+      }
       results.dataset.q = state.q;
       return;
     }
