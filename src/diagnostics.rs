@@ -146,6 +146,9 @@ pub mod codes {
     pub const NOT_ALLOWED: &str = "E013";
     pub const UNKNOWN_KEY: &str = "W014";
     pub const INVALID_VALUE: &str = "E015";
+    /// YAML nested deeper than `yaml_depth::MAX_DEPTH` levels: refused before it is parsed,
+    /// as the parser slows down with the square of the depth.
+    pub const NESTED_TOO_DEEP: &str = "E016";
     // Slugs and paths
     pub const BAD_SLUG: &str = "E020";
     pub const SYMLINK_OUTSIDE: &str = "E021";

@@ -27,3 +27,4 @@ pub mod serve;
 pub mod source;
 pub mod urls;
 pub mod validate;
+pub mod yaml_depth;

@@ -17,6 +17,7 @@ use crate::diagnostics::{self, codes, Diagnostic, Pos};
 use crate::locate;
 use crate::model::*;
 use crate::source::{self, YamlPart};
+use crate::yaml_depth;
 
 /// The loaded portal with the diagnostics of loading.
 pub struct Loaded {
@@ -454,6 +455,26 @@ fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagn
             None,
         )
     };
+    // Before anything else reads the YAML: the parser's time grows with the square of the
+    // nesting depth.
+    if let Some((line, byte)) = yaml_depth::too_deep(part.yaml, yaml_depth::MAX_DEPTH) {
+        let text = part.yaml.split('\n').nth(line).unwrap_or("");
+        let column = text.get(..byte).unwrap_or(text).chars().count() + 1;
+        diags.push(
+            Diagnostic::error(
+                codes::NESTED_TOO_DEEP,
+                rel,
+                format!(
+                    "YAML 的列表和映射最多嵌套 {} 层，这里是第 {} 层；文件未读取",
+                    yaml_depth::MAX_DEPTH,
+                    yaml_depth::MAX_DEPTH + 1
+                ),
+            )
+            .at(Some(Pos::new(line + 1 + part.line_offset, column, 1)))
+            .hint("正常的记录不会嵌套这么多层：检查这里是否误粘贴了成串的 `[`、`{` 或 `- `"),
+        );
+        return (None, diags);
+    }
     let meta = Meta {
         slug,
         path: rel.to_path_buf(),

@@ -1,0 +1,107 @@
+//! Files made to hurt the loader: YAML nested deep enough to make the parser crawl. Each is
+//! refused with its own code at the right place, fast.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use gongkai::diagnostics::{Diagnostic, Severity};
+use gongkai::load::parse_bytes;
+
+/// Parses `text` as the file at `rel`, returning whether a record came out, the diagnostics,
+/// and how long it took.
+fn parse(rel: &str, text: impl Into<Vec<u8>>) -> (bool, Vec<Diagnostic>, Duration) {
+    let start = Instant::now();
+    let (parsed, diags) = parse_bytes(Path::new(rel), text.into());
+    (parsed, diags, start.elapsed())
+}
+
+/// The only diagnostic, which must be an error with `code`; returns its (line, column).
+fn sole_error(diags: &[Diagnostic], code: &str) -> (usize, usize) {
+    assert_eq!(diags.len(), 1, "{diags:#?}");
+    let d = &diags[0];
+    assert_eq!((d.code, d.severity), (code, Severity::Error), "{d:#?}");
+    (d.line, d.column)
+}
+
+/// A document whose front matter holds `nested` after a valid title: the nesting starts on
+/// line 3 of the file.
+fn document(nested: &str) -> String {
+    format!("---\ntitle: 关于印发某某办法的通知\n{nested}\n---\n正文。\n")
+}
+
+const DEEP: usize = 100_000;
+
+/// Deep nesting must be refused in far less than this (the parser alone took over a minute on
+/// these files); generous, for debug builds on a busy machine.
+const FAST: Duration = Duration::from_secs(2);
+
+#[test]
+fn deep_flow_sequences_are_refused_at_the_first_level_too_deep() {
+    let nested = format!("agency: {}x{}", "[".repeat(DEEP), "]".repeat(DEEP));
+    let (parsed, diags, took) = parse("content/documents/2025/a.md", document(&nested));
+    assert!(!parsed);
+    // The top-level mapping is level 1, the first `[` (column 9) level 2, so level 65 is the
+    // 64th bracket.
+    assert_eq!(sole_error(&diags, "E016"), (3, 9 + 63));
+    assert!(diags[0].message.contains("64"), "{}", diags[0].message);
+    assert!(took < FAST, "took {took:?}");
+}
+
+#[test]
+fn deep_flow_mappings_are_refused() {
+    let nested = format!("agency: {}1{}", "{a: ".repeat(DEEP), "}".repeat(DEEP));
+    let (parsed, diags, took) = parse("content/documents/2025/a.md", document(&nested));
+    assert!(!parsed);
+    assert_eq!(sole_error(&diags, "E016"), (3, 9 + 63 * 4));
+    assert!(took < FAST, "took {took:?}");
+}
+
+#[test]
+fn deep_block_sequences_are_refused() {
+    let nested = format!("agency:\n{}x", "- ".repeat(DEEP));
+    let (parsed, diags, took) = parse("content/documents/2025/a.md", document(&nested));
+    assert!(!parsed);
+    // `agency:` is level 1, its list (column 1) level 2: level 65 is the 64th dash.
+    assert_eq!(sole_error(&diags, "E016"), (4, 1 + 63 * 2));
+    assert!(took < FAST, "took {took:?}");
+}
+
+#[test]
+fn deep_block_mappings_are_refused() {
+    // One space per level: 1,000 levels are half a megabyte.
+    let yaml: String = (0..1000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
+    let (parsed, diags, took) = parse("content/agencies/a.yaml", yaml);
+    assert!(!parsed);
+    assert_eq!(sole_error(&diags, "E016"), (65, 65));
+    assert!(took < FAST, "took {took:?}");
+}
+
+#[test]
+fn nesting_up_to_the_limit_is_accepted() {
+    // Level 1 the mapping, then 63 brackets: 64 levels. An unknown key, so only a warning.
+    let nested = format!("extra: {}x{}", "[".repeat(63), "]".repeat(63));
+    let (parsed, diags, _) = parse("content/pages/a.md", document(&nested));
+    assert!(parsed, "{diags:#?}");
+    assert!(diags.iter().all(|d| d.code == "W014"), "{diags:#?}");
+    // One more is refused.
+    let nested = format!("extra: {}x{}", "[".repeat(64), "]".repeat(64));
+    let (parsed, diags, _) = parse("content/pages/a.md", document(&nested));
+    assert!(!parsed);
+    assert_eq!(sole_error(&diags, "E016"), (3, 8 + 63));
+}
+
+#[test]
+fn an_annual_report_with_its_nested_tables_loads() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let rel = "content/reports/2024/fgw.yaml";
+    let text = std::fs::read(root.join(rel)).unwrap();
+    assert!(
+        String::from_utf8_lossy(&text).contains("    withheld:\n      state_secret: ["),
+        "the demo report no longer nests its withheld rows"
+    );
+    let (parsed, diags, _) = parse(rel, text);
+    assert!(parsed, "{diags:#?}");
+    assert!(diags.is_empty(), "{diags:#?}");
+}
