@@ -149,6 +149,8 @@ pub mod codes {
     /// YAML nested deeper than `yaml_depth::MAX_DEPTH` levels: refused before it is parsed,
     /// as the parser slows down with the square of the depth.
     pub const NESTED_TOO_DEEP: &str = "E016";
+    /// An invisible control character (C0 other than tab, LF and CR; DEL; C1) in a file.
+    pub const CONTROL_CHARACTER: &str = "E017";
     // Slugs and paths
     pub const BAD_SLUG: &str = "E020";
     pub const SYMLINK_OUTSIDE: &str = "E021";

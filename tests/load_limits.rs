@@ -1,5 +1,5 @@
-//! Files made to hurt the loader: YAML nested deep enough to make the parser crawl. Each is
-//! refused with its own code at the right place, fast.
+//! Files made to hurt the loader: YAML nested deep enough to make the parser crawl, and
+//! invisible control characters. Each is refused with its own code at the right place, fast.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -104,4 +104,38 @@ fn an_annual_report_with_its_nested_tables_loads() {
     let (parsed, diags, _) = parse(rel, text);
     assert!(parsed, "{diags:#?}");
     assert!(diags.is_empty(), "{diags:#?}");
+}
+
+#[test]
+fn a_control_character_in_a_body_is_refused_where_it_is() {
+    let text = "---\r\ntitle: 通知\r\n---\r\n第一段。\r\n\r\n第二\u{0}段。\r\n";
+    let (parsed, diags, _) = parse("content/documents/2025/a.md", text);
+    assert!(!parsed);
+    assert_eq!(sole_error(&diags, "E017"), (6, 3));
+    assert!(diags[0].message.contains("U+0000"), "{}", diags[0].message);
+    assert!(diags[0].hint.as_deref().unwrap().contains("复制粘贴"));
+}
+
+#[test]
+fn control_characters_in_yaml_are_counted() {
+    // An escape sequence (ESC) and a C1 control pasted into a calendar's holiday names.
+    let text = "holidays:\n  - {name: \"春节\u{1b}[0m\", from: 2025-01-28, to: 2025-02-04}\n  - {name: 清明\u{85}, from: 2025-04-04, to: 2025-04-06}\n";
+    let (parsed, diags, _) = parse("content/calendar/2025.yaml", text);
+    assert!(!parsed);
+    assert_eq!(sole_error(&diags, "E017"), (2, 15));
+    let m = &diags[0].message;
+    assert!(m.contains("2 个控制字符") && m.contains("U+001B"), "{m}");
+}
+
+#[test]
+fn a_control_character_in_site_toml_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "title = \"示例市\"\nbase_url = \"https://www.example.gov.cn\u{7f}\"\n",
+    )
+    .unwrap();
+    let d = gongkai::config::SiteConfig::load(dir.path()).unwrap_err();
+    assert_eq!((d.code, d.line, d.column), ("E017", 2, 39));
+    assert_eq!(d.file, Path::new("site.toml"));
 }
