@@ -153,6 +153,8 @@ pub mod codes {
     pub const CONTROL_CHARACTER: &str = "E017";
     // Slugs and paths
     pub const BAD_SLUG: &str = "E020";
+    /// A symbolic link that leads out of where it may: out of the portal folder for one under
+    /// content/, out of content/static/ for one there (or to nothing). It is never followed.
     pub const SYMLINK_OUTSIDE: &str = "E021";
     pub const MISPLACED_FILE: &str = "E022";
     pub const UNKNOWN_FILE: &str = "W023";
