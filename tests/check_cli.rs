@@ -285,3 +285,55 @@ fn a_static_link_out_of_content_static_is_refused_and_never_followed() {
         fares
     );
 }
+
+/// `check --format json` prints a JSON array whatever goes wrong, so that a script can always
+/// parse its output: also when there is no portal to check.
+#[test]
+fn json_output_is_an_array_even_when_site_toml_is_broken() {
+    let json_check = |root: &Path| {
+        let out = gongkai(&["check", "--format", "json"], root);
+        assert_eq!(out.status.code(), Some(1));
+        let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}): {:?}\nstderr: {}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        let diags = diags.as_array().unwrap().clone();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        diags[0].clone()
+    };
+
+    let portal = good_portal();
+    let site = portal.path().join("site.toml");
+    fs::write(&site, "title = \"示例市\"\npaginate_by = \n").unwrap();
+    let d = json_check(portal.path());
+    assert_eq!(
+        (&d["severity"], &d["code"], &d["file"], &d["line"]),
+        (
+            &"error".into(),
+            &"E008".into(),
+            &"site.toml".into(),
+            &2.into()
+        ),
+        "{d}"
+    );
+    assert!(d["column"].as_u64().is_some_and(|c| c > 0), "{d}");
+
+    fs::write(&site, "title = \"示例\u{0}市\"\r\n").unwrap();
+    let d = json_check(portal.path());
+    assert_eq!(
+        (&d["code"], &d["file"]),
+        (&"E017".into(), &"site.toml".into())
+    );
+    assert_eq!((&d["line"], &d["column"]), (&1.into(), &12.into()));
+
+    fs::remove_file(&site).unwrap();
+    let d = json_check(portal.path());
+    assert_eq!(
+        (&d["code"], &d["file"]),
+        (&"E008".into(), &"site.toml".into())
+    );
+    assert_eq!(d["line"], serde_json::Value::Null);
+}
