@@ -139,3 +139,81 @@ fn a_control_character_in_site_toml_is_refused() {
     assert_eq!((d.code, d.line, d.column), ("E017", 2, 39));
     assert_eq!(d.file, Path::new("site.toml"));
 }
+
+mod depth_scan {
+    use gongkai::yaml_depth::too_deep;
+    use proptest::prelude::*;
+    use serde_yaml::{Mapping, Value};
+
+    fn depth(v: &Value) -> usize {
+        match v {
+            Value::Sequence(s) => 1 + s.iter().map(depth).max().unwrap_or(0),
+            Value::Mapping(m) => {
+                1 + m
+                    .iter()
+                    .map(|(k, v)| depth(k).max(depth(v)))
+                    .max()
+                    .unwrap_or(0)
+            }
+            Value::Tagged(t) => depth(&t.value),
+            _ => 0,
+        }
+    }
+
+    /// The smallest limit the scan accepts `yaml` under.
+    fn scanned(yaml: &str) -> usize {
+        (0..64).find(|&max| too_deep(yaml, max).is_none()).unwrap()
+    }
+
+    /// Strings that look like YAML syntax, so that quoting and block scalars are exercised.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("it's".to_string()),
+            Just("[x] {y}".to_string()),
+            Just("a: b # c".to_string()),
+            Just("- d".to_string()),
+            Just("多行\n文本 [[".to_string()),
+            Just("\"q\" '".to_string()),
+            Just("|".to_string()),
+            "[a-z:#\\[\\]{}\\-? ]{0,6}",
+        ]
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            text().prop_map(Value::String),
+            any::<u16>().prop_map(|n| Value::Number(n.into())),
+            Just(Value::Null),
+        ];
+        leaf.prop_recursive(8, 64, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Sequence),
+                prop::collection::vec(
+                    (
+                        prop_oneof![3 => text().prop_map(Value::String), 1 => inner.clone()],
+                        inner
+                    ),
+                    0..4
+                )
+                .prop_map(|kv| Value::Mapping(kv.into_iter().collect::<Mapping>())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// On what the YAML emitter writes (block style) and on JSON (flow style), the scan
+        /// sees exactly the depth the parser builds.
+        #[test]
+        fn the_scan_agrees_with_the_parser(v in value()) {
+            for text in [serde_yaml::to_string(&v).ok(), serde_json::to_string(&v).ok()].into_iter().flatten() {
+                // Whatever the emitter writes that its parser refuses is not the scan's to judge.
+                let Ok(parsed) = serde_yaml::from_str::<Value>(&text) else {
+                    continue;
+                };
+                prop_assert_eq!(scanned(&text), depth(&parsed), "{}", text);
+            }
+        }
+    }
+}
