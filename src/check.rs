@@ -167,6 +167,8 @@ pub fn print_diagnostics(
 
 /// The file's text as diagnostics count lines and columns (BOM and CRLF removed), or `None`
 /// when it cannot be shown (missing, or too large to be worth reading for one line).
+/// Control characters are shown as visible stand-ins, one for one so that columns stay
+/// right: printed raw, a NUL is invisible and an ESC would drive the officer's terminal.
 fn read_for_display(root: &Path, rel: &Path) -> Option<String> {
     let path = root.join(rel);
     let meta = std::fs::metadata(&path).ok()?;
@@ -179,7 +181,20 @@ fn read_for_display(root: &Path, rel: &Path) -> Option<String> {
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
-    Some(text.replace("\r\n", "\n"))
+    Some(
+        text.replace("\r\n", "\n")
+            .chars()
+            .map(|c| match c {
+                // U+2400 SYMBOL FOR NULL … U+241F, and U+2421 SYMBOL FOR DELETE.
+                '\0'..='\u{1f}' if !matches!(c, '\t' | '\n' | '\r') => {
+                    char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}')
+                }
+                '\u{7f}' => '\u{2421}',
+                _ if crate::source::is_control(c) => '\u{fffd}',
+                _ => c,
+            })
+            .collect(),
+    )
 }
 
 /// The byte range of `len` characters at 1-based `line` and character `column`.
@@ -243,6 +258,32 @@ mod tests {
         let r = byte_span(text, 2, 50, 2).unwrap();
         assert_eq!(r.start, r.end);
         assert!(byte_span(text, 9, 1, 1).is_none());
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "x\n正文\u{0}\u{1b}[2J\u{85}尾\n").unwrap();
+        let diags = vec![Diagnostic::error(
+            crate::diagnostics::codes::CONTROL_CHARACTER,
+            "a.md",
+            "control",
+        )
+        .at(Some(crate::diagnostics::Pos::new(2, 4, 1)))];
+        let mut out = Vec::new();
+        print_text(&diags, dir.path(), &mut out, false, 1).unwrap();
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("正文\u{2400}\u{241b}[2J\u{fffd}尾"), "{s}");
+        assert!(!s.contains(['\0', '\u{1b}', '\u{85}']), "{s:?}");
+        // The marker is under the ESC stand-in: the columns did not move.
+        let line = s.lines().find(|l| l.contains("正文")).unwrap();
+        let marker = s.lines().find(|l| l.contains('^')).unwrap();
+        let col = |l: &str, i: usize| unicode_width::UnicodeWidthStr::width(&l[..i]);
+        assert_eq!(
+            col(marker, marker.find('^').unwrap()),
+            col(line, line.find('\u{241b}').unwrap()),
+            "{s}"
+        );
     }
 
     #[test]

@@ -146,8 +146,15 @@ pub mod codes {
     pub const NOT_ALLOWED: &str = "E013";
     pub const UNKNOWN_KEY: &str = "W014";
     pub const INVALID_VALUE: &str = "E015";
+    /// YAML nested deeper than `yaml_depth::MAX_DEPTH` levels: refused before it is parsed,
+    /// as the parser slows down with the square of the depth.
+    pub const NESTED_TOO_DEEP: &str = "E016";
+    /// An invisible control character (C0 other than tab, LF and CR; DEL; C1) in a file.
+    pub const CONTROL_CHARACTER: &str = "E017";
     // Slugs and paths
     pub const BAD_SLUG: &str = "E020";
+    /// A symbolic link that leads out of where it may: out of the portal folder for one under
+    /// content/, out of content/static/ for one there (or to nothing). It is never followed.
     pub const SYMLINK_OUTSIDE: &str = "E021";
     pub const MISPLACED_FILE: &str = "E022";
     pub const UNKNOWN_FILE: &str = "W023";

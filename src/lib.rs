@@ -28,3 +28,4 @@ pub mod serve;
 pub mod source;
 pub mod urls;
 pub mod validate;
+pub mod yaml_depth;

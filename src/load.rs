@@ -3,6 +3,7 @@
 //! Loading never stops at the first problem: every file that can be parsed is, and every file
 //! that cannot yields a diagnostic with its place.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -17,6 +18,7 @@ use crate::diagnostics::{self, codes, Diagnostic, Pos};
 use crate::locate;
 use crate::model::*;
 use crate::source::{self, YamlPart};
+use crate::yaml_depth;
 
 /// The loaded portal with the diagnostics of loading.
 pub struct Loaded {
@@ -172,6 +174,14 @@ type Walked = (Vec<(PathBuf, Slot)>, Vec<String>, Vec<Diagnostic>);
 
 fn walk(root: &Path, content: &Path) -> Walked {
     let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    // Files under content/static/ are published as they are, so a link there may only lead to
+    // another of them: inside the portal is not enough (public/, .git). The folder is taken
+    // by name, so content/static itself may not be a link elsewhere either.
+    let static_dir = content.join("static");
+    let static_canon = content
+        .canonicalize()
+        .map(|c| c.join("static"))
+        .unwrap_or_else(|_| static_dir.clone());
     let escapes = Mutex::new(Vec::new());
     let mut files = Vec::new();
     let mut statics = Vec::new();
@@ -182,13 +192,22 @@ fn walk(root: &Path, content: &Path) -> Walked {
         .into_iter()
         .filter_entry(|e| {
             if e.path_is_symlink() {
+                let in_static = e.path().starts_with(&static_dir);
+                let bound = if in_static {
+                    &static_canon
+                } else {
+                    &root_canon
+                };
                 let inside = e
                     .path()
                     .canonicalize()
-                    .map(|p| p.starts_with(&root_canon))
+                    .map(|p| p.starts_with(bound))
                     .unwrap_or(false);
                 if !inside {
-                    escapes.lock().unwrap().push(e.path().to_path_buf());
+                    escapes
+                        .lock()
+                        .unwrap()
+                        .push((e.path().to_path_buf(), in_static));
                     return false;
                 }
             }
@@ -198,6 +217,17 @@ fn walk(root: &Path, content: &Path) -> Walked {
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
+            // A link to a folder that holds content/static/ (`..`) is found as a loop before
+            // the filter sees it.
+            Err(e)
+                if e.path().is_some_and(|p| p.starts_with(&static_dir))
+                    && e.loop_ancestor()
+                        .is_some_and(|a| !a.starts_with(&static_dir)) =>
+            {
+                let path = e.path().unwrap_or(&static_dir).to_path_buf();
+                escapes.lock().unwrap().push((path, true));
+                continue;
+            }
             Err(e) => {
                 let path = e
                     .path()
@@ -230,15 +260,33 @@ fn walk(root: &Path, content: &Path) -> Walked {
             Err(d) => diags.push(Diagnostic { file: rel, ..*d }),
         }
     }
-    for path in escapes.into_inner().unwrap() {
-        diags.push(
+    // A link met again through a linked folder is reported once, where it is.
+    let mut seen = HashSet::new();
+    for (path, in_static) in escapes.into_inner().unwrap() {
+        let real = path
+            .parent()
+            .and_then(|p| p.canonicalize().ok())
+            .zip(path.file_name())
+            .map(|(dir, name)| dir.join(name));
+        if !seen.insert(real.unwrap_or_else(|| path.clone())) {
+            continue;
+        }
+        let d = if in_static {
+            Diagnostic::error(
+                codes::SYMLINK_OUTSIDE,
+                rel_to(root, &path),
+                "这个符号链接指向 content/static/ 以外的位置（或指向的文件不存在），已拒绝：生成网站时不会复制它指向的内容",
+            )
+            .hint("把要发布的文件本身放进 content/static/；这里的链接只能指向 content/static/ 中的其他文件")
+        } else {
             Diagnostic::error(
                 codes::SYMLINK_OUTSIDE,
                 rel_to(root, &path),
                 "this symbolic link points outside the portal folder and is refused",
             )
-            .hint("copy the file into the portal instead of linking to it"),
-        );
+            .hint("copy the file into the portal instead of linking to it")
+        };
+        diags.push(d);
     }
     (files, statics, diags)
 }
@@ -454,6 +502,26 @@ fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagn
             None,
         )
     };
+    // Before anything else reads the YAML: the parser's time grows with the square of the
+    // nesting depth.
+    if let Some((line, byte)) = yaml_depth::too_deep(part.yaml, yaml_depth::MAX_DEPTH) {
+        let text = part.yaml.split('\n').nth(line).unwrap_or("");
+        let column = text.get(..byte).unwrap_or(text).chars().count() + 1;
+        diags.push(
+            Diagnostic::error(
+                codes::NESTED_TOO_DEEP,
+                rel,
+                format!(
+                    "YAML 的列表和映射最多嵌套 {} 层，这里是第 {} 层；文件未读取",
+                    yaml_depth::MAX_DEPTH,
+                    yaml_depth::MAX_DEPTH + 1
+                ),
+            )
+            .at(Some(Pos::new(line + 1 + part.line_offset, column, 1)))
+            .hint("正常的记录不会嵌套这么多层：检查这里是否误粘贴了成串的 `[`、`{` 或 `- `"),
+        );
+        return (None, diags);
+    }
     let meta = Meta {
         slug,
         path: rel.to_path_buf(),

@@ -127,7 +127,16 @@ fn check(root: PathBuf, format: Format) -> ExitCode {
     let outcome = match gongkai::check::check(&root) {
         Ok(o) => o,
         Err(d) => {
-            print_diagnostics(std::slice::from_ref(&d), &root);
+            let diags = std::slice::from_ref(&d);
+            match format {
+                Format::Text => print_diagnostics(diags, &root),
+                // Scripts parse stdout: the problem that stopped the check is its one entry.
+                Format::Json => {
+                    if let Err(e) = gongkai::check::print_json(diags, &mut std::io::stdout()) {
+                        eprintln!("error: {e}");
+                    }
+                }
+            }
             return ExitCode::FAILURE;
         }
     };

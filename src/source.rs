@@ -102,7 +102,40 @@ pub fn decode(bytes: Vec<u8>, rel: &Path) -> Result<SourceText, Diagnostic> {
     } else {
         text
     };
+    if let Some(byte) = first_control(&text) {
+        let c = text[byte..].chars().next().unwrap_or_default();
+        let count = text.chars().filter(|&c| is_control(c)).count();
+        let (line, column) = line_col(&text, byte);
+        let message = if count == 1 {
+            format!("文件中有一个控制字符 U+{:04X}", u32::from(c))
+        } else {
+            format!(
+                "文件中有 {count} 个控制字符，第一个是这里的 U+{:04X}",
+                u32::from(c)
+            )
+        };
+        return Err(Diagnostic::error(codes::CONTROL_CHARACTER, rel, message)
+            .at(Some(Pos::new(line, column, 1)))
+            .hint("控制字符是看不见的特殊字符，通常是从其他软件复制粘贴带入的，请删除（制表符和换行不受影响）"));
+    }
     Ok(SourceText { text })
+}
+
+/// Whether `c` is a control character no source file may hold: C0 controls other than tab,
+/// line feed and carriage return, DEL, and the C1 controls.
+pub fn is_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// Byte offset of the first [`is_control`] character. On bytes, as it runs over every file
+/// read: C0 and DEL are single bytes, C1 are 0xC2 followed by 0x80–0x9F.
+fn first_control(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    b.iter().enumerate().position(|(i, &x)| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
+            || x == 0x7F
+            || (x == 0xC2 && matches!(b.get(i + 1), Some(0x80..=0x9F)))
+    })
 }
 
 /// Splits `---` front matter from a Markdown body.
@@ -179,6 +212,28 @@ mod tests {
         assert_eq!(d.code, codes::NOT_UTF8);
         assert!(d.message.contains("byte offset 6"), "{}", d.message);
         assert_eq!((d.line, d.column), (1, 7));
+    }
+
+    #[test]
+    fn control_characters_are_refused_where_they_are() {
+        let d = decode(
+            "\u{feff}title: 标题\r\n正文\u{0}尾\r\n".into(),
+            Path::new("a.md"),
+        )
+        .unwrap_err();
+        assert_eq!(d.code, codes::CONTROL_CHARACTER);
+        assert_eq!((d.line, d.column), (2, 3));
+        assert!(d.message.contains("U+0000"), "{}", d.message);
+        let d = decode("a\u{7f}b\u{1b}\nc\u{85}\u{c}\n".into(), Path::new("a")).unwrap_err();
+        assert_eq!((d.line, d.column), (1, 2));
+        assert!(d.message.contains("4 个控制字符"), "{}", d.message);
+        assert!(d.message.contains("U+007F"), "{}", d.message);
+        // The C1 control NEL, after a two-byte character whose second byte is 0x85 too.
+        let d = decode("ą\u{85}".into(), Path::new("a")).unwrap_err();
+        assert_eq!((d.line, d.column), (1, 2));
+        assert!(d.message.contains("U+0085"), "{}", d.message);
+        // Tab, CR and LF are text; so are the characters right outside the ranges.
+        assert!(decode("a\tb\rc\r\n\u{a0}\u{2028}~\n".into(), Path::new("a")).is_ok());
     }
 
     #[test]

@@ -190,3 +190,150 @@ fn a_static_file_may_not_land_among_the_generated_pages() {
     let hint = diags[0]["hint"].as_str().unwrap();
     assert!(hint.contains("content/static/attachments/"), "{hint}");
 }
+
+/// A link in content/static/ may only lead to another file of content/static/: the site would
+/// otherwise publish whatever it points at (the portal's .git, the built site, /etc/passwd).
+#[cfg(unix)]
+#[test]
+fn a_static_link_out_of_content_static_is_refused_and_never_followed() {
+    use std::os::unix::fs::symlink;
+    let portal = good_portal();
+    let root = portal.path();
+    let statics = root.join("content/static");
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::write(root.join(".git/config"), "[remote] url = secret").unwrap();
+    symlink("../../site.toml", statics.join("settings.toml")).unwrap();
+    symlink(root.join(".git"), statics.join("repo")).unwrap();
+    symlink("/etc/passwd", statics.join("passwd.txt")).unwrap();
+    symlink("../..", statics.join("attachments/everything")).unwrap();
+    // Links that stay inside content/static/ are kept.
+    symlink("fares.csv", statics.join("attachments/fares-latest.csv")).unwrap();
+    symlink("attachments", statics.join("files")).unwrap();
+
+    let out = gongkai(&["check", "--format", "json"], root);
+    assert_eq!(out.status.code(), Some(1));
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut found: Vec<(&str, &str, serde_json::Value)> = diags
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap(),
+                d["code"].as_str().unwrap(),
+                d["line"].clone(),
+            )
+        })
+        .collect();
+    found.sort_by_key(|f| f.0);
+    let null = serde_json::Value::Null;
+    assert_eq!(
+        found,
+        [
+            (
+                "content/static/attachments/everything",
+                "E021",
+                null.clone()
+            ),
+            ("content/static/passwd.txt", "E021", null.clone()),
+            ("content/static/repo", "E021", null.clone()),
+            ("content/static/settings.toml", "E021", null),
+        ],
+        "{diags:#}"
+    );
+
+    let loaded = gongkai::load::load(root).unwrap();
+    let mut published = loaded.portal.static_files.clone();
+    published.sort();
+    assert_eq!(
+        published,
+        [
+            "attachments/fares-latest.csv",
+            "attachments/fares.csv",
+            "files/fares-latest.csv",
+            "files/fares.csv",
+            "templates/application.docx",
+        ]
+    );
+
+    let out = gongkai(&["build", "--today", "2026-01-05"], root);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!root.join("public").exists());
+
+    // Without the links that leave, the build copies what the others point at.
+    for link in [
+        "settings.toml",
+        "repo",
+        "passwd.txt",
+        "attachments/everything",
+    ] {
+        fs::remove_file(statics.join(link)).unwrap();
+    }
+    let out = gongkai(&["build", "--today", "2026-01-05"], root);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let fares = fs::read(statics.join("attachments/fares.csv")).unwrap();
+    assert_eq!(
+        fs::read(root.join("public/attachments/fares-latest.csv")).unwrap(),
+        fares
+    );
+    assert_eq!(
+        fs::read(root.join("public/files/fares.csv")).unwrap(),
+        fares
+    );
+}
+
+/// `check --format json` prints a JSON array whatever goes wrong, so that a script can always
+/// parse its output: also when there is no portal to check.
+#[test]
+fn json_output_is_an_array_even_when_site_toml_is_broken() {
+    let json_check = |root: &Path| {
+        let out = gongkai(&["check", "--format", "json"], root);
+        assert_eq!(out.status.code(), Some(1));
+        let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not JSON ({e}): {:?}\nstderr: {}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
+        let diags = diags.as_array().unwrap().clone();
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        diags[0].clone()
+    };
+
+    let portal = good_portal();
+    let site = portal.path().join("site.toml");
+    fs::write(&site, "title = \"示例市\"\npaginate_by = \n").unwrap();
+    let d = json_check(portal.path());
+    assert_eq!(
+        (&d["severity"], &d["code"], &d["file"], &d["line"]),
+        (
+            &"error".into(),
+            &"E008".into(),
+            &"site.toml".into(),
+            &2.into()
+        ),
+        "{d}"
+    );
+    assert!(d["column"].as_u64().is_some_and(|c| c > 0), "{d}");
+
+    fs::write(&site, "title = \"示例\u{0}市\"\r\n").unwrap();
+    let d = json_check(portal.path());
+    assert_eq!(
+        (&d["code"], &d["file"]),
+        (&"E017".into(), &"site.toml".into())
+    );
+    assert_eq!((&d["line"], &d["column"]), (&1.into(), &12.into()));
+
+    fs::remove_file(&site).unwrap();
+    let d = json_check(portal.path());
+    assert_eq!(
+        (&d["code"], &d["file"]),
+        (&"E008".into(), &"site.toml".into())
+    );
+    assert_eq!(d["line"], serde_json::Value::Null);
+}
