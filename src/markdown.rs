@@ -80,11 +80,24 @@ fn wrap_tables(html: String) -> String {
     if !html.contains("<table>") {
         return html;
     }
-    html.replace(
-        "<table>",
-        "<div class=\"table-wrap\" tabindex=\"0\"><table>",
-    )
-    .replace("</table>", "</table></div>")
+    let mut html = html
+        .replace(
+            "<table>",
+            "<div class=\"table-wrap\" tabindex=\"0\"><table>",
+        )
+        .replace("</table>", "</table></div>");
+    // pulldown-cmark aligns columns (`|:-:|`) with style attributes, which the pages'
+    // Content-Security-Policy ignores; classes of style.css do the same. The exact text can
+    // only come from the writer: every `<` of the body's own text is escaped.
+    for cell in ["th", "td"] {
+        for align in ["left", "center", "right"] {
+            html = html.replace(
+                &format!("<{cell} style=\"text-align: {align}\">"),
+                &format!("<{cell} class=\"align-{align}\">"),
+            );
+        }
+    }
+    html
 }
 
 /// The text of a Markdown body without markup, for search and summaries.
@@ -145,6 +158,17 @@ mod tests {
     fn tables_render_and_scroll() {
         let h = to_html("|a|b|\n|-|-|\n|1|2|\n");
         assert!(h.contains("<div class=\"table-wrap\" tabindex=\"0\"><table>"));
+    }
+
+    #[test]
+    fn aligned_columns_use_classes_not_style_attributes() {
+        let h = to_html("|a|b|c|d|\n|:-|:-:|-:|-|\n|1|2|3|4|\n");
+        assert!(!h.contains("style="), "{h}");
+        assert!(h.contains("<th class=\"align-left\">a</th><th class=\"align-center\">b</th><th class=\"align-right\">c</th><th>d</th>"), "{h}");
+        assert!(h.contains("<td class=\"align-center\">2</td>"), "{h}");
+        // Text that merely looks like the writer's markup stays text.
+        let h = to_html("<td style=\"text-align: left\">x");
+        assert!(h.contains("&lt;td style=\"text-align: left\"&gt;x"), "{h}");
     }
 
     #[test]

@@ -197,3 +197,85 @@ fn links_that_escape_validation_are_neutralised_in_the_page() {
     let bad = refused_links(&out);
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// A page whose body tries everything the policy forbids, by way of the Markdown renderer.
+const HOSTILE_PAGE: &str = r#"---
+title: 内容安全策略检查
+---
+正文<script>alert(1)</script>，<span style="color:red" onclick="alert(2)">红字</span>。
+
+<div style="display:none"><img src=x onerror="alert(3)"></div>
+
+[点我](javascript:alert(4)) [再点](JaVa&#9;ScRiPt:alert(5)) [外站](//evil.example/)
+![图](https://other.example/a.png)
+
+| 左 | 中 | 右 |
+|:---|:--:|---:|
+| 1 | 2 | 3 |
+"#;
+
+#[test]
+fn every_page_carries_the_policy_and_nothing_inline() {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    // A copy, so the build writes nothing (its search index) into the repository.
+    copy_dir(&demo.join("content"), &dir.path().join("content"));
+    fs::copy(demo.join("site.toml"), dir.path().join("site.toml")).unwrap();
+    fs::write(dir.path().join("content/pages/csp-check.md"), HOSTILE_PAGE).unwrap();
+    let out = dir.path().join("public");
+    gongkai::build::build(&gongkai::build::BuildOptions {
+        root: dir.path().to_path_buf(),
+        output: Some(out.clone()),
+        today: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        progress: gongkai::progress::Progress::quiet(),
+    })
+    .expect("the demo builds");
+
+    let policy = gongkai::security::CONTENT_SECURITY_POLICY;
+    let all = Selector::parse("*").unwrap();
+    let head = Selector::parse("head > *").unwrap();
+    let files = html_files(&out);
+    assert!(files.len() > 200, "only {} pages", files.len());
+    let mut bad = Vec::new();
+    for file in &files {
+        let rel = file.strip_prefix(&out).unwrap().display().to_string();
+        let doc = Html::parse_document(&fs::read_to_string(file).unwrap());
+        // Second in <head>, after the charset: a policy only covers what follows it.
+        let first: Vec<_> = doc.select(&head).take(2).map(|e| e.value()).collect();
+        let is_policy = first.get(1).is_some_and(|m| {
+            m.name() == "meta"
+                && m.attr("http-equiv") == Some("Content-Security-Policy")
+                && m.attr("content") == Some(policy)
+        });
+        if first.first().and_then(|m| m.attr("charset")).is_none() || !is_policy {
+            bad.push(format!("{rel}: no policy right after <meta charset>"));
+        }
+        for el in doc.select(&all) {
+            let v = el.value();
+            if v.name() == "script" && (v.attr("src").is_none() || el.text().next().is_some()) {
+                bad.push(format!("{rel}: inline <script>"));
+            }
+            if v.name() == "style" {
+                bad.push(format!("{rel}: <style> element"));
+            }
+            for (name, value) in v.attrs() {
+                if name == "style" || name.starts_with("on") {
+                    bad.push(format!("{rel}: <{} {name}={value:?}>", v.name()));
+                }
+            }
+        }
+    }
+    bad.extend(refused_links(&out));
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+
+    // The hostile page did render its body (as text and classes), so it was checked.
+    let page = fs::read_to_string(out.join("pages/csp-check/index.html")).unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<th class="align-center">中</th>"#),
+        "{page}"
+    );
+}
