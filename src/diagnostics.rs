@@ -163,6 +163,10 @@ pub mod codes {
     pub const UNSAFE_PATH: &str = "E025";
     /// A file of content/static/ that would land in or on what the generator writes.
     pub const STATIC_SHADOWS_SITE: &str = "E026";
+    /// A link (`online_url`, `consultation.url`, `website`, an attachment or template given
+    /// as a URL, `base_url`) with a scheme other than http, https, mailto or tel, starting
+    /// with `//`, or disguised with control characters or character references.
+    pub const UNSAFE_URL: &str = "E027";
     // Identifiers
     pub const CREDIT_CODE: &str = "E030";
     pub const INDEX_NO_SHAPE: &str = "E031";

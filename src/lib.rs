@@ -24,6 +24,7 @@ pub mod report_math;
 pub mod reports;
 pub mod scaffold;
 pub mod search;
+pub mod security;
 pub mod serve;
 pub mod source;
 pub mod urls;

@@ -31,10 +31,10 @@ impl Drop for Server {
 
 const BROWSER: &[Need] = &[Need::Node, Need::NodePackages, Need::Chromium];
 
-fn copy_fixture(fixture: &Path, dir: &Path) {
-    for e in walkdir::WalkDir::new(fixture) {
+fn copy_fixture(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
         let e = e.unwrap();
-        let dest = dir.join(e.path().strip_prefix(fixture).unwrap());
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
         if e.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap();
         } else {
@@ -46,6 +46,11 @@ fn copy_fixture(fixture: &Path, dir: &Path) {
 /// Starts `gongkai serve` on a copy of a fixture portal and returns the server and its base URL.
 fn serve_fixture(fixture: &Path, dir: &Path) -> (Server, String) {
     copy_fixture(fixture, dir);
+    serve(dir, "2025-06-01")
+}
+
+/// Starts `gongkai serve` on the portal in `dir`, built as on `today`.
+fn serve(dir: &Path, today: &str) -> (Server, String) {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -55,7 +60,7 @@ fn serve_fixture(fixture: &Path, dir: &Path) -> (Server, String) {
         Command::new(bin::gongkai_with("serve"))
             .args(["serve", "--root"])
             .arg(dir)
-            .args(["--port", &port.to_string(), "--today", "2025-06-01"])
+            .args(["--port", &port.to_string(), "--today", today])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -358,4 +363,36 @@ fn search_copes_with_a_host_that_ignores_range() {
         "{stdout}"
     );
     eprintln!("{stdout}");
+}
+
+/// One page of every kind of the demo portal under the Content-Security-Policy it declares:
+/// no refusal, and the scripts (search, reading aids, deadlines, report sorting) still work.
+#[test]
+fn every_kind_of_page_works_under_the_security_policy() {
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    if !tools::available(
+        "every_kind_of_page_works_under_the_security_policy",
+        BROWSER,
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_fixture(&demo.join("content"), &dir.path().join("content"));
+    std::fs::copy(demo.join("site.toml"), dir.path().join("site.toml")).unwrap();
+    // The consultation of school-district-adjustment is open on this day (csp.mjs).
+    let (_server, base) = serve(dir.path(), "2025-03-10");
+    let out = Command::new("node")
+        .arg("tests/browser/csp.mjs")
+        .arg(&base)
+        .arg(gongkai::security::CONTENT_SECURITY_POLICY)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser checks under the security policy failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("csp: all checks passed"), "{stdout}");
 }

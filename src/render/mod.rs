@@ -392,6 +392,8 @@ struct SiteContext<'a> {
     build_date: String,
     /// Whether the portal has an about page (关于本站) for the footer to link.
     about: bool,
+    /// `security::CONTENT_SECURITY_POLICY`, for the `<meta>` of every page.
+    content_security_policy: &'static str,
 }
 
 fn site_context<'a>(p: &'a Portal, d: &Derived) -> SiteContext<'a> {
@@ -445,6 +447,7 @@ fn site_context<'a>(p: &'a Portal, d: &Derived) -> SiteContext<'a> {
         nav,
         build_date: d.today.to_string(),
         about: has_page("about"),
+        content_security_policy: crate::security::CONTENT_SECURITY_POLICY,
     }
 }
 

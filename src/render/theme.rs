@@ -6,10 +6,11 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use rust_embed::RustEmbed;
-use tera::Tera;
+use tera::{Kwargs, State, StringInput, Tera, Value};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{codes, Diagnostic};
+use crate::security;
 
 #[derive(RustEmbed)]
 #[folder = "themes/default/"]
@@ -73,6 +74,8 @@ impl Theme {
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Before the templates: Tera refuses a template that names an unknown filter.
+        tera.register_filter("url", url_filter);
         tera.add_raw_templates(templates).map_err(|e| {
             Diagnostic::error(codes::SITE_CONFIG, "themes", format!("template error: {e}"))
         })?;
@@ -84,6 +87,21 @@ impl Theme {
             overridden,
         })
     }
+}
+
+/// `{{ x | url }}`, which every URL-valued attribute of a template (`href`, `src`, `action`,
+/// …) goes through: the URL escaped for the attribute, or `#` when `security::check_url`
+/// refuses it, so a theme or a value that escaped validation cannot make a `javascript:`
+/// link. The output is marked safe because the filter escaped it; a value that was already
+/// marked safe was escaped by whoever marked it and is not escaped twice.
+pub fn url_filter(value: StringInput, _: Kwargs, _: &State) -> Value {
+    if !security::url_is_allowed(value.as_str()) {
+        return Value::safe_string("#");
+    }
+    if value.is_safe() {
+        return value.into_value();
+    }
+    Value::safe_string(&security::escape_attribute(value.as_str()))
 }
 
 fn theme_error(abs: &Path, root: &Path, e: std::io::Error) -> Diagnostic {
@@ -112,4 +130,62 @@ fn files_under(dir: &Path) -> Vec<(String, PathBuf)> {
             Some((rel.join("/"), e.path().to_path_buf()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tera::Context;
+
+    /// Renders `template` with the theme's Tera (filters included) and `u` in the context.
+    fn render(template: &str, u: &str) -> String {
+        let root = tempfile::tempdir().unwrap();
+        let mut theme = Theme::load(root.path(), "default").unwrap();
+        theme.tera.add_raw_template("t.html", template).unwrap();
+        let mut cx = Context::new();
+        cx.insert("u", u);
+        cx.insert("y", &2024);
+        theme.tera.render("t.html", &cx).unwrap()
+    }
+
+    #[test]
+    fn the_url_filter_escapes_once() {
+        assert_eq!(
+            render(r#"<a href="{{ u | url }}">"#, "/search/?q=\"a\"&b=<c>"),
+            r#"<a href="/search/?q=&quot;a&quot;&amp;b=&lt;c&gt;">"#
+        );
+        // A value marked safe is already HTML: its entities stay as they are.
+        assert_eq!(
+            render(r#"<a href="{{ u | safe | url }}">"#, "/a/?x=1&amp;y=2"),
+            r#"<a href="/a/?x=1&amp;y=2">"#
+        );
+        assert_eq!(
+            render(r#"<a href="{{ ('/reports/' ~ y ~ '/') | url }}">"#, ""),
+            r#"<a href="/reports/2024/">"#
+        );
+    }
+
+    #[test]
+    fn the_url_filter_puts_a_hash_for_a_refused_link() {
+        for u in [
+            "javascript:alert(1)",
+            " JaVa\tScRiPt:alert(1)",
+            "//evil.example/",
+            "data:text/html,x",
+        ] {
+            assert_eq!(
+                render(r#"<a href="{{ u | url }}">"#, u),
+                r##"<a href="#">"##,
+                "{u:?}"
+            );
+        }
+        // Marking it safe does not let it through, nor does spelling the colon as an entity.
+        assert_eq!(
+            render(
+                r#"<a href="{{ u | safe | url }}">"#,
+                "javascript&#58;alert(1)"
+            ),
+            r##"<a href="#">"##
+        );
+    }
 }

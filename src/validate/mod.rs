@@ -42,6 +42,7 @@ pub fn validate(portal: &Portal, root: &Path) -> Vec<Diagnostic> {
     }
     per_record!(portal.agencies, identifiers::agency);
     per_record!(portal.agencies, references::agency);
+    per_record!(portal.agencies, rules::agency);
     per_record!(portal.power, references::power);
     per_record!(portal.power, rules::power);
     per_record!(portal.services, references::service);

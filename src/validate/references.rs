@@ -8,6 +8,7 @@ use crate::diagnostics::codes;
 use crate::load::slug_is_valid;
 use crate::model::*;
 
+use super::rules::unsafe_link;
 use super::{closest, is_url, slash_path, Ctx, FileIssue, Issue};
 
 pub(crate) fn agency(ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
@@ -100,9 +101,11 @@ fn agency_field(ctx: &Ctx, slug: &str) -> Option<Issue> {
 
 /// Checks a path relative to content/static/: hostile shapes are errors, missing files too.
 fn static_file(ctx: &Ctx, value: &str, path: &str, what: &str) -> Option<Issue> {
+    const HINT: &str =
+        "写相对于 content/static/ 的路径（如 attachments/list.csv），或以 https:// 开头的网址";
     let v = value.trim();
     if is_url(v) {
-        return None;
+        return unsafe_link(v, path, HINT);
     }
     if v.is_empty() {
         return Some(
@@ -115,10 +118,14 @@ fn static_file(ctx: &Ctx, value: &str, path: &str, what: &str) -> Option<Issue> 
         );
     }
     let parts: Vec<&str> = v.split(['/', '\\']).collect();
-    let absolute = v.starts_with('/')
+    // A drive letter (`C:\…`) and a leading slash name places on the officer's computer or
+    // the server, not links: they are refused as paths. `//host` is a link, refused below.
+    let protocol_relative = v.starts_with("//");
+    let absolute = (v.starts_with('/') && !protocol_relative)
         || v.starts_with('\\')
-        || v.as_bytes().get(1) == Some(&b':')
-        || v.starts_with("file:");
+        || (v.as_bytes().get(1) == Some(&b':')
+            && v.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && matches!(v.as_bytes().get(2), None | Some(b'/' | b'\\')));
     if absolute || parts.contains(&"..") {
         return Some(
             Issue::error(
@@ -128,6 +135,9 @@ fn static_file(ctx: &Ctx, value: &str, path: &str, what: &str) -> Option<Issue> 
             )
             .hint("copy the file into content/static/ and give its path relative to that folder, without `..` or a leading `/`"),
         );
+    }
+    if let Some(issue) = unsafe_link(v, path, HINT) {
+        return Some(issue);
     }
     let normal = parts
         .iter()

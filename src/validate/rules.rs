@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use crate::calendar::CalendarYear;
 use crate::diagnostics::{codes, Pos};
 use crate::model::*;
+use crate::security::{check_url, UrlProblem};
 
 use super::{closest, FileIssue, Issue};
 
@@ -59,6 +60,61 @@ fn legal_basis(out: &mut Vec<Issue>, basis: &[LegalBasis]) {
     }
 }
 
+/// What to write instead of a refused link, for fields that take a web address.
+pub(crate) const LINK_HINT: &str =
+    "只能填写以 http:// 或 https:// 开头的网址，或站内相对路径（如 /pages/guide/）";
+
+/// A link an officer wrote, at `path`: an error E027 unless `security::check_url` allows it.
+/// `hint` says what the field takes; protocol-relative links get their own.
+pub(crate) fn unsafe_link(value: &str, path: &str, hint: &str) -> Option<Issue> {
+    let problem = check_url(value).err()?;
+    let shown = printable(value.trim());
+    let (message, hint) = match problem {
+        UrlProblem::Scheme(scheme) => (
+            format!(
+                "`{path}` 的网址 `{shown}` 以 `{scheme}:` 开头，网站只允许 http、https、mailto、tel 链接和站内相对路径"
+            ),
+            hint.to_string(),
+        ),
+        UrlProblem::ProtocolRelative => (
+            format!("`{path}` 的网址 `{shown}` 以 `//` 开头，没有写明 http 或 https"),
+            format!(
+                "写完整的网址，在前面加上 https:，即 `https://{}`",
+                printable(value.trim().trim_start_matches(['/', '\\']))
+            ),
+        ),
+        UrlProblem::Disguised => (
+            format!(
+                "`{path}` 的网址 `{shown}` 含有不可见的控制字符或 `&#58;` 一类的字符引用，浏览器解读后可能成为不安全的链接"
+            ),
+            format!("直接写出网址本身，不用字符引用或不可见字符。{hint}"),
+        ),
+    };
+    Some(Issue::error(codes::UNSAFE_URL, path, message).hint(hint))
+}
+
+/// `s` with control characters written out (`\t`, `\u{1}`), so a message shows what the
+/// terminal would otherwise hide.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' => "\\t".to_string(),
+            '\n' => "\\n".to_string(),
+            '\r' => "\\r".to_string(),
+            c if c.is_control() => format!("\\u{{{:x}}}", c as u32),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+pub(crate) fn agency(_ctx: &super::Ctx, r: &Record<Agency>) -> Vec<Issue> {
+    let website = r.data.website.as_deref();
+    website
+        .and_then(|w| unsafe_link(w, "website", LINK_HINT))
+        .into_iter()
+        .collect()
+}
+
 pub(crate) fn power(_ctx: &super::Ctx, r: &Record<PowerItem>) -> Vec<Issue> {
     let mut out = Vec::new();
     let d = &r.data;
@@ -92,6 +148,9 @@ pub(crate) fn service(_ctx: &super::Ctx, r: &Record<ServiceItem>) -> Vec<Issue> 
                 t.statutory_days
             )),
         );
+    }
+    if let Some(url) = &d.online_url {
+        out.extend(unsafe_link(url, "online_url", LINK_HINT));
     }
     if let Some(level) = d.online_level {
         if level > 4 {
@@ -129,6 +188,9 @@ pub(crate) fn decision(ctx: &super::Ctx, r: &Record<Decision>) -> Vec<Issue> {
     let d = &r.data;
     not_empty(&mut out, &d.title, "title", "the title");
     if let Some(c) = &d.consultation {
+        if let Some(url) = &c.url {
+            out.extend(unsafe_link(url, "consultation.url", LINK_HINT));
+        }
         if c.end < c.start {
             date_order(
                 &mut out,
@@ -353,12 +415,19 @@ pub(crate) fn static_files(portal: &Portal) -> Vec<FileIssue> {
     out
 }
 
-/// site.toml paths that a build may not replace (output_paths decides), and the two
-/// outputs lying one inside the other.
+/// site.toml paths that a build may not replace (output_paths decides), the two outputs
+/// lying one inside the other, and a `base_url` the link rule refuses.
 pub(crate) fn site(portal: &Portal, root: &Path) -> Vec<FileIssue> {
     use crate::output_paths::{check_apart, decide, Origin, Purpose};
     let cfg = &portal.config;
     let mut out = Vec::new();
+    if let Some(issue) = unsafe_link(
+        &cfg.base_url,
+        "base_url",
+        "写本站的正式网址，如 `base_url = \"https://www.example.gov.cn\"`",
+    ) {
+        out.push(("site.toml".into(), issue));
+    }
     let mut decided = Vec::new();
     for (key, value, purpose) in [
         ("output_dir", &cfg.output_dir, Purpose::Site),

@@ -1,4 +1,4 @@
-// Reading aids (适老化): font size and high contrast, remembered across pages.
+// Reading aids (适老化): font size and high contrast, remembered across pages; the print button.
 // The page is complete without this script; it only adds the switches.
 (function () {
   "use strict";
@@ -30,5 +30,7 @@
     if (!b) return;
     if (b.hasAttribute("data-font")) setFont(b.getAttribute("data-font"));
     if (b.classList.contains("contrast-toggle")) setContrast(!root.classList.contains("high-contrast"));
+    // Here rather than in an onclick attribute, which the Content-Security-Policy blocks.
+    if (b.classList.contains("print-button")) window.print();
   });
 })();
