@@ -39,7 +39,7 @@ for d in "$REPO"/tests/fixtures/*/ "$REPO"/tests/good/*/; do
   [ -f "$d/site.toml" ] && copy "$(basename "$(dirname "$d")")-$(basename "$d")" "$d"
 done
 if [ "$RECORDS" -gt 0 ]; then
-  (cd "$REPO" && cargo run --release --quiet --example gen_corpus -- \
+  (cd "$REPO" && cargo run --quiet --example gen_corpus -- \
     --out "$WORK/portals/generated-$RECORDS" --records "$RECORDS" --seed 1)
   portals+=("generated-$RECORDS")
 fi

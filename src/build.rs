@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::model::Portal;
-use crate::output_paths;
-use crate::output_tree;
 use crate::progress::Progress;
 use crate::render::{self, theme::Theme, Derived};
+use crate::write::paths;
+use crate::write::tree;
 
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -89,8 +89,8 @@ pub fn derive(p: &Portal, today: NaiveDate) -> Derived {
         .iter()
         .map(|d| crate::derive::validity(&d.data, &p.config, today))
         .collect();
-    let calendar = crate::deadlines::portal_calendar(p);
-    let notices = crate::deadlines::notices(p, &calendar, today);
+    let calendar = crate::derive::deadlines::portal_calendar(p);
+    let notices = crate::derive::deadlines::notices(p, &calendar, today);
     Derived {
         today,
         validity,
@@ -98,7 +98,7 @@ pub fn derive(p: &Portal, today: NaiveDate) -> Derived {
     }
 }
 
-/// The two folders a build replaces, decided and resolved (output_paths).
+/// The two folders a build replaces, decided and resolved (write::paths).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outputs {
     /// The site: `--output`, else site.toml's `output_dir`.
@@ -111,12 +111,12 @@ pub struct Outputs {
 /// refusal is an error located at the setting in site.toml (or naming the flag).
 pub fn outputs(
     root: &Path,
-    config: &crate::config::SiteConfig,
+    config: &crate::model::config::SiteConfig,
     flag: Option<&Path>,
 ) -> Result<Outputs, BuildFailure> {
-    use output_paths::{Origin, Purpose};
+    use paths::{Origin, Purpose};
     let settings = std::fs::read_to_string(root.join("site.toml")).unwrap_or_default();
-    let refused = |key: Option<&str>, r: output_paths::Refusal| -> BuildFailure {
+    let refused = |key: Option<&str>, r: paths::Refusal| -> BuildFailure {
         let d = match key {
             Some(key) => Diagnostic::error(codes::UNSAFE_PATH, "site.toml", r.message)
                 .at(crate::validate::toml_value_pos(&settings, key)),
@@ -125,9 +125,10 @@ pub fn outputs(
         d.hint(r.hint).into()
     };
     let site = match flag {
-        Some(p) => output_paths::decide(root, p, Origin::Flag, Purpose::Site)
-            .map_err(|r| refused(None, r))?,
-        None => output_paths::decide(
+        Some(p) => {
+            paths::decide(root, p, Origin::Flag, Purpose::Site).map_err(|r| refused(None, r))?
+        }
+        None => paths::decide(
             root,
             Path::new(&config.output_dir),
             Origin::Setting,
@@ -135,17 +136,17 @@ pub fn outputs(
         )
         .map_err(|r| refused(Some("output_dir"), r))?,
     };
-    let index = output_paths::decide(
+    let index = paths::decide(
         root,
         Path::new(&config.search_index_dir),
         Origin::Setting,
         Purpose::SearchIndex,
     )
     .map_err(|r| refused(Some("search_index_dir"), r))?;
-    output_paths::check_apart(&site.path, &index.path)
+    paths::check_apart(&site.path, &index.path)
         .map_err(|r| refused(flag.is_none().then_some("output_dir"), r))?;
     for decided in [&site, &index] {
-        output_paths::adopt(decided).map_err(|e| io_fail(&decided.path, e))?;
+        paths::adopt(decided).map_err(|e| io_fail(&decided.path, e))?;
     }
     Ok(Outputs {
         site: site.path,
@@ -168,9 +169,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let derived = derive(&portal, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
 
-    let mut scratch = output_tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
-    output_tree::remove_abandoned(&index, output_tree::ABANDONED_AFTER);
-    let mut index_scratch = output_tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?;
+    let mut scratch = tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
+    tree::remove_abandoned(&index, tree::ABANDONED_AFTER);
+    let mut index_scratch = tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?;
     let mut result = render_site(
         &portal,
         opts,
@@ -184,10 +185,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         // where it needs a folder (an attachment folder that became a file). Nothing in a
         // fresh tree can be in the way, so one more attempt there tells a stale leftover
         // from a real failure; the tree in the way is not kept for the next build.
-        output_tree::remove(scratch);
-        scratch = output_tree::prepare_fresh(&out).map_err(|e| io_fail(&out, e))?;
-        output_tree::remove(index_scratch);
-        index_scratch = output_tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?;
+        tree::remove(scratch);
+        scratch = tree::prepare_fresh(&out).map_err(|e| io_fail(&out, e))?;
+        tree::remove(index_scratch);
+        index_scratch = tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?;
         result = render_site(
             &portal,
             opts,
@@ -200,22 +201,22 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let tmp = scratch.dir.clone();
     // Neither the site nor the index is replaced unless both were written in full.
     let stats = match result.and_then(|stats| {
-        output_tree::prune(&scratch)
+        tree::prune(&scratch)
             .map(|()| stats)
             .map_err(|e| io_fail(&tmp, e))
     }) {
         Ok(s) => s,
         Err(e) => {
-            output_tree::discard(scratch, &out);
-            output_tree::remove(index_scratch);
+            tree::discard(scratch, &out);
+            tree::remove(index_scratch);
             return Err(in_output_terms(e, &tmp, &out));
         }
     };
     progress.stage("替换站点");
-    output_tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
+    tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     // A build killed between the two swaps leaves the new site beside the old index: each
     // is whole, and the next build writes both again.
-    output_tree::swap_deleting_old(index_scratch, &index).map_err(|e| io_fail(&index, e))?;
+    tree::swap_deleting_old(index_scratch, &index).map_err(|e| io_fail(&index, e))?;
     Ok(BuildReport {
         counts: record_counts(&portal),
         pages: stats.pages,

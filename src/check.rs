@@ -190,7 +190,7 @@ fn read_for_display(root: &Path, rel: &Path) -> Option<String> {
                     char::from_u32(0x2400 + u32::from(c)).unwrap_or('\u{fffd}')
                 }
                 '\u{7f}' => '\u{2421}',
-                _ if crate::source::is_control(c) => '\u{fffd}',
+                _ if crate::load::source::is_control(c) => '\u{fffd}',
                 _ => c,
             })
             .collect(),

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 use gongkai::build::{self, BuildOptions};
-use gongkai::calendar::today_utc8;
 use gongkai::diagnostics;
+use gongkai::domain::calendar::today_utc8;
 use gongkai::progress::Progress;
 
 #[global_allocator]
@@ -91,8 +91,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Exit 1 when a notice this severe or worse exists: overdue, warning or info
-        #[arg(long, value_parser = |s: &str| s.parse::<gongkai::deadlines::Severity>())]
-        fail_on: Option<gongkai::deadlines::Severity>,
+        #[arg(long, value_parser = |s: &str| s.parse::<gongkai::derive::deadlines::Severity>())]
+        fail_on: Option<gongkai::derive::deadlines::Severity>,
     },
     /// Write a commented template record: agency, power, service, decision, document, report, page, calendar
     New {
@@ -194,9 +194,9 @@ fn deadlines(
     root: PathBuf,
     today: Option<NaiveDate>,
     format: Format,
-    fail_on: Option<gongkai::deadlines::Severity>,
+    fail_on: Option<gongkai::derive::deadlines::Severity>,
 ) -> ExitCode {
-    use gongkai::deadlines::cli;
+    use gongkai::derive::deadlines::cli;
     use std::io::IsTerminal;
     let stderr = std::io::stderr();
     let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();

@@ -266,7 +266,7 @@ mod tests {
         serde_yaml::from_str::<Document>(front(DOCUMENT)).unwrap();
         serde_yaml::from_str::<Report>(REPORT).unwrap();
         serde_yaml::from_str::<Page>(front(PAGE)).unwrap();
-        serde_yaml::from_str::<crate::calendar::CalendarYear>(CALENDAR).unwrap();
+        serde_yaml::from_str::<crate::domain::calendar::CalendarYear>(CALENDAR).unwrap();
     }
 
     #[test]

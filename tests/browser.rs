@@ -385,7 +385,7 @@ fn every_kind_of_page_works_under_the_security_policy() {
     let out = Command::new("node")
         .arg("tests/browser/csp.mjs")
         .arg(&base)
-        .arg(gongkai::security::CONTENT_SECURITY_POLICY)
+        .arg(gongkai::text::url::CONTENT_SECURITY_POLICY)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -2,7 +2,7 @@
 //! against the `chinese_holiday` crate (dev-dependency only).
 
 use chrono::{Datelike, NaiveDate};
-use gongkai::calendar::{validate_year, Calendar, CalendarYear, Holiday};
+use gongkai::domain::calendar::{validate_year, Calendar, CalendarYear, Holiday};
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()

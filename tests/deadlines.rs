@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
-use gongkai::calendar::{Calendar, CalendarYear, Holiday};
-use gongkai::deadlines::{
+use gongkai::derive::deadlines::{
     self, atom_feed, effective_status, normative_valid_until, notices, portal_calendar, print_text,
     report_due, report_timeliness, should_fail, to_json, DayUnit, Notice, NoticeKind, Section,
     Severity, Timeliness,
 };
+use gongkai::domain::calendar::{Calendar, CalendarYear, Holiday};
 use gongkai::model::*;
 
 fn d(s: &str) -> NaiveDate {

@@ -544,7 +544,7 @@ fn the_script_recounts_days_for_the_visitor() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let base = format!("http://127.0.0.1:{port}");
-    let today = gongkai::calendar::today_utc8();
+    let today = gongkai::domain::calendar::today_utc8();
     let since = |due: &str| (today - due.parse::<NaiveDate>().unwrap()).num_days();
     assert!(
         since("2025-03-24") > 0,

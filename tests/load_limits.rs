@@ -135,13 +135,13 @@ fn a_control_character_in_site_toml_is_refused() {
         "title = \"示例市\"\nbase_url = \"https://www.example.gov.cn\u{7f}\"\n",
     )
     .unwrap();
-    let d = gongkai::config::SiteConfig::load(dir.path()).unwrap_err();
+    let d = gongkai::model::config::SiteConfig::load(dir.path()).unwrap_err();
     assert_eq!((d.code, d.line, d.column), ("E017", 2, 39));
     assert_eq!(d.file, Path::new("site.toml"));
 }
 
 mod depth_scan {
-    use gongkai::yaml_depth::too_deep;
+    use gongkai::load::yaml_depth::too_deep;
     use proptest::prelude::*;
     use serde_yaml::{Mapping, Value};
 

@@ -81,7 +81,7 @@ fn emphasis_and_line_breaks_match_the_references() {
         if amended != original {
             amended_differs += 1;
         }
-        let ours = normalized(&gongkai::markdown::to_html(md));
+        let ours = normalized(&gongkai::text::markdown::to_html(md));
         if ours != normalized(amended) {
             mismatches.push(format!("{md:?}\n  reference: {amended}  gongkai:   {ours}"));
         }

@@ -359,22 +359,22 @@ fn the_generated_names_are_the_ones_static_files_may_not_use() {
             continue;
         }
         let listed = if entry.file_type().unwrap().is_dir() {
-            gongkai::urls::GENERATED_FOLDERS.contains(&name.as_str())
+            gongkai::model::urls::GENERATED_FOLDERS.contains(&name.as_str())
         } else {
-            gongkai::urls::GENERATED_FILES.contains(&name.as_str())
+            gongkai::model::urls::GENERATED_FILES.contains(&name.as_str())
         };
         assert!(
             listed,
             "the build writes `{name}`, missing from urls::GENERATED_*"
         );
     }
-    for name in gongkai::urls::GENERATED_FOLDERS {
+    for name in gongkai::model::urls::GENERATED_FOLDERS {
         assert!(
             out.join(name).is_dir(),
             "`{name}/` is listed but not written"
         );
     }
-    for name in gongkai::urls::GENERATED_FILES {
+    for name in gongkai::model::urls::GENERATED_FILES {
         assert!(
             out.join(name).is_file(),
             "`{name}` is listed but not written"

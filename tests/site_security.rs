@@ -1,4 +1,4 @@
-//! What a built page may contain: links only with the schemes `security::check_url` allows,
+//! What a built page may contain: links only with the schemes `url::check_url` allows,
 //! whatever reaches the templates; URL attributes of the themes only through the `url`
 //! filter.
 
@@ -99,7 +99,7 @@ fn every_url_attribute_of_the_theme_goes_through_the_url_filter() {
     );
 }
 
-/// Every URL attribute of every page of `out` has a value `security::check_url` allows.
+/// Every URL attribute of every page of `out` has a value `url::check_url` allows.
 fn refused_links(out: &Path) -> Vec<String> {
     let mut bad = Vec::new();
     let any = Selector::parse("*").unwrap();
@@ -107,7 +107,7 @@ fn refused_links(out: &Path) -> Vec<String> {
         let doc = Html::parse_document(&fs::read_to_string(&file).unwrap());
         for el in doc.select(&any) {
             for (name, value) in el.value().attrs() {
-                if URL_ATTRIBUTES.contains(&name) && !gongkai::security::url_is_allowed(value) {
+                if URL_ATTRIBUTES.contains(&name) && !gongkai::text::url::url_is_allowed(value) {
                     bad.push(format!("{}: {name}={value:?}", file.display()));
                 }
             }
@@ -231,7 +231,7 @@ fn every_page_carries_the_policy_and_nothing_inline() {
     })
     .expect("the demo builds");
 
-    let policy = gongkai::security::CONTENT_SECURITY_POLICY;
+    let policy = gongkai::text::url::CONTENT_SECURITY_POLICY;
     let all = Selector::parse("*").unwrap();
     let head = Selector::parse("head > *").unwrap();
     let files = html_files(&out);

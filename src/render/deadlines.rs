@@ -11,10 +11,10 @@ use std::path::Path;
 use serde::Serialize;
 use tera::Context;
 
-use crate::deadlines::{self, DayUnit, Notice, Section, Severity};
+use crate::derive::deadlines::{self, DayUnit, Notice, Section, Severity};
 use crate::diagnostics::Diagnostic;
+use crate::model::urls;
 use crate::model::{Kind, Meta, Portal};
-use crate::urls;
 
 use super::Derived;
 

@@ -5,7 +5,9 @@
 //! however many records the portal holds, and a paginated list costs time linear in its length:
 //! each page's context holds only that page's slice.
 
+pub mod chart;
 pub mod deadlines;
+pub mod export;
 pub mod reports;
 pub mod theme;
 pub mod views;
@@ -22,9 +24,9 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::diagnostics::{codes, Diagnostic};
-use crate::markdown;
+use crate::model::urls;
 use crate::model::*;
-use crate::urls;
+use crate::text::markdown;
 use theme::Theme;
 use views::*;
 
@@ -33,8 +35,8 @@ pub struct Derived {
     pub today: NaiveDate,
     /// Validity of each document, in the order of `portal.documents`.
     pub validity: Vec<Validity>,
-    /// Deadline notices on `today` (see [`crate::deadlines::notices`]).
-    pub notices: Vec<crate::deadlines::Notice>,
+    /// Deadline notices on `today` (see [`crate::derive::deadlines::notices`]).
+    pub notices: Vec<crate::derive::deadlines::Notice>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -360,7 +362,7 @@ pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| io_error(&path, e))?;
     }
-    if crate::output_tree::keep_if_same(&path, bytes) {
+    if crate::write::tree::keep_if_same(&path, bytes) {
         return Ok(());
     }
     let mut f = fs::File::create(&path).map_err(|e| io_error(&path, e))?;
@@ -387,12 +389,12 @@ struct SiteContext<'a> {
     description: &'a str,
     base_url: &'a str,
     language: &'a str,
-    footer: &'a crate::config::Footer,
+    footer: &'a crate::model::config::Footer,
     nav: Vec<NavItem>,
     build_date: String,
     /// Whether the portal has an about page (关于本站) for the footer to link.
     about: bool,
-    /// `security::CONTENT_SECURITY_POLICY`, for the `<meta>` of every page.
+    /// `url::CONTENT_SECURITY_POLICY`, for the `<meta>` of every page.
     content_security_policy: &'static str,
 }
 
@@ -447,7 +449,7 @@ fn site_context<'a>(p: &'a Portal, d: &Derived) -> SiteContext<'a> {
         nav,
         build_date: d.today.to_string(),
         about: has_page("about"),
-        content_security_policy: crate::security::CONTENT_SECURITY_POLICY,
+        content_security_policy: crate::text::url::CONTENT_SECURITY_POLICY,
     }
 }
 
@@ -1001,8 +1003,8 @@ pub fn read_body(root: &Path, meta: &Meta, max: u64) -> Result<String, Diagnosti
     let Some(start) = meta.body_start else {
         return Ok(String::new());
     };
-    let src =
-        crate::source::read_source(&root.join(&meta.path), &meta.path, max).map_err(|d| *d)?;
+    let src = crate::load::source::read_source(&root.join(&meta.path), &meta.path, max)
+        .map_err(|d| *d)?;
     Ok(src.text.get(start..).unwrap_or("").to_string())
 }
 
@@ -1016,7 +1018,7 @@ fn write_assets(p: &Portal, root: &Path, theme: &Theme, out: &Path) -> Result<us
         if let Some(dir) = dest.parent() {
             fs::create_dir_all(dir).map_err(|e| io_error(&dest, e))?;
         }
-        crate::output_tree::copy_if_changed(&static_dir.join(rel), &dest)
+        crate::write::tree::copy_if_changed(&static_dir.join(rel), &dest)
             .map_err(|e| io_error(&dest, e))
     })?;
     Ok(theme.assets.len() + p.static_files.len())

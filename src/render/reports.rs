@@ -15,19 +15,19 @@ use tera::Context;
 
 use super::views::{report_item, AgencyRef, ReportItem};
 use super::{write_file, Ctx};
-use crate::deadlines::{report_due, Timeliness};
+use crate::derive::deadlines::{report_due, Timeliness};
+use crate::derive::report_figures::{self as figures, percent, Figures};
 use crate::diagnostics::{codes, Diagnostic};
-use crate::markdown;
-use crate::model::*;
-use crate::report_form::{
+use crate::domain::report_form::{
     self, APPLICANT_COLUMNS, APPLICANT_HEADER, BALANCE_NOTE, REVIEW_BLOCKS, REVIEW_COLUMNS,
     SECTIONS,
 };
-use crate::report_math::{self, Finding, Rule};
-use crate::reports::chart::{self, Chart, Layout, Series, PALETTE};
-use crate::reports::export::{self, ReportMeta, BOM};
-use crate::reports::figures::{self, percent, Figures};
-use crate::urls;
+use crate::domain::report_math::{self, Finding, Rule};
+use crate::model::urls;
+use crate::model::*;
+use crate::render::chart::{self, Chart, Layout, Series, PALETTE};
+use crate::render::export::{self, ReportMeta, BOM};
+use crate::text::markdown;
 
 // ---------------------------------------------------------------------------------------------
 // A table in the form's shape, generic enough for sections 2, 3 and 4
@@ -542,8 +542,8 @@ pub(super) fn report_years(
 }
 
 /// The due-date rule of `year`'s reports as the comparison page states it, from site.toml.
-fn due_rule(cfg: &crate::config::SiteConfig, year: i32) -> String {
-    use crate::deadlines::{parse_month_day, LAST_YEAR_UNDER_2007_REGULATION};
+fn due_rule(cfg: &crate::model::config::SiteConfig, year: i32) -> String {
+    use crate::derive::deadlines::{parse_month_day, LAST_YEAR_UNDER_2007_REGULATION};
     if year <= LAST_YEAR_UNDER_2007_REGULATION {
         return format!("{year}年度报告应于{}年3月31日前发布。", year + 1);
     }
@@ -1027,7 +1027,7 @@ impl<'a> Ctx<'a> {
         c.insert("carry_over", &carry);
         c.insert(
             "warn_mode",
-            &(p.config.reports.arithmetic == crate::config::ArithmeticMode::Warn),
+            &(p.config.reports.arithmetic == crate::model::config::ArithmeticMode::Warn),
         );
         c.insert("csv_url", &urls::download(&url, "report.csv"));
         c.insert("json_url", &urls::download(&url, "report.json"));

@@ -10,7 +10,7 @@ use tera::{Kwargs, State, StringInput, Tera, Value};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{codes, Diagnostic};
-use crate::security;
+use crate::text::url;
 
 #[derive(RustEmbed)]
 #[folder = "themes/default/"]
@@ -90,18 +90,18 @@ impl Theme {
 }
 
 /// `{{ x | url }}`, which every URL-valued attribute of a template (`href`, `src`, `action`,
-/// …) goes through: the URL escaped for the attribute, or `#` when `security::check_url`
+/// …) goes through: the URL escaped for the attribute, or `#` when `url::check_url`
 /// refuses it, so a theme or a value that escaped validation cannot make a `javascript:`
 /// link. The output is marked safe because the filter escaped it; a value that was already
 /// marked safe was escaped by whoever marked it and is not escaped twice.
 pub fn url_filter(value: StringInput, _: Kwargs, _: &State) -> Value {
-    if !security::url_is_allowed(value.as_str()) {
+    if !url::url_is_allowed(value.as_str()) {
         return Value::safe_string("#");
     }
     if value.is_safe() {
         return value.into_value();
     }
-    Value::safe_string(&security::escape_attribute(value.as_str()))
+    Value::safe_string(&url::escape_attribute(value.as_str()))
 }
 
 fn theme_error(abs: &Path, root: &Path, e: std::io::Error) -> Diagnostic {

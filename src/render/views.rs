@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::model::urls;
 use crate::model::*;
-use crate::urls;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AgencyRef {

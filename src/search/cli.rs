@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::config::SiteConfig;
+use crate::model::config::SiteConfig;
 
 use super::{Hit, SearchError, SearchQuery};
 

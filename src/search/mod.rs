@@ -179,16 +179,16 @@ pub(crate) fn write_swapped<T>(
     dir: &std::path::Path,
     build: impl FnOnce(&std::path::Path) -> Result<T, SearchError>,
 ) -> Result<T, SearchError> {
-    use crate::output_tree;
-    output_tree::remove_abandoned(dir, output_tree::ABANDONED_AFTER);
-    let scratch = output_tree::prepare_fresh(dir)?;
+    use crate::write::tree;
+    tree::remove_abandoned(dir, tree::ABANDONED_AFTER);
+    let scratch = tree::prepare_fresh(dir)?;
     match build(&scratch.dir) {
         Ok(v) => {
-            output_tree::swap_deleting_old(scratch, dir)?;
+            tree::swap_deleting_old(scratch, dir)?;
             Ok(v)
         }
         Err(e) => {
-            output_tree::remove(scratch);
+            tree::remove(scratch);
             Err(e)
         }
     }

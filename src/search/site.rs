@@ -14,10 +14,10 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::diagnostics::{codes, Diagnostic};
-use crate::markdown;
+use crate::model::urls;
 use crate::model::*;
 use crate::render::read_body;
-use crate::urls;
+use crate::text::markdown;
 
 use super::index::{write_index_into, writer_threads, IndexStats};
 use super::static_index::{write_static_dir_with_words, StaticStats, TextTerms};

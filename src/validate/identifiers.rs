@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::codes;
-use crate::identifiers::{self as id, CreditCodeError};
+use crate::domain::identifiers::{self as id, CreditCodeError};
 use crate::model::*;
 
 use super::{Ctx, FileIssue, Issue};

@@ -20,9 +20,9 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use crate::diagnostics::{Diagnostic, Pos, Severity};
-use crate::locate;
+use crate::load::locate;
+use crate::load::source;
 use crate::model::*;
-use crate::source;
 
 /// Validates a loaded portal (`root` is the folder holding site.toml). Returns the problems
 /// the loader did not report, located in their files; the caller sorts and merges them.

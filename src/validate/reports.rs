@@ -1,15 +1,15 @@
 //! Annual reports: the file names an agency, the tables have the form's rows, and the
-//! numbers add up (see [`crate::report_math`]).
+//! numbers add up (see [`crate::domain::report_math`]).
 
 use std::collections::HashMap;
 
 use serde_yaml::Value;
 
-use crate::config::ArithmeticMode;
 use crate::diagnostics::{codes, Severity};
+use crate::domain::report_form::{self, APPLICANT_COLUMNS, REVIEW_COLUMNS};
+use crate::domain::report_math::{self, Finding, Rule};
+use crate::model::config::ArithmeticMode;
 use crate::model::*;
-use crate::report_form::{self, APPLICANT_COLUMNS, REVIEW_COLUMNS};
-use crate::report_math::{self, Finding, Rule};
 
 use super::{closest, Ctx, FileIssue, Issue};
 

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::calendar::CalendarYear;
 use crate::diagnostics::{codes, Pos};
+use crate::domain::calendar::CalendarYear;
 use crate::model::*;
-use crate::security::{check_url, UrlProblem};
+use crate::text::url::{check_url, UrlProblem};
 
 use super::{closest, FileIssue, Issue};
 
@@ -64,7 +64,7 @@ fn legal_basis(out: &mut Vec<Issue>, basis: &[LegalBasis]) {
 pub(crate) const LINK_HINT: &str =
     "只能填写以 http:// 或 https:// 开头的网址，或站内相对路径（如 /pages/guide/）";
 
-/// A link an officer wrote, at `path`: an error E027 unless `security::check_url` allows it.
+/// A link an officer wrote, at `path`: an error E027 unless `url::check_url` allows it.
 /// `hint` says what the field takes; protocol-relative links get their own.
 pub(crate) fn unsafe_link(value: &str, path: &str, hint: &str) -> Option<Issue> {
     let problem = check_url(value).err()?;
@@ -394,9 +394,9 @@ pub(crate) fn static_files(portal: &Portal) -> Vec<FileIssue> {
         // The first part decides: `search` as a file is in the way of the folder as much as
         // `search/x` is inside it, and `index.html/x` of the file.
         let first = rel.split('/').next().unwrap_or("");
-        let what = if crate::urls::GENERATED_FOLDERS.contains(&first) {
+        let what = if crate::model::urls::GENERATED_FOLDERS.contains(&first) {
             format!("`{first}/` folder")
-        } else if crate::urls::GENERATED_FILES.contains(&first) {
+        } else if crate::model::urls::GENERATED_FILES.contains(&first) {
             format!("`{first}`")
         } else {
             continue;
@@ -415,10 +415,10 @@ pub(crate) fn static_files(portal: &Portal) -> Vec<FileIssue> {
     out
 }
 
-/// site.toml paths that a build may not replace (output_paths decides), the two outputs
+/// site.toml paths that a build may not replace (write::paths decides), the two outputs
 /// lying one inside the other, and a `base_url` the link rule refuses.
 pub(crate) fn site(portal: &Portal, root: &Path) -> Vec<FileIssue> {
-    use crate::output_paths::{check_apart, decide, Origin, Purpose};
+    use crate::write::paths::{check_apart, decide, Origin, Purpose};
     let cfg = &portal.config;
     let mut out = Vec::new();
     if let Some(issue) = unsafe_link(

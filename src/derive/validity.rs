@@ -2,23 +2,23 @@
 
 use chrono::NaiveDate;
 
-use crate::config::SiteConfig;
+use crate::model::config::SiteConfig;
 use crate::model::Document;
 use crate::render::views::Validity;
 
 /// The date a normative document stops being valid. The rule (暂行/试行 two years, others five,
-/// configurable in `[documents]`) lives once, in [`crate::deadlines::normative_valid_until`], so
+/// configurable in `[documents]`) lives once, in [`crate::derive::deadlines::normative_valid_until`], so
 /// the page's 有效期 and the notice board's 即将失效 can never disagree.
 pub fn valid_until(doc: &Document, cfg: &SiteConfig) -> Option<NaiveDate> {
-    crate::deadlines::normative_valid_until(doc, cfg)
+    crate::derive::deadlines::normative_valid_until(doc, cfg)
 }
 
-/// The status the public should read today ([`crate::deadlines::effective_status`]) and the
+/// The status the public should read today ([`crate::derive::deadlines::effective_status`]) and the
 /// last valid day.
 pub fn validity(doc: &Document, cfg: &SiteConfig, today: NaiveDate) -> Validity {
     Validity {
         valid_until: valid_until(doc, cfg),
-        status: crate::deadlines::effective_status(doc, cfg, today),
+        status: crate::derive::deadlines::effective_status(doc, cfg, today),
     }
 }
 

@@ -7,7 +7,7 @@
 //! cannot follow it returns `None` and the diagnostic falls back to the file.
 
 use crate::diagnostics::Pos;
-use crate::source::YamlPart;
+use crate::load::source::YamlPart;
 
 /// One step of a path: a mapping key or a sequence index.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -13,7 +13,7 @@ use std::borrow::Cow;
 
 use pulldown_cmark::{html, Event, Options, Parser, Tag, TagEnd};
 
-use crate::security::url_is_allowed;
+use crate::text::url::url_is_allowed;
 
 /// A body prepared for the CJK-friendly emphasis rules, and its parser's events with the
 /// CJK line-break rule applied.

@@ -23,7 +23,7 @@ pub const GENERATED_FILES: [&str; 5] = [
     "index.html",
     "robots.txt",
     "sitemap.xml",
-    crate::output_paths::MARK,
+    crate::write::paths::MARK,
 ];
 
 pub fn home() -> String {

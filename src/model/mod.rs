@@ -2,14 +2,17 @@
 //!
 //! These types are plain data: loading fills them, validation reads them, rendering reads them.
 
+pub mod config;
+pub mod urls;
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::calendar::CalendarYear;
-use crate::config::SiteConfig;
+use crate::domain::calendar::CalendarYear;
+use crate::model::config::SiteConfig;
 
 /// Where a record came from. `body_start` lets renderers re-read a Markdown body when they need
 /// it, so a portal of a hundred thousand documents does not keep every body in memory.

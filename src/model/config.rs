@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{codes, Diagnostic, Pos};
-use crate::source::line_col;
+use crate::load::source::line_col;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default)]
@@ -132,7 +132,7 @@ impl SiteConfig {
             )
             .hint("run gongkai in the portal's folder, or pass --root DIR")
         })?;
-        let text = crate::source::decode(bytes, rel)?.text;
+        let text = crate::load::source::decode(bytes, rel)?.text;
         Self::parse(&text)
     }
 

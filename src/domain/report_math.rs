@@ -6,10 +6,10 @@
 //! Blank cells (`None`) count as 0.
 
 use crate::diagnostics::codes;
-use crate::model::{Applications, OtherOutcome, Report, ReportFormat, Row};
-use crate::report_form::{
+use crate::domain::report_form::{
     self, RowRole, APPLICANT_COLUMNS, APPLICANT_TOTAL, REVIEW_BLOCKS, REVIEW_COLUMNS, REVIEW_TOTAL,
 };
+use crate::model::{Applications, OtherOutcome, Report, ReportFormat, Row};
 
 /// Which invariant failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -4,8 +4,8 @@
 //! scratch tree: files that come out the same are left alone ([`keep_if_same`]), others
 //! rewritten in place, and those not written again removed ([`prune`]).
 //!
-//! Which folder is the output is decided by [`crate::output_paths`]; every tree made here
-//! carries its mark ([`crate::output_paths::MARK`]), and a tree without it is never moved
+//! Which folder is the output is decided by [`crate::write::paths`]; every tree made here
+//! carries its mark ([`crate::write::paths::MARK`]), and a tree without it is never moved
 //! or deleted ([`remove_tree`]).
 //!
 //! Why not delete the old site: on ext4, creating files within minutes of deleting as many
@@ -21,7 +21,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::output_paths;
+use crate::write::paths;
 
 /// Where a build writes: a fresh folder, or a recycled tree with what it held before.
 #[derive(Debug)]
@@ -126,19 +126,17 @@ pub fn prepare(out: &Path) -> io::Result<Scratch> {
     remove_tree(&dir)?;
     let spare = sibling(out, "spare");
     // A spare kept by a gongkai from before the mark is one all the same.
-    if !output_paths::is_marked(&spare)
-        && output_paths::is_older_output(&spare, output_paths::Purpose::Site)
-    {
-        output_paths::mark(&spare)?;
+    if !paths::is_marked(&spare) && paths::is_older_output(&spare, paths::Purpose::Site) {
+        paths::mark(&spare)?;
     }
     // Without the parent folder there is no spare either: `prepare_fresh` makes both. A
     // spare without the mark is not gongkai's: it is left where it is.
-    if output_paths::is_marked(&spare) && fs::rename(&spare, &dir).is_ok() {
+    if paths::is_marked(&spare) && fs::rename(&spare, &dir).is_ok() {
         match inventory(&dir) {
             Some(before) => {
                 // The mark is written by every build, so that `prune` keeps it.
-                if !keep_if_same(&dir.join(output_paths::MARK), output_paths::mark_bytes()) {
-                    output_paths::mark(&dir)?;
+                if !keep_if_same(&dir.join(paths::MARK), paths::mark_bytes()) {
+                    paths::mark(&dir)?;
                 }
                 crash_point("prepared");
                 return Ok(Scratch {
@@ -160,7 +158,7 @@ pub fn prepare_fresh(out: &Path) -> io::Result<Scratch> {
     let dir = private_sibling(out, "tmp");
     remove_tree(&dir)?;
     fs::create_dir_all(&dir)?;
-    output_paths::mark(&dir)?;
+    paths::mark(&dir)?;
     Ok(Scratch { dir, before: None })
 }
 
@@ -170,7 +168,7 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
     match fs::symlink_metadata(dir) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(e),
-        Ok(meta) if meta.is_dir() && output_paths::is_marked(dir) => fs::remove_dir_all(dir),
+        Ok(meta) if meta.is_dir() && paths::is_marked(dir) => fs::remove_dir_all(dir),
         Ok(meta) if meta.is_dir() && fs::remove_dir(dir).is_ok() => Ok(()),
         Ok(_) => Err(io::Error::other(format!(
             "{} was not made by gongkai: it is left as it is; move it away",
@@ -334,8 +332,8 @@ pub fn swap_deleting_old(scratch: Scratch, out: &Path) -> io::Result<()> {
 /// `.gongkai-<name>-tmp-<pid>`. If the second rename fails, the old tree is put back.
 pub fn replace(new: &Path, out: &Path) -> io::Result<Option<PathBuf>> {
     let empty = fs::read_dir(out).is_ok_and(|mut entries| entries.next().is_none());
-    if out.exists() && !empty && !output_paths::is_marked(out) {
-        // The last line of defence behind output_paths::decide: what is not gongkai's is
+    if out.exists() && !empty && !paths::is_marked(out) {
+        // The last line of defence behind paths::decide: what is not gongkai's is
         // never moved.
         return Err(io::Error::other(format!(
             "{} was not made by gongkai: it is left as it is",
@@ -593,7 +591,7 @@ mod tests {
         for d in [&dead, &dead_old, &mine, &other_site, &live, &foreign] {
             fs::create_dir_all(d.join("documents")).unwrap();
             if d != &foreign {
-                output_paths::mark(d).unwrap();
+                paths::mark(d).unwrap();
             }
         }
         // Too recent: a build in another container may be writing it.
@@ -626,7 +624,7 @@ mod tests {
             .min_depth(1)
             .into_iter()
             .map(|e| e.unwrap())
-            .filter(|e| e.file_type().is_file() && e.file_name() != output_paths::MARK)
+            .filter(|e| e.file_type().is_file() && e.file_name() != paths::MARK)
             .map(|e| {
                 let rel = e
                     .path()
@@ -679,10 +677,7 @@ mod tests {
             generation_of(&out, OLD, "old");
             generation_of(&out, OLD, "old");
             let child = std::process::Command::new(std::env::current_exe().unwrap())
-                .args([
-                    "--exact",
-                    "output_tree::tests::child_build_for_the_kill_test",
-                ])
+                .args(["--exact", "tree::tests::child_build_for_the_kill_test"])
                 .args(["--test-threads", "1"])
                 .env("GONGKAI_TEST_OUT", &out)
                 .env("GONGKAI_TEST_CRASH_AT", step)
@@ -761,7 +756,7 @@ mod tests {
         let empty = tmp.path().join("empty");
         fs::create_dir(&empty).unwrap();
         generation_of(&empty, &["index.html"], "site");
-        assert!(output_paths::is_marked(&empty));
+        assert!(paths::is_marked(&empty));
     }
 
     #[test]

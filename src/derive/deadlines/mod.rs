@@ -2,7 +2,7 @@
 //!
 //! The module is pure: `(portal, calendar, today) → Vec<Notice>`, with the rules taken from the
 //! portal's `site.toml` (`[deadlines]`, `[documents]`). Nothing here reads the clock or the disk;
-//! the caller passes `today` (the CLI's `--today`, or [`crate::calendar::today_utc8`]).
+//! the caller passes `today` (the CLI's `--today`, or [`crate::domain::calendar::today_utc8`]).
 //!
 //! # The rules and how each counts
 //!
@@ -33,12 +33,12 @@ use std::str::FromStr;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Serialize;
 
-use crate::calendar::Calendar;
-use crate::config::SiteConfig;
+use crate::domain::calendar::Calendar;
+use crate::model::config::SiteConfig;
+use crate::model::urls;
 use crate::model::{
     Agency, AgencyKind, Decision, DecisionStatus, DocStatus, Document, Kind, Portal, Record, Report,
 };
-use crate::urls;
 
 /// A consultation is "closing soon" in its last this many calendar days (capped by `warn_days`).
 pub const CONSULTATION_CLOSING_SOON_DAYS: i64 = 7;
@@ -816,7 +816,7 @@ impl Ctx<'_> {
     /// to `to`, fell back to weekdays for: sorted, each once.
     fn fallback_years(
         &self,
-        due: &crate::calendar::WorkingDayResult,
+        due: &crate::domain::calendar::WorkingDayResult,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Vec<i32> {
@@ -833,7 +833,7 @@ impl Ctx<'_> {
     fn pending_disclosure(
         &self,
         doc: &Record<Document>,
-        due: crate::calendar::WorkingDayResult,
+        due: crate::domain::calendar::WorkingDayResult,
         out: &mut Vec<Notice>,
     ) {
         let d = &doc.data;

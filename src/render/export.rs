@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::model::{Applications, OtherOutcome, Report, ReportFormat, ReviewsAndLitigation, Row};
-use crate::report_form::{
+use crate::domain::report_form::{
     self, APPLICANT_COLUMNS, APPLICANT_TOTAL, REVIEW_BLOCKS, REVIEW_COLUMNS, REVIEW_TOTAL,
 };
-use crate::report_math::Finding;
+use crate::domain::report_math::Finding;
+use crate::model::{Applications, OtherOutcome, Report, ReportFormat, ReviewsAndLitigation, Row};
 
 /// The byte-order mark that makes spreadsheet programs read a CSV file as UTF-8.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -267,7 +267,7 @@ pub struct ReportJson<'a> {
     pub url: String,
     pub due: NaiveDate,
     /// `on_time`, `late`, `missing`, `not_yet_due` or `undated`, as of the build day.
-    pub timeliness: crate::deadlines::Timeliness,
+    pub timeliness: crate::derive::deadlines::Timeliness,
     pub format: ReportFormat,
     pub published: Option<NaiveDate>,
     pub overview: Option<&'a str>,
@@ -287,7 +287,7 @@ pub struct ReportMeta<'a> {
     pub year: i32,
     pub url: String,
     pub due: NaiveDate,
-    pub timeliness: crate::deadlines::Timeliness,
+    pub timeliness: crate::derive::deadlines::Timeliness,
 }
 
 pub fn report_json<'a>(

@@ -1,6 +1,6 @@
 //! Where gongkai may write. Every folder a build replaces, the site (`output_dir` or
 //! `--output`) and the tantivy index (`search_index_dir`), is decided here, before anything
-//! is touched; the scratch and spare trees beside them (output_tree) are named after the
+//! is touched; the scratch and spare trees beside them (write::tree) are named after the
 //! folders decided here, and only trees carrying gongkai's mark are ever moved or deleted.
 //!
 //! A build replaces its output folder whole, so a setting or a flag that names the wrong

@@ -3,6 +3,10 @@
 //! Loading never stops at the first problem: every file that can be parsed is, and every file
 //! that cannot yields a diagnostic with its place.
 
+pub mod locate;
+pub mod source;
+pub mod yaml_depth;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -12,13 +16,11 @@ use regex::Regex;
 use serde::de::DeserializeOwned;
 use walkdir::WalkDir;
 
-use crate::calendar::CalendarYear;
-use crate::config::SiteConfig;
 use crate::diagnostics::{self, codes, Diagnostic, Pos};
-use crate::locate;
+use crate::domain::calendar::CalendarYear;
+use crate::model::config::SiteConfig;
 use crate::model::*;
-use crate::source::{self, YamlPart};
-use crate::yaml_depth;
+use source::YamlPart;
 
 /// The loaded portal with the diagnostics of loading.
 pub struct Loaded {

@@ -80,13 +80,13 @@ impl WorkingDayResult {
 
 /// The shipped official calendars, one entry per year: (year, file text).
 const OFFICIAL: &[(i32, &str)] = &[
-    (2020, include_str!("../data/calendar/2020.yaml")),
-    (2021, include_str!("../data/calendar/2021.yaml")),
-    (2022, include_str!("../data/calendar/2022.yaml")),
-    (2023, include_str!("../data/calendar/2023.yaml")),
-    (2024, include_str!("../data/calendar/2024.yaml")),
-    (2025, include_str!("../data/calendar/2025.yaml")),
-    (2026, include_str!("../data/calendar/2026.yaml")),
+    (2020, include_str!("../../data/calendar/2020.yaml")),
+    (2021, include_str!("../../data/calendar/2021.yaml")),
+    (2022, include_str!("../../data/calendar/2022.yaml")),
+    (2023, include_str!("../../data/calendar/2023.yaml")),
+    (2024, include_str!("../../data/calendar/2024.yaml")),
+    (2025, include_str!("../../data/calendar/2025.yaml")),
+    (2026, include_str!("../../data/calendar/2026.yaml")),
 ];
 
 /// A working-day calendar: a set of covered years, each decided by one [`CalendarYear`].
