@@ -1,24 +1,41 @@
 //! The whole pipeline, load → validate → derive → render → write, and the atomic swap of the
 //! finished site into place: a failed build never leaves a half-written site.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use chrono::NaiveDate;
 
 use crate::diagnostics::{self, codes, Diagnostic};
+use crate::load;
 use crate::model::Portal;
-use crate::progress::Progress;
 use crate::render::{self, theme::Theme, Derived};
+use crate::validate;
 use crate::write::paths;
 use crate::write::tree;
+
+/// What a build tells while it runs; the command layer shows it (`cmd::progress`).
+pub trait Progress: Send + Sync {
+    /// A stage begins.
+    fn stage(&self, _name: &str) {}
+    /// `n` of `total` pages are written.
+    fn tick(&self, _n: usize, _total: usize) {}
+    /// Every page is written.
+    fn finish_ticks(&self) {}
+}
+
+/// A build that tells nothing: tests, and callers of the library.
+pub struct Silent;
+
+impl Progress for Silent {}
 
 pub struct BuildOptions {
     pub root: PathBuf,
     /// Overrides `output_dir` of site.toml.
     pub output: Option<PathBuf>,
     pub today: NaiveDate,
-    pub progress: Progress,
+    pub progress: Box<dyn Progress>,
 }
 
 #[derive(Debug)]
@@ -77,9 +94,80 @@ pub fn record_counts(p: &Portal) -> Vec<(&'static str, usize)> {
     ]
 }
 
+/// The result of checking a portal.
+#[derive(Debug)]
+pub struct CheckOutcome {
+    pub portal: Portal,
+    /// Every problem found, sorted by file, line and column (deterministic between runs).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files checked (site.toml, records, calendars, and files that failed to
+    /// load): the "K" of the summary line.
+    pub checked: usize,
+}
+
+impl CheckOutcome {
+    pub fn errors(&self) -> usize {
+        diagnostics::count_errors(&self.diagnostics)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// Whether there is any error (warnings alone do not count): a build must not write.
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    /// The exit code of `gongkai check`: 1 with errors, 0 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        i32::from(self.has_errors())
+    }
+}
+
+/// Loads and validates the portal at `root`. `Err` only when there is no portal to check
+/// (no site.toml, an unreadable site.toml, or no content/ folder).
+pub fn check(root: &Path) -> Result<CheckOutcome, Diagnostic> {
+    let loaded = load::load(root)?;
+    let mut diags = loaded.diagnostics;
+    diags.extend(validate::validate(&loaded.portal, root));
+    diagnostics::sort(&mut diags);
+    diags.dedup();
+    let portal = loaded.portal;
+    let checked = count_checked(&portal, &diags);
+    Ok(CheckOutcome {
+        portal,
+        diagnostics: diags,
+        checked,
+    })
+}
+
+/// Files checked: site.toml, every record loaded, and every other file a diagnostic names
+/// (files that failed to load).
+fn count_checked(portal: &Portal, diags: &[Diagnostic]) -> usize {
+    let mut files: HashSet<&Path> = HashSet::new();
+    files.insert(Path::new("site.toml"));
+    macro_rules! add {
+        ($records:expr) => {
+            files.extend($records.iter().map(|r| r.meta.path.as_path()))
+        };
+    }
+    add!(portal.home);
+    add!(portal.pages);
+    add!(portal.agencies);
+    add!(portal.power);
+    add!(portal.services);
+    add!(portal.decisions);
+    add!(portal.documents);
+    add!(portal.reports);
+    add!(portal.calendars);
+    files.extend(diags.iter().map(|d| d.file.as_path()));
+    files.len()
+}
+
 /// Loads and validates: the part `check` and `build` share.
 pub fn load_and_validate(root: &Path) -> Result<(Portal, Vec<Diagnostic>), BuildFailure> {
-    let outcome = crate::check::check(root)?;
+    let outcome = check(root)?;
     Ok((outcome.portal, outcome.diagnostics))
 }
 
@@ -156,7 +244,7 @@ pub fn outputs(
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
-    let progress = &opts.progress;
+    let progress = &*opts.progress;
     // jieba's dictionary takes most of a second to load; load it while the content is read.
     std::thread::spawn(crate::search::words::warm_up);
     progress.stage("读取内容");
@@ -237,7 +325,7 @@ fn render_site(
     tmp: &Path,
     index_tmp: &Path,
 ) -> Result<render::RenderStats, BuildFailure> {
-    let progress = &opts.progress;
+    let progress = &*opts.progress;
     std::thread::scope(|s| {
         // The indexes are built while the pages are rendered: both keep every core busy
         // only part of the time. The search page waits for them, as its HTML carries the

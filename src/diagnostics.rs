@@ -101,30 +101,6 @@ pub fn count_errors(diags: &[Diagnostic]) -> usize {
     diags.iter().filter(|d| d.is_error()).count()
 }
 
-/// One line per diagnostic, `file:line:column: severity[code]: message (hint)`, for logs.
-pub fn print_plain(diags: &[Diagnostic], w: &mut dyn std::io::Write) {
-    for d in diags {
-        let sev = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let hint = d
-            .hint
-            .as_deref()
-            .map(|h| format!(" ({h})"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            w,
-            "{}:{}:{}: {sev}[{}]: {}{hint}",
-            d.file.display(),
-            d.line,
-            d.column,
-            d.code,
-            d.message
-        );
-    }
-}
-
 /// The catalogue of diagnostic codes. Codes are stable: scripts and CI jobs match on them.
 pub mod codes {
     // Syntax and files

@@ -5,17 +5,14 @@
 //! ([`cmd`]) the only code that prints or exits.
 
 pub mod build;
-pub mod check;
+pub mod cmd;
 pub mod derive;
 pub mod diagnostics;
 pub mod domain;
 pub mod load;
 pub mod model;
-pub mod progress;
 pub mod render;
-pub mod scaffold;
 pub mod search;
-pub mod serve;
 pub mod text;
 pub mod validate;
 pub mod write;

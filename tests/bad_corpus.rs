@@ -14,7 +14,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use gongkai::check::{self, CheckOutcome};
+use gongkai::build::{self as check, CheckOutcome};
 use gongkai::diagnostics::Severity;
 use serde::Deserialize;
 
@@ -56,7 +56,8 @@ fn copy_tree(from: &Path, to: &Path) {
 
 fn render(outcome: &CheckOutcome, root: &Path) -> String {
     let mut out = Vec::new();
-    check::print_text(&outcome.diagnostics, root, &mut out, false, outcome.checked).unwrap();
+    gongkai::cmd::check::print_text(&outcome.diagnostics, root, &mut out, false, outcome.checked)
+        .unwrap();
     String::from_utf8(out).unwrap()
 }
 

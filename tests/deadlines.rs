@@ -3,13 +3,14 @@
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use gongkai::cmd::deadlines::{print_text, to_json};
 use gongkai::derive::deadlines::{
-    self, atom_feed, effective_status, normative_valid_until, notices, portal_calendar, print_text,
-    report_due, report_timeliness, should_fail, to_json, DayUnit, Notice, NoticeKind, Section,
-    Severity, Timeliness,
+    self, effective_status, normative_valid_until, notices, portal_calendar, report_due,
+    report_timeliness, should_fail, DayUnit, Notice, NoticeKind, Section, Severity, Timeliness,
 };
 use gongkai::domain::calendar::{Calendar, CalendarYear, Holiday};
 use gongkai::model::*;
+use gongkai::render::deadlines_feed::atom_feed;
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()

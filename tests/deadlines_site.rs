@@ -17,7 +17,7 @@ use std::process::{Command, Output};
 
 use chrono::NaiveDate;
 use gongkai::build::{build, BuildOptions};
-use gongkai::progress::Progress;
+
 use scraper::{Html, Selector};
 use serde_json::Value;
 
@@ -271,7 +271,7 @@ fn built_demo(today: &str) -> (tempfile::TempDir, PathBuf) {
         root: dir.path().to_path_buf(),
         output: Some(out.clone()),
         today: today.parse::<NaiveDate>().unwrap(),
-        progress: Progress::quiet(),
+        progress: Box::new(gongkai::build::Silent),
     })
     .expect("the demo builds");
     (dir, out)

@@ -42,7 +42,7 @@ fn gongkai_check_passes_on_a_generated_corpus() {
     assert!(summary.agencies >= 5);
     assert!(summary.documents * 100 / 300 >= 75, "{summary:?}");
 
-    let outcome = gongkai::check::check(dir.path()).expect("check");
+    let outcome = gongkai::build::check(dir.path()).expect("check");
     assert!(
         outcome.diagnostics.is_empty(),
         "gongkai check: {} errors, {} warnings: {:#?}",

@@ -40,7 +40,11 @@ fn gongkai(args: &[&str], root: &Path) -> Output {
         .args(args)
         .arg("--root")
         .arg(root)
-        .args(["--today", "2026-06-01"])
+        .args(if args[0] == "build" {
+            &["--today", "2026-06-01"][..]
+        } else {
+            &[]
+        })
         .env("NO_COLOR", "1")
         .output()
         .unwrap()

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use gongkai::build::{build, BuildOptions};
-use gongkai::progress::Progress;
+
 use scraper::{ElementRef, Html, Selector};
 use serde_yaml::Value;
 
@@ -174,7 +174,7 @@ fn try_build(root: &Path) -> Result<PathBuf, gongkai::build::BuildFailure> {
         root: root.to_path_buf(),
         output: Some(out.clone()),
         today: today(),
-        progress: Progress::quiet(),
+        progress: Box::new(gongkai::build::Silent),
     })?;
     Ok(out)
 }

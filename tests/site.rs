@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use gongkai::build::{build, BuildOptions, BuildReport};
-use gongkai::progress::Progress;
+
 use scraper::{Html, Selector};
 
 const FIXTURE: &str = "tests/fixtures/basic";
@@ -35,7 +35,7 @@ fn build_at(root: &Path, out: &Path) -> Result<BuildReport, gongkai::build::Buil
         root: root.to_path_buf(),
         output: Some(out.to_path_buf()),
         today: NaiveDate::from_ymd_opt(2025, 6, 1).unwrap(),
-        progress: Progress::quiet(),
+        progress: Box::new(gongkai::build::Silent),
     })
 }
 

@@ -137,7 +137,7 @@ fn links_that_escape_validation_are_neutralised_in_the_page() {
 
     // `check` refuses both, so `build` would stop; render the pages regardless, as a broken
     // validator or a theme fed from elsewhere would.
-    let outcome = gongkai::check::check(root).unwrap();
+    let outcome = gongkai::build::check(root).unwrap();
     let e027: Vec<String> = outcome
         .diagnostics
         .iter()
@@ -227,7 +227,7 @@ fn every_page_carries_the_policy_and_nothing_inline() {
         root: dir.path().to_path_buf(),
         output: Some(out.clone()),
         today: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
-        progress: gongkai::progress::Progress::quiet(),
+        progress: Box::new(gongkai::build::Silent),
     })
     .expect("the demo builds");
 

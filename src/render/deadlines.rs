@@ -226,7 +226,7 @@ pub fn decision_context(c: &mut Context, notices: Vec<NoticeView>) {
 
 /// Writes `deadlines/atom.xml`. Returns the number of files written.
 pub fn write_feed(p: &Portal, derived: &Derived, out: &Path) -> Result<usize, Diagnostic> {
-    let feed = deadlines::atom_feed(
+    let feed = super::deadlines_feed::atom_feed(
         &derived.notices,
         &p.config.title,
         p.config.base(),

@@ -7,6 +7,7 @@
 
 pub mod chart;
 pub mod deadlines;
+pub mod deadlines_feed;
 pub mod export;
 pub mod reports;
 pub mod theme;

@@ -10,7 +10,6 @@
 //! The rest of the generator talks to this module through [`SearchDoc`] only.
 
 pub mod char_query;
-pub mod cli;
 pub mod index;
 pub mod query;
 pub mod site;

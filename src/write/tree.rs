@@ -652,6 +652,12 @@ mod tests {
         }
     }
 
+    /// The child test's name as the test harness knows it (the module path without the crate).
+    fn child_test_name() -> String {
+        let module = module_path!().split_once("::").map_or("", |(_, m)| m);
+        format!("{module}::child_build_for_the_kill_test")
+    }
+
     #[test]
     fn a_build_killed_at_any_step_leaves_the_old_site_or_the_new_one() {
         let expect = |files: &[&str], text: &str| -> Vec<(String, String)> {
@@ -677,7 +683,7 @@ mod tests {
             generation_of(&out, OLD, "old");
             generation_of(&out, OLD, "old");
             let child = std::process::Command::new(std::env::current_exe().unwrap())
-                .args(["--exact", "tree::tests::child_build_for_the_kill_test"])
+                .args(["--exact", &child_test_name()])
                 .args(["--test-threads", "1"])
                 .env("GONGKAI_TEST_OUT", &out)
                 .env("GONGKAI_TEST_CRASH_AT", step)

@@ -19,13 +19,6 @@
 //! is measured from the due date to the day it was done (`Notice::done`), negated — so it is the
 //! lateness, fixed forever, and does not grow with `today`.
 
-mod atom;
-pub mod cli;
-mod output;
-
-pub use atom::atom_feed;
-pub use output::{notice_json, print_text, to_json};
-
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;

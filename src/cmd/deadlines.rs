@@ -3,17 +3,14 @@
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::process::ExitCode;
 
 use chrono::NaiveDate;
 
-use super::{fallback_years, notices, portal_calendar, print_text, should_fail, to_json, Severity};
-
-/// How `gongkai deadlines` prints the notices.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-}
+use super::check::print_diagnostics;
+pub use super::deadlines_output::{notice_json, print_text, to_json};
+use super::{colored, Format};
+use crate::derive::deadlines::{fallback_years, notices, portal_calendar, should_fail, Severity};
 
 /// Exit status: notices printed, none of the `--fail-on` severity (or no `--fail-on`).
 pub const EXIT_OK: u8 = 0;
@@ -23,9 +20,23 @@ pub const EXIT_NOTICE: u8 = 1;
 /// apart from [`EXIT_NOTICE`] so a CI job can tell "an office is late" from "the portal is broken".
 pub const EXIT_BROKEN: u8 = 2;
 
-/// Runs `gongkai deadlines`: loads and validates the portal at `root`, writes the notices on
-/// `today` to `out` and problems to `err`, and returns the exit status.
-pub fn run(
+/// Runs `gongkai deadlines` on the terminal: notices on stdout, problems on stderr.
+pub fn run(root: &Path, today: NaiveDate, format: Format, fail_on: Option<Severity>) -> ExitCode {
+    let stderr = io::stderr();
+    let color = colored(&stderr);
+    let (mut out, mut err) = (io::stdout().lock(), stderr.lock());
+    match write(root, today, format, fail_on, &mut out, &mut err, color) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(EXIT_BROKEN)
+        }
+    }
+}
+
+/// Loads and validates the portal at `root`, writes the notices on `today` to `out` and
+/// problems to `err`, and returns the exit status.
+pub fn write(
     root: &Path,
     today: NaiveDate,
     format: Format,
@@ -34,16 +45,16 @@ pub fn run(
     err: &mut dyn Write,
     color: bool,
 ) -> io::Result<u8> {
-    let outcome = match crate::check::check(root) {
+    let outcome = match crate::build::check(root) {
         Ok(o) => o,
         Err(d) => {
-            crate::check::print_diagnostics(std::slice::from_ref(&d), root, err, color)?;
+            print_diagnostics(std::slice::from_ref(&d), root, err, color)?;
             return Ok(EXIT_BROKEN);
         }
     };
     // Warnings do not stop the notices (they are shown on stderr); errors do, as they stop a
     // build: a notice computed from a record the build would reject is not worth trusting.
-    crate::check::print_diagnostics(&outcome.diagnostics, root, err, color)?;
+    print_diagnostics(&outcome.diagnostics, root, err, color)?;
     if outcome.has_errors() {
         writeln!(
             err,

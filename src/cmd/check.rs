@@ -1,88 +1,64 @@
-//! `gongkai check`: load and validate a portal, and print what was found — for people
-//! (rustc-style, with the source line and a marker) or for scripts (JSON).
+//! `gongkai check`: print what loading and validating a portal found ([`crate::build::check`])
+//! — for people (rustc-style, with the source line and a marker) or for scripts (JSON).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::Path;
+use std::process::ExitCode;
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
 
+use crate::build;
 use crate::diagnostics::{self, Diagnostic, Severity};
-use crate::load;
-use crate::model::Portal;
-use crate::validate::{self, slash_path};
+use crate::validate::slash_path;
 
-/// The result of checking a portal.
-#[derive(Debug)]
-pub struct CheckOutcome {
-    pub portal: Portal,
-    /// Every problem found, sorted by file, line and column (deterministic between runs).
-    pub diagnostics: Vec<Diagnostic>,
-    /// Number of files checked (site.toml, records, calendars, and files that failed to
-    /// load): the "K" of the summary line.
-    pub checked: usize,
+use super::{colored, Format};
+
+/// Runs `gongkai check` on the portal at `root`: exit 1 when there is any error.
+pub fn run(root: &Path, format: Format) -> ExitCode {
+    let outcome = match build::check(root) {
+        Ok(o) => o,
+        Err(d) => {
+            let diags = std::slice::from_ref(&d);
+            match format {
+                Format::Text => print_diagnostics_to_stderr(diags, root),
+                // Scripts parse stdout: the problem that stopped the check is its one entry.
+                Format::Json => {
+                    if let Err(e) = print_json(diags, &mut io::stdout()) {
+                        eprintln!("error: {e}");
+                    }
+                }
+            }
+            return ExitCode::FAILURE;
+        }
+    };
+    let stdout = io::stdout();
+    let color = colored(&stdout);
+    let mut out = stdout.lock();
+    let written = match format {
+        Format::Text => print_text(&outcome.diagnostics, root, &mut out, color, outcome.checked),
+        Format::Json => print_json(&outcome.diagnostics, &mut out),
+    };
+    if let Err(e) = written {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    if outcome.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
-impl CheckOutcome {
-    pub fn errors(&self) -> usize {
-        diagnostics::count_errors(&self.diagnostics)
+/// Prints diagnostics for people on stderr, in colour when stderr is a terminal.
+pub fn print_diagnostics_to_stderr(diags: &[Diagnostic], root: &Path) {
+    let stderr = io::stderr();
+    let color = colored(&stderr);
+    if let Err(e) = print_diagnostics(diags, root, &mut stderr.lock(), color) {
+        eprintln!("error: {e}");
     }
-
-    pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
-    }
-
-    /// Whether there is any error (warnings alone do not count): a build must not write.
-    pub fn has_errors(&self) -> bool {
-        self.errors() > 0
-    }
-
-    /// The exit code of `gongkai check`: 1 with errors, 0 otherwise.
-    pub fn exit_code(&self) -> i32 {
-        i32::from(self.has_errors())
-    }
-}
-
-/// Loads and validates the portal at `root`. `Err` only when there is no portal to check
-/// (no site.toml, an unreadable site.toml, or no content/ folder).
-pub fn check(root: &Path) -> Result<CheckOutcome, Diagnostic> {
-    let loaded = load::load(root)?;
-    let mut diags = loaded.diagnostics;
-    diags.extend(validate::validate(&loaded.portal, root));
-    diagnostics::sort(&mut diags);
-    diags.dedup();
-    let portal = loaded.portal;
-    let checked = count_checked(&portal, &diags);
-    Ok(CheckOutcome {
-        portal,
-        diagnostics: diags,
-        checked,
-    })
-}
-
-/// Files checked: site.toml, every record loaded, and every other file a diagnostic names
-/// (files that failed to load).
-fn count_checked(portal: &Portal, diags: &[Diagnostic]) -> usize {
-    let mut files: HashSet<&Path> = HashSet::new();
-    files.insert(Path::new("site.toml"));
-    macro_rules! add {
-        ($records:expr) => {
-            files.extend($records.iter().map(|r| r.meta.path.as_path()))
-        };
-    }
-    add!(portal.home);
-    add!(portal.pages);
-    add!(portal.agencies);
-    add!(portal.power);
-    add!(portal.services);
-    add!(portal.decisions);
-    add!(portal.documents);
-    add!(portal.reports);
-    add!(portal.calendars);
-    files.extend(diags.iter().map(|d| d.file.as_path()));
-    files.len()
 }
 
 /// The one-line summary printed after the diagnostics.
@@ -96,7 +72,7 @@ pub fn summary(diags: &[Diagnostic], checked: usize) -> String {
 
 /// Prints diagnostics like rustc: `error[E030]: message`, `┌─ file:line:column`, the source
 /// line with a marker under the offending text, the hint as a note; then the summary line.
-/// `checked` is [`CheckOutcome::checked`]. Source lines are read from the files under `root`.
+/// `checked` is [`build::CheckOutcome::checked`]. Source lines are read from the files under `root`.
 pub fn print_text(
     diags: &[Diagnostic],
     root: &Path,
@@ -244,6 +220,30 @@ pub fn print_json(diags: &[Diagnostic], w: &mut dyn Write) -> io::Result<()> {
         .collect();
     serde_json::to_writer_pretty(&mut *w, &items)?;
     writeln!(w)
+}
+
+/// One line per diagnostic, `file:line:column: severity[code]: message (hint)`, for logs.
+pub fn print_plain(diags: &[Diagnostic], w: &mut dyn std::io::Write) {
+    for d in diags {
+        let sev = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let hint = d
+            .hint
+            .as_deref()
+            .map(|h| format!(" ({h})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            w,
+            "{}:{}:{}: {sev}[{}]: {}{hint}",
+            d.file.display(),
+            d.line,
+            d.column,
+            d.code,
+            d.message
+        );
+    }
 }
 
 #[cfg(test)]

@@ -84,9 +84,20 @@ fn rebuild(opts: &BuildOptions) -> Option<PathBuf> {
             Some(report.output)
         }
         Err(fail) => {
-            crate::diagnostics::print_plain(&fail.diagnostics, &mut std::io::stderr());
+            super::check::print_plain(&fail.diagnostics, &mut std::io::stderr());
             eprintln!("构建失败：网站保持上一次成功构建的版本");
             None
+        }
+    }
+}
+
+/// Runs `gongkai serve` until it is stopped.
+pub fn run(opts: ServeOptions) -> std::process::ExitCode {
+    match serve(opts) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
         }
     }
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::{Notice, Severity};
+use crate::derive::deadlines::{Notice, Severity};
 
 /// One notice as JSON, with stable keys:
 ///

@@ -1,4 +1,5 @@
-//! Progress for long builds: a bar per stage on a terminal, plain lines elsewhere (CI logs).
+//! How a build's progress is shown: a bar per stage on a terminal, plain lines elsewhere (CI
+//! logs).
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -6,7 +7,9 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-pub struct Progress {
+use crate::build::Progress;
+
+pub struct Bars {
     mode: Mode,
     bar: Mutex<Option<ProgressBar>>,
     started: Instant,
@@ -14,37 +17,29 @@ pub struct Progress {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    Quiet,
     Plain,
     Terminal,
 }
 
-impl Progress {
+impl Bars {
     /// Bars on a terminal, plain stage lines otherwise.
-    pub fn auto() -> Progress {
+    pub fn auto() -> Bars {
         let mode = if std::io::stderr().is_terminal() {
             Mode::Terminal
         } else {
             Mode::Plain
         };
-        Progress {
+        Bars {
             mode,
             bar: Mutex::new(None),
             started: Instant::now(),
         }
     }
+}
 
-    pub fn quiet() -> Progress {
-        Progress {
-            mode: Mode::Quiet,
-            bar: Mutex::new(None),
-            started: Instant::now(),
-        }
-    }
-
-    pub fn stage(&self, name: &str) {
+impl Progress for Bars {
+    fn stage(&self, name: &str) {
         match self.mode {
-            Mode::Quiet => {}
             Mode::Plain => eprintln!("[{:>6.2}s] {name}", self.started.elapsed().as_secs_f64()),
             Mode::Terminal => {
                 if let Some(bar) = self.bar.lock().unwrap().as_ref() {
@@ -55,7 +50,7 @@ impl Progress {
     }
 
     /// Reports `n` of `total` pages done; the bar appears only once a build has run a second.
-    pub fn tick(&self, n: usize, total: usize) {
+    fn tick(&self, n: usize, total: usize) {
         if self.mode != Mode::Terminal || self.started.elapsed() < Duration::from_secs(1) {
             return;
         }
@@ -74,7 +69,7 @@ impl Progress {
         bar.set_position(n as u64);
     }
 
-    pub fn finish_ticks(&self) {
+    fn finish_ticks(&self) {
         if let Some(bar) = self.bar.lock().unwrap().take() {
             bar.finish_and_clear();
         }

@@ -3,12 +3,38 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use serde_json::json;
 
+use super::colored;
 use crate::model::config::SiteConfig;
+use crate::search::{Hit, SearchError, SearchQuery};
 
-use super::{Hit, SearchError, SearchQuery};
+/// Runs `gongkai search`: the hits on stdout, as text or as JSON.
+pub fn run(root: &Path, q: &SearchQuery, json: bool) -> ExitCode {
+    let hits = match find(root, q) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let stdout = io::stdout();
+    let color = colored(&stdout);
+    let written = if json {
+        write_json(&hits, &mut stdout.lock())
+    } else {
+        write_text(&q.text, &hits, color, &mut stdout.lock())
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
 
 /// The tantivy index folder of the portal at `root`, from its site.toml.
 pub fn index_dir_of(root: &Path) -> Result<PathBuf, String> {
@@ -17,7 +43,7 @@ pub fn index_dir_of(root: &Path) -> Result<PathBuf, String> {
 }
 
 /// Runs `q` against the portal at `root`.
-pub fn run(root: &Path, q: &SearchQuery) -> Result<Vec<Hit>, String> {
+pub fn find(root: &Path, q: &SearchQuery) -> Result<Vec<Hit>, String> {
     let dir = index_dir_of(root)?;
     if !dir.join("meta.json").exists() {
         return Err(format!(
@@ -25,7 +51,7 @@ pub fn run(root: &Path, q: &SearchQuery) -> Result<Vec<Hit>, String> {
             dir.display()
         ));
     }
-    super::search(&dir, q).map_err(|e: SearchError| e.to_string())
+    crate::search::search(&dir, q).map_err(|e: SearchError| e.to_string())
 }
 
 /// Hits as JSON: an array with one object per hit (`slug`, `type`, `url`, `title`, `score`,

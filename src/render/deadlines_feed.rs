@@ -2,7 +2,7 @@
 
 use chrono::{Datelike, NaiveDate};
 
-use super::Notice;
+use crate::derive::deadlines::Notice;
 
 /// An Atom 1.0 feed of `notices`: one entry per notice, newest first.
 ///

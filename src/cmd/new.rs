@@ -23,6 +23,23 @@ pub fn template(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// Runs `gongkai new`: writes the template and says what to do next.
+pub fn run(kind: &str, path: &Path) -> std::process::ExitCode {
+    match new_record(kind, path) {
+        Ok(()) => {
+            println!(
+                "已写出 {}：请按注释填写后运行 gongkai check",
+                path.display()
+            );
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Writes the template for `kind` at `path`, refusing to overwrite an existing file.
 pub fn new_record(kind: &str, path: &Path) -> Result<(), String> {
     let text = template(kind)

@@ -1,0 +1,27 @@
+//! `gongkai build`: build the site, print the warnings and a one-line summary, or the errors
+//! and that nothing was written.
+
+use std::process::ExitCode;
+
+use crate::build::{self, BuildOptions};
+use crate::diagnostics;
+
+use super::check::print_diagnostics_to_stderr;
+
+pub fn run(opts: &BuildOptions) -> ExitCode {
+    match build::build(opts) {
+        Ok(report) => {
+            print_diagnostics_to_stderr(&report.diagnostics, &opts.root);
+            println!("{}", report.summary());
+            ExitCode::SUCCESS
+        }
+        Err(fail) => {
+            print_diagnostics_to_stderr(&fail.diagnostics, &opts.root);
+            eprintln!(
+                "构建失败：{} 个错误，未写出任何文件",
+                diagnostics::count_errors(&fail.diagnostics)
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
