@@ -226,3 +226,36 @@ fn two_characters_inside_a_longer_word_are_not_ranked_second() {
     assert_eq!(slugs(&hits), ["compound", "alone"]);
     assert!(hits.iter().all(|h| h.tier == Tier::Phrase));
 }
+
+/// Records that score alike come in the order they were indexed, however the writer threads
+/// split them into segments: the same query gives the same list on every build.
+#[test]
+fn equal_scores_keep_the_indexing_order() {
+    let docs: Vec<SearchDoc> = (0..3000)
+        .map(|i| SearchDoc {
+            id: i,
+            slug: format!("notice-{i:04}"),
+            kind: "document".into(),
+            url: format!("/documents/notice-{i:04}/"),
+            title: "关于做好防汛工作的通知".into(),
+            body: "各有关单位：请做好防汛工作。".into(),
+            agency: "sfj".into(),
+            agency_name: "示例市司法局".into(),
+            year: Some(2025),
+            codes: Vec::new(),
+            date: Some("2025-06-01".into()),
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("search-index");
+    std::fs::create_dir(&path).unwrap();
+    // Two writer threads, so that the records land in two segments whatever the machine.
+    gongkai::search::index::write_index_into(docs.into_iter().map(|d| (d, None)), &path, 2)
+        .unwrap();
+    let index = SearchIndex::open(&path).unwrap();
+    let mut q = SearchQuery::new("防汛");
+    q.limit = 50;
+    let hits = index.search(&q).unwrap();
+    let want: Vec<String> = (0..50).map(|i| format!("notice-{i:04}")).collect();
+    assert_eq!(slugs(&hits), want);
+}

@@ -154,11 +154,21 @@ impl SearchIndex {
                 break;
             }
             let query = self.filtered(query, q);
+            // Equal scores in the order the records were indexed (their `id`), not in the
+            // order of the segments, which depends on how the writer threads took turns.
             let top = searcher.search(
                 &query,
-                &TopDocs::with_limit(q.limit + seen.len()).order_by_score(),
+                &TopDocs::with_limit(q.limit + seen.len()).tweak_score(
+                    |segment: &tantivy::SegmentReader| {
+                        let ids = segment.fast_fields().u64("id").ok();
+                        move |doc: tantivy::DocId, score: tantivy::Score| {
+                            let id = ids.as_ref().and_then(|c| c.first(doc));
+                            (score, std::cmp::Reverse(id.unwrap_or(u64::MAX)))
+                        }
+                    },
+                ),
             )?;
-            for (score, addr) in top {
+            for ((score, _), addr) in top {
                 if hits.len() >= q.limit {
                     break;
                 }
