@@ -53,8 +53,10 @@ for p in "${portals[@]}"; do
     "$bin" build --root "$root" --output "$out/site" --today "$TODAY" >/dev/null 2>"$out.log" ||
       { echo "$p: $side build failed:" >&2; cat "$out.log" >&2; status=1; continue 2; }
     "$bin" deadlines --root "$root" --today "$TODAY" --format json >"$out/deadlines.json" 2>>"$out.log" || true
+    # One hit per line, sorted: which records a query finds and with what scores, not the
+    # order of equal scores (which older versions did not fix).
     for q in 政府 行政许可 2025 信息公开年度报告; do
-      "$bin" search "$q" --root "$root" --json --limit 20 >>"$out/search.json" 2>>"$out.log" || true
+      "$bin" search "$q" --root "$root" --json --limit 20 2>>"$out.log" | sort >>"$out/search.json" || true
     done
     rm -rf "$root/search-index" "$root"/.gongkai-*
   done
