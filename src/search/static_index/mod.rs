@@ -37,7 +37,9 @@
 //!
 //! `gongkai build` counts only those two kinds here; the text terms (characters, bigrams,
 //! Latin words) it reads back from the tantivy index written alongside
-//! ([`TextTerms::FromTantivy`], `super::tantivy_terms`), so each record is tokenized once.
+//! ([`TextTerms::FromTantivy`], [`tantivy_terms`]), so each record is tokenized once.
+
+mod tantivy_terms;
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -49,10 +51,10 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::tantivy_terms::{length_norms, TantivyTerms};
 use super::tokenize::{normalize_code, scan, tokenize_query, Side, TokenKind};
 use super::words::DocWords;
 use super::{dir_size, write_swapped, FastHasher, SearchDoc, SearchError};
+use tantivy_terms::TantivyTerms;
 
 /// Bumped on every incompatible change of the files above.
 pub const FORMAT_VERSION: u32 = 3;
@@ -559,7 +561,7 @@ fn cut(s: &str, max: usize) -> &str {
 }
 
 /// BM25's length part of a field of `len` positions (`avg` on average).
-pub(super) fn length_norm(len: u32, avg: f64) -> f64 {
+fn length_norm(len: u32, avg: f64) -> f64 {
     BM25_K1 * (1.0 - BM25_B + BM25_B * f64::from(len) / avg.max(1.0))
 }
 
@@ -604,6 +606,19 @@ impl Lengths {
             self.avg_title,
             self.avg_body,
         )
+    }
+
+    /// Each record's title and body [`length_norm`]s, by internal id, so that a term's
+    /// records come out in the order they are stored.
+    pub(super) fn norms(&self) -> Vec<(f64, f64)> {
+        let mut norms = vec![(0.0, 0.0); self.internal.len()];
+        for (caller, &i) in self.internal.iter().enumerate() {
+            norms[i as usize] = (
+                length_norm(self.title[caller], self.avg_title),
+                length_norm(self.body[caller], self.avg_body),
+            );
+        }
+        norms
     }
 }
 
@@ -1060,7 +1075,7 @@ fn write_postings(
     if let Some(t) = derived {
         jobs.extend((0..t.ranges()).map(Job::Range));
     }
-    let norms = derived.map(|_| length_norms(lens)).unwrap_or_default();
+    let norms = derived.map(|_| lens.norms()).unwrap_or_default();
     let mut jobs = jobs.into_iter();
     let mut pending: Vec<Vec<Encoded>> = Vec::new();
     loop {

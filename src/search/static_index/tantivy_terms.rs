@@ -1,6 +1,6 @@
 //! The static index's text postings read back from the tantivy index of the same records.
 //!
-//! Both indexes hold the same text terms — the tokens of [`super::tokenize::scan`] in the
+//! Both indexes hold the same text terms — the tokens of [`crate::search::tokenize::scan`] in the
 //! title, the codes and the body — so `gongkai build` tokenizes and counts each record once,
 //! in tantivy, and the static index takes each term's documents and frequencies from the
 //! segments once they are written. Reading them back is cheap next to counting: tantivy's
@@ -23,10 +23,10 @@ use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, Index, InvertedIndexReader, Searcher, TERMINATED};
 
-use super::index::{register_tokenizer, Fields};
-use super::static_index::{encode_weighted, length_norm, weight_normed, Encoded, Lengths};
-use super::tokenize::is_cjk;
-use super::SearchError;
+use super::{encode_weighted, weight_normed, Encoded, Lengths};
+use crate::search::index::{register_tokenizer, Fields};
+use crate::search::tokenize::is_cjk;
+use crate::search::SearchError;
 
 /// First characters the term space is cut at, so that ranges are encoded in parallel: the
 /// terms before U+3000 (Latin words, digits), the kana and rarer CJK up to U+4E00, then
@@ -108,7 +108,7 @@ impl TantivyTerms {
     }
 
     /// The terms of range `r` with their postings encoded, in no particular order; `norms`
-    /// as [`length_norms`] gives them.
+    /// as [`Lengths::norms`] gives them.
     pub(super) fn encode_range(
         &self,
         r: usize,
@@ -203,19 +203,6 @@ impl TantivyTerms {
         }
         Ok(out)
     }
-}
-
-/// Each record's title and body [`length_norm`]s, by internal id, so that a term's records
-/// come out in the order they are stored. Computed once for all ranges.
-pub(super) fn length_norms(lens: &Lengths) -> Vec<(f64, f64)> {
-    let mut norms = vec![(0.0, 0.0); lens.internal.len()];
-    for (caller, &i) in lens.internal.iter().enumerate() {
-        norms[i as usize] = (
-            length_norm(lens.title[caller], lens.avg_title),
-            length_norm(lens.body[caller], lens.avg_body),
-        );
-    }
-    norms
 }
 
 /// Title and body frequencies of one term by internal id, and the records counted.
