@@ -71,7 +71,7 @@ use dictionary::{page_layout, INLINE_MAX};
 use format::put_varint;
 use meta::{FileSizes, Meta};
 use postings::{encode_part, spill, Encoded, Part, Postings, SPILL_BYTES};
-use records::{slot_width, write_slots};
+use records::RecordSpool;
 use tantivy_terms::TantivyTerms;
 use terms::{process, DocTerms, KeyMap, PARTS};
 use weight::Lengths;
@@ -179,10 +179,7 @@ fn build_spilling_at(
     let mut parts: Vec<KeyMap<Postings>> = (0..PARTS).map(|_| KeyMap::default()).collect();
     // The texts of hashed terms, per partition, first seen (never spilled).
     let mut texts: Vec<KeyMap<Box<str>>> = (0..PARTS).map(|_| KeyMap::default()).collect();
-    let records_path = dir.join(".records.tmp");
-    let mut records = BufWriter::new(File::create(&records_path)?);
-    let mut record_at: Vec<(u64, u32)> = Vec::new();
-    let mut record_end = 0u64;
+    let mut records = RecordSpool::create(dir)?;
     let mut title_lens = Vec::new();
     let mut body_lens = Vec::new();
     let mut facets: Vec<(String, String, Option<i32>)> = Vec::new();
@@ -191,7 +188,6 @@ fn build_spilling_at(
     let mut docs = docs.peekable();
     let mut next_id = 0u32;
     let mut held = 0usize;
-    let mut max_head = 0u32;
     let mut spilled = false;
     while docs.peek().is_some() {
         let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
@@ -238,10 +234,7 @@ fn build_spilling_at(
             held = 0;
         }
         for d in batch {
-            records.write_all(&d.record)?;
-            max_head = max_head.max(d.head_len);
-            record_at.push((record_end, d.record.len() as u32));
-            record_end += d.record.len() as u64;
+            records.push(&d.record, d.head_len)?;
             title_lens.push(d.title_len);
             body_lens.push(d.body_len);
             if !d.agency.is_empty() {
@@ -253,8 +246,7 @@ fn build_spilling_at(
             next_id += 1;
         }
     }
-    records.flush()?;
-    drop(records);
+    let records = records.finish()?;
     let n = facets.len();
 
     // Internal ids: sorted by (type, agency, year), so facets are id ranges.
@@ -292,9 +284,9 @@ fn build_spilling_at(
     // The document slots (one thread, mostly copying) are written while the postings are
     // encoded (the others), and while tantivy's segments are awaited: one after the other,
     // each left a core idle.
-    let slot = slot_width(&record_at, max_head);
+    let slot = records.slot_width();
     let (slots, dict) = std::thread::scope(|s| {
-        let slots = s.spawn(|| write_slots(&records_path, dir, &order, &record_at, slot));
+        let slots = s.spawn(|| records.write_slots(dir, &order, slot));
         let dict = (|| {
             let (derived, title_lens, body_lens) = match text_terms {
                 TextTerms::Scanned => (None, title_lens, body_lens),
@@ -326,7 +318,7 @@ fn build_spilling_at(
         dict_bytes,
         postings_bytes,
     } = dict?;
-    std::fs::remove_file(&records_path)?;
+    records.remove()?;
 
     let size = |f: &str| std::fs::metadata(dir.join(f)).map(|m| m.len());
     let meta = Meta {

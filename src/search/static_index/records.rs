@@ -1,14 +1,14 @@
 //! `docs.bin`: one fixed-width slot per record in internal id order, holding its head
 //! (title, URL, date, slug, codes) and its body as zlib segments.
 //!
-//! Records are encoded as they stream by (in parallel), kept in caller id order in a
+//! Records are encoded as they stream by (in parallel), spooled in caller id order to a
 //! temporary file, and copied into their slots once the internal order and the slot width
 //! are known.
 
 use std::cell::RefCell;
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::format::put_varint;
 use crate::search::{SearchDoc, SearchError};
@@ -97,45 +97,105 @@ fn cut(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// Writes `docs.bin`: the records of `records_path` (at `record_at`, by caller id) in
-/// internal id order, each in a slot of `slot` bytes.
-pub(super) fn write_slots(
-    records_path: &Path,
-    dir: &Path,
-    order: &[u32],
-    record_at: &[(u64, u32)],
-    slot: u32,
-) -> Result<(), SearchError> {
-    let mut src = File::open(records_path)?;
-    let mut docs_out = BufWriter::new(File::create(dir.join("docs.bin"))?);
-    let mut rec = Vec::new();
-    let mut slot_buf = vec![0u8; slot as usize];
-    for &c in order {
-        let (off, len) = record_at[c as usize];
-        rec.resize(len as usize, 0);
-        src.seek(SeekFrom::Start(off))?;
-        src.read_exact(&mut rec)?;
-        slot_buf.fill(0);
-        let kept = rec.len().min(slot as usize);
-        slot_buf[..kept].copy_from_slice(&rec[..kept]);
-        docs_out.write_all(&slot_buf)?;
-    }
-    docs_out.flush()?;
-    Ok(())
+/// The encoded records, in caller id order, in a temporary file of the index folder
+/// (`.records.tmp`), while the rest of the stream is read.
+pub(super) struct RecordSpool {
+    path: PathBuf,
+    file: BufWriter<File>,
+    /// (offset, length) of each record in the file, by caller id.
+    at: Vec<(u64, u32)>,
+    end: u64,
+    /// The widest head.
+    max_head: u32,
 }
 
-/// The slot width: the 75th percentile record, rounded up to 256 bytes, between 512 and
-/// [`SLOT_MAX`] — and never narrower than the widest head, so every title and URL is whole.
-pub(super) fn slot_width(records: &[(u64, u32)], max_head: u32) -> u32 {
-    let mut lens: Vec<u32> = records.iter().map(|r| r.1).collect();
-    let p = if lens.is_empty() {
-        0
-    } else {
-        lens.sort_unstable();
-        lens[(lens.len() * 3 / 4).min(lens.len() - 1)]
-    };
-    let body = p.div_ceil(256).saturating_mul(256).clamp(512, SLOT_MAX);
-    body.max((max_head + 2).div_ceil(256) * 256)
+impl RecordSpool {
+    pub(super) fn create(dir: &Path) -> Result<RecordSpool, SearchError> {
+        let path = dir.join(".records.tmp");
+        let file = BufWriter::new(File::create(&path)?);
+        Ok(RecordSpool {
+            path,
+            file,
+            at: Vec::new(),
+            end: 0,
+            max_head: 0,
+        })
+    }
+
+    /// Appends the next record, as [`encode_record`] gives it.
+    pub(super) fn push(&mut self, record: &[u8], head_len: u32) -> Result<(), SearchError> {
+        self.file.write_all(record)?;
+        self.max_head = self.max_head.max(head_len);
+        self.at.push((self.end, record.len() as u32));
+        self.end += record.len() as u64;
+        Ok(())
+    }
+
+    /// The spooled records, their file complete and closed.
+    pub(super) fn finish(mut self) -> Result<SpooledRecords, SearchError> {
+        self.file.flush()?;
+        Ok(SpooledRecords {
+            path: self.path,
+            at: self.at,
+            max_head: self.max_head,
+        })
+    }
+}
+
+/// The records of a [`RecordSpool`] once all are read.
+pub(super) struct SpooledRecords {
+    path: PathBuf,
+    at: Vec<(u64, u32)>,
+    max_head: u32,
+}
+
+impl SpooledRecords {
+    /// The slot width: the 75th percentile record, rounded up to 256 bytes, between 512 and
+    /// [`SLOT_MAX`] — and never narrower than the widest head, so every title and URL is
+    /// whole.
+    pub(super) fn slot_width(&self) -> u32 {
+        let mut lens: Vec<u32> = self.at.iter().map(|r| r.1).collect();
+        let p = if lens.is_empty() {
+            0
+        } else {
+            lens.sort_unstable();
+            lens[(lens.len() * 3 / 4).min(lens.len() - 1)]
+        };
+        let body = p.div_ceil(256).saturating_mul(256).clamp(512, SLOT_MAX);
+        body.max((self.max_head + 2).div_ceil(256) * 256)
+    }
+
+    /// Writes `docs.bin` into `dir`: the records in internal id order (`order`: caller ids),
+    /// each in a slot of `slot` bytes.
+    pub(super) fn write_slots(
+        &self,
+        dir: &Path,
+        order: &[u32],
+        slot: u32,
+    ) -> Result<(), SearchError> {
+        let mut src = File::open(&self.path)?;
+        let mut docs_out = BufWriter::new(File::create(dir.join("docs.bin"))?);
+        let mut rec = Vec::new();
+        let mut slot_buf = vec![0u8; slot as usize];
+        for &c in order {
+            let (off, len) = self.at[c as usize];
+            rec.resize(len as usize, 0);
+            src.seek(SeekFrom::Start(off))?;
+            src.read_exact(&mut rec)?;
+            slot_buf.fill(0);
+            let kept = rec.len().min(slot as usize);
+            slot_buf[..kept].copy_from_slice(&rec[..kept]);
+            docs_out.write_all(&slot_buf)?;
+        }
+        docs_out.flush()?;
+        Ok(())
+    }
+
+    /// Deletes the temporary file.
+    pub(super) fn remove(self) -> Result<(), SearchError> {
+        std::fs::remove_file(&self.path)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
