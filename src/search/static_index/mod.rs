@@ -45,7 +45,7 @@
 //!   `post.bin`; [`weight`]: the weight bytes;
 //! - [`tantivy_terms`]: the text terms' postings read from tantivy's segments instead;
 //! - [`dictionary`]: the pages of `dict.bin`; [`records`]: `docs.bin`; [`meta`]:
-//!   `meta.json`; [`format`]: what all files share;
+//!   `meta.json` and the internal order of the records; [`format`]: what all files share;
 //! - [`cost`]: what a query costs the client, read from the files.
 
 mod cost;
@@ -58,7 +58,6 @@ mod tantivy_terms;
 mod terms;
 mod weight;
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -69,7 +68,7 @@ use serde::Serialize;
 
 use dictionary::{page_layout, INLINE_MAX};
 use format::put_varint;
-use meta::{FileSizes, Meta};
+use meta::{write_meta, Facets, Ordered};
 use postings::{encode_part, spill, Encoded, Part, Postings, SPILL_BYTES};
 use records::RecordSpool;
 use tantivy_terms::TantivyTerms;
@@ -182,8 +181,7 @@ fn build_spilling_at(
     let mut records = RecordSpool::create(dir)?;
     let mut title_lens = Vec::new();
     let mut body_lens = Vec::new();
-    let mut facets: Vec<(String, String, Option<i32>)> = Vec::new();
-    let mut agency_names: HashMap<String, String> = HashMap::new();
+    let mut facets = Facets::default();
 
     let mut docs = docs.peekable();
     let mut next_id = 0u32;
@@ -237,50 +235,18 @@ fn build_spilling_at(
             records.push(&d.record, d.head_len)?;
             title_lens.push(d.title_len);
             body_lens.push(d.body_len);
-            if !d.agency.is_empty() {
-                agency_names
-                    .entry(d.agency.clone())
-                    .or_insert(d.agency_name);
-            }
-            facets.push((d.kind, d.agency, d.year));
+            facets.push(d.kind, d.agency, d.agency_name, d.year);
             next_id += 1;
         }
     }
     let records = records.finish()?;
     let n = facets.len();
 
-    // Internal ids: sorted by (type, agency, year), so facets are id ranges.
-    let mut kinds: Vec<String> = facets.iter().map(|f| f.0.clone()).collect();
-    kinds.sort();
-    kinds.dedup();
-    let mut agencies: Vec<String> = facets.iter().map(|f| f.1.clone()).collect();
-    agencies.sort();
-    agencies.dedup();
-    let mut years: Vec<i32> = facets.iter().filter_map(|f| f.2).collect();
-    years.sort();
-    years.dedup();
-    let facet_key = |f: &(String, String, Option<i32>)| -> [i64; 3] {
-        [
-            kinds.binary_search(&f.0).unwrap_or(0) as i64,
-            agencies.binary_search(&f.1).unwrap_or(0) as i64,
-            f.2.and_then(|y| years.binary_search(&y).ok())
-                .map_or(-1, |i| i as i64),
-        ]
-    };
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by_key(|&c| (facet_key(&facets[c as usize]), c));
-    let mut internal = vec![0u32; n];
-    for (i, &c) in order.iter().enumerate() {
-        internal[c as usize] = i as u32;
-    }
-    let mut runs: Vec<[i64; 5]> = Vec::new();
-    for (i, &c) in order.iter().enumerate() {
-        let k = facet_key(&facets[c as usize]);
-        match runs.last_mut() {
-            Some(r) if [r[2], r[3], r[4]] == k => r[1] += 1,
-            _ => runs.push([i as i64, 1, k[0], k[1], k[2]]),
-        }
-    }
+    let Ordered {
+        order,
+        internal,
+        tables,
+    } = facets.order();
     // The document slots (one thread, mostly copying) are written while the postings are
     // encoded (the others), and while tantivy's segments are awaited: one after the other,
     // each left a core idle.
@@ -320,35 +286,7 @@ fn build_spilling_at(
     } = dict?;
     records.remove()?;
 
-    let size = |f: &str| std::fs::metadata(dir.join(f)).map(|m| m.len());
-    let meta = Meta {
-        version: FORMAT_VERSION,
-        docs: n,
-        pages,
-        page_bytes: PAGE_BYTES as u32,
-        slot,
-        files: FileSizes {
-            dict: size("dict.bin")?,
-            post: size("post.bin")?,
-            docs: size("docs.bin")?,
-        },
-        k1: BM25_K1,
-        b: BM25_B,
-        kinds,
-        agencies: agencies
-            .into_iter()
-            .map(|a| {
-                let name = agency_names.get(&a).cloned().unwrap_or_default();
-                (a, name)
-            })
-            .collect(),
-        years,
-        runs,
-    };
-    std::fs::write(
-        dir.join("meta.json"),
-        serde_json::to_vec(&meta).map_err(|e| SearchError::Format(e.to_string()))?,
-    )?;
+    write_meta(dir, n, pages, slot, tables)?;
     Ok(StaticStats {
         docs: n as u64,
         terms,
