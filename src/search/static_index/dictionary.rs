@@ -1,14 +1,24 @@
-//! The layout of `dict.bin`, the term dictionary: fixed-width pages, a term in page
-//! FNV-1a(term) mod pages, so the client computes a page's byte range from the term alone.
+//! `dict.bin`, the term dictionary, and `post.bin`, the postings too long to sit in it.
+//!
+//! The dictionary is cut in fixed-width pages, a term in page FNV-1a(term) mod pages, so the
+//! client computes a page's byte range from the term alone. Entries are appended as the
+//! terms are encoded, in any order, and laid out in their pages at the end, once the number
+//! of pages is known.
 
-use super::format::get_varint;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use super::format::{get_varint, put_varint};
+use super::postings::Encoded;
+use crate::search::SearchError;
 
 /// Width of a dictionary page (one HTTP range per page a query needs).
 pub const PAGE_BYTES: usize = 1024;
 /// Average fill the first page count aims at; raised until no page overflows.
 const PAGE_FILL: f64 = 0.6;
 /// Postings up to this many bytes live in the dictionary entry itself.
-pub(super) const INLINE_MAX: usize = 32;
+const INLINE_MAX: usize = 32;
 
 /// FNV-1a, 32 bit, over the UTF-8 bytes: the dictionary page hash (mirrored in search.js).
 pub fn fnv1a(s: &str) -> u32 {
@@ -25,11 +35,97 @@ pub fn page_of(term: &str, pages: u32) -> u32 {
     fnv1a(term) % pages
 }
 
+/// What [`DictWriter::finish`] wrote.
+pub(super) struct DictStats {
+    pub(super) pages: u32,
+    pub(super) terms: u64,
+    pub(super) dict_bytes: u64,
+    pub(super) postings_bytes: u64,
+}
+
+/// Writes `post.bin` as terms are appended, and `dict.bin` at the end.
+pub(super) struct DictWriter {
+    post: BufWriter<File>,
+    post_len: u64,
+    /// The entries, in the order appended.
+    entries: Vec<u8>,
+    /// (hash, entry offset, entry len) of each entry.
+    index: Vec<(u32, u32, u32)>,
+}
+
+impl DictWriter {
+    /// Creates `post.bin` in `dir`.
+    pub(super) fn create(dir: &Path) -> Result<DictWriter, SearchError> {
+        Ok(DictWriter {
+            post: BufWriter::new(File::create(dir.join("post.bin"))?),
+            post_len: 0,
+            entries: Vec::new(),
+            index: Vec::new(),
+        })
+    }
+
+    /// Adds the entry of one term (`u8 len, term, varint df, u8 form, payload`), its
+    /// postings inline (form 0) or in `post.bin` (form 1). A term longer than a length byte
+    /// can say is left out.
+    pub(super) fn append(&mut self, (term, df, blob): Encoded) -> Result<(), SearchError> {
+        if term.len() > 255 {
+            return Ok(());
+        }
+        let entries = &mut self.entries;
+        let start = entries.len();
+        entries.push(term.len() as u8);
+        entries.extend_from_slice(term.as_bytes());
+        put_varint(entries, u64::from(df));
+        if blob.len() <= INLINE_MAX {
+            entries.push(0);
+            put_varint(entries, blob.len() as u64);
+            entries.extend_from_slice(&blob);
+        } else {
+            entries.push(1);
+            put_varint(entries, self.post_len);
+            put_varint(entries, blob.len() as u64);
+            self.post.write_all(&blob)?;
+            self.post_len += blob.len() as u64;
+        }
+        self.index
+            .push((fnv1a(&term), start as u32, (entries.len() - start) as u32));
+        Ok(())
+    }
+
+    /// Completes `post.bin` and writes `dict.bin` into `dir`.
+    pub(super) fn finish(mut self, dir: &Path) -> Result<DictStats, SearchError> {
+        self.post.flush()?;
+        // Dictionary pages: fixed-width, so the client computes a page's byte range from the
+        // term's hash alone and looks terms up in the same round trip as `meta.json`.
+        let index = &mut self.index;
+        let (pages, page_sizes) = page_layout(index);
+        index.sort_by_key(|&(h, off, _)| (h % pages, h, off));
+        let mut dict = BufWriter::new(File::create(dir.join("dict.bin"))?);
+        let mut at = 0;
+        let zeros = [0u8; PAGE_BYTES];
+        for (p, &used) in page_sizes.iter().enumerate() {
+            while at < index.len() && index[at].0 % pages == p as u32 {
+                let (_, off, len) = index[at];
+                dict.write_all(&self.entries[off as usize..(off + len) as usize])?;
+                at += 1;
+            }
+            dict.write_all(&zeros[..PAGE_BYTES - used])?;
+        }
+        dict.flush()?;
+        Ok(DictStats {
+            pages,
+            terms: index.len() as u64,
+            dict_bytes: u64::from(pages) * PAGE_BYTES as u64,
+            postings_bytes: self.post_len,
+        })
+    }
+}
+
 /// The number of dictionary pages for entries `(hash, offset, len)`, and each page's fill:
 /// the smallest count from an average fill of [`PAGE_FILL`] up (in steps of ~1/8) at which
 /// every page's entries fit in [`PAGE_BYTES`]. An entry is at most ~300 bytes (a term of up
 /// to 255 bytes, inline postings of up to [`INLINE_MAX`]), so enough pages always fit.
-pub(super) fn page_layout(index: &[(u32, u32, u32)]) -> (u32, Vec<usize>) {
+fn page_layout(index: &[(u32, u32, u32)]) -> (u32, Vec<usize>) {
     let total: usize = index.iter().map(|e| e.2 as usize).sum();
     let mut pages = ((total as f64 / (PAGE_BYTES as f64 * PAGE_FILL)).ceil() as u32).max(1);
     loop {

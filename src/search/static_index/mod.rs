@@ -44,7 +44,7 @@
 //! - [`postings`]: postings in memory and in run files, and the postings format of
 //!   `post.bin`; [`weight`]: the weight bytes;
 //! - [`tantivy_terms`]: the text terms' postings read from tantivy's segments instead;
-//! - [`dictionary`]: the pages of `dict.bin`; [`records`]: `docs.bin`; [`meta`]:
+//! - [`dictionary`]: `dict.bin` and `post.bin`; [`records`]: `docs.bin`; [`meta`]:
 //!   `meta.json` and the internal order of the records; [`format`]: what all files share;
 //! - [`cost`]: what a query costs the client, read from the files.
 
@@ -58,15 +58,13 @@ mod tantivy_terms;
 mod terms;
 mod weight;
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use dictionary::{page_layout, INLINE_MAX};
+use dictionary::{DictStats, DictWriter};
 use format::put_varint;
 use meta::{write_meta, Facets, Ordered};
 use postings::{encode_part, spill, Encoded, Part, Postings, SPILL_BYTES};
@@ -270,7 +268,7 @@ fn build_spilling_at(
                 title: title_lens,
                 body: body_lens,
             };
-            write_postings(dir, parts, texts, spilled, &lens, derived.as_ref())
+            write_dictionary(dir, parts, texts, spilled, &lens, derived.as_ref())
         })();
         let slots = slots
             .join()
@@ -306,17 +304,9 @@ enum Job {
     Range(usize),
 }
 
-/// What [`write_postings`] wrote.
-struct DictStats {
-    pages: u32,
-    terms: u64,
-    dict_bytes: u64,
-    postings_bytes: u64,
-}
-
-/// Writes `post.bin` and `dict.bin`: the partitions are encoded a few at a time in
-/// parallel, each group while the previous one is appended to the files.
-fn write_postings(
+/// Writes `post.bin` and `dict.bin`: the shares are encoded a few at a time in parallel,
+/// each group while the previous one is appended to the files.
+fn write_dictionary(
     dir: &Path,
     parts: Vec<KeyMap<Postings>>,
     texts: Vec<KeyMap<Box<str>>>,
@@ -324,32 +314,7 @@ fn write_postings(
     lens: &Lengths,
     derived: Option<&TantivyTerms>,
 ) -> Result<DictStats, SearchError> {
-    let mut post = BufWriter::new(File::create(dir.join("post.bin"))?);
-    let mut post_len = 0u64;
-    let mut entries: Vec<u8> = Vec::new();
-    let mut index: Vec<(u32, u32, u32)> = Vec::new(); // (hash, entry offset, entry len)
-    let mut append = |(term, df, blob): Encoded| -> Result<(), SearchError> {
-        if term.len() > 255 {
-            return Ok(());
-        }
-        let start = entries.len();
-        entries.push(term.len() as u8);
-        entries.extend_from_slice(term.as_bytes());
-        put_varint(&mut entries, u64::from(df));
-        if blob.len() <= INLINE_MAX {
-            entries.push(0);
-            put_varint(&mut entries, blob.len() as u64);
-            entries.extend_from_slice(&blob);
-        } else {
-            entries.push(1);
-            put_varint(&mut entries, post_len);
-            put_varint(&mut entries, blob.len() as u64);
-            post.write_all(&blob)?;
-            post_len += blob.len() as u64;
-        }
-        index.push((fnv1a(&term), start as u32, (entries.len() - start) as u32));
-        Ok(())
-    };
+    let mut dict = DictWriter::create(dir)?;
     // Jobs of uneven size (the ranges of tantivy's terms), so twice as many as threads
     // at a time.
     let threads = rayon::current_num_threads().max(1) * 2;
@@ -381,36 +346,16 @@ fn write_postings(
                     })
                     .collect::<Result<Vec<_>, _>>()
             },
-            || pending.drain(..).flatten().try_for_each(&mut append),
+            || pending.drain(..).flatten().try_for_each(|e| dict.append(e)),
         );
         appended?;
         pending = encoded?;
     }
-    pending.into_iter().flatten().try_for_each(&mut append)?;
-    post.flush()?;
-
-    // Dictionary pages: fixed-width, so the client computes a page's byte range from the
-    // term's hash alone and looks terms up in the same round trip as `meta.json`.
-    let (pages, page_sizes) = page_layout(&index);
-    index.sort_by_key(|&(h, off, _)| (h % pages, h, off));
-    let mut dict = BufWriter::new(File::create(dir.join("dict.bin"))?);
-    let mut at = 0;
-    let zeros = [0u8; PAGE_BYTES];
-    for (p, &used) in page_sizes.iter().enumerate() {
-        while at < index.len() && index[at].0 % pages == p as u32 {
-            let (_, off, len) = index[at];
-            dict.write_all(&entries[off as usize..(off + len) as usize])?;
-            at += 1;
-        }
-        dict.write_all(&zeros[..PAGE_BYTES - used])?;
-    }
-    dict.flush()?;
-    Ok(DictStats {
-        pages,
-        terms: index.len() as u64,
-        dict_bytes: u64::from(pages) * PAGE_BYTES as u64,
-        postings_bytes: post_len,
-    })
+    pending
+        .into_iter()
+        .flatten()
+        .try_for_each(|e| dict.append(e))?;
+    dict.finish(dir)
 }
 
 /// Records and readers of built indexes for the tests of the submodules.
