@@ -41,8 +41,8 @@
 //!
 //! This module holds the public API and runs a build; the pieces have their modules:
 //! - [`terms`]: one record's distinct terms and their frequencies;
-//! - [`postings`]: postings in memory and in run files, and the postings format of
-//!   `post.bin`; [`weight`]: the weight bytes;
+//! - [`postings`]: the postings table (in memory, spilled to run files) and the postings
+//!   format of `post.bin`; [`weight`]: the weight bytes;
 //! - [`tantivy_terms`]: the text terms' postings read from tantivy's segments instead;
 //! - [`dictionary`]: `dict.bin` and `post.bin`; [`records`]: `docs.bin`; [`meta`]:
 //!   `meta.json` and the internal order of the records; [`format`]: what all files share;
@@ -65,12 +65,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use dictionary::{DictStats, DictWriter};
-use format::put_varint;
 use meta::{write_meta, Facets, Ordered};
-use postings::{encode_part, spill, Encoded, Part, Postings, SPILL_BYTES};
+use postings::{encode_part, Encoded, Part, PostingsTable, SPILL_BYTES};
 use records::RecordSpool;
 use tantivy_terms::TantivyTerms;
-use terms::{process, DocTerms, KeyMap, PARTS};
+use terms::{process, DocTerms};
 use weight::Lengths;
 
 use super::words::DocWords;
@@ -173,9 +172,7 @@ fn build_spilling_at(
     text_terms: TextTerms<'_>,
 ) -> Result<StaticStats, SearchError> {
     let scan_text = matches!(text_terms, TextTerms::Scanned);
-    let mut parts: Vec<KeyMap<Postings>> = (0..PARTS).map(|_| KeyMap::default()).collect();
-    // The texts of hashed terms, per partition, first seen (never spilled).
-    let mut texts: Vec<KeyMap<Box<str>>> = (0..PARTS).map(|_| KeyMap::default()).collect();
+    let mut postings = PostingsTable::new(spill_bytes);
     let mut records = RecordSpool::create(dir)?;
     let mut title_lens = Vec::new();
     let mut body_lens = Vec::new();
@@ -183,52 +180,13 @@ fn build_spilling_at(
 
     let mut docs = docs.peekable();
     let mut next_id = 0u32;
-    let mut held = 0usize;
-    let mut spilled = false;
     while docs.peek().is_some() {
         let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
         let batch: Vec<DocTerms> = batch
             .into_par_iter()
             .map(|d| process(d, scan_text))
             .collect::<Result<_, _>>()?;
-        let first_id = next_id;
-        held += parts
-            .par_iter_mut()
-            .zip(texts.par_iter_mut())
-            .enumerate()
-            .map(|(p, (map, texts))| {
-                let mut added = 0;
-                for (i, d) in batch.iter().enumerate() {
-                    let id = first_id + i as u32;
-                    let (from, to) = (d.parts[p] as usize, d.parts[p + 1] as usize);
-                    for t in &d.terms[from..to] {
-                        let e = map.entry(t.key).or_default();
-                        if e.df == 0 {
-                            if let Some(s) = d.text(t.text) {
-                                texts.entry(t.key).or_insert_with(|| s.into());
-                            }
-                        }
-                        let before = e.bytes.len();
-                        let delta = if e.df == 0 { id } else { id + 1 - e.last };
-                        put_varint(&mut e.bytes, u64::from(delta));
-                        put_varint(&mut e.bytes, u64::from(t.title));
-                        put_varint(&mut e.bytes, u64::from(t.body));
-                        e.last = id + 1;
-                        e.df += 1;
-                        added += e.bytes.len() - before;
-                    }
-                }
-                added
-            })
-            .sum::<usize>();
-        if held > spill_bytes {
-            parts
-                .par_iter_mut()
-                .enumerate()
-                .try_for_each(|(p, map)| spill(dir, p, std::mem::take(map)))?;
-            spilled = true;
-            held = 0;
-        }
+        postings.add_batch(dir, &batch, next_id)?;
         for d in batch {
             records.push(&d.record, d.head_len)?;
             title_lens.push(d.title_len);
@@ -268,7 +226,7 @@ fn build_spilling_at(
                 title: title_lens,
                 body: body_lens,
             };
-            write_dictionary(dir, parts, texts, spilled, &lens, derived.as_ref())
+            write_dictionary(dir, postings, &lens, derived.as_ref())
         })();
         let slots = slots
             .join()
@@ -308,19 +266,17 @@ enum Job {
 /// each group while the previous one is appended to the files.
 fn write_dictionary(
     dir: &Path,
-    parts: Vec<KeyMap<Postings>>,
-    texts: Vec<KeyMap<Box<str>>>,
-    spilled: bool,
+    postings: PostingsTable,
     lens: &Lengths,
     derived: Option<&TantivyTerms>,
 ) -> Result<DictStats, SearchError> {
     let mut dict = DictWriter::create(dir)?;
+    let (parts, spilled) = postings.into_parts();
     // Jobs of uneven size (the ranges of tantivy's terms), so twice as many as threads
     // at a time.
     let threads = rayon::current_num_threads().max(1) * 2;
     let mut jobs: Vec<Job> = parts
         .into_iter()
-        .zip(texts)
         .enumerate()
         .map(|(p, part)| Job::Part(p, part))
         .collect();

@@ -7,8 +7,10 @@ use std::fs::OpenOptions;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::format::{get_varint, put_varint};
-use super::terms::{cjk_text, KeyMap};
+use super::terms::{cjk_text, DocTerms, KeyMap, PARTS};
 use super::weight::Lengths;
 use crate::search::SearchError;
 
@@ -22,10 +24,10 @@ pub(super) const SPILL_BYTES: usize = 128 << 20;
 #[derive(Default)]
 pub(super) struct Postings {
     /// Caller id + 1 of the last document appended.
-    pub(super) last: u32,
-    pub(super) df: u32,
+    last: u32,
+    df: u32,
     /// varint(id delta), varint(title tf), varint(body tf) per document.
-    pub(super) bytes: Vec<u8>,
+    bytes: Vec<u8>,
 }
 
 /// A partition's postings with its terms' texts.
@@ -33,13 +35,106 @@ pub(super) type Part = (KeyMap<Postings>, KeyMap<Box<str>>);
 /// A term's text, its document frequency and its encoded postings.
 pub(super) type Encoded = (String, u32, Vec<u8>);
 
+/// The postings of all terms counted so far, by partition (so that they are added and
+/// encoded in parallel), with the texts of the hashed terms.
+pub(super) struct PostingsTable {
+    parts: Vec<KeyMap<Postings>>,
+    /// The texts of hashed terms, per partition, first seen (never spilled).
+    texts: Vec<KeyMap<Box<str>>>,
+    /// Bytes of postings added since the last spill.
+    held: usize,
+    spill_bytes: usize,
+    /// Whether some postings are in run files.
+    spilled: bool,
+}
+
+impl PostingsTable {
+    /// An empty table that spills to run files whenever more than `spill_bytes` are held.
+    pub(super) fn new(spill_bytes: usize) -> PostingsTable {
+        PostingsTable {
+            parts: (0..PARTS).map(|_| KeyMap::default()).collect(),
+            texts: (0..PARTS).map(|_| KeyMap::default()).collect(),
+            held: 0,
+            spill_bytes,
+            spilled: false,
+        }
+    }
+
+    /// Adds the terms of `batch`, the records with caller ids from `first_id` on, then
+    /// spills every partition to its run file in `dir` if too much is held.
+    pub(super) fn add_batch(
+        &mut self,
+        dir: &Path,
+        batch: &[DocTerms],
+        first_id: u32,
+    ) -> Result<(), SearchError> {
+        self.held += self
+            .parts
+            .par_iter_mut()
+            .zip(self.texts.par_iter_mut())
+            .enumerate()
+            .map(|(p, (map, texts))| add_to_part(p, map, texts, batch, first_id))
+            .sum::<usize>();
+        if self.held > self.spill_bytes {
+            self.parts
+                .par_iter_mut()
+                .enumerate()
+                .try_for_each(|(p, map)| spill(dir, p, std::mem::take(map)))?;
+            self.spilled = true;
+            self.held = 0;
+        }
+        Ok(())
+    }
+
+    /// The partitions, in order, and whether some of their postings are in run files.
+    pub(super) fn into_parts(self) -> (Vec<Part>, bool) {
+        (
+            self.parts.into_iter().zip(self.texts).collect(),
+            self.spilled,
+        )
+    }
+}
+
+/// Appends the postings of partition `p`'s terms of `batch` to `map` (texts to `texts`);
+/// the bytes added.
+fn add_to_part(
+    p: usize,
+    map: &mut KeyMap<Postings>,
+    texts: &mut KeyMap<Box<str>>,
+    batch: &[DocTerms],
+    first_id: u32,
+) -> usize {
+    let mut added = 0;
+    for (i, d) in batch.iter().enumerate() {
+        let id = first_id + i as u32;
+        let (from, to) = (d.parts[p] as usize, d.parts[p + 1] as usize);
+        for t in &d.terms[from..to] {
+            let e = map.entry(t.key).or_default();
+            if e.df == 0 {
+                if let Some(s) = d.text(t.text) {
+                    texts.entry(t.key).or_insert_with(|| s.into());
+                }
+            }
+            let before = e.bytes.len();
+            let delta = if e.df == 0 { id } else { id + 1 - e.last };
+            put_varint(&mut e.bytes, u64::from(delta));
+            put_varint(&mut e.bytes, u64::from(t.title));
+            put_varint(&mut e.bytes, u64::from(t.body));
+            e.last = id + 1;
+            e.df += 1;
+            added += e.bytes.len() - before;
+        }
+    }
+    added
+}
+
 fn spill_path(dir: &Path, part: usize) -> PathBuf {
     dir.join(format!(".postings-{part}.tmp"))
 }
 
 /// Appends the postings of one partition to its run file: per term `u64 key, u32 last,
 /// u32 df, u32 n, n bytes` (the bytes as in [`Postings`], starting from an absolute id).
-pub(super) fn spill(dir: &Path, part: usize, map: KeyMap<Postings>) -> Result<(), SearchError> {
+fn spill(dir: &Path, part: usize, map: KeyMap<Postings>) -> Result<(), SearchError> {
     let file = OpenOptions::new()
         .create(true)
         .append(true)
