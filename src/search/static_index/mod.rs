@@ -39,7 +39,7 @@
 //! Latin words) it reads back from the tantivy index written alongside
 //! ([`TextTerms::FromTantivy`], [`tantivy_terms`]), so each record is tokenized once.
 //!
-//! This module holds the public API and runs a build; the pieces have their modules:
+//! This module holds the public API and runs a build; each step has its module:
 //! - [`terms`]: one record's distinct terms and their frequencies;
 //! - [`postings`]: the postings table (in memory, spilled to run files) and the postings
 //!   format of `post.bin`; [`weight`]: the weight bytes;
@@ -67,9 +67,9 @@ use serde::Serialize;
 use dictionary::{DictStats, DictWriter};
 use meta::{write_meta, Facets, Ordered};
 use postings::{encode_part, Encoded, Part, PostingsTable, SPILL_BYTES};
-use records::RecordSpool;
+use records::{encode_record, RecordSpool, SpooledRecords};
 use tantivy_terms::TantivyTerms;
-use terms::{process, DocTerms};
+use terms::{count_terms, RecordTerms};
 use weight::Lengths;
 
 use super::words::DocWords;
@@ -164,7 +164,7 @@ pub fn write_static_dir_with_words(
 }
 
 /// Builds the index files in `dir`, spilling postings to run files whenever more than
-/// `spill_bytes` are held.
+/// `spill_bytes` are held: the records are read once, then the files are written.
 fn build_spilling_at(
     docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
     dir: &Path,
@@ -172,32 +172,14 @@ fn build_spilling_at(
     text_terms: TextTerms<'_>,
 ) -> Result<StaticStats, SearchError> {
     let scan_text = matches!(text_terms, TextTerms::Scanned);
-    let mut postings = PostingsTable::new(spill_bytes);
-    let mut records = RecordSpool::create(dir)?;
-    let mut title_lens = Vec::new();
-    let mut body_lens = Vec::new();
-    let mut facets = Facets::default();
-
-    let mut docs = docs.peekable();
-    let mut next_id = 0u32;
-    while docs.peek().is_some() {
-        let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
-        let batch: Vec<DocTerms> = batch
-            .into_par_iter()
-            .map(|d| process(d, scan_text))
-            .collect::<Result<_, _>>()?;
-        postings.add_batch(dir, &batch, next_id)?;
-        for d in batch {
-            records.push(&d.record, d.head_len)?;
-            title_lens.push(d.title_len);
-            body_lens.push(d.body_len);
-            facets.push(d.kind, d.agency, d.agency_name, d.year);
-            next_id += 1;
-        }
-    }
-    let records = records.finish()?;
+    let Counted {
+        postings,
+        records,
+        title_lens,
+        body_lens,
+        facets,
+    } = count_records(docs, dir, spill_bytes, scan_text)?;
     let n = facets.len();
-
     let Ordered {
         order,
         internal,
@@ -209,25 +191,7 @@ fn build_spilling_at(
     let slot = records.slot_width();
     let (slots, dict) = std::thread::scope(|s| {
         let slots = s.spawn(|| records.write_slots(dir, &order, slot));
-        let dict = (|| {
-            let (derived, title_lens, body_lens) = match text_terms {
-                TextTerms::Scanned => (None, title_lens, body_lens),
-                TextTerms::FromTantivy(wait) => {
-                    let (derived, title, body) = TantivyTerms::open(&wait()?, n)?;
-                    (Some(derived), title, body)
-                }
-            };
-            let avg =
-                |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / (v.len().max(1) as f64);
-            let lens = Lengths {
-                avg_title: avg(&title_lens),
-                avg_body: avg(&body_lens),
-                internal,
-                title: title_lens,
-                body: body_lens,
-            };
-            write_dictionary(dir, postings, &lens, derived.as_ref())
-        })();
+        let dict = write_terms(dir, postings, text_terms, internal, title_lens, body_lens);
         let slots = slots
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -241,7 +205,6 @@ fn build_spilling_at(
         postings_bytes,
     } = dict?;
     records.remove()?;
-
     write_meta(dir, n, pages, slot, tables)?;
     Ok(StaticStats {
         docs: n as u64,
@@ -253,6 +216,108 @@ fn build_spilling_at(
         pages,
         ..StaticStats::default()
     })
+}
+
+/// What reading the records leaves for writing the files.
+struct Counted {
+    postings: PostingsTable,
+    records: SpooledRecords,
+    /// Title and body lengths by caller id, as counted here (no text terms: zero).
+    title_lens: Vec<u32>,
+    body_lens: Vec<u32>,
+    facets: Facets,
+}
+
+/// A record's part of the index other than its terms.
+struct Record {
+    /// Its slot's contents, as [`encode_record`] gives them.
+    bytes: Vec<u8>,
+    head_len: u32,
+    kind: String,
+    agency: String,
+    agency_name: String,
+    year: Option<i32>,
+}
+
+/// Reads `docs` in batches, each tokenized and encoded in parallel: their terms go to the
+/// postings table, their slots to the spool; `scan_text` as in [`count_terms`].
+fn count_records(
+    docs: impl Iterator<Item = (SearchDoc, Option<Arc<DocWords>>)>,
+    dir: &Path,
+    spill_bytes: usize,
+    scan_text: bool,
+) -> Result<Counted, SearchError> {
+    let mut postings = PostingsTable::new(spill_bytes);
+    let mut records = RecordSpool::create(dir)?;
+    let mut title_lens = Vec::new();
+    let mut body_lens = Vec::new();
+    let mut facets = Facets::default();
+    let mut docs = docs.peekable();
+    let mut next_id = 0u32;
+    while docs.peek().is_some() {
+        let batch: Vec<_> = docs.by_ref().take(BATCH).collect();
+        let (terms, batch): (Vec<RecordTerms>, Vec<Record>) = batch
+            .into_par_iter()
+            .map(|d| process(d, scan_text))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .unzip();
+        postings.add_batch(dir, &terms, next_id)?;
+        for (t, r) in terms.iter().zip(batch) {
+            records.push(&r.bytes, r.head_len)?;
+            title_lens.push(t.title_len);
+            body_lens.push(t.body_len);
+            facets.push(r.kind, r.agency, r.agency_name, r.year);
+            next_id += 1;
+        }
+    }
+    Ok(Counted {
+        postings,
+        records: records.finish()?,
+        title_lens,
+        body_lens,
+        facets,
+    })
+}
+
+/// One record's terms and slot; `scan_text` as in [`count_terms`].
+fn process(
+    (doc, words): (SearchDoc, Option<Arc<DocWords>>),
+    scan_text: bool,
+) -> Result<(RecordTerms, Record), SearchError> {
+    let terms = count_terms(&doc, words, scan_text);
+    let (bytes, head_len) = encode_record(&doc)?;
+    let record = Record {
+        bytes,
+        head_len,
+        kind: doc.kind,
+        agency: doc.agency,
+        agency_name: doc.agency_name,
+        year: doc.year,
+    };
+    Ok((terms, record))
+}
+
+/// Writes `post.bin` and `dict.bin` from the postings counted here and, for
+/// [`TextTerms::FromTantivy`], those read from tantivy's segments (waited for here), whose
+/// lengths then replace the ones counted. `internal`: internal ids by caller id.
+fn write_terms(
+    dir: &Path,
+    postings: PostingsTable,
+    text_terms: TextTerms<'_>,
+    internal: Vec<u32>,
+    title_lens: Vec<u32>,
+    body_lens: Vec<u32>,
+) -> Result<DictStats, SearchError> {
+    let (derived, title_lens, body_lens) = match text_terms {
+        TextTerms::Scanned => (None, title_lens, body_lens),
+        TextTerms::FromTantivy(wait) => {
+            let (derived, title, body) = TantivyTerms::open(&wait()?, internal.len())?;
+            (Some(derived), title, body)
+        }
+    };
+    let lens = Lengths::new(internal, title_lens, body_lens);
+    write_dictionary(dir, postings, &lens, derived.as_ref())
 }
 
 /// A share of the dictionary, encoded in parallel with the others: a partition of the

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::format::{get_varint, put_varint};
-use super::terms::{cjk_text, DocTerms, KeyMap, PARTS};
+use super::terms::{cjk_text, KeyMap, RecordTerms, PARTS};
 use super::weight::Lengths;
 use crate::search::SearchError;
 
@@ -65,7 +65,7 @@ impl PostingsTable {
     pub(super) fn add_batch(
         &mut self,
         dir: &Path,
-        batch: &[DocTerms],
+        batch: &[RecordTerms],
         first_id: u32,
     ) -> Result<(), SearchError> {
         self.held += self
@@ -101,7 +101,7 @@ fn add_to_part(
     p: usize,
     map: &mut KeyMap<Postings>,
     texts: &mut KeyMap<Box<str>>,
-    batch: &[DocTerms],
+    batch: &[RecordTerms],
     first_id: u32,
 ) -> usize {
     let mut added = 0;

@@ -11,10 +11,9 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-use super::records::encode_record;
 use crate::search::tokenize::{normalize_code, scan, Side, TokenKind};
 use crate::search::words::DocWords;
-use crate::search::{FastHasher, SearchDoc, SearchError};
+use crate::search::{FastHasher, SearchDoc};
 
 /// Partitions of the in-memory postings (merged in parallel).
 pub(super) const PARTS: usize = 64;
@@ -62,7 +61,7 @@ fn part_of(key: u64) -> usize {
 pub(super) enum Text {
     /// A CJK unigram or bigram: the key holds the text ([`cjk_text`]).
     InKey,
-    /// `DocTerms::strings[i]`.
+    /// `RecordTerms::strings[i]`.
     Owned(u32),
     /// The dictionary word at this byte offset of the title's or the body's word terms.
     TitleWord(u32),
@@ -78,8 +77,8 @@ pub(super) struct Term {
     pub(super) text: Text,
 }
 
-/// One document after tokenizing: its distinct terms grouped by partition.
-pub(super) struct DocTerms {
+/// One record after tokenizing: its distinct terms grouped by partition, and its lengths.
+pub(super) struct RecordTerms {
     pub(super) terms: Vec<Term>,
     /// Where each partition's terms start in `terms` (and, last, where they end).
     pub(super) parts: [u32; PARTS + 1],
@@ -89,16 +88,9 @@ pub(super) struct DocTerms {
     words: Arc<DocWords>,
     pub(super) title_len: u32,
     pub(super) body_len: u32,
-    pub(super) record: Vec<u8>,
-    /// Bytes of `record` before the body.
-    pub(super) head_len: u32,
-    pub(super) kind: String,
-    pub(super) agency: String,
-    pub(super) agency_name: String,
-    pub(super) year: Option<i32>,
 }
 
-impl DocTerms {
+impl RecordTerms {
     /// The text of a hashed term (`None` for CJK terms, whose keys hold their text).
     pub(super) fn text(&self, t: Text) -> Option<&str> {
         match t {
@@ -111,8 +103,8 @@ impl DocTerms {
 }
 
 thread_local! {
-    /// [`process`]'s scratch table, term → index in its counted terms, kept per thread so
-    /// its capacity is allocated once.
+    /// [`count_terms`]'s scratch table, term → index in its counted terms, kept per thread
+    /// so its capacity is allocated once.
     static SEEN: RefCell<KeyMap<u32>> = RefCell::new(KeyMap::default());
 }
 
@@ -151,12 +143,14 @@ fn first_char_key(bigram: u64) -> u64 {
     (1 << 62) | ((bigram >> 21) & 0x1F_FFFF)
 }
 
-/// One record's terms; `scan_text`: whether its text terms are counted here (not when they
-/// are read from the tantivy index, [`super::TextTerms::FromTantivy`]).
-pub(super) fn process(
-    (doc, words): (SearchDoc, Option<Arc<DocWords>>),
+/// The terms of `doc`, whose dictionary words are `words` (`None`: found here);
+/// `scan_text`: whether its text terms are counted here (not when they are read from
+/// the tantivy index).
+pub(super) fn count_terms(
+    doc: &SearchDoc,
+    words: Option<Arc<DocWords>>,
     scan_text: bool,
-) -> Result<DocTerms, SearchError> {
+) -> RecordTerms {
     // Counted in a hash table as they come: a record has thousands of token occurrences
     // but only about a third as many distinct terms, and sorting every occurrence cost
     // more than tokenizing.
@@ -239,7 +233,19 @@ pub(super) fn process(
             }
         }
     });
-    // Distinct terms grouped by partition (a counting sort).
+    let (terms, parts) = by_part(counted);
+    RecordTerms {
+        terms,
+        parts,
+        strings,
+        words,
+        title_len,
+        body_len,
+    }
+}
+
+/// Distinct terms grouped by partition (a counting sort), and where each group starts.
+fn by_part(counted: Vec<Term>) -> (Vec<Term>, [u32; PARTS + 1]) {
     let mut starts = [0usize; PARTS + 1];
     for t in &counted {
         starts[part_of(t.key) + 1] += 1;
@@ -254,21 +260,7 @@ pub(super) fn process(
         terms[starts[p]] = t;
         starts[p] += 1;
     }
-    let (record, head_len) = encode_record(&doc)?;
-    Ok(DocTerms {
-        terms,
-        parts,
-        strings,
-        words,
-        title_len,
-        body_len,
-        record,
-        head_len,
-        kind: doc.kind,
-        agency: doc.agency,
-        agency_name: doc.agency_name,
-        year: doc.year,
-    })
+    (terms, parts)
 }
 
 #[cfg(test)]

@@ -44,6 +44,19 @@ pub(super) struct Lengths {
 }
 
 impl Lengths {
+    /// The lengths of the records' titles and bodies by caller id, and their averages.
+    pub(super) fn new(internal: Vec<u32>, title: Vec<u32>, body: Vec<u32>) -> Lengths {
+        let avg =
+            |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / (v.len().max(1) as f64);
+        Lengths {
+            avg_title: avg(&title),
+            avg_body: avg(&body),
+            internal,
+            title,
+            body,
+        }
+    }
+
     /// The weight byte of a posting of the record with caller id `caller`.
     pub(super) fn weight(&self, caller: usize, title_tf: u32, body_tf: u32) -> u8 {
         weight(
