@@ -37,16 +37,16 @@
 //!
 //! `gongkai build` counts only those two kinds here; the text terms (characters, bigrams,
 //! Latin words) it reads back from the tantivy index written alongside
-//! ([`TextTerms::FromTantivy`], [`tantivy_terms`]), so each record is tokenized once.
+//! ([`TextTerms::FromTantivy`], `tantivy_terms.rs`), so each record is tokenized once.
 //!
-//! This module holds the public API and runs a build; each step has its module:
-//! - [`terms`]: one record's distinct terms and their frequencies;
-//! - [`postings`]: the postings table (in memory, spilled to run files) and the postings
-//!   format of `post.bin`; [`weight`]: the weight bytes;
-//! - [`tantivy_terms`]: the text terms' postings read from tantivy's segments instead;
-//! - [`dictionary`]: `dict.bin` and `post.bin`; [`records`]: `docs.bin`; [`meta`]:
-//!   `meta.json` and the internal order of the records; [`format`]: what all files share;
-//! - [`cost`]: what a query costs the client, read from the files.
+//! This module holds the public API and runs a build; each step has its file here:
+//! - `terms.rs`: one record's distinct terms and their frequencies;
+//! - `postings.rs`: the postings table (in memory, spilled to run files) and the postings
+//!   format of `post.bin`; `weight.rs`: the weight bytes;
+//! - `tantivy_terms.rs`: the text terms' postings read from tantivy's segments instead;
+//! - `dictionary.rs`: `dict.bin` and `post.bin`; `records.rs`: `docs.bin`; `meta.rs`:
+//!   `meta.json` and the internal order of the records; `format.rs`: what all files share;
+//! - `cost.rs`: what a query costs the client, read from the files.
 
 mod cost;
 mod dictionary;
