@@ -4,7 +4,7 @@
 //! - [`index`]: writes the tantivy index used by `gongkai search` and `serve`.
 //! - [`query`]: tiered search over the tantivy index.
 //! - [`static_index`]: writes the sharded static index the browser client reads; during a
-//!   build it reads its text postings from tantivy's segments (`tantivy_terms`).
+//!   build it reads its text postings from tantivy's segments.
 //! - [`site`]: turns a loaded portal into `SearchDoc`s and writes both indexes (`build`).
 //!
 //! The rest of the generator talks to this module through [`SearchDoc`] only.
@@ -15,7 +15,6 @@ pub mod query;
 pub mod site;
 pub mod snippet;
 pub mod static_index;
-mod tantivy_terms;
 pub mod tokenize;
 pub mod words;
 

@@ -1,5 +1,5 @@
 // Shared by the tests under tests/js/ (not a test file itself): pieces of the static index's
-// format (src/search/static_index.rs), written from JavaScript, and a fetch over them.
+// format (src/search/static_index/mod.rs), written from JavaScript, and a fetch over them.
 
 export function varint(v) {
   const out = [];

@@ -3,7 +3,7 @@
 // then either load the index files whole, once for the life of the page, when meta.json
 // says they fit the budget, or give up with NoRangeError (which the page shows in Chinese)
 // after a bounded number of bytes. A small index is written here in the format of
-// src/search/static_index.rs.
+// src/search/static_index/mod.rs.
 // Run: node --test tests/js/
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,7 +1,7 @@
 // The client's matching and ranking (bitsets, classes of records that score alike, the best
 // K) against the definitions, computed record by record: an index of a few thousand records
 // with dense terms (bitset + top-k) and sparse ones (lists) is written here in the format of
-// src/search/static_index.rs, and every answer must equal the reference's to the last bit
+// src/search/static_index/mod.rs, and every answer must equal the reference's to the last bit
 // of the score: the same records, tiers, order, total and facet counts.
 // Run: node --test tests/js/
 import { test } from "node:test";

@@ -1,7 +1,7 @@
 // The client reads a record wherever its slot cuts it: inside a zlib segment, between
 // segments, or inside the length of the next segment (which once made varint() run past
 // the slot forever). A one-record index is written here in the format of
-// src/search/static_index.rs and searched with every possible slot width.
+// src/search/static_index/mod.rs and searched with every possible slot width.
 // Run: node --test tests/js/
 import { test } from "node:test";
 import assert from "node:assert/strict";

@@ -1,6 +1,6 @@
 //! The static index's text postings read back from the tantivy index of the same records.
 //!
-//! Both indexes hold the same text terms — the tokens of [`super::tokenize::scan`] in the
+//! Both indexes hold the same text terms — the tokens of [`crate::search::tokenize::scan`] in the
 //! title, the codes and the body — so `gongkai build` tokenizes and counts each record once,
 //! in tantivy, and the static index takes each term's documents and frequencies from the
 //! segments once they are written. Reading them back is cheap next to counting: tantivy's
@@ -23,10 +23,11 @@ use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, Index, InvertedIndexReader, Searcher, TERMINATED};
 
-use super::index::{register_tokenizer, Fields};
-use super::static_index::{encode_weighted, length_norm, weight_normed, Encoded, Lengths};
-use super::tokenize::is_cjk;
-use super::SearchError;
+use super::postings::{encode_weighted, Encoded};
+use super::weight::{weight_normed, Lengths};
+use crate::search::index::{register_tokenizer, Fields};
+use crate::search::tokenize::is_cjk;
+use crate::search::SearchError;
 
 /// First characters the term space is cut at, so that ranges are encoded in parallel: the
 /// terms before U+3000 (Latin words, digits), the kana and rarer CJK up to U+4E00, then
@@ -108,7 +109,7 @@ impl TantivyTerms {
     }
 
     /// The terms of range `r` with their postings encoded, in no particular order; `norms`
-    /// as [`length_norms`] gives them.
+    /// as [`Lengths::norms`] gives them.
     pub(super) fn encode_range(
         &self,
         r: usize,
@@ -205,19 +206,6 @@ impl TantivyTerms {
     }
 }
 
-/// Each record's title and body [`length_norm`]s, by internal id, so that a term's records
-/// come out in the order they are stored. Computed once for all ranges.
-pub(super) fn length_norms(lens: &Lengths) -> Vec<(f64, f64)> {
-    let mut norms = vec![(0.0, 0.0); lens.internal.len()];
-    for (caller, &i) in lens.internal.iter().enumerate() {
-        norms[i as usize] = (
-            length_norm(lens.title[caller], lens.avg_title),
-            length_norm(lens.body[caller], lens.avg_body),
-        );
-    }
-    norms
-}
-
 /// Title and body frequencies of one term by internal id, and the records counted.
 struct Counts {
     tf: Vec<(u32, u32)>,
@@ -274,5 +262,83 @@ impl Counts {
         let mut blob = Vec::new();
         encode_weighted(docs, n, &mut blob);
         (term, df, blob)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{all_postings, sample_docs};
+    use super::super::{build_spilling_at, TextTerms};
+    use crate::search::index::write_index_threads;
+    use crate::search::SearchError;
+
+    /// Read from tantivy's segments (as `gongkai build` does), the static index holds the
+    /// same terms in the same records as when it counts them itself, with weights that
+    /// differ only by tantivy's rounding of lengths (its field norms): at most a few units
+    /// of 255. Two writer threads, so segments hold records out of order.
+    #[test]
+    fn postings_read_from_tantivy_are_the_ones_counted() {
+        let docs = sample_docs(1500);
+        let counted = tempfile::tempdir().unwrap();
+        build_spilling_at(
+            docs.clone().into_iter(),
+            counted.path(),
+            usize::MAX,
+            TextTerms::Scanned,
+        )
+        .unwrap();
+        let tantivy = tempfile::tempdir().unwrap();
+        let index_dir = tantivy.path().join("idx");
+        write_index_threads(docs.clone().into_iter(), &index_dir, 2).unwrap();
+        let read = tempfile::tempdir().unwrap();
+        let dir = index_dir.clone();
+        build_spilling_at(
+            docs.into_iter(),
+            read.path(),
+            usize::MAX,
+            TextTerms::FromTantivy(Box::new(move || Ok(dir))),
+        )
+        .unwrap();
+        let (a, b) = (all_postings(counted.path()), all_postings(read.path()));
+        assert!(a.len() > 100, "{} terms", a.len());
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "the same terms"
+        );
+        let mut worst = 0;
+        for (term, (ids, weights)) in &a {
+            let (ids_b, weights_b) = &b[term];
+            assert_eq!(ids, ids_b, "{term}: the same records");
+            for (x, y) in weights.iter().zip(weights_b) {
+                worst = worst.max(x.abs_diff(*y));
+            }
+        }
+        assert!(worst <= 4, "weights differ by up to {worst}");
+        for f in ["meta.json", "docs.bin"] {
+            let x = std::fs::read(counted.path().join(f)).unwrap();
+            let y = std::fs::read(read.path().join(f)).unwrap();
+            assert!(x == y, "{f} differs");
+        }
+    }
+
+    /// A tantivy index of other records than the static index's is refused, not read.
+    #[test]
+    fn postings_are_not_read_from_another_portals_index() {
+        let tantivy = tempfile::tempdir().unwrap();
+        let index_dir = tantivy.path().join("idx");
+        write_index_threads(sample_docs(10).into_iter(), &index_dir, 1).unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let err = build_spilling_at(
+            sample_docs(12).into_iter(),
+            out.path(),
+            usize::MAX,
+            TextTerms::FromTantivy(Box::new(move || Ok(index_dir))),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(&err, SearchError::Format(m) if m.contains("10 records, the static index 12")),
+            "{err}"
+        );
     }
 }
