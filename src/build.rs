@@ -7,10 +7,12 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 
+use crate::derive::{self, Derived};
 use crate::diagnostics::{self, codes, Diagnostic};
+use crate::domain::report_math::ReportFindings;
 use crate::load;
 use crate::model::Portal;
-use crate::render::{self, theme::Theme, Derived};
+use crate::render::{self, theme::Theme};
 use crate::validate;
 use crate::write::paths;
 use crate::write::tree;
@@ -103,6 +105,8 @@ pub struct CheckOutcome {
     /// Number of files checked (site.toml, records, calendars, and files that failed to
     /// load): the "K" of the summary line.
     pub checked: usize,
+    /// What the report arithmetic found, per report (validation's, for the derive stage).
+    pub report_findings: Vec<ReportFindings>,
 }
 
 impl CheckOutcome {
@@ -130,7 +134,8 @@ impl CheckOutcome {
 pub fn check(root: &Path) -> Result<CheckOutcome, Diagnostic> {
     let loaded = load::load(root)?;
     let mut diags = loaded.diagnostics;
-    diags.extend(validate::validate(&loaded.portal, root));
+    let validation = validate::validate(&loaded.portal, root);
+    diags.extend(validation.diagnostics);
     diagnostics::sort(&mut diags);
     diags.dedup();
     let portal = loaded.portal;
@@ -139,6 +144,7 @@ pub fn check(root: &Path) -> Result<CheckOutcome, Diagnostic> {
         portal,
         diagnostics: diags,
         checked,
+        report_findings: validation.report_findings,
     })
 }
 
@@ -163,27 +169,6 @@ fn count_checked(portal: &Portal, diags: &[Diagnostic]) -> usize {
     add!(portal.calendars);
     files.extend(diags.iter().map(|d| d.file.as_path()));
     files.len()
-}
-
-/// Loads and validates: the part `check` and `build` share.
-pub fn load_and_validate(root: &Path) -> Result<(Portal, Vec<Diagnostic>), BuildFailure> {
-    let outcome = check(root)?;
-    Ok((outcome.portal, outcome.diagnostics))
-}
-
-pub fn derive(p: &Portal, today: NaiveDate) -> Derived {
-    let validity = p
-        .documents
-        .iter()
-        .map(|d| crate::derive::validity(&d.data, &p.config, today))
-        .collect();
-    let calendar = crate::derive::deadlines::portal_calendar(p);
-    let notices = crate::derive::deadlines::notices(p, &calendar, today);
-    Derived {
-        today,
-        validity,
-        notices,
-    }
 }
 
 /// The two folders a build replaces, decided and resolved (write::paths).
@@ -248,13 +233,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // jieba's dictionary takes most of a second to load; load it while the content is read.
     std::thread::spawn(crate::search::words::warm_up);
     progress.stage("读取内容");
-    let (portal, diags) = load_and_validate(&opts.root)?;
+    let CheckOutcome {
+        portal,
+        diagnostics: diags,
+        report_findings,
+        ..
+    } = check(&opts.root)?;
     if diagnostics::count_errors(&diags) > 0 {
         return Err(BuildFailure { diagnostics: diags });
     }
     let Outputs { site: out, index } = outputs(&opts.root, &portal.config, opts.output.as_deref())?;
     progress.stage("计算期限与状态");
-    let derived = derive(&portal, opts.today);
+    let derived = derive::derive(&portal, &report_findings, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
 
     let mut scratch = tree::prepare(&out).map_err(|e| io_fail(&out, e))?;

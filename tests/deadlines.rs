@@ -5,12 +5,19 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use gongkai::cmd::deadlines::{print_text, to_json};
 use gongkai::derive::deadlines::{
-    self, effective_status, normative_valid_until, notices, portal_calendar, report_due,
-    report_timeliness, should_fail, DayUnit, Notice, NoticeKind, Section, Severity, Timeliness,
+    self, effective_status, normative_valid_until, portal_calendar, report_due, report_timeliness,
+    should_fail, DayUnit, Notice, NoticeKind, Section, Severity, Timeliness,
 };
 use gongkai::domain::calendar::{Calendar, CalendarYear, Holiday};
 use gongkai::model::*;
 use gongkai::render::deadlines_feed::atom_feed;
+
+/// The notices of `p`, built as the loader builds a portal: with its lookups.
+fn notices(p: &Portal, cal: &Calendar, today: NaiveDate) -> Vec<Notice> {
+    let mut p = p.clone();
+    p.reindex();
+    deadlines::notices(&p, cal, today)
+}
 
 fn d(s: &str) -> NaiveDate {
     s.parse().unwrap()

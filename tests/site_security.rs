@@ -152,7 +152,7 @@ fn links_that_escape_validation_are_neutralised_in_the_page() {
         ]
     );
     let today = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
-    let derived = gongkai::build::derive(&outcome.portal, today);
+    let derived = gongkai::derive::derive(&outcome.portal, &outcome.report_findings, today);
     let mut theme = Theme::load(root, "default").unwrap();
     let out = root.join("public");
     fs::create_dir_all(&out).unwrap();

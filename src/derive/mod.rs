@@ -1,8 +1,51 @@
-//! The derive stage: everything computed from the model for a given day, once, before
-//! anything is rendered: document validity, deadline notices, report figures.
+//! The derive stage: everything computed from the model for the day of a build, once,
+//! before anything is rendered: document validity, decision stages, report due dates and
+//! findings, deadline notices, and the documents the search indexes are made of. Render
+//! arranges what is here; it computes none of it.
 
 pub mod deadlines;
+pub mod decisions;
 pub mod report_figures;
+pub mod reports;
 pub mod validity;
 
-pub use validity::{valid_until, validity};
+pub use validity::{valid_until, validity, Validity};
+
+use chrono::NaiveDate;
+
+use crate::domain::report_math::ReportFindings;
+use crate::model::Portal;
+
+/// What the renderer needs beyond the portal.
+pub struct Derived {
+    pub today: NaiveDate,
+    /// Validity of each document, in the order of `portal.documents`.
+    pub validity: Vec<Validity>,
+    /// Each decision's stages and consultation, in the order of `portal.decisions`.
+    pub decisions: Vec<decisions::DecisionState>,
+    /// Report due dates, timeliness and findings.
+    pub reports: reports::Reports,
+    /// Deadline notices on `today` (see [`deadlines::notices`]).
+    pub notices: Vec<deadlines::Notice>,
+}
+
+/// Derives everything for `today` from a validated portal and what validation's report
+/// arithmetic found.
+pub fn derive(p: &Portal, report_findings: &[ReportFindings], today: NaiveDate) -> Derived {
+    let calendar = deadlines::portal_calendar(p);
+    Derived {
+        today,
+        validity: p
+            .documents
+            .iter()
+            .map(|d| validity(&d.data, &p.config, today))
+            .collect(),
+        decisions: p
+            .decisions
+            .iter()
+            .map(|d| decisions::decision_state(&d.data, today))
+            .collect(),
+        reports: reports::reports(p, report_findings, today),
+        notices: deadlines::notices(p, &calendar, today),
+    }
+}

@@ -1,10 +1,16 @@
-//! Stage 4: facts derived from the records and the date, computed once before rendering.
+//! A document's validity on a day: whether it is in force, and until when.
 
 use chrono::NaiveDate;
 
 use crate::model::config::SiteConfig;
 use crate::model::Document;
-use crate::render::views::Validity;
+
+/// A document's status as the public should read it today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Validity {
+    pub valid_until: Option<NaiveDate>,
+    pub status: crate::model::DocStatus,
+}
 
 /// The date a normative document stops being valid. The rule (暂行/试行 two years, others five,
 /// configurable in `[documents]`) lives once, in [`crate::derive::deadlines::normative_valid_until`], so

@@ -9,7 +9,7 @@ use crate::diagnostics::codes;
 use crate::domain::report_form::{
     self, RowRole, APPLICANT_COLUMNS, APPLICANT_TOTAL, REVIEW_BLOCKS, REVIEW_COLUMNS, REVIEW_TOTAL,
 };
-use crate::model::{Applications, OtherOutcome, Report, ReportFormat, Row};
+use crate::model::{Applications, OtherOutcome, Portal, Report, ReportFormat, Row};
 
 /// Which invariant failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -286,6 +286,45 @@ fn outcome_rows(apps: &Applications) -> impl Iterator<Item = &Row> {
         .chain(r.unable.values())
         .chain(r.not_processed.values())
         .chain(other)
+}
+
+/// Everything the arithmetic finds in one report of a portal.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportFindings {
+    /// In the report's own tables ([`check_report`]).
+    pub own: Vec<Finding>,
+    /// Against the same agency's report of the year before, when the portal has it
+    /// ([`carry_over`]): that report's position in the portal, and what differs.
+    pub carry_over: Option<(usize, Vec<Finding>)>,
+}
+
+impl ReportFindings {
+    /// The own findings, then the carry-over ones.
+    pub fn all(&self) -> Vec<Finding> {
+        let mut all = self.own.clone();
+        if let Some((_, c)) = &self.carry_over {
+            all.extend(c.iter().cloned());
+        }
+        all
+    }
+}
+
+/// What the arithmetic finds in every report of `p`, in the portal's order: computed once
+/// (validation reports it, the report pages mark it).
+pub fn portal_findings(p: &Portal) -> Vec<ReportFindings> {
+    p.reports
+        .iter()
+        .map(|r| {
+            let previous = match (r.meta.folder_agency.as_deref(), r.meta.year) {
+                (Some(agency), Some(year)) => p.lookup.report_of(p, agency, year - 1),
+                _ => None,
+            };
+            ReportFindings {
+                own: check_report(&r.data),
+                carry_over: previous.map(|i| (i, carry_over(&p.reports[i].data, &r.data))),
+            }
+        })
+        .collect()
 }
 
 /// The cross-year check: this year's 二、上年结转 against the previous year's

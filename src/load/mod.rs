@@ -131,6 +131,7 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostic> {
         }
     }
     sort_portal(&mut portal);
+    portal.reindex();
     diagnostics::sort(&mut diags);
     Ok(Loaded {
         portal,

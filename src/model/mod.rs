@@ -3,6 +3,7 @@
 //! These types are plain data: loading fills them, validation reads them, rendering reads them.
 
 pub mod config;
+pub mod index;
 pub mod urls;
 
 use std::collections::BTreeMap;
@@ -541,7 +542,7 @@ pub struct ReviewsAndLitigation {
 // ---------------------------------------------------------------------------------------------
 // The whole portal
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Portal {
     pub config: SiteConfig,
     pub home: Option<Record<Page>>,
@@ -555,11 +556,31 @@ pub struct Portal {
     pub calendars: Vec<Record<CalendarYear>>,
     /// Files under content/static/, relative to it, with `/` separators.
     pub static_files: Vec<String>,
+    /// The lookups over the records above; [`Portal::reindex`] builds them once the records
+    /// are all there (the loader does).
+    pub lookup: index::Lookup,
 }
 
 impl Portal {
+    /// Builds the lookups over the records, which every stage after loading reads.
+    pub fn reindex(&mut self) {
+        self.lookup = index::Lookup::new(self);
+    }
+
     pub fn agency(&self, slug: &str) -> Option<&Record<Agency>> {
-        self.agencies.iter().find(|a| a.meta.slug == slug)
+        debug_assert!(
+            self.agencies.is_empty() || !self.lookup.agency.is_empty(),
+            "Portal::reindex was not called after the records were added"
+        );
+        self.lookup.agency.get(slug).map(|&i| &self.agencies[i])
+    }
+
+    pub fn document(&self, slug: &str) -> Option<&Record<Document>> {
+        self.lookup.document.get(slug).map(|&i| &self.documents[i])
+    }
+
+    pub fn power_item(&self, code: &str) -> Option<&Record<PowerItem>> {
+        self.lookup.power.get(code).map(|&i| &self.power[i])
     }
 
     pub fn record_count(&self) -> usize {

@@ -19,26 +19,17 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use crate::derive::Derived;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::model::urls;
 use crate::model::*;
 use crate::text::markdown;
 use theme::Theme;
 use views::*;
-
-/// What the renderer needs beyond the portal: derived facts, computed before rendering.
-pub struct Derived {
-    pub today: NaiveDate,
-    /// Validity of each document, in the order of `portal.documents`.
-    pub validity: Vec<Validity>,
-    /// Deadline notices on `today` (see [`crate::derive::deadlines::notices`]).
-    pub notices: Vec<crate::derive::deadlines::Notice>,
-}
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct RenderStats {
@@ -119,14 +110,6 @@ fn pages(len: usize, per: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Record indices grouped by a key, each group in the portal's order.
-fn group<K: Ord, T>(items: &[T], key: impl Fn(&T) -> K) -> BTreeMap<K, Vec<usize>> {
-    let mut map: BTreeMap<K, Vec<usize>> = BTreeMap::new();
-    for (i, it) in items.iter().enumerate() {
-        map.entry(key(it)).or_default().push(i);
-    }
-    map
-}
-
 enum Job {
     Home,
     Page(usize),
@@ -165,35 +148,12 @@ enum Job {
     NotFound,
 }
 
-struct Plan {
-    docs_by_year: BTreeMap<i32, Vec<usize>>,
-    docs_by_agency: BTreeMap<String, Vec<usize>>,
-    power_by_agency: BTreeMap<String, Vec<usize>>,
-    services_by_agency: BTreeMap<String, Vec<usize>>,
-    decisions_by_year: BTreeMap<i32, Vec<usize>>,
-    reports_by_year: BTreeMap<i32, Vec<usize>>,
-    reports_by_agency: BTreeMap<String, Vec<usize>>,
-    /// Years with a comparison page: reported years and years with overdue reports.
-    report_years: Vec<i32>,
-}
+/// The pages of a site, as jobs for the renderer's threads.
+struct Plan;
 
 impl Plan {
-    fn new(p: &Portal, today: NaiveDate) -> Plan {
-        let folder = |m: &Meta| m.folder_agency.clone().unwrap_or_default();
-        let reports_by_year = group(&p.reports, |r| r.meta.year.unwrap_or(0));
-        Plan {
-            report_years: reports::report_years(p, &reports_by_year, today),
-            docs_by_year: group(&p.documents, |d| d.meta.year.unwrap_or(0)),
-            docs_by_agency: group(&p.documents, |d| d.data.agency.clone()),
-            power_by_agency: group(&p.power, |r| folder(&r.meta)),
-            services_by_agency: group(&p.services, |r| folder(&r.meta)),
-            decisions_by_year: group(&p.decisions, |d| d.meta.year.unwrap_or(0)),
-            reports_by_year,
-            reports_by_agency: group(&p.reports, |r| folder(&r.meta)),
-        }
-    }
-
-    fn jobs(&self, p: &Portal) -> Vec<Job> {
+    fn jobs(p: &Portal, derived: &Derived) -> Vec<Job> {
+        let ix = &p.lookup;
         let per = p.config.paginate_by;
         let mut jobs = vec![
             Job::Home,
@@ -210,15 +170,15 @@ impl Plan {
         jobs.extend((0..p.pages.len()).map(Job::Page));
         for (i, a) in p.agencies.iter().enumerate() {
             jobs.push(Job::Agency(i));
-            let n = self.docs_by_agency.get(&a.meta.slug).map_or(0, Vec::len);
+            let n = ix.documents_by_agency.get(&a.meta.slug).map_or(0, Vec::len);
             jobs.extend(
                 (1..=pages(n, per).len()).map(|page| Job::AgencyDocuments { agency: i, page }),
             );
             jobs.push(Job::AgencyReports(i));
         }
         for (kind, groups) in [
-            (Kind::Power, &self.power_by_agency),
-            (Kind::Service, &self.services_by_agency),
+            (Kind::Power, &ix.power_by_agency),
+            (Kind::Service, &ix.services_by_agency),
         ] {
             for (agency, items) in groups {
                 for page in 1..=pages(items.len(), per).len() {
@@ -232,19 +192,15 @@ impl Plan {
         }
         jobs.extend((0..p.power.len()).map(Job::Power));
         jobs.extend((0..p.services.len()).map(Job::Service));
-        jobs.extend(
-            self.decisions_by_year
-                .keys()
-                .map(|y| Job::DecisionsYear(*y)),
-        );
+        jobs.extend(ix.decisions_by_year.keys().map(|y| Job::DecisionsYear(*y)));
         jobs.extend((0..p.decisions.len()).map(Job::Decision));
-        for (year, docs) in &self.docs_by_year {
+        for (year, docs) in &ix.documents_by_year {
             for page in 1..=pages(docs.len(), per).len() {
                 jobs.push(Job::DocumentsYear { year: *year, page });
             }
         }
         jobs.extend((0..p.documents.len()).map(Job::Document));
-        for &year in &self.report_years {
+        for &year in &derived.reports.years {
             jobs.push(Job::ReportsYear { year, sort: None });
             jobs.extend(
                 reports::sort_orders()
@@ -265,7 +221,6 @@ struct Ctx<'a> {
     root: &'a Path,
     derived: &'a Derived,
     ix: Index<'a>,
-    plan: Plan,
     theme: &'a Theme,
     notices: deadlines::NoticeIndex,
 }
@@ -300,11 +255,10 @@ pub fn render(
         root,
         derived,
         ix: Index::new(portal),
-        plan: Plan::new(portal, derived.today),
         theme,
         notices: deadlines::NoticeIndex::new(&derived.notices),
     };
-    let jobs = cx.plan.jobs(portal);
+    let jobs = Plan::jobs(portal, derived);
     let total = jobs.len();
     let done = AtomicUsize::new(0);
     let page = |job: &Job, hint: Option<&SearchHint>| {
@@ -551,12 +505,9 @@ impl<'a> Ctx<'a> {
                 let open: Vec<DecisionItem> = p
                     .decisions
                     .iter()
-                    .filter(|d| {
-                        d.data.consultation.as_ref().is_some_and(|c| {
-                            c.start <= self.derived.today && self.derived.today <= c.end
-                        })
-                    })
-                    .map(|d| decision_item(d, &self.ix))
+                    .zip(&self.derived.decisions)
+                    .filter(|(_, state)| state.consultation_open)
+                    .map(|(d, _)| decision_item(d, &self.ix))
                     .collect();
                 c.insert("open_consultations", &open);
                 c.insert("deadline_counts", &deadlines::counts(&self.derived.notices));
@@ -597,7 +548,8 @@ impl<'a> Ctx<'a> {
                 c.insert("notices", &self.notices_for(Kind::Agency, &a.meta));
                 let empty = Vec::new();
                 let power: Vec<_> = self
-                    .plan
+                    .portal
+                    .lookup
                     .power_by_agency
                     .get(slug)
                     .unwrap_or(&empty)
@@ -605,7 +557,8 @@ impl<'a> Ctx<'a> {
                     .map(|&i| power_summary(&p.power[i], &self.ix))
                     .collect();
                 let services: Vec<_> = self
-                    .plan
+                    .portal
+                    .lookup
                     .services_by_agency
                     .get(slug)
                     .unwrap_or(&empty)
@@ -618,9 +571,15 @@ impl<'a> Ctx<'a> {
                     .filter(|d| d.data.agency == slug)
                     .map(|d| decision_item(d, &self.ix))
                     .collect();
-                let docs = self.plan.docs_by_agency.get(slug).unwrap_or(&empty);
+                let docs = self
+                    .portal
+                    .lookup
+                    .documents_by_agency
+                    .get(slug)
+                    .unwrap_or(&empty);
                 let reports: Vec<_> = self
-                    .plan
+                    .portal
+                    .lookup
                     .reports_by_agency
                     .get(slug)
                     .unwrap_or(&empty)
@@ -651,7 +610,12 @@ impl<'a> Ctx<'a> {
                 let base = urls::agency_documents(slug);
                 let url = urls::paged(&base, *page);
                 let empty = Vec::new();
-                let docs = self.plan.docs_by_agency.get(slug).unwrap_or(&empty);
+                let docs = self
+                    .portal
+                    .lookup
+                    .documents_by_agency
+                    .get(slug)
+                    .unwrap_or(&empty);
                 let ranges = pages(docs.len(), per);
                 let title = format!("{}公开目录", a.data.name);
                 let mut c = self.base(
@@ -678,9 +642,9 @@ impl<'a> Ctx<'a> {
                 let title = kind.label();
                 let mut c = self.base(title, &url, &[(title, url.clone())]);
                 let groups = if *kind == Kind::Power {
-                    &self.plan.power_by_agency
+                    &self.portal.lookup.power_by_agency
                 } else {
-                    &self.plan.services_by_agency
+                    &self.portal.lookup.services_by_agency
                 };
                 #[derive(Serialize)]
                 struct Group {
@@ -720,9 +684,9 @@ impl<'a> Ctx<'a> {
                 let url = urls::paged(&base, *page);
                 let a = self.ix.agency(agency);
                 let groups = if *kind == Kind::Power {
-                    &self.plan.power_by_agency
+                    &self.portal.lookup.power_by_agency
                 } else {
-                    &self.plan.services_by_agency
+                    &self.portal.lookup.services_by_agency
                 };
                 let idx = &groups[agency];
                 let ranges = pages(idx.len(), per);
@@ -766,10 +730,12 @@ impl<'a> Ctx<'a> {
                 let v = power_view(
                     r,
                     &self.ix,
-                    p.services
+                    p.lookup
+                        .services_of_power
+                        .get(&r.data.code)
+                        .map_or(&[][..], Vec::as_slice)
                         .iter()
-                        .filter(|s| s.data.power_item.as_deref() == Some(r.data.code.as_str()))
-                        .map(|s| service_summary(s, &self.ix))
+                        .map(|&s| service_summary(&p.services[s], &self.ix))
                         .collect(),
                 );
                 let url = v.summary.url.clone();
@@ -815,7 +781,8 @@ impl<'a> Ctx<'a> {
                     &[("重大行政决策", url.clone())],
                 );
                 let years: Vec<(i32, Vec<DecisionItem>)> = self
-                    .plan
+                    .portal
+                    .lookup
                     .decisions_by_year
                     .iter()
                     .rev()
@@ -842,7 +809,7 @@ impl<'a> Ctx<'a> {
                         (&format!("{year}年度"), url.clone()),
                     ],
                 );
-                let list: Vec<_> = self.plan.decisions_by_year[year]
+                let list: Vec<_> = self.portal.lookup.decisions_by_year[year]
                     .iter()
                     .map(|&i| decision_item(&p.decisions[i], &self.ix))
                     .collect();
@@ -853,7 +820,12 @@ impl<'a> Ctx<'a> {
             }
             Job::Decision(i) => {
                 let r = &p.decisions[*i];
-                let v = decision_view(r, &self.ix, self.derived.today, self.body_html(&r.meta)?);
+                let v = decision_view(
+                    r,
+                    &self.ix,
+                    &self.derived.decisions[*i],
+                    self.body_html(&r.meta)?,
+                );
                 let url = v.item.url.clone();
                 let year = v.item.year;
                 let mut c = self.base(
@@ -873,8 +845,9 @@ impl<'a> Ctx<'a> {
                 let url = urls::section(Kind::Document);
                 let mut c = self.base("政府信息公开目录", &url, &[("公开目录", url.clone())]);
                 let years: Vec<(i32, usize, String)> = self
-                    .plan
-                    .docs_by_year
+                    .portal
+                    .lookup
+                    .documents_by_year
                     .iter()
                     .rev()
                     .map(|(y, idx)| (*y, idx.len(), urls::year(Kind::Document, *y)))
@@ -902,7 +875,7 @@ impl<'a> Ctx<'a> {
             Job::DocumentsYear { year, page } => {
                 let base = urls::year(Kind::Document, *year);
                 let url = urls::paged(&base, *page);
-                let idx = &self.plan.docs_by_year[year];
+                let idx = &self.portal.lookup.documents_by_year[year];
                 let ranges = pages(idx.len(), per);
                 let title = format!("{year}年政府信息公开目录");
                 let mut c = self.base(
@@ -950,12 +923,13 @@ impl<'a> Ctx<'a> {
                     &[("公开年报", url.clone())],
                 );
                 let years: Vec<(i32, Vec<reports::ReportEntry>)> = self
-                    .plan
-                    .report_years
+                    .derived
+                    .reports
+                    .years
                     .iter()
                     .rev()
                     .map(|y| {
-                        let idx = self.plan.reports_by_year.get(y);
+                        let idx = self.portal.lookup.reports_by_year.get(y);
                         let list = idx.into_iter().flatten();
                         (*y, list.map(|&i| self.report_entry(i)).collect())
                     })

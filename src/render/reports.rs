@@ -15,14 +15,15 @@ use tera::Context;
 
 use super::views::{report_item, AgencyRef, ReportItem};
 use super::{write_file, Ctx};
-use crate::derive::deadlines::{report_due, Timeliness};
+use crate::derive::deadlines::Timeliness;
 use crate::derive::report_figures::{self as figures, percent, Figures};
+use crate::derive::reports::ReportDue;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::domain::report_form::{
     self, APPLICANT_COLUMNS, APPLICANT_HEADER, BALANCE_NOTE, REVIEW_BLOCKS, REVIEW_COLUMNS,
     SECTIONS,
 };
-use crate::domain::report_math::{self, Finding, Rule};
+use crate::domain::report_math::{Finding, Rule};
 use crate::model::urls;
 use crate::model::*;
 use crate::render::chart::{self, Chart, Layout, Series, PALETTE};
@@ -444,42 +445,10 @@ fn timeliness_text(t: &Timeliness, due: NaiveDate) -> String {
     }
 }
 
-/// A report's subject: the agency (by slug) and the year.
-struct Subject<'a> {
-    agency: Option<&'a Record<Agency>>,
-    slug: &'a str,
-    year: i32,
-}
-
-impl<'a> Ctx<'a> {
-    fn subject(&self, r: &'a Record<Report>) -> Subject<'a> {
-        let slug = r.meta.folder_agency.as_deref().unwrap_or("");
-        Subject {
-            agency: self.portal.agency(slug),
-            slug,
-            year: r.meta.year.unwrap_or(0),
-        }
-    }
-
-    /// The due date and timeliness of `agency`'s report for `year` (`report`: the one on the
-    /// portal, if any). An unknown agency is treated as a department, the stricter rule.
-    fn timeliness(
-        &self,
-        agency: Option<&Agency>,
-        year: i32,
-        report: Option<&Report>,
-    ) -> (NaiveDate, Timeliness) {
-        let fallback = Agency::default();
-        let agency = agency.unwrap_or(&fallback);
-        let due = report_due(agency, year, &self.portal.config);
-        let t = Timeliness::of(report.map(|r| r.published), due, self.derived.today);
-        (due, t)
-    }
-
+impl Ctx<'_> {
     pub(super) fn report_entry(&self, i: usize) -> ReportEntry {
         let r = &self.portal.reports[i];
-        let s = self.subject(r);
-        let (due, t) = self.timeliness(s.agency.map(|a| &a.data), s.year, Some(&r.data));
+        let ReportDue { due, timeliness: t } = self.derived.reports.due[i];
         ReportEntry {
             item: report_item(r, &self.ix),
             due: due.to_string(),
@@ -491,54 +460,16 @@ impl<'a> Ctx<'a> {
 
     /// The report of `agency` for `year`, by index.
     fn report_of(&self, agency: &str, year: i32) -> Option<usize> {
-        self.plan
-            .reports_by_agency
-            .get(agency)?
-            .iter()
-            .copied()
-            .find(|&i| self.portal.reports[i].meta.year == Some(year))
+        self.portal.lookup.report_of(self.portal, agency, year)
     }
 
-    /// Every finding the page marks on a report: its own arithmetic and, against the same
-    /// agency's previous report, the carry-over.
-    fn findings(&self, i: usize) -> Vec<Finding> {
-        let r = &self.portal.reports[i];
-        let mut f = report_math::check_report(&r.data);
-        let s = self.subject(r);
-        if let Some(prev) = self.report_of(s.slug, s.year - 1) {
-            f.extend(report_math::carry_over(
-                &self.portal.reports[prev].data,
-                &r.data,
-            ));
+    /// Every finding the page marks on a report (none on a report kept as prose).
+    fn findings(&self, i: usize) -> &[Finding] {
+        if self.portal.reports[i].data.format == ReportFormat::Free {
+            return &[];
         }
-        f
+        &self.derived.reports.findings[i]
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The years that get a comparison page
-
-/// Years with a report on the portal, and every later year (up to the last one whose due date
-/// has passed) in which some agency is missing its report, so that a year nobody reported for
-/// still shows who is late.
-pub(super) fn report_years(
-    p: &Portal,
-    by_year: &std::collections::BTreeMap<i32, Vec<usize>>,
-    today: NaiveDate,
-) -> Vec<i32> {
-    let mut years: BTreeSet<i32> = by_year.keys().copied().filter(|y| *y > 0).collect();
-    if let Some(&first) = years.iter().next() {
-        for y in first..today.year() {
-            let due_passed = p
-                .agencies
-                .iter()
-                .any(|a| report_due(&a.data, y, &p.config) < today);
-            if due_passed {
-                years.insert(y);
-            }
-        }
-    }
-    years.into_iter().collect()
 }
 
 /// The due-date rule of `year`'s reports as the comparison page states it, from site.toml.
@@ -778,9 +709,12 @@ impl<'a> Ctx<'a> {
         let mut rows = Vec::new();
         for (order, a) in p.agencies.iter().enumerate() {
             let slug = a.meta.slug.as_str();
-            let idx = self.report_of(slug, year);
-            let report = idx.map(|i| &p.reports[i]);
-            let (due, t) = self.timeliness(Some(&a.data), year, report.map(|r| &r.data));
+            let report = self.report_of(slug, year).map(|i| &p.reports[i]);
+            let Some(ReportDue { due, timeliness: t }) =
+                self.derived.reports.of_agency(p, order, year)
+            else {
+                continue;
+            };
             if report.is_none() && !matches!(t, Timeliness::Missing { .. }) {
                 continue;
             }
@@ -790,12 +724,12 @@ impl<'a> Ctx<'a> {
             rows.push(self.comparison_row(order, slug, report, f, due, t));
         }
         // Reports of agencies the portal does not list (validation reports them): still shown.
-        if let Some(idx) = self.plan.reports_by_year.get(&year) {
+        if let Some(idx) = self.portal.lookup.reports_by_year.get(&year) {
             for &i in idx {
                 let r = &p.reports[i];
                 let slug = r.meta.folder_agency.as_deref().unwrap_or("");
                 if p.agency(slug).is_none() {
-                    let (due, t) = self.timeliness(None, year, Some(&r.data));
+                    let ReportDue { due, timeliness: t } = self.derived.reports.due[i];
                     let f = figures::figures(&r.data);
                     rows.push(self.comparison_row(p.agencies.len() + i, slug, Some(r), f, due, t));
                 }
@@ -918,7 +852,7 @@ impl<'a> Ctx<'a> {
         c.insert("base_url", &base);
         c.insert("csv_url", &urls::download(&base, "comparison.csv"));
         c.insert("json_url", &urls::download(&base, "comparison.json"));
-        let years = self.plan.report_years.clone();
+        let years = self.derived.reports.years.clone();
         c.insert("years", &years);
         (url, "reports_year.html", c)
     }
@@ -952,8 +886,8 @@ impl<'a> Ctx<'a> {
         let md = |s: &Option<String>| s.as_deref().map(markdown::to_html).unwrap_or_default();
         let d = &r.data;
         let tables = d.format != ReportFormat::Free;
-        let findings = if tables { self.findings(i) } else { Vec::new() };
-        let notes = index_findings(&findings);
+        let findings = self.findings(i);
+        let notes = index_findings(findings);
         #[derive(Serialize)]
         struct Sec {
             number: u8,
@@ -1070,9 +1004,10 @@ impl<'a> Ctx<'a> {
             csv_url: String,
             json_url: String,
         }
-        let mut years: BTreeSet<i32> = self.plan.report_years.iter().copied().collect();
+        let mut years: BTreeSet<i32> = self.derived.reports.years.iter().copied().collect();
         let own: Vec<usize> = self
-            .plan
+            .portal
+            .lookup
             .reports_by_agency
             .get(slug)
             .cloned()
@@ -1094,8 +1029,12 @@ impl<'a> Ctx<'a> {
                     });
                 }
                 None => {
-                    let (due, t) = self.timeliness(Some(&a.data), y, None);
-                    if matches!(t, Timeliness::Missing { .. }) {
+                    let unreported = self.derived.reports.unreported.get(&(i, y));
+                    if let Some(&ReportDue {
+                        due,
+                        timeliness: t @ Timeliness::Missing { .. },
+                    }) = unreported
+                    {
                         lines.push(YearLine {
                             year: y,
                             report: None,
@@ -1395,30 +1334,24 @@ pub(super) fn write_report_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnosti
         let csv_path = urls::file_for(&urls::download(&url, "report.csv"));
         let bytes = export::report_csv(&r.data).map_err(|e| data_error(&csv_path, e))?;
         write_file(out, &csv_path, &bytes)?;
-        let s = cx.subject(r);
-        let (due, t) = cx.timeliness(s.agency.map(|a| &a.data), s.year, Some(&r.data));
-        let findings = if r.data.format == ReportFormat::Free {
-            Vec::new()
-        } else {
-            cx.findings(i)
-        };
+        let ReportDue { due, timeliness: t } = cx.derived.reports.due[i];
         let json = export::report_json(
             &r.data,
             ReportMeta {
-                agency: s.slug,
+                agency: r.meta.folder_agency.as_deref().unwrap_or(""),
                 agency_name: &entry.item.agency.name,
-                year: s.year,
+                year: r.meta.year.unwrap_or(0),
                 url: format!("{base}{url}"),
                 due,
                 timeliness: t,
             },
-            &findings,
+            cx.findings(i),
         );
         let json_path = urls::file_for(&urls::download(&url, "report.json"));
         let bytes = serde_json::to_vec_pretty(&json).map_err(|e| data_error(&json_path, e))?;
         write_file(out, &json_path, &bytes)
     })?;
-    let years = &cx.plan.report_years;
+    let years = &cx.derived.reports.years;
     years.par_iter().try_for_each(|&year| {
         let rows = cx.comparison_rows(year);
         let page = urls::year(Kind::Report, year);

@@ -1,11 +1,11 @@
 //! View models: what templates see of each record. Plain serialisable data built from the model,
 //! with every label already in Chinese and every URL already computed, so templates stay dumb.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::derive::decisions::{DecisionState, StageKind};
+use crate::derive::Validity;
 use crate::model::urls;
 use crate::model::*;
 
@@ -17,61 +17,49 @@ pub struct AgencyRef {
     pub url: String,
 }
 
-/// Lookups shared by every view: agency names and record titles by slug or code.
+/// What every view looks up: agencies, documents and power items by slug or code, through
+/// the portal's own lookups ([`Portal::lookup`]).
 pub struct Index<'a> {
-    pub agencies: HashMap<&'a str, AgencyRef>,
-    pub documents_by_slug: HashMap<&'a str, &'a Record<Document>>,
-    pub documents_by_number: HashMap<&'a str, &'a Record<Document>>,
-    pub power_by_code: HashMap<&'a str, &'a Record<PowerItem>>,
+    portal: &'a Portal,
 }
 
 impl<'a> Index<'a> {
-    pub fn new(p: &'a Portal) -> Self {
-        let agencies = p
-            .agencies
-            .iter()
-            .map(|a| {
-                (
-                    a.meta.slug.as_str(),
-                    AgencyRef {
-                        slug: a.meta.slug.clone(),
-                        name: a.data.name.clone(),
-                        short_name: a
-                            .data
-                            .short_name
-                            .clone()
-                            .unwrap_or_else(|| a.data.name.clone()),
-                        url: urls::agency(&a.meta.slug),
-                    },
-                )
-            })
-            .collect();
-        Index {
-            agencies,
-            documents_by_slug: p
-                .documents
-                .iter()
-                .map(|d| (d.meta.slug.as_str(), d))
-                .collect(),
-            documents_by_number: p
-                .documents
-                .iter()
-                .filter_map(|d| d.data.doc_number.as_deref().map(|n| (n, d)))
-                .collect(),
-            power_by_code: p.power.iter().map(|r| (r.data.code.as_str(), r)).collect(),
-        }
+    pub fn new(portal: &'a Portal) -> Self {
+        Index { portal }
     }
 
     pub fn agency(&self, slug: &str) -> AgencyRef {
-        self.agencies
-            .get(slug)
-            .cloned()
-            .unwrap_or_else(|| AgencyRef {
+        match self.portal.agency(slug) {
+            Some(a) => AgencyRef {
+                slug: a.meta.slug.clone(),
+                name: a.data.name.clone(),
+                short_name: a
+                    .data
+                    .short_name
+                    .clone()
+                    .unwrap_or_else(|| a.data.name.clone()),
+                url: urls::agency(&a.meta.slug),
+            },
+            None => AgencyRef {
                 slug: slug.to_string(),
                 name: slug.to_string(),
                 short_name: slug.to_string(),
                 url: urls::agency(slug),
-            })
+            },
+        }
+    }
+
+    pub fn document(&self, slug: &str) -> Option<&'a Record<Document>> {
+        self.portal.document(slug)
+    }
+
+    pub fn document_by_number(&self, number: &str) -> Option<&'a Record<Document>> {
+        let i = *self.portal.lookup.document_by_number.get(number)?;
+        Some(&self.portal.documents[i])
+    }
+
+    pub fn power_item(&self, code: &str) -> Option<&'a Record<PowerItem>> {
+        self.portal.power_item(code)
     }
 }
 
@@ -102,12 +90,6 @@ pub struct DocItem {
     pub status: String,
     pub status_class: String,
     pub categories: Vec<String>,
-}
-
-/// A document's status as the public should read it today.
-pub struct Validity {
-    pub valid_until: Option<NaiveDate>,
-    pub status: DocStatus,
 }
 
 pub fn doc_item(r: &Record<Document>, ix: &Index, v: &Validity) -> DocItem {
@@ -146,7 +128,7 @@ pub struct DocView {
 pub fn doc_view(r: &Record<Document>, ix: &Index, v: &Validity, body_html: String) -> DocView {
     let d = &r.data;
     let link = |slug: &Option<String>| {
-        slug.as_deref().map(|s| match ix.documents_by_slug.get(s) {
+        slug.as_deref().map(|s| match ix.document(s) {
             Some(t) => Link {
                 title: t.data.title.clone(),
                 url: urls::record(Kind::Document, &t.meta),
@@ -352,7 +334,7 @@ pub fn service_view<'a>(r: &'a Record<ServiceItem>, ix: &Index) -> ServiceView<'
         power_item: d
             .power_item
             .as_deref()
-            .map(|code| match ix.power_by_code.get(code) {
+            .map(|code| match ix.power_item(code) {
                 Some(p) => Link {
                     title: format!("{}（{}）", p.data.name, code),
                     url: urls::record(Kind::Power, &p.meta),
@@ -448,123 +430,106 @@ pub struct DecisionView {
 pub fn decision_view(
     r: &Record<Decision>,
     ix: &Index,
-    today: NaiveDate,
+    state: &DecisionState,
     body_html: String,
 ) -> DecisionView {
     let d = &r.data;
-    let mut stages = Vec::new();
-    let mut push = |label: &str,
-                    date: NaiveDate,
-                    end: Option<NaiveDate>,
-                    detail: Vec<String>,
-                    link: Option<Link>| {
-        stages.push(Stage {
-            label: label.to_string(),
-            date: date.to_string(),
-            end: end.map(|e| e.to_string()).unwrap_or_default(),
-            detail: detail.into_iter().filter(|s| !s.is_empty()).collect(),
-            link,
-            done: end.unwrap_or(date) <= today,
-        })
-    };
-    if let Some(c) = &d.consultation {
-        push(
-            "公众参与（征求意见）",
-            c.start,
-            Some(c.end),
-            vec![
-                c.summary.clone().unwrap_or_default(),
-                c.adopted.clone().unwrap_or_default(),
-            ],
-            c.url.as_ref().map(|u| Link {
-                title: "征求意见稿".into(),
-                url: u.clone(),
-            }),
-        );
-    }
-    if let Some(h) = &d.hearing {
-        push(
-            "听证",
-            h.date,
-            None,
-            vec![h.notes.clone().unwrap_or_default()],
-            None,
-        );
-    }
-    if let Some(e) = &d.expert_review {
-        push(
-            "专家论证",
-            e.date,
-            None,
-            vec![e.notes.clone().unwrap_or_default()],
-            None,
-        );
-    }
-    if let Some(r) = &d.risk_assessment {
-        push(
-            "风险评估",
-            r.date,
-            None,
-            vec![
-                format!("风险等级：{}", r.level),
-                r.notes.clone().unwrap_or_default(),
-            ],
-            None,
-        );
-    }
-    if let Some(l) = &d.legality_review {
-        push(
-            "合法性审查",
-            l.date,
-            None,
-            vec![l.result.clone().unwrap_or_default()],
-            None,
-        );
-    }
-    if let Some(c) = &d.collective_decision {
-        push("集体讨论决定", c.date, None, vec![c.meeting.clone()], None);
-    }
-    if let Some(p) = &d.publication {
-        let link = p.document.as_deref().map(|doc| {
-            let found = ix
-                .documents_by_slug
-                .get(doc)
-                .or_else(|| ix.documents_by_number.get(doc));
-            match found {
-                Some(t) => Link {
-                    title: t
-                        .data
-                        .doc_number
-                        .clone()
-                        .unwrap_or_else(|| t.data.title.clone()),
-                    url: urls::record(Kind::Document, &t.meta),
-                },
-                None => Link {
-                    title: doc.to_string(),
-                    url: String::new(),
-                },
+    let notes = |n: &Option<String>| vec![n.clone().unwrap_or_default()];
+    let stages = state
+        .stages
+        .iter()
+        .map(|s| {
+            let (label, detail, link) = match s.kind {
+                StageKind::Consultation => {
+                    let c = d.consultation.as_ref();
+                    (
+                        "公众参与（征求意见）",
+                        vec![
+                            c.and_then(|c| c.summary.clone()).unwrap_or_default(),
+                            c.and_then(|c| c.adopted.clone()).unwrap_or_default(),
+                        ],
+                        c.and_then(|c| c.url.as_ref()).map(|u| Link {
+                            title: "征求意见稿".into(),
+                            url: u.clone(),
+                        }),
+                    )
+                }
+                StageKind::Hearing => (
+                    "听证",
+                    notes(&d.hearing.as_ref().and_then(|h| h.notes.clone())),
+                    None,
+                ),
+                StageKind::ExpertReview => (
+                    "专家论证",
+                    notes(&d.expert_review.as_ref().and_then(|e| e.notes.clone())),
+                    None,
+                ),
+                StageKind::RiskAssessment => {
+                    let r = d.risk_assessment.as_ref();
+                    (
+                        "风险评估",
+                        vec![
+                            r.map(|r| format!("风险等级：{}", r.level))
+                                .unwrap_or_default(),
+                            r.and_then(|r| r.notes.clone()).unwrap_or_default(),
+                        ],
+                        None,
+                    )
+                }
+                StageKind::LegalityReview => (
+                    "合法性审查",
+                    notes(&d.legality_review.as_ref().and_then(|l| l.result.clone())),
+                    None,
+                ),
+                StageKind::CollectiveDecision => (
+                    "集体讨论决定",
+                    notes(&d.collective_decision.as_ref().map(|c| c.meeting.clone())),
+                    None,
+                ),
+                StageKind::Publication => {
+                    let link = d
+                        .publication
+                        .as_ref()
+                        .and_then(|p| p.document.as_deref())
+                        .map(
+                            |doc| match ix.document(doc).or_else(|| ix.document_by_number(doc)) {
+                                Some(t) => Link {
+                                    title: t
+                                        .data
+                                        .doc_number
+                                        .clone()
+                                        .unwrap_or_else(|| t.data.title.clone()),
+                                    url: urls::record(Kind::Document, &t.meta),
+                                },
+                                None => Link {
+                                    title: doc.to_string(),
+                                    url: String::new(),
+                                },
+                            },
+                        );
+                    ("决策公布", Vec::new(), link)
+                }
+                StageKind::Evaluation => (
+                    "决策后评估",
+                    notes(&d.evaluation.as_ref().and_then(|e| e.notes.clone())),
+                    None,
+                ),
+            };
+            Stage {
+                label: label.to_string(),
+                date: s.date.to_string(),
+                end: s.end.map(|e| e.to_string()).unwrap_or_default(),
+                detail: detail.into_iter().filter(|s| !s.is_empty()).collect(),
+                link,
+                done: s.done,
             }
-        });
-        push("决策公布", p.date, None, Vec::new(), link);
-    }
-    if let Some(e) = &d.evaluation {
-        push(
-            "决策后评估",
-            e.date,
-            None,
-            vec![e.notes.clone().unwrap_or_default()],
-            None,
-        );
-    }
-    let open = d
-        .consultation
-        .as_ref()
-        .is_some_and(|c| c.start <= today && today <= c.end);
+        })
+        .collect();
     DecisionView {
         item: decision_item(r, ix),
         basis: d.basis.clone().unwrap_or_default(),
         stages,
-        consultation_open: open,
+        consultation_open: state.consultation_open,
         consultation_end: d
             .consultation
             .as_ref()

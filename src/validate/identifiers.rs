@@ -73,7 +73,7 @@ fn index_shape(ctx: &Ctx, example_code: &str, year: Option<i32>) -> String {
 pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
     let mut out = Vec::new();
     let d = &r.data;
-    let agency = ctx.agencies.get(d.agency.as_str());
+    let agency = ctx.portal.agency(d.agency.as_str());
     // An agency whose own code is invalid is reported in its file; comparing against the
     // bad code would only repeat that on every document.
     let agency_code = agency

@@ -20,13 +20,25 @@ use rayon::prelude::*;
 use regex::Regex;
 
 use crate::diagnostics::{Diagnostic, Pos, Severity};
+use crate::domain::report_math::{self, ReportFindings};
 use crate::load::locate;
 use crate::load::source;
 use crate::model::*;
 
-/// Validates a loaded portal (`root` is the folder holding site.toml). Returns the problems
-/// the loader did not report, located in their files; the caller sorts and merges them.
-pub fn validate(portal: &Portal, root: &Path) -> Vec<Diagnostic> {
+/// What validation found: problems, and what the report arithmetic found (which the report
+/// pages mark too, so it is computed once, here).
+#[derive(Debug, Default)]
+pub struct Validation {
+    /// The problems the loader did not report, located in their files; the caller sorts
+    /// and merges them.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Per report, in the portal's order.
+    pub report_findings: Vec<ReportFindings>,
+}
+
+/// Validates a loaded portal (`root` is the folder holding site.toml).
+pub fn validate(portal: &Portal, root: &Path) -> Validation {
+    let report_findings = report_math::portal_findings(portal);
     let ctx = Ctx::new(portal, root);
     let mut issues: Vec<FileIssue> = Vec::new();
 
@@ -52,25 +64,35 @@ pub fn validate(portal: &Portal, root: &Path) -> Vec<Diagnostic> {
     per_record!(portal.documents, identifiers::document);
     per_record!(portal.documents, references::document);
     per_record!(portal.documents, rules::document);
-    per_record!(portal.reports, reports::report);
+    issues.par_extend(
+        portal
+            .reports
+            .par_iter()
+            .zip(report_findings.par_iter())
+            .flat_map_iter(|(r, found)| {
+                reports::report(&ctx, r, found)
+                    .into_iter()
+                    .map(move |issue| (r.meta.path.clone(), issue))
+            }),
+    );
     per_record!(portal.calendars, rules::calendar);
 
     issues.extend(identifiers::duplicates(&ctx));
     issues.extend(references::duplicate_document_slugs(&ctx));
-    issues.extend(reports::carry_over(&ctx));
+    issues.extend(reports::carry_over(&ctx, &report_findings));
     issues.extend(rules::site(portal, root));
     issues.extend(rules::static_files(portal));
 
-    resolve(issues, root, portal.config.max_file_bytes)
+    Validation {
+        diagnostics: resolve(issues, root, portal.config.max_file_bytes),
+        report_findings,
+    }
 }
 
 /// Shared lookups, built once.
 pub(crate) struct Ctx<'a> {
     pub portal: &'a Portal,
     pub root: &'a Path,
-    pub agencies: HashMap<&'a str, &'a Record<Agency>>,
-    pub documents: HashMap<&'a str, &'a Record<Document>>,
-    pub power_codes: HashSet<&'a str>,
     pub statics: HashSet<&'a str>,
     /// The portal's own index-number pattern; `None` means the default.
     pub index_re: Option<Regex>,
@@ -80,16 +102,6 @@ pub(crate) struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(portal: &'a Portal, root: &'a Path) -> Self {
-        let mut agencies = HashMap::with_capacity(portal.agencies.len());
-        for a in &portal.agencies {
-            agencies.entry(a.meta.slug.as_str()).or_insert(a);
-        }
-        let mut documents = HashMap::with_capacity(portal.documents.len());
-        let mut sorted: Vec<&Record<Document>> = portal.documents.iter().collect();
-        sorted.sort_by(|a, b| a.meta.path.cmp(&b.meta.path));
-        for d in sorted {
-            documents.entry(d.meta.slug.as_str()).or_insert(d);
-        }
         let (index_re, index_re_broken) = match &portal.config.catalog.index_no_pattern {
             Some(p) => match Regex::new(p) {
                 Ok(re) => (Some(re), false),
@@ -100,9 +112,6 @@ impl<'a> Ctx<'a> {
         Ctx {
             portal,
             root,
-            agencies,
-            documents,
-            power_codes: portal.power.iter().map(|p| p.data.code.as_str()).collect(),
             statics: portal.static_files.iter().map(String::as_str).collect(),
             index_re,
             index_re_broken,
@@ -112,7 +121,7 @@ impl<'a> Ctx<'a> {
     /// Whether agency `slug` is unknown. An agency whose file exists but did not load (its
     /// own error is reported) is not unknown: references to it would only repeat that error.
     pub fn agency_missing(&self, slug: &str) -> bool {
-        !self.agencies.contains_key(slug)
+        self.portal.agency(slug).is_none()
             && !["yaml", "yml"].iter().any(|ext| {
                 crate::load::slug_is_valid(slug)
                     && self
@@ -125,7 +134,7 @@ impl<'a> Ctx<'a> {
 
     /// Whether document `slug` is unknown (with the same care as [`Ctx::agency_missing`]).
     pub fn document_missing(&self, slug: &str) -> bool {
-        if self.documents.contains_key(slug) {
+        if self.portal.document(slug).is_some() {
             return false;
         }
         if !crate::load::slug_is_valid(slug) {
@@ -139,9 +148,14 @@ impl<'a> Ctx<'a> {
             .any(|y| y.path().join(format!("{slug}.md")).is_file())
     }
 
+    /// The slugs of the portal's agencies, in no particular order.
+    pub fn agency_slugs(&self) -> impl Iterator<Item = &'a str> {
+        self.portal.lookup.agency.keys().map(String::as_str)
+    }
+
     /// "did you mean `x`?" over the agency slugs.
     pub fn suggest_agency(&self, slug: &str) -> String {
-        let mut hint = match closest(slug, self.agencies.keys().copied()) {
+        let mut hint = match closest(slug, self.agency_slugs()) {
             Some(s) => format!("did you mean `{s}`? "),
             None => String::new(),
         };

@@ -41,7 +41,7 @@ pub(crate) fn agency(ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
     // Follow the chain; a loop back to this agency is an error (reported on each member).
     let mut seen = vec![r.meta.slug.as_str()];
     let mut cur = parent.as_str();
-    while let Some(a) = ctx.agencies.get(cur) {
+    while let Some(a) = ctx.portal.agency(cur) {
         if cur == r.meta.slug {
             out.push(
                 Issue::error(
@@ -78,7 +78,7 @@ fn folder_agency(ctx: &Ctx, meta: &Meta, what: &str) -> Option<Issue> {
         )
         .hint(format!(
             "create content/agencies/{a}.yaml, or move the file into the folder of an existing agency{}",
-            closest(a, ctx.agencies.keys().copied())
+            closest(a, ctx.agency_slugs())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default()
         )),
@@ -176,12 +176,12 @@ pub(crate) fn service(ctx: &Ctx, r: &Record<ServiceItem>) -> Vec<Issue> {
         .into_iter()
         .collect();
     if let Some(code) = &r.data.power_item {
-        if !ctx.power_codes.contains(code.as_str()) {
+        if !ctx.portal.lookup.power.contains_key(code.as_str()) {
             let mut hint = String::from(
                 "give the `code:` of a power item in content/power/, or remove `power_item:`",
             );
-            if ctx.power_codes.len() <= 5000 {
-                if let Some(s) = closest(code, ctx.power_codes.iter().copied()) {
+            if ctx.portal.lookup.power.len() <= 5000 {
+                if let Some(s) = closest(code, ctx.portal.lookup.power.keys().map(String::as_str)) {
                     hint = format!("did you mean `{s}`? {hint}");
                 }
             }
@@ -232,8 +232,8 @@ fn document_missing(ctx: &Ctx, slug: &str, path: &str) -> Issue {
     let mut hint = String::from(
         "give the slug of a document in content/documents/<year>/ (its file name without .md)",
     );
-    if ctx.documents.len() <= 5000 {
-        if let Some(s) = closest(slug, ctx.documents.keys().copied()) {
+    if ctx.portal.lookup.document.len() <= 5000 {
+        if let Some(s) = closest(slug, ctx.portal.lookup.document.keys().map(String::as_str)) {
             hint = format!("did you mean `{s}`? {hint}");
         }
     }
@@ -267,7 +267,7 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
             );
             continue;
         }
-        match ctx.documents.get(target) {
+        match ctx.portal.document(target) {
             None if !ctx.document_missing(target) => {}
             None => out.push(document_missing(ctx, target, field)),
             Some(other) => {

@@ -1,13 +1,11 @@
 //! Annual reports: the file names an agency, the tables have the form's rows, and the
 //! numbers add up (see [`crate::domain::report_math`]).
 
-use std::collections::HashMap;
-
 use serde_yaml::Value;
 
 use crate::diagnostics::{codes, Severity};
 use crate::domain::report_form::{self, APPLICANT_COLUMNS, REVIEW_COLUMNS};
-use crate::domain::report_math::{self, Finding, Rule};
+use crate::domain::report_math::{Finding, ReportFindings, Rule};
 use crate::model::config::ArithmeticMode;
 use crate::model::*;
 
@@ -94,7 +92,7 @@ fn finding_issue(ctx: &Ctx, f: &Finding) -> Issue {
     issue
 }
 
-pub(crate) fn report(ctx: &Ctx, r: &Record<Report>) -> Vec<Issue> {
+pub(crate) fn report(ctx: &Ctx, r: &Record<Report>, found: &ReportFindings) -> Vec<Issue> {
     let mut out = Vec::new();
     if let Some(a) = r.meta.folder_agency.as_deref() {
         if ctx.agency_missing(a) {
@@ -150,8 +148,8 @@ pub(crate) fn report(ctx: &Ctx, r: &Record<Report>) -> Vec<Issue> {
     if let Some(p) = &rep.proactive {
         proactive(&mut out, format, p);
     }
-    for f in report_math::check_report(rep) {
-        out.push(finding_issue(ctx, &f));
+    for f in &found.own {
+        out.push(finding_issue(ctx, f));
     }
     out
 }
@@ -362,24 +360,16 @@ fn proactive(out: &mut Vec<Issue>, format: ReportFormat, value: &Value) {
 }
 
 /// The cross-year carry-over check between consecutive reports of each agency.
-pub(crate) fn carry_over(ctx: &Ctx) -> Vec<FileIssue> {
-    let mut by_agency: HashMap<(&str, i32), &Record<Report>> = HashMap::new();
-    for r in &ctx.portal.reports {
-        if let (Some(a), Some(y)) = (r.meta.folder_agency.as_deref(), r.meta.year) {
-            by_agency.insert((a, y), r);
-        }
-    }
+pub(crate) fn carry_over(ctx: &Ctx, found: &[ReportFindings]) -> Vec<FileIssue> {
     let mut out = Vec::new();
-    for r in &ctx.portal.reports {
-        let (Some(a), Some(y)) = (r.meta.folder_agency.as_deref(), r.meta.year) else {
+    for (r, found) in ctx.portal.reports.iter().zip(found) {
+        let Some((prev, findings)) = &found.carry_over else {
             continue;
         };
-        let Some(prev) = by_agency.get(&(a, y - 1)) else {
-            continue;
-        };
-        for f in report_math::carry_over(&prev.data, &r.data) {
+        let prev = &ctx.portal.reports[*prev];
+        for f in findings {
             let col = f.column_index.unwrap_or(0);
-            let issue = finding_issue(ctx, &f).also(
+            let issue = finding_issue(ctx, f).also(
                 &prev.meta.path,
                 format!("applications.carried_forward.{col}"),
             );

@@ -1,0 +1,103 @@
+//! The portal's lookups, built once when it is loaded and read by validate, derive and
+//! render: records by slug and by code, grouped by agency and by year, and the services that
+//! carry out each power item. Values are positions in the portal's record lists, so the
+//! lookups live beside the records without borrowing them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::{Meta, Portal};
+
+#[derive(Debug, Default, Clone)]
+pub struct Lookup {
+    /// Agencies by slug (the first loaded where two share one; validation reports that).
+    pub agency: HashMap<String, usize>,
+    /// Documents by slug (the first by file path where two share one; an error too).
+    pub document: HashMap<String, usize>,
+    /// Documents by 发文字号 (the last in list order where two share one, which is only a
+    /// warning).
+    pub document_by_number: HashMap<String, usize>,
+    /// Power items by code.
+    pub power: HashMap<String, usize>,
+    /// The services that name each power item's code, in list order.
+    pub services_of_power: HashMap<String, Vec<usize>>,
+    /// Documents by the year of their folder, and by issuing agency.
+    pub documents_by_year: BTreeMap<i32, Vec<usize>>,
+    pub documents_by_agency: BTreeMap<String, Vec<usize>>,
+    /// Power items and services by the agency folder they are in.
+    pub power_by_agency: BTreeMap<String, Vec<usize>>,
+    pub services_by_agency: BTreeMap<String, Vec<usize>>,
+    /// Decisions by the year of their folder.
+    pub decisions_by_year: BTreeMap<i32, Vec<usize>>,
+    /// Annual reports by year and by agency (their file name).
+    pub reports_by_year: BTreeMap<i32, Vec<usize>>,
+    pub reports_by_agency: BTreeMap<String, Vec<usize>>,
+}
+
+/// Positions of `items` grouped by `key`, each group in list order.
+fn group<K: Ord, T>(items: &[T], key: impl Fn(&T) -> K) -> BTreeMap<K, Vec<usize>> {
+    let mut map: BTreeMap<K, Vec<usize>> = BTreeMap::new();
+    for (i, it) in items.iter().enumerate() {
+        map.entry(key(it)).or_default().push(i);
+    }
+    map
+}
+
+fn folder(m: &Meta) -> String {
+    m.folder_agency.clone().unwrap_or_default()
+}
+
+impl Lookup {
+    pub fn new(p: &Portal) -> Lookup {
+        let mut agency = HashMap::with_capacity(p.agencies.len());
+        for (i, a) in p.agencies.iter().enumerate() {
+            agency.entry(a.meta.slug.clone()).or_insert(i);
+        }
+        let mut by_path: Vec<usize> = (0..p.documents.len()).collect();
+        by_path.sort_by(|&a, &b| p.documents[a].meta.path.cmp(&p.documents[b].meta.path));
+        let mut document = HashMap::with_capacity(p.documents.len());
+        for i in by_path {
+            document
+                .entry(p.documents[i].meta.slug.clone())
+                .or_insert(i);
+        }
+        let mut services_of_power: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, s) in p.services.iter().enumerate() {
+            if let Some(code) = &s.data.power_item {
+                services_of_power.entry(code.clone()).or_default().push(i);
+            }
+        }
+        Lookup {
+            agency,
+            document,
+            document_by_number: p
+                .documents
+                .iter()
+                .enumerate()
+                .filter_map(|(i, d)| d.data.doc_number.clone().map(|n| (n, i)))
+                .collect(),
+            power: p
+                .power
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.data.code.clone(), i))
+                .collect(),
+            services_of_power,
+            documents_by_year: group(&p.documents, |d| d.meta.year.unwrap_or(0)),
+            documents_by_agency: group(&p.documents, |d| d.data.agency.clone()),
+            power_by_agency: group(&p.power, |r| folder(&r.meta)),
+            services_by_agency: group(&p.services, |r| folder(&r.meta)),
+            decisions_by_year: group(&p.decisions, |d| d.meta.year.unwrap_or(0)),
+            reports_by_year: group(&p.reports, |r| r.meta.year.unwrap_or(0)),
+            reports_by_agency: group(&p.reports, |r| folder(&r.meta)),
+        }
+    }
+
+    /// The report of `agency` for `year`, if the portal has it.
+    pub fn report_of(&self, p: &Portal, agency: &str, year: i32) -> Option<usize> {
+        self.reports_by_agency
+            .get(agency)?
+            .iter()
+            .copied()
+            .find(|&i| p.reports[i].meta.year == Some(year))
+    }
+}
