@@ -56,7 +56,7 @@ for p in "${portals[@]}"; do
     # One hit per line, sorted: which records a query finds and with what scores, not the
     # order of equal scores (which older versions did not fix).
     for q in 政府 行政许可 2025 信息公开年度报告; do
-      "$bin" search "$q" --root "$root" --json --limit 20 2>>"$out.log" | sort >>"$out/search.json" || true
+      "$bin" search "$q" --root "$root" --json --limit 20 2>>"$out.log" | sed "s/,$//" | sort >>"$out/search.json" || true
     done
     rm -rf "$root/search-index" "$root"/.gongkai-*
   done

@@ -11,7 +11,7 @@ use crate::derive::{self, Derived};
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::domain::report_math::ReportFindings;
 use crate::load;
-use crate::model::Portal;
+use crate::model::{Kind, Portal};
 use crate::render::{self, theme::Theme};
 use crate::validate;
 use crate::write::paths;
@@ -84,16 +84,14 @@ impl From<Diagnostic> for BuildFailure {
     }
 }
 
+/// How many records of each kind a portal has (calendars aside), named as one record of it
+/// is, in the order of [`crate::model::KINDS`].
 pub fn record_counts(p: &Portal) -> Vec<(&'static str, usize)> {
-    vec![
-        ("机构", p.agencies.len()),
-        ("权责事项", p.power.len()),
-        ("服务事项", p.services.len()),
-        ("重大决策", p.decisions.len()),
-        ("公开文件", p.documents.len()),
-        ("年度报告", p.reports.len()),
-        ("页面", p.pages.len() + usize::from(p.home.is_some())),
-    ]
+    crate::model::KINDS
+        .iter()
+        .filter(|k| k.kind != Kind::Calendar)
+        .map(|k| (k.noun, p.count(k.kind)))
+        .collect()
 }
 
 /// The result of checking a portal.
@@ -321,8 +319,17 @@ fn render_site(
         // only part of the time. The search page waits for them, as its HTML carries the
         // static index's geometry, which saves the browser a round trip on a first query.
         progress.stage("生成页面与搜索索引");
-        let indexes =
-            s.spawn(|| crate::search::site::write_indexes(portal, &opts.root, tmp, index_tmp));
+        let indexes = s.spawn(|| {
+            // A body that cannot be read stops the build, after both indexes are written
+            // without it (their writers stream the documents and cannot stop midway).
+            let failed = std::sync::Mutex::new(None);
+            let docs = crate::derive::search_docs::search_docs(portal, &opts.root, &failed);
+            let written = crate::search::site::write_indexes(docs, tmp, index_tmp);
+            match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                Some(d) => Err(d),
+                None => written,
+            }
+        });
         let mut static_files = 0;
         let mut stats = render::render(
             portal,

@@ -108,7 +108,7 @@ enum Command {
         #[command(flatten)]
         portal: Portal,
         /// Only this record type
-        #[arg(long = "type", value_parser = clap::builder::PossibleValuesParser::new(gongkai::search::site::KINDS))]
+        #[arg(long = "type", value_parser = clap::builder::PossibleValuesParser::new(gongkai::model::kinds::searchable_names()))]
         kind: Option<String>,
         /// Only this agency (its slug)
         #[arg(long)]
@@ -136,7 +136,7 @@ enum Command {
     },
     /// Write a commented template record: agency, power, service, decision, document, report, page, calendar
     New {
-        #[arg(value_parser = clap::builder::PossibleValuesParser::new(cmd::new::TYPES))]
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(cmd::new::types()))]
         kind: String,
         path: PathBuf,
     },

@@ -310,7 +310,7 @@ fn a_rebuild_replaces_the_site_whole() {
     assert!(out.join("documents/2025/doc-4/index.html").is_file());
     assert_eq!(docs(&out), indexed - 1, "the search index is the new one");
     assert!(
-        report.summary().contains("公开文件 5"),
+        report.summary().contains("政府文件 5"),
         "{}",
         report.summary()
     );

@@ -5,9 +5,10 @@ use std::path::Path;
 
 use crate::load::{slug_is_valid, suggest_slug};
 
-pub const TYPES: [&str; 8] = [
-    "agency", "power", "service", "decision", "document", "report", "page", "calendar",
-];
+/// The record types `gongkai new` writes: every kind.
+pub fn types() -> impl Iterator<Item = &'static str> {
+    crate::model::KINDS.iter().map(|k| k.name)
+}
 
 pub fn template(kind: &str) -> Option<&'static str> {
     Some(match kind {
@@ -42,8 +43,12 @@ pub fn run(kind: &str, path: &Path) -> std::process::ExitCode {
 
 /// Writes the template for `kind` at `path`, refusing to overwrite an existing file.
 pub fn new_record(kind: &str, path: &Path) -> Result<(), String> {
-    let text = template(kind)
-        .ok_or_else(|| format!("unknown record type `{kind}`; one of: {}", TYPES.join(", ")))?;
+    let text = template(kind).ok_or_else(|| {
+        format!(
+            "unknown record type `{kind}`; one of: {}",
+            types().collect::<Vec<_>>().join(", ")
+        )
+    })?;
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if kind != "calendar" && !slug_is_valid(stem) {
         return Err(format!(

@@ -108,17 +108,9 @@ pub fn write_text(query: &str, hits: &[Hit], color: bool, out: &mut impl Write) 
     Ok(())
 }
 
-/// The Chinese label of a record type.
+/// The Chinese name of one record of a type (`document`: 政府文件).
 pub fn kind_label(kind: &str) -> &str {
-    match kind {
-        "document" => "政府文件",
-        "power" => "权责事项",
-        "service" => "服务事项",
-        "decision" => "重大决策",
-        "report" => "年度报告",
-        "page" => "页面",
-        other => other,
-    }
+    crate::model::Kind::from_name(kind).map_or(kind, |k| k.info().noun)
 }
 
 /// A snippet's HTML (escaped text and `<mark>`) as plain text, marks replaced by `open` and

@@ -19,6 +19,7 @@ use walkdir::WalkDir;
 use crate::diagnostics::{self, codes, Diagnostic, Pos};
 use crate::domain::calendar::CalendarYear;
 use crate::model::config::SiteConfig;
+use crate::model::kinds::Layout;
 use crate::model::*;
 use source::YamlPart;
 
@@ -298,6 +299,11 @@ fn rel_to(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
 
+/// The content folders of the record kinds.
+fn kind_folders() -> Vec<&'static str> {
+    crate::model::KINDS.iter().map(|k| k.folder).collect()
+}
+
 fn split_ext(name: &str) -> (&str, &str) {
     match name.rfind('.') {
         Some(i) if i > 0 => (&name[..i], &name[i + 1..]),
@@ -322,16 +328,22 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
         }
         return misplaced(
             format!("`{name}` is not a known content file and is ignored"),
-            "content/ holds index.md and the folders pages/, agencies/, power/, services/, decisions/, documents/, reports/, calendar/, static/",
+            &format!(
+                "content/ holds index.md and the folders {}/, static/",
+                kind_folders().join("/, ")
+            ),
         );
     }
     let Some(kind) = Kind::from_folder(&parts[0]) else {
         return misplaced(
-            format!("folder `{}` is not part of the content format; its files are ignored", parts[0]),
-            "known folders: pages, agencies, power, services, decisions, documents, reports, calendar, static",
+            format!(
+                "folder `{}` is not part of the content format; its files are ignored",
+                parts[0]
+            ),
+            &format!("known folders: {}, static", kind_folders().join(", ")),
         );
     };
-    let want_md = matches!(kind, Kind::Page | Kind::Decision | Kind::Document);
+    let want_md = kind.info().extension == "md";
     if (want_md && !is_md) || (!want_md && !is_yaml) {
         let want = if want_md { ".md" } else { ".yaml" };
         return misplaced(
@@ -342,21 +354,13 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
             "rename the file or move it to content/static/",
         );
     }
-    let depth_ok = match kind {
-        Kind::Page | Kind::Agency | Kind::Calendar => parts.len() == 2,
-        _ => parts.len() == 3,
+    let info = kind.info();
+    let depth_ok = match info.layout {
+        Layout::Flat => parts.len() == 2,
+        Layout::ByAgency | Layout::ByYear => parts.len() == 3,
     };
     if !depth_ok {
-        let layout = match kind {
-            Kind::Page => "pages/<slug>.md",
-            Kind::Agency => "agencies/<slug>.yaml",
-            Kind::Power => "power/<agency>/<slug>.yaml",
-            Kind::Service => "services/<agency>/<slug>.yaml",
-            Kind::Decision => "decisions/<year>/<slug>.md",
-            Kind::Document => "documents/<year>/<slug>.md",
-            Kind::Report => "reports/<year>/<agency>.yaml",
-            Kind::Calendar => "calendar/<year>.yaml",
-        };
+        let layout = info.layout_text();
         return Err(Box::new(
             Diagnostic::error(
                 codes::MISPLACED_FILE,
@@ -366,7 +370,7 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
             .hint(format!("move it to content/{layout}")),
         ));
     }
-    if kind == Kind::Calendar {
+    if info.stem == "<year>" {
         return match stem.parse::<i32>() {
             Ok(y) if stem.len() == 4 => Ok(Some(Slot::Record {
                 kind,
@@ -397,8 +401,8 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
     }
     let mut year = None;
     let mut folder_agency = None;
-    match kind {
-        Kind::Power | Kind::Service => {
+    match info.layout {
+        Layout::ByAgency => {
             let agency = &parts[1];
             if !slug_is_valid(agency) {
                 return Err(Box::new(
@@ -412,7 +416,7 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
             }
             folder_agency = Some(agency.clone());
         }
-        Kind::Decision | Kind::Document | Kind::Report => {
+        Layout::ByYear => {
             let y = &parts[1];
             match y.parse::<i32>() {
                 Ok(v) if y.len() == 4 => year = Some(v),
@@ -427,11 +431,11 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
                     ))
                 }
             }
-            if kind == Kind::Report {
+            if info.stem == "<agency>" {
                 folder_agency = Some(stem.to_string());
             }
         }
-        _ => {}
+        Layout::Flat => {}
     }
     Ok(Some(Slot::Record {
         kind,
@@ -800,6 +804,16 @@ fn classify_error(msg: &str) -> (&'static str, Option<String>) {
         );
     }
     (codes::YAML_SYNTAX, Some("check indentation (spaces, not tabs), colons followed by a space, and quotes around values that contain `: ` or start with a special character".into()))
+}
+
+/// The Markdown body of a record, read again from its file: bodies are not kept in memory,
+/// so that a portal of a hundred thousand documents fits in a few hundred megabytes.
+pub fn read_body(root: &Path, meta: &Meta, max: u64) -> Result<String, Diagnostic> {
+    let Some(start) = meta.body_start else {
+        return Ok(String::new());
+    };
+    let src = source::read_source(&root.join(&meta.path), &meta.path, max).map_err(|d| *d)?;
+    Ok(src.text.get(start..).unwrap_or("").to_string())
 }
 
 #[cfg(test)]

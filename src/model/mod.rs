@@ -4,7 +4,10 @@
 
 pub mod config;
 pub mod index;
+pub mod kinds;
 pub mod urls;
+
+pub use kinds::{Kind, KINDS};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -34,74 +37,6 @@ pub struct Meta {
 pub struct Record<T> {
     pub meta: Meta,
     pub data: T,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Page,
-    Agency,
-    Power,
-    Service,
-    Decision,
-    Document,
-    Report,
-    Calendar,
-}
-
-impl Kind {
-    pub fn folder(self) -> &'static str {
-        match self {
-            Kind::Page => "pages",
-            Kind::Agency => "agencies",
-            Kind::Power => "power",
-            Kind::Service => "services",
-            Kind::Decision => "decisions",
-            Kind::Document => "documents",
-            Kind::Report => "reports",
-            Kind::Calendar => "calendar",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Kind::Page => "页面",
-            Kind::Agency => "机关",
-            Kind::Power => "权责清单",
-            Kind::Service => "政务服务事项",
-            Kind::Decision => "重大行政决策",
-            Kind::Document => "公开目录",
-            Kind::Report => "年度报告",
-            Kind::Calendar => "工作日历",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Page => "page",
-            Kind::Agency => "agency",
-            Kind::Power => "power",
-            Kind::Service => "service",
-            Kind::Decision => "decision",
-            Kind::Document => "document",
-            Kind::Report => "report",
-            Kind::Calendar => "calendar",
-        }
-    }
-
-    pub fn from_folder(folder: &str) -> Option<Kind> {
-        Some(match folder {
-            "pages" => Kind::Page,
-            "agencies" => Kind::Agency,
-            "power" => Kind::Power,
-            "services" => Kind::Service,
-            "decisions" => Kind::Decision,
-            "documents" => Kind::Document,
-            "reports" => Kind::Report,
-            "calendar" => Kind::Calendar,
-            _ => return None,
-        })
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,6 +516,20 @@ impl Portal {
 
     pub fn power_item(&self, code: &str) -> Option<&Record<PowerItem>> {
         self.lookup.power.get(code).map(|&i| &self.power[i])
+    }
+
+    /// The number of records of `kind` (pages include the home page).
+    pub fn count(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Page => self.pages.len() + usize::from(self.home.is_some()),
+            Kind::Agency => self.agencies.len(),
+            Kind::Power => self.power.len(),
+            Kind::Service => self.services.len(),
+            Kind::Decision => self.decisions.len(),
+            Kind::Document => self.documents.len(),
+            Kind::Report => self.reports.len(),
+            Kind::Calendar => self.calendars.len(),
+        }
     }
 
     pub fn record_count(&self) -> usize {

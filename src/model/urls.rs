@@ -1,6 +1,7 @@
 //! The site's URL scheme, in one place. Every URL is root-relative with a trailing slash, so a
 //! built site works on any host; `base_url` is only prefixed where an absolute URL is required.
 
+use crate::model::kinds::Layout;
 use crate::model::{Kind, Meta};
 
 /// The top-level folders and files of every built site. A file of `content/static/`, which is
@@ -79,26 +80,23 @@ pub fn year(kind: Kind, year: i32) -> String {
     format!("/{}/{year}/", kind.folder())
 }
 
-/// The URL of a record's own page.
+/// The URL of a record's own page: its folder, then its agency or year as its files are
+/// laid out, then its slug.
 pub fn record(kind: Kind, meta: &Meta) -> String {
-    match kind {
-        Kind::Page => format!("/pages/{}/", meta.slug),
-        Kind::Agency => agency(&meta.slug),
-        Kind::Power | Kind::Service => format!(
+    let info = kind.info();
+    if kind == Kind::Calendar {
+        // Calendars have no page of their own.
+        return "/".into();
+    }
+    match info.layout {
+        Layout::Flat => format!("/{}/{}/", info.folder, meta.slug),
+        Layout::ByAgency => format!(
             "/{}/{}/{}/",
-            kind.folder(),
+            info.folder,
             meta.folder_agency.as_deref().unwrap_or("_"),
             meta.slug
         ),
-        Kind::Decision | Kind::Document | Kind::Report => {
-            format!(
-                "/{}/{}/{}/",
-                kind.folder(),
-                meta.year.unwrap_or(0),
-                meta.slug
-            )
-        }
-        Kind::Calendar => "/".into(),
+        Layout::ByYear => format!("/{}/{}/{}/", info.folder, meta.year.unwrap_or(0), meta.slug),
     }
 }
 

@@ -109,7 +109,7 @@ fn pages(len: usize, per: usize) -> Vec<std::ops::Range<usize>> {
         .collect()
 }
 
-/// Record indices grouped by a key, each group in the portal's order.
+/// One page (or a set of pages) to render.
 enum Job {
     Home,
     Page(usize),
@@ -365,36 +365,16 @@ fn site_context<'a>(p: &'a Portal, d: &Derived) -> SiteContext<'a> {
             url: "/pages/guide/".into(),
         });
     }
-    nav.extend([
-        NavItem {
-            title: "公开目录",
-            url: urls::section(Kind::Document),
-        },
-        NavItem {
-            title: "权责清单",
-            url: urls::section(Kind::Power),
-        },
-        NavItem {
-            title: "政务服务",
-            url: urls::section(Kind::Service),
-        },
-        NavItem {
-            title: "重大决策",
-            url: urls::section(Kind::Decision),
-        },
-        NavItem {
-            title: "公开年报",
-            url: urls::section(Kind::Report),
-        },
-        NavItem {
-            title: "机构",
-            url: urls::section(Kind::Agency),
-        },
-        NavItem {
-            title: "期限提醒",
-            url: urls::deadlines(),
-        },
-    ]);
+    nav.extend(KINDS.iter().filter_map(|k| {
+        Some(NavItem {
+            title: k.nav?,
+            url: urls::section(k.kind),
+        })
+    }));
+    nav.push(NavItem {
+        title: "期限提醒",
+        url: urls::deadlines(),
+    });
     SiteContext {
         title: &p.config.title,
         description: &p.config.description,
@@ -418,7 +398,7 @@ impl<'a> Ctx<'a> {
     }
 
     fn body(&self, meta: &Meta) -> Result<String, Diagnostic> {
-        read_body(self.root, meta, self.portal.config.max_file_bytes)
+        crate::load::read_body(self.root, meta, self.portal.config.max_file_bytes)
     }
 
     fn base(&self, title: &str, url: &str, crumbs: &[(&str, String)]) -> Context {
@@ -971,16 +951,6 @@ fn category_rank(c: &str) -> usize {
         .iter()
         .position(|x| *x == c)
         .unwrap_or(CATEGORIES.len())
-}
-
-/// Reads a Markdown record's body again from its file.
-pub fn read_body(root: &Path, meta: &Meta, max: u64) -> Result<String, Diagnostic> {
-    let Some(start) = meta.body_start else {
-        return Ok(String::new());
-    };
-    let src = crate::load::source::read_source(&root.join(&meta.path), &meta.path, max)
-        .map_err(|d| *d)?;
-    Ok(src.text.get(start..).unwrap_or("").to_string())
 }
 
 fn write_assets(p: &Portal, root: &Path, theme: &Theme, out: &Path) -> Result<usize, Diagnostic> {

@@ -1,0 +1,303 @@
+//! The search documents of a portal: what of each record the two search indexes hold
+//! (document bodies as text, power and service items with their bases and steps, decisions,
+//! annual reports, pages), as [`SearchDoc`]s, the one type the search stage takes.
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use crate::diagnostics::Diagnostic;
+use crate::load::read_body;
+use crate::model::urls;
+use crate::model::*;
+use crate::search::SearchDoc;
+use crate::text::markdown;
+
+/// Every searchable record of the portal, streamed: bodies are read from their files one at
+/// a time. A body that cannot be read is indexed without it and the first such failure is
+/// stored in `failed`.
+pub fn search_docs<'a>(
+    p: &'a Portal,
+    root: &'a Path,
+    failed: &'a Mutex<Option<Diagnostic>>,
+) -> impl Iterator<Item = SearchDoc> + 'a {
+    let body = move |meta: &Meta| -> String {
+        match read_body(root, meta, p.config.max_file_bytes) {
+            Ok(md) => markdown::to_text(&md),
+            Err(d) => {
+                let mut f = failed.lock().unwrap_or_else(|e| e.into_inner());
+                f.get_or_insert(d);
+                String::new()
+            }
+        }
+    };
+    let agency_name = move |slug: &str| -> String {
+        p.agency(slug)
+            .map(|a| a.data.name.clone())
+            .unwrap_or_default()
+    };
+    let documents = p.documents.iter().map(move |r| {
+        let d = &r.data;
+        let mut text = String::new();
+        if let Some(s) = &d.summary {
+            push_line(&mut text, s);
+        }
+        push_line(&mut text, &body(&r.meta));
+        for a in &d.attachments {
+            push_line(&mut text, &a.title);
+        }
+        let mut codes = vec![d.index_no.clone()];
+        codes.extend(d.doc_number.clone());
+        codes.extend(d.registration_no.clone());
+        doc(
+            Kind::Document,
+            &r.meta,
+            d.title.clone(),
+            text,
+            &d.agency,
+            agency_name(&d.agency),
+            r.meta.year.or(Some(year_of(d.published))),
+            codes,
+            Some(d.published.to_string()),
+        )
+    });
+    let power = p.power.iter().map(move |r| {
+        let d = &r.data;
+        let mut text = String::new();
+        push_line(&mut text, &d.category);
+        for s in &d.sub_items {
+            push_line(&mut text, &s.name);
+        }
+        if let Some(b) = &d.implementing_body {
+            push_line(&mut text, b);
+        }
+        legal_basis(&mut text, &d.legal_basis);
+        for s in d.responsibilities.iter().chain(&d.accountability) {
+            push_line(&mut text, s);
+        }
+        process(&mut text, &d.process);
+        for c in &d.changes {
+            for s in c.basis.iter().chain(&c.note) {
+                push_line(&mut text, s);
+            }
+        }
+        let agency = r.meta.folder_agency.clone().unwrap_or_default();
+        let mut codes = vec![d.code.clone()];
+        codes.extend(d.sub_items.iter().filter_map(|s| s.code.clone()));
+        let date = d.effective.or(d.reviewed);
+        doc(
+            Kind::Power,
+            &r.meta,
+            d.name.clone(),
+            text,
+            &agency,
+            agency_name(&agency),
+            date.map(year_of),
+            codes,
+            date.map(|d| d.to_string()),
+        )
+    });
+    let services = p.services.iter().map(move |r| {
+        let d = &r.data;
+        let mut text = String::new();
+        push_line(&mut text, &d.kind);
+        legal_basis(&mut text, &d.legal_basis);
+        for s in &d.conditions {
+            push_line(&mut text, s);
+        }
+        for m in &d.materials {
+            push_line(&mut text, &m.name);
+            if let Some(n) = &m.note {
+                push_line(&mut text, n);
+            }
+        }
+        process(&mut text, &d.process);
+        if let Some(Fees::List(fees)) = &d.fees {
+            for f in fees {
+                push_line(&mut text, &format!("{}：{}", f.item, f.standard));
+            }
+        }
+        for s in [&d.quantity_limit, &d.location, &d.office_hours]
+            .into_iter()
+            .flatten()
+        {
+            push_line(&mut text, s);
+        }
+        let agency = r.meta.folder_agency.clone().unwrap_or_default();
+        doc(
+            Kind::Service,
+            &r.meta,
+            d.name.clone(),
+            text,
+            &agency,
+            agency_name(&agency),
+            None,
+            vec![d.code.clone()],
+            None,
+        )
+    });
+    let decisions = p.decisions.iter().map(move |r| {
+        let d = &r.data;
+        let mut text = String::new();
+        push_line(&mut text, d.status.label());
+        if let Some(b) = &d.basis {
+            push_line(&mut text, b);
+        }
+        if let Some(c) = &d.consultation {
+            for s in c.summary.iter().chain(&c.adopted) {
+                push_line(&mut text, s);
+            }
+        }
+        for n in [&d.hearing, &d.expert_review, &d.evaluation]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(s) = &n.notes {
+                push_line(&mut text, s);
+            }
+        }
+        if let Some(s) = d.risk_assessment.as_ref().and_then(|r| r.notes.as_ref()) {
+            push_line(&mut text, s);
+        }
+        if let Some(s) = d.legality_review.as_ref().and_then(|r| r.result.as_ref()) {
+            push_line(&mut text, s);
+        }
+        if let Some(c) = &d.collective_decision {
+            push_line(&mut text, &c.meeting);
+        }
+        if let Some(s) = d.publication.as_ref().and_then(|p| p.document.as_ref()) {
+            push_line(&mut text, s);
+        }
+        push_line(&mut text, &body(&r.meta));
+        let date = d.collective_decision.as_ref().map(|c| c.date).or(d.planned);
+        doc(
+            Kind::Decision,
+            &r.meta,
+            d.title.clone(),
+            text,
+            &d.agency,
+            agency_name(&d.agency),
+            r.meta.year,
+            Vec::new(),
+            date.map(|d| d.to_string()),
+        )
+    });
+    let reports = p.reports.iter().map(move |r| {
+        let d = &r.data;
+        let agency = r.meta.folder_agency.clone().unwrap_or_default();
+        let name = agency_name(&agency);
+        let year = r.meta.year.unwrap_or(0);
+        let mut text = String::new();
+        for s in [&d.overview, &d.problems, &d.other].into_iter().flatten() {
+            push_line(&mut text, &markdown::to_text(s));
+        }
+        doc(
+            Kind::Report,
+            &r.meta,
+            format!("{name}{year}年政府信息公开工作年度报告"),
+            text,
+            &agency,
+            name,
+            r.meta.year,
+            Vec::new(),
+            d.published.map(|d| d.to_string()),
+        )
+    });
+    let pages = p.pages.iter().map(move |r| {
+        let mut text = String::new();
+        if let Some(s) = &r.data.description {
+            push_line(&mut text, s);
+        }
+        push_line(&mut text, &body(&r.meta));
+        doc(
+            Kind::Page,
+            &r.meta,
+            r.data.title.clone(),
+            text,
+            "",
+            String::new(),
+            None,
+            Vec::new(),
+            None,
+        )
+    });
+    documents
+        .chain(power)
+        .chain(services)
+        .chain(decisions)
+        .chain(reports)
+        .chain(pages)
+        .enumerate()
+        .map(|(i, mut d)| {
+            d.id = i as u32;
+            d
+        })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn doc(
+    kind: Kind,
+    meta: &Meta,
+    title: String,
+    body: String,
+    agency: &str,
+    agency_name: String,
+    year: Option<i32>,
+    codes: Vec<String>,
+    date: Option<String>,
+) -> SearchDoc {
+    SearchDoc {
+        id: 0,
+        slug: meta.slug.clone(),
+        kind: kind.name().to_string(),
+        url: urls::record(kind, meta),
+        title,
+        body,
+        agency: agency.to_string(),
+        agency_name,
+        year,
+        codes: codes.into_iter().filter(|c| !c.trim().is_empty()).collect(),
+        date,
+    }
+}
+
+fn year_of(d: chrono::NaiveDate) -> i32 {
+    use chrono::Datelike;
+    d.year()
+}
+
+fn push_line(out: &mut String, s: &str) {
+    let s = s.trim();
+    if s.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(s);
+}
+
+fn legal_basis(out: &mut String, basis: &[LegalBasis]) {
+    for b in basis {
+        let mut line = b.law.clone();
+        if let Some(a) = &b.article {
+            line.push_str(a);
+        }
+        push_line(out, &line);
+        if let Some(t) = &b.text {
+            push_line(out, t);
+        }
+    }
+}
+
+fn process(out: &mut String, steps: &[ProcessStep]) {
+    for s in steps {
+        push_line(out, s.name());
+        if let ProcessStep::Detailed {
+            description: Some(d),
+            ..
+        } = s
+        {
+            push_line(out, d);
+        }
+    }
+}
