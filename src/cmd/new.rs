@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::load::{slug_is_valid, suggest_slug};
+use crate::model::slug::{slug_is_valid, suggest_slug};
 
 /// The record types `gongkai new` writes: every kind.
 pub fn types() -> impl Iterator<Item = &'static str> {

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod index;
 pub mod kinds;
+pub mod slug;
 pub mod urls;
 
 pub use kinds::{Kind, KINDS};

@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use crate::text::escape::escape;
+
 /// One series of a chart: a label, a colour and one value per category (None: no data).
 pub struct Series {
     pub label: String,
@@ -34,13 +36,6 @@ pub struct Chart<'a> {
 pub const PALETTE: [&str; 6] = [
     "#0072B2", "#8C6D00", "#007A5E", "#A8447F", "#5E4FA2", "#D55E00",
 ];
-
-pub fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// The smallest "nice" axis maximum ≥ `max` (1, 2 or 5 times a power of ten) and its step.
 pub fn nice_scale(max: i64) -> (i64, i64) {
@@ -93,8 +88,8 @@ pub fn render(c: &Chart) -> String {
         s,
         r#"<svg class="chart" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
         id = c.id,
-        title = xml_escape(c.title),
-        desc = xml_escape(c.desc),
+        title = escape(c.title),
+        desc = escape(c.desc),
     );
     // Legend.
     let mut lx = LEFT;
@@ -104,7 +99,7 @@ pub fn render(c: &Chart) -> String {
             r#"<rect x="{lx}" y="10" width="12" height="12" fill="{}"/><text x="{}" y="21" class="legend">{}</text>"#,
             sr.color,
             lx + 16.0,
-            xml_escape(&sr.label)
+            escape(&sr.label)
         );
         lx += 28.0 + 14.0 * sr.label.chars().count() as f64;
     }
@@ -125,7 +120,7 @@ pub fn render(c: &Chart) -> String {
         s,
         r#"<text x="8" y="{}" class="unit">{}</text>"#,
         TOP - 8.0,
-        xml_escape(c.unit)
+        escape(c.unit)
     );
     // Bars.
     let k = c.series.len().max(1);
@@ -156,10 +151,10 @@ pub fn render(c: &Chart) -> String {
                 (bw - 1.0).max(1.0),
                 (y2 - y1).max(0.0),
                 sr.color,
-                xml_escape(cat),
-                xml_escape(&sr.label),
+                escape(cat),
+                escape(&sr.label),
                 val,
-                xml_escape(c.unit)
+                escape(c.unit)
             );
         }
         let _ = write!(
@@ -167,7 +162,7 @@ pub fn render(c: &Chart) -> String {
             r#"<text x="{:.1}" y="{}" text-anchor="middle" class="cat">{}</text>"#,
             x0 + band / 2.0,
             H - BOTTOM + 20.0,
-            xml_escape(cat)
+            escape(cat)
         );
     }
     let _ = write!(

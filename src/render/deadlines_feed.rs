@@ -3,6 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 
 use crate::derive::deadlines::Notice;
+use crate::text::escape::escape;
 
 /// An Atom 1.0 feed of `notices`: one entry per notice, newest first.
 ///
@@ -30,27 +31,27 @@ pub fn atom_feed(
     x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
     x.push_str(&format!(
         "  <title>{} · 期限提醒</title>\n",
-        esc(site_title)
+        escape(site_title)
     ));
     x.push_str(
         "  <subtitle>年度报告、逾期公开、公开征求意见、规范性文件有效期和重大行政决策的期限提醒</subtitle>\n",
     );
     x.push_str(&format!(
         "  <id>{}</id>\n",
-        esc(&format!("{base}/deadlines/"))
+        escape(&format!("{base}/deadlines/"))
     ));
     x.push_str(&format!(
         "  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        esc(&format!("{base}/deadlines/atom.xml"))
+        escape(&format!("{base}/deadlines/atom.xml"))
     ));
     x.push_str(&format!(
         "  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        esc(&format!("{base}/deadlines/"))
+        escape(&format!("{base}/deadlines/"))
     ));
     x.push_str(&format!("  <updated>{}</updated>\n", timestamp(updated)));
     x.push_str(&format!(
         "  <author><name>{}</name></author>\n",
-        esc(site_title)
+        escape(site_title)
     ));
     x.push_str("  <generator>gongkai</generator>\n");
     for n in entries {
@@ -65,17 +66,17 @@ pub fn atom_feed(
         x.push_str("  <entry>\n");
         x.push_str(&format!(
             "    <id>{}</id>\n",
-            esc(&format!("tag:{host},{}:deadlines/{}", n.due.year(), n.id()))
+            escape(&format!("tag:{host},{}:deadlines/{}", n.due.year(), n.id()))
         ));
         x.push_str(&format!(
             "    <title type=\"text\">[{}] {}：{}</title>\n",
-            esc(n.severity.label()),
-            esc(n.kind.label()),
-            esc(&object)
+            escape(n.severity.label()),
+            escape(n.kind.label()),
+            escape(&object)
         ));
         x.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            esc(&format!("{base}{}", n.record.url))
+            escape(&format!("{base}{}", n.record.url))
         ));
         x.push_str(&format!(
             "    <updated>{}</updated>\n",
@@ -84,16 +85,16 @@ pub fn atom_feed(
         x.push_str(&format!(
             "    <category term=\"{}\" label=\"{}\"/>\n",
             n.severity.name(),
-            esc(n.severity.label())
+            escape(n.severity.label())
         ));
         x.push_str(&format!(
             "    <category term=\"{}\" label=\"{}\"/>\n",
             n.kind.name(),
-            esc(n.kind.label())
+            escape(n.kind.label())
         ));
         x.push_str(&format!(
             "    <summary type=\"text\">{}</summary>\n",
-            esc(&summary)
+            escape(&summary)
         ));
         x.push_str("  </entry>\n");
     }
@@ -128,24 +129,6 @@ fn host_of(base: &str) -> String {
     }
 }
 
-/// Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,10 +140,5 @@ mod tests {
         assert_eq!(host_of("https://u@h.cn/x"), "h.cn");
         assert_eq!(host_of("http://[::1]:80"), "localhost");
         assert_eq!(host_of(""), "localhost");
-    }
-
-    #[test]
-    fn escaping() {
-        assert_eq!(esc("a<b>&\"'\u{1}c"), "a&lt;b&gt;&amp;&quot;&apos;c");
     }
 }

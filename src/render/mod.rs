@@ -27,6 +27,7 @@ use crate::derive::Derived;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::model::urls;
 use crate::model::*;
+use crate::text::escape::escape;
 use crate::text::markdown;
 use theme::Theme;
 use views::*;
@@ -969,13 +970,6 @@ fn write_assets(p: &Portal, root: &Path, theme: &Theme, out: &Path) -> Result<us
     Ok(theme.assets.len() + p.static_files.len())
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
     let p = cx.portal;
     let base = p.config.base();
@@ -984,8 +978,8 @@ fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
     let mut add = |url: String| {
         sm.push_str(&format!(
             "<url><loc>{}{}</loc></url>\n",
-            xml_escape(base),
-            xml_escape(&url)
+            escape(base),
+            escape(&url)
         ));
     };
     add(urls::home());
@@ -1032,14 +1026,14 @@ fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
         .unwrap_or(cx.derived.today);
     let mut feed = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>{} · 公开目录</title>\n<id>{}/documents/</id>\n<link rel=\"self\" href=\"{}/documents/atom.xml\"/>\n<link href=\"{}/documents/\"/>\n<updated>{}T00:00:00+08:00</updated>\n",
-        xml_escape(&p.config.title), xml_escape(base), xml_escape(base), xml_escape(base), updated
+        escape(&p.config.title), escape(base), escape(base), escape(base), updated
     );
     for (i, d) in p.documents.iter().enumerate().take(50) {
         let item = doc_item(d, &cx.ix, &cx.derived.validity[i]);
         feed.push_str(&format!(
             "<entry><title>{}</title><id>{}{}</id><link href=\"{}{}\"/><updated>{}T00:00:00+08:00</updated><author><name>{}</name></author><summary>{} {}</summary></entry>\n",
-            xml_escape(&item.title), xml_escape(base), xml_escape(&item.url), xml_escape(base), xml_escape(&item.url),
-            item.published, xml_escape(&item.agency.name), xml_escape(&item.index_no), xml_escape(&item.doc_number)
+            escape(&item.title), escape(base), escape(&item.url), escape(base), escape(&item.url),
+            item.published, escape(&item.agency.name), escape(&item.index_no), escape(&item.doc_number)
         ));
     }
     feed.push_str("</feed>\n");

@@ -101,7 +101,7 @@ pub fn url_filter(value: StringInput, _: Kwargs, _: &State) -> Value {
     if value.is_safe() {
         return value.into_value();
     }
-    Value::safe_string(&url::escape_attribute(value.as_str()))
+    Value::safe_string(&crate::text::escape::escape(value.as_str()))
 }
 
 fn theme_error(abs: &Path, root: &Path, e: std::io::Error) -> Diagnostic {

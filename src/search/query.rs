@@ -28,8 +28,9 @@ use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDoc
 use super::char_query::CharQuery;
 use super::index::{register_tokenizer, Fields, SCHEMA_VERSION};
 use super::snippet::snippet;
-use super::tokenize::{is_cjk, normalize_code, tokenize_query, QueryTokens};
+use super::tokenize::{normalize_code, tokenize_query, QueryTokens};
 use super::{Hit, SearchError, SearchQuery, Tier};
+use crate::text::cjk::is_cjk;
 
 /// Field boosts inside a tier.
 pub const TITLE_BOOST: f32 = 3.0;

@@ -6,19 +6,7 @@ use std::collections::HashSet;
 
 use super::tokenize::{scan, QueryTokens, Side, TokenKind};
 
-/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attributes.
-pub fn escape_html(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-}
+pub use crate::text::escape::escape_into as escape_html;
 
 /// Collapses every run of whitespace to one space and trims the ends.
 pub fn collapse_whitespace(text: &str) -> String {

@@ -16,6 +16,8 @@
 //!
 //! Byte offsets (`start..end`) always refer to the original text.
 
+use crate::text::cjk::is_cjk;
+
 /// What a token stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -66,21 +68,6 @@ pub fn fold_char(c: char) -> char {
         0x3000 => ' ',
         _ => c,
     }
-}
-
-/// Whether `c` (already folded) is a CJK character: one position, bigrammed with neighbours.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3007
-        | 0x3041..=0x3096
-        | 0x30A1..=0x30FA
-        | 0x30FC
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0x20000..=0x2FA1F
-        | 0x30000..=0x3134F)
 }
 
 /// Whether `c` (already folded) belongs to a word: ASCII letters and digits, and the

@@ -18,8 +18,8 @@ use std::collections::HashSet;
 use std::hash::BuildHasherDefault;
 use std::sync::OnceLock;
 
-use super::tokenize::is_cjk;
 use super::FastHasher;
+use crate::text::cjk::is_cjk;
 
 /// The prefix of word terms (no token of the tokenizer contains it).
 pub const WORD_PREFIX: char = '~';

@@ -107,23 +107,7 @@ pub fn attribute_url(url: &str) -> String {
     if !url_is_allowed(url) {
         return "#".into();
     }
-    escape_attribute(url)
-}
-
-/// `s` with the characters that could end or change an HTML attribute value escaped.
-pub fn escape_attribute(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    super::escape::escape(url)
 }
 
 #[cfg(test)]

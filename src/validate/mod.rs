@@ -123,7 +123,7 @@ impl<'a> Ctx<'a> {
     pub fn agency_missing(&self, slug: &str) -> bool {
         self.portal.agency(slug).is_none()
             && !["yaml", "yml"].iter().any(|ext| {
-                crate::load::slug_is_valid(slug)
+                crate::model::slug::slug_is_valid(slug)
                     && self
                         .root
                         .join("content/agencies")
@@ -137,7 +137,7 @@ impl<'a> Ctx<'a> {
         if self.portal.document(slug).is_some() {
             return false;
         }
-        if !crate::load::slug_is_valid(slug) {
+        if !crate::model::slug::slug_is_valid(slug) {
             return true;
         }
         let Ok(years) = std::fs::read_dir(self.root.join("content/documents")) else {

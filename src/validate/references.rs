@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::codes;
-use crate::load::slug_is_valid;
+use crate::model::slug::slug_is_valid;
 use crate::model::*;
 
 use super::rules::unsafe_link;

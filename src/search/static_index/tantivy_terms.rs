@@ -26,8 +26,8 @@ use tantivy::{DocSet, Index, InvertedIndexReader, Searcher, TERMINATED};
 use super::postings::{encode_weighted, Encoded};
 use super::weight::{weight_normed, Lengths};
 use crate::search::index::{register_tokenizer, Fields};
-use crate::search::tokenize::is_cjk;
 use crate::search::SearchError;
+use crate::text::cjk::is_cjk;
 
 /// First characters the term space is cut at, so that ranges are encoded in parallel: the
 /// terms before U+3000 (Latin words, digits), the kana and rarer CJK up to U+4E00, then

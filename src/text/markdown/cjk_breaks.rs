@@ -12,20 +12,8 @@
 //! spaces. So does every break next to a Latin letter, a digit or other narrow text:
 //! `中文` / `English` still reads `中文 English`.
 
+use crate::text::cjk::is_wide;
 use pulldown_cmark::{Event, Tag, TagEnd};
-use unicode_width::UnicodeWidthChar;
-
-fn is_hangul(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x11FF | 0x302E | 0x302F | 0x3131..=0x318E | 0x3200..=0x321E
-        | 0x3260..=0x327E | 0xA960..=0xA97C | 0xAC00..=0xD7A3 | 0xD7B0..=0xD7FB
-        | 0xFFA0..=0xFFDC)
-}
-
-/// Whether a line break between `c` and a character like it is no space in the text.
-fn is_wide(c: char) -> bool {
-    c.width() == Some(2) && !is_hangul(c)
-}
 
 /// Whether `ev` opens or closes something inside a line of text (emphasis, a link), as
 /// opposed to a block (a paragraph, a cell), beyond which a break has no neighbour.

@@ -23,7 +23,7 @@ use std::borrow::Cow;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag};
 
-use crate::search::tokenize::is_cjk;
+use crate::text::cjk::{is_cjk, is_cjk_punct};
 
 /// A noncharacter (never in interchanged text) that the parser treats as a letter.
 const MARK: char = '\u{FDD0}';
@@ -58,16 +58,6 @@ fn side(c: Option<char>) -> Side {
     } else {
         Side::Punct
     }
-}
-
-/// Punctuation of East Asian width Wide, Fullwidth or Halfwidth (the amendments' CJK
-/// punctuation): CJK symbols and punctuation, vertical, compatibility and small forms, and
-/// the full- and half-width forms that are not letters or digits.
-fn is_cjk_punct(c: char) -> bool {
-    matches!(c as u32,
-        0x3001..=0x3006 | 0x3008..=0x303F
-        | 0xFE10..=0xFE19 | 0xFE30..=0xFE6B
-        | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
 }
 
 /// Where the marker goes for a run between `before` and `after`, if anywhere.
