@@ -25,41 +25,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
-use serde::{Deserialize, Serialize};
 
-/// One year's calendar file, as written in `calendar/<year>.yaml`.
-///
-/// ```yaml
-/// holidays:
-///   - {name: 春节, from: 2025-01-28, to: 2025-02-04}
-/// workdays: [2025-01-26, 2025-02-08]
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CalendarYear {
-    /// Blocks of days off (statutory holidays plus the weekdays turned into days off).
-    #[serde(default)]
-    pub holidays: Vec<Holiday>,
-    /// Weekend days that are working days (调休上班).
-    #[serde(default)]
-    pub workdays: Vec<NaiveDate>,
-}
-
-impl CalendarYear {
-    /// Parses a calendar file.
-    pub fn from_yaml(text: &str) -> Result<CalendarYear, serde_yaml::Error> {
-        serde_yaml::from_str(text)
-    }
-}
-
-/// A block of consecutive days off, both ends inclusive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Holiday {
-    pub name: String,
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-}
+pub use crate::model::{CalendarYear, Holiday};
 
 /// The outcome of [`Calendar::add_working_days`].
 #[derive(Debug, Clone, PartialEq, Eq)]

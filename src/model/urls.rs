@@ -19,12 +19,15 @@ pub const GENERATED_FOLDERS: [&str; 10] = [
     "search",
     "services",
 ];
+/// The file that marks a folder as gongkai's output (write::paths): every site has it.
+pub const OUTPUT_MARK: &str = ".gongkai-output";
+
 pub const GENERATED_FILES: [&str; 5] = [
     "404.html",
     "index.html",
     "robots.txt",
     "sitemap.xml",
-    crate::write::paths::MARK,
+    OUTPUT_MARK,
 ];
 
 pub fn home() -> String {

@@ -22,7 +22,7 @@ use std::io;
 use std::path::{Component, Path, PathBuf};
 
 /// The file that marks a folder as gongkai's output: a build may replace such a folder.
-pub const MARK: &str = ".gongkai-output";
+pub const MARK: &str = crate::model::urls::OUTPUT_MARK;
 
 /// What a mark file says, for a person who finds one.
 const MARK_TEXT: &str = "This folder is written by gongkai (gongkai build): every build \
