@@ -20,28 +20,57 @@ pub fn search_docs<'a>(
     root: &'a Path,
     failed: &'a Mutex<Option<Diagnostic>>,
 ) -> impl Iterator<Item = SearchDoc> + 'a {
-    let body = move |meta: &Meta| -> String {
-        match read_body(root, meta, p.config.max_file_bytes) {
+    let s = Sources { p, root, failed };
+    p.documents
+        .iter()
+        .map(move |r| s.document(r))
+        .chain(p.power.iter().map(move |r| s.power(r)))
+        .chain(p.services.iter().map(move |r| s.service(r)))
+        .chain(p.decisions.iter().map(move |r| s.decision(r)))
+        .chain(p.reports.iter().map(move |r| s.report(r)))
+        .chain(p.pages.iter().map(move |r| s.page(r)))
+        .enumerate()
+        .map(|(i, mut d)| {
+            d.id = i as u32;
+            d
+        })
+}
+
+/// Where the search documents' text comes from: the records, and their bodies read again.
+#[derive(Clone, Copy)]
+struct Sources<'a> {
+    p: &'a Portal,
+    root: &'a Path,
+    failed: &'a Mutex<Option<Diagnostic>>,
+}
+
+impl Sources<'_> {
+    /// A record's Markdown body as text; empty (the failure kept) if it cannot be read.
+    fn body(&self, meta: &Meta) -> String {
+        match read_body(self.root, meta, self.p.config.max_file_bytes) {
             Ok(md) => markdown::to_text(&md),
             Err(d) => {
-                let mut f = failed.lock().unwrap_or_else(|e| e.into_inner());
+                let mut f = self.failed.lock().unwrap_or_else(|e| e.into_inner());
                 f.get_or_insert(d);
                 String::new()
             }
         }
-    };
-    let agency_name = move |slug: &str| -> String {
-        p.agency(slug)
+    }
+
+    fn agency_name(&self, slug: &str) -> String {
+        self.p
+            .agency(slug)
             .map(|a| a.data.name.clone())
             .unwrap_or_default()
-    };
-    let documents = p.documents.iter().map(move |r| {
+    }
+
+    fn document(&self, r: &Record<Document>) -> SearchDoc {
         let d = &r.data;
         let mut text = String::new();
         if let Some(s) = &d.summary {
             push_line(&mut text, s);
         }
-        push_line(&mut text, &body(&r.meta));
+        push_line(&mut text, &self.body(&r.meta));
         for a in &d.attachments {
             push_line(&mut text, &a.title);
         }
@@ -54,13 +83,14 @@ pub fn search_docs<'a>(
             d.title.clone(),
             text,
             &d.agency,
-            agency_name(&d.agency),
+            self.agency_name(&d.agency),
             r.meta.year.or(Some(year_of(d.published))),
             codes,
             Some(d.published.to_string()),
         )
-    });
-    let power = p.power.iter().map(move |r| {
+    }
+
+    fn power(&self, r: &Record<PowerItem>) -> SearchDoc {
         let d = &r.data;
         let mut text = String::new();
         push_line(&mut text, &d.category);
@@ -90,13 +120,14 @@ pub fn search_docs<'a>(
             d.name.clone(),
             text,
             &agency,
-            agency_name(&agency),
+            self.agency_name(&agency),
             date.map(year_of),
             codes,
             date.map(|d| d.to_string()),
         )
-    });
-    let services = p.services.iter().map(move |r| {
+    }
+
+    fn service(&self, r: &Record<ServiceItem>) -> SearchDoc {
         let d = &r.data;
         let mut text = String::new();
         push_line(&mut text, &d.kind);
@@ -129,13 +160,14 @@ pub fn search_docs<'a>(
             d.name.clone(),
             text,
             &agency,
-            agency_name(&agency),
+            self.agency_name(&agency),
             None,
             vec![d.code.clone()],
             None,
         )
-    });
-    let decisions = p.decisions.iter().map(move |r| {
+    }
+
+    fn decision(&self, r: &Record<Decision>) -> SearchDoc {
         let d = &r.data;
         let mut text = String::new();
         push_line(&mut text, d.status.label());
@@ -167,7 +199,7 @@ pub fn search_docs<'a>(
         if let Some(s) = d.publication.as_ref().and_then(|p| p.document.as_ref()) {
             push_line(&mut text, s);
         }
-        push_line(&mut text, &body(&r.meta));
+        push_line(&mut text, &self.body(&r.meta));
         let date = d.collective_decision.as_ref().map(|c| c.date).or(d.planned);
         doc(
             Kind::Decision,
@@ -175,16 +207,17 @@ pub fn search_docs<'a>(
             d.title.clone(),
             text,
             &d.agency,
-            agency_name(&d.agency),
+            self.agency_name(&d.agency),
             r.meta.year,
             Vec::new(),
             date.map(|d| d.to_string()),
         )
-    });
-    let reports = p.reports.iter().map(move |r| {
+    }
+
+    fn report(&self, r: &Record<Report>) -> SearchDoc {
         let d = &r.data;
         let agency = r.meta.folder_agency.clone().unwrap_or_default();
-        let name = agency_name(&agency);
+        let name = self.agency_name(&agency);
         let year = r.meta.year.unwrap_or(0);
         let mut text = String::new();
         for s in [&d.overview, &d.problems, &d.other].into_iter().flatten() {
@@ -201,13 +234,14 @@ pub fn search_docs<'a>(
             Vec::new(),
             d.published.map(|d| d.to_string()),
         )
-    });
-    let pages = p.pages.iter().map(move |r| {
+    }
+
+    fn page(&self, r: &Record<Page>) -> SearchDoc {
         let mut text = String::new();
         if let Some(s) = &r.data.description {
             push_line(&mut text, s);
         }
-        push_line(&mut text, &body(&r.meta));
+        push_line(&mut text, &self.body(&r.meta));
         doc(
             Kind::Page,
             &r.meta,
@@ -219,18 +253,7 @@ pub fn search_docs<'a>(
             Vec::new(),
             None,
         )
-    });
-    documents
-        .chain(power)
-        .chain(services)
-        .chain(decisions)
-        .chain(reports)
-        .chain(pages)
-        .enumerate()
-        .map(|(i, mut d)| {
-            d.id = i as u32;
-            d
-        })
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
