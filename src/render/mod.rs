@@ -9,13 +9,13 @@ pub mod chart;
 pub mod deadlines;
 pub mod deadlines_feed;
 pub mod export;
+mod feeds;
+mod output;
 pub mod reports;
 pub mod theme;
 pub mod views;
 
 use std::collections::BTreeMap;
-use std::fs;
-use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -27,8 +27,8 @@ use crate::derive::Derived;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::model::urls;
 use crate::model::*;
-use crate::text::escape::escape;
 use crate::text::markdown;
+pub use output::write_file;
 use theme::Theme;
 use views::*;
 
@@ -299,8 +299,8 @@ pub fn render(
     let hint = search()?;
     page(&Job::Search, Some(&hint))?;
     let mut files = total;
-    files += write_assets(portal, root, theme, out)?;
-    files += write_feeds_and_data(&cx, out)?;
+    files += output::write_assets(portal, root, theme, out)?;
+    files += feeds::write_feeds_and_data(&cx, out)?;
     files += deadlines::write_feed(portal, derived, out)?;
     files += reports::write_report_data(&cx, out)?;
     Ok(RenderStats {
@@ -311,26 +311,6 @@ pub fn render(
 
 thread_local! {
     static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
-pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    let path = out.join(rel);
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|e| io_error(&path, e))?;
-    }
-    if crate::write::tree::keep_if_same(&path, bytes) {
-        return Ok(());
-    }
-    let mut f = fs::File::create(&path).map_err(|e| io_error(&path, e))?;
-    f.write_all(bytes).map_err(|e| io_error(&path, e))
-}
-
-fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(
-        codes::WRITE_FAILED,
-        path,
-        format!("cannot write {}: {e}", path.display()),
-    )
 }
 
 #[derive(Serialize)]
@@ -952,143 +932,6 @@ fn category_rank(c: &str) -> usize {
         .iter()
         .position(|x| *x == c)
         .unwrap_or(CATEGORIES.len())
-}
-
-fn write_assets(p: &Portal, root: &Path, theme: &Theme, out: &Path) -> Result<usize, Diagnostic> {
-    for a in &theme.assets {
-        write_file(out, &format!("assets/{}", a.path), &a.bytes)?;
-    }
-    let static_dir = root.join("content").join("static");
-    p.static_files.par_iter().try_for_each(|rel| {
-        let dest = out.join(rel);
-        if let Some(dir) = dest.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error(&dest, e))?;
-        }
-        crate::write::tree::copy_if_changed(&static_dir.join(rel), &dest)
-            .map_err(|e| io_error(&dest, e))
-    })?;
-    Ok(theme.assets.len() + p.static_files.len())
-}
-
-fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
-    let p = cx.portal;
-    let base = p.config.base();
-    // Sitemap of every record page and list root.
-    let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    let mut add = |url: String| {
-        sm.push_str(&format!(
-            "<url><loc>{}{}</loc></url>\n",
-            escape(base),
-            escape(&url)
-        ));
-    };
-    add(urls::home());
-    add(urls::deadlines());
-    for k in [
-        Kind::Document,
-        Kind::Power,
-        Kind::Service,
-        Kind::Decision,
-        Kind::Report,
-        Kind::Agency,
-    ] {
-        add(urls::section(k));
-    }
-    p.pages
-        .iter()
-        .for_each(|r| add(urls::record(Kind::Page, &r.meta)));
-    p.agencies
-        .iter()
-        .for_each(|r| add(urls::agency(&r.meta.slug)));
-    p.power
-        .iter()
-        .for_each(|r| add(urls::record(Kind::Power, &r.meta)));
-    p.services
-        .iter()
-        .for_each(|r| add(urls::record(Kind::Service, &r.meta)));
-    p.decisions
-        .iter()
-        .for_each(|r| add(urls::record(Kind::Decision, &r.meta)));
-    p.documents
-        .iter()
-        .for_each(|r| add(urls::record(Kind::Document, &r.meta)));
-    p.reports
-        .iter()
-        .for_each(|r| add(urls::record(Kind::Report, &r.meta)));
-    sm.push_str("</urlset>\n");
-    write_file(out, "sitemap.xml", sm.as_bytes())?;
-
-    // Atom feed of the newest documents.
-    let updated = p
-        .documents
-        .first()
-        .map(|d| d.data.published)
-        .unwrap_or(cx.derived.today);
-    let mut feed = format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>{} · 公开目录</title>\n<id>{}/documents/</id>\n<link rel=\"self\" href=\"{}/documents/atom.xml\"/>\n<link href=\"{}/documents/\"/>\n<updated>{}T00:00:00+08:00</updated>\n",
-        escape(&p.config.title), escape(base), escape(base), escape(base), updated
-    );
-    for (i, d) in p.documents.iter().enumerate().take(50) {
-        let item = doc_item(d, &cx.ix, &cx.derived.validity[i]);
-        feed.push_str(&format!(
-            "<entry><title>{}</title><id>{}{}</id><link href=\"{}{}\"/><updated>{}T00:00:00+08:00</updated><author><name>{}</name></author><summary>{} {}</summary></entry>\n",
-            escape(&item.title), escape(base), escape(&item.url), escape(base), escape(&item.url),
-            item.published, escape(&item.agency.name), escape(&item.index_no), escape(&item.doc_number)
-        ));
-    }
-    feed.push_str("</feed>\n");
-    write_file(out, "documents/atom.xml", feed.as_bytes())?;
-
-    // Machine-readable catalog downloads.
-    let items: Vec<DocItem> = cx.doc_items(&(0..p.documents.len()).collect::<Vec<_>>());
-    let mut csv_out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let head = [
-        "索引号",
-        "标题",
-        "发文机关",
-        "发文字号",
-        "成文日期",
-        "发布日期",
-        "规范性文件",
-        "有效性",
-        "分类",
-        "链接",
-    ];
-    csv_out.write_record(head).map_err(csv_error)?;
-    for d in &items {
-        csv_out
-            .write_record([
-                d.index_no.as_str(),
-                &d.title,
-                &d.agency.name,
-                &d.doc_number,
-                &d.written,
-                &d.published,
-                if d.normative { "是" } else { "否" },
-                &d.status,
-                &d.categories.join(";"),
-                &format!("{base}{}", d.url),
-            ])
-            .map_err(csv_error)?;
-    }
-    let bytes = csv_out
-        .into_inner()
-        .map_err(|e| csv_error(e.into_error().into()))?;
-    write_file(out, "documents/catalog.csv", &bytes)?;
-    let json = serde_json::to_vec_pretty(&items).map_err(|e| {
-        Diagnostic::error(codes::WRITE_FAILED, "documents/catalog.json", e.to_string())
-    })?;
-    write_file(out, "documents/catalog.json", &json)?;
-    write_file(
-        out,
-        "robots.txt",
-        format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n").as_bytes(),
-    )?;
-    Ok(5)
-}
-
-fn csv_error(e: csv::Error) -> Diagnostic {
-    Diagnostic::error(codes::WRITE_FAILED, "documents/catalog.csv", e.to_string())
 }
 
 #[cfg(test)]
