@@ -9,9 +9,9 @@ use crate::model::urls;
 use crate::model::*;
 use crate::text::escape::escape;
 
+use super::context::Ctx;
 use super::output::write_file;
 use super::views::{doc_item, DocItem};
-use super::Ctx;
 
 /// Writes the sitemap, the documents' feed, the catalogue downloads and robots.txt. Returns
 /// the number of files.

@@ -4,13 +4,22 @@
 //! its own context, renders and writes its file, then drops everything, so memory stays flat
 //! however many records the portal holds, and a paginated list costs time linear in its length:
 //! each page's context holds only that page's slice.
+//!
+//! `plan.rs` lists the jobs; `Ctx::job` and [`reports`] fill each page's template context from
+//! the portal and what derive computed, each starting from the base that `context.rs` gives;
+//! this module renders the templates and writes the pages (`output.rs`). `feeds.rs`,
+//! [`deadlines`] and [`reports`] write the files for machines beside them: sitemap, feeds,
+//! CSV and JSON downloads.
 
 pub mod chart;
+mod context;
 pub mod deadlines;
 pub mod deadlines_feed;
 pub mod export;
 mod feeds;
 mod output;
+mod pagination;
+mod plan;
 pub mod reports;
 pub mod theme;
 pub mod views;
@@ -21,14 +30,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Context;
 
 use crate::derive::Derived;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::model::urls;
 use crate::model::*;
-use crate::text::markdown;
+use context::{site_context, Crumb, Ctx, ToRender};
 pub use output::write_file;
+use pagination::{pager, pages};
+use plan::{Job, Plan};
 use theme::Theme;
 use views::*;
 
@@ -36,194 +46,6 @@ use views::*;
 pub struct RenderStats {
     pub pages: usize,
     pub files: usize,
-}
-
-#[derive(Serialize)]
-struct Crumb {
-    title: String,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct Pager {
-    current: usize,
-    total: usize,
-    prev: String,
-    next: String,
-    pages: Vec<PagerLink>,
-}
-
-#[derive(Serialize)]
-struct PagerLink {
-    n: usize,
-    url: String,
-    current: bool,
-    gap: bool,
-}
-
-fn pager(base: &str, current: usize, total: usize) -> Pager {
-    let mut pages = Vec::new();
-    let mut last = 0;
-    for n in 1..=total {
-        let near = n == 1 || n == total || n.abs_diff(current) <= 2;
-        if !near {
-            continue;
-        }
-        if n > last + 1 {
-            pages.push(PagerLink {
-                n: 0,
-                url: String::new(),
-                current: false,
-                gap: true,
-            });
-        }
-        pages.push(PagerLink {
-            n,
-            url: urls::paged(base, n),
-            current: n == current,
-            gap: false,
-        });
-        last = n;
-    }
-    Pager {
-        current,
-        total,
-        prev: if current > 1 {
-            urls::paged(base, current - 1)
-        } else {
-            String::new()
-        },
-        next: if current < total {
-            urls::paged(base, current + 1)
-        } else {
-            String::new()
-        },
-        pages,
-    }
-}
-
-/// Splits `len` items into pages of `per` (at least one page, even when empty).
-fn pages(len: usize, per: usize) -> Vec<std::ops::Range<usize>> {
-    let per = per.max(1);
-    (0..len.div_ceil(per).max(1))
-        .map(|i| i * per..((i + 1) * per).min(len))
-        .collect()
-}
-
-/// One page (or a set of pages) to render.
-enum Job {
-    Home,
-    Page(usize),
-    Agencies,
-    Agency(usize),
-    AgencyDocuments {
-        agency: usize,
-        page: usize,
-    },
-    AgencyReports(usize),
-    ItemsIndex(Kind),
-    ItemsOfAgency {
-        kind: Kind,
-        agency: String,
-        page: usize,
-    },
-    Power(usize),
-    Service(usize),
-    DecisionsIndex,
-    DecisionsYear(i32),
-    Decision(usize),
-    DocumentsIndex,
-    DocumentsYear {
-        year: i32,
-        page: usize,
-    },
-    Document(usize),
-    ReportsIndex,
-    ReportsYear {
-        year: i32,
-        sort: Option<(reports::SortKey, reports::Dir)>,
-    },
-    Report(usize),
-    Search,
-    Deadlines,
-    NotFound,
-}
-
-/// The pages of a site, as jobs for the renderer's threads.
-struct Plan;
-
-impl Plan {
-    fn jobs(p: &Portal, derived: &Derived) -> Vec<Job> {
-        let ix = &p.lookup;
-        let per = p.config.paginate_by;
-        let mut jobs = vec![
-            Job::Home,
-            Job::Agencies,
-            Job::ItemsIndex(Kind::Power),
-            Job::ItemsIndex(Kind::Service),
-            Job::DecisionsIndex,
-            Job::DocumentsIndex,
-            Job::ReportsIndex,
-            Job::Search,
-            Job::Deadlines,
-            Job::NotFound,
-        ];
-        jobs.extend((0..p.pages.len()).map(Job::Page));
-        for (i, a) in p.agencies.iter().enumerate() {
-            jobs.push(Job::Agency(i));
-            let n = ix.documents_by_agency.get(&a.meta.slug).map_or(0, Vec::len);
-            jobs.extend(
-                (1..=pages(n, per).len()).map(|page| Job::AgencyDocuments { agency: i, page }),
-            );
-            jobs.push(Job::AgencyReports(i));
-        }
-        for (kind, groups) in [
-            (Kind::Power, &ix.power_by_agency),
-            (Kind::Service, &ix.services_by_agency),
-        ] {
-            for (agency, items) in groups {
-                for page in 1..=pages(items.len(), per).len() {
-                    jobs.push(Job::ItemsOfAgency {
-                        kind,
-                        agency: agency.clone(),
-                        page,
-                    });
-                }
-            }
-        }
-        jobs.extend((0..p.power.len()).map(Job::Power));
-        jobs.extend((0..p.services.len()).map(Job::Service));
-        jobs.extend(ix.decisions_by_year.keys().map(|y| Job::DecisionsYear(*y)));
-        jobs.extend((0..p.decisions.len()).map(Job::Decision));
-        for (year, docs) in &ix.documents_by_year {
-            for page in 1..=pages(docs.len(), per).len() {
-                jobs.push(Job::DocumentsYear { year: *year, page });
-            }
-        }
-        jobs.extend((0..p.documents.len()).map(Job::Document));
-        for &year in &derived.reports.years {
-            jobs.push(Job::ReportsYear { year, sort: None });
-            jobs.extend(
-                reports::sort_orders()
-                    .into_iter()
-                    .map(|s| Job::ReportsYear {
-                        year,
-                        sort: Some(s),
-                    }),
-            );
-        }
-        jobs.extend((0..p.reports.len()).map(Job::Report));
-        jobs
-    }
-}
-
-struct Ctx<'a> {
-    portal: &'a Portal,
-    root: &'a Path,
-    derived: &'a Derived,
-    ix: Index<'a>,
-    theme: &'a Theme,
-    notices: deadlines::NoticeIndex,
 }
 
 /// What the search page tells its script about the static index under `search/`, so that
@@ -251,14 +73,7 @@ pub fn render(
     let site = site_context(portal, derived);
     theme.tera.global_context().insert("site", &site);
     let theme: &Theme = theme;
-    let cx = Ctx {
-        portal,
-        root,
-        derived,
-        ix: Index::new(portal),
-        theme,
-        notices: deadlines::NoticeIndex::new(&derived.notices),
-    };
+    let cx = Ctx::new(portal, root, derived, theme);
     let jobs = Plan::jobs(portal, derived);
     let total = jobs.len();
     let done = AtomicUsize::new(0);
@@ -313,108 +128,8 @@ thread_local! {
     static PAGE_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-#[derive(Serialize)]
-struct NavItem {
-    title: &'static str,
-    url: String,
-}
-
-#[derive(Serialize)]
-struct SiteContext<'a> {
-    title: &'a str,
-    description: &'a str,
-    base_url: &'a str,
-    language: &'a str,
-    footer: &'a crate::model::config::Footer,
-    nav: Vec<NavItem>,
-    build_date: String,
-    /// Whether the portal has an about page (关于本站) for the footer to link.
-    about: bool,
-    /// `url::CONTENT_SECURITY_POLICY`, for the `<meta>` of every page.
-    content_security_policy: &'static str,
-}
-
-fn site_context<'a>(p: &'a Portal, d: &Derived) -> SiteContext<'a> {
-    let mut nav = vec![NavItem {
-        title: "首页",
-        url: urls::home(),
-    }];
-    let has_page = |slug: &str| p.pages.iter().any(|pg| pg.meta.slug == slug);
-    if has_page("guide") {
-        nav.push(NavItem {
-            title: "公开指南",
-            url: "/pages/guide/".into(),
-        });
-    }
-    nav.extend(KINDS.iter().filter_map(|k| {
-        Some(NavItem {
-            title: k.nav?,
-            url: urls::section(k.kind),
-        })
-    }));
-    nav.push(NavItem {
-        title: "期限提醒",
-        url: urls::deadlines(),
-    });
-    SiteContext {
-        title: &p.config.title,
-        description: &p.config.description,
-        base_url: p.config.base(),
-        language: &p.config.language,
-        footer: &p.config.footer,
-        nav,
-        build_date: d.today.to_string(),
-        about: has_page("about"),
-        content_security_policy: crate::text::url::CONTENT_SECURITY_POLICY,
-    }
-}
-
-impl<'a> Ctx<'a> {
-    fn notices_for(&self, kind: Kind, meta: &Meta) -> Vec<deadlines::NoticeView> {
-        self.notices.for_record(&self.derived.notices, kind, meta)
-    }
-
-    fn body_html(&self, meta: &Meta) -> Result<String, Diagnostic> {
-        Ok(markdown::to_html(&self.body(meta)?))
-    }
-
-    fn body(&self, meta: &Meta) -> Result<String, Diagnostic> {
-        crate::load::read_body(self.root, meta, self.portal.config.max_file_bytes)
-    }
-
-    fn base(&self, title: &str, url: &str, crumbs: &[(&str, String)]) -> Context {
-        let mut c = Context::new();
-        c.insert("page_title", title);
-        c.insert("url", url);
-        c.insert(
-            "canonical",
-            &format!("{}{}", self.portal.config.base(), url),
-        );
-        let mut list = vec![Crumb {
-            title: "首页".into(),
-            url: "/".into(),
-        }];
-        list.extend(crumbs.iter().map(|(t, u)| Crumb {
-            title: t.to_string(),
-            url: u.clone(),
-        }));
-        c.insert("crumbs", &list);
-        c
-    }
-
-    fn doc_items(&self, idx: &[usize]) -> Vec<DocItem> {
-        idx.iter()
-            .map(|&i| {
-                doc_item(
-                    &self.portal.documents[i],
-                    &self.ix,
-                    &self.derived.validity[i],
-                )
-            })
-            .collect()
-    }
-
-    fn job(&self, job: &Job) -> Result<(String, &'static str, Context), Diagnostic> {
+impl Ctx<'_> {
+    fn job(&self, job: &Job) -> Result<ToRender, Diagnostic> {
         let p = self.portal;
         let per = p.config.paginate_by;
         Ok(match job {
@@ -932,25 +647,4 @@ fn category_rank(c: &str) -> usize {
         .iter()
         .position(|x| *x == c)
         .unwrap_or(CATEGORIES.len())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_split_evenly() {
-        assert_eq!(pages(0, 50).len(), 1);
-        assert!(pages(0, 50)[0].is_empty());
-        assert_eq!(pages(101, 50), vec![0..50, 50..100, 100..101]);
-    }
-
-    #[test]
-    fn pager_windows() {
-        let p = pager("/d/", 10, 20);
-        let ns: Vec<usize> = p.pages.iter().map(|l| l.n).collect();
-        assert_eq!(ns, vec![1, 0, 8, 9, 10, 11, 12, 0, 20]);
-        assert_eq!(p.prev, "/d/page/9/");
-        assert_eq!(p.next, "/d/page/11/");
-    }
 }
