@@ -13,8 +13,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use super::context::{Ctx, ToRender};
 use super::views::{report_item, AgencyRef, ReportItem};
-use super::{write_file, Ctx};
+use super::write_file;
 use crate::derive::deadlines::Timeliness;
 use crate::derive::report_figures::{self as figures, percent, Figures};
 use crate::derive::reports::ReportDue;
@@ -456,6 +457,30 @@ impl Ctx<'_> {
             timeliness_class: t.class(),
             timeliness_text: timeliness_text(&t, due),
         }
+    }
+
+    /// The list of every year's reports, newest year first.
+    pub(super) fn reports_index(&self) -> ToRender {
+        let url = urls::section(Kind::Report);
+        let mut c = self.base(
+            "政府信息公开工作年度报告",
+            &url,
+            &[("公开年报", url.clone())],
+        );
+        let years: Vec<(i32, Vec<ReportEntry>)> = self
+            .derived
+            .reports
+            .years
+            .iter()
+            .rev()
+            .map(|y| {
+                let idx = self.portal.lookup.reports_by_year.get(y);
+                let list = idx.into_iter().flatten();
+                (*y, list.map(|&i| self.report_entry(i)).collect())
+            })
+            .collect();
+        c.insert("years", &years);
+        (url, "reports_index.html", c)
     }
 
     /// The report of `agency` for `year`, by index.
