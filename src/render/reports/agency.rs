@@ -15,6 +15,19 @@ use crate::model::*;
 use crate::render::context::{Ctx, ToRender};
 use crate::render::views::{report_item, ReportItem};
 
+/// A year of the agency's reports: its report with due date and timeliness, or the report
+/// it has not published.
+#[derive(Serialize)]
+struct YearLine {
+    year: i32,
+    report: Option<ReportEntry>,
+    due: String,
+    timeliness: String,
+    timeliness_class: &'static str,
+    csv_url: String,
+    json_url: String,
+}
+
 impl Ctx<'_> {
     pub(in crate::render) fn agency_reports_page(&self, i: usize) -> ToRender {
         let p = self.portal;
@@ -31,24 +44,30 @@ impl Ctx<'_> {
                 ("年度报告", url.clone()),
             ],
         );
-        #[derive(Serialize)]
-        struct YearLine {
-            year: i32,
-            report: Option<ReportEntry>,
-            due: String,
-            timeliness: String,
-            timeliness_class: &'static str,
-            csv_url: String,
-            json_url: String,
-        }
-        let mut years: BTreeSet<i32> = self.derived.reports.years.iter().copied().collect();
-        let own: Vec<usize> = self
-            .portal
+        let own = p
             .lookup
             .reports_by_agency
             .get(slug)
-            .cloned()
-            .unwrap_or_default();
+            .map_or(&[][..], Vec::as_slice);
+        c.insert("heading", &title);
+        c.insert("agency", &self.ix.agency(slug));
+        c.insert("lines", &self.year_lines(i, own));
+        c.insert("charts", &trend_charts(&a.data.name, &self.trend_data(own)));
+        // Kept for themes written against the simple list.
+        let reports: Vec<ReportItem> = own
+            .iter()
+            .map(|&i| report_item(&p.reports[i], &self.ix))
+            .collect();
+        c.insert("reports", &reports);
+        (url, "agency_reports.html", c)
+    }
+
+    /// The lines of agency `i`, newest year first: the years of the comparison and the years of
+    /// its own reports (`own`); a year without its report only when the report is overdue.
+    fn year_lines(&self, i: usize, own: &[usize]) -> Vec<YearLine> {
+        let p = self.portal;
+        let slug = p.agencies[i].meta.slug.as_str();
+        let mut years: BTreeSet<i32> = self.derived.reports.years.iter().copied().collect();
         years.extend(own.iter().filter_map(|&i| p.reports[i].meta.year));
         let mut lines = Vec::new();
         for &y in years.iter().rev() {
@@ -85,7 +104,12 @@ impl Ctx<'_> {
                 }
             }
         }
-        // Trend data: the years whose report has tables, oldest first.
+        lines
+    }
+
+    /// Trend data: the years whose report has tables, oldest first.
+    fn trend_data(&self, own: &[usize]) -> Vec<(i32, Figures)> {
+        let p = self.portal;
         let mut data: Vec<(i32, Figures)> = own
             .iter()
             .map(|&i| {
@@ -97,16 +121,6 @@ impl Ctx<'_> {
             .filter(|(_, f)| f.applications.is_some() || f.reviews.is_some())
             .collect();
         data.sort_by_key(|(y, _)| *y);
-        c.insert("heading", &title);
-        c.insert("agency", &self.ix.agency(slug));
-        c.insert("lines", &lines);
-        c.insert("charts", &trend_charts(&a.data.name, &data));
-        // Kept for themes written against the simple list.
-        let reports: Vec<ReportItem> = own
-            .iter()
-            .map(|&i| report_item(&p.reports[i], &self.ix))
-            .collect();
-        c.insert("reports", &reports);
-        (url, "agency_reports.html", c)
+        data
     }
 }

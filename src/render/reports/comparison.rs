@@ -216,6 +216,30 @@ fn sort_hint(k: SortKey, d: Dir) -> String {
     }
 }
 
+/// The sortable column headers of `year`'s comparison sorted by `key` in `dir`: each links to
+/// the order a click asks for (the other direction of the active column, else the column's
+/// first direction).
+fn sort_headers(year: i32, key: SortKey, dir: Dir) -> Vec<SortHeader> {
+    SortKey::ALL
+        .iter()
+        .map(|&k| {
+            let active = k == key;
+            let next = if active { dir.flip() } else { k.default_dir() };
+            SortHeader {
+                key: k.name(),
+                label: k.label(),
+                url: k.url(year, next),
+                aria_sort: if active { dir.aria() } else { "" },
+                default_dir: k.default_dir().name(),
+                hint: sort_hint(k, next),
+                hint_asc: sort_hint(k, Dir::Asc),
+                hint_desc: sort_hint(k, Dir::Desc),
+                numeric: !matches!(k, SortKey::Agency),
+            }
+        })
+        .collect()
+}
+
 /// Sorts rows by a column: rows without a value last in either direction, ties in the
 /// agencies' order.
 pub fn sort_rows(rows: &mut [ComparisonRow], key: SortKey, dir: Dir) {
@@ -356,24 +380,6 @@ impl<'a> Ctx<'a> {
             ("未注明日期", count("undated")),
         ];
         sort_rows(&mut rows, key, dir);
-        let headers: Vec<SortHeader> = SortKey::ALL
-            .iter()
-            .map(|&k| {
-                let active = k == key;
-                let next = if active { dir.flip() } else { k.default_dir() };
-                SortHeader {
-                    key: k.name(),
-                    label: k.label(),
-                    url: k.url(year, next),
-                    aria_sort: if active { dir.aria() } else { "" },
-                    default_dir: k.default_dir().name(),
-                    hint: sort_hint(k, next),
-                    hint_asc: sort_hint(k, Dir::Asc),
-                    hint_desc: sort_hint(k, Dir::Desc),
-                    numeric: !matches!(k, SortKey::Agency),
-                }
-            })
-            .collect();
         if sort.is_some() {
             // A sort order is the same table: search engines should index the base page only.
             let canonical = format!("{}{base}", self.portal.config.base());
@@ -383,7 +389,7 @@ impl<'a> Ctx<'a> {
         c.insert("year", &year);
         c.insert("due_rule", &due_rule(&self.portal.config, year));
         c.insert("rows", &rows);
-        c.insert("headers", &headers);
+        c.insert("headers", &sort_headers(year, key, dir));
         c.insert("summary", &summary);
         c.insert("sort_label", &sort_hint(key, dir));
         c.insert("base_url", &base);

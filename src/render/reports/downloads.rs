@@ -110,70 +110,88 @@ struct ComparisonJson<'a> {
     rows: Vec<ComparisonJsonRow<'a>>,
 }
 
+impl<'a> ComparisonJsonRow<'a> {
+    fn new(r: &'a ComparisonRow, base: &str) -> Self {
+        ComparisonJsonRow {
+            agency: &r.agency.slug,
+            agency_name: &r.agency.name,
+            new: r.new,
+            handled: r.handled,
+            disclosed: r.disclosed,
+            partially_disclosed: r.partially_disclosed,
+            disclosure_rate: r.disclosure_rate.map(|x| (x * 10000.0).round() / 10000.0),
+            withheld: r.withheld,
+            withheld_share: r.withheld_share.map(|x| (x * 10000.0).round() / 10000.0),
+            reviews: r.reviews,
+            lawsuits: r.lawsuits,
+            published: (!r.published.is_empty()).then_some(r.published.as_str()),
+            due: &r.due,
+            status: r.timeliness_class,
+            late_days: r.late_days,
+            url: (!r.url.is_empty()).then(|| format!("{base}{}", r.url)),
+        }
+    }
+}
+
 /// Writes report.csv and report.json beside every report page, and comparison.csv and
 /// comparison.json beside every year's comparison page. Returns the number of files.
 pub(in crate::render) fn write_report_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
     let p = cx.portal;
-    let base = p.config.base();
-    (0..p.reports.len()).into_par_iter().try_for_each(|i| {
-        let r = &p.reports[i];
-        let entry = cx.report_entry(i);
-        let url = entry.item.url.clone();
-        let csv_path = urls::file_for(&urls::download(&url, "report.csv"));
-        let bytes = export::report_csv(&r.data).map_err(|e| data_error(&csv_path, e))?;
-        write_file(out, &csv_path, &bytes)?;
-        let ReportDue { due, timeliness: t } = cx.derived.reports.due[i];
-        let json = export::report_json(
-            &r.data,
-            ReportMeta {
-                agency: r.meta.folder_agency.as_deref().unwrap_or(""),
-                agency_name: &entry.item.agency.name,
-                year: r.meta.year.unwrap_or(0),
-                url: format!("{base}{url}"),
-                due,
-                timeliness: t,
-            },
-            cx.findings(i),
-        );
-        let json_path = urls::file_for(&urls::download(&url, "report.json"));
-        let bytes = serde_json::to_vec_pretty(&json).map_err(|e| data_error(&json_path, e))?;
-        write_file(out, &json_path, &bytes)
-    })?;
+    (0..p.reports.len())
+        .into_par_iter()
+        .try_for_each(|i| write_report_files(cx, out, i))?;
     let years = &cx.derived.reports.years;
-    years.par_iter().try_for_each(|&year| {
-        let rows = cx.comparison_rows(year);
-        let page = urls::year(Kind::Report, year);
-        let csv_path = urls::file_for(&urls::download(&page, "comparison.csv"));
-        let bytes = comparison_csv(&rows, base).map_err(|e| data_error(&csv_path, e))?;
-        write_file(out, &csv_path, &bytes)?;
-        let json = ComparisonJson {
-            year,
-            as_of: cx.derived.today.to_string(),
-            rows: rows
-                .iter()
-                .map(|r| ComparisonJsonRow {
-                    agency: &r.agency.slug,
-                    agency_name: &r.agency.name,
-                    new: r.new,
-                    handled: r.handled,
-                    disclosed: r.disclosed,
-                    partially_disclosed: r.partially_disclosed,
-                    disclosure_rate: r.disclosure_rate.map(|x| (x * 10000.0).round() / 10000.0),
-                    withheld: r.withheld,
-                    withheld_share: r.withheld_share.map(|x| (x * 10000.0).round() / 10000.0),
-                    reviews: r.reviews,
-                    lawsuits: r.lawsuits,
-                    published: (!r.published.is_empty()).then_some(r.published.as_str()),
-                    due: &r.due,
-                    status: r.timeliness_class,
-                    late_days: r.late_days,
-                    url: (!r.url.is_empty()).then(|| format!("{base}{}", r.url)),
-                })
-                .collect(),
-        };
-        let json_path = urls::file_for(&urls::download(&page, "comparison.json"));
-        let bytes = serde_json::to_vec_pretty(&json).map_err(|e| data_error(&json_path, e))?;
-        write_file(out, &json_path, &bytes)
-    })?;
+    years
+        .par_iter()
+        .try_for_each(|&year| write_comparison_files(cx, out, year))?;
     Ok(p.reports.len() * 2 + years.len() * 2)
+}
+
+/// report.csv and report.json of report `i`.
+fn write_report_files(cx: &Ctx, out: &Path, i: usize) -> Result<(), Diagnostic> {
+    let p = cx.portal;
+    let base = p.config.base();
+    let r = &p.reports[i];
+    let entry = cx.report_entry(i);
+    let url = entry.item.url.clone();
+    let csv_path = urls::file_for(&urls::download(&url, "report.csv"));
+    let bytes = export::report_csv(&r.data).map_err(|e| data_error(&csv_path, e))?;
+    write_file(out, &csv_path, &bytes)?;
+    let ReportDue { due, timeliness: t } = cx.derived.reports.due[i];
+    let json = export::report_json(
+        &r.data,
+        ReportMeta {
+            agency: r.meta.folder_agency.as_deref().unwrap_or(""),
+            agency_name: &entry.item.agency.name,
+            year: r.meta.year.unwrap_or(0),
+            url: format!("{base}{url}"),
+            due,
+            timeliness: t,
+        },
+        cx.findings(i),
+    );
+    let json_path = urls::file_for(&urls::download(&url, "report.json"));
+    let bytes = serde_json::to_vec_pretty(&json).map_err(|e| data_error(&json_path, e))?;
+    write_file(out, &json_path, &bytes)
+}
+
+/// comparison.csv and comparison.json of `year`'s comparison.
+fn write_comparison_files(cx: &Ctx, out: &Path, year: i32) -> Result<(), Diagnostic> {
+    let base = cx.portal.config.base();
+    let rows = cx.comparison_rows(year);
+    let page = urls::year(Kind::Report, year);
+    let csv_path = urls::file_for(&urls::download(&page, "comparison.csv"));
+    let bytes = comparison_csv(&rows, base).map_err(|e| data_error(&csv_path, e))?;
+    write_file(out, &csv_path, &bytes)?;
+    let json = ComparisonJson {
+        year,
+        as_of: cx.derived.today.to_string(),
+        rows: rows
+            .iter()
+            .map(|r| ComparisonJsonRow::new(r, base))
+            .collect(),
+    };
+    let json_path = urls::file_for(&urls::download(&page, "comparison.json"));
+    let bytes = serde_json::to_vec_pretty(&json).map_err(|e| data_error(&json_path, e))?;
+    write_file(out, &json_path, &bytes)
 }

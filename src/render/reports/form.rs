@@ -104,7 +104,20 @@ fn data_cell(value: Option<i64>, headers: String, notes: &[&Finding]) -> TCell {
 /// seven columns and 法人或其他组织 over five.
 pub fn applications_table(format: ReportFormat, a: &Applications, notes: &Notes) -> FormTable {
     let p = "s3";
-    // Header rows.
+    let (head, col_headers) = applicant_head(p);
+    FormTable {
+        id: "table-applications".into(),
+        caption: "收到和处理政府信息公开申请情况".into(),
+        class: "report-form form-applications".into(),
+        colgroups: applicant_colgroups(),
+        head,
+        bodies: vec![application_rows(p, format, a, notes, &col_headers)],
+    }
+}
+
+/// The three header rows of the applications table (ids prefixed with `p`), and for each
+/// applicant column the ids of the headers over it.
+fn applicant_head(p: &str) -> (Vec<TRow>, Vec<String>) {
     let mut r1 = TRow::default();
     r1.cells.push(TCell {
         text: BALANCE_NOTE.into(),
@@ -145,7 +158,18 @@ pub fn applications_table(format: ReportFormat, a: &Applications, notes: &Notes)
         hs.push(format!("{p}-c{i}"));
         col_headers.push(hs.join(" "));
     }
-    // Body rows.
+    (vec![r1, r2, r3], col_headers)
+}
+
+/// The rows of the applications table: the row labels (the form's section and group headers
+/// span the rows they cover), then a data cell under each of `col_headers`.
+fn application_rows(
+    p: &str,
+    format: ReportFormat,
+    a: &Applications,
+    notes: &Notes,
+    col_headers: &[String],
+) -> TBody {
     let rows = report_form::rows(format);
     let mut body = TBody::default();
     for (n, def) in rows.iter().enumerate() {
@@ -200,14 +224,7 @@ pub fn applications_table(format: ReportFormat, a: &Applications, notes: &Notes)
         }
         body.rows.push(row);
     }
-    FormTable {
-        id: "table-applications".into(),
-        caption: "收到和处理政府信息公开申请情况".into(),
-        class: "report-form form-applications".into(),
-        colgroups: applicant_colgroups(),
-        head: vec![r1, r2, r3],
-        bodies: vec![body],
-    }
+    body
 }
 
 /// The label columns, then runs of applicant columns that share a group (ungrouped columns
