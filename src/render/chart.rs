@@ -62,8 +62,53 @@ const TOP: f64 = 44.0;
 const BOTTOM: f64 = 36.0;
 
 pub fn render(c: &Chart) -> String {
-    let n = c.categories.len().max(1);
-    let totals: Vec<i64> = (0..c.categories.len())
+    let (top, step) = nice_scale(highest_bar(c));
+    let plot = Plot {
+        top,
+        h: H - TOP - BOTTOM,
+    };
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
+        id = c.id,
+        title = escape(c.title),
+        desc = escape(c.desc),
+    );
+    legend(&mut s, c);
+    grid(&mut s, &plot, step);
+    let _ = write!(
+        s,
+        r#"<text x="8" y="{}" class="unit">{}</text>"#,
+        TOP - 8.0,
+        escape(c.unit)
+    );
+    bars(&mut s, c, &plot);
+    let _ = write!(
+        s,
+        r##"<line x1="{LEFT}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#333"/></svg>"##,
+        W - RIGHT,
+        TOP + plot.h,
+        TOP + plot.h
+    );
+    s
+}
+
+/// The vertical scale: values from 0 to `top` over a plot `h` high.
+struct Plot {
+    top: i64,
+    h: f64,
+}
+
+impl Plot {
+    fn y(&self, v: i64) -> f64 {
+        TOP + self.h - (v as f64 / self.top as f64) * self.h
+    }
+}
+
+/// The value of the highest bar (or stack of bars).
+fn highest_bar(c: &Chart) -> i64 {
+    (0..c.categories.len())
         .map(|i| match c.layout {
             Layout::Stacked => c
                 .series
@@ -77,21 +122,11 @@ pub fn render(c: &Chart) -> String {
                 .max()
                 .unwrap_or(0),
         })
-        .collect();
-    let (top, step) = nice_scale(totals.iter().copied().max().unwrap_or(0));
-    let plot_h = H - TOP - BOTTOM;
-    let plot_w = W - LEFT - RIGHT;
-    let y = |v: i64| TOP + plot_h - (v as f64 / top as f64) * plot_h;
-    let band = plot_w / n as f64;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg class="chart" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
-        id = c.id,
-        title = escape(c.title),
-        desc = escape(c.desc),
-    );
-    // Legend.
+        .max()
+        .unwrap_or(0)
+}
+
+fn legend(s: &mut String, c: &Chart) {
     let mut lx = LEFT;
     for sr in c.series {
         let _ = write!(
@@ -103,10 +138,13 @@ pub fn render(c: &Chart) -> String {
         );
         lx += 28.0 + 14.0 * sr.label.chars().count() as f64;
     }
-    // Axis and grid lines.
+}
+
+/// The axis's ticks and their grid lines, every `step`.
+fn grid(s: &mut String, plot: &Plot, step: i64) {
     let mut v = 0;
-    while v <= top {
-        let yy = y(v);
+    while v <= plot.top {
+        let yy = plot.y(v);
         let _ = write!(
             s,
             r##"<line x1="{LEFT}" x2="{}" y1="{yy:.1}" y2="{yy:.1}" class="grid" stroke="#d0d4da"/><text x="{}" y="{:.1}" text-anchor="end" class="tick">{v}</text>"##,
@@ -116,13 +154,11 @@ pub fn render(c: &Chart) -> String {
         );
         v += step;
     }
-    let _ = write!(
-        s,
-        r#"<text x="8" y="{}" class="unit">{}</text>"#,
-        TOP - 8.0,
-        escape(c.unit)
-    );
-    // Bars.
+}
+
+/// The bars of each category, with the category's name under them.
+fn bars(s: &mut String, c: &Chart, plot: &Plot) {
+    let band = (W - LEFT - RIGHT) / c.categories.len().max(1) as f64;
     let k = c.series.len().max(1);
     for (i, cat) in c.categories.iter().enumerate() {
         let x0 = LEFT + band * i as f64;
@@ -144,7 +180,7 @@ pub fn render(c: &Chart) -> String {
             if let Layout::Stacked = c.layout {
                 base += val;
             }
-            let (y1, y2) = (y(to), y(from));
+            let (y1, y2) = (plot.y(to), plot.y(from));
             let _ = write!(
                 s,
                 r##"<rect x="{bx:.1}" y="{y1:.1}" width="{:.1}" height="{:.1}" fill="{}" stroke="#fff" stroke-width="1"><title>{} {} {}{}</title></rect>"##,
@@ -165,14 +201,6 @@ pub fn render(c: &Chart) -> String {
             escape(cat)
         );
     }
-    let _ = write!(
-        s,
-        r##"<line x1="{LEFT}" x2="{}" y1="{:.1}" y2="{:.1}" stroke="#333"/></svg>"##,
-        W - RIGHT,
-        TOP + plot_h,
-        TOP + plot_h
-    );
-    s
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::derive::decisions::{DecisionState, StageKind};
+use crate::derive::decisions::{self, DecisionState, StageKind};
 use crate::derive::Validity;
 use crate::model::urls;
 use crate::model::*;
@@ -434,97 +434,7 @@ pub fn decision_view(
     body_html: String,
 ) -> DecisionView {
     let d = &r.data;
-    let notes = |n: &Option<String>| vec![n.clone().unwrap_or_default()];
-    let stages = state
-        .stages
-        .iter()
-        .map(|s| {
-            let (label, detail, link) = match s.kind {
-                StageKind::Consultation => {
-                    let c = d.consultation.as_ref();
-                    (
-                        "公众参与（征求意见）",
-                        vec![
-                            c.and_then(|c| c.summary.clone()).unwrap_or_default(),
-                            c.and_then(|c| c.adopted.clone()).unwrap_or_default(),
-                        ],
-                        c.and_then(|c| c.url.as_ref()).map(|u| Link {
-                            title: "征求意见稿".into(),
-                            url: u.clone(),
-                        }),
-                    )
-                }
-                StageKind::Hearing => (
-                    "听证",
-                    notes(&d.hearing.as_ref().and_then(|h| h.notes.clone())),
-                    None,
-                ),
-                StageKind::ExpertReview => (
-                    "专家论证",
-                    notes(&d.expert_review.as_ref().and_then(|e| e.notes.clone())),
-                    None,
-                ),
-                StageKind::RiskAssessment => {
-                    let r = d.risk_assessment.as_ref();
-                    (
-                        "风险评估",
-                        vec![
-                            r.map(|r| format!("风险等级：{}", r.level))
-                                .unwrap_or_default(),
-                            r.and_then(|r| r.notes.clone()).unwrap_or_default(),
-                        ],
-                        None,
-                    )
-                }
-                StageKind::LegalityReview => (
-                    "合法性审查",
-                    notes(&d.legality_review.as_ref().and_then(|l| l.result.clone())),
-                    None,
-                ),
-                StageKind::CollectiveDecision => (
-                    "集体讨论决定",
-                    notes(&d.collective_decision.as_ref().map(|c| c.meeting.clone())),
-                    None,
-                ),
-                StageKind::Publication => {
-                    let link = d
-                        .publication
-                        .as_ref()
-                        .and_then(|p| p.document.as_deref())
-                        .map(
-                            |doc| match ix.document(doc).or_else(|| ix.document_by_number(doc)) {
-                                Some(t) => Link {
-                                    title: t
-                                        .data
-                                        .doc_number
-                                        .clone()
-                                        .unwrap_or_else(|| t.data.title.clone()),
-                                    url: urls::record(Kind::Document, &t.meta),
-                                },
-                                None => Link {
-                                    title: doc.to_string(),
-                                    url: String::new(),
-                                },
-                            },
-                        );
-                    ("决策公布", Vec::new(), link)
-                }
-                StageKind::Evaluation => (
-                    "决策后评估",
-                    notes(&d.evaluation.as_ref().and_then(|e| e.notes.clone())),
-                    None,
-                ),
-            };
-            Stage {
-                label: label.to_string(),
-                date: s.date.to_string(),
-                end: s.end.map(|e| e.to_string()).unwrap_or_default(),
-                detail: detail.into_iter().filter(|s| !s.is_empty()).collect(),
-                link,
-                done: s.done,
-            }
-        })
-        .collect();
+    let stages = state.stages.iter().map(|s| stage(d, ix, s)).collect();
     DecisionView {
         item: decision_item(r, ix),
         basis: d.basis.clone().unwrap_or_default(),
@@ -541,6 +451,96 @@ pub fn decision_view(
             .and_then(|c| c.url.clone())
             .unwrap_or_default(),
         body_html,
+    }
+}
+
+/// A stage of the decision as the page shows it: what derive says of its date and whether it
+/// is done, with the decision file's notes on it and a link where it has one.
+fn stage(d: &Decision, ix: &Index, s: &decisions::Stage) -> Stage {
+    let notes = |n: &Option<String>| vec![n.clone().unwrap_or_default()];
+    let (label, detail, link) = match s.kind {
+        StageKind::Consultation => {
+            let c = d.consultation.as_ref();
+            (
+                "公众参与（征求意见）",
+                vec![
+                    c.and_then(|c| c.summary.clone()).unwrap_or_default(),
+                    c.and_then(|c| c.adopted.clone()).unwrap_or_default(),
+                ],
+                c.and_then(|c| c.url.as_ref()).map(|u| Link {
+                    title: "征求意见稿".into(),
+                    url: u.clone(),
+                }),
+            )
+        }
+        StageKind::Hearing => (
+            "听证",
+            notes(&d.hearing.as_ref().and_then(|h| h.notes.clone())),
+            None,
+        ),
+        StageKind::ExpertReview => (
+            "专家论证",
+            notes(&d.expert_review.as_ref().and_then(|e| e.notes.clone())),
+            None,
+        ),
+        StageKind::RiskAssessment => {
+            let r = d.risk_assessment.as_ref();
+            (
+                "风险评估",
+                vec![
+                    r.map(|r| format!("风险等级：{}", r.level))
+                        .unwrap_or_default(),
+                    r.and_then(|r| r.notes.clone()).unwrap_or_default(),
+                ],
+                None,
+            )
+        }
+        StageKind::LegalityReview => (
+            "合法性审查",
+            notes(&d.legality_review.as_ref().and_then(|l| l.result.clone())),
+            None,
+        ),
+        StageKind::CollectiveDecision => (
+            "集体讨论决定",
+            notes(&d.collective_decision.as_ref().map(|c| c.meeting.clone())),
+            None,
+        ),
+        StageKind::Publication => {
+            let link = d
+                .publication
+                .as_ref()
+                .and_then(|p| p.document.as_deref())
+                .map(
+                    |doc| match ix.document(doc).or_else(|| ix.document_by_number(doc)) {
+                        Some(t) => Link {
+                            title: t
+                                .data
+                                .doc_number
+                                .clone()
+                                .unwrap_or_else(|| t.data.title.clone()),
+                            url: urls::record(Kind::Document, &t.meta),
+                        },
+                        None => Link {
+                            title: doc.to_string(),
+                            url: String::new(),
+                        },
+                    },
+                );
+            ("决策公布", Vec::new(), link)
+        }
+        StageKind::Evaluation => (
+            "决策后评估",
+            notes(&d.evaluation.as_ref().and_then(|e| e.notes.clone())),
+            None,
+        ),
+    };
+    Stage {
+        label: label.to_string(),
+        date: s.date.to_string(),
+        end: s.end.map(|e| e.to_string()).unwrap_or_default(),
+        detail: detail.into_iter().filter(|s| !s.is_empty()).collect(),
+        link,
+        done: s.done,
     }
 }
 

@@ -1,0 +1,155 @@
+//! What every page's template context starts from: the site-wide values (title, navigation,
+//! footer, build date) set once on the theme, and [`Ctx`], what page functions share, which
+//! starts each page's context with its title, URL, canonical link and breadcrumbs.
+
+use std::path::Path;
+
+use serde::Serialize;
+use tera::Context;
+
+use crate::derive::Derived;
+use crate::diagnostics::Diagnostic;
+use crate::model::urls;
+use crate::model::*;
+use crate::text::markdown;
+
+use super::deadlines;
+use super::theme::Theme;
+use super::views::{doc_item, DocItem, Index};
+
+/// What a page function hands to the renderer: the page's URL, its template and the
+/// template's context.
+pub(super) type ToRender = (String, &'static str, Context);
+
+#[derive(Serialize)]
+pub(super) struct Crumb {
+    pub(super) title: String,
+    pub(super) url: String,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+pub(super) struct SiteContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    footer: &'a crate::model::config::Footer,
+    nav: Vec<NavItem>,
+    build_date: String,
+    /// Whether the portal has an about page (关于本站) for the footer to link.
+    about: bool,
+    /// `url::CONTENT_SECURITY_POLICY`, for the `<meta>` of every page.
+    content_security_policy: &'static str,
+}
+
+pub(super) fn site_context<'a>(p: &'a Portal, d: &Derived) -> SiteContext<'a> {
+    let mut nav = vec![NavItem {
+        title: "首页",
+        url: urls::home(),
+    }];
+    let has_page = |slug: &str| p.pages.iter().any(|pg| pg.meta.slug == slug);
+    if has_page("guide") {
+        nav.push(NavItem {
+            title: "公开指南",
+            url: "/pages/guide/".into(),
+        });
+    }
+    nav.extend(KINDS.iter().filter_map(|k| {
+        Some(NavItem {
+            title: k.nav?,
+            url: urls::section(k.kind),
+        })
+    }));
+    nav.push(NavItem {
+        title: "期限提醒",
+        url: urls::deadlines(),
+    });
+    SiteContext {
+        title: &p.config.title,
+        description: &p.config.description,
+        base_url: p.config.base(),
+        language: &p.config.language,
+        footer: &p.config.footer,
+        nav,
+        build_date: d.today.to_string(),
+        about: has_page("about"),
+        content_security_policy: crate::text::url::CONTENT_SECURITY_POLICY,
+    }
+}
+
+pub(super) struct Ctx<'a> {
+    pub(super) portal: &'a Portal,
+    root: &'a Path,
+    pub(super) derived: &'a Derived,
+    pub(super) ix: Index<'a>,
+    pub(super) theme: &'a Theme,
+    notices: deadlines::NoticeIndex,
+}
+
+impl<'a> Ctx<'a> {
+    pub(super) fn new(
+        portal: &'a Portal,
+        root: &'a Path,
+        derived: &'a Derived,
+        theme: &'a Theme,
+    ) -> Ctx<'a> {
+        Ctx {
+            portal,
+            root,
+            derived,
+            ix: Index::new(portal),
+            theme,
+            notices: deadlines::NoticeIndex::new(&derived.notices),
+        }
+    }
+
+    pub(super) fn notices_for(&self, kind: Kind, meta: &Meta) -> Vec<deadlines::NoticeView> {
+        self.notices.for_record(&self.derived.notices, kind, meta)
+    }
+
+    pub(super) fn body_html(&self, meta: &Meta) -> Result<String, Diagnostic> {
+        Ok(markdown::to_html(&self.body(meta)?))
+    }
+
+    fn body(&self, meta: &Meta) -> Result<String, Diagnostic> {
+        crate::load::read_body(self.root, meta, self.portal.config.max_file_bytes)
+    }
+
+    pub(super) fn base(&self, title: &str, url: &str, crumbs: &[(&str, String)]) -> Context {
+        let mut c = Context::new();
+        c.insert("page_title", title);
+        c.insert("url", url);
+        c.insert(
+            "canonical",
+            &format!("{}{}", self.portal.config.base(), url),
+        );
+        let mut list = vec![Crumb {
+            title: "首页".into(),
+            url: "/".into(),
+        }];
+        list.extend(crumbs.iter().map(|(t, u)| Crumb {
+            title: t.to_string(),
+            url: u.clone(),
+        }));
+        c.insert("crumbs", &list);
+        c
+    }
+
+    pub(super) fn doc_items(&self, idx: &[usize]) -> Vec<DocItem> {
+        idx.iter()
+            .map(|&i| {
+                doc_item(
+                    &self.portal.documents[i],
+                    &self.ix,
+                    &self.derived.validity[i],
+                )
+            })
+            .collect()
+    }
+}

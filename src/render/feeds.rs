@@ -1,0 +1,158 @@
+//! The site's files for machines, beside its pages: sitemap.xml and robots.txt for search
+//! engines, the Atom feed of the newest documents, and the whole catalogue of documents as CSV
+//! and JSON.
+
+use std::path::Path;
+
+use crate::diagnostics::{codes, Diagnostic};
+use crate::model::urls;
+use crate::model::*;
+use crate::text::escape::escape;
+
+use super::context::Ctx;
+use super::output::write_file;
+use super::views::{doc_item, DocItem};
+
+/// Writes the sitemap, the documents' feed, the catalogue downloads and robots.txt. Returns
+/// the number of files.
+pub(super) fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+    let p = cx.portal;
+    let base = p.config.base();
+    write_file(out, "sitemap.xml", sitemap(p).as_bytes())?;
+    write_file(out, "documents/atom.xml", documents_feed(cx).as_bytes())?;
+    write_catalog(cx, out)?;
+    write_file(
+        out,
+        "robots.txt",
+        format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n").as_bytes(),
+    )?;
+    Ok(5)
+}
+
+/// Sitemap of every record page and list root.
+fn sitemap(p: &Portal) -> String {
+    let base = p.config.base();
+    let mut sm = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut add = |url: String| {
+        sm.push_str(&format!(
+            "<url><loc>{}{}</loc></url>\n",
+            escape(base),
+            escape(&url)
+        ));
+    };
+    add(urls::home());
+    add(urls::deadlines());
+    for k in [
+        Kind::Document,
+        Kind::Power,
+        Kind::Service,
+        Kind::Decision,
+        Kind::Report,
+        Kind::Agency,
+    ] {
+        add(urls::section(k));
+    }
+    p.pages
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Page, &r.meta)));
+    p.agencies
+        .iter()
+        .for_each(|r| add(urls::agency(&r.meta.slug)));
+    p.power
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Power, &r.meta)));
+    p.services
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Service, &r.meta)));
+    p.decisions
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Decision, &r.meta)));
+    p.documents
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Document, &r.meta)));
+    p.reports
+        .iter()
+        .for_each(|r| add(urls::record(Kind::Report, &r.meta)));
+    sm.push_str("</urlset>\n");
+    sm
+}
+
+/// Atom feed of the newest documents.
+fn documents_feed(cx: &Ctx) -> String {
+    let p = cx.portal;
+    let base = p.config.base();
+    let updated = p
+        .documents
+        .first()
+        .map(|d| d.data.published)
+        .unwrap_or(cx.derived.today);
+    let mut feed = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n<title>{} · 公开目录</title>\n<id>{}/documents/</id>\n<link rel=\"self\" href=\"{}/documents/atom.xml\"/>\n<link href=\"{}/documents/\"/>\n<updated>{}T00:00:00+08:00</updated>\n",
+        escape(&p.config.title), escape(base), escape(base), escape(base), updated
+    );
+    for (i, d) in p.documents.iter().enumerate().take(50) {
+        let item = doc_item(d, &cx.ix, &cx.derived.validity[i]);
+        feed.push_str(&format!(
+            "<entry><title>{}</title><id>{}{}</id><link href=\"{}{}\"/><updated>{}T00:00:00+08:00</updated><author><name>{}</name></author><summary>{} {}</summary></entry>\n",
+            escape(&item.title), escape(base), escape(&item.url), escape(base), escape(&item.url),
+            item.published, escape(&item.agency.name), escape(&item.index_no), escape(&item.doc_number)
+        ));
+    }
+    feed.push_str("</feed>\n");
+    feed
+}
+
+/// Machine-readable catalog downloads: documents/catalog.csv and documents/catalog.json.
+fn write_catalog(cx: &Ctx, out: &Path) -> Result<(), Diagnostic> {
+    let p = cx.portal;
+    let items: Vec<DocItem> = cx.doc_items(&(0..p.documents.len()).collect::<Vec<_>>());
+    write_file(
+        out,
+        "documents/catalog.csv",
+        &catalog_csv(&items, p.config.base())?,
+    )?;
+    let json = serde_json::to_vec_pretty(&items).map_err(|e| {
+        Diagnostic::error(codes::WRITE_FAILED, "documents/catalog.json", e.to_string())
+    })?;
+    write_file(out, "documents/catalog.json", &json)
+}
+
+fn catalog_csv(items: &[DocItem], base: &str) -> Result<Vec<u8>, Diagnostic> {
+    let mut csv_out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let head = [
+        "索引号",
+        "标题",
+        "发文机关",
+        "发文字号",
+        "成文日期",
+        "发布日期",
+        "规范性文件",
+        "有效性",
+        "分类",
+        "链接",
+    ];
+    csv_out.write_record(head).map_err(csv_error)?;
+    for d in items {
+        csv_out
+            .write_record([
+                d.index_no.as_str(),
+                &d.title,
+                &d.agency.name,
+                &d.doc_number,
+                &d.written,
+                &d.published,
+                if d.normative { "是" } else { "否" },
+                &d.status,
+                &d.categories.join(";"),
+                &format!("{base}{}", d.url),
+            ])
+            .map_err(csv_error)?;
+    }
+    csv_out
+        .into_inner()
+        .map_err(|e| csv_error(e.into_error().into()))
+}
+
+fn csv_error(e: csv::Error) -> Diagnostic {
+    Diagnostic::error(codes::WRITE_FAILED, "documents/catalog.csv", e.to_string())
+}

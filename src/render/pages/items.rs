@@ -1,0 +1,172 @@
+//! The catalogues of power items (权责清单) and service items (政务服务事项): each catalogue's
+//! index of agencies with their categories, an agency's items by category, page by page, and
+//! the page of one item.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::urls;
+use crate::model::*;
+use crate::render::context::{Ctx, ToRender};
+use crate::render::pagination::{pager, pages};
+use crate::render::views::{
+    power_summary, power_view, service_summary, service_view, AgencyRef, ItemSummary,
+};
+
+impl Ctx<'_> {
+    pub(super) fn items_index(&self, kind: Kind) -> ToRender {
+        let p = self.portal;
+        let url = urls::section(kind);
+        let title = kind.label();
+        let mut c = self.base(title, &url, &[(title, url.clone())]);
+        let groups = if kind == Kind::Power {
+            &self.portal.lookup.power_by_agency
+        } else {
+            &self.portal.lookup.services_by_agency
+        };
+        #[derive(Serialize)]
+        struct Group {
+            agency: AgencyRef,
+            url: String,
+            count: usize,
+            categories: Vec<(String, usize)>,
+        }
+        let list: Vec<Group> = p
+            .agencies
+            .iter()
+            .filter_map(|a| {
+                let idx = groups.get(&a.meta.slug)?;
+                let mut cats: BTreeMap<String, usize> = BTreeMap::new();
+                for &i in idx {
+                    let cat = if kind == Kind::Power {
+                        &p.power[i].data.category
+                    } else {
+                        &p.services[i].data.kind
+                    };
+                    *cats.entry(cat.clone()).or_default() += 1;
+                }
+                Some(Group {
+                    agency: self.ix.agency(&a.meta.slug),
+                    url: urls::items_of_agency(kind, &a.meta.slug),
+                    count: idx.len(),
+                    categories: sort_categories(cats),
+                })
+            })
+            .collect();
+        c.insert("kind", kind.name());
+        c.insert("groups", &list);
+        (url, "items_index.html", c)
+    }
+
+    /// Page `page` (from 1) of an agency's items of `kind`, grouped by category.
+    pub(super) fn items_of_agency(&self, kind: Kind, agency: &str, page: usize) -> ToRender {
+        let p = self.portal;
+        let base = urls::items_of_agency(kind, agency);
+        let url = urls::paged(&base, page);
+        let a = self.ix.agency(agency);
+        let groups = if kind == Kind::Power {
+            &self.portal.lookup.power_by_agency
+        } else {
+            &self.portal.lookup.services_by_agency
+        };
+        let idx = &groups[agency];
+        let ranges = pages(idx.len(), p.config.paginate_by);
+        let title = format!("{}{}", a.name, kind.label());
+        let mut c = self.base(
+            &title,
+            &url,
+            &[(kind.label(), urls::section(kind)), (&a.name, base.clone())],
+        );
+        let mut items: Vec<ItemSummary> = idx[ranges[page - 1].clone()]
+            .iter()
+            .map(|&i| {
+                if kind == Kind::Power {
+                    power_summary(&p.power[i], &self.ix)
+                } else {
+                    service_summary(&p.services[i], &self.ix)
+                }
+            })
+            .collect();
+        items.sort_by_key(|s| (category_rank(&s.category), s.code.clone()));
+        let mut by_cat: Vec<(String, Vec<ItemSummary>)> = Vec::new();
+        for it in items {
+            match by_cat.last_mut() {
+                Some((cat, list)) if *cat == it.category => list.push(it),
+                _ => by_cat.push((it.category.clone(), vec![it])),
+            }
+        }
+        c.insert("heading", &title);
+        c.insert("kind", kind.name());
+        c.insert("agency", &a);
+        c.insert("categories", &by_cat);
+        c.insert("total", &idx.len());
+        c.insert("pager", &pager(&base, page, ranges.len()));
+        (url, "items_list.html", c)
+    }
+
+    pub(super) fn power(&self, i: usize) -> ToRender {
+        let p = self.portal;
+        let r = &p.power[i];
+        let v = power_view(
+            r,
+            &self.ix,
+            p.lookup
+                .services_of_power
+                .get(&r.data.code)
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .map(|&s| service_summary(&p.services[s], &self.ix))
+                .collect(),
+        );
+        let url = v.summary.url.clone();
+        let mut c = self.base(
+            &r.data.name,
+            &url,
+            &[
+                ("权责清单", urls::section(Kind::Power)),
+                (
+                    &v.summary.agency.name,
+                    urls::items_of_agency(Kind::Power, &v.summary.agency.slug),
+                ),
+                (&r.data.name, url.clone()),
+            ],
+        );
+        c.insert("item", &v);
+        (url, "power_item.html", c)
+    }
+
+    pub(super) fn service(&self, i: usize) -> ToRender {
+        let r = &self.portal.services[i];
+        let v = service_view(r, &self.ix);
+        let url = v.summary.url.clone();
+        let mut c = self.base(
+            &r.data.name,
+            &url,
+            &[
+                ("政务服务事项", urls::section(Kind::Service)),
+                (
+                    &v.summary.agency.name,
+                    urls::items_of_agency(Kind::Service, &v.summary.agency.slug),
+                ),
+                (&r.data.name, url.clone()),
+            ],
+        );
+        c.insert("item", &v);
+        (url, "service_item.html", c)
+    }
+}
+
+/// Lists categories in the spec's order, unknown ones last.
+fn sort_categories(cats: BTreeMap<String, usize>) -> Vec<(String, usize)> {
+    let mut v: Vec<_> = cats.into_iter().collect();
+    v.sort_by_key(|(c, _)| (category_rank(c), c.clone()));
+    v
+}
+
+fn category_rank(c: &str) -> usize {
+    CATEGORIES
+        .iter()
+        .position(|x| *x == c)
+        .unwrap_or(CATEGORIES.len())
+}
