@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{Datelike, NaiveDate};
 
 use super::deadlines::{report_due, Timeliness};
+use super::report_figures::{self, Figures};
 use crate::domain::report_math::{Finding, ReportFindings};
 use crate::model::{Agency, Portal, Report};
 
@@ -27,6 +28,8 @@ pub struct Reports {
     pub due: Vec<ReportDue>,
     /// Per report, what its arithmetic found (own tables, then the carry-over).
     pub findings: Vec<Vec<Finding>>,
+    /// Per report, its headline figures (comparison tables, trends, downloads).
+    pub figures: Vec<Figures>,
     /// For each agency (by position) and each of [`Reports::years`] it has no report for.
     pub unreported: HashMap<(usize, i32), ReportDue>,
 }
@@ -106,6 +109,11 @@ pub fn reports(p: &Portal, findings: &[ReportFindings], today: NaiveDate) -> Rep
         years,
         due,
         findings: findings.iter().map(ReportFindings::all).collect(),
+        figures: p
+            .reports
+            .iter()
+            .map(|r| report_figures::figures(&r.data))
+            .collect(),
         unreported,
     }
 }

@@ -26,8 +26,9 @@ pub struct Lookup {
     /// Power items and services by the agency folder they are in.
     pub power_by_agency: BTreeMap<String, Vec<usize>>,
     pub services_by_agency: BTreeMap<String, Vec<usize>>,
-    /// Decisions by the year of their folder.
+    /// Decisions by the year of their folder, and by deciding agency.
     pub decisions_by_year: BTreeMap<i32, Vec<usize>>,
+    pub decisions_by_agency: BTreeMap<String, Vec<usize>>,
     /// Annual reports by year and by agency (their file name).
     pub reports_by_year: BTreeMap<i32, Vec<usize>>,
     pub reports_by_agency: BTreeMap<String, Vec<usize>>,
@@ -87,6 +88,7 @@ impl Lookup {
             power_by_agency: group(&p.power, |r| folder(&r.meta)),
             services_by_agency: group(&p.services, |r| folder(&r.meta)),
             decisions_by_year: group(&p.decisions, |d| d.meta.year.unwrap_or(0)),
+            decisions_by_agency: group(&p.decisions, |d| d.data.agency.clone()),
             reports_by_year: group(&p.reports, |r| r.meta.year.unwrap_or(0)),
             reports_by_agency: group(&p.reports, |r| folder(&r.meta)),
         }

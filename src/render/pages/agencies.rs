@@ -56,10 +56,12 @@ impl Ctx<'_> {
             .map(|&i| service_summary(&p.services[i], &self.ix))
             .collect();
         let decisions: Vec<_> = p
-            .decisions
+            .lookup
+            .decisions_by_agency
+            .get(slug)
+            .unwrap_or(&empty)
             .iter()
-            .filter(|d| d.data.agency == slug)
-            .map(|d| decision_item(d, &self.ix))
+            .map(|&i| decision_item(&p.decisions[i], &self.ix))
             .collect();
         let docs = self
             .portal

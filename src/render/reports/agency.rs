@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::trends::trend_charts;
 use super::ReportEntry;
 use crate::derive::deadlines::Timeliness;
-use crate::derive::report_figures::{self as figures, Figures};
+use crate::derive::report_figures::Figures;
 use crate::derive::reports::ReportDue;
 use crate::model::urls;
 use crate::model::*;
@@ -115,7 +115,7 @@ impl Ctx<'_> {
             .map(|&i| {
                 (
                     p.reports[i].meta.year.unwrap_or(0),
-                    figures::figures(&p.reports[i].data),
+                    self.derived.reports.figures[i],
                 )
             })
             .filter(|(_, f)| f.applications.is_some() || f.reviews.is_some())

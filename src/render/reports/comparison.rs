@@ -5,7 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::derive::deadlines::Timeliness;
-use crate::derive::report_figures::{self as figures, percent, Figures};
+use crate::derive::report_figures::{percent, Figures};
 use crate::derive::reports::ReportDue;
 use crate::model::urls;
 use crate::model::*;
@@ -270,7 +270,8 @@ impl<'a> Ctx<'a> {
         let mut rows = Vec::new();
         for (order, a) in p.agencies.iter().enumerate() {
             let slug = a.meta.slug.as_str();
-            let report = self.report_of(slug, year).map(|i| &p.reports[i]);
+            let index = self.report_of(slug, year);
+            let report = index.map(|i| &p.reports[i]);
             let Some(ReportDue { due, timeliness: t }) =
                 self.derived.reports.of_agency(p, order, year)
             else {
@@ -279,8 +280,8 @@ impl<'a> Ctx<'a> {
             if report.is_none() && !matches!(t, Timeliness::Missing { .. }) {
                 continue;
             }
-            let f = report
-                .map(|r| figures::figures(&r.data))
+            let f = index
+                .map(|i| self.derived.reports.figures[i])
                 .unwrap_or_default();
             rows.push(self.comparison_row(order, slug, report, f, due, t));
         }
@@ -291,7 +292,7 @@ impl<'a> Ctx<'a> {
                 let slug = r.meta.folder_agency.as_deref().unwrap_or("");
                 if p.agency(slug).is_none() {
                     let ReportDue { due, timeliness: t } = self.derived.reports.due[i];
-                    let f = figures::figures(&r.data);
+                    let f = self.derived.reports.figures[i];
                     rows.push(self.comparison_row(p.agencies.len() + i, slug, Some(r), f, due, t));
                 }
             }
