@@ -17,33 +17,6 @@ fn month_days() {
 }
 
 #[test]
-fn severity_order_and_parse() {
-    assert!(Severity::Info < Severity::Warning);
-    assert!(Severity::Warning < Severity::Overdue);
-    assert_eq!("overdue".parse::<Severity>(), Ok(Severity::Overdue));
-    assert_eq!("Upcoming".parse::<Severity>(), Ok(Severity::Warning));
-    assert!("late".parse::<Severity>().is_err());
-}
-
-#[test]
-fn countdown_texts() {
-    use NoticeKind::*;
-    let cal = DayUnit::CalendarDays;
-    assert_eq!(
-        days_text(LateDisclosure, 5, DayUnit::WorkingDays, false),
-        "距截止还有 5 个工作日"
-    );
-    assert_eq!(days_text(ReportDue, 0, cal, false), "今天截止");
-    assert_eq!(days_text(ReportMissing, -12, cal, false), "已逾期 12 天");
-    assert_eq!(days_text(ConsultationClosed, -3, cal, false), "已截止 3 天");
-    assert_eq!(days_text(NormativeExpiring, 0, cal, false), "今天到期");
-    assert_eq!(days_text(NormativeExpired, -1, cal, false), "已到期 1 天");
-    assert_eq!(
-        days_text(LateDisclosure, -7, DayUnit::WorkingDays, true),
-        "逾期 7 个工作日"
-    );
-}
-#[test]
 fn timeliness_labels_and_replayed_days() {
     let due = d("2025-01-31");
     let today = d("2025-06-01");
