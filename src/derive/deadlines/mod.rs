@@ -19,6 +19,7 @@
 //! is measured from the due date to the day it was done (`Notice::done`), negated — so it is the
 //! lateness, fixed forever, and does not grow with `today`.
 
+mod consultations;
 mod dates;
 mod disclosure;
 mod normative;
@@ -32,15 +33,13 @@ use crate::model::config::SiteConfig;
 use crate::model::urls;
 use crate::model::{Decision, DecisionStatus, Document, Kind, Portal, Record};
 
+pub use consultations::CONSULTATION_CLOSING_SOON_DAYS;
 pub use dates::{
     effective_status, is_provisional, normative_valid_until, parse_month_day, report_due,
     report_timeliness, Timeliness, LAST_YEAR_UNDER_2007_REGULATION,
 };
 use notice::live;
 pub use notice::{DayUnit, Notice, NoticeKind, RecordRef, Section, Severity};
-
-/// A consultation is "closing soon" in its last this many calendar days (capped by `warn_days`).
-pub const CONSULTATION_CLOSING_SOON_DAYS: i64 = 7;
 
 /// The working-day calendar of a portal: the shipped official years, with the portal's own
 /// `content/calendar/<year>.yaml` files replacing or adding years.
@@ -152,59 +151,6 @@ impl Ctx<'_> {
 
     fn decision_ref(&self, dec: &Record<Decision>) -> RecordRef {
         self.agency_record_ref(Kind::Decision, &dec.meta, &dec.data.agency, &dec.data.title)
-    }
-
-    /// Public consultation: open, closing soon, or closed within the last `warn_days` days.
-    fn consultation(&self, dec: &Record<Decision>, out: &mut Vec<Notice>) {
-        let d = &dec.data;
-        let Some(c) = &d.consultation else { return };
-        if d.status == DecisionStatus::Withdrawn || c.start > self.today || c.end < c.start {
-            return;
-        }
-        let days_left = (c.end - self.today).num_days();
-        let period = format!("{} 至 {}", c.start, c.end);
-        let soon = CONSULTATION_CLOSING_SOON_DAYS.min(self.warn);
-        let (kind, severity, since, detail) = if days_left >= 0 {
-            let kind = if days_left < soon {
-                NoticeKind::ConsultationClosingSoon
-            } else {
-                NoticeKind::ConsultationOpen
-            };
-            let severity = if kind == NoticeKind::ConsultationClosingSoon {
-                Severity::Warning
-            } else {
-                Severity::Info
-            };
-            let since = if kind == NoticeKind::ConsultationClosingSoon {
-                (c.end - chrono::Duration::days(soon - 1)).max(c.start)
-            } else {
-                c.start
-            };
-            (kind, severity, since, format!("公开征求意见（{period}）"))
-        } else if -days_left <= self.warn {
-            let adopted = if c.summary.is_some() || c.adopted.is_some() {
-                "已公布意见采纳情况"
-            } else {
-                "尚未公布意见采纳情况"
-            };
-            (
-                NoticeKind::ConsultationClosed,
-                Severity::Info,
-                c.end.succ_opt().unwrap_or(c.end),
-                format!("公开征求意见（{period}），{adopted}"),
-            )
-        } else {
-            return;
-        };
-        out.push(live(
-            kind,
-            severity,
-            self.decision_ref(dec),
-            c.end,
-            days_left,
-            since,
-            detail,
-        ));
     }
 
     /// A decision whose planned completion date is near or passed while it is still planned,
