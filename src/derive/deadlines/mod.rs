@@ -21,6 +21,7 @@
 
 mod consultations;
 mod dates;
+mod decisions;
 mod disclosure;
 mod normative;
 mod notice;
@@ -31,14 +32,13 @@ use chrono::NaiveDate;
 use crate::domain::calendar::Calendar;
 use crate::model::config::SiteConfig;
 use crate::model::urls;
-use crate::model::{Decision, DecisionStatus, Document, Kind, Portal, Record};
+use crate::model::{Decision, Document, Kind, Portal, Record};
 
 pub use consultations::CONSULTATION_CLOSING_SOON_DAYS;
 pub use dates::{
     effective_status, is_provisional, normative_valid_until, parse_month_day, report_due,
     report_timeliness, Timeliness, LAST_YEAR_UNDER_2007_REGULATION,
 };
-use notice::live;
 pub use notice::{DayUnit, Notice, NoticeKind, RecordRef, Section, Severity};
 
 /// The working-day calendar of a portal: the shipped official years, with the portal's own
@@ -151,44 +151,5 @@ impl Ctx<'_> {
 
     fn decision_ref(&self, dec: &Record<Decision>) -> RecordRef {
         self.agency_record_ref(Kind::Decision, &dec.meta, &dec.data.agency, &dec.data.title)
-    }
-
-    /// A decision whose planned completion date is near or passed while it is still planned,
-    /// consulting or reviewing.
-    fn decision_planned(&self, dec: &Record<Decision>, out: &mut Vec<Notice>) {
-        let d = &dec.data;
-        let Some(planned) = d.planned else { return };
-        if !matches!(
-            d.status,
-            DecisionStatus::Planned | DecisionStatus::Consulting | DecisionStatus::Reviewing
-        ) {
-            return;
-        }
-        let days_left = (planned - self.today).num_days();
-        let state = format!("目前状态为“{}”", d.status.label());
-        let (kind, severity, since) = if days_left < 0 {
-            (
-                NoticeKind::DecisionOverdue,
-                Severity::Overdue,
-                planned.succ_opt().unwrap_or(planned),
-            )
-        } else if days_left <= self.warn {
-            (
-                NoticeKind::DecisionDue,
-                Severity::Warning,
-                planned - chrono::Duration::days(self.warn),
-            )
-        } else {
-            return;
-        };
-        out.push(live(
-            kind,
-            severity,
-            self.decision_ref(dec),
-            planned,
-            days_left,
-            since,
-            format!("计划于 {planned} 前完成决策，{state}"),
-        ));
     }
 }
