@@ -18,6 +18,13 @@
 //! are still open; for a notice about something done late (a late report, a late disclosure) it
 //! is measured from the due date to the day it was done (`Notice::done`), negated — so it is the
 //! lateness, fixed forever, and does not grow with `today`.
+//!
+//! This module holds the public API and runs every rule over a portal; the rest has its file:
+//! - `notice.rs`: the notice types and their wording;
+//! - `dates.rs`: the dates of single records (report due dates and timeliness, normative
+//!   documents' validity and status);
+//! - one file per row of the table above, each adding its rule as a method of `Ctx`:
+//!   `reports.rs`, `disclosure.rs`, `consultations.rs`, `normative.rs`, `decisions.rs`.
 
 mod consultations;
 mod dates;
@@ -113,6 +120,8 @@ pub fn notices_for<'a>(
     })
 }
 
+/// What the rules read: the portal, its working-day calendar, the day, the portal's settings and
+/// `warn_days` as a number. The references to records the notices share are made here.
 struct Ctx<'a> {
     portal: &'a Portal,
     cal: &'a Calendar,
