@@ -8,7 +8,7 @@
 //! city portal: agencies (N/2000, at least 5), power-list and service items, major decisions,
 //! yearly reports and, above all, disclosure-catalog documents (about 85 %) with 2–8 KB Chinese
 //! Markdown bodies built from `bench/phrases.txt` (sentences taken from real disclosure
-//! documents, place names replaced by 示例市). Every record follows docs/content spec: credit
+//! documents, place names replaced by 示例市). Every record follows docs/content-format.md: credit
 //! codes carry valid check digits (GB 32100-2015 / GB 11714), index numbers are unique and match
 //! their agency and folder year, reports add up, decisions go through legality review before
 //! collective decision, consultations last at least 30 days.

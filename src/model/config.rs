@@ -1,4 +1,4 @@
-//! `site.toml`: the portal's settings, with the defaults of the content spec.
+//! `site.toml`: the portal's settings, with the defaults docs/content-format.md gives.
 
 use std::path::Path;
 

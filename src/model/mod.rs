@@ -1,4 +1,4 @@
-//! The records of a portal, typed as the content spec defines them.
+//! The records of a portal, typed as docs/content-format.md defines them.
 //!
 //! These types are plain data: loading fills them, validation reads them, rendering reads them.
 

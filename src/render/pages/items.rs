@@ -157,7 +157,7 @@ impl Ctx<'_> {
     }
 }
 
-/// Lists categories in the spec's order, unknown ones last.
+/// Lists categories in the order docs/content-format.md gives them, unknown ones last.
 fn sort_categories(cats: BTreeMap<String, usize>) -> Vec<(String, usize)> {
     let mut v: Vec<_> = cats.into_iter().collect();
     v.sort_by_key(|(c, _)| (category_rank(c), c.clone()));
