@@ -1,4 +1,4 @@
-// Reference renderings for tests/markdown_reference.rs: reads a JSON array of Markdown
+// Reference renderings for tests/rules/markdown_reference.rs: reads a JSON array of Markdown
 // snippets on stdin and prints, for each, markdown-it's HTML with the CommonMark
 // CJK-friendly amendments and the CJK line-break rule, and without them.
 import MarkdownIt from 'markdown-it';

@@ -1,4 +1,4 @@
-// The search page in Debian's headless chromium on hosts that ignore Range (tests/browser.rs
+// The search page in Debian's headless chromium on hosts that ignore Range (tests/site/browser.rs
 // NoRangeHost: 200 and the whole file to every request, sent slowly, with a log of what it
 // sent at /__log). On the first host the index is small: the client stops each range
 // request's transfer at its headers, loads the index files whole once, and finds. The

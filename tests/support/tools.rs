@@ -11,6 +11,7 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
+use std::sync::{Mutex, MutexGuard};
 
 /// What a test needs from outside the repository.
 #[derive(Clone, Copy)]
@@ -26,6 +27,15 @@ pub enum Need {
 /// The chromium binary the browser tests start.
 pub fn chromium() -> String {
     std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into())
+}
+
+/// Held by every test that starts chromium, so that a test binary runs one browser at a time:
+/// two chromium instances and two builds at once on a small machine make page loads slow
+/// enough to time out.
+pub fn one_browser() -> MutexGuard<'static, ()> {
+    static ONE_BROWSER: Mutex<()> = Mutex::new(());
+    // A browser test that failed holding it must not fail the others.
+    ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn missing(need: Need) -> Option<String> {

@@ -7,10 +7,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-#[path = "support/bin.rs"]
-mod bin;
-#[path = "support/tools.rs"]
-mod tools;
+use crate::bin;
+use crate::tools;
 
 const FIXTURE: &str = "tests/fixtures/seeds-portal";
 

@@ -12,8 +12,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-#[path = "support/tools.rs"]
-mod tools;
+use crate::tools;
 
 const ATOMS: &[&str] = &[
     "中", "文", "a", "x", "1", "Ａ", "１", "。", "，", "、", "：", "（", "）", "《", "》", "“",

@@ -2,14 +2,14 @@
 //! passes without an error or a warning, and the same seed gives the same bytes.
 
 #[allow(dead_code)]
-#[path = "../examples/gen_corpus.rs"]
-mod gen_corpus;
+#[path = "../../examples/gen_corpus.rs"]
+mod generator;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-fn generate(dir: &Path, records: usize, seed: u64) -> gen_corpus::Summary {
-    gen_corpus::generate(&gen_corpus::Options {
+fn generate(dir: &Path, records: usize, seed: u64) -> generator::Summary {
+    generator::generate(&generator::Options {
         out: dir.to_path_buf(),
         records,
         seed,
@@ -77,12 +77,12 @@ fn generated_documents_follow_the_spec() {
     for code in codes.values() {
         assert_eq!(code.len(), 18);
         assert_eq!(
-            gen_corpus::credit_check(&code[..17]),
+            generator::credit_check(&code[..17]),
             code.chars().last().unwrap(),
             "{code}"
         );
         assert_eq!(
-            gen_corpus::org_check(&code[8..16]),
+            generator::org_check(&code[8..16]),
             code.chars().nth(16).unwrap(),
             "{code}"
         );

@@ -6,9 +6,6 @@
 //! from `report_form`, so that a wrong label or a row in the wrong place in the form's data
 //! fails these tests too.
 
-#[path = "support/tools.rs"]
-mod tools;
-
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,6 +15,8 @@ use gongkai::build::{build, BuildOptions};
 
 use scraper::{ElementRef, Html, Selector};
 use serde_yaml::Value;
+
+use crate::tools;
 
 const FIXTURE: &str = "tests/fixtures/reports";
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -1017,6 +1016,7 @@ fn pages_work_without_javascript_and_request_nothing_foreign() {
 #[test]
 fn comparison_sorts_in_the_browser_and_tables_fit_a4_in_print() {
     use tools::Need;
+    let _one = tools::one_browser();
     if !tools::available(
         "comparison_sorts_in_the_browser_and_tables_fit_a4_in_print",
         &[Need::Node, Need::NodePackages, Need::Chromium],

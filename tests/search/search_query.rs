@@ -1,11 +1,10 @@
 //! Tiered search over a tantivy index built from the seed documents.
 
-#[path = "support/seeds.rs"]
-mod seeds;
-
 use gongkai::search::index::write_index;
 use gongkai::search::query::SearchIndex;
 use gongkai::search::{tokenize_query, Hit, SearchDoc, SearchQuery, Tier};
+
+use crate::seeds;
 
 fn index() -> (tempfile::TempDir, SearchIndex) {
     let dir = tempfile::tempdir().unwrap();

@@ -1,14 +1,13 @@
 //! tests/data/tokenizer_vectors.json holds inputs and the tokens the Rust tokenizer
 //! produces; tests/js/tokenizer.test.mjs checks the JavaScript tokenizer against the same
-//! file. `GONGKAI_BLESS=1 cargo test --test search_tokenizer_vectors` rewrites the
+//! file. `GONGKAI_BLESS=1 cargo test --test search search_tokenizer_vectors` rewrites the
 //! expected tokens from the inputs.
-
-#[path = "support/tools.rs"]
-mod tools;
 
 use gongkai::search::static_index::fnv1a;
 use gongkai::search::tokenize::{normalize_code, tokenize_index, tokenize_query, Token, TokenKind};
 use serde_json::{json, Value};
+
+use crate::tools;
 
 const PATH: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

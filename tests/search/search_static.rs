@@ -1,11 +1,6 @@
 //! The static index, read by the real browser client (search.js) under Node, answers the
 //! same queries with the same leading results as the tantivy search.
 
-#[path = "support/seeds.rs"]
-mod seeds;
-#[path = "support/tools.rs"]
-mod tools;
-
 use std::path::Path;
 use std::process::Command;
 
@@ -14,6 +9,9 @@ use gongkai::search::query::SearchIndex;
 use gongkai::search::static_index::{query_cost, write_static};
 use gongkai::search::SearchQuery;
 use serde_json::Value;
+
+use crate::seeds;
+use crate::tools;
 
 const QUERIES: &[&str] = &[
     "行政许可",

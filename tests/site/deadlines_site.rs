@@ -8,9 +8,6 @@
 //! - `rsj-employment-points-2025` was written 2025-03-03 and is published 2025-04-30: on
 //!   2025-04-01 it is one working day past its deadline (2025-03-31) and still unpublished.
 
-#[path = "support/tools.rs"]
-mod tools;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -20,6 +17,8 @@ use gongkai::build::{build, BuildOptions};
 
 use scraper::{Html, Selector};
 use serde_json::Value;
+
+use crate::tools;
 
 fn demo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -510,6 +509,7 @@ fn rendered_dom(chromium: &str, url: &str) -> Html {
 /// time), turning the open consultation's "距截止还有 14 天" into "已截止 N 天".
 #[test]
 fn the_script_recounts_days_for_the_visitor() {
+    let _one = tools::one_browser();
     if !tools::available(
         "the_script_recounts_days_for_the_visitor",
         &[tools::Need::Chromium],

@@ -9,16 +9,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[path = "support/bin.rs"]
-mod bin;
-#[path = "support/tools.rs"]
-mod tools;
-
-use tools::Need;
-
-/// One browser at a time: two chromium instances and two builds at once on a small machine
-/// make page loads slow enough to time out.
-static ONE_BROWSER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+use crate::bin;
+use crate::tools::{self, Need};
 
 struct Server(Child);
 
@@ -76,7 +68,7 @@ fn serve(dir: &Path, today: &str) -> (Server, String) {
 
 #[test]
 fn site_behaves_in_a_real_browser() {
-    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = tools::one_browser();
     if !tools::available("site_behaves_in_a_real_browser", BROWSER) {
         return;
     }
@@ -122,7 +114,7 @@ fn cli_top_results(root: &Path, queries: &[&str]) -> String {
 
 #[test]
 fn search_works_in_a_real_browser() {
-    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = tools::one_browser();
     if !tools::available("search_works_in_a_real_browser", BROWSER) {
         return;
     }
@@ -327,7 +319,7 @@ fn answer(
 /// after a bounded download, and later queries ask for nothing.
 #[test]
 fn search_copes_with_a_host_that_ignores_range() {
-    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = tools::one_browser();
     if !tools::available("search_copes_with_a_host_that_ignores_range", BROWSER) {
         return;
     }
@@ -369,7 +361,7 @@ fn search_copes_with_a_host_that_ignores_range() {
 /// no refusal, and the scripts (search, reading aids, deadlines, report sorting) still work.
 #[test]
 fn every_kind_of_page_works_under_the_security_policy() {
-    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let _one = tools::one_browser();
     if !tools::available(
         "every_kind_of_page_works_under_the_security_policy",
         BROWSER,

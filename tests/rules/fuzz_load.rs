@@ -2,7 +2,9 @@
 //! reports points inside the file.
 //!
 //! `cargo test` runs a few hundred cases per property. For a long fuzzing run:
-//! `PROPTEST_CASES=100000 cargo test --release --test fuzz_load`.
+//! `PROPTEST_CASES=100000 cargo test --release --test rules fuzz_load`.
+//! Proptest keeps the failing cases it finds in tests/proptest-regressions/fuzz_load.txt and
+//! tries them first on every run.
 
 use std::path::Path;
 

@@ -1,0 +1,18 @@
+//! The `gongkai` command as an officer runs it: `check` on good and broken portals, `build`
+//! and what it refuses to overwrite, `search`, `serve`, and the benchmark corpus generator's
+//! portals passing `check`.
+//!
+//! One test binary with a module per file (`cargo test --test cli`); tests/rules/main.rs
+//! says why.
+
+#[path = "../support/bin.rs"]
+mod bin;
+#[path = "../support/tools.rs"]
+mod tools;
+
+mod bad_corpus;
+mod check_cli;
+mod gen_corpus;
+mod output_safety;
+mod search_cli;
+mod serve;
