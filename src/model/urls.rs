@@ -6,7 +6,7 @@ use crate::model::{Kind, Meta};
 
 /// The top-level folders and files of every built site. A file of `content/static/`, which is
 /// copied to the site's root, may not land in or on one of them (see
-/// `validate::rules::static_files`); tests/site.rs checks the list against a built site.
+/// `validate::rules::static_files`); tests/site/site.rs checks the list against a built site.
 pub const GENERATED_FOLDERS: [&str; 10] = [
     "agencies",
     "assets",

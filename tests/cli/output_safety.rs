@@ -35,7 +35,7 @@ fn portal() -> tempfile::TempDir {
 }
 
 fn gongkai(args: &[&str], root: &Path) -> Output {
-    Command::new(bin::gongkai_with("build"))
+    Command::new(bin::gongkai())
         .args(args)
         .arg("--root")
         .arg(root)

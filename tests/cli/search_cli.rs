@@ -25,8 +25,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn gongkai(args: &[&str], root: &Path) -> Output {
-    static BIN: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
-    Command::new(BIN.get_or_init(|| bin::gongkai_with("search")))
+    Command::new(bin::gongkai())
         .args(args)
         .arg("--root")
         .arg(root)

@@ -12,7 +12,7 @@ use gongkai::diagnostics::{Diagnostic, Severity};
 use gongkai::load::parse_bytes;
 use proptest::prelude::*;
 
-/// One path per record kind, in the folders the spec puts them in.
+/// One path per record kind, in the folders docs/content-format.md puts them in.
 const PATHS: &[&str] = &[
     "content/index.md",
     "content/pages/about.md",

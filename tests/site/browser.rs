@@ -49,7 +49,7 @@ fn serve(dir: &Path, today: &str) -> (Server, String) {
         .unwrap()
         .port();
     let server = Server(
-        Command::new(bin::gongkai_with("serve"))
+        Command::new(bin::gongkai())
             .args(["serve", "--root"])
             .arg(dir)
             .args(["--port", &port.to_string(), "--today", today])
@@ -90,7 +90,7 @@ fn site_behaves_in_a_real_browser() {
 
 /// Top result URLs of `gongkai search` for each query, as search.mjs expects them.
 fn cli_top_results(root: &Path, queries: &[&str]) -> String {
-    let gongkai = bin::gongkai_with("search");
+    let gongkai = bin::gongkai();
     let rows: Vec<serde_json::Value> = queries
         .iter()
         .map(|q| {
@@ -325,7 +325,7 @@ fn search_copes_with_a_host_that_ignores_range() {
     }
     let dir = tempfile::tempdir().unwrap();
     copy_fixture(Path::new("tests/fixtures/seeds-portal"), dir.path());
-    let out = Command::new(bin::gongkai_with("build"))
+    let out = Command::new(bin::gongkai())
         .args(["build", "--today", "2025-06-01", "--root"])
         .arg(dir.path())
         .output()
