@@ -195,6 +195,11 @@ impl Kind {
     }
 }
 
+/// The kinds with a catalog page of their own, the ones the navigation lists.
+pub fn sections() -> impl Iterator<Item = Kind> {
+    KINDS.iter().filter(|k| k.nav.is_some()).map(|k| k.kind)
+}
+
 /// The names of the searchable kinds (the search index's record types, `search --type`).
 pub fn searchable_names() -> impl Iterator<Item = &'static str> {
     KINDS.iter().filter(|k| k.searchable).map(|k| k.name)

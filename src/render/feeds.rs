@@ -42,14 +42,7 @@ fn sitemap(p: &Portal) -> String {
     };
     add(urls::home());
     add(urls::deadlines());
-    for k in [
-        Kind::Document,
-        Kind::Power,
-        Kind::Service,
-        Kind::Decision,
-        Kind::Report,
-        Kind::Agency,
-    ] {
+    for k in crate::model::kinds::sections() {
         add(urls::section(k));
     }
     p.pages
