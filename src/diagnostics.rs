@@ -188,4 +188,7 @@ pub mod codes {
     /// An agency's credit code that does not start with 11 (机关) or 12 (事业单位).
     pub const CREDIT_CODE_CATEGORY: &str = "W071";
     pub const DUPLICATE_CREDIT_CODE: &str = "E072";
+    /// An agency's credit code that is a placeholder (characters 3–17 all zero, as `gongkai
+    /// init` writes): the portal builds, but the code must be replaced before it goes live.
+    pub const PLACEHOLDER_CREDIT_CODE: &str = "W073";
 }

@@ -151,6 +151,21 @@ pub fn check_credit_code(code: &str) -> Result<(), CreditCodeError> {
     Ok(())
 }
 
+/// The credit code `gongkai init` writes for the agency an office has yet to fill in: the
+/// category 11 (机关), then zeros, then the check character those give.
+pub const PLACEHOLDER_CREDIT_CODE: &str = "11000000000000000U";
+
+/// Whether a valid credit code is a placeholder rather than an agency's own: characters 3–17
+/// (the registration authority's division code and the organisation code) all `0`. No real
+/// code has them, as no division code (GB/T 2260) is 000000, so the placeholder of `gongkai
+/// init` and any hand-made one like it are told apart from every real code.
+pub fn is_placeholder_credit_code(code: &str) -> bool {
+    code.len() == 18
+        && code.is_ascii()
+        && code[2..17].bytes().all(|b| b == b'0')
+        && check_credit_code(code).is_ok()
+}
+
 fn org_value(c: char) -> Option<u32> {
     match c {
         '0'..='9' => Some(c as u32 - '0' as u32),
@@ -352,6 +367,29 @@ mod tests {
             "115113010833722043",
         ] {
             assert_eq!(check_credit_code(code), Ok(()), "{code}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_valid_codes_no_real_code_resembles() {
+        assert_eq!(check_credit_code(PLACEHOLDER_CREDIT_CODE), Ok(()));
+        assert_eq!(check_embedded_org_code(PLACEHOLDER_CREDIT_CODE), Ok(()));
+        assert!(is_placeholder_credit_code(PLACEHOLDER_CREDIT_CODE));
+        // A 事业单位 placeholder made by hand, with its own check character.
+        let public_institution = format!("12{}", "0".repeat(15));
+        let check = credit_check_char(&public_institution).unwrap();
+        assert!(is_placeholder_credit_code(&format!(
+            "{public_institution}{check}"
+        )));
+        // The zeros with a wrong check character are a mistyped code, not a placeholder.
+        assert!(!is_placeholder_credit_code("11000000000000000X"));
+        // Real codes, and a fictional one with a division code, are not placeholders.
+        for code in [
+            "11220200795219742W",
+            "12441500196720244T",
+            "119901009901001659",
+        ] {
+            assert!(!is_placeholder_credit_code(code), "{code}");
         }
     }
 

@@ -20,6 +20,16 @@ pub(crate) fn agency(_ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
             }
             out.push(Issue::error(codes::CREDIT_CODE, "credit_code", msg).hint(e.hint()));
         }
+        Ok(()) if id::is_placeholder_credit_code(&code) => {
+            out.push(
+                Issue::warning(
+                    codes::PLACEHOLDER_CREDIT_CODE,
+                    "credit_code",
+                    format!("统一社会信用代码 `{code}` 是占位代码（第3—17位全为0），不是本机关的真实代码"),
+                )
+                .hint("请照《统一社会信用代码证书》填写本机关的代码；索引号以信用代码开头，已按占位代码写的索引号也要一并改正"),
+            );
+        }
         Ok(()) => {
             if let Err(e) = id::check_embedded_org_code(&code) {
                 out.push(
@@ -267,9 +277,12 @@ pub(crate) fn duplicates(ctx: &Ctx) -> Vec<FileIssue> {
     );
     dup(
         &mut out,
+        // Agencies still on the placeholder share it: each is told to replace it (W073),
+        // which is all a duplicate error would say.
         p.agencies
             .iter()
-            .map(|r| (&r.meta.path, id::normalize(&r.data.credit_code))),
+            .map(|r| (&r.meta.path, id::normalize(&r.data.credit_code)))
+            .filter(|(_, code)| !id::is_placeholder_credit_code(code)),
         "credit_code",
         |first| {
             Issue::error(
