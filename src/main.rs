@@ -134,6 +134,12 @@ enum Command {
         #[arg(long, value_parser = |s: &str| s.parse::<Severity>())]
         fail_on: Option<Severity>,
     },
+    /// 新建门户：站点设置、内容文件夹、一个待填写的机关、首页、公开指南、CI 配置和说明
+    Init {
+        /// 新门户的文件夹，须不存在或为空（默认：当前文件夹）
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Write a commented template record: agency, power, service, decision, document, report, page, calendar
     New {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(cmd::new::types()))]
@@ -198,6 +204,7 @@ fn main() -> ExitCode {
             output,
             fail_on,
         } => cmd::deadlines::run(&portal.root, day.date(), output.format.into(), fail_on),
+        Command::Init { dir } => cmd::init::run(&dir),
         Command::New { kind, path } => cmd::new::run(&kind, &path),
     }
 }
