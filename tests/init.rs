@@ -305,3 +305,361 @@ fn the_ci_files_gongkai_commands_run_on_the_new_portal() {
     let site = job_of(&github, "gongkai check");
     assert!(site["if"].as_str().unwrap().contains("!= 'schedule'"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hosting: docs/hosting.md's nginx configuration
+
+#[path = "support/tools.rs"]
+mod tools;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::time::{Duration, Instant};
+
+fn hosting_doc() -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/hosting.md")).unwrap()
+}
+
+#[test]
+fn the_hosting_doc_sends_exactly_the_pages_security_policy() {
+    let doc = hosting_doc();
+    let csp = gongkai::text::url::CONTENT_SECURITY_POLICY;
+    let headers: Vec<&str> = doc
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.contains("Content-Security-Policy \""))
+        .collect();
+    // The server's and those of the locations that set headers of their own.
+    assert_eq!(headers.len(), 3, "{headers:#?}");
+    for line in headers {
+        assert_eq!(
+            line,
+            format!("add_header Content-Security-Policy \"{csp}\" always;")
+        );
+    }
+    // And quoted on a line of its own for the reader.
+    assert!(doc.lines().any(|l| l == csp));
+}
+
+/// The nginx binary: Debian's, or where `NGINX` says.
+fn nginx() -> String {
+    std::env::var("NGINX").unwrap_or_else(|_| "/usr/sbin/nginx".into())
+}
+
+/// Whether nginx is here; without it the test says it is skipped, on the terminal (as
+/// tests/support/tools.rs does for the browser), or fails under GONGKAI_REQUIRE_BROWSER=1.
+fn nginx_available(test: &str) -> bool {
+    let path = nginx();
+    if Path::new(&path).exists() {
+        return true;
+    }
+    let why = format!("no nginx at {path} (Debian: apt-get install nginx-light)");
+    assert!(
+        std::env::var("GONGKAI_REQUIRE_BROWSER").as_deref() != Ok("1"),
+        "GONGKAI_REQUIRE_BROWSER=1 but {test} cannot run: {why}"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED {test}: {why}. It passes without running; CI sets GONGKAI_REQUIRE_BROWSER=1 to require it."
+    );
+    false
+}
+
+/// The server block of docs/hosting.md, between its marker comments, listening on `port`
+/// of the loopback and serving `root`.
+fn documented_server(port: u16, root: &Path) -> String {
+    let doc = hosting_doc();
+    let start = doc.find("# gongkai-nginx-begin\n").expect("begin marker");
+    let end = doc.find("# gongkai-nginx-end\n").expect("end marker");
+    let block = &doc[start..end];
+    let mut replaced = (0, 0);
+    let lines: Vec<String> = block
+        .lines()
+        .map(|l| match l.trim() {
+            "listen 80;" => {
+                replaced.0 += 1;
+                format!("    listen 127.0.0.1:{port};")
+            }
+            "root /var/www/gongkai/public;" => {
+                replaced.1 += 1;
+                format!("    root {};", root.display())
+            }
+            _ => l.to_string(),
+        })
+        .collect();
+    assert_eq!(
+        replaced,
+        (1, 1),
+        "the block's listen and root lines changed"
+    );
+    lines.join("\n")
+}
+
+/// nginx in the foreground as one process (no master and workers), killed when dropped.
+struct Nginx {
+    child: std::process::Child,
+    log: PathBuf,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_nginx(dir: &Path, site: &Path) -> (Nginx, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let d = dir.display();
+    // What Debian's nginx.conf puts around a site, with every path nginx writes in `dir`.
+    let conf = format!(
+        "daemon off;\nmaster_process off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{\n\
+         include /etc/nginx/mime.types;\ndefault_type application/octet-stream;\n\
+         access_log off;\nsendfile on;\n\
+         client_body_temp_path {d}/body;\nproxy_temp_path {d}/proxy;\n\
+         fastcgi_temp_path {d}/fastcgi;\nuwsgi_temp_path {d}/uwsgi;\nscgi_temp_path {d}/scgi;\n\
+         {}\n}}\n",
+        documented_server(port, site)
+    );
+    let conf_path = dir.join("nginx.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let log = dir.join("error.log");
+    let child = Command::new(nginx())
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&conf_path)
+        .arg("-e")
+        .arg(&log)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut server = Nginx { child, log };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            panic!(
+                "nginx exited ({status}):\n{}",
+                std::fs::read_to_string(&server.log).unwrap_or_default()
+            );
+        }
+        assert!(Instant::now() < deadline, "nginx did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One GET over plain HTTP/1.1, the connection closed after it.
+fn get(port: u16, path: &str, headers: &[(&str, &str)]) -> Response {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    let mut request =
+        format!("GET {path} HTTP/1.1\r\nHost: www.example.gov.cn\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    s.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8(raw[..split].to_vec()).unwrap();
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .map(|l| {
+            let (k, v) = l.split_once(':').unwrap();
+            (k.to_string(), v.trim().to_string())
+        })
+        .collect();
+    Response {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// Top result URLs of `gongkai search` for each query, as tests/browser/search.mjs expects
+/// them.
+fn cli_top_results(root: &Path, queries: &[&str]) -> String {
+    let rows: Vec<serde_json::Value> = queries
+        .iter()
+        .map(|q| {
+            let out = run(root, &["search", q, "--json", "--limit", "5"]);
+            assert!(out.status.success(), "{}", text(&out));
+            let hits: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+            let urls: Vec<&str> = hits.iter().map(|h| h["url"].as_str().unwrap()).collect();
+            serde_json::json!({ "q": q, "urls": urls })
+        })
+        .collect();
+    serde_json::to_string(&rows).unwrap()
+}
+
+#[test]
+fn nginx_with_the_documented_config_serves_the_site_and_its_search() {
+    const TEST: &str = "nginx_with_the_documented_config_serves_the_site_and_its_search";
+    if !nginx_available(TEST) {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let portal = tmp.path().join("portal");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds-portal"),
+        &portal,
+    );
+    let out = run(&portal, &["build", "--today", "2025-06-01"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let site = portal.join("public");
+    let (_nginx, port) = start_nginx(tmp.path(), &site);
+    let csp = gongkai::text::url::CONTENT_SECURITY_POLICY;
+    let gzip = ("Accept-Encoding", "gzip, deflate");
+
+    // A range of the dictionary: 206, the very bytes, not compressed.
+    let dict = std::fs::read(site.join("search/dict.bin")).unwrap();
+    assert!(dict.len() > 5000, "{}", dict.len());
+    let r = get(
+        port,
+        "/search/dict.bin",
+        &[("Range", "bytes=4096-5095"), gzip],
+    );
+    assert_eq!(r.status, 206);
+    assert_eq!(
+        r.header("Content-Range"),
+        Some(format!("bytes 4096-5095/{}", dict.len()).as_str())
+    );
+    assert_eq!(r.body, dict[4096..5096]);
+    assert_eq!(r.header("Content-Encoding"), None);
+    // Whole index files are not compressed either, though the client would accept it.
+    for file in ["dict.bin", "docs.bin", "post.bin"] {
+        let r = get(port, &format!("/search/{file}"), &[gzip]);
+        assert_eq!(r.status, 200, "{file}");
+        assert_eq!(r.header("Content-Encoding"), None, "{file}");
+        assert_eq!(
+            r.body,
+            std::fs::read(site.join("search").join(file)).unwrap()
+        );
+    }
+
+    // Pages: the policy as a header, revalidated on every use, compressed.
+    let r = get(port, "/", &[]);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Security-Policy"), Some(csp));
+    assert_eq!(r.header("Cache-Control"), Some("no-cache"));
+    assert_eq!(r.body, std::fs::read(site.join("index.html")).unwrap());
+    let etag = r.header("ETag").expect("an ETag").to_string();
+    let again = get(port, "/", &[("If-None-Match", &etag)]);
+    assert_eq!(again.status, 304);
+    for (path, file, cache) in [
+        ("/", "index.html", "no-cache"),
+        ("/search/meta.json", "search/meta.json", "no-cache"),
+        (
+            "/assets/search.js",
+            "assets/search.js",
+            "public, max-age=86400",
+        ),
+        (
+            "/assets/style.css",
+            "assets/style.css",
+            "public, max-age=86400",
+        ),
+    ] {
+        let r = get(port, path, &[gzip]);
+        assert_eq!(r.status, 200, "{path}");
+        // Files under gzip_min_length (meta.json of a small portal) are sent as they are.
+        let size = std::fs::metadata(site.join(file)).unwrap().len();
+        let compressed = (size >= 1024).then_some("gzip");
+        assert_eq!(
+            r.header("Content-Encoding"),
+            compressed,
+            "{path}: {size} bytes"
+        );
+        assert_eq!(r.header("Cache-Control"), Some(cache), "{path}");
+        assert_eq!(r.header("Content-Security-Policy"), Some(csp), "{path}");
+    }
+    let r = get(port, "/documents/catalog.csv", &[]);
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("Content-Type"), Some("text/csv"));
+    assert_eq!(r.header("Content-Security-Policy"), Some(csp));
+
+    // The site's own 404 page, with the 404 status and the policy.
+    let not_found = std::fs::read(site.join("404.html")).unwrap();
+    for path in ["/nonexistent", "/documents/2099/none/", "/.gongkai-output"] {
+        let r = get(port, path, &[]);
+        assert_eq!(r.status, 404, "{path}");
+        assert_eq!(r.body, not_found, "{path}");
+        assert_eq!(r.header("Content-Security-Policy"), Some(csp), "{path}");
+    }
+    // A folder without its slash: a relative redirect, right behind any front server.
+    let r = get(port, "/documents", &[]);
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("Location"), Some("/documents/"));
+
+    // The search page through it in a real browser: the same top results as `gongkai
+    // search`, a first query in at most three round trips of range requests (search.mjs).
+    if !tools::available(
+        TEST,
+        &[
+            tools::Need::Node,
+            tools::Need::NodePackages,
+            tools::Need::Chromium,
+        ],
+    ) {
+        return;
+    }
+    let _one = tools::one_browser();
+    let expected = cli_top_results(&portal, &["吉林市", "法治政府", "吉市政发〔2015〕6号"]);
+    let out = Command::new("node")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.mjs"))
+        .arg(format!("http://127.0.0.1:{port}"))
+        .arg(&expected)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("search: all checks passed"),
+        "the search page behind nginx:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("{stdout}");
+}
