@@ -187,6 +187,28 @@ mod tests {
     }
 
     #[test]
+    fn every_setting_is_described_for_officers() {
+        let doc = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/content-format.md"),
+        )
+        .unwrap();
+        let start = doc.find("## 三、站点设置").unwrap();
+        let end = doc.find("## 四、").unwrap();
+        let section = &doc[start..end];
+        let mut settings = Vec::new();
+        leaves(
+            "",
+            &toml::Value::try_from(SiteConfig::default()).unwrap(),
+            &mut settings,
+        );
+        settings.push("catalog.index_no_pattern".into());
+        for key in settings {
+            let name = key.rsplit('.').next().unwrap();
+            assert!(section.contains(&format!("| `{name}` |")), "{key}");
+        }
+    }
+
+    #[test]
     fn the_agency_carries_the_placeholder_credit_code() {
         let text = file(AGENCY_FILE);
         let code = crate::domain::identifiers::PLACEHOLDER_CREDIT_CODE;
