@@ -1,6 +1,6 @@
 //! The `gongkai` command as an officer runs it: `check` on good and broken portals, `build`
-//! and what it refuses to overwrite, `search`, `serve`, and the benchmark corpus generator's
-//! portals passing `check`.
+//! and what it refuses to overwrite, `search`, `serve`, `init` with the portal's CI and its
+//! nginx hosting, and the benchmark corpus generator's portals passing `check`.
 //!
 //! One test binary with a module per file (`cargo test --test cli`); tests/rules/main.rs
 //! says why.
@@ -13,6 +13,7 @@ mod tools;
 mod bad_corpus;
 mod check_cli;
 mod gen_corpus;
+mod init;
 mod output_safety;
 mod search_cli;
 mod serve;

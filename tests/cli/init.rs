@@ -5,8 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-#[path = "support/bin.rs"]
-mod bin;
+use crate::bin;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(bin::gongkai())
@@ -309,8 +308,7 @@ fn the_ci_files_gongkai_commands_run_on_the_new_portal() {
 // ---------------------------------------------------------------------------------------------
 // Hosting: docs/hosting.md's nginx configuration
 
-#[path = "support/tools.rs"]
-mod tools;
+use crate::tools;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
