@@ -88,6 +88,37 @@ fn site_behaves_in_a_real_browser() {
     assert!(stdout.contains("browser: all checks passed"), "{stdout}");
 }
 
+/// A page open in the browser follows the officer's edits: it reloads after a rebuild, shows
+/// a failed build's errors over the page, and recovers when the file is fixed.
+#[test]
+fn a_page_open_in_serve_follows_the_edits() {
+    let _one = tools::one_browser();
+    if !tools::available("a_page_open_in_serve_follows_the_edits", BROWSER) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, base) = serve_fixture(Path::new("tests/fixtures/basic"), dir.path());
+    let out = Command::new("node")
+        .arg("tests/browser/live.mjs")
+        .arg(&base)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "live reload checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("live: all checks passed"), "{stdout}");
+    // What build writes is left as it was: the script is added only to what serve sends.
+    let page = std::fs::read_to_string(dir.path().join("public/pages/guide/index.html")).unwrap();
+    assert!(
+        !page.contains("__gongkai"),
+        "the live script was written into the site"
+    );
+}
+
 /// Top result URLs of `gongkai search` for each query, as search.mjs expects them.
 fn cli_top_results(root: &Path, queries: &[&str]) -> String {
     let gongkai = bin::gongkai();

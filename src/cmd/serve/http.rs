@@ -1,25 +1,12 @@
-//! `gongkai serve`: build, serve the site on loopback, and rebuild when the portal changes.
-//!
-//! The server only ever reads files under the output directory: request paths are decoded,
-//! `..` and absolute segments are refused, and anything else gets the site's 404 page.
+//! The dev server's HTTP: one request per connection on std::net, files under the output
+//! folder only, byte ranges as static hosts serve them.
 
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Component, Path, PathBuf};
-use std::sync::mpsc;
-use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use notify::RecursiveMode;
-use notify_debouncer_full::new_debouncer;
-
-use crate::build::{self, BuildOptions};
-
-pub struct ServeOptions {
-    pub build: BuildOptions,
-    pub bind: String,
-    pub port: u16,
-}
+use super::live::{self, Live};
 
 /// Maps a request path to a file under `root`, or `None` for anything hostile or missing.
 pub fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
@@ -77,83 +64,6 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn rebuild(opts: &BuildOptions) -> Option<PathBuf> {
-    match build::build(opts) {
-        Ok(report) => {
-            eprintln!("{}", report.summary());
-            Some(report.output)
-        }
-        Err(fail) => {
-            super::check::print_plain(&fail.diagnostics, &mut std::io::stderr());
-            eprintln!("构建失败：网站保持上一次成功构建的版本");
-            None
-        }
-    }
-}
-
-/// Runs `gongkai serve` until it is stopped.
-pub fn run(opts: ServeOptions) -> std::process::ExitCode {
-    match serve(opts) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
-        }
-    }
-}
-
-pub fn serve(opts: ServeOptions) -> Result<(), String> {
-    let out = rebuild(&opts.build)
-        .ok_or("the first build failed; fix the errors above and run serve again")?;
-    let site = Arc::new(RwLock::new(out));
-    let addr = format!("{}:{}", opts.bind, opts.port);
-    let listener = TcpListener::bind(&addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    eprintln!("正在 http://{addr}/ 提供网站（Ctrl+C 退出）");
-
-    let (tx, rx) = mpsc::channel();
-    let mut debouncer =
-        new_debouncer(Duration::from_millis(300), None, tx).map_err(|e| e.to_string())?;
-    let root = opts.build.root.clone();
-    for watched in [
-        root.join("content"),
-        root.join("themes"),
-        root.join("site.toml"),
-    ] {
-        if watched.exists() {
-            debouncer
-                .watch(&watched, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", watched.display()))?;
-        }
-    }
-    let site_w = Arc::clone(&site);
-    let build_opts = opts.build;
-    std::thread::spawn(move || {
-        for events in rx {
-            // Reading files is an event too (inotify reports opens): a build reads every
-            // content file, so only changes may trigger a rebuild, or it would never stop.
-            match &events {
-                Ok(evs) if evs.iter().any(|e| !e.event.kind.is_access()) => {}
-                _ => continue,
-            }
-            eprintln!("检测到修改，重新构建……");
-            if let Some(out) = rebuild(&build_opts) {
-                *site_w.write().unwrap() = out;
-            }
-        }
-    });
-
-    for stream in listener.incoming() {
-        let Ok(stream) = stream else { continue };
-        let site = Arc::clone(&site);
-        std::thread::spawn(move || {
-            let dir = site.read().unwrap().clone();
-            // A client that sends garbage or goes away costs only its own thread.
-            let _ = answer(stream, &dir);
-        });
-    }
-    Ok(())
-}
-
 /// Longest request line or header line read, and most header lines: a local preview server
 /// needs no more, and a hostile client gets no further.
 const MAX_LINE: u64 = 8 * 1024;
@@ -163,7 +73,7 @@ const MAX_HEADERS: usize = 100;
 /// connection and no keep-alive: with tiny_http, headless chromium now and then waited forever
 /// for one request of a page's parallel burst (reproduced; Python's http.server on the same
 /// files never stalled), and a preview server loses nothing by closing.
-fn answer(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
+pub(super) fn answer(stream: TcpStream, dir: &Path, live: &Live) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     stream.set_write_timeout(Some(Duration::from_secs(30)))?;
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -195,6 +105,44 @@ fn answer(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
         );
     }
     let head_only = method == "HEAD";
+    let path_only = target.split(['?', '#']).next().unwrap_or("");
+    match path_only {
+        live::EVENTS if !head_only => {
+            // The page's event stream stays open: no read timeout would end it, and the
+            // writes of a page that has gone fail.
+            out.get_ref().set_read_timeout(None)?;
+            out.get_ref()
+                .set_write_timeout(Some(Duration::from_secs(5)))?;
+            return live.stream(&mut out);
+        }
+        live::SCRIPT => {
+            let kind = (
+                "Content-Type",
+                content_type(Path::new("live.js")).to_string(),
+            );
+            return respond(
+                &mut out,
+                "200 OK",
+                &[kind],
+                live::SCRIPT_JS.as_bytes(),
+                head_only,
+            );
+        }
+        live::STYLE => {
+            let kind = (
+                "Content-Type",
+                content_type(Path::new("live.css")).to_string(),
+            );
+            return respond(
+                &mut out,
+                "200 OK",
+                &[kind],
+                live::STYLE_CSS.as_bytes(),
+                head_only,
+            );
+        }
+        _ => {}
+    }
     let (found, path) = match resolve(dir, &target) {
         Some(p) => (true, Some(p)),
         None => (false, Some(dir.join("404.html")).filter(|p| p.is_file())),
@@ -209,6 +157,12 @@ fn answer(stream: TcpStream, dir: &Path) -> std::io::Result<()> {
         );
     };
     let kind = ("Content-Type", content_type(&path).to_string());
+    // Pages listen for rebuilds; the files on disk stay as `build` wrote them.
+    let bytes = if path.extension().is_some_and(|e| e == "html") {
+        live::inject(&bytes)
+    } else {
+        bytes
+    };
     if !found {
         return respond(&mut out, "404 Not Found", &[kind], &bytes, head_only);
     }

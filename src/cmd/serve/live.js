@@ -1,0 +1,51 @@
+// Added by gongkai serve to the pages it sends (never to what gongkai build writes): reload
+// after a rebuild; after a failed one, show its errors over the page until the file is fixed.
+(() => {
+  "use strict";
+  const events = new EventSource("/__gongkai/events");
+  let panel = null;
+
+  function show(failure) {
+    if (!document.querySelector('link[href="/__gongkai/live.css"]')) {
+      const css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = "/__gongkai/live.css";
+      document.head.appendChild(css);
+    }
+    if (panel) panel.remove();
+    panel = document.createElement("section");
+    panel.className = "gongkai-live-failed";
+    panel.setAttribute("role", "alert");
+    const h = document.createElement("h2");
+    h.textContent = "构建失败：网站仍是上一次成功构建的版本";
+    panel.appendChild(h);
+    const p = document.createElement("p");
+    p.textContent = "请按下面的提示改正并保存文件，页面会自动刷新。";
+    panel.appendChild(p);
+    const list = document.createElement("ol");
+    for (const e of failure.errors || []) {
+      const li = document.createElement("li");
+      const where = document.createElement("div");
+      where.className = "where";
+      where.textContent = `${e.file}${e.line ? `:${e.line}` : ""}${e.column ? `:${e.column}` : ""} [${e.code}]`;
+      const message = document.createElement("div");
+      message.className = "message";
+      message.textContent = e.message;
+      li.append(where, message);
+      if (e.hint) {
+        const hint = document.createElement("div");
+        hint.className = "hint";
+        hint.textContent = `提示：${e.hint}`;
+        li.appendChild(hint);
+      }
+      list.appendChild(li);
+    }
+    panel.appendChild(list);
+    document.body.appendChild(panel);
+  }
+
+  // Marks the page as listening (what tests wait for before they edit a file).
+  events.addEventListener("open", () => { document.documentElement.dataset.gongkaiLive = "open"; });
+  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("failed", (ev) => show(JSON.parse(ev.data)));
+})();

@@ -1,0 +1,143 @@
+//! `gongkai serve`: the officer's preview. Builds the portal, serves the site on loopback,
+//! rebuilds when a file under content/, themes/ or site.toml changes, and tells the open pages:
+//! they reload after a rebuild, and show the errors of a failed one over the page until the
+//! file is fixed ([`live`]).
+//!
+//! The server only ever reads files under the output directory: request paths are decoded,
+//! `..` and absolute segments are refused, and anything else gets the site's 404 page.
+
+mod http;
+mod live;
+
+pub use http::{content_type, resolve};
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+
+use super::progress::Bars;
+use crate::build::{self, BuildOptions};
+use live::Live;
+
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub bind: String,
+    pub port: u16,
+}
+
+/// Builds once, prints what happened with the time it took, and tells the open pages.
+fn rebuild(opts: &BuildOptions, live: &Live) -> Option<PathBuf> {
+    let started = Instant::now();
+    let done = build::build(opts);
+    let secs = started.elapsed().as_secs_f64();
+    match done {
+        Ok(report) => {
+            eprintln!("{}", report.summary());
+            live.built();
+            Some(report.output)
+        }
+        Err(fail) => {
+            super::check::print_plain(&fail.diagnostics, &mut std::io::stderr());
+            eprintln!("构建失败（用时 {secs:.2} 秒）：网站保持上一次成功构建的版本，已打开的页面会显示这些错误");
+            live.failed(&fail.diagnostics);
+            None
+        }
+    }
+}
+
+/// Runs `gongkai serve` until it is stopped.
+pub fn run(opts: ServeOptions) -> std::process::ExitCode {
+    match serve(opts) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn serve(opts: ServeOptions) -> Result<(), String> {
+    let live = Arc::new(Live::default());
+    let out = rebuild(&opts.build, &live)
+        .ok_or("第一次构建失败：请按上面的提示改正后重新运行 gongkai serve")?;
+    let site = Arc::new(RwLock::new(out));
+    let addr = format!("{}:{}", opts.bind, opts.port);
+    let listener = TcpListener::bind(&addr).map_err(|e| format!("无法在 {addr} 上监听：{e}"))?;
+    eprintln!("正在 http://{addr}/ 提供网站，保存文件后页面会自动刷新（Ctrl+C 退出）");
+
+    let (tx, rx) = mpsc::channel();
+    let mut debouncer =
+        new_debouncer(Duration::from_millis(300), None, tx).map_err(|e| e.to_string())?;
+    let root = opts.build.root.clone();
+    for watched in [
+        root.join("content"),
+        root.join("themes"),
+        root.join("site.toml"),
+    ] {
+        if watched.exists() {
+            debouncer
+                .watch(&watched, RecursiveMode::Recursive)
+                .map_err(|e| format!("无法监视 {}：{e}", watched.display()))?;
+        }
+    }
+    let (site_w, live_w) = (Arc::clone(&site), Arc::clone(&live));
+    // Events name absolute paths; the log shows them relative to the portal.
+    let root = root.canonicalize().unwrap_or(root);
+    let mut build_opts = opts.build;
+    std::thread::spawn(move || {
+        for events in rx {
+            let Some(changed) = changed_paths(&events, &root) else {
+                continue;
+            };
+            eprintln!("检测到修改：{changed}，重新构建……");
+            // A progress of its own, so that its times count from this rebuild.
+            build_opts.progress = Box::new(Bars::auto());
+            if let Some(out) = rebuild(&build_opts, &live_w) {
+                *site_w.write().unwrap() = out;
+            }
+        }
+    });
+
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
+        let (site, live) = (Arc::clone(&site), Arc::clone(&live));
+        std::thread::spawn(move || {
+            let dir = site.read().unwrap().clone();
+            // A client that sends garbage or goes away costs only its own thread.
+            let _ = http::answer(stream, &dir, &live);
+        });
+    }
+    Ok(())
+}
+
+/// The files a batch of events changed, as a short line for the log; `None` when nothing
+/// changed. Reading files is an event too (inotify reports opens): a build reads every
+/// content file, so only changes may trigger a rebuild, or it would never stop.
+fn changed_paths(events: &DebounceEventResult, root: &Path) -> Option<String> {
+    let Ok(events) = events else {
+        return None;
+    };
+    let mut paths: Vec<String> = events
+        .iter()
+        .filter(|e| !e.event.kind.is_access())
+        .flat_map(|e| e.event.paths.iter())
+        .map(|p| {
+            p.strip_prefix(root)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let (first, rest) = paths.split_first()?;
+    Some(match rest.len() {
+        0 => first.clone(),
+        n => format!("{first} 等 {} 个文件", n + 1),
+    })
+}
