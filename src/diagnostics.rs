@@ -191,4 +191,6 @@ pub mod codes {
     /// An agency's credit code that is a placeholder (characters 3–17 all zero, as `gongkai
     /// init` writes): the portal builds, but the code must be replaced before it goes live.
     pub const PLACEHOLDER_CREDIT_CODE: &str = "W073";
+    /// A credit code written with spaces inside: read without them.
+    pub const CODE_WITH_SPACES: &str = "W074";
 }

@@ -21,19 +21,17 @@ pub const CREDIT_WEIGHTS: [u32; 17] = [
 /// Weights of the 8 body characters of an organisation code (GB 11714).
 pub const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
-/// Trims, maps full-width ASCII (Ａ１－／ and the ideographic space) to half-width, and
-/// upper-cases. Letters that are not in the code's alphabet (O, I, S, V, Z) are kept as they
+/// Removes spaces (a code copied from a certificate often has them between its groups),
+/// maps full-width ASCII (Ａ１－／) to half-width, and upper-cases. Letters that are not in the code's alphabet (O, I, S, V, Z) are kept as they
 /// are, so that the check reports them rather than silently "fixing" them.
 pub fn normalize(s: &str) -> String {
-    s.trim()
-        .chars()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
         .map(|c| match c {
-            '\u{3000}' => ' ',
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
             _ => c,
         })
         .collect::<String>()
-        .trim()
         .to_ascii_uppercase()
 }
 
@@ -53,6 +51,9 @@ pub enum CreditCodeError {
         found: char,
         suggestion: Option<char>,
     },
+    /// Characters 3–8, the registration authority's administrative division code
+    /// (GB/T 2260), are not all digits.
+    Region { found: String },
     /// The 18th character does not match the other 17.
     CheckChar { expected: char, found: char },
 }
@@ -68,6 +69,9 @@ impl CreditCodeError {
                 position, found, ..
             } => format!(
                 "character {position} of the credit code is `{found}`, which is not allowed (the code uses 0–9 and A–Y without I, O, S, V, Z)"
+            ),
+            CreditCodeError::Region { found } => format!(
+                "统一社会信用代码第3—8位是登记管理机关的行政区划码，应为6位数字，这里是 `{found}`"
             ),
             CreditCodeError::CheckChar { expected, found } => format!(
                 "the credit code's check character is `{found}` but its first 17 characters give `{expected}` (GB 32100-2015)"
@@ -90,6 +94,9 @@ impl CreditCodeError {
             ),
             CreditCodeError::BadChar { .. } => {
                 "check the code against the agency's registration certificate".into()
+            }
+            CreditCodeError::Region { .. } => {
+                "请照《统一社会信用代码证书》核对代码：第3—8位只有数字".into()
             }
             CreditCodeError::CheckChar { expected, .. } => format!(
                 "the check digit should be `{expected}`; if the last character is right, one of the first 17 is wrong — compare the code with the certificate"
@@ -139,6 +146,11 @@ pub fn check_credit_code(code: &str) -> Result<(), CreditCodeError> {
                 suggestion: confusable(c),
             });
         }
+    }
+    if !chars[2..8].iter().all(char::is_ascii_digit) {
+        return Err(CreditCodeError::Region {
+            found: chars[2..8].iter().collect(),
+        });
     }
     let first17: String = chars[..17].iter().collect();
     let expected = credit_check_char(&first17).expect("all characters are in the set");
@@ -297,7 +309,7 @@ pub struct DocNumber {
 fn doc_number_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^(?P<org>[\p{Han}A-Za-z]{1,16})〔(?P<year>\d{4})〕(?P<seq>[1-9]\d*)号$")
+        Regex::new(r"^(?P<org>[\p{Han}A-Za-z]{1,16})〔(?P<year>\d{4})〕(?P<seq>\d*[1-9]\d*)号$")
             .expect("valid pattern")
     })
 }
@@ -327,13 +339,15 @@ pub fn parse_doc_number(s: &str) -> Option<DocNumber> {
         .collect();
     if let Some(c) = doc_number_regex().captures(&normalised) {
         let year: i32 = c["year"].parse().ok()?;
+        // `〔2025〕03号` is the same number as `〔2025〕3号`, written against GB/T 9704.
         let serial: u32 = c["seq"].parse().ok()?;
+        let canonical = format!("{}〔{year}〕{serial}号", &c["org"]);
         return Some(DocNumber {
             org: c["org"].to_string(),
             year: Some(year),
             serial,
-            is_canonical: normalised == s,
-            canonical: normalised,
+            is_canonical: canonical == s,
+            canonical,
         });
     }
     if let Some(c) = order_regex().captures(&normalised) {
@@ -462,6 +476,33 @@ mod tests {
     }
 
     #[test]
+    fn a_leading_zero_is_a_variant_of_the_number() {
+        let d = parse_doc_number("示政发〔2025〕03号").unwrap();
+        assert!(!d.is_canonical);
+        assert_eq!(d.canonical, "示政发〔2025〕3号");
+        assert_eq!(d.serial, 3);
+        assert!(parse_doc_number("示政发〔2025〕0号").is_none());
+        assert!(parse_doc_number("示政发〔2025〕10号").unwrap().is_canonical);
+    }
+
+    #[test]
+    fn the_division_code_is_digits_and_spaces_go() {
+        // A valid check character over letters where the division code goes.
+        let body = "11ABCDEF12345678";
+        let first17 = format!("{body}8");
+        let code = format!("{first17}{}", credit_check_char(&first17).unwrap());
+        assert!(matches!(
+            check_credit_code(&code),
+            Err(CreditCodeError::Region { found }) if found == "ABCDEF"
+        ));
+        assert_eq!(normalize(" 1122 0200 7952 1974 2W "), "11220200795219742W");
+        assert_eq!(
+            normalize("１１２２０２００７９５２１９７４２ｗ"),
+            "11220200795219742W"
+        );
+    }
+
+    #[test]
     fn document_numbers() {
         let d = parse_doc_number("吉市政发〔2015〕6号").unwrap();
         assert!(d.is_canonical);
@@ -477,7 +518,6 @@ mod tests {
         let d = parse_doc_number("国务院令第711号").unwrap();
         assert_eq!(d.year, None);
         assert!(parse_doc_number("国辦公開辦函〔202130").is_none());
-        assert!(parse_doc_number("吉市政发〔2015〕06号").is_none());
         assert!(parse_doc_number("").is_none());
     }
 }

@@ -12,6 +12,16 @@ use super::{Ctx, FileIssue, Issue};
 pub(crate) fn agency(_ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
     let mut out = Vec::new();
     let code = id::normalize(&r.data.credit_code);
+    if r.data.credit_code.trim().contains(char::is_whitespace) {
+        out.push(
+            Issue::warning(
+                codes::CODE_WITH_SPACES,
+                "credit_code",
+                format!("统一社会信用代码中间有空格，已按 `{code}` 读取"),
+            )
+            .hint(format!("请去掉空格，写成 `{code}`")),
+        );
+    }
     match id::check_credit_code(&code) {
         Err(e) => {
             let mut msg = e.message();
