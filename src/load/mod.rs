@@ -188,8 +188,20 @@ fn walk(root: &Path, content: &Path) -> Walked {
                     return false;
                 }
             }
-            // Hidden files and folders (.git, .DS_Store) are not content.
-            !e.file_name().to_string_lossy().starts_with('.') || e.depth() == 0
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            if is_editor_leftover(&name) {
+                return false;
+            }
+            // Hidden files and folders (.git, .DS_Store) are not content, but a hidden file
+            // with a record's extension under a record folder (`..yaml`, `.draft.md`) would be
+            // a record nobody sees published: `classify` names it.
+            !name.starts_with('.')
+                || (e.file_type().is_file()
+                    && !e.path().starts_with(&static_dir)
+                    && has_record_extension(&name))
         });
     for entry in walker {
         let entry = match entry {
@@ -268,6 +280,18 @@ fn walk(root: &Path, content: &Path) -> Walked {
     (files, statics, diags)
 }
 
+/// Files editors leave beside the one being edited (vim's swap files, Emacs' backups and
+/// locks): never content, and not worth a warning.
+fn is_editor_leftover(name: &str) -> bool {
+    name.ends_with('~')
+        || name.starts_with(".#")
+        || (name.starts_with('.') && [".swp", ".swo", ".swx"].iter().any(|x| name.ends_with(x)))
+}
+
+fn has_record_extension(name: &str) -> bool {
+    [".md", ".yaml", ".yml"].iter().any(|x| name.ends_with(x))
+}
+
 fn rel_to(root: &Path, p: &Path) -> PathBuf {
     p.strip_prefix(root).unwrap_or(p).to_path_buf()
 }
@@ -279,8 +303,8 @@ fn kind_folders() -> Vec<&'static str> {
 
 fn split_ext(name: &str) -> (&str, &str) {
     match name.rfind('.') {
-        Some(i) if i > 0 => (&name[..i], &name[i + 1..]),
-        _ => (name, ""),
+        Some(i) => (&name[..i], &name[i + 1..]),
+        None => (name, ""),
     }
 }
 
@@ -366,7 +390,7 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
             Diagnostic::error(
                 codes::BAD_SLUG,
                 "",
-                format!("the file name `{stem}` is not a valid slug (lower-case ASCII letters, digits, `.`, `_`, `-`; starting with a letter or digit)"),
+                format!("the file name `{name}` does not make a valid slug: `{stem}` (lower-case ASCII letters, digits, `.`, `_`, `-`; starting with a letter or digit)"),
             )
             .at(Some(Pos::new(0, 0, 0)))
             .hint(format!("rename the file to `{}.{ext}`", suggest_slug(stem))),
@@ -805,6 +829,46 @@ mod tests {
         assert!(!slug_is_valid("政府"));
         assert_eq!(suggest_slug("My File 2025"), "my-file-2025");
         assert_eq!(suggest_slug("政府"), "item-1");
+    }
+
+    #[test]
+    fn hidden_record_files_are_named_and_editor_leftovers_pass_in_silence() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        for (rel, text) in [
+            ("agencies/..yaml", "name: x\n"),
+            ("documents/2025/.draft.md", "---\ntitle: x\n---\n"),
+            ("power/gov/.yaml", "name: x\n"),
+            ("pages/guide.md~", "old"),
+            ("pages/.guide.md.swp", "swap"),
+            ("pages/.#guide.md", "lock"),
+            ("pages/.DS_Store", "finder"),
+            ("static/.hidden.yaml", "not published"),
+        ] {
+            let path = content.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let (files, statics, diags) = walk(dir.path(), &content);
+        assert!(files.is_empty(), "{files:?}");
+        assert!(statics.is_empty(), "{statics:?}");
+        let mut named: Vec<(String, &str)> = diags
+            .iter()
+            .map(|d| (d.file.to_string_lossy().into_owned(), d.code))
+            .collect();
+        named.sort();
+        assert_eq!(
+            named,
+            [
+                ("content/agencies/..yaml".to_string(), codes::BAD_SLUG),
+                (
+                    "content/documents/2025/.draft.md".to_string(),
+                    codes::BAD_SLUG
+                ),
+                ("content/power/gov/.yaml".to_string(), codes::BAD_SLUG),
+            ]
+        );
+        assert!(diags.iter().all(|d| d.is_error()));
     }
 
     #[test]
