@@ -738,6 +738,22 @@ fn yaml_error(part: &YamlPart, rel: &Path, e: &serde_yaml::Error) -> Diagnostic 
         let len = rest.trim_end().chars().count().max(1);
         Pos::new(line + part.line_offset, column, len)
     });
+    if message.contains("while scanning a quoted scalar") {
+        if let Some((line, byte)) = yaml_depth::unclosed_quote(part.yaml) {
+            let line_text = part.yaml.split('\n').nth(line).unwrap_or("");
+            let column = line_text[..byte.min(line_text.len())].chars().count() + 1;
+            let quote = &line_text[byte..byte + 1];
+            return Diagnostic::error(
+                codes::YAML_SYNTAX,
+                rel,
+                format!("引号没有闭合：这里以 {quote} 开始的值一直到文件结束都没有结束的 {quote}"),
+            )
+            .at(Some(Pos::new(line + 1 + part.line_offset, column, 1)))
+            .hint(format!(
+                "在这个值的末尾补上 {quote}；值里本身含有 {quote} 时，改用另一种引号把整个值括起来"
+            ));
+        }
+    }
     let (code, hint) = classify_error(&message);
     let mut d = Diagnostic::error(code, rel, message.clone()).at(pos);
     if let Some(h) = hint {

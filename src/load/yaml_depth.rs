@@ -22,23 +22,26 @@ pub const MAX_DEPTH: usize = 64;
 /// Where a YAML text first nests deeper than `max`: the 0-based line and byte offset in that
 /// line of the indicator (`[`, `{`, `-`, `?` or the key) that opens the level `max + 1`.
 pub fn too_deep(yaml: &str, max: usize) -> Option<(usize, usize)> {
-    let mut s = Scanner {
-        max,
-        block: Vec::new(),
-        flow: 0,
-        flow_col: 0,
-        flow_peak: 0,
-        node: false,
-        quote: None,
-        block_scalar: None,
-        owner: -1,
-    };
+    let mut s = Scanner::new(max);
     for (n, line) in yaml.split('\n').enumerate() {
+        s.n = n;
         if let Err(col) = s.line(line.as_bytes()) {
             return Some((n, col));
         }
     }
     None
+}
+
+/// Where a quoted scalar opens that the text never closes: the 0-based line and byte offset
+/// of its opening quote. The parser reports such a quote at the end of the text, which is
+/// not where an officer must look.
+pub fn unclosed_quote(yaml: &str) -> Option<(usize, usize)> {
+    let mut s = Scanner::new(usize::MAX);
+    for (n, line) in yaml.split('\n').enumerate() {
+        s.n = n;
+        let _ = s.line(line.as_bytes());
+    }
+    s.quote.map(|q| (q.line, q.col))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -47,15 +50,18 @@ enum Kind {
     Map,
 }
 
-/// An open quoted scalar: its quote character and the column it opened at.
+/// An open quoted scalar: its quote character and the line and column it opened at.
 #[derive(Clone, Copy)]
 struct Quote {
     ch: u8,
+    line: usize,
     col: usize,
 }
 
 struct Scanner {
     max: usize,
+    /// The line being scanned (0-based).
+    n: usize,
     /// Open block collections: (column of their indicator or first key, kind).
     block: Vec<(usize, Kind)>,
     /// Open flow collections.
@@ -84,6 +90,21 @@ fn blank(b: Option<&u8>) -> bool {
 type Step = Result<(), usize>;
 
 impl Scanner {
+    fn new(max: usize) -> Scanner {
+        Scanner {
+            max,
+            n: 0,
+            block: Vec::new(),
+            flow: 0,
+            flow_col: 0,
+            flow_peak: 0,
+            node: false,
+            quote: None,
+            block_scalar: None,
+            owner: -1,
+        }
+    }
+
     fn line(&mut self, l: &[u8]) -> Step {
         let indent = l.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
         if let Some(owner) = self.block_scalar {
@@ -177,7 +198,11 @@ impl Scanner {
                     return self.flow_from(l, i);
                 }
                 b'"' | b'\'' => {
-                    self.quote = Some(Quote { ch: c, col: i });
+                    self.quote = Some(Quote {
+                        ch: c,
+                        line: self.n,
+                        col: i,
+                    });
                     return self.quoted(l, i + 1);
                 }
                 b'|' | b'>' => {
@@ -261,7 +286,11 @@ impl Scanner {
                         continue;
                     }
                     None => {
-                        self.quote = Some(Quote { ch: c, col: i });
+                        self.quote = Some(Quote {
+                            ch: c,
+                            line: self.n,
+                            col: i,
+                        });
                         return Ok(());
                     }
                 },
@@ -329,6 +358,21 @@ mod tests {
     /// The greatest depth the scanner sees in `yaml`: the smallest limit it accepts.
     fn depth(yaml: &str) -> usize {
         (0..100).find(|&max| too_deep(yaml, max).is_none()).unwrap()
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_found_where_it_opens() {
+        assert_eq!(
+            unclosed_quote("title: \"没有写完\norder: 3\n"),
+            Some((0, 7))
+        );
+        assert_eq!(unclosed_quote("a: 1\nb: ['x', 'y\nc: 2\n"), Some((1, 9)));
+        assert_eq!(unclosed_quote("a: \"two\n  lines\"\nb: 'it''s'\n"), None);
+        assert_eq!(
+            unclosed_quote("a: it's plain\nb: |\n  \"in a block\n"),
+            None
+        );
+        assert_eq!(unclosed_quote("# \"comment\na: 1\n"), None);
     }
 
     #[test]
