@@ -532,10 +532,16 @@ fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagn
         year,
         folder_agency,
         body_start,
+        damaged: Vec::new(),
     };
     macro_rules! typed {
         ($variant:ident) => {
-            parse_yaml(&part, rel, &mut diags).map(|data| Parsed::$variant(Record { meta, data }))
+            parse_record(&part, rel, &mut diags).map(|(data, damaged)| {
+                Parsed::$variant(Record {
+                    meta: Meta { damaged, ..meta },
+                    data,
+                })
+            })
         };
     }
     // Duplicate keys, located at their second occurrence (serde points at the mapping).
@@ -684,6 +690,154 @@ pub fn suggest_key(unknown: &str) -> Option<&'static str> {
         .map(|(_, k)| k)
 }
 
+/// How many wrong values of one record are reported before loading gives up on it.
+const MAX_WRONG_VALUES: usize = 20;
+
+/// Deserialises a record, reporting every top-level key whose value is wrong rather than the
+/// first only: after each error the key's lines are blanked (line numbers stay as they are)
+/// and the rest deserialised again; a required key that is wrong or missing gets a stand-in
+/// value of its type. The record comes back with those keys in `damaged`, so that validation
+/// says nothing about the stand-ins while it checks everything else (the unknown agency and
+/// the wrong 索引号 year of a record whose date is impossible: all three in one run). A
+/// record with any such error never reaches a site: the errors stop the build.
+fn parse_record<T: DeserializeOwned>(
+    part: &YamlPart,
+    rel: &Path,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<(T, Vec<String>)> {
+    // The file's own lines, some blanked as the loop goes, then the stand-ins, so that every
+    // error about the file's lines keeps its line number.
+    let mut lines: Vec<String> = part.yaml.split('\n').map(str::to_string).collect();
+    let own = lines.len();
+    let mut damaged: Vec<String> = Vec::new();
+    for _ in 0..=MAX_WRONG_VALUES {
+        let text = lines.join("\n");
+        let now = YamlPart {
+            yaml: &text,
+            line_offset: part.line_offset,
+        };
+        let e = match deserialize::<T>(&text) {
+            Ok((value, unknown)) => {
+                unknown_key_warnings(&now, rel, unknown, diags);
+                return Some((value, damaged));
+            }
+            Err(e) => e,
+        };
+        let missing = missing_field(&e);
+        if !missing.as_ref().is_some_and(|k| damaged.contains(k)) {
+            let d = yaml_error(&now, rel, &e);
+            let syntax = d.code == codes::YAML_SYNTAX;
+            diags.push(d);
+            if syntax {
+                // The text itself is broken: there are no values to tell apart.
+                return None;
+            }
+        }
+        let key = match missing {
+            Some(key) => {
+                lines.push(stand_in::<T>(&lines, &key, own)?);
+                key
+            }
+            None => {
+                let line = e.location()?.line().checked_sub(1)?;
+                if line >= own {
+                    return None;
+                }
+                let (key, span) = top_level_key_at(&lines[..own], line)?;
+                if damaged.contains(&key) {
+                    // Blanking the key did not help: the error is not its value's.
+                    return None;
+                }
+                for l in &mut lines[span] {
+                    l.clear();
+                }
+                key
+            }
+        };
+        if !damaged.contains(&key) {
+            damaged.push(key);
+        }
+    }
+    None
+}
+
+/// `T` from YAML text, with the paths of the keys it does not know.
+fn deserialize<T: DeserializeOwned>(text: &str) -> Result<(T, Vec<String>), serde_yaml::Error> {
+    let mut unknown = Vec::new();
+    let de = serde_yaml::Deserializer::from_str(text);
+    let value = serde_ignored::deserialize(de, |path| unknown.push(path.to_string()))?;
+    Ok((value, unknown))
+}
+
+fn missing_field(e: &serde_yaml::Error) -> Option<String> {
+    let msg = e.to_string();
+    let rest = msg.strip_prefix("missing field `")?;
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+/// The line `key: <value>` to add after the file's `own` lines: the first stand-in value a
+/// `T` accepts there; `None` if none fits.
+fn stand_in<T: DeserializeOwned>(lines: &[String], key: &str, own: usize) -> Option<String> {
+    const STAND_INS: [&str; 6] = ["\"\"", "2000-01-01", "0", "[]", "{}", "false"];
+    STAND_INS.iter().find_map(|v| {
+        let line = format!("{key}: {v}");
+        let candidate = format!("{}\n{line}", lines.join("\n"));
+        match deserialize::<T>(&candidate) {
+            Ok(_) => Some(line),
+            // Another key's error, in the file's own lines: the stand-in fits.
+            Err(e)
+                if missing_field(&e).as_deref() != Some(key)
+                    && e.location().is_some_and(|l| l.line() <= own) =>
+            {
+                Some(line)
+            }
+            Err(_) => None,
+        }
+    })
+}
+
+/// The top-level key whose value holds 0-based line `line`, and the range of its lines.
+fn top_level_key_at(lines: &[String], line: usize) -> Option<(String, std::ops::Range<usize>)> {
+    let is_key = |l: &str| {
+        l.starts_with(|c: char| !c.is_whitespace() && !matches!(c, '#' | '-' | '[' | '{'))
+            && l.contains(':')
+    };
+    let start = (0..=line.min(lines.len().checked_sub(1)?))
+        .rev()
+        .find(|&i| is_key(&lines[i]))?;
+    let end = (start + 1..lines.len())
+        .find(|&i| is_key(&lines[i]))
+        .unwrap_or(lines.len());
+    let key = lines[start]
+        .split(':')
+        .next()?
+        .trim()
+        .trim_matches(['"', '\'']);
+    Some((key.to_string(), start..end))
+}
+
+/// Warnings for keys a record type does not know, each at its place.
+fn unknown_key_warnings(
+    part: &YamlPart,
+    rel: &Path,
+    unknown: Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for key in unknown {
+        let last = key.rsplit('.').next().unwrap_or(&key).to_string();
+        let mut d = Diagnostic::warning(
+            codes::UNKNOWN_KEY,
+            rel,
+            format!("unknown key `{key}` is ignored"),
+        )
+        .at(locate::locate_key(part, &key));
+        if let Some(s) = suggest_key(&last) {
+            d = d.hint(format!("did you mean `{s}`?"));
+        }
+        diags.push(d);
+    }
+}
+
 /// Deserialises one YAML document into `T`, turning serde's errors into located diagnostics and
 /// collecting unknown keys as warnings.
 pub fn parse_yaml<T: DeserializeOwned>(
@@ -691,25 +845,9 @@ pub fn parse_yaml<T: DeserializeOwned>(
     rel: &Path,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    let mut unknown = Vec::new();
-    let de = serde_yaml::Deserializer::from_str(part.yaml);
-    let result: Result<T, _> =
-        serde_ignored::deserialize(de, |path| unknown.push(path.to_string()));
-    match result {
-        Ok(v) => {
-            for key in unknown {
-                let last = key.rsplit('.').next().unwrap_or(&key).to_string();
-                let mut d = Diagnostic::warning(
-                    codes::UNKNOWN_KEY,
-                    rel,
-                    format!("unknown key `{key}` is ignored"),
-                )
-                .at(locate::locate_key(part, &key));
-                if let Some(s) = suggest_key(&last) {
-                    d = d.hint(format!("did you mean `{s}`?"));
-                }
-                diags.push(d);
-            }
+    match deserialize(part.yaml) {
+        Ok((v, unknown)) => {
+            unknown_key_warnings(part, rel, unknown, diags);
             Some(v)
         }
         Err(e) => {
@@ -919,6 +1057,50 @@ mod tests {
             classify(&parts("power/a.yaml")).unwrap_err().code,
             codes::MISPLACED_FILE
         );
+    }
+
+    #[test]
+    fn every_wrong_value_of_a_record_is_reported_and_the_rest_kept() {
+        let part = YamlPart {
+            yaml: "title: x\nagency: a\nindex_no: i\nwritten: 2025-02-30\npublished: 2025-03-01\nnormative: maybe\nattachments:\n  - title: 表\n    file: 3\n    extra: [\n",
+            line_offset: 1,
+        };
+        let mut d = Vec::new();
+        // The wrong values before it are reported; the syntax error (the unclosed `[`) leaves
+        // nothing more to recover.
+        assert!(parse_record::<Document>(&part, Path::new("d.md"), &mut d).is_none());
+        let found: Vec<(&str, usize)> = d.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(
+            found,
+            [
+                (codes::INVALID_DATE, 5),
+                (codes::WRONG_TYPE, 7),
+                (codes::YAML_SYNTAX, 12)
+            ],
+            "{d:?}"
+        );
+
+        let part = YamlPart {
+            yaml: "title: x\nagency: a\nwritten: 2025-02-30\npublished: 2025-03-01\nnormative: maybe\n",
+            line_offset: 1,
+        };
+        let mut d = Vec::new();
+        let (doc, damaged) = parse_record::<Document>(&part, Path::new("d.md"), &mut d).unwrap();
+        let found: Vec<(&str, usize)> = d.iter().map(|d| (d.code, d.line)).collect();
+        // The impossible date, the missing 索引号 and the word for a boolean: each once.
+        assert_eq!(
+            found,
+            [
+                (codes::INVALID_DATE, 4),
+                (codes::WRONG_TYPE, 6),
+                (codes::MISSING_KEY, 2)
+            ],
+            "{d:?}"
+        );
+        assert_eq!(damaged, ["written", "normative", "index_no"]);
+        // What was right is kept as written.
+        assert_eq!(doc.agency, "a");
+        assert_eq!(doc.published.to_string(), "2025-03-01");
     }
 
     #[test]

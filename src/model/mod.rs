@@ -31,6 +31,19 @@ pub struct Meta {
     pub folder_agency: Option<String>,
     #[serde(skip)]
     pub body_start: Option<usize>,
+    /// Top-level keys whose value was wrong and was reported when the record was loaded; the
+    /// record holds stand-in values there, which validation does not look at.
+    #[serde(skip)]
+    pub damaged: Vec<String>,
+}
+
+impl Meta {
+    /// Whether the top-level key of the YAML path `path` (`consultation.end` → `consultation`)
+    /// held a wrong value when the record was loaded.
+    pub fn is_damaged(&self, path: &str) -> bool {
+        let top = path.split('.').next().unwrap_or(path);
+        self.damaged.iter().any(|k| k == top)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

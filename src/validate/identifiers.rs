@@ -151,7 +151,7 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
                             Issue::error(codes::INDEX_NO_AGENCY, "index_no", msg).hint(format!(
                                 "start the index number with `{agency_code}/`{}, or correct `agency:`",
                                 org.map(|o| format!(" (or the organisation code `{o}`)")).unwrap_or_default()
-                            )),
+                            )).involving("agency"),
                         );
                     }
                 }
@@ -226,7 +226,8 @@ pub(crate) fn doc_number(
                                 "the document number's year {y} differs from the year of `written` ({w})"
                             ),
                         )
-                        .hint("the year in the number is the issuing year and normally that of 成文日期: check both"),
+                        .hint("the year in the number is the issuing year and normally that of 成文日期: check both")
+                        .involving("written"),
                     );
                 }
             }

@@ -83,6 +83,7 @@ pub fn validate(portal: &Portal, root: &Path) -> Validation {
     issues.extend(rules::site(portal, root));
     issues.extend(rules::static_files(portal));
 
+    drop_issues_about_stand_ins(portal, &mut issues);
     Validation {
         diagnostics: resolve(issues, root, portal.config.max_file_bytes),
         report_findings,
@@ -192,6 +193,9 @@ pub(crate) struct Issue {
     pub hint: Option<String>,
     /// The other place of a duplicate or a cross-record mismatch, named in the message.
     pub also: Option<(PathBuf, String)>,
+    /// Other keys of the same record the issue is about (the earlier date of two in the
+    /// wrong order), besides `path`.
+    pub involves: Vec<String>,
 }
 
 impl Issue {
@@ -221,7 +225,14 @@ impl Issue {
             message: message.into(),
             hint: None,
             also: None,
+            involves: Vec::new(),
         }
+    }
+
+    /// Names another key of the record the issue is about.
+    pub fn involving(mut self, path: impl Into<String>) -> Self {
+        self.involves.push(path.into());
+        self
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -241,6 +252,38 @@ impl Issue {
 }
 
 pub(crate) type FileIssue = (PathBuf, Issue);
+
+/// Drops what validation found about the stand-in values of keys whose own value was wrong
+/// (`Meta::damaged`): those keys were reported when the record was loaded, and anything
+/// said about their stand-ins would be noise.
+fn drop_issues_about_stand_ins(portal: &Portal, issues: &mut Vec<FileIssue>) {
+    let mut damaged: HashMap<&Path, &Meta> = HashMap::new();
+    macro_rules! add {
+        ($records:expr) => {
+            for r in $records.iter().filter(|r| !r.meta.damaged.is_empty()) {
+                damaged.insert(r.meta.path.as_path(), &r.meta);
+            }
+        };
+    }
+    add!(portal.home);
+    add!(portal.pages);
+    add!(portal.agencies);
+    add!(portal.power);
+    add!(portal.services);
+    add!(portal.decisions);
+    add!(portal.documents);
+    add!(portal.reports);
+    add!(portal.calendars);
+    if damaged.is_empty() {
+        return;
+    }
+    issues.retain(|(file, issue)| {
+        let Some(meta) = damaged.get(file.as_path()) else {
+            return true;
+        };
+        !meta.is_damaged(&issue.path) && !issue.involves.iter().any(|p| meta.is_damaged(p))
+    });
+}
 
 /// Turns issues into diagnostics, reading each file that has issues once.
 fn resolve(issues: Vec<FileIssue>, root: &Path, max_bytes: u64) -> Vec<Diagnostic> {

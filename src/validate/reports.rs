@@ -128,7 +128,8 @@ pub(crate) fn report(ctx: &Ctx, r: &Record<Report>, found: &ReportFindings) -> V
                 format!("a report in the {format_name} format needs the `applications` table (section 三)"),
             )
             .at_key()
-            .hint("add `applications:` with its rows, or set `format: free` for an older report kept as prose"),
+            .hint("add `applications:` with its rows, or set `format: free` for an older report kept as prose")
+            .involving("applications"),
         );
     }
     if rep.reviews_and_litigation.is_none() {
@@ -139,7 +140,8 @@ pub(crate) fn report(ctx: &Ctx, r: &Record<Report>, found: &ReportFindings) -> V
                 format!("a report in the {format_name} format needs the `reviews_and_litigation` table (section 四)"),
             )
             .at_key()
-            .hint("add `reviews_and_litigation:` with review, litigation_direct and litigation_after_review, or set `format: free`"),
+            .hint("add `reviews_and_litigation:` with review, litigation_direct and litigation_after_review, or set `format: free`")
+            .involving("reviews_and_litigation"),
         );
     }
     if let Some(apps) = &rep.applications {

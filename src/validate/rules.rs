@@ -178,7 +178,8 @@ fn date_order(out: &mut Vec<Issue>, earlier: (&str, NaiveDate), later: (&str, Na
                     later.0, later.1, earlier.0, earlier.1
                 ),
             )
-            .hint(format!("check both dates: `{}` cannot come first", later.0)),
+            .hint(format!("check both dates: `{}` cannot come first", later.0))
+            .involving(earlier.0),
         );
     }
 }
@@ -256,7 +257,8 @@ pub(crate) fn decision(ctx: &super::Ctx, r: &Record<Decision>) -> Vec<Issue> {
                             "{label} (`{path}`, {date}) is dated before {prev_label} (`{prev_path}`, {prev})"
                         ),
                     )
-                    .hint("the stages go in statutory order: consultation end ≤ legality review ≤ collective decision ≤ publication ≤ evaluation; correct the date that is wrong"),
+                    .hint("the stages go in statutory order: consultation end ≤ legality review ≤ collective decision ≤ publication ≤ evaluation; correct the date that is wrong")
+                    .involving(prev_path),
                 );
                 continue;
             }
@@ -271,7 +273,8 @@ pub(crate) fn decision(ctx: &super::Ctx, r: &Record<Decision>) -> Vec<Issue> {
                 "the decision went to collective discussion without a legality review",
             )
             .at_key()
-            .hint("未经合法性审查不得提交讨论 (Order 713 Art. 25): add `legality_review: {date: …, result: …}`"),
+            .hint("未经合法性审查不得提交讨论 (Order 713 Art. 25): add `legality_review: {date: …, result: …}`")
+            .involving("legality_review"),
         );
     }
     if let Some(risk) = &d.risk_assessment {

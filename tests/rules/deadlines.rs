@@ -30,6 +30,7 @@ fn meta(slug: &str, year: Option<i32>, folder_agency: Option<&str>) -> Meta {
         year,
         folder_agency: folder_agency.map(Into::into),
         body_start: None,
+        damaged: Vec::new(),
     }
 }
 
