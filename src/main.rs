@@ -144,7 +144,14 @@ enum Command {
     New {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(cmd::new::types()))]
         kind: String,
+        /// Where the record goes, e.g. content/documents/2026/my-notice.md
         path: PathBuf,
+        #[command(flatten)]
+        portal: Portal,
+        /// The agency whose document or decision it is (its slug): fills in `agency` and,
+        /// for a document, the next free 索引号
+        #[arg(long)]
+        agency: Option<String>,
     },
 }
 
@@ -205,6 +212,16 @@ fn main() -> ExitCode {
             fail_on,
         } => cmd::deadlines::run(&portal.root, day.date(), output.format.into(), fail_on),
         Command::Init { dir } => cmd::init::run(&dir),
-        Command::New { kind, path } => cmd::new::run(&kind, &path),
+        Command::New {
+            kind,
+            path,
+            portal,
+            agency,
+        } => cmd::new::run(&cmd::new::NewRecord {
+            kind: &kind,
+            path: &path,
+            root: &portal.root,
+            agency: agency.as_deref(),
+        }),
     }
 }

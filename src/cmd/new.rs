@@ -1,9 +1,16 @@
 //! `gongkai new <type> <path>`: commented template records that load as they are written, so
-//! an officer starts from something valid and fills in the blanks.
+//! an officer starts from something valid and fills in the blanks. The path must be where the
+//! kind's records live; where it names an agency (or `--agency` does), what the agency decides
+//! is filled in: a document's `agency` and the next free 索引号 of that agency and year.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
+use pinyin::ToPinyin;
+
+use crate::domain::identifiers as id;
+use crate::model::kinds::Layout;
 use crate::model::slug::{slug_is_valid, suggest_slug};
+use crate::model::{Kind, Portal};
 
 /// The record types `gongkai new` writes: every kind.
 pub fn types() -> impl Iterator<Item = &'static str> {
@@ -24,13 +31,24 @@ pub fn template(kind: &str) -> Option<&'static str> {
     })
 }
 
+/// What `gongkai new` is asked to write.
+pub struct NewRecord<'a> {
+    pub kind: &'a str,
+    pub path: &'a Path,
+    /// The portal the record goes into.
+    pub root: &'a Path,
+    /// The agency whose record it is, when the path does not say.
+    pub agency: Option<&'a str>,
+}
+
 /// Runs `gongkai new`: writes the template and says what to do next.
-pub fn run(kind: &str, path: &Path) -> std::process::ExitCode {
-    match new_record(kind, path) {
-        Ok(()) => {
+pub fn run(request: &NewRecord) -> std::process::ExitCode {
+    match new_record(request) {
+        Ok(filled) => {
             println!(
-                "已写出 {}：请按注释填写后运行 gongkai check",
-                path.display()
+                "已写出 {}{}：请按注释填写后运行 gongkai check",
+                request.path.display(),
+                filled
             );
             std::process::ExitCode::SUCCESS
         }
@@ -41,42 +59,218 @@ pub fn run(kind: &str, path: &Path) -> std::process::ExitCode {
     }
 }
 
-/// Writes the template for `kind` at `path`, refusing to overwrite an existing file.
-pub fn new_record(kind: &str, path: &Path) -> Result<(), String> {
-    let text = template(kind).ok_or_else(|| {
+/// Writes the template for `kind` at `path`, refusing to overwrite an existing file or to
+/// write outside the kind's folder. Returns what was filled in, for the message.
+pub fn new_record(r: &NewRecord) -> Result<String, String> {
+    let kind = Kind::from_name(r.kind).ok_or_else(|| {
         format!(
-            "unknown record type `{kind}`; one of: {}",
-            types().collect::<Vec<_>>().join(", ")
+            "没有 `{}` 这种记录；可以是：{}",
+            r.kind,
+            types().collect::<Vec<_>>().join("、")
         )
     })?;
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    if kind != "calendar" && !slug_is_valid(stem) {
+    let info = kind.info();
+    let text = template(r.kind).expect("every kind has a template");
+    let stem = r.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if info.stem == "<slug>" && !slug_is_valid(stem) {
         return Err(format!(
-            "`{stem}` is not a valid slug; try `{}`",
-            suggest_slug(stem)
+            "文件名 `{stem}` 不能用作短名（网址的一部分），可以改为 `{}`",
+            suggest_pinyin_slug(stem)
         ));
     }
-    let want = if matches!(kind, "decision" | "document" | "page") {
-        "md"
+    let ext = r.path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if ext != info.extension && !(info.extension == "yaml" && ext == "yml") {
+        return Err(format!("{}是 .{} 文件", info.title, info.extension));
+    }
+    let place = Place::of(r.root, r.path, kind)?;
+    if r.path.exists() {
+        return Err(format!("{} 已经存在，不会覆盖它", r.path.display()));
+    }
+    let agency = place.agency.as_deref().or(r.agency);
+    let (text, filled) = fill(text, kind, agency, place.year, r.root)?;
+    if let Some(dir) = r.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+    }
+    std::fs::write(r.path, text).map_err(|e| format!("无法写入 {}：{e}", r.path.display()))?;
+    Ok(filled)
+}
+
+/// Where under content/ a new record's path puts it.
+struct Place {
+    /// The agency its folder (or, for a report, its file name) names.
+    agency: Option<String>,
+    /// The year of its folder.
+    year: Option<i32>,
+}
+
+impl Place {
+    /// The place of `path` in the portal at `root`, if it is where `kind`'s records live.
+    fn of(root: &Path, path: &Path, kind: Kind) -> Result<Place, String> {
+        let info = kind.info();
+        let wrong = || {
+            format!(
+                "{}应放在 content/{}，不能写到 {}",
+                info.title,
+                info.layout_text(),
+                path.display()
+            )
+        };
+        let content = absolute(&root.join("content"));
+        let rel = absolute(path)
+            .strip_prefix(&content)
+            .map(Path::to_path_buf)
+            .map_err(|_| wrong())?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let depth = match info.layout {
+            Layout::Flat => 2,
+            Layout::ByAgency | Layout::ByYear => 3,
+        };
+        if parts.len() != depth || parts[0] != info.folder {
+            return Err(wrong());
+        }
+        let stem = Path::new(&parts[depth - 1])
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned());
+        let mut place = Place {
+            agency: None,
+            year: None,
+        };
+        match info.layout {
+            Layout::ByAgency => place.agency = Some(parts[1].clone()),
+            Layout::ByYear => {
+                place.year = Some(
+                    parts[1]
+                        .parse()
+                        .ok()
+                        .filter(|_| parts[1].len() == 4)
+                        .ok_or_else(wrong)?,
+                );
+            }
+            Layout::Flat => {}
+        }
+        if info.stem == "<agency>" {
+            place.agency = stem;
+        }
+        Ok(place)
+    }
+}
+
+/// `path` absolute and without `.` and `..`, for comparing paths.
+fn absolute(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
     } else {
-        "yaml"
+        std::env::current_dir().unwrap_or_default().join(path)
     };
-    if path.extension().and_then(|e| e.to_str()) != Some(want)
-        && !(want == "yaml" && path.extension().and_then(|e| e.to_str()) == Some("yml"))
-    {
-        return Err(format!("a {kind} record is a .{want} file"));
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
     }
-    if path.exists() {
-        return Err(format!(
-            "{} exists already; not overwriting it",
-            path.display()
-        ));
+    out
+}
+
+/// The template with what the agency and the year decide filled in, and a note of it.
+fn fill(
+    text: &str,
+    kind: Kind,
+    agency: Option<&str>,
+    year: Option<i32>,
+    root: &Path,
+) -> Result<(String, String), String> {
+    let mut text = text.to_string();
+    if let Some(y) = year {
+        // The templates are dated in one sample year; a record goes in its folder's year.
+        text = text.replace("2026", &y.to_string());
     }
-    if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if kind == Kind::Agency {
+        // Check reminds the office (W073) until the agency's own code replaces it.
+        text = text.replace("11990100MB0000000X", id::PLACEHOLDER_CREDIT_CODE);
     }
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+    let Some(slug) = agency.filter(|_| matches!(kind, Kind::Document | Kind::Decision)) else {
+        return Ok((text, String::new()));
+    };
+    let loaded = crate::load::load(root).map_err(|d| d.message)?;
+    let portal = &loaded.portal;
+    let a = portal.agency(slug).ok_or_else(|| {
+        format!(
+            "没有代号为 `{slug}` 的机关；现有：{}",
+            portal
+                .agencies
+                .iter()
+                .map(|a| a.meta.slug.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        )
+    })?;
+    text = text.replacen("agency: gov", &format!("agency: {slug}"), 1);
+    let mut filled = format!("（发文机关 {}）", a.data.name);
+    if let (Kind::Document, Some(year)) = (kind, year) {
+        let code = id::normalize(&a.data.credit_code);
+        let serial = next_serial(portal, slug, year);
+        let index_no = format!("{code}/{year}-{serial}");
+        text = text.replacen(&format!("11990100MB0000000X/{year}-00001"), &index_no, 1);
+        filled = format!("（发文机关 {}，索引号 {index_no}）", a.data.name);
+    }
+    Ok((text, filled))
+}
+
+/// The next free serial of `agency`'s 索引号 in `year`, as wide as the widest in use (at
+/// least five digits).
+fn next_serial(p: &Portal, agency: &str, year: i32) -> String {
+    let pattern = p
+        .config
+        .catalog
+        .index_no_pattern
+        .as_deref()
+        .and_then(|s| regex::Regex::new(s).ok());
+    let used: Vec<(u64, usize)> = p
+        .lookup
+        .documents_by_agency
+        .get(agency)
+        .into_iter()
+        .flatten()
+        .filter_map(|&i| id::parse_index_no(&p.documents[i].data.index_no, pattern.as_ref()))
+        .filter(|n| {
+            n.year
+                .as_deref()
+                .is_some_and(|y| y.starts_with(&year.to_string()))
+        })
+        .filter_map(|n| {
+            let s = n.serial?;
+            Some((s.parse().ok()?, s.len()))
+        })
+        .collect();
+    let next = used.iter().map(|&(n, _)| n).max().unwrap_or(0) + 1;
+    let width = used.iter().map(|&(_, w)| w).max().unwrap_or(5).max(5);
+    format!("{next:0width$}")
+}
+
+/// A slug for a file name: Chinese words in pinyin (split into words as jieba reads them),
+/// joined by `-`; anything else as [`suggest_slug`] makes it.
+pub fn suggest_pinyin_slug(name: &str) -> String {
+    let mut words = Vec::new();
+    for token in crate::search::words::jieba().cut(name, false) {
+        let word = token.word;
+        let syllables: Vec<&str> = word
+            .to_pinyin()
+            .map(|p| p.map_or("", |p| p.plain()))
+            .collect();
+        if syllables.iter().all(|s| !s.is_empty()) {
+            words.push(syllables.concat());
+        } else {
+            words.push(word.to_string());
+        }
+    }
+    suggest_slug(&words.join(" "))
 }
 
 const AGENCY: &str = r#"# 机构信息 · content/agencies/<slug>.yaml（文件名即机构代号）
@@ -291,16 +485,111 @@ mod tests {
         serde_yaml::from_str::<crate::domain::calendar::CalendarYear>(CALENDAR).unwrap();
     }
 
-    #[test]
-    fn refuses_bad_slugs_and_overwrites() {
+    /// A copy of the minimal good portal of the tests.
+    fn portal() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("documents/2026/政府.md");
-        assert!(new_record("document", &p)
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/good/minimal");
+        for e in walkdir::WalkDir::new(&from) {
+            let e = e.unwrap();
+            let to = dir.path().join(e.path().strip_prefix(&from).unwrap());
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+            }
+        }
+        dir
+    }
+
+    fn new(kind: &str, root: &Path, rel: &str, agency: Option<&str>) -> Result<String, String> {
+        new_record(&NewRecord {
+            kind,
+            path: &root.join(rel),
+            root,
+            agency,
+        })
+    }
+
+    #[test]
+    fn refuses_bad_slugs_wrong_folders_and_overwrites() {
+        let dir = portal();
+        let root = dir.path();
+        let e = new(
+            "document",
+            root,
+            "content/documents/2026/关于印发通知.md",
+            None,
+        )
+        .unwrap_err();
+        assert!(e.contains("guanyu-yinfa-tongzhi"), "{e}");
+        new("document", root, "content/documents/2026/a.md", None).unwrap();
+        assert!(new("document", root, "content/documents/2026/a.md", None)
             .unwrap_err()
-            .contains("not a valid slug"));
-        let p = dir.path().join("documents/2026/a.md");
-        new_record("document", &p).unwrap();
-        assert!(new_record("document", &p).unwrap_err().contains("exists"));
-        assert!(new_record("memo", &dir.path().join("x.md")).is_err());
+            .contains("已经存在"));
+        assert!(new("memo", root, "content/x.md", None).is_err());
+        for (kind, rel) in [
+            ("document", "content/pages/b.md"),
+            ("document", "content/documents/b.md"),
+            ("document", "content/documents/26/b.md"),
+            ("power", "content/power/b.yaml"),
+            ("page", "elsewhere/b.md"),
+        ] {
+            let e = new(kind, root, rel, None).unwrap_err();
+            assert!(e.contains("应放在 content/"), "{kind} {rel}: {e}");
+            assert!(!root.join(rel).exists());
+        }
+    }
+
+    #[test]
+    fn an_agencys_document_gets_its_code_and_the_next_free_serial() {
+        let dir = portal();
+        let root = dir.path();
+        // The minimal portal's fgw has document 00001 of 2025.
+        let filled = new("document", root, "content/documents/2025/n.md", Some("fgw")).unwrap();
+        let text = std::fs::read_to_string(root.join("content/documents/2025/n.md")).unwrap();
+        assert!(text.contains("agency: fgw"), "{text}");
+        assert!(
+            text.contains("index_no: 11370829004333910Q/2025-00002"),
+            "{text}"
+        );
+        assert!(filled.contains("11370829004333910Q/2025-00002"), "{filled}");
+        assert!(
+            text.contains("written: 2025-"),
+            "dated in the folder's year: {text}"
+        );
+        assert!(new(
+            "document",
+            root,
+            "content/documents/2025/m.md",
+            Some("nobody")
+        )
+        .unwrap_err()
+        .contains("fgw"));
+        // The new document checks: the slot, the code and the serial are right.
+        let outcome = crate::build::check(root).unwrap();
+        let about: Vec<_> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.file.ends_with("n.md"))
+            .collect();
+        assert!(about.is_empty(), "{about:?}");
+    }
+
+    #[test]
+    fn chinese_file_names_get_a_pinyin_slug() {
+        assert_eq!(suggest_pinyin_slug("关于印发通知"), "guanyu-yinfa-tongzhi");
+        assert_eq!(
+            suggest_pinyin_slug("2025年工作要点"),
+            "2025-nian-gongzuo-yaodian"
+        );
+        assert_eq!(suggest_pinyin_slug("My File"), "my-file");
+    }
+
+    #[test]
+    fn a_new_agency_carries_the_placeholder_code() {
+        let dir = portal();
+        new("agency", dir.path(), "content/agencies/jyj.yaml", None).unwrap();
+        let text = std::fs::read_to_string(dir.path().join("content/agencies/jyj.yaml")).unwrap();
+        assert!(text.contains(id::PLACEHOLDER_CREDIT_CODE));
     }
 }
