@@ -11,6 +11,7 @@ use gongkai::build::BuildOptions;
 use gongkai::cmd;
 use gongkai::derive::deadlines::Severity;
 use gongkai::domain::calendar::today_utc8;
+use gongkai::text::lang::{set_lang, Lang};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -24,6 +25,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of messages: zh (the default) or en; without it, GONGKAI_LANG or the
+    /// locale (LANG) decides
+    #[arg(long, global = true, value_parser = |s: &str| Lang::parse(s).ok_or("zh or en"))]
+    lang: Option<Lang>,
 }
 
 /// The portal a command works on.
@@ -169,7 +174,9 @@ fn build_options(portal: Portal, output: Option<PathBuf>, day: &Day) -> BuildOpt
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    set_lang(cli.lang.unwrap_or_else(Lang::from_env));
+    match cli.command {
         Command::Build {
             portal,
             output,

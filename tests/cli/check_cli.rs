@@ -3,7 +3,9 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use crate::bin;
 
 fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
@@ -28,7 +30,7 @@ fn good_portal() -> tempfile::TempDir {
 }
 
 fn gongkai(args: &[&str], root: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    bin::command()
         .args(args)
         .arg("--root")
         .arg(root)

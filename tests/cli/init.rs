@@ -8,11 +8,7 @@ use std::process::{Command, Output};
 use crate::bin;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(bin::gongkai())
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    bin::command().args(args).current_dir(dir).output().unwrap()
 }
 
 fn text(o: &Output) -> String {

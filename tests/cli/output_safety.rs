@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::bin;
 
@@ -35,7 +35,7 @@ fn portal() -> tempfile::TempDir {
 }
 
 fn gongkai(args: &[&str], root: &Path) -> Output {
-    Command::new(bin::gongkai())
+    bin::command()
         .args(args)
         .arg("--root")
         .arg(root)

@@ -25,7 +25,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn gongkai(args: &[&str], root: &Path) -> Output {
-    Command::new(bin::gongkai())
+    bin::command()
         .args(args)
         .arg("--root")
         .arg(root)

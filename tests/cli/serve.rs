@@ -4,7 +4,9 @@
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
+
+use crate::bin;
 use std::time::{Duration, Instant};
 
 struct Server(Child);
@@ -69,7 +71,7 @@ fn serves_the_site_and_rebuilds_on_change() {
     copy_fixture(dir.path());
     let port = free_port();
     let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        bin::command()
             .args(["serve", "--root"])
             .arg(dir.path())
             .args(["--port", &port.to_string(), "--today", "2025-06-01"])

@@ -49,7 +49,7 @@ fn serve(dir: &Path, today: &str) -> (Server, String) {
         .unwrap()
         .port();
     let server = Server(
-        Command::new(bin::gongkai())
+        bin::command()
             .args(["serve", "--root"])
             .arg(dir)
             .args(["--port", &port.to_string(), "--today", today])
@@ -121,11 +121,10 @@ fn a_page_open_in_serve_follows_the_edits() {
 
 /// Top result URLs of `gongkai search` for each query, as search.mjs expects them.
 fn cli_top_results(root: &Path, queries: &[&str]) -> String {
-    let gongkai = bin::gongkai();
     let rows: Vec<serde_json::Value> = queries
         .iter()
         .map(|q| {
-            let out = Command::new(&gongkai)
+            let out = bin::command()
                 .args(["search", q, "--json", "--limit", "5", "--root"])
                 .arg(root)
                 .output()
@@ -356,7 +355,7 @@ fn search_copes_with_a_host_that_ignores_range() {
     }
     let dir = tempfile::tempdir().unwrap();
     copy_fixture(Path::new("tests/fixtures/seeds-portal"), dir.path());
-    let out = Command::new(bin::gongkai())
+    let out = bin::command()
         .args(["build", "--today", "2025-06-01", "--root"])
         .arg(dir.path())
         .output()

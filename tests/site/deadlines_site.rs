@@ -12,6 +12,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use crate::bin;
+
 use chrono::NaiveDate;
 use gongkai::build::{build, BuildOptions};
 
@@ -25,7 +27,7 @@ fn demo_root() -> PathBuf {
 }
 
 fn gongkai(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gongkai"))
+    bin::command()
         .args(args)
         .env("NO_COLOR", "1")
         .output()
@@ -526,7 +528,7 @@ fn the_script_recounts_days_for_the_visitor() {
         .unwrap()
         .port();
     let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        bin::command()
             .args(["serve", "--root"])
             .arg(dir.path())
             .args(["--port", &port.to_string(), "--today", "2025-03-10"])

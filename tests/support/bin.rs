@@ -6,7 +6,16 @@
 //! the one to run.
 
 use std::path::PathBuf;
+use std::process::Command;
 
 pub fn gongkai() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_gongkai"))
+}
+
+/// The binary, speaking Chinese whatever the locale of the machine running the tests: the
+/// tests read its messages, and an `en_US` locale would otherwise turn them English.
+pub fn command() -> Command {
+    let mut c = Command::new(gongkai());
+    c.env("GONGKAI_LANG", "zh");
+    c
 }

@@ -1,0 +1,90 @@
+//! The language gongkai speaks to officers: Chinese, or English as a second locale.
+//!
+//! Every message is written in both where it is made, with [`zh_en!`](crate::zh_en), which
+//! picks one by the language set for the process. The command layer sets it once, from
+//! `--lang`, else `GONGKAI_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`): English
+//! when that names English (`en_US.UTF-8`), Chinese otherwise (`zh_CN`, `C`, unset). Codes
+//! (E0xx), keys and quoted values are the same in both.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// A language messages can be in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+static LANG: AtomicU8 = AtomicU8::new(0);
+
+/// The language messages are made in.
+pub fn lang() -> Lang {
+    match LANG.load(Ordering::Relaxed) {
+        1 => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
+/// Sets the language of every message made from now on.
+pub fn set_lang(lang: Lang) {
+    LANG.store(u8::from(lang == Lang::En), Ordering::Relaxed);
+}
+
+impl Lang {
+    /// `zh` or `en` (`zh-CN`, `en_US.UTF-8` and the like too).
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// The language the environment asks for: `GONGKAI_LANG`, else the first locale
+    /// variable set (`LC_ALL`, `LC_MESSAGES`, `LANG`) when it names English; Chinese
+    /// otherwise, the officers' language (a `C` or `POSIX` locale says nothing).
+    pub fn from_env() -> Lang {
+        if let Some(l) = std::env::var("GONGKAI_LANG")
+            .ok()
+            .and_then(|v| Lang::parse(&v))
+        {
+            return l;
+        }
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()));
+        match locale.and_then(|l| Lang::parse(&l)) {
+            Some(Lang::En) => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+}
+
+/// The Chinese or the English of a message, by the language of the process; only the one
+/// picked is evaluated. `zh_en!("机关不存在", "no such agency")`, or with `format!`s.
+#[macro_export]
+macro_rules! zh_en {
+    ($zh:expr, $en:expr $(,)?) => {
+        match $crate::text::lang::lang() {
+            $crate::text::lang::Lang::Zh => $zh,
+            $crate::text::lang::Lang::En => $en,
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locales_name_their_language() {
+        assert_eq!(Lang::parse("en_US.UTF-8"), Some(Lang::En));
+        assert_eq!(Lang::parse("zh_CN.UTF-8"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::parse("C.UTF-8"), None);
+        assert_eq!(Lang::parse("POSIX"), None);
+    }
+}
