@@ -59,13 +59,17 @@ impl BuildReport {
             .iter()
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        format!(
-            "构建完成：{}；共写出 {} 个页面（{} 个文件），用时 {:.2} 秒 → {}",
-            counts.join("，"),
-            self.pages,
-            self.files,
-            self.seconds,
-            self.output.display()
+        let (pages, files, seconds, output) =
+            (self.pages, self.files, self.seconds, self.output.display());
+        crate::zh_en!(
+            format!(
+                "构建完成：{}；共写出 {pages} 个页面（{files} 个文件），用时 {seconds:.2} 秒 → {output}",
+                counts.join("，")
+            ),
+            format!(
+                "built: {}; wrote {pages} pages ({files} files) in {seconds:.2} s → {output}",
+                counts.join(", ")
+            )
         )
     }
 }
@@ -85,12 +89,12 @@ impl From<Diagnostic> for BuildFailure {
 }
 
 /// How many records of each kind a portal has (calendars aside), named as one record of it
-/// is, in the order of [`crate::model::KINDS`].
+/// is (in English, as its folder is), in the order of [`crate::model::KINDS`].
 pub fn record_counts(p: &Portal) -> Vec<(&'static str, usize)> {
     crate::model::KINDS
         .iter()
         .filter(|k| k.kind != Kind::Calendar)
-        .map(|k| (k.noun, p.count(k.kind)))
+        .map(|k| (crate::zh_en!(k.noun, k.folder), p.count(k.kind)))
         .collect()
 }
 
@@ -230,7 +234,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let progress = &*opts.progress;
     // jieba's dictionary takes most of a second to load; load it while the content is read.
     std::thread::spawn(crate::search::words::warm_up);
-    progress.stage("读取内容");
+    progress.stage(crate::zh_en!("读取内容", "reading content"));
     let CheckOutcome {
         portal,
         diagnostics: diags,
@@ -241,7 +245,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(BuildFailure { diagnostics: diags });
     }
     let Outputs { site: out, index } = outputs(&opts.root, &portal.config, opts.output.as_deref())?;
-    progress.stage("计算期限与状态");
+    progress.stage(crate::zh_en!(
+        "计算期限与状态",
+        "computing deadlines and states"
+    ));
     let derived = derive::derive(&portal, &report_findings, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
 
@@ -288,7 +295,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(in_output_terms(e, &tmp, &out));
         }
     };
-    progress.stage("替换站点");
+    progress.stage(crate::zh_en!("替换站点", "swapping in the site"));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     // A build killed between the two swaps leaves the new site beside the old index: each
     // is whole, and the next build writes both again.
@@ -318,7 +325,10 @@ fn render_site(
         // The indexes are built while the pages are rendered: both keep every core busy
         // only part of the time. The search page waits for them, as its HTML carries the
         // static index's geometry, which saves the browser a round trip on a first query.
-        progress.stage("生成页面与搜索索引");
+        progress.stage(crate::zh_en!(
+            "生成页面与搜索索引",
+            "rendering pages and search indexes"
+        ));
         let indexes = s.spawn(|| {
             // A body that cannot be read stops the build, after both indexes are written
             // without it (their writers stream the documents and cannot stop midway).

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use gongkai::build::BuildOptions;
 use gongkai::cmd;
@@ -20,21 +20,33 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "gongkai",
     version,
-    about = "政府信息公开网站生成器 · a static site generator for government information-disclosure portals"
+    about = "gongkai：政府信息公开网站生成器",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// The language of messages: zh (the default) or en; without it, GONGKAI_LANG or the
-    /// locale (LANG) decides
-    #[arg(long, global = true, value_parser = |s: &str| Lang::parse(s).ok_or("zh or en"))]
+    /// 提示信息的语言：zh（默认）或 en；不写时看环境变量 GONGKAI_LANG 和系统语言（LANG）
+    #[arg(long, global = true, value_parser = |s: &str| Lang::parse(s).ok_or("zh 或 en"))]
     lang: Option<Lang>,
+    /// 显示帮助
+    #[arg(short, long, global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+    /// 显示版本
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
 }
+
+/// clap's help layout with Chinese headings (clap itself only speaks English).
+const HELP: &str = "{about-with-newline}\n用法：{usage}\n\n{all-args}{after-help}";
+const HELP_EN: &str = "{about-with-newline}\nUsage: {usage}\n\n{all-args}{after-help}";
 
 /// The portal a command works on.
 #[derive(Args)]
 struct Portal {
-    /// The portal folder, holding site.toml and content/
+    /// 门户文件夹（含 site.toml 和 content/）
     #[arg(long, default_value = ".")]
     root: PathBuf,
 }
@@ -42,7 +54,7 @@ struct Portal {
 /// The day deadlines and document validity are computed for.
 #[derive(Args)]
 struct Day {
-    /// The date deadlines and validity are computed for (default: today in China, UTC+8)
+    /// 按哪一天计算期限和文件效力，格式 YYYY-MM-DD（默认：北京时间今天）
     #[arg(long, value_parser = parse_date)]
     today: Option<NaiveDate>,
 }
@@ -56,7 +68,7 @@ impl Day {
 /// How findings are printed.
 #[derive(Args)]
 struct Output {
-    /// text for people, json for scripts
+    /// 输出格式：text 给人看，json 给脚本读
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 }
@@ -78,56 +90,59 @@ impl From<Format> for cmd::Format {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Build the site into output_dir (default public/)
+    /// 生成网站，写到 output_dir（默认 public/）
     Build {
         #[command(flatten)]
         portal: Portal,
-        /// Write the site here instead of site.toml's output_dir
+        /// 把网站写到这个文件夹，而不是 site.toml 的 output_dir
         #[arg(long)]
         output: Option<PathBuf>,
         #[command(flatten)]
         day: Day,
     },
-    /// Check the whole portal and report every problem (exit 1 on any error)
+    /// 检查整个门户，列出全部问题（有错误时退出码为 1）
     Check {
         #[command(flatten)]
         portal: Portal,
         #[command(flatten)]
         output: Output,
     },
-    /// Build, serve on loopback, and rebuild on every change
+    /// 生成网站并在本机预览，保存文件后自动重新生成、页面自动刷新
     Serve {
         #[command(flatten)]
         portal: Portal,
+        /// 监听的地址
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
+        /// 监听的端口
         #[arg(long, default_value_t = 1111)]
         port: u16,
         #[command(flatten)]
         day: Day,
     },
-    /// Search the portal's index (written by build): ranked results, or JSON for scripts
+    /// 在生成网站时写出的搜索索引中搜索：按相关度列出结果，或输出 JSON
     Search {
-        /// What to look for: words, a phrase, or a code (索引号, 事项编码, 发文字号)
+        /// 要找的内容：词语、短语或编码（索引号、事项编码、发文字号）
         query: String,
         #[command(flatten)]
         portal: Portal,
-        /// Only this record type
+        /// 只找这一类记录
         #[arg(long = "type", value_parser = clap::builder::PossibleValuesParser::new(gongkai::model::kinds::searchable_names()))]
         kind: Option<String>,
-        /// Only this agency (its slug)
+        /// 只找这个机关的（机关代号）
         #[arg(long)]
         agency: Option<String>,
-        /// Only this year
+        /// 只找这一年的
         #[arg(long)]
         year: Option<i32>,
+        /// 最多列出几条
         #[arg(long, default_value_t = 10)]
         limit: usize,
-        /// One JSON object per result: slug, type, url, title, score, snippet
+        /// 每条结果一个 JSON 对象：slug、type、url、title、score、snippet
         #[arg(long)]
         json: bool,
     },
-    /// Print the deadline notices: reports due or late, late disclosures, consultations, expiring documents
+    /// 列出期限提醒：年报到期或逾期、逾期公开、征求意见、即将到期的规范性文件
     Deadlines {
         #[command(flatten)]
         portal: Portal,
@@ -135,7 +150,7 @@ enum Command {
         day: Day,
         #[command(flatten)]
         output: Output,
-        /// Exit 1 when a notice this severe or worse exists: overdue, warning or info
+        /// 有这一级或更严重的提醒时退出码为 1：overdue（已逾期）、warning（预警）或 info（提示）
         #[arg(long, value_parser = |s: &str| s.parse::<Severity>())]
         fail_on: Option<Severity>,
     },
@@ -145,23 +160,122 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Write a commented template record: agency, power, service, decision, document, report, page, calendar
+    /// 按模板新建一条带注释的记录：agency、power、service、decision、document、report、page、calendar
     New {
+        /// 记录的种类
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(cmd::new::types()))]
         kind: String,
-        /// Where the record goes, e.g. content/documents/2026/my-notice.md
+        /// 记录文件的位置，如 content/documents/2026/my-notice.md
         path: PathBuf,
         #[command(flatten)]
         portal: Portal,
-        /// The agency whose document or decision it is (its slug): fills in `agency` and,
-        /// for a document, the next free 索引号
+        /// 文件或决策所属机关的代号：填入 `agency`，政府文件还填入下一个空闲的索引号
         #[arg(long)]
         agency: Option<String>,
     },
 }
 
+/// The English help: (subcommand or "" for the top level, argument id or "" for the
+/// command itself, text).
+const ENGLISH_HELP: &[(&str, &str, &str)] = &[
+    ("", "", "gongkai: a static site generator for government information-disclosure portals"),
+    ("", "lang", "The language of messages: zh (the default) or en; without it, GONGKAI_LANG or the locale (LANG) decides"),
+    ("", "help", "Print help"),
+    ("", "version", "Print version"),
+    ("*", "root", "The portal folder, holding site.toml and content/"),
+    ("*", "today", "The day deadlines and validity are computed for, YYYY-MM-DD (default: today in China, UTC+8)"),
+    ("*", "format", "text for people, json for scripts"),
+    ("build", "", "Build the site into output_dir (default public/)"),
+    ("build", "output", "Write the site here instead of site.toml's output_dir"),
+    ("check", "", "Check the whole portal and report every problem (exit 1 on any error)"),
+    ("serve", "", "Build, serve on loopback, rebuild on every change and reload the open pages"),
+    ("serve", "bind", "The address to listen on"),
+    ("serve", "port", "The port to listen on"),
+    ("search", "", "Search the portal's index (written by build): ranked results, or JSON for scripts"),
+    ("search", "query", "What to look for: words, a phrase, or a code (索引号, 事项编码, 发文字号)"),
+    ("search", "kind", "Only this record type"),
+    ("search", "agency", "Only this agency (its slug)"),
+    ("search", "year", "Only this year"),
+    ("search", "limit", "How many results at most"),
+    ("search", "json", "One JSON object per result: slug, type, url, title, score, snippet"),
+    ("deadlines", "", "Print the deadline notices: reports due or late, late disclosures, consultations, expiring documents"),
+    ("deadlines", "fail_on", "Exit 1 when a notice this severe or worse exists: overdue, warning or info"),
+    ("init", "", "Create a portal: settings, content folders, an agency to fill in, home page, disclosure guide, CI files and a README"),
+    ("init", "dir", "The new portal's folder, which must not exist or be empty (default: the current folder)"),
+    ("new", "", "Write a commented template record: agency, power, service, decision, document, report, page, calendar"),
+    ("new", "kind", "The kind of record"),
+    ("new", "path", "Where the record goes, e.g. content/documents/2026/my-notice.md"),
+    ("new", "agency", "The agency whose document or decision it is (its slug): fills in `agency` and, for a document, the next free 索引号"),
+];
+
+/// The command line with its help in `lang`: the texts (English from [`ENGLISH_HELP`]),
+/// and clap's headings, which clap only has in English.
+fn localized(c: clap::Command, lang: Lang) -> clap::Command {
+    fn one(mut c: clap::Command, sub: &str, lang: Lang) -> clap::Command {
+        let en = lang == Lang::En;
+        let (template, options, arguments, commands) = if en {
+            (HELP_EN, "Options", "Arguments", "Commands")
+        } else {
+            (HELP, "选项", "参数", "命令")
+        };
+        let ids: Vec<(String, bool)> = c
+            .get_arguments()
+            .map(|a| (a.get_id().to_string(), a.is_positional()))
+            .collect();
+        for (id, positional) in ids {
+            let english = ENGLISH_HELP
+                .iter()
+                .find(|(s, i, _)| *i == id && (*s == sub || *s == "*"))
+                .map(|e| e.2);
+            c = c.mut_arg(&id, |a| {
+                let a = a.help_heading(if positional { arguments } else { options });
+                match english {
+                    Some(text) if en => a.help(text),
+                    _ => a,
+                }
+            });
+        }
+        if en {
+            if let Some(about) = ENGLISH_HELP
+                .iter()
+                .find(|(s, i, _)| *s == sub && i.is_empty())
+            {
+                c = c.about(about.2);
+            }
+        }
+        c.help_template(template).subcommand_help_heading(commands)
+    }
+    let mut c = one(c, "", lang);
+    let subs: Vec<String> = c
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for sub in subs {
+        c = c.mut_subcommand(&sub, |s| one(s, &sub, lang));
+    }
+    c
+}
+
+/// The language asked for on the command line (`--lang en`, `--lang=en`), read before
+/// clap so that its help and errors come in that language.
+fn lang_in_args() -> Option<Lang> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .enumerate()
+        .find_map(|(i, a)| match a.strip_prefix("--lang") {
+            Some("") => args.get(i + 1).and_then(|v| Lang::parse(v)),
+            Some(v) => v.strip_prefix('=').and_then(Lang::parse),
+            None => None,
+        })
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("expected YYYY-MM-DD: {e}"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
+        gongkai::zh_en!(
+            format!("应为 YYYY-MM-DD 格式的日期，如 2026-03-31（{e}）"),
+            format!("expected YYYY-MM-DD: {e}")
+        )
+    })
 }
 
 fn build_options(portal: Portal, output: Option<PathBuf>, day: &Day) -> BuildOptions {
@@ -174,8 +288,10 @@ fn build_options(portal: Portal, output: Option<PathBuf>, day: &Day) -> BuildOpt
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    set_lang(cli.lang.unwrap_or_else(Lang::from_env));
+    let lang = lang_in_args().unwrap_or_else(Lang::from_env);
+    set_lang(lang);
+    let command = localized(Cli::command(), lang);
+    let cli = Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit());
     match cli.command {
         Command::Build {
             portal,

@@ -17,9 +17,13 @@ pub fn run(opts: &BuildOptions) -> ExitCode {
         }
         Err(fail) => {
             print_diagnostics_to_stderr(&fail.diagnostics, &opts.root);
+            let n = diagnostics::count_errors(&fail.diagnostics);
             eprintln!(
-                "构建失败：{} 个错误，未写出任何文件",
-                diagnostics::count_errors(&fail.diagnostics)
+                "{}",
+                crate::zh_en!(
+                    format!("构建失败：{n} 个错误，未写出任何文件"),
+                    format!("build failed: {n} errors, nothing written")
+                )
             );
             ExitCode::FAILURE
         }

@@ -27,7 +27,7 @@ pub fn run(root: &Path, format: Format) -> ExitCode {
                 // Scripts parse stdout: the problem that stopped the check is its one entry.
                 Format::Json => {
                     if let Err(e) = print_json(diags, &mut io::stdout()) {
-                        eprintln!("error: {e}");
+                        eprintln!("{}", super::error_line(&e));
                     }
                 }
             }
@@ -42,7 +42,7 @@ pub fn run(root: &Path, format: Format) -> ExitCode {
         Format::Json => print_json(&outcome.diagnostics, &mut out),
     };
     if let Err(e) = written {
-        eprintln!("error: {e}");
+        eprintln!("{}", super::error_line(&e));
         return ExitCode::FAILURE;
     }
     if outcome.has_errors() {
@@ -57,16 +57,17 @@ pub fn print_diagnostics_to_stderr(diags: &[Diagnostic], root: &Path) {
     let stderr = io::stderr();
     let color = colored(&stderr);
     if let Err(e) = print_diagnostics(diags, root, &mut stderr.lock(), color) {
-        eprintln!("error: {e}");
+        eprintln!("{}", super::error_line(&e));
     }
 }
 
 /// The one-line summary printed after the diagnostics.
 pub fn summary(diags: &[Diagnostic], checked: usize) -> String {
     let errors = diagnostics::count_errors(diags);
-    format!(
-        "检查完成：{errors} 个错误，{} 个警告，共 {checked} 个文件/记录",
-        diags.len() - errors
+    let warnings = diags.len() - errors;
+    crate::zh_en!(
+        format!("检查完成：{errors} 个错误，{warnings} 个警告，共 {checked} 个文件/记录"),
+        format!("checked: {errors} errors, {warnings} warnings, {checked} files/records")
     )
 }
 
@@ -123,11 +124,14 @@ pub fn print_diagnostics(
                 } else {
                     slash_path(&d.file)
                 };
-                notes.push(format!("in {place}"));
+                notes.push(crate::zh_en!(
+                    format!("位置：{place}"),
+                    format!("in {place}")
+                ));
             }
         }
         if let Some(h) = &d.hint {
-            notes.push(format!("hint: {h}"));
+            notes.push(crate::zh_en!(format!("提示：{h}"), format!("hint: {h}")));
         }
         cs = cs.with_notes(notes);
         let result = if color {
@@ -226,8 +230,8 @@ pub fn print_json(diags: &[Diagnostic], w: &mut dyn Write) -> io::Result<()> {
 pub fn print_plain(diags: &[Diagnostic], w: &mut dyn std::io::Write) {
     for d in diags {
         let sev = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Error => crate::zh_en!("错误", "error"),
+            Severity::Warning => crate::zh_en!("警告", "warning"),
         };
         let hint = d
             .hint
@@ -316,8 +320,8 @@ mod tests {
         assert!(s.contains("content/agencies/a.yaml:2:14"), "{s}");
         assert!(s.contains("credit_code: 11220200795219742X"), "{s}");
         assert!(s.contains("^^^^^^^^^^^^^^^^^^"), "{s}");
-        assert!(s.contains("hint: the check digit should be `W`"), "{s}");
-        assert!(s.contains("in content/x.txt"), "{s}");
+        assert!(s.contains("提示：the check digit should be `W`"), "{s}");
+        assert!(s.contains("位置：content/x.txt"), "{s}");
         assert!(
             s.ends_with("检查完成：1 个错误，1 个警告，共 3 个文件/记录\n"),
             "{s}"

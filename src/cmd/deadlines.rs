@@ -56,10 +56,14 @@ pub fn write(
     // build: a notice computed from a record the build would reject is not worth trusting.
     print_diagnostics(&outcome.diagnostics, root, err, color)?;
     if outcome.has_errors() {
+        let n = outcome.errors();
         writeln!(
             err,
-            "门户有 {} 个错误，未计算期限提醒；请先运行 gongkai check",
-            outcome.errors()
+            "{}",
+            crate::zh_en!(
+                format!("门户有 {n} 个错误，未计算期限提醒；请先运行 gongkai check"),
+                format!("the portal has {n} errors, so no deadlines were computed: run gongkai check first")
+            )
         )?;
         return Ok(EXIT_BROKEN);
     }
@@ -70,13 +74,29 @@ pub fn write(
         let years: Vec<String> = years.iter().map(i32::to_string).collect();
         writeln!(
             err,
-            "warning: 没有 {} 年的工作日历，这些年份按周一至周五计算工作日；请添加 content/calendar/<年份>.yaml",
-            years.join("、")
+            "{}",
+            crate::zh_en!(
+                format!(
+                    "警告：没有 {} 年的工作日历，这些年份按周一至周五计算工作日；请添加 content/calendar/<年份>.yaml",
+                    years.join("、")
+                ),
+                format!(
+                    "warning: no working-day calendar for {}: Monday to Friday counted as working days; add content/calendar/<year>.yaml",
+                    years.join(", ")
+                )
+            )
         )?;
     }
     match format {
         Format::Text => {
-            writeln!(out, "期限提醒（按 {today} 计算）")?;
+            writeln!(
+                out,
+                "{}",
+                crate::zh_en!(
+                    format!("期限提醒（按 {today} 计算）"),
+                    format!("Deadline notices as of {today}")
+                )
+            )?;
             writeln!(out)?;
             print_text(&list, &mut out)?;
         }

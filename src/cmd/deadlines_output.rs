@@ -62,14 +62,18 @@ pub fn to_json(notices: &[Notice]) -> Value {
 /// ```
 pub fn print_text(notices: &[Notice], w: &mut impl Write) -> io::Result<()> {
     if notices.is_empty() {
-        return writeln!(w, "没有期限提醒。");
+        return writeln!(
+            w,
+            "{}",
+            crate::zh_en!("没有期限提醒。", "No deadline notices.")
+        );
     }
     let kind_width = notices
         .iter()
         .map(|n| display_width(n.kind.label()))
         .max()
         .unwrap_or(0)
-        .max(display_width("类型"));
+        .max(display_width(kind_header()));
     let mut first = true;
     for severity in Severity::ALL {
         let group: Vec<&Notice> = notices.iter().filter(|n| n.severity == severity).collect();
@@ -83,9 +87,10 @@ pub fn print_text(notices: &[Notice], w: &mut impl Write) -> io::Result<()> {
         writeln!(w, "{}（{}）", severity.label(), group.len())?;
         writeln!(
             w,
-            "  {}  {}  对象",
-            pad("截止日期", 10),
-            pad("类型", kind_width)
+            "  {}  {}  {}",
+            pad(crate::zh_en!("截止日期", "due"), 10),
+            pad(kind_header(), kind_width),
+            crate::zh_en!("对象", "record")
         )?;
         for n in group {
             let object = match (n.record.kind, n.record.year) {
@@ -114,11 +119,22 @@ pub fn print_text(notices: &[Notice], w: &mut impl Write) -> io::Result<()> {
         .filter(|n| n.severity == Severity::Warning)
         .count();
     writeln!(w)?;
+    let info = total - overdue - warning;
     writeln!(
         w,
-        "共 {total} 条：已逾期 {overdue} 条，预警 {warning} 条，提示 {} 条。",
-        total - overdue - warning
+        "{}",
+        crate::zh_en!(
+            format!("共 {total} 条：已逾期 {overdue} 条，预警 {warning} 条，提示 {info} 条。"),
+            format!(
+                "{total} notices: {overdue} overdue, {warning} warnings, {info} for information."
+            )
+        )
     )
+}
+
+/// The heading of the column of notice types.
+fn kind_header() -> &'static str {
+    crate::zh_en!("类型", "type")
 }
 
 /// Terminal columns taken by `s`: 2 for East Asian wide and fullwidth characters, else 1.

@@ -37,25 +37,49 @@ pub const AGENCY_FILE: &str = "content/agencies/gov.yaml";
 pub fn run(dir: &Path) -> ExitCode {
     match create(dir) {
         Ok(()) => {
+            let shown = dir.display();
             let mut steps = Vec::new();
             if dir != Path::new(".") {
-                steps.push(format!("进入门户文件夹：cd {}", dir.display()));
+                steps.push(crate::zh_en!(
+                    format!("进入门户文件夹：cd {shown}"),
+                    format!("go into the portal's folder: cd {shown}")
+                ));
             }
-            steps.extend([
-                "编辑 site.toml：站点名称 title、正式网址 base_url 和页脚 [footer]".to_string(),
-                format!("编辑 {AGENCY_FILE}：本机关全称和统一社会信用代码（现在是占位代码，gongkai check 会提示 W073）"),
-                "编辑 content/pages/guide.md（政府信息公开指南）：把“【请填写……】”换成实际内容".to_string(),
-                "运行 gongkai check，再用 gongkai serve 在本机预览".to_string(),
-            ]);
-            println!("已在 {} 新建门户。接下来：", dir.display());
+            steps.extend(crate::zh_en!(
+                [
+                    "编辑 site.toml：站点名称 title、正式网址 base_url 和页脚 [footer]".to_string(),
+                    format!("编辑 {AGENCY_FILE}：本机关全称和统一社会信用代码（现在是占位代码，gongkai check 会提示 W073）"),
+                    "编辑 content/pages/guide.md（政府信息公开指南）：把“【请填写……】”换成实际内容".to_string(),
+                    "运行 gongkai check，再用 gongkai serve 在本机预览".to_string(),
+                ],
+                [
+                    "edit site.toml: the site's title, its base_url and the [footer]".to_string(),
+                    format!("edit {AGENCY_FILE}: the agency's full name and credit code (a placeholder now: gongkai check warns W073)"),
+                    "edit content/pages/guide.md (the disclosure guide): replace every “【请填写……】”".to_string(),
+                    "run gongkai check, then preview with gongkai serve".to_string(),
+                ]
+            ));
+            println!(
+                "{}",
+                crate::zh_en!(
+                    format!("已在 {shown} 新建门户。接下来："),
+                    format!("New portal in {shown}. Next:")
+                )
+            );
             for (i, s) in steps.iter().enumerate() {
                 println!("  {}. {s}", i + 1);
             }
-            println!("日常命令、自动检查和发布的设置见 README.md。");
+            println!(
+                "{}",
+                crate::zh_en!(
+                    "日常命令、自动检查和发布的设置见 README.md。",
+                    "README.md describes the daily commands, the automatic checks and publishing."
+                )
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("错误：{e}");
+            eprintln!("{}", super::error_line(&e));
             ExitCode::FAILURE
         }
     }
@@ -68,7 +92,7 @@ pub fn create(dir: &Path) -> Result<(), String> {
         Ok(entries) => {
             let mut taken = Vec::new();
             for e in entries {
-                let e = e.map_err(|e| format!("无法读取文件夹 {}：{e}", dir.display()))?;
+                let e = e.map_err(|e| unreadable(dir, &e))?;
                 if e.file_name() != ".git" {
                     taken.push(e.file_name().to_string_lossy().into_owned());
                 }
@@ -76,25 +100,41 @@ pub fn create(dir: &Path) -> Result<(), String> {
             if !taken.is_empty() {
                 taken.sort();
                 let shown = taken.iter().take(3).cloned().collect::<Vec<_>>().join("、");
-                let more = if taken.len() > 3 { " 等" } else { "" };
-                return Err(format!(
-                    "{} 不是空文件夹（其中有 {shown}{more}），gongkai init 没有写入任何文件。请指定一个新的或空的文件夹，例如：gongkai init my-portal",
-                    dir.display()
+                let more = taken.len() > 3;
+                let dir = dir.display();
+                return Err(crate::zh_en!(
+                    format!(
+                        "{dir} 不是空文件夹（其中有 {shown}{}），gongkai init 没有写入任何文件。请指定一个新的或空的文件夹，例如：gongkai init my-portal",
+                        if more { " 等" } else { "" }
+                    ),
+                    format!(
+                        "{dir} is not empty (it holds {}{}), so gongkai init wrote nothing: name a new or empty folder, e.g. gongkai init my-portal",
+                        shown.replace('、', ", "),
+                        if more { " and more" } else { "" }
+                    )
                 ));
             }
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(_) if dir.is_file() => {
             let shown = dir.display();
-            return Err(format!("{shown} 是一个文件，不是文件夹，gongkai init 没有写入任何文件。请指定一个新的或空的文件夹"));
+            return Err(crate::zh_en!(
+                format!("{shown} 是一个文件，不是文件夹，gongkai init 没有写入任何文件。请指定一个新的或空的文件夹"),
+                format!("{shown} is a file, not a folder, so gongkai init wrote nothing: name a new or empty folder")
+            ));
         }
-        Err(e) => return Err(format!("无法读取文件夹 {}：{e}", dir.display())),
+        Err(e) => return Err(unreadable(dir, &e)),
     }
     for (rel, text) in FILES {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| format!("无法建立文件夹 {}：{e}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|e| {
+                let p = parent.display();
+                crate::zh_en!(
+                    format!("无法建立文件夹 {p}：{e}"),
+                    format!("cannot create folder {p}: {e}")
+                )
+            })?;
         }
         // create_new: a file that appeared since the folder was found empty is not replaced.
         std::fs::OpenOptions::new()
@@ -102,9 +142,23 @@ pub fn create(dir: &Path) -> Result<(), String> {
             .create_new(true)
             .open(&path)
             .and_then(|mut f| f.write_all(text.as_bytes()))
-            .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+            .map_err(|e| {
+                let p = path.display();
+                crate::zh_en!(
+                    format!("无法写入 {p}：{e}"),
+                    format!("cannot write {p}: {e}")
+                )
+            })?;
     }
     Ok(())
+}
+
+fn unreadable(dir: &Path, e: &std::io::Error) -> String {
+    let d = dir.display();
+    crate::zh_en!(
+        format!("无法读取文件夹 {d}：{e}"),
+        format!("cannot read folder {d}: {e}")
+    )
 }
 
 #[cfg(test)]

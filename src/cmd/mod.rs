@@ -23,6 +23,11 @@ pub enum Format {
     Json,
 }
 
+/// A line saying that a command could not go on, in the language of messages.
+pub fn error_line(e: &dyn std::fmt::Display) -> String {
+    crate::zh_en!(format!("错误：{e}"), format!("error: {e}"))
+}
+
 /// Whether output to `stream` may be coloured: a terminal, and no `NO_COLOR`.
 pub fn colored(stream: &impl IsTerminal) -> bool {
     stream.is_terminal() && std::env::var_os("NO_COLOR").is_none()

@@ -45,15 +45,18 @@ pub struct NewRecord<'a> {
 pub fn run(request: &NewRecord) -> std::process::ExitCode {
     match new_record(request) {
         Ok(filled) => {
+            let path = request.path.display();
             println!(
-                "已写出 {}{}：请按注释填写后运行 gongkai check",
-                request.path.display(),
-                filled
+                "{}",
+                crate::zh_en!(
+                    format!("已写出 {path}{filled}：请按注释填写后运行 gongkai check"),
+                    format!("wrote {path}{filled}: fill it in as its comments say, then run gongkai check")
+                )
             );
             std::process::ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", super::error_line(&e));
             std::process::ExitCode::FAILURE
         }
     }
@@ -63,35 +66,61 @@ pub fn run(request: &NewRecord) -> std::process::ExitCode {
 /// write outside the kind's folder. Returns what was filled in, for the message.
 pub fn new_record(r: &NewRecord) -> Result<String, String> {
     let kind = Kind::from_name(r.kind).ok_or_else(|| {
-        format!(
-            "没有 `{}` 这种记录；可以是：{}",
-            r.kind,
-            types().collect::<Vec<_>>().join("、")
+        let kind = r.kind;
+        crate::zh_en!(
+            format!(
+                "没有 `{kind}` 这种记录；可以是：{}",
+                types().collect::<Vec<_>>().join("、")
+            ),
+            format!(
+                "there is no kind of record `{kind}`; the kinds are: {}",
+                types().collect::<Vec<_>>().join(", ")
+            )
         )
     })?;
     let info = kind.info();
     let text = template(r.kind).expect("every kind has a template");
     let stem = r.path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if info.stem == "<slug>" && !slug_is_valid(stem) {
-        return Err(format!(
-            "文件名 `{stem}` 不能用作短名（网址的一部分），可以改为 `{}`",
-            suggest_pinyin_slug(stem)
+        let slug = suggest_pinyin_slug(stem);
+        return Err(crate::zh_en!(
+            format!("文件名 `{stem}` 不能用作短名（网址的一部分），可以改为 `{slug}`"),
+            format!("the file name `{stem}` cannot be a slug (a part of the URL): use `{slug}`")
         ));
     }
     let ext = r.path.extension().and_then(|e| e.to_str()).unwrap_or("");
     if ext != info.extension && !(info.extension == "yaml" && ext == "yml") {
-        return Err(format!("{}是 .{} 文件", info.title, info.extension));
+        return Err(crate::zh_en!(
+            format!("{}是 .{} 文件", info.title, info.extension),
+            format!("{} are .{} files", info.folder, info.extension)
+        ));
     }
     let place = Place::of(r.root, r.path, kind)?;
     if r.path.exists() {
-        return Err(format!("{} 已经存在，不会覆盖它", r.path.display()));
+        let p = r.path.display();
+        return Err(crate::zh_en!(
+            format!("{p} 已经存在，不会覆盖它"),
+            format!("{p} exists already: it is not overwritten")
+        ));
     }
     let agency = place.agency.as_deref().or(r.agency);
     let (text, filled) = fill(text, kind, agency, place.year, r.root)?;
     if let Some(dir) = r.path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建 {}：{e}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            let d = dir.display();
+            crate::zh_en!(
+                format!("无法创建 {d}：{e}"),
+                format!("cannot create {d}: {e}")
+            )
+        })?;
     }
-    std::fs::write(r.path, text).map_err(|e| format!("无法写入 {}：{e}", r.path.display()))?;
+    std::fs::write(r.path, text).map_err(|e| {
+        let p = r.path.display();
+        crate::zh_en!(
+            format!("无法写入 {p}：{e}"),
+            format!("cannot write {p}: {e}")
+        )
+    })?;
     Ok(filled)
 }
 
@@ -108,11 +137,10 @@ impl Place {
     fn of(root: &Path, path: &Path, kind: Kind) -> Result<Place, String> {
         let info = kind.info();
         let wrong = || {
-            format!(
-                "{}应放在 content/{}，不能写到 {}",
-                info.title,
-                info.layout_text(),
-                path.display()
+            let (layout, p) = (info.layout_text(), path.display());
+            crate::zh_en!(
+                format!("{}应放在 content/{layout}，不能写到 {p}", info.title),
+                format!("{} go in content/{layout}, not in {p}", info.folder)
             )
         };
         let content = absolute(&root.join("content"));
@@ -201,24 +229,31 @@ fn fill(
     let loaded = crate::load::load(root).map_err(|d| d.message)?;
     let portal = &loaded.portal;
     let a = portal.agency(slug).ok_or_else(|| {
-        format!(
-            "没有代号为 `{slug}` 的机关；现有：{}",
-            portal
-                .agencies
-                .iter()
-                .map(|a| a.meta.slug.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
+        let known: Vec<&str> = portal
+            .agencies
+            .iter()
+            .map(|a| a.meta.slug.as_str())
+            .collect();
+        crate::zh_en!(
+            format!("没有代号为 `{slug}` 的机关；现有：{}", known.join("、")),
+            format!(
+                "there is no agency `{slug}`; the agencies are: {}",
+                known.join(", ")
+            )
         )
     })?;
     text = text.replacen("agency: gov", &format!("agency: {slug}"), 1);
-    let mut filled = format!("（发文机关 {}）", a.data.name);
+    let name = &a.data.name;
+    let mut filled = crate::zh_en!(format!("（发文机关 {name}）"), format!(" (agency {name})"));
     if let (Kind::Document, Some(year)) = (kind, year) {
         let code = id::normalize(&a.data.credit_code);
         let serial = next_serial(portal, slug, year);
         let index_no = format!("{code}/{year}-{serial}");
         text = text.replacen(&format!("11990100MB0000000X/{year}-00001"), &index_no, 1);
-        filled = format!("（发文机关 {}，索引号 {index_no}）", a.data.name);
+        filled = crate::zh_en!(
+            format!("（发文机关 {name}，索引号 {index_no}）"),
+            format!(" (agency {name}, 索引号 {index_no})")
+        );
     }
     Ok((text, filled))
 }

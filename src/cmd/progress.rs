@@ -59,11 +59,14 @@ impl Progress for Bars {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             bar.set_style(
-                ProgressStyle::with_template("{msg:8} [{bar:40}] {pos}/{len} 页 {elapsed}")
-                    .unwrap()
-                    .progress_chars("=> "),
+                ProgressStyle::with_template(crate::zh_en!(
+                    "{msg:8} [{bar:40}] {pos}/{len} 页 {elapsed}",
+                    "{msg:8} [{bar:40}] {pos}/{len} pages {elapsed}"
+                ))
+                .unwrap()
+                .progress_chars("=> "),
             );
-            bar.set_message("生成页面");
+            bar.set_message(crate::zh_en!("生成页面", "rendering"));
             bar
         });
         bar.set_position(n as u64);

@@ -16,7 +16,7 @@ pub fn run(root: &Path, q: &SearchQuery, json: bool) -> ExitCode {
     let hits = match find(root, q) {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", super::error_line(&e));
             return ExitCode::FAILURE;
         }
     };
@@ -30,7 +30,7 @@ pub fn run(root: &Path, q: &SearchQuery, json: bool) -> ExitCode {
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", super::error_line(&e));
             ExitCode::FAILURE
         }
     }
@@ -46,9 +46,10 @@ pub fn index_dir_of(root: &Path) -> Result<PathBuf, String> {
 pub fn find(root: &Path, q: &SearchQuery) -> Result<Vec<Hit>, String> {
     let dir = index_dir_of(root)?;
     if !dir.join("meta.json").exists() {
-        return Err(format!(
-            "没有找到搜索索引 {}：请先运行 gongkai build（no search index; build the site first）",
-            dir.display()
+        let dir = dir.display();
+        return Err(crate::zh_en!(
+            format!("没有找到搜索索引 {dir}：请先运行 gongkai build"),
+            format!("no search index at {dir}: run gongkai build first")
         ));
     }
     crate::search::search(&dir, q).map_err(|e: SearchError| e.to_string())

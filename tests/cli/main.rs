@@ -14,6 +14,7 @@ mod bad_corpus;
 mod check_cli;
 mod gen_corpus;
 mod init;
+mod lang;
 mod output_safety;
 mod search_cli;
 mod serve;

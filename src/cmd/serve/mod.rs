@@ -43,7 +43,13 @@ fn rebuild(opts: &BuildOptions, live: &Live) -> Option<PathBuf> {
         }
         Err(fail) => {
             super::check::print_plain(&fail.diagnostics, &mut std::io::stderr());
-            eprintln!("构建失败（用时 {secs:.2} 秒）：网站保持上一次成功构建的版本，已打开的页面会显示这些错误");
+            eprintln!(
+                "{}",
+                crate::zh_en!(
+                    format!("构建失败（用时 {secs:.2} 秒）：网站保持上一次成功构建的版本，已打开的页面会显示这些错误"),
+                    format!("build failed ({secs:.2} s): the site stays as last built, and open pages show these errors")
+                )
+            );
             live.failed(&fail.diagnostics);
             None
         }
@@ -55,7 +61,7 @@ pub fn run(opts: ServeOptions) -> std::process::ExitCode {
     match serve(opts) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            eprintln!("{}", super::error_line(&e));
             std::process::ExitCode::FAILURE
         }
     }
@@ -63,12 +69,25 @@ pub fn run(opts: ServeOptions) -> std::process::ExitCode {
 
 pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let live = Arc::new(Live::default());
-    let out = rebuild(&opts.build, &live)
-        .ok_or("第一次构建失败：请按上面的提示改正后重新运行 gongkai serve")?;
+    let out = rebuild(&opts.build, &live).ok_or(crate::zh_en!(
+        "第一次构建失败：请按上面的提示改正后重新运行 gongkai serve",
+        "the first build failed: correct what is shown above, then run gongkai serve again"
+    ))?;
     let site = Arc::new(RwLock::new(out));
     let addr = format!("{}:{}", opts.bind, opts.port);
-    let listener = TcpListener::bind(&addr).map_err(|e| format!("无法在 {addr} 上监听：{e}"))?;
-    eprintln!("正在 http://{addr}/ 提供网站，保存文件后页面会自动刷新（Ctrl+C 退出）");
+    let listener = TcpListener::bind(&addr).map_err(|e| {
+        crate::zh_en!(
+            format!("无法在 {addr} 上监听：{e}"),
+            format!("cannot listen on {addr}: {e}")
+        )
+    })?;
+    eprintln!(
+        "{}",
+        crate::zh_en!(
+            format!("正在 http://{addr}/ 提供网站，保存文件后页面会自动刷新（Ctrl+C 退出）"),
+            format!("serving http://{addr}/ — pages reload by themselves after each save (Ctrl+C to stop)")
+        )
+    );
 
     let (tx, rx) = mpsc::channel();
     let mut debouncer =
@@ -82,7 +101,13 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         if watched.exists() {
             debouncer
                 .watch(&watched, RecursiveMode::Recursive)
-                .map_err(|e| format!("无法监视 {}：{e}", watched.display()))?;
+                .map_err(|e| {
+                    let w = watched.display();
+                    crate::zh_en!(
+                        format!("无法监视 {w}：{e}"),
+                        format!("cannot watch {w}: {e}")
+                    )
+                })?;
         }
     }
     let (site_w, live_w) = (Arc::clone(&site), Arc::clone(&live));
@@ -94,7 +119,13 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             let Some(changed) = changed_paths(&events, &root) else {
                 continue;
             };
-            eprintln!("检测到修改：{changed}，重新构建……");
+            eprintln!(
+                "{}",
+                crate::zh_en!(
+                    format!("检测到修改：{changed}，重新构建……"),
+                    format!("changed: {changed}; rebuilding…")
+                )
+            );
             // A progress of its own, so that its times count from this rebuild.
             build_opts.progress = Box::new(Bars::auto());
             if let Some(out) = rebuild(&build_opts, &live_w) {
@@ -138,6 +169,9 @@ fn changed_paths(events: &DebounceEventResult, root: &Path) -> Option<String> {
     let (first, rest) = paths.split_first()?;
     Some(match rest.len() {
         0 => first.clone(),
-        n => format!("{first} 等 {} 个文件", n + 1),
+        n => crate::zh_en!(
+            format!("{first} 等 {} 个文件", n + 1),
+            format!("{first} and {n} more")
+        ),
     })
 }
