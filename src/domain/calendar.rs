@@ -26,6 +26,8 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, Utc, Weekday};
 
+use crate::zh_en;
+
 pub use crate::model::{CalendarYear, Holiday};
 
 /// The outcome of [`Calendar::add_working_days`].
@@ -270,10 +272,17 @@ impl Calendar {
                     if d.year() != year {
                         if let Some(other) = self.years.get(&d.year()) {
                             if other.is_working_day(d) {
-                                problems.push(format!(
-                                    "{year}.yaml puts {d} in holiday {name:?}, but {y2}.yaml, which decides {y2}, treats it as a working day",
-                                    name = block.name,
-                                    y2 = d.year()
+                                problems.push(zh_en!(
+                                    format!(
+                                        "`{year}.yaml` 把 `{d}` 算在假期 `{name}` 中，但决定 {y2} 年的 `{y2}.yaml` 把这天算作工作日",
+                                        name = block.name,
+                                        y2 = d.year()
+                                    ),
+                                    format!(
+                                        "{year}.yaml puts {d} in holiday {name:?}, but {y2}.yaml, which decides {y2}, treats it as a working day",
+                                        name = block.name,
+                                        y2 = d.year()
+                                    )
                                 ));
                             }
                         }
@@ -288,9 +297,15 @@ impl Calendar {
                 if d.year() != year {
                     if let Some(other) = self.years.get(&d.year()) {
                         if !other.is_working_day(d) {
-                            problems.push(format!(
-                                "{year}.yaml lists {d} as a workday, but {y2}.yaml, which decides {y2}, treats it as a day off",
-                                y2 = d.year()
+                            problems.push(zh_en!(
+                                format!(
+                                    "`{year}.yaml` 把 `{d}` 列为调休上班日，但决定 {y2} 年的 `{y2}.yaml` 把这天算作休息日",
+                                    y2 = d.year()
+                                ),
+                                format!(
+                                    "{year}.yaml lists {d} as a workday, but {y2}.yaml, which decides {y2}, treats it as a day off",
+                                    y2 = d.year()
+                                )
                             ));
                         }
                     }
@@ -317,7 +332,8 @@ impl Calendar {
     }
 }
 
-/// Problems in one year's calendar file, as human-readable sentences (empty when fine):
+/// Problems in one year's calendar file, as sentences in the language of messages (empty
+/// when fine):
 /// a workday that is not a Saturday or Sunday, a workday inside a holiday block, a duplicate
 /// or far-away workday, a block with `from` after `to`, a block with no day in `year`, a block
 /// reaching outside `year - 1 ..= year + 1`, overlapping blocks, an empty block name.
@@ -326,30 +342,50 @@ pub fn validate_year(year: i32, cal: &CalendarYear) -> Vec<String> {
     let near = (year - 1)..=(year + 1);
 
     for (i, block) in cal.holidays.iter().enumerate() {
-        let label = format!("holiday {:?} ({} to {})", block.name, block.from, block.to);
+        let label = zh_en!(
+            format!(
+                "假期 `{}`（`{}` 至 `{}`）",
+                block.name, block.from, block.to
+            ),
+            format!("holiday {:?} ({} to {})", block.name, block.from, block.to)
+        );
         if block.name.trim().is_empty() {
-            problems.push(format!("{label}: the name is empty"));
+            problems.push(zh_en!(
+                format!("{label}：名称为空"),
+                format!("{label}: the name is empty")
+            ));
         }
         if block.from > block.to {
-            problems.push(format!("{label}: starts after it ends"));
+            problems.push(zh_en!(
+                format!("{label}：开始日期晚于结束日期"),
+                format!("{label}: starts after it ends")
+            ));
             continue;
         }
         if !near.contains(&block.from.year()) || !near.contains(&block.to.year()) {
-            problems.push(format!(
-                "{label}: reaches outside {}–{}",
-                year - 1,
-                year + 1
+            problems.push(zh_en!(
+                format!("{label}：超出了 {}—{} 年的范围", year - 1, year + 1),
+                format!("{label}: reaches outside {}–{}", year - 1, year + 1)
             ));
         } else if block.to.year() < year || block.from.year() > year {
-            problems.push(format!(
-                "{label}: has no day in {year}, so this file does not decide any of its days"
+            problems.push(zh_en!(
+                format!("{label}：没有一天在 {year} 年，本文件决定不了其中任何一天"),
+                format!(
+                    "{label}: has no day in {year}, so this file does not decide any of its days"
+                )
             ));
         }
         for other in &cal.holidays[i + 1..] {
             if other.from <= other.to && block.from <= other.to && other.from <= block.to {
-                problems.push(format!(
-                    "{label} overlaps holiday {:?} ({} to {})",
-                    other.name, other.from, other.to
+                problems.push(zh_en!(
+                    format!(
+                        "{label}与假期 `{}`（`{}` 至 `{}`）重叠",
+                        other.name, other.from, other.to
+                    ),
+                    format!(
+                        "{label} overlaps holiday {:?} ({} to {})",
+                        other.name, other.from, other.to
+                    )
                 ));
             }
         }
@@ -357,25 +393,39 @@ pub fn validate_year(year: i32, cal: &CalendarYear) -> Vec<String> {
 
     for (i, &d) in cal.workdays.iter().enumerate() {
         if is_weekday(d) {
-            problems.push(format!(
-                "workday {d} is a {}, not a Saturday or Sunday (weekdays are working days already)",
-                weekday_name(d.weekday())
+            problems.push(zh_en!(
+                format!(
+                    "调休上班日 `{d}` 是{}，不是星期六或星期日（星期一至星期五本来就上班）",
+                    weekday_zh(d.weekday())
+                ),
+                format!(
+                    "workday {d} is a {}, not a Saturday or Sunday (weekdays are working days already)",
+                    weekday_name(d.weekday())
+                )
             ));
         }
         if !near.contains(&d.year()) {
-            problems.push(format!(
-                "workday {d} lies outside {}–{}",
-                year - 1,
-                year + 1
+            problems.push(zh_en!(
+                format!("调休上班日 `{d}` 超出了 {}—{} 年的范围", year - 1, year + 1),
+                format!("workday {d} lies outside {}–{}", year - 1, year + 1)
             ));
         }
         if cal.workdays[..i].contains(&d) {
-            problems.push(format!("workday {d} is listed twice"));
+            problems.push(zh_en!(
+                format!("调休上班日 `{d}` 写了两次"),
+                format!("workday {d} is listed twice")
+            ));
         }
         if let Some(block) = cal.holidays.iter().find(|b| b.from <= d && d <= b.to) {
-            problems.push(format!(
-                "workday {d} lies inside holiday {:?} ({} to {})",
-                block.name, block.from, block.to
+            problems.push(zh_en!(
+                format!(
+                    "调休上班日 `{d}` 落在假期 `{}`（`{}` 至 `{}`）之内",
+                    block.name, block.from, block.to
+                ),
+                format!(
+                    "workday {d} lies inside holiday {:?} ({} to {})",
+                    block.name, block.from, block.to
+                )
             ));
         }
     }
@@ -395,6 +445,19 @@ pub fn date_utc8(instant: DateTime<Utc>) -> NaiveDate {
 
 fn is_weekday(d: NaiveDate) -> bool {
     !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
+}
+
+/// The weekday as officers name it: 星期一 … 星期日.
+pub fn weekday_zh(w: Weekday) -> &'static str {
+    [
+        "星期一",
+        "星期二",
+        "星期三",
+        "星期四",
+        "星期五",
+        "星期六",
+        "星期日",
+    ][w.num_days_from_monday() as usize]
 }
 
 fn weekday_name(w: Weekday) -> &'static str {
@@ -551,12 +614,13 @@ mod tests {
         };
         let problems = validate_year(2025, &bad);
         let has = |needle: &str| problems.iter().any(|p| p.contains(needle));
-        assert!(has("overlaps"), "{problems:?}");
-        assert!(has("starts after it ends"), "{problems:?}");
-        assert!(has("reaches outside 2024–2026"), "{problems:?}");
-        assert!(has("2025-01-27 is a Monday"), "{problems:?}");
-        assert!(has("listed twice"), "{problems:?}");
-        assert!(has("2025-02-01 lies inside holiday"), "{problems:?}");
+        // In-process messages are Chinese unless English is asked for.
+        assert!(has("重叠"), "{problems:?}");
+        assert!(has("开始日期晚于结束日期"), "{problems:?}");
+        assert!(has("超出了 2024—2026 年的范围"), "{problems:?}");
+        assert!(has("`2025-01-27` 是星期一"), "{problems:?}");
+        assert!(has("写了两次"), "{problems:?}");
+        assert!(has("`2025-02-01` 落在假期"), "{problems:?}");
         assert_eq!(problems.len(), 6, "{problems:?}");
     }
 

@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::zh_en;
+
 /// The 31 characters of a credit code, in value order (no I, O, S, V, Z).
 pub const CREDIT_CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
@@ -59,22 +61,38 @@ pub enum CreditCodeError {
 }
 
 impl CreditCodeError {
-    /// A plain-English sentence describing the problem.
+    /// A sentence describing the problem, in the language of messages.
     pub fn message(&self) -> String {
         match self {
-            CreditCodeError::Length { found } => {
+            CreditCodeError::Length { found } => zh_en!(
+                format!("统一社会信用代码应为 18 位，这里是 {found} 位"),
                 format!("a unified social credit code has 18 characters, this one has {found}")
-            }
+            ),
             CreditCodeError::BadChar {
                 position, found, ..
-            } => format!(
-                "character {position} of the credit code is `{found}`, which is not allowed (the code uses 0–9 and A–Y without I, O, S, V, Z)"
+            } => zh_en!(
+                format!(
+                    "统一社会信用代码第 {position} 位是 `{found}`，不能用这个字符（代码只用数字 0—9 和大写字母 A—Y，不用 I、O、S、V、Z）"
+                ),
+                format!(
+                    "character {position} of the credit code is `{found}`, which is not allowed (the code uses 0–9 and A–Y without I, O, S, V, Z)"
+                )
             ),
-            CreditCodeError::Region { found } => format!(
-                "统一社会信用代码第3—8位是登记管理机关的行政区划码，应为6位数字，这里是 `{found}`"
+            CreditCodeError::Region { found } => zh_en!(
+                format!(
+                    "统一社会信用代码第3—8位是登记管理机关的行政区划码，应为6位数字，这里是 `{found}`"
+                ),
+                format!(
+                    "characters 3–8 of the credit code are the registration authority's division code and must be 6 digits; here they are `{found}`"
+                )
             ),
-            CreditCodeError::CheckChar { expected, found } => format!(
-                "the credit code's check character is `{found}` but its first 17 characters give `{expected}` (GB 32100-2015)"
+            CreditCodeError::CheckChar { expected, found } => zh_en!(
+                format!(
+                    "统一社会信用代码的最后一位（校验码）是 `{found}`，但按前 17 位算出应为 `{expected}`（GB 32100-2015）"
+                ),
+                format!(
+                    "the credit code's check character is `{found}` but its first 17 characters give `{expected}` (GB 32100-2015)"
+                )
             ),
         }
     }
@@ -82,24 +100,38 @@ impl CreditCodeError {
     /// What to do about it.
     pub fn hint(&self) -> String {
         match self {
-            CreditCodeError::Length { .. } => {
-                "copy the 18-character code from the agency's registration certificate".into()
-            }
+            CreditCodeError::Length { .. } => zh_en!(
+                "请照《统一社会信用代码证书》抄写 18 位代码",
+                "copy the 18-character code from the agency's registration certificate"
+            )
+            .into(),
             CreditCodeError::BadChar {
                 found,
                 suggestion: Some(s),
                 ..
-            } => format!(
-                "`{found}` is probably `{s}`: check the certificate and correct it (gongkai does not change it for you)"
+            } => zh_en!(
+                format!("`{found}` 可能是 `{s}`：请对照证书改正（gongkai 不会替您改）"),
+                format!(
+                    "`{found}` is probably `{s}`: check the certificate and correct it (gongkai does not change it for you)"
+                )
             ),
-            CreditCodeError::BadChar { .. } => {
-                "check the code against the agency's registration certificate".into()
-            }
-            CreditCodeError::Region { .. } => {
-                "请照《统一社会信用代码证书》核对代码：第3—8位只有数字".into()
-            }
-            CreditCodeError::CheckChar { expected, .. } => format!(
-                "the check digit should be `{expected}`; if the last character is right, one of the first 17 is wrong — compare the code with the certificate"
+            CreditCodeError::BadChar { .. } => zh_en!(
+                "请对照《统一社会信用代码证书》核对代码",
+                "check the code against the agency's registration certificate"
+            )
+            .into(),
+            CreditCodeError::Region { .. } => zh_en!(
+                "请照《统一社会信用代码证书》核对代码：第3—8位只有数字",
+                "check the code against the registration certificate: characters 3–8 are digits only"
+            )
+            .into(),
+            CreditCodeError::CheckChar { expected, .. } => zh_en!(
+                format!(
+                    "请对照证书核对代码：校验码应为 `{expected}`；如果最后一位没错，就是前 17 位中有一位写错了"
+                ),
+                format!(
+                    "the check digit should be `{expected}`; if the last character is right, one of the first 17 is wrong — compare the code with the certificate"
+                )
             ),
         }
     }
@@ -417,7 +449,9 @@ mod tests {
             })
         );
         let e = check_credit_code("11220200795219742X").unwrap_err();
-        assert!(e.hint().contains("should be `W`"));
+        // In-process messages are Chinese unless English is asked for.
+        assert!(e.hint().contains("应为 `W`"), "{}", e.hint());
+        assert!(e.message().contains("应为 `W`"), "{}", e.message());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::domain::identifiers::{self as id, CreditCodeError};
 use crate::model::*;
 
 use super::{Ctx, FileIssue, Issue};
+use crate::zh_en;
 
 pub(crate) fn agency(_ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
     let mut out = Vec::new();
@@ -17,16 +18,25 @@ pub(crate) fn agency(_ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
             Issue::warning(
                 codes::CODE_WITH_SPACES,
                 "credit_code",
-                format!("统一社会信用代码中间有空格，已按 `{code}` 读取"),
+                zh_en!(
+                    format!("统一社会信用代码中间有空格，已按 `{code}` 读取"),
+                    format!("the credit code has spaces in it; it was read as `{code}`")
+                ),
             )
-            .hint(format!("请去掉空格，写成 `{code}`")),
+            .hint(zh_en!(
+                format!("请去掉空格，写成 `{code}`"),
+                format!("remove the spaces: `{code}`")
+            )),
         );
     }
     match id::check_credit_code(&code) {
         Err(e) => {
             let mut msg = e.message();
             if code != r.data.credit_code.trim() && !matches!(e, CreditCodeError::Length { .. }) {
-                msg.push_str(&format!(" (read as `{code}`)"));
+                msg.push_str(&zh_en!(
+                    format!("（已按 `{code}` 读取）"),
+                    format!(" (read as `{code}`)")
+                ));
             }
             out.push(Issue::error(codes::CREDIT_CODE, "credit_code", msg).hint(e.hint()));
         }
@@ -35,9 +45,15 @@ pub(crate) fn agency(_ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
                 Issue::warning(
                     codes::PLACEHOLDER_CREDIT_CODE,
                     "credit_code",
-                    format!("统一社会信用代码 `{code}` 是占位代码（第3—17位全为0），不是本机关的真实代码"),
+                    zh_en!(
+                        format!("统一社会信用代码 `{code}` 是占位代码（第3—17位全为0），不是本机关的真实代码"),
+                        format!("the credit code `{code}` is a placeholder (characters 3–17 are all 0), not the agency's real code")
+                    ),
                 )
-                .hint("请照《统一社会信用代码证书》填写本机关的代码；索引号以信用代码开头，已按占位代码写的索引号也要一并改正"),
+                .hint(zh_en!(
+                    "请照《统一社会信用代码证书》填写本机关的代码；索引号以信用代码开头，已按占位代码写的索引号也要一并改正",
+                    "copy the agency's code from its registration certificate; index numbers start with the credit code, so correct those written with the placeholder too"
+                )),
             );
         }
         Ok(()) => {
@@ -46,14 +62,23 @@ pub(crate) fn agency(_ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
                     Issue::warning(
                         codes::ORG_CODE,
                         "credit_code",
-                        format!(
-                            "characters 9–17 of the credit code (the organisation code `{}`) fail their own check (GB 11714): the last one is `{}`",
-                            e.code, e.found
+                        zh_en!(
+                            format!(
+                                "统一社会信用代码第9—17位（组织机构代码 `{}`）没有通过组织机构代码本身的校验（GB 11714）：最后一位是 `{}`",
+                                e.code, e.found
+                            ),
+                            format!(
+                                "characters 9–17 of the credit code (the organisation code `{}`) fail their own check (GB 11714): the last one is `{}`",
+                                e.code, e.found
+                            )
                         ),
                     )
                     .hint(match e.expected {
-                        Some(x) => format!("the organisation code's check character should be `{x}`; compare the code with the certificate (a few legacy codes are like this and can stay)"),
-                        None => "compare the code with the certificate".into(),
+                        Some(x) => zh_en!(
+                            format!("请对照证书核对代码：组织机构代码的校验码应为 `{x}`（少数早年的代码本就如此，可以不改）"),
+                            format!("the organisation code's check character should be `{x}`; compare the code with the certificate (a few legacy codes are like this and can stay)")
+                        ),
+                        None => zh_en!("请对照证书核对代码", "compare the code with the certificate").into(),
                     }),
                 );
             }
@@ -62,12 +87,21 @@ pub(crate) fn agency(_ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
                     Issue::warning(
                         codes::CREDIT_CODE_CATEGORY,
                         "credit_code",
-                        format!(
-                            "the credit code starts with `{}`, not `11` (机关) or `12` (事业单位)",
-                            &code[..2]
+                        zh_en!(
+                            format!(
+                                "统一社会信用代码以 `{}` 开头，不是 `11`（机关）或 `12`（事业单位）",
+                                &code[..2]
+                            ),
+                            format!(
+                                "the credit code starts with `{}`, not `11` (机关) or `12` (事业单位)",
+                                &code[..2]
+                            )
                         ),
                     )
-                    .hint("check that this is the agency's own code and not that of a company or association"),
+                    .hint(zh_en!(
+                        "请核对这是本机关自己的代码，而不是企业或社会团体的代码",
+                        "check that this is the agency's own code and not that of a company or association"
+                    )),
                 );
             }
         }
@@ -78,15 +112,27 @@ pub(crate) fn agency(_ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
 /// The index-number shape the portal expects, for hints.
 fn index_shape(ctx: &Ctx, example_code: &str, year: Option<i32>) -> String {
     match &ctx.index_re {
-        Some(re) => format!(
-            "write it to match this portal's pattern `{}` (site.toml [catalog] index_no_pattern)",
-            re.as_str()
+        Some(re) => zh_en!(
+            format!(
+                "请按本站规定的格式 `{}` 填写（见 `site.toml` 的 `[catalog] index_no_pattern`）",
+                re.as_str()
+            ),
+            format!(
+                "write it to match this portal's pattern `{}` (site.toml [catalog] index_no_pattern)",
+                re.as_str()
+            )
         ),
-        None => format!(
-            "write it as <credit code>/<year>-<serial of 4 or more digits>, e.g. `{}/{}-00001`",
-            example_code,
-            year.map_or("2025".to_string(), |y| y.to_string())
-        ),
+        None => {
+            let year = year.map_or("2025".to_string(), |y| y.to_string());
+            zh_en!(
+                format!(
+                    "请写成“统一社会信用代码/年份-流水号（至少4位数字）”，如 `{example_code}/{year}-00001`"
+                ),
+                format!(
+                    "write it as <credit code>/<year>-<serial of 4 or more digits>, e.g. `{example_code}/{year}-00001`"
+                )
+            )
+        }
     }
 }
 
@@ -109,7 +155,7 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
             Issue::error(
                 codes::INVALID_VALUE,
                 "index_no",
-                "the index number (索引号) is empty",
+                zh_en!("索引号为空", "the index number (索引号) is empty"),
             )
             .hint(index_shape(ctx, &example, r.meta.year)),
         );
@@ -119,9 +165,12 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
                 Issue::error(
                     codes::INDEX_NO_SHAPE,
                     "index_no",
-                    format!(
-                        "the index number `{}` does not have the expected shape",
-                        d.index_no
+                    zh_en!(
+                        format!("索引号 `{}` 的格式不对", d.index_no),
+                        format!(
+                            "the index number `{}` does not have the expected shape",
+                            d.index_no
+                        )
                     ),
                 )
                 .hint(index_shape(ctx, &example, r.meta.year)),
@@ -133,25 +182,49 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
                     let org = id::embedded_org_code(agency_code);
                     let matches = plain == *agency_code || Some(plain.as_str()) == org;
                     if !matches {
-                        let mut msg = format!(
-                            "the index number's code `{code}` is not the credit code of agency `{}` ({agency_code})",
-                            d.agency
+                        let mut msg = zh_en!(
+                            format!(
+                                "索引号中的代码 `{code}` 不是机关 `{}` 的统一社会信用代码（`{agency_code}`）",
+                                d.agency
+                            ),
+                            format!(
+                                "the index number's code `{code}` is not the credit code of agency `{}` ({agency_code})",
+                                d.agency
+                            )
                         );
                         if plain.len() == 18 {
                             if let Err(e) = id::check_credit_code(&plain) {
-                                msg.push_str(&format!(
-                                    "; it is not a valid credit code either: {}",
-                                    e.message()
+                                msg.push_str(&zh_en!(
+                                    format!(
+                                        "；它本身也不是有效的统一社会信用代码：{}",
+                                        e.message()
+                                    ),
+                                    format!(
+                                        "; it is not a valid credit code either: {}",
+                                        e.message()
+                                    )
                                 ));
                             }
                         } else if plain.len() == 9 && id::check_org_code(&plain).is_err() {
-                            msg.push_str("; it is not a valid organisation code either");
+                            msg.push_str(zh_en!(
+                                "；它本身也不是有效的组织机构代码",
+                                "; it is not a valid organisation code either"
+                            ));
                         }
-                        out.push(
-                            Issue::error(codes::INDEX_NO_AGENCY, "index_no", msg).hint(format!(
+                        let hint = zh_en!(
+                            format!(
+                                "请让索引号以 `{agency_code}/` 开头{}，或改正 `agency:`",
+                                org.map(|o| format!("（也可用组织机构代码 `{o}`）")).unwrap_or_default()
+                            ),
+                            format!(
                                 "start the index number with `{agency_code}/`{}, or correct `agency:`",
                                 org.map(|o| format!(" (or the organisation code `{o}`)")).unwrap_or_default()
-                            )).involving("agency"),
+                            )
+                        );
+                        out.push(
+                            Issue::error(codes::INDEX_NO_AGENCY, "index_no", msg)
+                                .hint(hint)
+                                .involving("agency"),
                         );
                     }
                 }
@@ -162,12 +235,22 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
                             Issue::error(
                                 codes::INDEX_NO_YEAR,
                                 "index_no",
-                                format!(
-                                    "the index number's year {y4} is not the folder's year {folder}"
+                                zh_en!(
+                                    format!(
+                                        "索引号中的年份 `{y4}` 与所在文件夹的年份 `{folder}` 不一致"
+                                    ),
+                                    format!(
+                                        "the index number's year {y4} is not the folder's year {folder}"
+                                    )
                                 ),
                             )
-                            .hint(format!(
-                                "use {folder} in the index number, or move the file to content/documents/{y4}/"
+                            .hint(zh_en!(
+                                format!(
+                                    "请把索引号中的年份改为 `{folder}`，或把文件移到 `content/documents/{y4}/`"
+                                ),
+                                format!(
+                                    "use {folder} in the index number, or move the file to content/documents/{y4}/"
+                                )
                             )),
                         );
                     }
@@ -198,9 +281,15 @@ pub(crate) fn doc_number(
             Issue::error(
                 codes::DOC_NUMBER_SHAPE,
                 path,
-                format!("`{number}` is not a document number (发文字号)"),
+                zh_en!(
+                    format!("`{number}` 不是发文字号"),
+                    format!("`{number}` is not a document number (发文字号)")
+                ),
             )
-            .hint("write it as the agency designator, the year in 〔〕 and the serial followed by 号, e.g. 吉市政发〔2015〕6号 (no leading zeros, no 第)"),
+            .hint(zh_en!(
+                "请按“机关代字〔年份〕序号号”书写，如 `吉市政发〔2015〕6号`（序号前不加 0，也不加“第”字）",
+                "write it as the agency designator, the year in 〔〕 and the serial followed by 号, e.g. 吉市政发〔2015〕6号 (no leading zeros, no 第)"
+            )),
         ),
         Some(parsed) => {
             if !parsed.is_canonical {
@@ -208,11 +297,20 @@ pub(crate) fn doc_number(
                     Issue::warning(
                         codes::DOC_NUMBER_VARIANT,
                         path,
-                        format!("the document number `{number}` is not written in the standard form"),
+                        zh_en!(
+                            format!("发文字号 `{number}` 的写法不规范"),
+                            format!("the document number `{number}` is not written in the standard form")
+                        ),
                     )
-                    .hint(format!(
-                        "write `{}`: the year goes in 〔〕 (U+3014/U+3015) with ASCII digits (GB/T 9704-2012 §7.2.5)",
-                        parsed.canonical
+                    .hint(zh_en!(
+                        format!(
+                            "请写成 `{}`：年份用六角括号〔〕括入，数字用半角阿拉伯数字（GB/T 9704-2012 第7.2.5条）",
+                            parsed.canonical
+                        ),
+                        format!(
+                            "write `{}`: the year goes in 〔〕 (U+3014/U+3015) with ASCII digits (GB/T 9704-2012 §7.2.5)",
+                            parsed.canonical
+                        )
                     )),
                 );
             }
@@ -222,11 +320,19 @@ pub(crate) fn doc_number(
                         Issue::warning(
                             codes::DOC_NUMBER_YEAR,
                             path,
-                            format!(
-                                "the document number's year {y} differs from the year of `written` ({w})"
+                            zh_en!(
+                                format!(
+                                    "发文字号中的年份 `{y}` 与成文日期 `written`（`{w}`）的年份不同"
+                                ),
+                                format!(
+                                    "the document number's year {y} differs from the year of `written` ({w})"
+                                )
                             ),
                         )
-                        .hint("the year in the number is the issuing year and normally that of 成文日期: check both")
+                        .hint(zh_en!(
+                            "请核对两者：发文字号中的年份是发文年份，一般与成文日期同年",
+                            "the year in the number is the issuing year and normally that of 成文日期: check both"
+                        ))
                         .involving("written"),
                     );
                 }
@@ -251,9 +357,15 @@ pub(crate) fn duplicates(ctx: &Ctx) -> Vec<FileIssue> {
             Issue::error(
                 codes::DUPLICATE_CODE,
                 "code",
-                format!("power item code `{first}` is used by another power item"),
+                zh_en!(
+                    format!("事项编码 `{first}` 已被另一个权责事项使用"),
+                    format!("power item code `{first}` is used by another power item")
+                ),
             )
-            .hint("every 事项编码 must be unique across the portal: correct one of the two")
+            .hint(zh_en!(
+                "请改正其中一个：全站的事项编码不能重复",
+                "every 事项编码 must be unique across the portal: correct one of the two"
+            ))
         },
     );
     dup(
@@ -266,9 +378,15 @@ pub(crate) fn duplicates(ctx: &Ctx) -> Vec<FileIssue> {
             Issue::error(
                 codes::DUPLICATE_CODE,
                 "code",
-                format!("service item code `{first}` is used by another service item"),
+                zh_en!(
+                    format!("实施编码 `{first}` 已被另一个政务服务事项使用"),
+                    format!("service item code `{first}` is used by another service item")
+                ),
             )
-            .hint("every 实施编码 must be unique across the portal: correct one of the two")
+            .hint(zh_en!(
+                "请改正其中一个：全站的实施编码不能重复",
+                "every 实施编码 must be unique across the portal: correct one of the two"
+            ))
         },
     );
     dup(
@@ -281,9 +399,15 @@ pub(crate) fn duplicates(ctx: &Ctx) -> Vec<FileIssue> {
             Issue::error(
                 codes::DUPLICATE_INDEX_NO,
                 "index_no",
-                format!("index number `{first}` is used by another document"),
+                zh_en!(
+                    format!("索引号 `{first}` 已被另一份政府文件使用"),
+                    format!("index number `{first}` is used by another document")
+                ),
             )
-            .hint("every 索引号 must be unique: give this document the next free serial")
+            .hint(zh_en!(
+                "请给这份政府文件改用下一个未用的流水号：索引号不能重复",
+                "every 索引号 must be unique: give this document the next free serial"
+            ))
         },
     );
     dup(
@@ -299,9 +423,15 @@ pub(crate) fn duplicates(ctx: &Ctx) -> Vec<FileIssue> {
             Issue::error(
                 codes::DUPLICATE_CREDIT_CODE,
                 "credit_code",
-                format!("credit code `{first}` belongs to another agency as well"),
+                zh_en!(
+                    format!("统一社会信用代码 `{first}` 也是另一个机关的代码"),
+                    format!("credit code `{first}` belongs to another agency as well")
+                ),
             )
-            .hint("each agency has its own credit code: copy the right one from its certificate, or merge the two agency files")
+            .hint(zh_en!(
+                "请照证书填写正确的代码，或把两个机关文件合并：每个机关有自己的统一社会信用代码",
+                "each agency has its own credit code: copy the right one from its certificate, or merge the two agency files"
+            ))
         },
     );
     dup(
@@ -322,9 +452,15 @@ pub(crate) fn duplicates(ctx: &Ctx) -> Vec<FileIssue> {
             Issue::warning(
                 codes::DUPLICATE_DOC_NUMBER,
                 "doc_number",
-                format!("document number `{number}` of the same agency is on another document"),
+                zh_en!(
+                    format!("同一机关的另一份政府文件也用了发文字号 `{number}`"),
+                    format!("document number `{number}` of the same agency is on another document")
+                ),
             )
-            .hint("one 发文字号 normally identifies one document: check the serial, or add the second text as an attachment of the first")
+            .hint(zh_en!(
+                "请核对序号，或把第二份作为第一份的附件：一个发文字号通常只对应一份文件",
+                "one 发文字号 normally identifies one document: check the serial, or add the second text as an attachment of the first"
+            ))
         },
     );
     out

@@ -156,13 +156,23 @@ impl<'a> Ctx<'a> {
 
     /// "did you mean `x`?" over the agency slugs.
     pub fn suggest_agency(&self, slug: &str) -> String {
-        let mut hint = match closest(slug, self.agency_slugs()) {
-            Some(s) => format!("did you mean `{s}`? "),
-            None => String::new(),
-        };
-        hint.push_str("agencies are the file names in content/agencies/ (without .yaml)");
+        let mut hint = closest(slug, self.agency_slugs())
+            .map(did_you_mean)
+            .unwrap_or_default();
+        hint.push_str(crate::zh_en!(
+            "请写 `content/agencies/` 中某个机关的文件名（不含 `.yaml`）",
+            "agencies are the file names in content/agencies/ (without .yaml)"
+        ));
         hint
     }
+}
+
+/// "did you mean `x`?", to go before the rest of a hint.
+pub(crate) fn did_you_mean(s: &str) -> String {
+    crate::zh_en!(
+        format!("是不是要写 `{s}`？"),
+        format!("did you mean `{s}`? ")
+    )
 }
 
 /// The closest candidate to `s` by Jaro–Winkler similarity, if it is close enough.
@@ -333,7 +343,11 @@ fn resolve(issues: Vec<FileIssue>, root: &Path, max_bytes: u64) -> Vec<Diagnosti
                     .flatten()
                     .map(|p| format!(":{}", p.line))
                     .unwrap_or_default();
-                message.push_str(&format!(" (also in {}{line})", slash_path(other)));
+                let other = slash_path(other);
+                message.push_str(&crate::zh_en!(
+                    format!("（另见 `{other}{line}`）"),
+                    format!(" (also in {other}{line})")
+                ));
             }
             let d = match issue.severity {
                 Severity::Error => Diagnostic::error(issue.code, file, message),

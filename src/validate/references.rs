@@ -9,7 +9,8 @@ use crate::model::slug::slug_is_valid;
 use crate::model::*;
 
 use super::rules::unsafe_link;
-use super::{closest, is_url, slash_path, Ctx, FileIssue, Issue};
+use super::{closest, did_you_mean, is_url, slash_path, Ctx, FileIssue, Issue};
+use crate::zh_en;
 
 pub(crate) fn agency(ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
     let mut out = Vec::new();
@@ -21,9 +22,15 @@ pub(crate) fn agency(ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
             Issue::error(
                 codes::PARENT_CYCLE,
                 "parent",
-                "an agency cannot be its own parent",
+                zh_en!(
+                    "机关不能是自己的上级机关",
+                    "an agency cannot be its own parent"
+                ),
             )
-            .hint("remove `parent:` or name the agency this one belongs to"),
+            .hint(zh_en!(
+                "请删除 `parent:`，或写上本机关所属的上级机关",
+                "remove `parent:` or name the agency this one belongs to"
+            )),
         );
         return out;
     }
@@ -32,7 +39,10 @@ pub(crate) fn agency(ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
             Issue::error(
                 codes::UNKNOWN_AGENCY,
                 "parent",
-                format!("parent agency `{parent}` does not exist"),
+                zh_en!(
+                    format!("上级机关 `{parent}` 不存在"),
+                    format!("parent agency `{parent}` does not exist")
+                ),
             )
             .hint(ctx.suggest_agency(parent)),
         );
@@ -47,9 +57,15 @@ pub(crate) fn agency(ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
                 Issue::error(
                     codes::PARENT_CYCLE,
                     "parent",
-                    format!("the parent chain loops: {} → {}", seen.join(" → "), cur),
+                    zh_en!(
+                        format!("上级机关绕成了一个圈：{} → {}", seen.join(" → "), cur),
+                        format!("the parent chain loops: {} → {}", seen.join(" → "), cur)
+                    ),
                 )
-                .hint("one agency in the loop must have no parent, or a parent outside it"),
+                .hint(zh_en!(
+                    "请让圈中的一个机关不写 `parent:`，或把它的上级改为圈外的机关",
+                    "one agency in the loop must have no parent, or a parent outside it"
+                )),
             );
             break;
         }
@@ -65,22 +81,33 @@ pub(crate) fn agency(ctx: &Ctx, r: &Record<Agency>) -> Vec<Issue> {
     out
 }
 
+/// `what` names the kind of record, in the language of the message.
 fn folder_agency(ctx: &Ctx, meta: &Meta, what: &str) -> Option<Issue> {
     let a = meta.folder_agency.as_deref()?;
     if !ctx.agency_missing(a) {
         return None;
     }
+    let near = closest(a, ctx.agency_slugs());
     Some(
         Issue::error(
             codes::UNKNOWN_AGENCY,
             "",
-            format!("the {what} is in folder `{a}/`, but there is no agency `{a}`"),
+            zh_en!(
+                format!("这条{what}放在文件夹 `{a}/` 中，但没有机关 `{a}`"),
+                format!("the {what} is in folder `{a}/`, but there is no agency `{a}`")
+            ),
         )
-        .hint(format!(
-            "create content/agencies/{a}.yaml, or move the file into the folder of an existing agency{}",
-            closest(a, ctx.agency_slugs())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default()
+        .hint(zh_en!(
+            format!(
+                "请新建 `content/agencies/{a}.yaml`，或把文件移到已有机关的文件夹中{}",
+                near.map(|s| format!("（是不是要写 `{s}`？）"))
+                    .unwrap_or_default()
+            ),
+            format!(
+                "create content/agencies/{a}.yaml, or move the file into the folder of an existing agency{}",
+                near.map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default()
+            )
         )),
     )
 }
@@ -93,28 +120,40 @@ fn agency_field(ctx: &Ctx, slug: &str) -> Option<Issue> {
         Issue::error(
             codes::UNKNOWN_AGENCY,
             "agency",
-            format!("agency `{slug}` does not exist"),
+            zh_en!(
+                format!("机关 `{slug}` 不存在"),
+                format!("agency `{slug}` does not exist")
+            ),
         )
         .hint(ctx.suggest_agency(slug)),
     )
 }
 
 /// Checks a path relative to content/static/: hostile shapes are errors, missing files too.
+/// `what` names the file, in the language of the message.
 fn static_file(ctx: &Ctx, value: &str, path: &str, what: &str) -> Option<Issue> {
-    const HINT: &str =
-        "写相对于 content/static/ 的路径（如 attachments/list.csv），或以 https:// 开头的网址";
+    let link_hint = zh_en!(
+        "请写相对于 `content/static/` 的路径（如 `attachments/list.csv`），或以 `https://` 开头的网址",
+        "write a path relative to content/static/ (e.g. attachments/list.csv), or a web address starting with https://"
+    );
     let v = value.trim();
     if is_url(v) {
-        return unsafe_link(v, path, HINT);
+        return unsafe_link(v, path, link_hint);
     }
     if v.is_empty() {
         return Some(
             Issue::error(
                 codes::INVALID_VALUE,
                 path,
-                format!("the {what} path is empty"),
+                zh_en!(
+                    format!("{what}路径为空"),
+                    format!("the {what} path is empty")
+                ),
             )
-            .hint("write a path relative to content/static/, e.g. `attachments/list.csv`"),
+            .hint(zh_en!(
+                "请写相对于 `content/static/` 的路径，如 `attachments/list.csv`",
+                "write a path relative to content/static/, e.g. `attachments/list.csv`"
+            )),
         );
     }
     let parts: Vec<&str> = v.split(['/', '\\']).collect();
@@ -131,12 +170,18 @@ fn static_file(ctx: &Ctx, value: &str, path: &str, what: &str) -> Option<Issue> 
             Issue::error(
                 codes::UNSAFE_PATH,
                 path,
-                format!("the {what} path `{v}` leaves content/static/ and is refused"),
+                zh_en!(
+                    format!("{what}路径 `{v}` 指向 `content/static/` 以外，不能使用"),
+                    format!("the {what} path `{v}` leaves content/static/ and is refused")
+                ),
             )
-            .hint("copy the file into content/static/ and give its path relative to that folder, without `..` or a leading `/`"),
+            .hint(zh_en!(
+                "请把文件复制到 `content/static/` 中，写相对于该文件夹的路径，不用 `..`，也不以 `/` 开头",
+                "copy the file into content/static/ and give its path relative to that folder, without `..` or a leading `/`"
+            )),
         );
     }
-    if let Some(issue) = unsafe_link(v, path, HINT) {
+    if let Some(issue) = unsafe_link(v, path, link_hint) {
         return Some(issue);
     }
     let normal = parts
@@ -148,48 +193,64 @@ fn static_file(ctx: &Ctx, value: &str, path: &str, what: &str) -> Option<Issue> 
     if ctx.statics.contains(normal.as_str()) {
         return None;
     }
-    let mut hint = format!("put the file at content/static/{normal}");
+    let mut hint = zh_en!(
+        format!("请把文件放到 `content/static/{normal}`"),
+        format!("put the file at content/static/{normal}")
+    );
     if v.contains('\\') {
-        hint.push_str(" and separate folders with `/`");
+        hint.push_str(zh_en!(
+            "，文件夹之间用 `/` 分隔",
+            " and separate folders with `/`"
+        ));
     }
     if let Some(s) = closest(&normal, ctx.statics.iter().copied()) {
-        hint = format!("did you mean `{s}`? otherwise {hint}");
+        hint = zh_en!(
+            format!("是不是要写 `{s}`？否则{hint}"),
+            format!("did you mean `{s}`? otherwise {hint}")
+        );
     }
     Some(
         Issue::error(
             codes::MISSING_STATIC_FILE,
             path,
-            format!("the {what} `{v}` does not exist under content/static/"),
+            zh_en!(
+                format!("{what} `{v}` 在 `content/static/` 中不存在"),
+                format!("the {what} `{v}` does not exist under content/static/")
+            ),
         )
         .hint(hint),
     )
 }
 
 pub(crate) fn power(ctx: &Ctx, r: &Record<PowerItem>) -> Vec<Issue> {
-    folder_agency(ctx, &r.meta, "power item")
+    folder_agency(ctx, &r.meta, zh_en!("权责事项", "power item"))
         .into_iter()
         .collect()
 }
 
 pub(crate) fn service(ctx: &Ctx, r: &Record<ServiceItem>) -> Vec<Issue> {
-    let mut out: Vec<Issue> = folder_agency(ctx, &r.meta, "service item")
+    let mut out: Vec<Issue> = folder_agency(ctx, &r.meta, zh_en!("政务服务事项", "service item"))
         .into_iter()
         .collect();
     if let Some(code) = &r.data.power_item {
         if !ctx.portal.lookup.power.contains_key(code.as_str()) {
-            let mut hint = String::from(
-                "give the `code:` of a power item in content/power/, or remove `power_item:`",
-            );
+            let mut hint = String::from(zh_en!(
+                "请填写 `content/power/` 中某个权责事项的 `code:`，或删除 `power_item:`",
+                "give the `code:` of a power item in content/power/, or remove `power_item:`"
+            ));
             if ctx.portal.lookup.power.len() <= 5000 {
                 if let Some(s) = closest(code, ctx.portal.lookup.power.keys().map(String::as_str)) {
-                    hint = format!("did you mean `{s}`? {hint}");
+                    hint = format!("{}{hint}", did_you_mean(s));
                 }
             }
             out.push(
                 Issue::error(
                     codes::UNKNOWN_POWER_ITEM,
                     "power_item",
-                    format!("no power item has the code `{code}`"),
+                    zh_en!(
+                        format!("没有事项编码为 `{code}` 的权责事项"),
+                        format!("no power item has the code `{code}`")
+                    ),
                 )
                 .hint(hint),
             );
@@ -201,7 +262,7 @@ pub(crate) fn service(ctx: &Ctx, r: &Record<ServiceItem>) -> Vec<Issue> {
                 ctx,
                 t,
                 &format!("materials.{i}.template"),
-                "template",
+                zh_en!("模板", "template"),
             ));
         }
     }
@@ -229,18 +290,22 @@ pub(crate) fn decision(ctx: &Ctx, r: &Record<Decision>) -> Vec<Issue> {
 }
 
 fn document_missing(ctx: &Ctx, slug: &str, path: &str) -> Issue {
-    let mut hint = String::from(
-        "give the slug of a document in content/documents/<year>/ (its file name without .md)",
-    );
+    let mut hint = String::from(zh_en!(
+        "请填写 `content/documents/<年份>/` 中某份政府文件的文件名（不含 `.md`）",
+        "give the slug of a document in content/documents/<year>/ (its file name without .md)"
+    ));
     if ctx.portal.lookup.document.len() <= 5000 {
         if let Some(s) = closest(slug, ctx.portal.lookup.document.keys().map(String::as_str)) {
-            hint = format!("did you mean `{s}`? {hint}");
+            hint = format!("{}{hint}", did_you_mean(s));
         }
     }
     Issue::error(
         codes::UNKNOWN_DOCUMENT,
         path,
-        format!("there is no document `{slug}`"),
+        zh_en!(
+            format!("政府文件 `{slug}` 不存在"),
+            format!("there is no document `{slug}`")
+        ),
     )
     .hint(hint)
 }
@@ -261,9 +326,15 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
                 Issue::error(
                     codes::UNKNOWN_DOCUMENT,
                     field,
-                    format!("the document names itself in `{field}`"),
+                    zh_en!(
+                        format!("这份政府文件的 `{field}` 写的是它自己"),
+                        format!("the document names itself in `{field}`")
+                    ),
                 )
-                .hint(format!("`{field}` takes the slug of another document")),
+                .hint(zh_en!(
+                    format!("请在 `{field}` 中写另一份政府文件的文件名"),
+                    format!("`{field}` takes the slug of another document")
+                )),
             );
             continue;
         }
@@ -276,18 +347,19 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
                     _ => other.data.replaces.as_deref(),
                 };
                 if answer.map(str::trim) != Some(me) {
+                    let other = slash_path(&other.meta.path);
                     out.push(
                         Issue::warning(
                             codes::NOT_RECIPROCAL,
                             field,
-                            format!(
-                                "this document says `{field}: {target}`, but {} does not say `{back}: {me}`",
-                                slash_path(&other.meta.path)
+                            zh_en!(
+                                format!("这份政府文件写了 `{field}: {target}`，但 `{other}` 没有写 `{back}: {me}`"),
+                                format!("this document says `{field}: {target}`, but {other} does not say `{back}: {me}`")
                             ),
                         )
-                        .hint(format!(
-                            "add `{back}: {me}` to {} so both pages link to each other",
-                            slash_path(&other.meta.path)
+                        .hint(zh_en!(
+                            format!("请在 `{other}` 中添加 `{back}: {me}`，让两个页面互相链接"),
+                            format!("add `{back}: {me}` to {other} so both pages link to each other")
                         )),
                     );
                 }
@@ -299,7 +371,7 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
             ctx,
             &a.file,
             &format!("attachments.{i}.file"),
-            "attachment",
+            zh_en!("附件", "attachment"),
         ));
     }
     out
@@ -327,12 +399,21 @@ pub(crate) fn duplicate_document_slugs(ctx: &Ctx) -> Vec<FileIssue> {
                 Issue::error(
                     codes::SLUG_COLLISION,
                     "",
-                    format!(
-                        "another document is also named `{slug}` (also in {})",
-                        slash_path(paths[0])
+                    zh_en!(
+                        format!(
+                            "另一份政府文件也叫 `{slug}`（另见 `{}`）",
+                            slash_path(paths[0])
+                        ),
+                        format!(
+                            "another document is also named `{slug}` (also in {})",
+                            slash_path(paths[0])
+                        )
                     ),
                 )
-                .hint("documents are referred to by file name alone: rename one of them"),
+                .hint(zh_en!(
+                    "请给其中一份改名：政府文件只按文件名引用",
+                    "documents are referred to by file name alone: rename one of them"
+                )),
             ));
         }
     }

@@ -9,7 +9,8 @@ use crate::domain::report_math::{Finding, ReportFindings, Rule};
 use crate::model::config::ArithmeticMode;
 use crate::model::*;
 
-use super::{closest, Ctx, FileIssue, Issue};
+use super::{closest, did_you_mean, Ctx, FileIssue, Issue};
+use crate::zh_en;
 
 fn severity(ctx: &Ctx, rule: Rule) -> Severity {
     if rule == Rule::CarryOver
@@ -21,67 +22,95 @@ fn severity(ctx: &Ctx, rule: Rule) -> Severity {
     }
 }
 
-const WARN_MODE_HINT: &str = "to publish a historical report exactly as it was issued, set `[reports] arithmetic = \"warn\"` in site.toml";
+fn warn_mode_hint() -> &'static str {
+    zh_en!(
+        "如要按印发时的原样发布历史年报，请在 `site.toml` 中设置 `[reports] arithmetic = \"warn\"`",
+        "to publish a historical report exactly as it was issued, set `[reports] arithmetic = \"warn\"` in site.toml"
+    )
+}
 
 fn finding_issue(ctx: &Ctx, f: &Finding) -> Issue {
     let row = &f.row_label;
     let col = f.column_label.unwrap_or("");
+    let (found, expected) = (f.found, f.expected);
+    let warn = warn_mode_hint();
     let (message, hint) = match f.rule {
-        Rule::RowTotal => (
-            format!(
-                "row 「{row}」: 总计 is {} but the first six columns add up to {}",
-                f.found, f.expected
+        Rule::RowTotal => zh_en!(
+            (
+                format!("「{row}」行：总计是 {found}，但前六列相加是 {expected}"),
+                format!("请改正总计或有误的单元格：总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他；{warn}"),
             ),
-            format!("总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他: correct the total or the cell that is wrong; {WARN_MODE_HINT}"),
+            (
+                format!("row 「{row}」: 总计 is {found} but the first six columns add up to {expected}"),
+                format!("总计 = 自然人 + 商业企业 + 科研机构 + 社会公益组织 + 法律服务机构 + 其他: correct the total or the cell that is wrong; {warn}"),
+            )
         ),
-        Rule::ResultsTotal => (
-            format!(
-                "row 「{row}」, column 「{col}」: the total is {} but the outcome rows （一）–（六） add up to {}",
-                f.found, f.expected
+        Rule::ResultsTotal => zh_en!(
+            (
+                format!("「{row}」行「{col}」列：总计是 {found}，但（一）至（六）各项办理结果相加是 {expected}"),
+                format!("请逐列核对：（七）总计 = （一）+（二）+（三）+（四）+（五）+（六）；{warn}"),
             ),
-            format!("（七）总计 = （一）+（二）+（三）+（四）+（五）+（六） column by column; {WARN_MODE_HINT}"),
+            (
+                format!("row 「{row}」, column 「{col}」: the total is {found} but the outcome rows （一）–（六） add up to {expected}"),
+                format!("（七）总计 = （一）+（二）+（三）+（四）+（五）+（六） column by column; {warn}"),
+            )
         ),
-        Rule::Balance => (
-            format!(
-                "row 「{row}」, column 「{col}」: is {} but 一 + 二 − （七）总计 = {}",
-                f.found, f.expected
+        Rule::Balance => zh_en!(
+            (
+                format!("「{row}」行「{col}」列：填的是 {found}，但 一 + 二 − （七）总计 = {expected}"),
+                format!("请逐列核对：一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理；{warn}"),
             ),
-            format!("each column must balance: 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理; {WARN_MODE_HINT}"),
+            (
+                format!("row 「{row}」, column 「{col}」: is {found} but 一 + 二 − （七）总计 = {expected}"),
+                format!("each column must balance: 一、本年新收 + 二、上年结转 = （七）总计 + 四、结转下年度继续办理; {warn}"),
+            )
         ),
-        Rule::ReviewTotal => (
-            format!(
-                "「{row}」: 总计 is {} but 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = {}",
-                f.found, f.expected
+        Rule::ReviewTotal => zh_en!(
+            (
+                format!("「{row}」：总计是 {found}，但 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = {expected}"),
+                format!("请改正总计或有误的单元格；{warn}"),
             ),
-            format!("correct the total or the cell that is wrong; {WARN_MODE_HINT}"),
+            (
+                format!("「{row}」: 总计 is {found} but 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = {expected}"),
+                format!("correct the total or the cell that is wrong; {warn}"),
+            )
         ),
-        Rule::RowShape => (
-            format!(
-                "row 「{row}」 has {} numbers; the form has {}",
-                f.found, f.expected
-            ),
-            if f.expected == 7 {
-                format!(
-                    "write 7 numbers in this order: [{}]; leave a cell blank with `~`",
-                    APPLICANT_COLUMNS.map(|c| c.label).join(", ")
-                )
+        Rule::RowShape => {
+            let columns = if expected == 7 {
+                APPLICANT_COLUMNS.map(|c| c.label).join(", ")
             } else {
-                format!(
-                    "write 5 numbers in this order: [{}]; leave a cell blank with `~`",
-                    REVIEW_COLUMNS.join(", ")
+                REVIEW_COLUMNS.join(", ")
+            };
+            zh_en!(
+                (
+                    format!("「{row}」行有 {found} 个数字，表格规定是 {expected} 个"),
+                    format!("请按以下顺序写 {expected} 个数字：[{columns}]；空着的单元格写 `~`"),
+                ),
+                (
+                    format!("row 「{row}」 has {found} numbers; the form has {expected}"),
+                    format!("write {expected} numbers in this order: [{columns}]; leave a cell blank with `~`"),
                 )
-            },
-        ),
-        Rule::Negative => (
-            format!("row 「{row}」, column 「{col}」: {} is negative", f.found),
-            "counts are whole numbers ≥ 0: correct the cell (a blank cell is written `~`)".into(),
-        ),
-        Rule::CarryOver => (
-            format!(
-                "row 「{row}」, column 「{col}」: {} carried over, but last year's report carries forward {}",
-                f.found, f.expected
+            )
+        }
+        Rule::Negative => zh_en!(
+            (
+                format!("「{row}」行「{col}」列：{found} 是负数"),
+                "请改正这个单元格：件数须为不小于 0 的整数（空着的单元格写 `~`）".into(),
             ),
-            "this year's 二、上年结转 normally equals last year's 四、结转下年度继续办理: check both reports (agencies that were reorganised can ignore this)".into(),
+            (
+                format!("row 「{row}」, column 「{col}」: {found} is negative"),
+                "counts are whole numbers ≥ 0: correct the cell (a blank cell is written `~`)".into(),
+            )
+        ),
+        Rule::CarryOver => zh_en!(
+            (
+                format!("「{row}」行「{col}」列：上年结转 {found} 件，但上一年度报告的结转下年度继续办理是 {expected} 件"),
+                "请核对两份报告：本年的“二、上年结转”一般等于上年的“四、结转下年度继续办理”（经过机构改革的机关可以不管这条提示）".into(),
+            ),
+            (
+                format!("row 「{row}」, column 「{col}」: {found} carried over, but last year's report carries forward {expected}"),
+                "this year's 二、上年结转 normally equals last year's 四、结转下年度继续办理: check both reports (agencies that were reorganised can ignore this)".into(),
+            )
         ),
     };
     let mut issue = Issue::error(f.rule.code(), f.cell_path(), message).hint(hint);
@@ -100,13 +129,22 @@ pub(crate) fn report(ctx: &Ctx, r: &Record<Report>, found: &ReportFindings) -> V
                 Issue::error(
                     codes::UNKNOWN_AGENCY,
                     "",
-                    format!(
-                        "a report's file is named after its agency, but there is no agency `{a}`"
+                    zh_en!(
+                        format!("年度报告的文件名应是其机关的文件名，但没有机关 `{a}`"),
+                        format!(
+                            "a report's file is named after its agency, but there is no agency `{a}`"
+                        )
                     ),
                 )
-                .hint(format!(
-                    "rename the file to <agency slug>.yaml; {}",
-                    ctx.suggest_agency(a)
+                .hint(zh_en!(
+                    format!(
+                        "请把文件改名为“机关文件名.yaml”；{}",
+                        ctx.suggest_agency(a)
+                    ),
+                    format!(
+                        "rename the file to <agency slug>.yaml; {}",
+                        ctx.suggest_agency(a)
+                    )
                 )),
             );
         }
@@ -117,18 +155,24 @@ pub(crate) fn report(ctx: &Ctx, r: &Record<Report>, found: &ReportFindings) -> V
         return out;
     }
     let format_name = match format {
-        ReportFormat::F2021 => "2021",
-        _ => "2019-trial",
+        ReportFormat::F2021 => zh_en!("2021 年版", "2021"),
+        _ => zh_en!("2019 年试行版", "2019-trial"),
     };
     if rep.applications.is_none() {
         out.push(
             Issue::error(
                 codes::MISSING_KEY,
                 "format",
-                format!("a report in the {format_name} format needs the `applications` table (section 三)"),
+                zh_en!(
+                    format!("{format_name}格式的年度报告须有 `applications` 表（第三部分）"),
+                    format!("a report in the {format_name} format needs the `applications` table (section 三)")
+                ),
             )
             .at_key()
-            .hint("add `applications:` with its rows, or set `format: free` for an older report kept as prose")
+            .hint(zh_en!(
+                "请添加 `applications:` 及其各行；只有文字的早年报告请设 `format: free`",
+                "add `applications:` with its rows, or set `format: free` for an older report kept as prose"
+            ))
             .involving("applications"),
         );
     }
@@ -137,10 +181,16 @@ pub(crate) fn report(ctx: &Ctx, r: &Record<Report>, found: &ReportFindings) -> V
             Issue::error(
                 codes::MISSING_KEY,
                 "format",
-                format!("a report in the {format_name} format needs the `reviews_and_litigation` table (section 四)"),
+                zh_en!(
+                    format!("{format_name}格式的年度报告须有 `reviews_and_litigation` 表（第四部分）"),
+                    format!("a report in the {format_name} format needs the `reviews_and_litigation` table (section 四)")
+                ),
             )
             .at_key()
-            .hint("add `reviews_and_litigation:` with review, litigation_direct and litigation_after_review, or set `format: free`")
+            .hint(zh_en!(
+                "请添加 `reviews_and_litigation:`，写上 `review`、`litigation_direct` 和 `litigation_after_review`，或设 `format: free`",
+                "add `reviews_and_litigation:` with review, litigation_direct and litigation_after_review, or set `format: free`"
+            ))
             .involving("reviews_and_litigation"),
         );
     }
@@ -176,19 +226,31 @@ fn rows_of_form(
             Issue::error(
                 codes::ROW_SHAPE,
                 "applications.results.other",
-                "in the 2021 format （六）其他处理 has three rows, not one",
+                zh_en!(
+                    "2021 年版格式中，（六）其他处理分三行，不是一行",
+                    "in the 2021 format （六）其他处理 has three rows, not one"
+                ),
             )
             .at_key()
-            .hint("write `other:` as a mapping with overdue_correction, overdue_fee and other (7 numbers each), or set `format: \"2019-trial\"` for a 2019 or 2020 report"),
+            .hint(zh_en!(
+                "请在 `other:` 下写 `overdue_correction`、`overdue_fee`、`other` 三个字段（各 7 个数字）；2019、2020 年的报告请设 `format: \"2019-trial\"`",
+                "write `other:` as a mapping with overdue_correction, overdue_fee and other (7 numbers each), or set `format: \"2019-trial\"` for a 2019 or 2020 report"
+            )),
         ),
         (OtherOutcome::Split(_), _) => out.push(
             Issue::error(
                 codes::ROW_SHAPE,
                 "applications.results.other",
-                format!("in the {format_name} format （六）其他处理 is one row of 7 numbers"),
+                zh_en!(
+                    format!("{format_name}格式中，（六）其他处理是一行 7 个数字"),
+                    format!("in the {format_name} format （六）其他处理 is one row of 7 numbers")
+                ),
             )
             .at_key()
-            .hint("write `other: [..7 numbers..]`, or set `format: \"2021\"` for a report of 2021 or later"),
+            .hint(zh_en!(
+                "请写成 `other: [..7 个数字..]`；2021 年及以后的报告请设 `format: \"2021\"`",
+                "write `other: [..7 numbers..]`, or set `format: \"2021\"` for a report of 2021 or later"
+            )),
         ),
         (OtherOutcome::Single(_), _) => {}
     }
@@ -198,16 +260,22 @@ fn rows_of_form(
         for key in map.keys() {
             if !members.contains(&key.as_str()) {
                 let suggestion = closest(key, members.iter().copied())
-                    .map(|s| format!("did you mean `{s}`? "))
+                    .map(did_you_mean)
                     .unwrap_or_default();
                 out.push(
                     Issue::error(
                         codes::UNKNOWN_ROW,
                         format!("applications.results.{group}.{key}"),
-                        format!("the report form has no row `{key}` under `{group}`"),
+                        zh_en!(
+                            format!("年度报告表格的 `{group}` 下没有 `{key}` 这一行"),
+                            format!("the report form has no row `{key}` under `{group}`")
+                        ),
                     )
                     .at_key()
-                    .hint(format!("{suggestion}the rows are: {}", members.join(", "))),
+                    .hint(zh_en!(
+                        format!("{suggestion}请从这些行中选：{}", members.join("、")),
+                        format!("{suggestion}the rows are: {}", members.join(", "))
+                    )),
                 );
             }
         }
@@ -226,24 +294,39 @@ fn rows_of_form(
                 Issue::warning(
                     codes::MISSING_ROW,
                     format!("applications.results.{group}"),
-                    format!(
-                        "row(s) {} missing: read as blank",
-                        labels
-                            .iter()
-                            .map(|l| format!("「{l}」"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                    zh_en!(
+                        format!(
+                            "缺少{}行，按空白处理",
+                            labels
+                                .iter()
+                                .map(|l| format!("「{l}」"))
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        ),
+                        format!(
+                            "row(s) {} missing: read as blank",
+                            labels
+                                .iter()
+                                .map(|l| format!("「{l}」"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
                     ),
                 )
                 .at_key()
-                .hint(format!(
-                    "add {} with 7 numbers each (`~` for a blank cell)",
-                    missing
-                        .iter()
-                        .map(|m| format!("`{m}:`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                .hint({
+                    let keys: Vec<String> = missing.iter().map(|m| format!("`{m}:`")).collect();
+                    zh_en!(
+                        format!(
+                            "请添加 {}，各写 7 个数字（空着的单元格写 `~`）",
+                            keys.join("、")
+                        ),
+                        format!(
+                            "add {} with 7 numbers each (`~` for a blank cell)",
+                            keys.join(", ")
+                        )
+                    )
+                }),
             );
         }
     }
@@ -257,10 +340,16 @@ fn proactive(out: &mut Vec<Issue>, format: ReportFormat, value: &Value) {
                 Issue::error(
                     codes::WRONG_TYPE,
                     "proactive",
-                    "`proactive` should be a mapping of tables",
+                    zh_en!(
+                        "`proactive` 下面须按行写字段，如 `licensing: {decisions: 0}`",
+                        "`proactive` should be a mapping of tables"
+                    ),
                 )
                 .at_key()
-                .hint("see the report example in docs/content-format.md"),
+                .hint(zh_en!(
+                    "请参照 `docs/content-format.md` 中的年度报告示例",
+                    "see the report example in docs/content-format.md"
+                )),
             );
         }
         return;
@@ -274,18 +363,21 @@ fn proactive(out: &mut Vec<Issue>, format: ReportFormat, value: &Value) {
         let path = format!("proactive.{key}");
         let Some((table, row)) = report_form::find_proactive_row(format, key) else {
             let suggestion = closest(key, known_rows.iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
+                .map(did_you_mean)
                 .unwrap_or_default();
             out.push(
                 Issue::warning(
                     codes::UNKNOWN_KEY,
                     path,
-                    format!("unknown key `proactive.{key}` is ignored"),
+                    zh_en!(
+                        format!("不认识的字段 `proactive.{key}`，已忽略"),
+                        format!("unknown key `proactive.{key}` is ignored")
+                    ),
                 )
                 .at_key()
-                .hint(format!(
-                    "{suggestion}the rows are: {}",
-                    known_rows.join(", ")
+                .hint(zh_en!(
+                    format!("{suggestion}请从这些行中选：{}", known_rows.join("、")),
+                    format!("{suggestion}the rows are: {}", known_rows.join(", "))
                 )),
             );
             continue;
@@ -295,9 +387,15 @@ fn proactive(out: &mut Vec<Issue>, format: ReportFormat, value: &Value) {
                 out.push(Issue::error(
                     codes::WRONG_TYPE,
                     path,
-                    format!(
-                        "「{}」 should be a mapping such as {{{}: 0}}",
-                        row.label, table.columns[0].key
+                    zh_en!(
+                        format!(
+                            "「{}」须写成 `{{{}: 0}}` 这样的字段",
+                            row.label, table.columns[0].key
+                        ),
+                        format!(
+                            "「{}」 should be a mapping such as {{{}: 0}}",
+                            row.label, table.columns[0].key
+                        )
                     ),
                 ));
             }
@@ -308,25 +406,38 @@ fn proactive(out: &mut Vec<Issue>, format: ReportFormat, value: &Value) {
             let cpath = format!("{path}.{ckey}");
             let Some(col) = table.columns.iter().find(|c| c.key == ckey) else {
                 let names: Vec<&str> = table.columns.iter().map(|c| c.key).collect();
+                let suggestion = closest(ckey, names.iter().copied())
+                    .map(did_you_mean)
+                    .unwrap_or_default();
                 out.push(
                     Issue::warning(
                         codes::UNKNOWN_KEY,
                         cpath,
-                        format!("unknown key `{path}.{ckey}` is ignored"),
+                        zh_en!(
+                            format!("不认识的字段 `{path}.{ckey}`，已忽略"),
+                            format!("unknown key `{path}.{ckey}` is ignored")
+                        ),
                     )
                     .at_key()
-                    .hint(format!(
-                        "{}the columns of 「{}」 are: {}",
-                        closest(ckey, names.iter().copied())
-                            .map(|s| format!("did you mean `{s}`? "))
-                            .unwrap_or_default(),
-                        row.label,
-                        names.join(", ")
+                    .hint(zh_en!(
+                        format!(
+                            "{suggestion}「{}」可用的列有：{}",
+                            row.label,
+                            names.join("、")
+                        ),
+                        format!(
+                            "{suggestion}the columns of 「{}」 are: {}",
+                            row.label,
+                            names.join(", ")
+                        )
                     )),
                 );
                 continue;
             };
-            let what = format!("「{}」 「{}」", row.label, col.label);
+            let what = zh_en!(
+                format!("「{}」行「{}」列", row.label, col.label),
+                format!("「{}」 「{}」", row.label, col.label)
+            );
             match cv {
                 Value::Null => {}
                 Value::Number(n) => {
@@ -337,13 +448,18 @@ fn proactive(out: &mut Vec<Issue>, format: ReportFormat, value: &Value) {
                             Issue::error(
                                 codes::NEGATIVE_NUMBER,
                                 cpath,
-                                format!("{what}: {n} is not a whole number ≥ 0"),
+                                zh_en!(
+                                    format!("{what}：{n} 不是不小于 0 的整数"),
+                                    format!("{what}: {n} is not a whole number ≥ 0")
+                                ),
                             )
                             .hint(if col.decimal {
-                                "write an amount ≥ 0".to_string()
+                                zh_en!("请写不小于 0 的金额", "write an amount ≥ 0")
                             } else {
-                                "write a count: a whole number ≥ 0 (`~` for a blank cell)"
-                                    .to_string()
+                                zh_en!(
+                                    "请写件数：不小于 0 的整数（空着的单元格写 `~`）",
+                                    "write a count: a whole number ≥ 0 (`~` for a blank cell)"
+                                )
                             }),
                         );
                     }
@@ -352,9 +468,15 @@ fn proactive(out: &mut Vec<Issue>, format: ReportFormat, value: &Value) {
                     Issue::error(
                         codes::WRONG_TYPE,
                         cpath,
-                        format!("{what} should be a number"),
+                        zh_en!(
+                            format!("{what}须为数字"),
+                            format!("{what} should be a number")
+                        ),
                     )
-                    .hint("write the number without units or quotes (`~` for a blank cell)"),
+                    .hint(zh_en!(
+                        "请只写数字，不带单位或引号（空着的单元格写 `~`）",
+                        "write the number without units or quotes (`~` for a blank cell)"
+                    )),
                 ),
             }
         }

@@ -6,17 +6,26 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate, Weekday};
 
 use crate::diagnostics::{codes, Pos};
-use crate::domain::calendar::CalendarYear;
+use crate::domain::calendar::{weekday_zh, CalendarYear};
 use crate::model::*;
 use crate::text::url::{check_url, UrlProblem};
 
-use super::{closest, FileIssue, Issue};
+use super::{closest, did_you_mean, FileIssue, Issue};
+use crate::zh_en;
 
+/// `what` names the value, in the language of the message.
 fn not_empty(out: &mut Vec<Issue>, value: &str, path: &str, what: &str) {
     if value.trim().is_empty() {
         out.push(
-            Issue::error(codes::INVALID_VALUE, path, format!("{what} is empty"))
-                .hint(format!("write the {what} after `{path}:`")),
+            Issue::error(
+                codes::INVALID_VALUE,
+                path,
+                zh_en!(format!("{what}为空"), format!("{what} is empty")),
+            )
+            .hint(zh_en!(
+                format!("请在 `{path}:` 后面写上{what}"),
+                format!("write the {what} after `{path}:`")
+            )),
         );
     }
 }
@@ -26,15 +35,24 @@ fn category(out: &mut Vec<Issue>, value: &str, path: &str) {
         return;
     }
     let suggestion = closest(value.trim(), CATEGORIES.iter().copied())
-        .map(|s| format!("did you mean `{s}`? "))
+        .map(did_you_mean)
         .unwrap_or_default();
     out.push(
         Issue::error(
             codes::NOT_ALLOWED,
             path,
-            format!("`{value}` is not one of the 11 item categories"),
+            zh_en!(
+                format!("`{value}` 不是 11 种事项类别之一"),
+                format!("`{value}` is not one of the 11 item categories")
+            ),
         )
-        .hint(format!("{suggestion}use one of: {}", CATEGORIES.join(", "))),
+        .hint(zh_en!(
+            format!(
+                "{suggestion}请从以下类别中选一个：{}",
+                CATEGORIES.join("、")
+            ),
+            format!("{suggestion}use one of: {}", CATEGORIES.join(", "))
+        )),
     );
 }
 
@@ -44,10 +62,16 @@ fn legal_basis(out: &mut Vec<Issue>, basis: &[LegalBasis]) {
             Issue::error(
                 codes::INVALID_VALUE,
                 "legal_basis",
-                "the legal basis (设定依据) lists nothing",
+                zh_en!(
+                    "设定依据一条也没有写",
+                    "the legal basis (设定依据) lists nothing"
+                ),
             )
             .at_key()
-            .hint("add at least one entry: `- law: 《…》` with its `article:`"),
+            .hint(zh_en!(
+                "请至少添加一条 `- law: 《…》`，并写上 `article:`",
+                "add at least one entry: `- law: 《…》` with its `article:`"
+            )),
         );
     }
     for (i, b) in basis.iter().enumerate() {
@@ -55,14 +79,18 @@ fn legal_basis(out: &mut Vec<Issue>, basis: &[LegalBasis]) {
             out,
             &b.law,
             &format!("legal_basis.{i}.law"),
-            "the law's name",
+            zh_en!("法律法规名称", "the law's name"),
         );
     }
 }
 
 /// What to write instead of a refused link, for fields that take a web address.
-pub(crate) const LINK_HINT: &str =
-    "只能填写以 http:// 或 https:// 开头的网址，或站内相对路径（如 /pages/guide/）";
+pub(crate) fn link_hint() -> &'static str {
+    zh_en!(
+        "请填写以 `http://` 或 `https://` 开头的网址，或站内相对路径（如 `/pages/guide/`）",
+        "write a web address starting with http:// or https://, or a relative path within the site (e.g. /pages/guide/)"
+    )
+}
 
 /// A link an officer wrote, at `path`: an error E027 unless `url::check_url` allows it.
 /// `hint` says what the field takes; protocol-relative links get their own.
@@ -71,23 +99,42 @@ pub(crate) fn unsafe_link(value: &str, path: &str, hint: &str) -> Option<Issue> 
     let shown = printable(value.trim());
     let (message, hint) = match problem {
         UrlProblem::Scheme(scheme) => (
-            format!(
-                "`{path}` 的网址 `{shown}` 以 `{scheme}:` 开头，网站只允许 http、https、mailto、tel 链接和站内相对路径"
+            zh_en!(
+                format!(
+                    "`{path}` 的网址 `{shown}` 以 `{scheme}:` 开头，网站只允许 http、https、mailto、tel 链接和站内相对路径"
+                ),
+                format!(
+                    "the address `{shown}` of `{path}` starts with `{scheme}:`; the site allows only http, https, mailto and tel links and relative paths within the site"
+                )
             ),
             hint.to_string(),
         ),
-        UrlProblem::ProtocolRelative => (
-            format!("`{path}` 的网址 `{shown}` 以 `//` 开头，没有写明 http 或 https"),
-            format!(
-                "写完整的网址，在前面加上 https:，即 `https://{}`",
-                printable(value.trim().trim_start_matches(['/', '\\']))
-            ),
-        ),
+        UrlProblem::ProtocolRelative => {
+            let rest = printable(value.trim().trim_start_matches(['/', '\\']));
+            (
+                zh_en!(
+                    format!("`{path}` 的网址 `{shown}` 以 `//` 开头，没有写明 http 或 https"),
+                    format!("the address `{shown}` of `{path}` starts with `//` and does not say http or https")
+                ),
+                zh_en!(
+                    format!("请写完整的网址，在前面加上 `https:`，即 `https://{rest}`"),
+                    format!("write the full address with https: in front: `https://{rest}`")
+                ),
+            )
+        }
         UrlProblem::Disguised => (
-            format!(
-                "`{path}` 的网址 `{shown}` 含有不可见的控制字符或 `&#58;` 一类的字符引用，浏览器解读后可能成为不安全的链接"
+            zh_en!(
+                format!(
+                    "`{path}` 的网址 `{shown}` 含有不可见的控制字符或 `&#58;` 一类的字符引用，浏览器解读后可能成为不安全的链接"
+                ),
+                format!(
+                    "the address `{shown}` of `{path}` contains invisible control characters or character references such as `&#58;`, which a browser may turn into an unsafe link"
+                )
             ),
-            format!("直接写出网址本身，不用字符引用或不可见字符。{hint}"),
+            zh_en!(
+                format!("写出网址本身，不用字符引用或不可见字符；{hint}"),
+                format!("write the address itself, without character references or invisible characters; {hint}")
+            ),
         ),
     };
     Some(Issue::error(codes::UNSAFE_URL, path, message).hint(hint))
@@ -110,7 +157,7 @@ fn printable(s: &str) -> String {
 pub(crate) fn agency(_ctx: &super::Ctx, r: &Record<Agency>) -> Vec<Issue> {
     let website = r.data.website.as_deref();
     website
-        .and_then(|w| unsafe_link(w, "website", LINK_HINT))
+        .and_then(|w| unsafe_link(w, "website", link_hint()))
         .into_iter()
         .collect()
 }
@@ -118,8 +165,18 @@ pub(crate) fn agency(_ctx: &super::Ctx, r: &Record<Agency>) -> Vec<Issue> {
 pub(crate) fn power(_ctx: &super::Ctx, r: &Record<PowerItem>) -> Vec<Issue> {
     let mut out = Vec::new();
     let d = &r.data;
-    not_empty(&mut out, &d.code, "code", "the item code");
-    not_empty(&mut out, &d.name, "name", "the item name");
+    not_empty(
+        &mut out,
+        &d.code,
+        "code",
+        zh_en!("事项编码", "the item code"),
+    );
+    not_empty(
+        &mut out,
+        &d.name,
+        "name",
+        zh_en!("事项名称", "the item name"),
+    );
     category(&mut out, &d.category, "category");
     legal_basis(&mut out, &d.legal_basis);
     out
@@ -128,8 +185,18 @@ pub(crate) fn power(_ctx: &super::Ctx, r: &Record<PowerItem>) -> Vec<Issue> {
 pub(crate) fn service(_ctx: &super::Ctx, r: &Record<ServiceItem>) -> Vec<Issue> {
     let mut out = Vec::new();
     let d = &r.data;
-    not_empty(&mut out, &d.code, "code", "the item code");
-    not_empty(&mut out, &d.name, "name", "the item name");
+    not_empty(
+        &mut out,
+        &d.code,
+        "code",
+        zh_en!("实施编码", "the item code"),
+    );
+    not_empty(
+        &mut out,
+        &d.name,
+        "name",
+        zh_en!("事项名称", "the item name"),
+    );
     category(&mut out, &d.kind, "type");
     legal_basis(&mut out, &d.legal_basis);
     let t = &d.time_limit;
@@ -138,19 +205,31 @@ pub(crate) fn service(_ctx: &super::Ctx, r: &Record<ServiceItem>) -> Vec<Issue> 
             Issue::error(
                 codes::PROMISED_OVER_STATUTORY,
                 "time_limit.promised_days",
-                format!(
-                    "the promised time limit ({} working days) is longer than the statutory one ({})",
-                    t.promised_days, t.statutory_days
+                zh_en!(
+                    format!(
+                        "承诺办结时限（{} 个工作日）比法定办结时限（{} 个工作日）还长",
+                        t.promised_days, t.statutory_days
+                    ),
+                    format!(
+                        "the promised time limit ({} working days) is longer than the statutory one ({})",
+                        t.promised_days, t.statutory_days
+                    )
                 ),
             )
-            .hint(format!(
-                "承诺办结时限 may not exceed 法定办结时限: promise {} days or fewer",
-                t.statutory_days
+            .hint(zh_en!(
+                format!(
+                    "请把承诺办结时限改为不超过 {} 个工作日：承诺时限不能超过法定时限",
+                    t.statutory_days
+                ),
+                format!(
+                    "承诺办结时限 may not exceed 法定办结时限: promise {} days or fewer",
+                    t.statutory_days
+                )
             )),
         );
     }
     if let Some(url) = &d.online_url {
-        out.extend(unsafe_link(url, "online_url", LINK_HINT));
+        out.extend(unsafe_link(url, "online_url", link_hint()));
     }
     if let Some(level) = d.online_level {
         if level > 4 {
@@ -158,9 +237,15 @@ pub(crate) fn service(_ctx: &super::Ctx, r: &Record<ServiceItem>) -> Vec<Issue> 
                 Issue::error(
                     codes::INVALID_VALUE,
                     "online_level",
-                    format!("online level {level} is out of range"),
+                    zh_en!(
+                        format!("网办深度 `{level}` 超出范围"),
+                        format!("online level {level} is out of range")
+                    ),
                 )
-                .hint("网办深度 is 0 (not online) to 4 (fully online)"),
+                .hint(zh_en!(
+                    "请写 `0`（不能网上办理）到 `4`（全程网办）之间的整数",
+                    "网办深度 is 0 (not online) to 4 (fully online)"
+                )),
             );
         }
     }
@@ -173,12 +258,21 @@ fn date_order(out: &mut Vec<Issue>, earlier: (&str, NaiveDate), later: (&str, Na
             Issue::error(
                 codes::DATE_ORDER,
                 later.0,
-                format!(
-                    "`{}` ({}) is before `{}` ({})",
-                    later.0, later.1, earlier.0, earlier.1
+                zh_en!(
+                    format!(
+                        "`{}`（`{}`）早于 `{}`（`{}`）",
+                        later.0, later.1, earlier.0, earlier.1
+                    ),
+                    format!(
+                        "`{}` ({}) is before `{}` ({})",
+                        later.0, later.1, earlier.0, earlier.1
+                    )
                 ),
             )
-            .hint(format!("check both dates: `{}` cannot come first", later.0))
+            .hint(zh_en!(
+                format!("请核对这两个日期：`{}` 不能早于 `{}`", later.0, earlier.0),
+                format!("check both dates: `{}` cannot come first", later.0)
+            ))
             .involving(earlier.0),
         );
     }
@@ -187,10 +281,10 @@ fn date_order(out: &mut Vec<Issue>, earlier: (&str, NaiveDate), later: (&str, Na
 pub(crate) fn decision(ctx: &super::Ctx, r: &Record<Decision>) -> Vec<Issue> {
     let mut out = Vec::new();
     let d = &r.data;
-    not_empty(&mut out, &d.title, "title", "the title");
+    not_empty(&mut out, &d.title, "title", zh_en!("标题", "the title"));
     if let Some(c) = &d.consultation {
         if let Some(url) = &c.url {
-            out.extend(unsafe_link(url, "consultation.url", LINK_HINT));
+            out.extend(unsafe_link(url, "consultation.url", link_hint()));
         }
         if c.end < c.start {
             date_order(
@@ -206,12 +300,21 @@ pub(crate) fn decision(ctx: &super::Ctx, r: &Record<Decision>) -> Vec<Issue> {
                     Issue::warning(
                         codes::SHORT_CONSULTATION,
                         "consultation.end",
-                        format!(
-                            "the public consultation ran {days} days ({} to {}), less than the minimum of {min}",
-                            c.start, c.end
+                        zh_en!(
+                            format!(
+                                "公众征求意见只有 {days} 天（`{}` 至 `{}`），少于最短的 {min} 天",
+                                c.start, c.end
+                            ),
+                            format!(
+                                "the public consultation ran {days} days ({} to {}), less than the minimum of {min}",
+                                c.start, c.end
+                            )
                         ),
                     )
-                    .hint("major decisions are put to public comment for at least 30 days (重大行政决策程序暂行条例 Art. 15); if it was shortened, state the reason in `consultation.summary`"),
+                    .hint(zh_en!(
+                        "请核对起止日期；如确有缩短，请在 `consultation.summary` 中说明理由：重大行政决策征求公众意见的时间一般不少于 30 日（《重大行政决策程序暂行条例》第十五条）",
+                        "major decisions are put to public comment for at least 30 days (重大行政决策程序暂行条例 Art. 15); if it was shortened, state the reason in `consultation.summary`"
+                    )),
                 );
             }
         }
@@ -253,11 +356,19 @@ pub(crate) fn decision(ctx: &super::Ctx, r: &Record<Decision>) -> Vec<Issue> {
                     Issue::error(
                         codes::STAGE_ORDER,
                         path,
-                        format!(
-                            "{label} (`{path}`, {date}) is dated before {prev_label} (`{prev_path}`, {prev})"
+                        zh_en!(
+                            format!(
+                                "{label}（`{path}`，`{date}`）早于{prev_label}（`{prev_path}`，`{prev}`）"
+                            ),
+                            format!(
+                                "{label} (`{path}`, {date}) is dated before {prev_label} (`{prev_path}`, {prev})"
+                            )
                         ),
                     )
-                    .hint("the stages go in statutory order: consultation end ≤ legality review ≤ collective decision ≤ publication ≤ evaluation; correct the date that is wrong")
+                    .hint(zh_en!(
+                        "请改正有误的日期：各环节须按法定顺序，公众参与 ≤ 合法性审查 ≤ 集体讨论决定 ≤ 决策公布 ≤ 决策后评估",
+                        "the stages go in statutory order: consultation end ≤ legality review ≤ collective decision ≤ publication ≤ evaluation; correct the date that is wrong"
+                    ))
                     .involving(prev_path),
                 );
                 continue;
@@ -270,10 +381,16 @@ pub(crate) fn decision(ctx: &super::Ctx, r: &Record<Decision>) -> Vec<Issue> {
             Issue::error(
                 codes::NO_LEGALITY_REVIEW,
                 "collective_decision",
-                "the decision went to collective discussion without a legality review",
+                zh_en!(
+                    "该决策未经合法性审查就提交了集体讨论",
+                    "the decision went to collective discussion without a legality review"
+                ),
             )
             .at_key()
-            .hint("未经合法性审查不得提交讨论 (Order 713 Art. 25): add `legality_review: {date: …, result: …}`")
+            .hint(zh_en!(
+                "请添加 `legality_review: {date: …, result: …}`：未经合法性审查不得提交讨论（《重大行政决策程序暂行条例》第二十五条）",
+                "未经合法性审查不得提交讨论 (Order 713 Art. 25): add `legality_review: {date: …, result: …}`"
+            ))
             .involving("legality_review"),
         );
     }
@@ -283,9 +400,12 @@ pub(crate) fn decision(ctx: &super::Ctx, r: &Record<Decision>) -> Vec<Issue> {
                 Issue::error(
                     codes::NOT_ALLOWED,
                     "risk_assessment.level",
-                    format!("risk level `{}` is not allowed", risk.level),
+                    zh_en!(
+                        format!("风险等级 `{}` 不是可选的值", risk.level),
+                        format!("risk level `{}` is not allowed", risk.level)
+                    ),
                 )
-                .hint("use one of: 低, 中, 高"),
+                .hint(zh_en!("请写 `低`、`中` 或 `高`", "use one of: 低, 中, 高")),
             );
         }
     }
@@ -295,7 +415,7 @@ pub(crate) fn decision(ctx: &super::Ctx, r: &Record<Decision>) -> Vec<Issue> {
 pub(crate) fn document(_ctx: &super::Ctx, r: &Record<Document>) -> Vec<Issue> {
     let mut out = Vec::new();
     let d = &r.data;
-    not_empty(&mut out, &d.title, "title", "the title");
+    not_empty(&mut out, &d.title, "title", zh_en!("标题", "the title"));
     date_order(&mut out, ("written", d.written), ("published", d.published));
     if let (Some(from), Some(until)) = (d.valid_from, d.valid_until) {
         date_order(&mut out, ("valid_from", from), ("valid_until", until));
@@ -305,18 +425,6 @@ pub(crate) fn document(_ctx: &super::Ctx, r: &Record<Document>) -> Vec<Issue> {
 
 fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
-}
-
-fn weekday_zh(d: NaiveDate) -> &'static str {
-    [
-        "星期一",
-        "星期二",
-        "星期三",
-        "星期四",
-        "星期五",
-        "星期六",
-        "星期日",
-    ][d.weekday().num_days_from_monday() as usize]
 }
 
 pub(crate) fn calendar(_ctx: &super::Ctx, r: &Record<CalendarYear>) -> Vec<Issue> {
@@ -331,21 +439,39 @@ pub(crate) fn calendar(_ctx: &super::Ctx, r: &Record<CalendarYear>) -> Vec<Issue
                 Issue::error(
                     codes::CALENDAR,
                     format!("holidays.{i}.to"),
-                    format!(
-                        "holiday {} ends ({}) before it starts ({})",
-                        h.name, h.to, h.from
+                    zh_en!(
+                        format!(
+                            "假期 `{}` 的结束日期（`{}`）早于开始日期（`{}`）",
+                            h.name, h.to, h.from
+                        ),
+                        format!(
+                            "holiday {} ends ({}) before it starts ({})",
+                            h.name, h.to, h.from
+                        )
                     ),
                 )
-                .hint("`from` is the first day off and `to` the last, both inclusive"),
+                .hint(zh_en!(
+                    "请核对日期：`from` 是放假第一天，`to` 是放假最后一天，两天都算在内",
+                    "`from` is the first day off and `to` the last, both inclusive"
+                )),
             );
         } else if !near.contains(&h.from.year()) || !near.contains(&h.to.year()) {
             out.push(
                 Issue::error(
                     codes::CALENDAR,
                     format!("holidays.{i}.from"),
-                    format!("holiday {} ({} to {}) is not near {year}", h.name, h.from, h.to),
+                    zh_en!(
+                        format!(
+                            "假期 `{}`（`{}` 至 `{}`）不在 {year} 年前后",
+                            h.name, h.from, h.to
+                        ),
+                        format!("holiday {} ({} to {}) is not near {year}", h.name, h.from, h.to)
+                    ),
                 )
-                .hint(format!("content/calendar/{year}.yaml holds the days of {year}: check the year of the dates")),
+                .hint(zh_en!(
+                    format!("请核对日期中的年份：`content/calendar/{year}.yaml` 只写 {year} 年的安排"),
+                    format!("content/calendar/{year}.yaml holds the days of {year}: check the year of the dates")
+                )),
             );
         }
     }
@@ -356,19 +482,37 @@ pub(crate) fn calendar(_ctx: &super::Ctx, r: &Record<CalendarYear>) -> Vec<Issue
                 Issue::error(
                     codes::CALENDAR,
                     &path,
-                    format!("workday {d} is a {}, not a Saturday or Sunday", weekday_zh(d)),
+                    zh_en!(
+                        format!(
+                            "调休上班日 `{d}` 是{}，不是星期六或星期日",
+                            weekday_zh(d.weekday())
+                        ),
+                        format!(
+                            "workday {d} is a {}, not a Saturday or Sunday",
+                            weekday_zh(d.weekday())
+                        )
+                    ),
                 )
-                .hint("`workdays` lists only the weekend days worked (调休上班); check the date against the State Council notice"),
+                .hint(zh_en!(
+                    "请对照国务院办公厅的放假通知核对日期：`workdays` 只列调休上班的星期六、星期日",
+                    "`workdays` lists only the weekend days worked (调休上班); check the date against the State Council notice"
+                )),
             );
         } else if !near.contains(&d.year()) {
             out.push(
                 Issue::error(
                     codes::CALENDAR,
                     &path,
-                    format!("workday {d} is not near {year}"),
+                    zh_en!(
+                        format!("调休上班日 `{d}` 不在 {year} 年前后"),
+                        format!("workday {d} is not near {year}")
+                    ),
                 )
-                .hint(format!(
-                    "content/calendar/{year}.yaml holds the days of {year}: check the year"
+                .hint(zh_en!(
+                    format!("请核对年份：`content/calendar/{year}.yaml` 只写 {year} 年的安排"),
+                    format!(
+                        "content/calendar/{year}.yaml holds the days of {year}: check the year"
+                    )
                 )),
             );
         } else if let Some(h) = r.data.holidays.iter().find(|h| h.from <= d && d <= h.to) {
@@ -376,12 +520,21 @@ pub(crate) fn calendar(_ctx: &super::Ctx, r: &Record<CalendarYear>) -> Vec<Issue
                 Issue::error(
                     codes::CALENDAR,
                     &path,
-                    format!(
-                        "workday {d} lies inside holiday {} ({} to {})",
-                        h.name, h.from, h.to
+                    zh_en!(
+                        format!(
+                            "调休上班日 `{d}` 落在假期 `{}`（`{}` 至 `{}`）之内",
+                            h.name, h.from, h.to
+                        ),
+                        format!(
+                            "workday {d} lies inside holiday {} ({} to {})",
+                            h.name, h.from, h.to
+                        )
                     ),
                 )
-                .hint("a day is either a day off or a working day: correct one of the two"),
+                .hint(zh_en!(
+                    "请改正其中一处：一天要么放假，要么上班",
+                    "a day is either a day off or a working day: correct one of the two"
+                )),
             );
         }
     }
@@ -398,20 +551,30 @@ pub(crate) fn static_files(portal: &Portal) -> Vec<FileIssue> {
         // `search/x` is inside it, and `index.html/x` of the file.
         let first = rel.split('/').next().unwrap_or("");
         let what = if crate::model::urls::GENERATED_FOLDERS.contains(&first) {
-            format!("`{first}/` folder")
+            zh_en!(format!("文件夹 `{first}/`"), format!("`{first}/` folder"))
         } else if crate::model::urls::GENERATED_FILES.contains(&first) {
-            format!("`{first}`")
+            zh_en!(format!("文件 `{first}`"), format!("`{first}`"))
         } else {
             continue;
         };
-        let message = format!(
-            "content/static/{rel} would be copied into or over the site's {what}, which gongkai writes itself"
+        let message = zh_en!(
+            format!(
+                "`content/static/{rel}` 会放进或覆盖网站的{what}，而这是 gongkai 自己生成的"
+            ),
+            format!(
+                "content/static/{rel} would be copied into or over the site's {what}, which gongkai writes itself"
+            )
         );
+        let name = rel.rsplit('/').next().unwrap_or(rel);
         out.push((
             std::path::PathBuf::from("content/static").join(rel),
-            Issue::error(codes::STATIC_SHADOWS_SITE, "", message).hint(format!(
-                "move it to a folder of its own, e.g. content/static/attachments/{}, and link it from there",
-                rel.rsplit('/').next().unwrap_or(rel)
+            Issue::error(codes::STATIC_SHADOWS_SITE, "", message).hint(zh_en!(
+                format!(
+                    "请把它移到单独的文件夹，如 `content/static/attachments/{name}`，再从那里链接"
+                ),
+                format!(
+                    "move it to a folder of its own, e.g. content/static/attachments/{name}, and link it from there"
+                )
             )),
         ));
     }
@@ -427,7 +590,10 @@ pub(crate) fn site(portal: &Portal, root: &Path) -> Vec<FileIssue> {
     if let Some(issue) = unsafe_link(
         &cfg.base_url,
         "base_url",
-        "写本站的正式网址，如 `base_url = \"https://www.example.gov.cn\"`",
+        zh_en!(
+            "请写本站的正式网址，如 `base_url = \"https://www.example.gov.cn\"`",
+            "write the site's official address, e.g. `base_url = \"https://www.example.gov.cn\"`"
+        ),
     ) {
         out.push(("site.toml".into(), issue));
     }

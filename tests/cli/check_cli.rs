@@ -122,6 +122,120 @@ fn json_output_names_file_line_and_code() {
     assert!(d["hint"].as_str().is_some_and(|h| !h.is_empty()), "{d}");
 }
 
+/// `check --format json` of `root`, with `extra` arguments (`--lang en`).
+fn json_check(root: &Path, extra: &[&str]) -> Vec<serde_json::Value> {
+    let mut args = vec!["check", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = gongkai(&args, root);
+    let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    diags.as_array().unwrap().clone()
+}
+
+/// The diagnostic of `code`, and its message and hint.
+fn by_code<'a>(diags: &'a [serde_json::Value], code: &str) -> (&'a str, &'a str) {
+    let d = diags
+        .iter()
+        .find(|d| d["code"] == code)
+        .unwrap_or_else(|| panic!("no {code} in {diags:#?}"));
+    (
+        d["message"].as_str().unwrap(),
+        d["hint"].as_str().unwrap_or(""),
+    )
+}
+
+/// Where each diagnostic is and what it is, without its words.
+fn places(diags: &[serde_json::Value]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| format!("{} {}:{} {}", d["code"], d["file"], d["line"], d["column"]))
+        .collect()
+}
+
+/// An officer reads the findings about references and identifiers in Chinese; `--lang en`
+/// gives the same findings, at the same places, with the same quoted values, in English.
+#[test]
+fn reference_and_credit_code_findings_are_chinese_unless_english_is_asked_for() {
+    let portal = good_portal();
+    let decision = portal.path().join("content/decisions/2025/bus-fares.md");
+    let text = fs::read_to_string(&decision).unwrap();
+    fs::write(&decision, text.replacen("agency: fgw", "agency: fgx", 1)).unwrap();
+    break_credit_code(portal.path());
+
+    let zh = json_check(portal.path(), &[]);
+    let en = json_check(portal.path(), &["--lang", "en"]);
+    assert_eq!(places(&zh), places(&en));
+
+    let (message, hint) = by_code(&zh, "E040");
+    assert_eq!(message, "机关 `fgx` 不存在");
+    assert!(
+        hint.starts_with("是不是要写 `fgw`？请写 `content/agencies/`"),
+        "{hint}"
+    );
+    let (message, hint) = by_code(&en, "E040");
+    assert_eq!(message, "agency `fgx` does not exist");
+    assert!(
+        hint.starts_with("did you mean `fgw`? agencies are"),
+        "{hint}"
+    );
+
+    let (message, hint) = by_code(&zh, "E030");
+    assert!(
+        message.starts_with("统一社会信用代码的最后一位（校验码）是 `"),
+        "{message}"
+    );
+    assert!(hint.starts_with("请对照证书核对代码"), "{hint}");
+    let (message, _) = by_code(&en, "E030");
+    assert!(
+        message.starts_with("the credit code's check character is `"),
+        "{message}"
+    );
+}
+
+/// The report arithmetic and the carry-over warning, whose other place (last year's report)
+/// is named in the message, in both languages.
+#[test]
+fn report_arithmetic_is_chinese_unless_english_is_asked_for() {
+    let portal = good_portal();
+    let report = portal.path().join("content/reports/2024/fgw.yaml");
+    let text = fs::read_to_string(&report).unwrap();
+    fs::write(
+        &report,
+        text.replacen(
+            "carried_over: [1, 0, 0, 0, 0, 0, 1]",
+            "carried_over: [2, 0, 0, 0, 0, 0, 2]",
+            1,
+        ),
+    )
+    .unwrap();
+
+    let zh = json_check(portal.path(), &[]);
+    let en = json_check(portal.path(), &["--lang", "en"]);
+    assert_eq!(places(&zh), places(&en));
+
+    let (message, hint) = by_code(&zh, "E062");
+    assert_eq!(
+        message,
+        "「四、结转下年度继续办理」行「自然人」列：填的是 1，但 一 + 二 − （七）总计 = 2"
+    );
+    assert!(hint.starts_with("请逐列核对："), "{hint}");
+    let (message, _) = by_code(&en, "E062");
+    assert_eq!(
+        message,
+        "row 「四、结转下年度继续办理」, column 「自然人」: is 1 but 一 + 二 − （七）总计 = 2"
+    );
+
+    let (message, _) = by_code(&zh, "W063");
+    assert!(
+        message.contains("（另见 `content/reports/2023/fgw.yaml:42`）"),
+        "{message}"
+    );
+    let (message, _) = by_code(&en, "W063");
+    assert!(
+        message.ends_with(" (also in content/reports/2023/fgw.yaml:42)"),
+        "{message}"
+    );
+}
+
 #[test]
 fn build_refuses_what_check_rejects_and_writes_nothing() {
     let portal = good_portal();
