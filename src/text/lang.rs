@@ -63,6 +63,27 @@ impl Lang {
     }
 }
 
+/// Why a file could not be read or written, in words: the system's own text is English
+/// ("Permission denied (os error 13)"), kept as it is in English and for a cause not named here.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    if lang() == Lang::En {
+        return e.to_string();
+    }
+    match e.kind() {
+        ErrorKind::NotFound => "找不到文件或文件夹".into(),
+        ErrorKind::PermissionDenied => "没有权限（请检查文件的权限或是否被其他程序占用）".into(),
+        ErrorKind::AlreadyExists => "已经存在".into(),
+        ErrorKind::IsADirectory => "这是一个文件夹，不是文件".into(),
+        ErrorKind::NotADirectory => "路径中有一部分是文件，不是文件夹".into(),
+        ErrorKind::StorageFull => "磁盘空间不足".into(),
+        ErrorKind::ReadOnlyFilesystem => "磁盘是只读的".into(),
+        ErrorKind::DirectoryNotEmpty => "文件夹不是空的".into(),
+        ErrorKind::InvalidData => format!("内容无法识别（{e}）"),
+        _ => format!("系统报告：{e}"),
+    }
+}
+
 /// The Chinese or the English of a message, by the language of the process; only the one
 /// picked is evaluated. `zh_en!("机关不存在", "no such agency")`, or with `format!`s.
 #[macro_export]
