@@ -3,7 +3,7 @@
 //! Loading never stops at the first problem: every file that can be parsed is, and every file
 //! that cannot yields a diagnostic with its place.
 
-mod explain;
+pub(crate) mod explain;
 pub mod locate;
 pub mod source;
 pub mod yaml_depth;
