@@ -64,10 +64,13 @@ impl Lang {
 }
 
 /// Why a file could not be read or written, in words: the system's own text is English
-/// ("Permission denied (os error 13)"), kept as it is in English and for a cause not named here.
+/// ("Permission denied (os error 13)"), kept in English and after a Chinese lead for a cause
+/// not named here.
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
-    if lang() == Lang::En {
+    // An error made with a message of its own (gongkai's, already in the language) says more
+    // than its kind.
+    if lang() == Lang::En || e.get_ref().is_some() {
         return e.to_string();
     }
     match e.kind() {
@@ -99,6 +102,14 @@ macro_rules! zh_en {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn io_errors_in_words() {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(io_reason(&e).starts_with("没有权限"), "{}", io_reason(&e));
+        let e = std::io::Error::other("符号链接 a 指向的位置不存在");
+        assert_eq!(io_reason(&e), "符号链接 a 指向的位置不存在");
+    }
 
     #[test]
     fn locales_name_their_language() {

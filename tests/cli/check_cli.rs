@@ -155,7 +155,7 @@ fn warnings_alone_exit_0() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("warning["), "{stdout}");
-    assert!(stdout.contains("did you mean `address`?"), "{stdout}");
+    assert!(stdout.contains("是不是要写 `address`？"), "{stdout}");
 }
 
 #[test]
