@@ -86,6 +86,15 @@ pub fn yaml_message_zh(raw: &str) -> String {
     }
 }
 
+/// The top-level key of a record whose value is the untagged enum a message names, when
+/// serde gives neither the key nor its place (it points at the record's first line).
+pub fn untagged_key(raw: &str) -> Option<&'static str> {
+    match raw.strip_prefix("data did not match any variant of untagged enum ")? {
+        "Fees" => Some("fees"),
+        _ => None,
+    }
+}
+
 /// What a record's YAML is expected to be, for a whole file that is not one.
 const RECORD: &str = "一组字段";
 

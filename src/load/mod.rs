@@ -850,7 +850,12 @@ fn parse_record<T: DeserializeOwned>(
                 key
             }
             None => {
-                let line = e.location()?.line().checked_sub(1)?;
+                let line = match explain::untagged_key(&strip_location(&e.to_string())) {
+                    Some(key) => locate::locate_key(&now, key)?
+                        .line
+                        .checked_sub(1 + part.line_offset)?,
+                    None => e.location()?.line().checked_sub(1)?,
+                };
                 if line >= own {
                     return None;
                 }
@@ -1013,6 +1018,10 @@ fn yaml_error(part: &YamlPart, rel: &Path, e: &serde_yaml::Error) -> Diagnostic 
             ));
         }
     }
+    let pos = match explain::untagged_key(&message) {
+        Some(key) => locate::locate_value(part, key).or(pos),
+        None => pos,
+    };
     let (code, hint) = classify_error(&message);
     let shown = crate::zh_en!(explain::yaml_message_zh(&message), message);
     let mut d = Diagnostic::error(code, rel, shown).at(pos);
@@ -1253,6 +1262,25 @@ mod tests {
         // What was right is kept as written.
         assert_eq!(doc.agency, "a");
         assert_eq!(doc.published.to_string(), "2025-03-01");
+    }
+
+    #[test]
+    fn a_wrong_fees_value_is_reported_once_where_it_is() {
+        let part = YamlPart {
+            yaml: "code: a\nname: b\ntype: c\nlegal_basis: [{law: x}]\nconditions: []\nmaterials: []\ntime_limit: {statutory_days: 2, promised_days: 1}\nfees: 3\nstatus: active\n",
+            line_offset: 0,
+        };
+        let mut d = Vec::new();
+        let r = parse_record::<ServiceItem>(&part, Path::new("s.yaml"), &mut d);
+        let (_, damaged) = r.unwrap_or_else(|| panic!("{d:#?}"));
+        let wrong: Vec<(&str, usize)> = d
+            .iter()
+            .filter(|d| d.code == codes::WRONG_TYPE)
+            .map(|d| (d.code, d.line))
+            .collect();
+        assert_eq!(wrong, [(codes::WRONG_TYPE, 8)], "{d:?}");
+        assert!(damaged.contains(&"fees".to_string()), "{damaged:?}");
+        assert!(!damaged.contains(&"code".to_string()), "{damaged:?}");
     }
 
     #[test]
