@@ -3,6 +3,7 @@
 //! Loading never stops at the first problem: every file that can be parsed is, and every file
 //! that cannot yields a diagnostic with its place.
 
+pub(crate) mod explain;
 pub mod locate;
 pub mod source;
 pub mod yaml_depth;
@@ -62,7 +63,12 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostic> {
             diags.push(Diagnostic::error(
                 codes::SITE_CONFIG,
                 "site.toml",
-                format!("[catalog] index_no_pattern is not a valid regular expression: {e}"),
+                crate::zh_en!(
+                    format!(
+                        "site.toml 中 `[catalog]` 的 `index_no_pattern` 不是有效的正则表达式：{e}"
+                    ),
+                    format!("[catalog] index_no_pattern is not a valid regular expression: {e}")
+                ),
             ));
         }
     }
@@ -71,9 +77,15 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostic> {
         return Err(Diagnostic::error(
             codes::READ_FAILED,
             "content",
-            format!("no content/ folder in {}", root.display()),
+            crate::zh_en!(
+                format!("{} 中没有 content/ 文件夹", root.display()),
+                format!("no content/ folder in {}", root.display())
+            ),
         )
-        .hint("create content/ beside site.toml; `gongkai new` writes template records"));
+        .hint(crate::zh_en!(
+            "请在 site.toml 旁边建立 content/ 文件夹；`gongkai new` 可以生成记录模板",
+            "create content/ beside site.toml; `gongkai new` writes template records"
+        )));
     }
     let (files, static_files, walk_diags) = walk(root, &content);
     diags.extend(walk_diags);
@@ -225,7 +237,16 @@ fn walk(root: &Path, content: &Path) -> Walked {
                 diags.push(Diagnostic::error(
                     codes::READ_FAILED,
                     path,
-                    format!("cannot read: {e}"),
+                    crate::zh_en!(
+                        match (e.io_error(), e.loop_ancestor()) {
+                            (_, Some(_)) => "无法读取：文件夹的符号链接形成了循环".to_string(),
+                            (Some(io), _) => {
+                                format!("无法读取：{}", crate::text::lang::io_reason(io))
+                            }
+                            _ => format!("无法读取：{e}"),
+                        },
+                        format!("cannot read: {e}")
+                    ),
                 ));
                 continue;
             }
@@ -264,16 +285,28 @@ fn walk(root: &Path, content: &Path) -> Walked {
             Diagnostic::error(
                 codes::SYMLINK_OUTSIDE,
                 rel_to(root, &path),
-                "这个符号链接指向 content/static/ 以外的位置（或指向的文件不存在），已拒绝：生成网站时不会复制它指向的内容",
+                crate::zh_en!(
+                    "这个符号链接指向 content/static/ 以外的位置（或指向的文件不存在），已拒绝：生成网站时不会复制它指向的内容",
+                    "this symbolic link points outside content/static/ (or to nothing) and is refused: the build does not copy what it points to"
+                ),
             )
-            .hint("把要发布的文件本身放进 content/static/；这里的链接只能指向 content/static/ 中的其他文件")
+            .hint(crate::zh_en!(
+                "请把要发布的文件本身放进 content/static/；这里的链接只能指向 content/static/ 中的其他文件",
+                "put the file itself in content/static/; a link here may only point to another file in content/static/"
+            ))
         } else {
             Diagnostic::error(
                 codes::SYMLINK_OUTSIDE,
                 rel_to(root, &path),
-                "this symbolic link points outside the portal folder and is refused",
+                crate::zh_en!(
+                    "这个符号链接指向门户文件夹以外的位置，已拒绝",
+                    "this symbolic link points outside the portal folder and is refused"
+                ),
             )
-            .hint("copy the file into the portal instead of linking to it")
+            .hint(crate::zh_en!(
+                "请把文件本身复制到门户文件夹里，不要用链接",
+                "copy the file into the portal instead of linking to it"
+            ))
         };
         diags.push(d);
     }
@@ -310,9 +343,9 @@ fn split_ext(name: &str) -> (&str, &str) {
 
 /// Decides the slot of a content file from its path parts (relative to content/).
 fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
-    let misplaced = |msg: String, hint: &str| {
+    let misplaced = |msg: String, hint: String| {
         Err(Box::new(
-            Diagnostic::warning(codes::UNKNOWN_FILE, "", msg).hint(hint.to_string()),
+            Diagnostic::warning(codes::UNKNOWN_FILE, "", msg).hint(hint),
         ))
     };
     let name = parts.last().map(String::as_str).unwrap_or("");
@@ -323,32 +356,47 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
         if name == "index.md" {
             return Ok(Some(Slot::Home));
         }
+        let folders = kind_folders().join("/, ");
         return misplaced(
-            format!("`{name}` is not a known content file and is ignored"),
-            &format!(
-                "content/ holds index.md and the folders {}/, static/",
-                kind_folders().join("/, ")
+            crate::zh_en!(
+                format!("`{name}` 不是网站内容文件，已忽略"),
+                format!("`{name}` is not a known content file and is ignored")
+            ),
+            crate::zh_en!(
+                format!("content/ 里只放 index.md 和这些文件夹：{folders}/, static/"),
+                format!("content/ holds index.md and the folders {folders}/, static/")
             ),
         );
     }
     let Some(kind) = Kind::from_folder(&parts[0]) else {
+        let folder = &parts[0];
+        let folders = kind_folders().join(", ");
         return misplaced(
-            format!(
-                "folder `{}` is not part of the content format; its files are ignored",
-                parts[0]
+            crate::zh_en!(
+                format!("文件夹 `{folder}` 不是网站内容的文件夹，其中的文件已忽略"),
+                format!(
+                    "folder `{folder}` is not part of the content format; its files are ignored"
+                )
             ),
-            &format!("known folders: {}, static", kind_folders().join(", ")),
+            crate::zh_en!(
+                format!("内容文件夹只有：{folders}, static"),
+                format!("known folders: {folders}, static")
+            ),
         );
     };
     let want_md = kind.info().extension == "md";
     if (want_md && !is_md) || (!want_md && !is_yaml) {
         let want = if want_md { ".md" } else { ".yaml" };
+        let folder = &parts[0];
         return misplaced(
-            format!(
-                "`{name}` is ignored: files in {}/ are {want} files",
-                parts[0]
+            crate::zh_en!(
+                format!("`{name}` 已忽略：{folder}/ 里的文件应为 {want} 文件"),
+                format!("`{name}` is ignored: files in {folder}/ are {want} files")
             ),
-            "rename the file or move it to content/static/",
+            crate::zh_en!(
+                "请改文件名，或把文件移到 content/static/".to_string(),
+                "rename the file or move it to content/static/".to_string()
+            ),
         );
     }
     let info = kind.info();
@@ -362,9 +410,17 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
             Diagnostic::error(
                 codes::MISPLACED_FILE,
                 "",
-                format!("this file is not where its type belongs: the layout is content/{layout}"),
+                crate::zh_en!(
+                    format!("这个文件放错了位置：这类文件应放在 content/{layout}"),
+                    format!(
+                        "this file is not where its type belongs: the layout is content/{layout}"
+                    )
+                ),
             )
-            .hint(format!("move it to content/{layout}")),
+            .hint(crate::zh_en!(
+                format!("请移到 content/{layout}"),
+                format!("move it to content/{layout}")
+            )),
         ));
     }
     if info.stem == "<year>" {
@@ -379,9 +435,15 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
                 Diagnostic::error(
                     codes::BAD_SLUG,
                     "",
-                    format!("calendar file `{name}` must be named after its year"),
+                    crate::zh_en!(
+                        format!("节假日安排文件 `{name}` 须以年份命名"),
+                        format!("calendar file `{name}` must be named after its year")
+                    ),
                 )
-                .hint("name it like content/calendar/2026.yaml"),
+                .hint(crate::zh_en!(
+                    "请命名为 content/calendar/2026.yaml 这样的文件名",
+                    "name it like content/calendar/2026.yaml"
+                )),
             )),
         };
     }
@@ -390,10 +452,19 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
             Diagnostic::error(
                 codes::BAD_SLUG,
                 "",
-                format!("the file name `{name}` does not make a valid slug: `{stem}` (lower-case ASCII letters, digits, `.`, `_`, `-`; starting with a letter or digit)"),
+                crate::zh_en!(
+                    format!("文件名 `{name}` 不符合要求：`{stem}` 只能用小写英文字母、数字和 `.`、`_`、`-`，并以字母或数字开头"),
+                    format!("the file name `{name}` does not make a valid slug: `{stem}` (lower-case ASCII letters, digits, `.`, `_`, `-`; starting with a letter or digit)")
+                ),
             )
             .at(Some(Pos::new(0, 0, 0)))
-            .hint(format!("rename the file to `{}.{ext}`", suggest_slug(stem))),
+            .hint({
+                let to = format!("{}.{ext}", suggest_slug(stem));
+                crate::zh_en!(
+                    format!("请把文件改名为 `{to}`"),
+                    format!("rename the file to `{to}`")
+                )
+            }),
         ));
     }
     let mut year = None;
@@ -406,9 +477,18 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
                     Diagnostic::error(
                         codes::BAD_SLUG,
                         "",
-                        format!("the folder name `{agency}` is not a valid agency slug"),
+                        crate::zh_en!(
+                            format!("文件夹名 `{agency}` 不是有效的机关文件名：只能用小写英文字母、数字和 `.`、`_`、`-`"),
+                            format!("the folder name `{agency}` is not a valid agency slug")
+                        ),
                     )
-                    .hint(format!("rename the folder to `{}`", suggest_slug(agency))),
+                    .hint({
+                        let to = suggest_slug(agency);
+                        crate::zh_en!(
+                            format!("请把文件夹改名为 `{to}`"),
+                            format!("rename the folder to `{to}`")
+                        )
+                    }),
                 ));
             }
             folder_agency = Some(agency.clone());
@@ -422,9 +502,18 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
                         Diagnostic::error(
                             codes::MISPLACED_FILE,
                             "",
-                            format!("`{y}` is not a four-digit year folder"),
+                            crate::zh_en!(
+                                format!("`{y}` 不是四位数字的年份文件夹"),
+                                format!("`{y}` is not a four-digit year folder")
+                            ),
                         )
-                        .hint(format!("put the file under content/{}/<year>/", parts[0])),
+                        .hint({
+                            let folder = &parts[0];
+                            crate::zh_en!(
+                                format!("请把文件放到 content/{folder}/<年份>/ 下"),
+                                format!("put the file under content/{folder}/<year>/")
+                            )
+                        }),
                     ))
                 }
             }
@@ -478,8 +567,15 @@ fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagn
     if text.trim().is_empty() {
         return (
             None,
-            vec![Diagnostic::error(codes::EMPTY_FILE, rel, "the file is empty")
-                .hint("fill in the record's keys, or delete the file; `gongkai new` writes a template")],
+            vec![Diagnostic::error(
+                codes::EMPTY_FILE,
+                rel,
+                crate::zh_en!("文件是空的", "the file is empty"),
+            )
+            .hint(crate::zh_en!(
+                "请填写记录的字段，或删除这个文件；`gongkai new` 可以生成模板",
+                "fill in the record's keys, or delete the file; `gongkai new` writes a template"
+            ))],
         );
     }
     let (kind, slug, year, folder_agency) = match slot {
@@ -515,14 +611,19 @@ fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagn
             Diagnostic::error(
                 codes::NESTED_TOO_DEEP,
                 rel,
-                format!(
-                    "YAML 的列表和映射最多嵌套 {} 层，这里是第 {} 层；文件未读取",
-                    yaml_depth::MAX_DEPTH,
-                    yaml_depth::MAX_DEPTH + 1
-                ),
+                {
+                    let (max, here) = (yaml_depth::MAX_DEPTH, yaml_depth::MAX_DEPTH + 1);
+                    crate::zh_en!(
+                        format!("列表和字段最多嵌套 {max} 层，这里是第 {here} 层；文件未读取"),
+                        format!("lists and mappings nest at most {max} levels deep, this is level {here}; the file is not read")
+                    )
+                },
             )
             .at(Some(Pos::new(line + 1 + part.line_offset, column, 1)))
-            .hint("正常的记录不会嵌套这么多层：检查这里是否误粘贴了成串的 `[`、`{` 或 `- `"),
+            .hint(crate::zh_en!(
+                "正常的记录不会嵌套这么多层：请检查这里是否误粘贴了成串的 `[`、`{` 或 `- `",
+                "no record nests this deep: check for a pasted run of `[`, `{` or `- `"
+            )),
         );
         return (None, diags);
     }
@@ -551,12 +652,18 @@ fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagn
             Diagnostic::error(
                 codes::DUPLICATE_KEY,
                 rel,
-                format!("the key `{key}` appears twice in this mapping (first on line {first})"),
+                crate::zh_en!(
+                    format!("字段 `{key}` 在同一层出现了两次（第一次在第 {first} 行）"),
+                    format!(
+                        "the key `{key}` appears twice in this mapping (first on line {first})"
+                    )
+                ),
             )
             .at(Some(*pos))
-            .hint("a key may appear only once in a mapping: remove or merge the repeated one"),
+            .hint(duplicate_hint()),
         );
     }
+    let located = diags.len();
     let parsed = match (slot, kind) {
         (Slot::Home, _) => typed!(Home),
         (_, Kind::Page) => typed!(Page),
@@ -570,7 +677,11 @@ fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagn
     };
     if !duplicates.is_empty() {
         // Already reported where they are; drop the parser's own report of the same thing.
-        diags.retain(|d| !(d.code == codes::DUPLICATE_KEY && d.message.starts_with("duplicate")));
+        let mut i = 0;
+        diags.retain(|d| {
+            i += 1;
+            i <= located || d.code != codes::DUPLICATE_KEY
+        });
     }
     (parsed, diags)
 }
@@ -739,7 +850,12 @@ fn parse_record<T: DeserializeOwned>(
                 key
             }
             None => {
-                let line = e.location()?.line().checked_sub(1)?;
+                let line = match explain::untagged_key(&strip_location(&e.to_string())) {
+                    Some(key) => locate::locate_key(&now, key)?
+                        .line
+                        .checked_sub(1 + part.line_offset)?,
+                    None => e.location()?.line().checked_sub(1)?,
+                };
                 if line >= own {
                     return None;
                 }
@@ -828,11 +944,17 @@ fn unknown_key_warnings(
         let mut d = Diagnostic::warning(
             codes::UNKNOWN_KEY,
             rel,
-            format!("unknown key `{key}` is ignored"),
+            crate::zh_en!(
+                format!("不认识的字段 `{key}`，已忽略"),
+                format!("unknown key `{key}` is ignored")
+            ),
         )
         .at(locate::locate_key(part, &key));
         if let Some(s) = suggest_key(&last) {
-            d = d.hint(format!("did you mean `{s}`?"));
+            d = d.hint(crate::zh_en!(
+                format!("是不是要写 `{s}`？"),
+                format!("did you mean `{s}`?")
+            ));
         }
         diags.push(d);
     }
@@ -884,16 +1006,25 @@ fn yaml_error(part: &YamlPart, rel: &Path, e: &serde_yaml::Error) -> Diagnostic 
             return Diagnostic::error(
                 codes::YAML_SYNTAX,
                 rel,
-                format!("引号没有闭合：这里以 {quote} 开始的值一直到文件结束都没有结束的 {quote}"),
+                crate::zh_en!(
+                    format!("引号没有闭合：这里以 {quote} 开始的值一直到文件结束都没有结束的 {quote}"),
+                    format!("unclosed quote: the value that starts with {quote} here has no closing {quote} before the end of the file")
+                ),
             )
             .at(Some(Pos::new(line + 1 + part.line_offset, column, 1)))
-            .hint(format!(
-                "在这个值的末尾补上 {quote}；值里本身含有 {quote} 时，改用另一种引号把整个值括起来"
+            .hint(crate::zh_en!(
+                format!("请在这个值的末尾补上 {quote}；值里本身含有 {quote} 时，改用另一种引号把整个值括起来"),
+                format!("add {quote} at the end of the value; if the value itself holds {quote}, enclose it in the other kind of quotes")
             ));
         }
     }
+    let pos = match explain::untagged_key(&message) {
+        Some(key) => locate::locate_value(part, key).or(pos),
+        None => pos,
+    };
     let (code, hint) = classify_error(&message);
-    let mut d = Diagnostic::error(code, rel, message.clone()).at(pos);
+    let shown = crate::zh_en!(explain::yaml_message_zh(&message), message);
+    let mut d = Diagnostic::error(code, rel, shown).at(pos);
     if let Some(h) = hint {
         d = d.hint(h);
     }
@@ -907,28 +1038,28 @@ fn strip_location(s: &str) -> String {
     }
 }
 
+/// The code of a serde or libyaml message (read in English, as they come) and its hint in
+/// the language of the process.
 fn classify_error(msg: &str) -> (&'static str, Option<String>) {
     if msg.contains("missing field") {
         let field = msg.split('`').nth(1).unwrap_or("");
         return (
             codes::MISSING_KEY,
-            Some(format!(
-                "add `{field}:` with its value; see docs/content-format.md"
+            Some(crate::zh_en!(
+                format!("请添加 `{field}:` 并填写它的值，写法见 docs/content-format.md"),
+                format!("add `{field}:` with its value; see docs/content-format.md")
             )),
         );
     }
     if msg.contains("duplicate field") || msg.contains("duplicate entry") {
-        return (
-            codes::DUPLICATE_KEY,
-            Some(
-                "a key may appear only once in a mapping: remove or merge the repeated one".into(),
-            ),
-        );
+        return (codes::DUPLICATE_KEY, Some(duplicate_hint()));
     }
     if msg.contains("unknown variant") {
         return (
             codes::NOT_ALLOWED,
-            Some("use one of the allowed values listed".into()),
+            Some(
+                crate::zh_en!("请改为列出的值之一", "use one of the allowed values listed").into(),
+            ),
         );
     }
     if msg.contains("input is out of range")
@@ -939,7 +1070,13 @@ fn classify_error(msg: &str) -> (&'static str, Option<String>) {
     {
         return (
             codes::INVALID_DATE,
-            Some("write dates as YYYY-MM-DD, and check the day exists (e.g. no 2025-02-30)".into()),
+            Some(
+                crate::zh_en!(
+                    "请写成 `2025-03-31` 这样的日期（年-月-日），并确认这一天存在（没有 `2025-02-30`）",
+                    "write dates as YYYY-MM-DD, and check the day exists (e.g. no 2025-02-30)"
+                )
+                .into(),
+            ),
         );
     }
     if msg.contains("invalid type")
@@ -951,10 +1088,34 @@ fn classify_error(msg: &str) -> (&'static str, Option<String>) {
     if msg.contains("did not match any variant") {
         return (
             codes::WRONG_TYPE,
-            Some("see docs/content-format.md for the accepted shapes".into()),
+            Some(
+                crate::zh_en!(
+                    "请按 docs/content-format.md 中的写法填写",
+                    "see docs/content-format.md for the accepted shapes"
+                )
+                .into(),
+            ),
         );
     }
-    (codes::YAML_SYNTAX, Some("check indentation (spaces, not tabs), colons followed by a space, and quotes around values that contain `: ` or start with a special character".into()))
+    (
+        codes::YAML_SYNTAX,
+        Some(
+            crate::zh_en!(
+                "请检查缩进（只能用空格，不能用 Tab）、冒号后面是否有空格，以及含有 `: ` 或以特殊字符开头的值是否加了引号",
+                "check indentation (spaces, not tabs), colons followed by a space, and quotes around values that contain `: ` or start with a special character"
+            )
+            .into(),
+        ),
+    )
+}
+
+/// What to do about a key written twice.
+fn duplicate_hint() -> String {
+    crate::zh_en!(
+        "同一层里每个字段只能出现一次：请删除或合并重复的那个",
+        "a key may appear only once in a mapping: remove or merge the repeated one"
+    )
+    .into()
 }
 
 /// The Markdown body of a record, read again from its file: bodies are not kept in memory,
@@ -1104,6 +1265,25 @@ mod tests {
     }
 
     #[test]
+    fn a_wrong_fees_value_is_reported_once_where_it_is() {
+        let part = YamlPart {
+            yaml: "code: a\nname: b\ntype: c\nlegal_basis: [{law: x}]\nconditions: []\nmaterials: []\ntime_limit: {statutory_days: 2, promised_days: 1}\nfees: 3\nstatus: active\n",
+            line_offset: 0,
+        };
+        let mut d = Vec::new();
+        let r = parse_record::<ServiceItem>(&part, Path::new("s.yaml"), &mut d);
+        let (_, damaged) = r.unwrap_or_else(|| panic!("{d:#?}"));
+        let wrong: Vec<(&str, usize)> = d
+            .iter()
+            .filter(|d| d.code == codes::WRONG_TYPE)
+            .map(|d| (d.code, d.line))
+            .collect();
+        assert_eq!(wrong, [(codes::WRONG_TYPE, 8)], "{d:?}");
+        assert!(damaged.contains(&"fees".to_string()), "{damaged:?}");
+        assert!(!damaged.contains(&"code".to_string()), "{damaged:?}");
+    }
+
+    #[test]
     fn yaml_errors_are_located_and_classified() {
         let part = YamlPart {
             yaml: "title: x\nagency: a\nwritten: 2025-02-30\n",
@@ -1128,6 +1308,6 @@ mod tests {
         assert!(r.is_some());
         assert_eq!(d[0].code, codes::UNKNOWN_KEY);
         assert_eq!(d[0].line, 3);
-        assert_eq!(d[0].hint.as_deref(), Some("did you mean `description`?"));
+        assert_eq!(d[0].hint.as_deref(), Some("是不是要写 `description`？"));
     }
 }

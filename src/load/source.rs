@@ -6,6 +6,7 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::diagnostics::{codes, Diagnostic, Pos};
+use crate::text::lang::Lang;
 
 /// A source file's text, normalised: no BOM, `\n` line endings.
 ///
@@ -40,7 +41,10 @@ pub fn read_source(abs: &Path, rel: &Path, max_bytes: u64) -> Result<SourceText,
         Box::new(Diagnostic::error(
             codes::READ_FAILED,
             rel,
-            format!("cannot read the file: {e}"),
+            crate::zh_en!(
+                format!("无法读取文件：{}", crate::text::lang::io_reason(&e)),
+                format!("cannot read the file: {e}")
+            ),
         ))
     })?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -49,12 +53,15 @@ pub fn read_source(abs: &Path, rel: &Path, max_bytes: u64) -> Result<SourceText,
             Diagnostic::error(
                 codes::TOO_LARGE,
                 rel,
-                format!(
-                    "the file is {} bytes, over the limit of {} bytes",
-                    len, max_bytes
+                crate::zh_en!(
+                    format!("文件有 {len} 字节，超过了 {max_bytes} 字节的上限"),
+                    format!("the file is {len} bytes, over the limit of {max_bytes} bytes")
                 ),
             )
-            .hint("split it, move large data to content/static/, or raise `max_file_bytes` in site.toml"),
+            .hint(crate::zh_en!(
+                "请把它拆成几个文件，或把大的数据文件移到 content/static/，或在 site.toml 中调大 `max_file_bytes`",
+                "split it, move large data to content/static/, or raise `max_file_bytes` in site.toml"
+            )),
         ));
     }
     let mut bytes = Vec::with_capacity(len as usize);
@@ -65,7 +72,10 @@ pub fn read_source(abs: &Path, rel: &Path, max_bytes: u64) -> Result<SourceText,
             Box::new(Diagnostic::error(
                 codes::READ_FAILED,
                 rel,
-                format!("cannot read the file: {e}"),
+                crate::zh_en!(
+                    format!("无法读取文件：{}", crate::text::lang::io_reason(&e)),
+                    format!("cannot read the file: {e}")
+                ),
             ))
         })?;
     decode(bytes, rel).map_err(Box::new)
@@ -84,13 +94,19 @@ pub fn decode(bytes: Vec<u8>, rel: &Path) -> Result<SourceText, Diagnostic> {
             return Err(Diagnostic::error(
                 codes::NOT_UTF8,
                 rel,
-                format!(
-                    "the file is not valid UTF-8: byte 0x{:02X} at byte offset {offset}",
-                    bytes[offset]
-                ),
+                {
+                    let byte = bytes[offset];
+                    crate::zh_en!(
+                        format!("文件不是 UTF-8 编码：第 {offset} 字节处是 0x{byte:02X}"),
+                        format!("the file is not valid UTF-8: byte 0x{byte:02X} at byte offset {offset}")
+                    )
+                },
             )
             .at(Some(Pos::new(line, column, 1)))
-            .hint("re-save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; GBK/GB2312 files are the usual cause)"));
+            .hint(crate::zh_en!(
+                "请用“UTF-8”编码另存这个文件（记事本：另存为 → 编码选 UTF-8）；用 GBK/GB2312 保存的文件常有这个问题",
+                "re-save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; GBK/GB2312 files are the usual cause)"
+            )));
         }
     };
     let text = text
@@ -106,17 +122,21 @@ pub fn decode(bytes: Vec<u8>, rel: &Path) -> Result<SourceText, Diagnostic> {
         let c = text[byte..].chars().next().unwrap_or_default();
         let count = text.chars().filter(|&c| is_control(c)).count();
         let (line, column) = line_col(&text, byte);
-        let message = if count == 1 {
-            format!("文件中有一个控制字符 U+{:04X}", u32::from(c))
-        } else {
-            format!(
-                "文件中有 {count} 个控制字符，第一个是这里的 U+{:04X}",
-                u32::from(c)
-            )
+        let c = u32::from(c);
+        let message = match (count, crate::text::lang::lang()) {
+            (1, Lang::Zh) => format!("文件中有一个控制字符 U+{c:04X}"),
+            (_, Lang::Zh) => format!("文件中有 {count} 个控制字符，第一个是这里的 U+{c:04X}"),
+            (1, Lang::En) => format!("the file holds a control character, U+{c:04X}"),
+            (_, Lang::En) => {
+                format!("the file holds {count} control characters, the first here, U+{c:04X}")
+            }
         };
         return Err(Diagnostic::error(codes::CONTROL_CHARACTER, rel, message)
             .at(Some(Pos::new(line, column, 1)))
-            .hint("控制字符是看不见的特殊字符，通常是从其他软件复制粘贴带入的，请删除（制表符和换行不受影响）"));
+            .hint(crate::zh_en!(
+                "控制字符是看不见的特殊字符，通常是从其他软件复制粘贴带入的，请删除（制表符和换行不受影响）",
+                "control characters are invisible, usually pasted in from other software: delete them (tabs and line breaks are fine)"
+            )));
     }
     Ok(SourceText { text })
 }
@@ -145,14 +165,20 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<FrontMatter<'
         return Err(Diagnostic::error(
             codes::FRONT_MATTER,
             rel,
-            "the file does not start with front matter (a line `---`)",
+            crate::zh_en!(
+                "文件没有以文件头开始（第一行应为 `---`）",
+                "the file does not start with front matter (a line `---`)"
+            ),
         )
         .at(Some(Pos::new(
             1,
             1,
             text[..first_line_end].chars().count().max(1),
         )))
-        .hint("start the file with `---`, the YAML keys, and another `---` line before the text"));
+        .hint(crate::zh_en!(
+            "请在文件开头写一行 `---`，接着写字段，再写一行 `---`，然后才是正文",
+            "start the file with `---`, the YAML keys, and another `---` line before the text"
+        )));
     }
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut offset = yaml_start;
@@ -173,10 +199,16 @@ pub fn split_front_matter<'a>(text: &'a str, rel: &Path) -> Result<FrontMatter<'
     Err(Diagnostic::error(
         codes::FRONT_MATTER,
         rel,
-        "the front matter is not closed: no second `---` line",
+        crate::zh_en!(
+            "文件头没有结束：缺少第二行 `---`",
+            "the front matter is not closed: no second `---` line"
+        ),
     )
     .at(Some(Pos::new(1, 1, 3)))
-    .hint("add a line `---` after the last front-matter key"))
+    .hint(crate::zh_en!(
+        "请在文件头最后一个字段之后加一行 `---`",
+        "add a line `---` after the last front-matter key"
+    )))
 }
 
 /// Converts a byte offset in `text` to a 1-based line and character column.
@@ -210,7 +242,7 @@ mod tests {
     fn invalid_utf8_names_the_offset() {
         let d = decode(b"name: \xD6\xD0\n".to_vec(), Path::new("a.yaml")).unwrap_err();
         assert_eq!(d.code, codes::NOT_UTF8);
-        assert!(d.message.contains("byte offset 6"), "{}", d.message);
+        assert!(d.message.contains("第 6 字节"), "{}", d.message);
         assert_eq!((d.line, d.column), (1, 7));
     }
 
@@ -248,7 +280,7 @@ mod tests {
     fn unclosed_front_matter_is_an_error() {
         let d = split_front_matter("---\ntitle: x\n正文", Path::new("x.md")).unwrap_err();
         assert_eq!(d.code, codes::FRONT_MATTER);
-        assert!(d.message.contains("not closed"));
+        assert!(d.message.contains("没有结束"), "{}", d.message);
     }
 
     #[test]

@@ -128,9 +128,19 @@ impl SiteConfig {
             Diagnostic::error(
                 codes::SITE_CONFIG,
                 rel,
-                format!("cannot read site.toml in {}: {e}", root.display()),
+                crate::zh_en!(
+                    format!(
+                        "无法读取 {} 中的 site.toml：{}",
+                        root.display(),
+                        crate::text::lang::io_reason(&e)
+                    ),
+                    format!("cannot read site.toml in {}: {e}", root.display())
+                ),
             )
-            .hint("run gongkai in the portal's folder, or pass --root DIR")
+            .hint(crate::zh_en!(
+                "请在门户文件夹中运行 gongkai，或用 --root 指定门户文件夹",
+                "run gongkai in the portal's folder, or pass --root DIR"
+            ))
         })?;
         let text = crate::load::source::decode(bytes, rel)?.text;
         Self::parse(&text)
@@ -150,7 +160,10 @@ impl SiteConfig {
                 Diagnostic::warning(
                     codes::UNKNOWN_KEY,
                     rel,
-                    format!("unknown key `{key}` in site.toml is ignored"),
+                    crate::zh_en!(
+                        format!("site.toml 中有不认识的字段 `{key}`，已忽略"),
+                        format!("unknown key `{key}` in site.toml is ignored")
+                    ),
                 )
                 .at(find_toml_key(text, &key))
             })
@@ -169,12 +182,63 @@ fn toml_error(text: &str, e: toml::de::Error) -> Diagnostic {
         let (line, column) = line_col(text, span.start);
         Pos::new(line, column, text[span.clone()].chars().count().max(1))
     });
-    Diagnostic::error(
-        codes::SITE_CONFIG,
-        "site.toml",
-        format!("site.toml: {}", e.message()),
-    )
-    .at(pos)
+    let message = e.message().trim_end();
+    let shown = crate::zh_en!(
+        format!("site.toml：{}", toml_message_zh(text, e.span(), message)),
+        format!("site.toml: {message}")
+    );
+    Diagnostic::error(codes::SITE_CONFIG, "site.toml", shown).at(pos)
+}
+
+/// The toml parser's and serde's message in words. serde's does not name the key: it is
+/// read from the line the error points at, under its `[table]`.
+fn toml_message_zh(text: &str, span: Option<std::ops::Range<usize>>, message: &str) -> String {
+    let problem = message.split(", expected").next().unwrap_or(message);
+    let syntax = match problem {
+        "string values must be quoted" => Some("文字的值须加引号，如 `title = \"某某县人民政府\"`"),
+        "invalid basic string" | "invalid literal string" => Some("引号没有闭合"),
+        "unclosed table" | "unclosed array table" => {
+            Some("方括号没有闭合：表名应写成 `[footer]` 这样")
+        }
+        "unclosed array" => Some("方括号 `[` 没有闭合，或列表的各项之间缺少 `,`"),
+        "unclosed inline table" => Some("花括号 `{` 没有闭合"),
+        "key with no value" | "missing assignment between key-value pairs" => {
+            Some("这一行缺少 `=`，应写成 `字段 = 值`")
+        }
+        "missing value" | "missing value for key" => Some("`=` 后面缺少值"),
+        "duplicate key" => Some("这个字段重复出现：同一个表里每个字段只能写一次"),
+        "invalid boolean" => Some("是/否只能写 `true` 或 `false`"),
+        "invalid integer number" | "unexpected leading zero" => Some("数字的写法不对"),
+        "integer number overflowed" => Some("数字太大"),
+        _ => None,
+    };
+    if let Some(zh) = syntax {
+        return zh.to_string();
+    }
+    let key = span.and_then(|span| key_on_line(text, span.start));
+    let serde = match key {
+        Some(k) => format!("{k}: {message}"),
+        None => message.to_string(),
+    };
+    crate::load::explain::yaml_message_zh(&serde)
+}
+
+/// The dotted key (`deadlines.warn_days`) of the `key = value` line holding byte `at`.
+fn key_on_line(text: &str, at: usize) -> Option<String> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next()?;
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim().trim_matches('"');
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('[') && l.ends_with(']'))
+        .map(|l| l.trim_matches(['[', ']']).trim());
+    Some(match table {
+        Some(t) => format!("{t}.{key}"),
+        None => key.to_string(),
+    })
 }
 
 /// Finds the line of the last segment of a dotted key, for the unknown-key warning.
@@ -213,6 +277,32 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].code, codes::UNKNOWN_KEY);
         assert_eq!(w[0].line, 3);
+    }
+
+    #[test]
+    fn errors_name_the_key_in_chinese() {
+        let e = SiteConfig::parse("title = \"x\"\n[deadlines]\nwarn_days = -3\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        assert_eq!(
+            e.message,
+            "site.toml：字段 `deadlines.warn_days` 的值不对：应为不小于 0 的整数，实际是整数 `-3`"
+        );
+        let e = SiteConfig::parse("paginate_by = \"x\"\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "site.toml：字段 `paginate_by` 应为不小于 0 的整数，实际是文字 `x`"
+        );
+        let e = SiteConfig::parse("title = 县政府\n").unwrap_err();
+        assert!(
+            e.message.starts_with("site.toml：文字的值须加引号"),
+            "{}",
+            e.message
+        );
+        let e = SiteConfig::parse("[reports]\narithmetic = \"maybe\"\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "site.toml：字段 `reports.arithmetic` 的值 `maybe` 不是允许的值：只能是 `error`、`warn` 之一"
+        );
     }
 
     #[test]

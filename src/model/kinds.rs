@@ -54,14 +54,25 @@ pub struct KindInfo {
 }
 
 impl KindInfo {
-    /// The file layout under content/, as officers are told it: `documents/<year>/<slug>.md`.
+    /// The file layout under content/, as officers are told it: `documents/<年份>/<文件名>.md`
+    /// (`documents/<year>/<slug>.md` in English).
     pub fn layout_text(&self) -> String {
-        let group = match self.layout {
-            Layout::Flat => "",
-            Layout::ByAgency => "<agency>/",
-            Layout::ByYear => "<year>/",
+        let placeholder = |p: &str| {
+            match p {
+                "<slug>" => crate::zh_en!("<文件名>", p),
+                "<agency>" => crate::zh_en!("<机关文件名>", p),
+                "<year>" => crate::zh_en!("<年份>", p),
+                _ => p,
+            }
+            .to_string()
         };
-        format!("{}/{group}{}.{}", self.folder, self.stem, self.extension)
+        let group = match self.layout {
+            Layout::Flat => String::new(),
+            Layout::ByAgency => placeholder("<agency>") + "/",
+            Layout::ByYear => placeholder("<year>") + "/",
+        };
+        let stem = placeholder(self.stem);
+        format!("{}/{group}{stem}.{}", self.folder, self.extension)
     }
 }
 
@@ -221,11 +232,11 @@ mod tests {
         }
         assert_eq!(
             Kind::Document.info().layout_text(),
-            "documents/<year>/<slug>.md"
+            "documents/<年份>/<文件名>.md"
         );
         assert_eq!(
             Kind::Report.info().layout_text(),
-            "reports/<year>/<agency>.yaml"
+            "reports/<年份>/<机关文件名>.yaml"
         );
         assert_eq!(Kind::from_folder("services"), Some(Kind::Service));
         assert_eq!(Kind::from_name("decision"), Some(Kind::Decision));

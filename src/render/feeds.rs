@@ -105,7 +105,11 @@ fn write_catalog(cx: &Ctx, out: &Path) -> Result<(), Diagnostic> {
         &catalog_csv(&items, p.config.base())?,
     )?;
     let json = serde_json::to_vec_pretty(&items).map_err(|e| {
-        Diagnostic::error(codes::WRITE_FAILED, "documents/catalog.json", e.to_string())
+        Diagnostic::error(
+            codes::WRITE_FAILED,
+            "documents/catalog.json",
+            crate::zh_en!(format!("无法写出政府文件目录：{e}"), e.to_string()),
+        )
     })?;
     write_file(out, "documents/catalog.json", &json)
 }
@@ -147,5 +151,9 @@ fn catalog_csv(items: &[DocItem], base: &str) -> Result<Vec<u8>, Diagnostic> {
 }
 
 fn csv_error(e: csv::Error) -> Diagnostic {
-    Diagnostic::error(codes::WRITE_FAILED, "documents/catalog.csv", e.to_string())
+    Diagnostic::error(
+        codes::WRITE_FAILED,
+        "documents/catalog.csv",
+        crate::zh_en!(format!("无法写出政府文件目录：{e}"), e.to_string()),
+    )
 }

@@ -97,7 +97,10 @@ pub fn render(
                     Diagnostic::error(
                         codes::SITE_CONFIG,
                         format!("themes/{}", template),
-                        format!("rendering {url} with {template} failed: {e:#}"),
+                        crate::zh_en!(
+                            format!("用模板 {template} 生成页面 {url} 失败：{e:#}"),
+                            format!("rendering {url} with {template} failed: {e:#}")
+                        ),
                     )
                 })?;
             write_file(out, &file, buf)

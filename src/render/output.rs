@@ -28,7 +28,14 @@ fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(
         codes::WRITE_FAILED,
         path,
-        format!("cannot write {}: {e}", path.display()),
+        crate::zh_en!(
+            format!(
+                "无法写入 {}：{}",
+                path.display(),
+                crate::text::lang::io_reason(&e)
+            ),
+            format!("cannot write {}: {e}", path.display())
+        ),
     )
 }
 

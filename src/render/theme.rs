@@ -68,16 +68,26 @@ impl Theme {
             return Err(Diagnostic::error(
                 codes::SITE_CONFIG,
                 "site.toml",
-                format!("theme `{name}` not found: no folder themes/{name}/"),
+                crate::zh_en!(
+                    format!("找不到主题 `{name}`：没有文件夹 themes/{name}/"),
+                    format!("theme `{name}` not found: no folder themes/{name}/")
+                ),
             )
-            .hint("set `theme = \"default\"` or create the theme folder"));
+            .hint(crate::zh_en!(
+                "请在 site.toml 中写 `theme = \"default\"`，或建立这个主题文件夹",
+                "set `theme = \"default\"` or create the theme folder"
+            )));
         }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Before the templates: Tera refuses a template that names an unknown filter.
         tera.register_filter("url", url_filter);
         tera.add_raw_templates(templates).map_err(|e| {
-            Diagnostic::error(codes::SITE_CONFIG, "themes", format!("template error: {e}"))
+            Diagnostic::error(
+                codes::SITE_CONFIG,
+                "themes",
+                crate::zh_en!(format!("模板有错：{e}"), format!("template error: {e}")),
+            )
         })?;
         overridden.sort();
         assets.sort_by(|a, b| a.path.cmp(&b.path));
@@ -108,7 +118,10 @@ fn theme_error(abs: &Path, root: &Path, e: std::io::Error) -> Diagnostic {
     Diagnostic::error(
         codes::READ_FAILED,
         abs.strip_prefix(root).unwrap_or(abs),
-        format!("cannot read theme file: {e}"),
+        crate::zh_en!(
+            format!("无法读取主题文件：{}", crate::text::lang::io_reason(&e)),
+            format!("cannot read theme file: {e}")
+        ),
     )
 }
 

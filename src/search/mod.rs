@@ -113,11 +113,18 @@ pub enum SearchError {
 impl fmt::Display for SearchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SearchError::Io(e) => write!(f, "search index I/O error: {e}"),
-            SearchError::Index(e) => write!(f, "search index error: {e}"),
-            SearchError::Format(m) => {
+            SearchError::Io(e) => crate::zh_en!(
+                write!(f, "检索索引读写出错：{}", crate::text::lang::io_reason(e)),
+                write!(f, "search index I/O error: {e}")
+            ),
+            SearchError::Index(e) => crate::zh_en!(
+                write!(f, "检索索引出错：{e}"),
+                write!(f, "search index error: {e}")
+            ),
+            SearchError::Format(m) => crate::zh_en!(
+                write!(f, "检索索引的文件格式不对：{m}（请重新生成网站）"),
                 write!(f, "search index format error: {m} (rebuild the site)")
-            }
+            ),
         }
     }
 }

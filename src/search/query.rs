@@ -78,9 +78,12 @@ impl SearchIndex {
             IndexRecordOption::Basic,
         );
         if searcher.search(&version, &tantivy::collector::Count)? == 0 {
-            return Err(SearchError::Format(format!(
-                "{} was not written by this version of gongkai",
-                dir.display()
+            return Err(SearchError::Format(crate::zh_en!(
+                format!("{} 不是这个版本的 gongkai 生成的", dir.display()),
+                format!(
+                    "{} was not written by this version of gongkai",
+                    dir.display()
+                )
             )));
         }
         Ok(SearchIndex { reader, fields })

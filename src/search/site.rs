@@ -99,7 +99,10 @@ pub fn write_indexes(
         Diagnostic::error(
             codes::WRITE_FAILED,
             what,
-            format!("cannot write the search index {}: {e}", what.display()),
+            crate::zh_en!(
+                format!("无法写入检索索引 {}：{e}", what.display()),
+                format!("cannot write the search index {}: {e}", what.display())
+            ),
         )
     };
     Ok(SearchBuild {

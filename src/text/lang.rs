@@ -63,6 +63,30 @@ impl Lang {
     }
 }
 
+/// Why a file could not be read or written, in words: the system's own text is English
+/// ("Permission denied (os error 13)"), kept in English and after a Chinese lead for a cause
+/// not named here.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    // An error made with a message of its own (gongkai's, already in the language) says more
+    // than its kind.
+    if lang() == Lang::En || e.get_ref().is_some() {
+        return e.to_string();
+    }
+    match e.kind() {
+        ErrorKind::NotFound => "找不到文件或文件夹".into(),
+        ErrorKind::PermissionDenied => "没有权限（请检查文件的权限或是否被其他程序占用）".into(),
+        ErrorKind::AlreadyExists => "已经存在".into(),
+        ErrorKind::IsADirectory => "这是一个文件夹，不是文件".into(),
+        ErrorKind::NotADirectory => "路径中有一部分是文件，不是文件夹".into(),
+        ErrorKind::StorageFull => "磁盘空间不足".into(),
+        ErrorKind::ReadOnlyFilesystem => "磁盘是只读的".into(),
+        ErrorKind::DirectoryNotEmpty => "文件夹不是空的".into(),
+        ErrorKind::InvalidData => format!("内容无法识别（{e}）"),
+        _ => format!("系统报告：{e}"),
+    }
+}
+
 /// The Chinese or the English of a message, by the language of the process; only the one
 /// picked is evaluated. `zh_en!("机关不存在", "no such agency")`, or with `format!`s.
 #[macro_export]
@@ -78,6 +102,14 @@ macro_rules! zh_en {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn io_errors_in_words() {
+        let e = std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        assert!(io_reason(&e).starts_with("没有权限"), "{}", io_reason(&e));
+        let e = std::io::Error::other("符号链接 a 指向的位置不存在");
+        assert_eq!(io_reason(&e), "符号链接 a 指向的位置不存在");
+    }
 
     #[test]
     fn locales_name_their_language() {

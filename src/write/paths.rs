@@ -42,8 +42,8 @@ pub enum Purpose {
 impl Purpose {
     fn what(self) -> &'static str {
         match self {
-            Purpose::Site => "网站输出文件夹",
-            Purpose::SearchIndex => "检索索引文件夹",
+            Purpose::Site => crate::zh_en!("网站输出文件夹", "site's output folder"),
+            Purpose::SearchIndex => crate::zh_en!("检索索引文件夹", "search index folder"),
         }
     }
 }
@@ -91,27 +91,54 @@ pub fn decide(
 ) -> Result<Decided, Refusal> {
     let shown = requested.display().to_string();
     let refuse = |why: String, hint: &str| Refusal {
-        message: format!("不能把{}设为 `{shown}`：{why}", purpose.what()),
+        message: crate::zh_en!(
+            format!("不能把{}设为 `{shown}`：{why}", purpose.what()),
+            format!("`{shown}` cannot be the {}: {why}", purpose.what())
+        ),
         hint: hint.to_string(),
     };
-    let own_folder =
-        "请改用门户内一个专用的文件夹，例如 `public`（网站）或 `search-index`（检索索引）";
+    let own_folder = crate::zh_en!(
+        "请改用门户内一个专用的文件夹，例如 `public`（网站）或 `search-index`（检索索引）",
+        "use a folder of its own inside the portal, such as `public` (the site) or `search-index` (the search index)"
+    );
+    let io = crate::text::lang::io_reason;
     if requested.as_os_str().is_empty() {
-        return Err(refuse("路径为空".into(), own_folder));
+        return Err(refuse(
+            crate::zh_en!("路径为空", "the path is empty").into(),
+            own_folder,
+        ));
     }
-    let root = resolve(&absolute(root, Path::new(".")))
-        .map_err(|e| refuse(format!("无法读取门户文件夹：{e}"), own_folder))?;
+    let root = resolve(&absolute(root, Path::new("."))).map_err(|e| {
+        refuse(
+            crate::zh_en!(
+                format!("无法读取门户文件夹：{}", io(&e)),
+                format!("the portal folder cannot be read: {e}")
+            ),
+            own_folder,
+        )
+    })?;
     let base = match origin {
         Origin::Setting => root.clone(),
         Origin::Flag => std::env::current_dir().unwrap_or_else(|_| root.clone()),
     };
     let lexical = absolute(&base, requested);
-    let target =
-        resolve(&lexical).map_err(|e| refuse(format!("无法解析该路径：{e}"), own_folder))?;
+    let target = resolve(&lexical).map_err(|e| {
+        refuse(
+            crate::zh_en!(
+                format!("无法找到这个路径实际指向的位置：{}", io(&e)),
+                format!("the path cannot be resolved: {e}")
+            ),
+            own_folder,
+        )
+    })?;
 
     if root.starts_with(&target) {
         return Err(refuse(
-            "它就是门户文件夹本身或其上级文件夹，生成时会替换整个门户".into(),
+            crate::zh_en!(
+                "它就是门户文件夹本身或其上级文件夹，生成时会替换整个门户",
+                "it is the portal folder itself or holds it: a build would replace the whole portal"
+            )
+            .into(),
             own_folder,
         ));
     }
@@ -121,7 +148,10 @@ pub fn decide(
         for own in [&lexical_own, &resolved_own] {
             if target.starts_with(own) || own.starts_with(&target) {
                 return Err(refuse(
-                    format!("它与门户自己的 `{name}` 重叠，生成时会覆盖或删除其中的文件"),
+                    crate::zh_en!(
+                        format!("它与门户自己的 `{name}` 重叠，生成时会覆盖或删除其中的文件"),
+                        format!("it overlaps the portal's own `{name}`: a build would overwrite or delete its files")
+                    ),
                     own_folder,
                 ));
             }
@@ -130,15 +160,24 @@ pub fn decide(
     let inside_lexically = normalize(&lexical).starts_with(&root);
     let relative_setting = origin == Origin::Setting && !requested.is_absolute();
     if relative_setting && !inside_lexically {
-        return Err(refuse("它在门户文件夹之外".into(), own_folder));
+        return Err(refuse(
+            crate::zh_en!("它在门户文件夹之外", "it is outside the portal folder").into(),
+            own_folder,
+        ));
     }
     if inside_lexically && !target.starts_with(&root) {
         return Err(refuse(
-            format!(
-                "它经由门户内的符号链接指向门户之外的 {}",
-                target.display()
+            crate::zh_en!(
+                format!("它经由门户内的符号链接指向门户之外的 {}", target.display()),
+                format!(
+                    "it leads through a symbolic link in the portal to {}, outside the portal",
+                    target.display()
+                )
             ),
-            "gongkai 不会替换门户之外经符号链接到达的文件夹；请改用门户内的普通文件夹，或直接写出门户外的绝对路径",
+            crate::zh_en!(
+                "gongkai 不会替换门户之外经符号链接到达的文件夹；请改用门户内的普通文件夹，或直接写出门户外的绝对路径",
+                "gongkai does not replace a folder outside the portal reached through a link; use a plain folder inside the portal, or write the absolute path outside it"
+            ),
         ));
     }
     let decided = |older| Decided {
@@ -147,19 +186,33 @@ pub fn decide(
     };
     match fs::symlink_metadata(&target) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(decided(false)),
-        Err(e) => Err(refuse(format!("无法读取：{e}"), own_folder)),
+        Err(e) => Err(refuse(
+            crate::zh_en!(
+                format!("无法读取：{}", io(&e)),
+                format!("it cannot be read: {e}")
+            ),
+            own_folder,
+        )),
         Ok(meta) if !meta.is_dir() => Err(refuse(
-            "这是一个已有的文件，不是文件夹".into(),
+            crate::zh_en!(
+                "这是一个已有的文件，不是文件夹",
+                "it is an existing file, not a folder"
+            )
+            .into(),
             own_folder,
         )),
         Ok(_) => match ownership(&target, purpose) {
             Ownership::Ours | Ownership::Empty => Ok(decided(false)),
             Ownership::Older => Ok(decided(true)),
             Ownership::Foreign(example) => Err(refuse(
-                format!(
-                    "这个文件夹已有不是 gongkai 生成的文件（如 `{example}`），gongkai 不会移动、清空或删除它"
+                crate::zh_en!(
+                    format!("这个文件夹已有不是 gongkai 生成的文件（如 `{example}`），gongkai 不会移动、清空或删除它"),
+                    format!("the folder holds files gongkai did not write (such as `{example}`); gongkai does not move, empty or delete it")
                 ),
-                "请改用一个新的或空的文件夹；如果这个文件夹确实只存放生成的网站，请把其中的文件移走后再生成",
+                crate::zh_en!(
+                    "请改用一个新的或空的文件夹；如果这个文件夹确实只存放生成的网站，请把其中的文件移走后再生成",
+                    "use a new or empty folder; if this folder only ever held the built site, move its files away and build again"
+                ),
             )),
         },
     }
@@ -170,12 +223,23 @@ pub fn decide(
 pub fn check_apart(site: &Path, index: &Path) -> Result<(), Refusal> {
     if site.starts_with(index) || index.starts_with(site) {
         return Err(Refusal {
-            message: format!(
-                "网站输出文件夹 `{}` 与检索索引文件夹 `{}` 重叠，每次生成都会删除对方的文件",
-                site.display(),
-                index.display()
+            message: crate::zh_en!(
+                format!(
+                    "网站输出文件夹 `{}` 与检索索引文件夹 `{}` 重叠，每次生成都会删除对方的文件",
+                    site.display(),
+                    index.display()
+                ),
+                format!(
+                    "the site's output folder `{}` and the search index folder `{}` overlap: each build would delete the other's files",
+                    site.display(),
+                    index.display()
+                )
             ),
-            hint: "请把两者设为互不包含的两个文件夹，例如 `public` 和 `search-index`".into(),
+            hint: crate::zh_en!(
+                "请把两者设为互不包含的两个文件夹，例如 `public` 和 `search-index`",
+                "make them two folders apart, such as `public` and `search-index`"
+            )
+            .into(),
         });
     }
     Ok(())
@@ -291,7 +355,17 @@ pub fn resolve(path: &Path) -> io::Result<PathBuf> {
                             done = fs::canonicalize(&done).map_err(|e| {
                                 io::Error::new(
                                     e.kind(),
-                                    format!("符号链接 {} 无法解析：{e}", done.display()),
+                                    crate::zh_en!(
+                                        format!(
+                                            "符号链接 {} 指向的位置不存在：{}",
+                                            done.display(),
+                                            crate::text::lang::io_reason(&e)
+                                        ),
+                                        format!(
+                                            "the symbolic link {} cannot be resolved: {e}",
+                                            done.display()
+                                        )
+                                    ),
                                 )
                             })?;
                         }

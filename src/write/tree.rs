@@ -170,9 +170,15 @@ pub fn remove_tree(dir: &Path) -> io::Result<()> {
         Err(e) => Err(e),
         Ok(meta) if meta.is_dir() && paths::is_marked(dir) => fs::remove_dir_all(dir),
         Ok(meta) if meta.is_dir() && fs::remove_dir(dir).is_ok() => Ok(()),
-        Ok(_) => Err(io::Error::other(format!(
-            "{} was not made by gongkai: it is left as it is; move it away",
-            dir.display()
+        Ok(_) => Err(io::Error::other(crate::zh_en!(
+            format!(
+                "{} 不是 gongkai 生成的，保持原样未动；请把它移走",
+                dir.display()
+            ),
+            format!(
+                "{} was not made by gongkai: it is left as it is; move it away",
+                dir.display()
+            )
         ))),
     }
 }
@@ -335,9 +341,12 @@ pub fn replace(new: &Path, out: &Path) -> io::Result<Option<PathBuf>> {
     if out.exists() && !empty && !paths::is_marked(out) {
         // The last line of defence behind paths::decide: what is not gongkai's is
         // never moved.
-        return Err(io::Error::other(format!(
-            "{} was not made by gongkai: it is left as it is",
-            out.display()
+        return Err(io::Error::other(crate::zh_en!(
+            format!("{} 不是 gongkai 生成的，保持原样未动", out.display()),
+            format!(
+                "{} was not made by gongkai: it is left as it is",
+                out.display()
+            )
         )));
     }
     if fs::symlink_metadata(out).is_err() {

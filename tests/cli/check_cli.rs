@@ -269,7 +269,7 @@ fn warnings_alone_exit_0() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("warning["), "{stdout}");
-    assert!(stdout.contains("did you mean `address`?"), "{stdout}");
+    assert!(stdout.contains("是不是要写 `address`？"), "{stdout}");
 }
 
 #[test]
@@ -452,4 +452,114 @@ fn json_output_is_an_array_even_when_site_toml_is_broken() {
         (&"E008".into(), &"site.toml".into())
     );
     assert_eq!(d["line"], serde_json::Value::Null);
+}
+
+/// What the loader says about a record it cannot read is Chinese by default and English with
+/// `--lang en`; the code, the key and the place are the same in both.
+#[test]
+fn load_errors_are_chinese_by_default_and_english_on_request() {
+    let portal = good_portal();
+    let doc = portal.path().join("content/documents/2025/price-notice.md");
+    let text = fs::read_to_string(&doc).unwrap();
+    let text = text
+        .replace("written: 2025-04-25", "written: 2025-02-30")
+        .replace("normative: true", "normative: 是");
+    fs::write(&doc, text.replacen("---\n", "---\nsumary: x\n", 1)).unwrap();
+    let diags = |lang: &[&str]| {
+        let out = gongkai(
+            &[&["check", "--format", "json"], lang].concat(),
+            portal.path(),
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let diags: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut found: Vec<(String, u64, String, String)> = diags
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["file"] == "content/documents/2025/price-notice.md")
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["line"].as_u64().unwrap(),
+                    d["message"].as_str().unwrap().to_string(),
+                    d["hint"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let zh = diags(&[]);
+    let en = diags(&["--lang", "en"]);
+    let place = |f: &[(String, u64, String, String)]| -> Vec<(String, u64)> {
+        f.iter().map(|(c, l, _, _)| (c.clone(), *l)).collect()
+    };
+    assert_eq!(
+        place(&zh),
+        [
+            ("E011".to_string(), 10),
+            ("E012".to_string(), 8),
+            ("W014".to_string(), 2)
+        ],
+        "{zh:#?}"
+    );
+    assert_eq!(place(&en), place(&zh));
+    assert_eq!(
+        zh[0].2,
+        "字段 `normative` 应为是/否（`true` 或 `false`），实际是文字 `是`"
+    );
+    assert_eq!(
+        en[0].2,
+        "normative: invalid type: string \"是\", expected a boolean"
+    );
+    assert_eq!(
+        zh[1].2,
+        "字段 `written` 的日期不存在（月份在 1–12 之间，日不超过当月天数）"
+    );
+    assert!(zh[1].3.starts_with("请写成 `2025-03-31`"), "{zh:#?}");
+    assert_eq!(en[1].2, "written: input is out of range");
+    assert!(en[1].3.starts_with("write dates as YYYY-MM-DD"), "{en:#?}");
+    assert_eq!(
+        (zh[2].2.as_str(), zh[2].3.as_str()),
+        ("不认识的字段 `sumary`，已忽略", "是不是要写 `summary`？")
+    );
+    assert_eq!(
+        (en[2].2.as_str(), en[2].3.as_str()),
+        ("unknown key `sumary` is ignored", "did you mean `summary`?")
+    );
+}
+
+/// site.toml's errors name the key in Chinese; English with GONGKAI_LANG=en as with --lang.
+#[test]
+fn a_site_toml_error_names_its_key_in_chinese_or_english() {
+    let portal = good_portal();
+    let site = portal.path().join("site.toml");
+    let text = fs::read_to_string(&site).unwrap();
+    fs::write(
+        &site,
+        text.replace("[deadlines]\n", "[deadlines]\nwarn_days = -3\n"),
+    )
+    .unwrap();
+    let out = gongkai(&["check"], portal.path());
+    // A portal that cannot be loaded is reported on stderr.
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "site.toml：字段 `deadlines.warn_days` 的值不对：应为不小于 0 的整数，实际是整数 `-3`"
+        ),
+        "{stderr}"
+    );
+    let out = bin::command()
+        .args(["check", "--root"])
+        .arg(portal.path())
+        .env("NO_COLOR", "1")
+        .env("GONGKAI_LANG", "en")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("site.toml: invalid value: integer `-3`, expected u32"),
+        "{stderr}"
+    );
 }

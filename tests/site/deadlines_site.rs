@@ -188,7 +188,7 @@ fn fail_on_sets_the_exit_status() {
     // An unknown severity is a usage error.
     let bad = deadlines_on(&root, "2025-04-01", &["--fail-on", "late"]);
     assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown severity"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("不认识的提醒级别 `late`"));
 }
 
 #[test]

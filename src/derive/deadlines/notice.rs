@@ -56,8 +56,9 @@ impl FromStr for Severity {
             "info" => Ok(Severity::Info),
             "warning" | "warn" | "upcoming" => Ok(Severity::Warning),
             "overdue" => Ok(Severity::Overdue),
-            other => Err(format!(
-                "unknown severity `{other}`: expected info, warning or overdue"
+            other => Err(crate::zh_en!(
+                format!("不认识的提醒级别 `{other}`：只能是 `info`、`warning` 或 `overdue`"),
+                format!("unknown severity `{other}`: expected info, warning or overdue")
             )),
         }
     }

@@ -19,7 +19,10 @@ fn data_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
         codes::WRITE_FAILED,
         path,
-        format!("cannot write {path}: {e}"),
+        crate::zh_en!(
+            format!("无法写入 {path}：{e}"),
+            format!("cannot write {path}: {e}")
+        ),
     )
 }
 
