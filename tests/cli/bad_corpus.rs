@@ -15,7 +15,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use gongkai::build::{self as check, CheckOutcome};
-use gongkai::diagnostics::Severity;
+use gongkai::diagnostics::{Diagnostic, Severity};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -95,7 +95,8 @@ fn the_minimal_portal_checks_clean() {
     assert_eq!(outcome.checked, 13);
 }
 
-fn run_case(dir: &Path) -> Result<(), String> {
+/// Runs one case; its diagnostics when they are what expected.json says.
+fn run_case(dir: &Path) -> Result<Vec<Diagnostic>, String> {
     let case: Case = serde_json::from_str(
         &fs::read_to_string(dir.join("expected.json")).map_err(|e| e.to_string())?,
     )
@@ -186,18 +187,22 @@ fn run_case(dir: &Path) -> Result<(), String> {
             first.exit_code()
         ));
     }
-    Ok(())
+    Ok(first.diagnostics)
 }
 
-#[test]
-fn every_bad_portal_reports_its_defect() {
-    let bad = tests_dir().join("bad");
-    let mut cases: Vec<PathBuf> = fs::read_dir(&bad)
+fn cases() -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = fs::read_dir(tests_dir().join("bad"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("expected.json").is_file())
         .collect();
     cases.sort();
+    cases
+}
+
+#[test]
+fn every_bad_portal_reports_its_defect() {
+    let cases = cases();
     assert!(cases.len() >= 40, "only {} cases", cases.len());
     let failures: Vec<String> = cases
         .iter()
@@ -214,4 +219,94 @@ fn every_bad_portal_reports_its_defect() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+/// The table of docs/content-format.md that tells officers what each message means: rows of
+/// `| `E0xx` | “message” | cause | remedy |`, where `……` in a quoted message stands for the
+/// part that varies (a file name, a value).
+fn guide_rows() -> Vec<(String, Vec<String>)> {
+    let guide = fs::read_to_string(tests_dir().join("../docs/content-format.md")).unwrap();
+    let start = guide
+        .find("## 十三、常见错误及处理")
+        .expect("the guide's table of messages");
+    guide[start..]
+        .lines()
+        .take_while(|l| !l.starts_with("## ") || l.contains("十三"))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let code = cells.get(1)?.trim_matches('`');
+            let is_code = code.len() == 4
+                && (code.starts_with('E') || code.starts_with('W'))
+                && code[1..].bytes().all(|b| b.is_ascii_digit());
+            if !is_code {
+                return None;
+            }
+            let quotes: Vec<String> = cells[2]
+                .split('“')
+                .skip(1)
+                .filter_map(|q| q.split_once('”').map(|(q, _)| q.to_string()))
+                .collect();
+            Some((code.to_string(), quotes))
+        })
+        .collect()
+}
+
+/// Whether `text` holds the parts of `pattern` between its `……`, in order.
+fn matches_pattern(text: &str, pattern: &str) -> bool {
+    let mut rest = text;
+    for part in pattern.split("……").filter(|p| !p.is_empty()) {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[test]
+fn the_officers_guide_quotes_the_messages_check_prints() {
+    let mut seen: Vec<Diagnostic> = Vec::new();
+    for case in cases() {
+        seen.extend(run_case(&case).unwrap_or_default());
+    }
+    let rows = guide_rows();
+    assert!(
+        rows.len() >= 20,
+        "only {} rows read from the guide's table",
+        rows.len()
+    );
+    let mut wrong = Vec::new();
+    for (code, quotes) in &rows {
+        if quotes.is_empty() {
+            wrong.push(format!("{code}: the row quotes no message"));
+        }
+        let of_code: Vec<&Diagnostic> = seen.iter().filter(|d| d.code == code.as_str()).collect();
+        if of_code.is_empty() {
+            wrong.push(format!("{code}: no case under tests/bad/ produces it"));
+            continue;
+        }
+        for q in quotes {
+            let found = of_code.iter().any(|d| {
+                matches_pattern(&d.message, q)
+                    || d.hint.as_deref().is_some_and(|h| matches_pattern(h, q))
+            });
+            if !found {
+                let real: Vec<&str> = of_code.iter().map(|d| d.message.as_str()).collect();
+                wrong.push(format!(
+                    "{code}: “{q}” is not what check says; it says {real:#?}"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_guide_pattern_matches_only_its_parts_in_order() {
+    assert!(matches_pattern("机关 `swj` 不存在", "机关 `……` 不存在"));
+    assert!(!matches_pattern("不存在的机关 `swj`", "机关 `……` 不存在"));
+    assert!(!matches_pattern(
+        "agency `swj` does not exist",
+        "机关 `……` 不存在"
+    ));
 }
