@@ -7,40 +7,12 @@
 // Usage: node csp.mjs http://127.0.0.1:PORT '<the policy text>'
 // The portal is served as built on 2025-03-10; the browser's clock says 2025-04-01.
 import { launch } from "./launch.mjs";
+import { PAGE_KINDS } from "./pages.mjs";
 import assert from "node:assert/strict";
 
 const base = process.argv[2];
 const policy = process.argv[3];
 assert.ok(policy, "usage: node csp.mjs BASE POLICY");
-
-// One page of every kind the generator writes.
-const PAGES = [
-  "/",
-  "/pages/guide/",
-  "/agencies/",
-  "/agencies/fgw/",
-  "/agencies/fgw/documents/",
-  "/agencies/fgw/reports/",
-  "/power/",
-  "/power/fgw/",
-  "/power/fgw/investment-project-approval/",
-  "/services/",
-  "/services/fgw/",
-  "/services/fgw/investment-project-approval/",
-  "/decisions/",
-  "/decisions/2025/",
-  "/decisions/2025/school-district-adjustment/",
-  "/documents/",
-  "/documents/2025/",
-  "/documents/2025/gov-business-env-2025/",
-  "/reports/",
-  "/reports/2024/",
-  "/reports/2024/sort/applications/",
-  "/reports/2024/fgw/",
-  "/deadlines/",
-  "/search/",
-  "/no-such-page/",
-];
 
 const browser = await launch();
 
@@ -105,7 +77,7 @@ const { context, refusals } = await visitor();
 await check("every kind of page declares the policy and breaks none of it", async () => {
   const page = await context.newPage();
   const problems = [];
-  for (const path of PAGES) {
+  for (const path of PAGE_KINDS) {
     await goto(page, base + path);
     await page.waitForLoadState("networkidle");
     const head = await page.evaluate(() => [...document.head.children].slice(0, 2).map((e) => [

@@ -1,8 +1,9 @@
 //! Runs the browser checks under tests/browser/ in headless chromium against a fixture portal
 //! served by `gongkai serve`, or by a host that ignores `Range` written here.
 //!
-//! They need node, Debian's chromium and `npm install` in tests/browser (what `.ci/run` does);
-//! without them each test prints a SKIPPED line and passes, except in CI (tests/support/tools.rs).
+//! They need node, Debian's chromium and `npm install` in tests/browser, and the accessibility
+//! checks a Java runtime (what `.ci/run` installs); without them each test prints a SKIPPED
+//! line and passes, except in CI (tests/support/tools.rs).
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -387,6 +388,13 @@ fn search_copes_with_a_host_that_ignores_range() {
     eprintln!("{stdout}");
 }
 
+/// A copy of the demo portal (content/ and site.toml at the repository root) in `dir`.
+fn copy_demo(dir: &Path) {
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_fixture(&demo.join("content"), &dir.join("content"));
+    std::fs::copy(demo.join("site.toml"), dir.join("site.toml")).unwrap();
+}
+
 /// One page of every kind of the demo portal under the Content-Security-Policy it declares:
 /// no refusal, and the scripts (search, reading aids, deadlines, report sorting) still work.
 #[test]
@@ -399,9 +407,7 @@ fn every_kind_of_page_works_under_the_security_policy() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_fixture(&demo.join("content"), &dir.path().join("content"));
-    std::fs::copy(demo.join("site.toml"), dir.path().join("site.toml")).unwrap();
+    copy_demo(dir.path());
     // The consultation of school-district-adjustment is open on this day (csp.mjs).
     let (_server, base) = serve(dir.path(), "2025-03-10");
     let out = Command::new("node")
@@ -417,4 +423,46 @@ fn every_kind_of_page_works_under_the_security_policy() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("csp: all checks passed"), "{stdout}");
+}
+
+/// The demo portal on phones and for weak eyesight (tests/browser/a11y.mjs): no W3C Nu
+/// validator error on any page; no axe-core WCAG 2.1 AA violation on any kind of page at
+/// desktop and phone width, at 特大 and in high contrast; at 390 px and every font setting no
+/// sideways scrolling, no squeezed table column, no date or code broken across lines, the
+/// navigation folded behind a menu that works by keyboard and without JavaScript; and the
+/// 适老化 requirements of docs/accessibility.md that a browser can measure. It leaves a
+/// phone-size screenshot of every kind of page at 标准 and 特大 in target/tmp/screenshots/.
+#[test]
+fn pages_are_valid_accessible_and_readable_on_phones() {
+    let _one = tools::one_browser();
+    let needs = [BROWSER, &[Need::Java]].concat();
+    if !tools::available("pages_are_valid_accessible_and_readable_on_phones", &needs) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy_demo(dir.path());
+    let (_server, base) = serve(dir.path(), "2025-03-10");
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let _ = std::fs::remove_dir_all(&shots);
+    let out = Command::new("node")
+        .arg("tests/browser/a11y.mjs")
+        .arg(&base)
+        .arg(dir.path().join("public"))
+        .arg(&shots)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "accessibility checks failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("a11y: all checks passed"), "{stdout}");
+    // Straight to the terminal, where a person looking for the screenshots will see it.
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "pages_are_valid_accessible_and_readable_on_phones: screenshots in {}",
+        shots.display()
+    );
 }

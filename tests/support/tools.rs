@@ -1,5 +1,5 @@
-//! The outside programs some tests drive: node, the npm packages of tests/browser, and
-//! Debian's chromium.
+//! The outside programs some tests drive: node, the npm packages of tests/browser, Debian's
+//! chromium, and a Java runtime for the W3C Nu validator.
 //!
 //! Without them such a test cannot run. It then says so on the terminal, in the normal
 //! `cargo test` output (a line starting with `SKIPPED`), and passes, unless
@@ -18,10 +18,13 @@ use std::sync::{Mutex, MutexGuard};
 pub enum Need {
     /// `node` on the PATH.
     Node,
-    /// `npm install` run in tests/browser (playwright-core, markdown-it and its plugins).
+    /// `npm install` run in tests/browser (playwright-core, axe-core, vnu-jar, markdown-it and
+    /// its plugins).
     NodePackages,
     /// Debian's chromium at /usr/bin/chromium, or where `CHROMIUM` says.
     Chromium,
+    /// `java` on the PATH, which runs the Nu validator of the vnu-jar package.
+    Java,
 }
 
 /// The chromium binary the browser tests start.
@@ -46,9 +49,16 @@ fn missing(need: Need) -> Option<String> {
         },
         Need::NodePackages => {
             let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/node_modules");
-            (!dir.join("playwright-core").is_dir() || !dir.join("markdown-it").is_dir())
-                .then(|| "tests/browser/node_modules is missing (run `npm install` there)".into())
+            let packages = ["playwright-core", "markdown-it", "axe-core", "vnu-jar"];
+            (!packages.iter().all(|p| dir.join(p).is_dir())).then(|| {
+                "tests/browser/node_modules is missing or out of date (run `npm install` there)"
+                    .into()
+            })
         }
+        Need::Java => match Command::new("java").arg("-version").output() {
+            Ok(o) if o.status.success() => None,
+            _ => Some("java is not installed (Debian: apt-get install default-jre-headless)".into()),
+        },
         Need::Chromium => {
             let path = chromium();
             (!Path::new(&path).exists()).then(|| {
