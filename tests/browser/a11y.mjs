@@ -34,7 +34,10 @@ const DESKTOP = 1280;
 const FONTS = { normal: 16, large: 20, xlarge: 24 };
 
 let failures = 0;
+// A11Y_ONLY=<regex> runs only the checks whose name matches, while working on one of them.
+const only = process.env.A11Y_ONLY ? new RegExp(process.env.A11Y_ONLY) : null;
 async function check(name, fn) {
+  if (only && !only.test(name)) return;
   const start = Date.now();
   try { await fn(); console.log(`ok - ${name} (${((Date.now() - start) / 1000).toFixed(1)} s)`); }
   catch (e) { failures++; console.log(`not ok - ${name}\n  ${String(e.stack || e).split("\n").join("\n  ")}`); }
@@ -134,11 +137,20 @@ function layoutProblems(phone) {
   const out = [];
   const doc = document.documentElement;
   if (doc.scrollWidth > window.innerWidth) out.push(`the page is ${doc.scrollWidth} px wide, the window ${window.innerWidth}`);
-  for (const c of document.querySelectorAll("td, th")) {
-    if (!c.getClientRects().length) continue;
+  // Cells, captions and anything else with text of its own: a column of single characters.
+  const clipped = (el) => {
+    for (let e = el; e; e = e.parentElement) if (getComputedStyle(e).clipPath === "inset(50%)") return true;
+    return false;
+  };
+  for (const c of document.querySelectorAll("body *")) {
+    if (c.closest("svg, script, style, noscript, template") || !c.getClientRects().length) continue;
+    const own = [...c.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join("").trim();
+    if (!c.matches("td, th") && [...own].length < 4) continue;
     const text = c.innerText.trim();
     const w = c.getBoundingClientRect().width;
-    if ([...text].length >= 4 && w < 40) out.push(`a cell ${w.toFixed(0)} px wide holds “${text.slice(0, 12)}”`);
+    if ([...text].length >= 4 && w < 40 && !clipped(c)) {
+      out.push(`${c.matches("td, th") ? "a cell" : "a " + c.tagName.toLowerCase()} ${w.toFixed(0)} px wide holds “${text.slice(0, 12)}”`);
+    }
   }
   for (const e of document.querySelectorAll("time, .keep, .code")) {
     const range = document.createRange();
@@ -424,6 +436,9 @@ await check("axe and the checks above see what they look for", async () => {
       '<img src="/x.png"><p class="gk-test">2025-09-10 is a date</p><table><tr><td class="gk-test2">发文机关名称</td><td>' + "很长的文字".repeat(40) + "</td></tr></table>");
     // Through the CSSOM: the policy refuses style attributes.
     document.querySelector(".gk-test2").style.padding = "0";
+    // Not only cells: a caption or heading can be squeezed as well.
+    document.querySelector("main").insertAdjacentHTML("afterbegin", '<p class="gk-t3">历年报告及发布时限</p>');
+    document.querySelector(".gk-t3").style.width = "1em";
     document.querySelector("main p:not([class])").style.lineHeight = "1.2";
   });
   assert.ok((await axe(page)).some((v) => v.startsWith("image-alt")), "axe missed an image without alt");
@@ -436,6 +451,7 @@ await check("axe and the checks above see what they look for", async () => {
   const layout = (await page.evaluate(layoutProblems, true)).join("\n");
   assert.match(layout, /broken across/);
   assert.match(layout, /a cell \d+ px wide holds “发文机关名称”/);
+  assert.match(layout, /a p \d+ px wide holds “历年报告及发布时限”/);
   assert.match((await page.evaluate(textProblems, [18, 24])).join("\n"), /body text line height/);
   await page.evaluate(() => {
     const main = document.querySelector("main");
