@@ -60,6 +60,10 @@ const LEFT: f64 = 64.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 44.0;
 const BOTTOM: f64 = 36.0;
+/// The labels' size in the chart's own units, set on the `<svg>`: the legend and the axis are
+/// laid out for it. Inherited from the page instead, the reader's larger font setting ran the
+/// legend's entries into each other; the numbers grow with that setting in the table beside.
+const FONT: f64 = 16.0;
 
 pub fn render(c: &Chart) -> String {
     let (top, step) = nice_scale(highest_bar(c));
@@ -70,7 +74,7 @@ pub fn render(c: &Chart) -> String {
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg class="chart" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {W} {H}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
+        r#"<svg class="chart" role="img" aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {W} {H}" font-size="{FONT}" xmlns="http://www.w3.org/2000/svg"><title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>"#,
         id = c.id,
         title = escape(c.title),
         desc = escape(c.desc),
@@ -136,7 +140,8 @@ fn legend(s: &mut String, c: &Chart) {
             lx + 16.0,
             escape(&sr.label)
         );
-        lx += 28.0 + 14.0 * sr.label.chars().count() as f64;
+        // The swatch, the label at one em a character (Chinese), and a gap of one em.
+        lx += 16.0 + FONT * (sr.label.chars().count() + 1) as f64;
     }
 }
 
@@ -257,5 +262,57 @@ mod tests {
             .starts_with("<svg class=\"chart\" role=\"img\" aria-labelledby=\"c1-title c1-desc\""));
         assert!(svg.contains("<title id=\"c1-title\">新收申请 &lt;趋势&gt;</title>"));
         assert_eq!(svg.matches("<rect").count(), 2); // legend + one bar
+    }
+
+    /// The x of every legend swatch and text, in order.
+    fn legend_xs(svg: &str) -> Vec<f64> {
+        let end = svg.find("<line").unwrap();
+        svg[..end]
+            .split(" x=\"")
+            .skip(1)
+            .map(|t| t[..t.find('"').unwrap()].parse().unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_legend_of_six_outcomes_fits_without_overlap() {
+        let labels = [
+            "予以公开",
+            "部分公开",
+            "不予公开",
+            "无法提供",
+            "不予处理",
+            "其他处理",
+        ];
+        let series: Vec<Series> = labels
+            .iter()
+            .zip(PALETTE)
+            .map(|(l, color)| Series {
+                label: l.to_string(),
+                color,
+                values: vec![Some(1)],
+            })
+            .collect();
+        let svg = render(&Chart {
+            id: "c",
+            title: "申请办理结果",
+            desc: "",
+            categories: &["2024年".to_string()],
+            series: &series,
+            layout: Layout::Stacked,
+            unit: "件",
+        });
+        assert!(svg.contains(r#"font-size="16""#), "{svg}");
+        let xs = legend_xs(&svg);
+        assert_eq!(xs.len(), 12, "{svg}");
+        for (i, pair) in xs.chunks(2).enumerate() {
+            let text_end = pair[1] + FONT * labels[i].chars().count() as f64;
+            let next = xs.get(2 * i + 2).copied().unwrap_or(W - RIGHT);
+            assert!(
+                text_end <= next,
+                "{} runs into what follows: {svg}",
+                labels[i]
+            );
+        }
     }
 }

@@ -152,6 +152,17 @@ function layoutProblems(phone) {
       out.push(`${c.matches("td, th") ? "a cell" : "a " + c.tagName.toLowerCase()} ${w.toFixed(0)} px wide holds “${text.slice(0, 12)}”`);
     }
   }
+  // A chart's labels never run into each other (the legend at a large font setting did).
+  for (const svg of document.querySelectorAll("svg.chart")) {
+    const boxes = [...svg.querySelectorAll("text")].map((t) => [t.textContent, t.getBoundingClientRect()]);
+    for (const [i, [a, ra]] of boxes.entries()) {
+      for (const [b, rb] of boxes.slice(i + 1)) {
+        const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (x > 1 && y > 1) out.push(`chart labels “${a}” and “${b}” overlap`);
+      }
+    }
+  }
   for (const e of document.querySelectorAll("time, .keep, .code")) {
     const range = document.createRange();
     range.selectNodeContents(e);
@@ -439,6 +450,7 @@ await check("axe and the checks above see what they look for", async () => {
     // Not only cells: a caption or heading can be squeezed as well.
     document.querySelector("main").insertAdjacentHTML("afterbegin", '<p class="gk-t3">历年报告及发布时限</p>');
     document.querySelector(".gk-t3").style.width = "1em";
+    document.querySelector("main").insertAdjacentHTML("afterbegin", '<svg class="chart" viewBox="0 0 200 40"><text x="0" y="20">行政复议</text><text x="10" y="20">行政诉讼</text></svg>');
     document.querySelector("main p:not([class])").style.lineHeight = "1.2";
   });
   assert.ok((await axe(page)).some((v) => v.startsWith("image-alt")), "axe missed an image without alt");
@@ -452,6 +464,7 @@ await check("axe and the checks above see what they look for", async () => {
   assert.match(layout, /broken across/);
   assert.match(layout, /a cell \d+ px wide holds “发文机关名称”/);
   assert.match(layout, /a p \d+ px wide holds “历年报告及发布时限”/);
+  assert.match(layout, /chart labels “行政复议” and “行政诉讼” overlap/);
   assert.match((await page.evaluate(textProblems, [18, 24])).join("\n"), /body text line height/);
   await page.evaluate(() => {
     const main = document.querySelector("main");

@@ -57,7 +57,9 @@ fn missing(need: Need) -> Option<String> {
         }
         Need::Java => match Command::new("java").arg("-version").output() {
             Ok(o) if o.status.success() => None,
-            _ => Some("java is not installed (Debian: apt-get install default-jre-headless)".into()),
+            _ => {
+                Some("java is not installed (Debian: apt-get install default-jre-headless)".into())
+            }
         },
         Need::Chromium => {
             let path = chromium();
