@@ -82,6 +82,7 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Before the templates: Tera refuses a template that names an unknown filter.
         tera.register_filter("url", url_filter);
+        tera.register_filter("keep_dates", keep_dates_filter);
         tera.add_raw_templates(templates).map_err(|e| {
             Diagnostic::error(
                 codes::SITE_CONFIG,
@@ -112,6 +113,36 @@ pub fn url_filter(value: StringInput, _: Kwargs, _: &State) -> Value {
         return value.into_value();
     }
     Value::safe_string(&crate::text::escape::escape(value.as_str()))
+}
+
+/// `{{ x | keep_dates }}`, for a sentence the generator writes around dates ("应于 2025-03-31
+/// 前发布"): the text escaped, each date in it (2025-03-31, 2025年3月31日) in a
+/// `<span class="keep">` that style.css keeps on one line. Broken after its hyphen or its 月, a
+/// date on a phone reads as two values. A value already marked safe is HTML and passes as it is.
+pub fn keep_dates_filter(value: StringInput, _: Kwargs, _: &State) -> Value {
+    if value.is_safe() {
+        return value.into_value();
+    }
+    Value::safe_string(&keep_dates(value.as_str()))
+}
+
+fn keep_dates(text: &str) -> String {
+    use crate::text::escape::escape;
+    static DATE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let date = DATE.get_or_init(|| {
+        regex::Regex::new(r"\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?").unwrap()
+    });
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut last = 0;
+    for m in date.find_iter(text) {
+        out.push_str(&escape(&text[last..m.start()]));
+        out.push_str("<span class=\"keep\">");
+        out.push_str(&escape(m.as_str()));
+        out.push_str("</span>");
+        last = m.end();
+    }
+    out.push_str(&escape(&text[last..]));
+    out
 }
 
 fn theme_error(abs: &Path, root: &Path, e: std::io::Error) -> Diagnostic {
@@ -176,6 +207,19 @@ mod tests {
             render(r#"<a href="{{ ('/reports/' ~ y ~ '/') | url }}">"#, ""),
             r#"<a href="/reports/2024/">"#
         );
+    }
+
+    #[test]
+    fn keep_dates_wraps_each_date_and_escapes_the_rest() {
+        assert_eq!(
+            render("{{ u | keep_dates }}", "应于 2025-03-31 前发布 <b>，即2025年3月31日"),
+            "应于 <span class=\"keep\">2025-03-31</span> 前发布 &lt;b&gt;，即<span class=\"keep\">2025年3月31日</span>"
+        );
+        assert_eq!(
+            render("{{ u | keep_dates }}", "2024年12月底前"),
+            "<span class=\"keep\">2024年12月</span>底前"
+        );
+        assert_eq!(render("{{ u | keep_dates }}", "按时"), "按时");
     }
 
     #[test]

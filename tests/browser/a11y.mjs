@@ -163,6 +163,20 @@ function layoutProblems(phone) {
       }
     }
   }
+  // Dates in the generator's own sentences too ("应于 2025-03-31 前发布"); an officer's
+  // Chinese prose (.prose) is left to break as Chinese text does, but not an ISO date in it.
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n; (n = walker.nextNode());) {
+    if (!n.parentElement.getClientRects().length || n.parentElement.closest("time, .keep, .code, script, style")) continue;
+    const pattern = n.parentElement.closest(".prose") ? /\d{4}-\d{1,2}-\d{1,2}/g : /\d{4}-\d{1,2}-\d{1,2}|\d{4}年\d{1,2}月(?:\d{1,2}日)?/g;
+    for (const m of n.textContent.matchAll(pattern)) {
+      const range = document.createRange();
+      range.setStart(n, m.index);
+      range.setEnd(n, m.index + m[0].length);
+      const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+      if (lines.size > 1) out.push(`the date “${m[0]}” is broken across ${lines.size} lines`);
+    }
+  }
   for (const e of document.querySelectorAll("time, .keep, .code")) {
     const range = document.createRange();
     range.selectNodeContents(e);
@@ -450,6 +464,8 @@ await check("axe and the checks above see what they look for", async () => {
     // Not only cells: a caption or heading can be squeezed as well.
     document.querySelector("main").insertAdjacentHTML("afterbegin", '<p class="gk-t3">历年报告及发布时限</p>');
     document.querySelector(".gk-t3").style.width = "1em";
+    document.querySelector("main").insertAdjacentHTML("afterbegin", '<p class="gk-t4">应于2025-03-31前发布</p>');
+    document.querySelector(".gk-t4").style.width = "4em";
     document.querySelector("main").insertAdjacentHTML("afterbegin", '<svg class="chart" viewBox="0 0 200 40"><text x="0" y="20">行政复议</text><text x="10" y="20">行政诉讼</text></svg>');
     document.querySelector("main p:not([class])").style.lineHeight = "1.2";
   });
@@ -464,6 +480,7 @@ await check("axe and the checks above see what they look for", async () => {
   assert.match(layout, /broken across/);
   assert.match(layout, /a cell \d+ px wide holds “发文机关名称”/);
   assert.match(layout, /a p \d+ px wide holds “历年报告及发布时限”/);
+  assert.match(layout, /the date “2025-03-31” is broken across/);
   assert.match(layout, /chart labels “行政复议” and “行政诉讼” overlap/);
   assert.match((await page.evaluate(textProblems, [18, 24])).join("\n"), /body text line height/);
   await page.evaluate(() => {
