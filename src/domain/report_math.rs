@@ -421,6 +421,7 @@ mod tests {
                     total: row(&[8, 1, 0, 0, 0, 0, 9]),
                 },
                 carried_forward: row(&[3, 1, 0, 0, 0, 0, 4]),
+                from_register: false,
             }),
             reviews_and_litigation: Some(ReviewsAndLitigation {
                 review: row(&[1, 0, 0, 1, 2]),

@@ -5,6 +5,7 @@
 pub mod config;
 pub mod index;
 pub mod kinds;
+pub mod requests;
 pub mod slug;
 pub mod urls;
 
@@ -459,6 +460,9 @@ pub struct Applications {
     pub carried_over: Row,
     pub results: Results,
     pub carried_forward: Row,
+    /// Counted from the request register (`applications: register`), not written.
+    #[serde(skip)]
+    pub from_register: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -13,3 +13,4 @@ mod deadlines;
 mod fuzz_load;
 mod load_limits;
 mod markdown_reference;
+mod requests;
