@@ -11,6 +11,7 @@ use crate::derive::{self, Derived};
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::domain::report_math::ReportFindings;
 use crate::load;
+use crate::model::requests::Register;
 use crate::model::{Kind, Portal};
 use crate::render::{self, theme::Theme};
 use crate::validate;
@@ -109,6 +110,9 @@ pub struct CheckOutcome {
     pub checked: usize,
     /// What the report arithmetic found, per report (validation's, for the derive stage).
     pub report_findings: Vec<ReportFindings>,
+    /// The private request register: for the officers' commands (`deadlines`, `requests`,
+    /// `check`), never handed to the stages that write the site.
+    pub register: Register,
 }
 
 impl CheckOutcome {
@@ -138,21 +142,27 @@ pub fn check(root: &Path) -> Result<CheckOutcome, Diagnostic> {
     let mut diags = loaded.diagnostics;
     let validation = validate::validate(&loaded.portal, root);
     diags.extend(validation.diagnostics);
+    diags.extend(validate::validate_register(
+        &loaded.portal,
+        &loaded.register,
+        root,
+    ));
     diagnostics::sort(&mut diags);
     diags.dedup();
     let portal = loaded.portal;
-    let checked = count_checked(&portal, &diags);
+    let checked = count_checked(&portal, &loaded.register, &diags);
     Ok(CheckOutcome {
         portal,
         diagnostics: diags,
         checked,
         report_findings: validation.report_findings,
+        register: loaded.register,
     })
 }
 
 /// Files checked: site.toml, every record loaded, and every other file a diagnostic names
 /// (files that failed to load).
-fn count_checked(portal: &Portal, diags: &[Diagnostic]) -> usize {
+fn count_checked(portal: &Portal, register: &Register, diags: &[Diagnostic]) -> usize {
     let mut files: HashSet<&Path> = HashSet::new();
     files.insert(Path::new("site.toml"));
     macro_rules! add {
@@ -169,6 +179,7 @@ fn count_checked(portal: &Portal, diags: &[Diagnostic]) -> usize {
     add!(portal.documents);
     add!(portal.reports);
     add!(portal.calendars);
+    add!(register.requests);
     files.extend(diags.iter().map(|d| d.file.as_path()));
     files.len()
 }
@@ -235,6 +246,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // jieba's dictionary takes most of a second to load; load it while the content is read.
     std::thread::spawn(crate::search::words::warm_up);
     progress.stage(crate::zh_en!("读取内容", "reading content"));
+    // The register stays here: nothing from it reaches derive, render or the indexes (the
+    // reports it fills were filled while loading).
     let CheckOutcome {
         portal,
         diagnostics: diags,

@@ -193,4 +193,35 @@ pub mod codes {
     pub const PLACEHOLDER_CREDIT_CODE: &str = "W073";
     /// A credit code written with spaces inside: read without them.
     pub const CODE_WITH_SPACES: &str = "W074";
+    // The disclosure-request register (依申请公开登记)
+    /// Dates of a request in an impossible order (answered before received, a correction
+    /// received before it was asked for, a third party answering before it was asked…).
+    pub const REQUEST_DATE_ORDER: &str = "E080";
+    /// An extension (Art. 33) decided after the first time limit had run out.
+    pub const REQUEST_LATE_EXTENSION: &str = "E081";
+    /// An `outcome` that is not a result row of the annual report's section 3.
+    pub const REQUEST_OUTCOME: &str = "E082";
+    /// A request filed in a year folder other than the year it was received.
+    pub const REQUEST_YEAR: &str = "E083";
+    /// A request answered without an `outcome`, or with an `outcome` and no `answered`.
+    pub const REQUEST_ANSWER_OUTCOME: &str = "E084";
+    /// `[requests] dir` where the register could be published or deleted: in content/ or
+    /// themes/, in or around the output or search-index folders, or around the portal.
+    pub const REGISTER_PLACE: &str = "E085";
+    /// A report asks for `applications: register`, and there is no register folder.
+    pub const REGISTER_MISSING: &str = "E086";
+    /// A cell of a report's section 3 that differs from the register (years from
+    /// `[requests] complete_since` on); a warning with `[reports] arithmetic = "warn"`.
+    pub const REGISTER_MISMATCH: &str = "E087";
+    /// `applications: register` for a year before `[requests] complete_since`.
+    pub const REGISTER_INCOMPLETE: &str = "W088";
+    /// `[requests] complete_since` is set and the register folder does not exist: no report
+    /// is compared.
+    pub const REGISTER_NOT_FOUND: &str = "W089";
+    /// `gongkai check`: an open request past its time limit.
+    pub const REQUEST_OVERDUE: &str = "W090";
+    /// `gongkai check`: an open request whose time limit is a few working days away.
+    pub const REQUEST_DUE_SOON: &str = "W091";
+    /// `gongkai check`: a request answered after its time limit (this year or last).
+    pub const REQUEST_ANSWERED_LATE: &str = "W092";
 }

@@ -235,8 +235,8 @@ mod tests {
         }
         assert_eq!(
             settings,
-            defaults.len() + 1 + 5,
-            "settings + index_no_pattern + tables"
+            defaults.len() + 2 + 6,
+            "settings + index_no_pattern and complete_since + tables"
         );
     }
 
@@ -256,6 +256,7 @@ mod tests {
             &mut settings,
         );
         settings.push("catalog.index_no_pattern".into());
+        settings.push("requests.complete_since".into());
         for key in settings {
             let name = key.rsplit('.').next().unwrap();
             assert!(section.contains(&format!("| `{name}` |")), "{key}");

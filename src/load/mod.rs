@@ -5,6 +5,7 @@
 
 pub(crate) mod explain;
 pub mod locate;
+pub mod requests;
 pub mod source;
 pub mod yaml_depth;
 
@@ -28,6 +29,9 @@ use source::YamlPart;
 /// The loaded portal with the diagnostics of loading.
 pub struct Loaded {
     pub portal: Portal,
+    /// The private request register, kept apart from the portal (see
+    /// [`crate::model::requests`]).
+    pub register: crate::model::requests::Register,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -118,9 +122,13 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostic> {
     }
     sort_portal(&mut portal);
     portal.reindex();
+    let (register, register_diags) = requests::load_register(root, &portal.config);
+    diags.extend(register_diags);
+    requests::fill_reports(&mut portal, &register);
     diagnostics::sort(&mut diags);
     Ok(Loaded {
         portal,
+        register,
         diagnostics: diags,
     })
 }
@@ -979,7 +987,7 @@ pub fn parse_yaml<T: DeserializeOwned>(
     }
 }
 
-fn yaml_error(part: &YamlPart, rel: &Path, e: &serde_yaml::Error) -> Diagnostic {
+pub(crate) fn yaml_error(part: &YamlPart, rel: &Path, e: &serde_yaml::Error) -> Diagnostic {
     let full = e.to_string();
     let message = strip_location(&full);
     let pos = e.location().map(|l| {

@@ -26,6 +26,7 @@ pub struct SiteConfig {
     pub documents: DocumentRules,
     pub reports: ReportRules,
     pub catalog: Catalog,
+    pub requests: RequestRules,
 }
 
 impl Default for SiteConfig {
@@ -45,6 +46,7 @@ impl Default for SiteConfig {
             documents: DocumentRules::default(),
             reports: ReportRules::default(),
             catalog: Catalog::default(),
+            requests: RequestRules::default(),
         }
     }
 }
@@ -69,6 +71,9 @@ pub struct Deadlines {
     pub disclosure_working_days: u32,
     pub decision_consultation_min_days: u32,
     pub warn_days: u32,
+    /// Working days to answer an application for disclosure (Regulation Art. 33), and the
+    /// days an extension adds.
+    pub request_working_days: u32,
 }
 
 impl Default for Deadlines {
@@ -79,6 +84,7 @@ impl Default for Deadlines {
             disclosure_working_days: 20,
             decision_consultation_min_days: 30,
             warn_days: 30,
+            request_working_days: 20,
         }
     }
 }
@@ -117,6 +123,27 @@ pub struct ReportRules {
 #[serde(default)]
 pub struct Catalog {
     pub index_no_pattern: Option<String>,
+}
+
+/// `[requests]`: the private disclosure-request register (依申请公开登记).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RequestRules {
+    /// The register's folder, relative to the portal root (or absolute: a separate private
+    /// repository).
+    pub dir: String,
+    /// The first year the register holds every application: reports of that year and later
+    /// that give their own section-3 numbers are compared with it. `None`: never compared.
+    pub complete_since: Option<i32>,
+}
+
+impl Default for RequestRules {
+    fn default() -> Self {
+        RequestRules {
+            dir: "requests".into(),
+            complete_since: None,
+        }
+    }
 }
 
 impl SiteConfig {

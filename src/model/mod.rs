@@ -448,6 +448,8 @@ pub struct Report {
     /// Section 2. Its shape differs between formats, so it is kept as YAML and read by the
     /// report renderer for the format at hand.
     pub proactive: Option<serde_yaml::Value>,
+    /// Section 3; `applications: register` reads as a table counted from the request register.
+    #[serde(default, deserialize_with = "requests::applications_or_register")]
     pub applications: Option<Applications>,
     pub reviews_and_litigation: Option<ReviewsAndLitigation>,
     pub problems: Option<String>,

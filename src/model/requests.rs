@@ -3,13 +3,18 @@
 //!
 //! The register is private. It is deliberately not part of [`super::Portal`]: render, search
 //! and the sitemap only ever receive a `Portal` and what derive makes of it, so no page, term
-//! or feed can carry a request.
+//! or feed can carry a request. What leaves the register is the section-3 table of a report
+//! (`applications: register`), aggregates by construction, which loading writes into the
+//! report ([`crate::load::requests::fill_reports`]).
 
+use std::fmt;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
-use super::Record;
+use super::{Applications, Record};
 
 /// The register as loaded.
 #[derive(Debug, Clone, Default)]
@@ -146,6 +151,71 @@ impl Applicant {
     /// The column's label in the national form, e.g. `自然人`.
     pub fn label(self) -> &'static str {
         crate::domain::report_form::APPLICANT_COLUMNS[self.column()].label
+    }
+}
+
+/// The value of `applications:` in a report: its table, or the word `register`, which asks
+/// for the table to be counted from the register. The latter reads as an empty table marked
+/// [`Applications::from_register`] until loading fills it in.
+pub(crate) fn applications_or_register<'de, D>(d: D) -> Result<Option<Applications>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    struct Either;
+
+    impl<'de> Visitor<'de> for Either {
+        type Value = Option<Applications>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(
+                "the section-3 table (new, carried_over, results, carried_forward) or `register`",
+            )
+        }
+
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+            if s == REGISTER_WORD {
+                Ok(Some(Applications::register_placeholder()))
+            } else {
+                Err(E::invalid_value(de::Unexpected::Str(s), &self))
+            }
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+            Applications::deserialize(de::value::MapAccessDeserializer::new(map)).map(Some)
+        }
+    }
+
+    d.deserialize_any(Either)
+}
+
+/// What a report writes as `applications:` to have section 3 counted from the register.
+pub const REGISTER_WORD: &str = "register";
+
+impl Applications {
+    fn register_placeholder() -> Applications {
+        Applications {
+            new: Vec::new(),
+            carried_over: Vec::new(),
+            results: super::Results {
+                disclosed: Vec::new(),
+                partially_disclosed: Vec::new(),
+                withheld: Default::default(),
+                unable: Default::default(),
+                not_processed: Default::default(),
+                other: super::OtherOutcome::Split(Default::default()),
+                total: Vec::new(),
+            },
+            carried_forward: Vec::new(),
+            from_register: true,
+        }
     }
 }
 

@@ -9,7 +9,10 @@
 mod identifiers;
 mod references;
 mod reports;
+mod requests;
 mod rules;
+
+pub use requests::validate_register;
 
 pub(crate) use rules::toml_value_pos;
 

@@ -1,14 +1,34 @@
 //! Property tests of the request register's rules: the section-3 table counted from any
 //! register satisfies the annual report's invariants, consecutive years chain, and a time
-//! limit is always the right number of counted working days.
+//! limit is always the right number of counted working days; the register's loader never
+//! panics and always says why a file yields no request.
+
+use std::path::Path;
 
 use chrono::{Datelike, Duration, NaiveDate};
+use gongkai::diagnostics::Severity;
 use gongkai::domain::calendar::Calendar;
 use gongkai::domain::report_math::check_report;
 use gongkai::domain::requests::{limit, section_three, Limit, OUTCOMES};
+use gongkai::load::requests::parse_request;
 use gongkai::model::requests::{Applicant, Channel, Correction, Extension, Request, ThirdParty};
 use gongkai::model::{Report, ReportFormat};
 use proptest::prelude::*;
+
+const GOOD: &str = "agency: gov-office
+received: 2025-03-03
+channel: 网络
+applicant: natural_person
+subject: |
+  申请公开……
+correction: {requested: 2025-03-05, received: 2025-03-12}
+third_party:
+  asked: 2025-03-14
+  answered: 2025-03-20
+extension: {decided: 2025-03-28}
+answered: 2025-04-01
+outcome: withheld.third_party
+";
 
 fn day(n: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(2018, 1, 1).unwrap() + Duration::days(n)
@@ -120,6 +140,33 @@ proptest! {
                 let start = r.correction.and_then(|c| c.received).unwrap_or(received);
                 prop_assert_eq!(d.start, start);
             }
+        }
+    }
+
+    #[test]
+    fn the_register_loader_never_panics_and_says_why(
+        text in "\\PC{0,300}",
+        at in 0usize..400,
+        insert in "[\\PC\n:{}\\[\\]-]{0,12}",
+        mutate in prop::bool::ANY,
+    ) {
+        // Half the cases are a complete request with a few characters inserted somewhere,
+        // which reaches the fields; the others are anything at all.
+        let text = if mutate {
+            let mut t = GOOD.to_string();
+            let at = (0..=at.min(t.len())).rev().find(|i| t.is_char_boundary(*i)).unwrap_or(0);
+            t.insert_str(at, &insert);
+            t
+        } else {
+            text
+        };
+        let (request, diags) = parse_request(Path::new("requests/2025/a.yaml"), &text);
+        if request.is_none() {
+            prop_assert!(diags.iter().any(|d| d.severity == Severity::Error), "{:?}", text);
+        }
+        let lines = text.split('\n').count();
+        for d in &diags {
+            prop_assert!(d.line <= lines, "{:?} {:?}", d, text);
         }
     }
 }
