@@ -106,6 +106,8 @@ enum Command {
         portal: Portal,
         #[command(flatten)]
         output: Output,
+        #[command(flatten)]
+        day: Day,
     },
     /// 生成网站并在本机预览，保存文件后自动重新生成、页面自动刷新
     Serve {
@@ -298,7 +300,11 @@ fn main() -> ExitCode {
             output,
             day,
         } => cmd::build::run(&build_options(portal, output, &day)),
-        Command::Check { portal, output } => cmd::check::run(&portal.root, output.format.into()),
+        Command::Check {
+            portal,
+            output,
+            day,
+        } => cmd::check::run(&portal.root, output.format.into(), day.date()),
         Command::Serve {
             portal,
             bind,

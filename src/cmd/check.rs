@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use chrono::NaiveDate;
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label, Severity as CsSeverity};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
@@ -16,9 +17,10 @@ use crate::validate::slash_path;
 
 use super::{colored, Format};
 
-/// Runs `gongkai check` on the portal at `root`: exit 1 when there is any error.
-pub fn run(root: &Path, format: Format) -> ExitCode {
-    let outcome = match build::check(root) {
+/// Runs `gongkai check` on the portal at `root`: exit 1 when there is any error. The request
+/// register's notices on `today` are listed as warnings.
+pub fn run(root: &Path, format: Format, today: NaiveDate) -> ExitCode {
+    let mut outcome = match build::check(root) {
         Ok(o) => o,
         Err(d) => {
             let diags = std::slice::from_ref(&d);
@@ -34,6 +36,7 @@ pub fn run(root: &Path, format: Format) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    add_request_notices(&mut outcome, today);
     let stdout = io::stdout();
     let color = colored(&stdout);
     let mut out = stdout.lock();
@@ -50,6 +53,22 @@ pub fn run(root: &Path, format: Format) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Adds the request register's notices on `today` to what a check found, as warnings. Not
+/// on a portal with errors: a limit computed from a file the build rejects is not worth
+/// trusting (as with `gongkai deadlines`).
+pub fn add_request_notices(outcome: &mut build::CheckOutcome, today: NaiveDate) {
+    if outcome.has_errors() || !outcome.register.present {
+        return;
+    }
+    let portal = &outcome.portal;
+    let calendar = crate::derive::deadlines::portal_calendar(portal);
+    let notices = crate::derive::requests::notices(portal, &outcome.register, &calendar, today);
+    outcome
+        .diagnostics
+        .extend(super::requests::notice_diagnostics(&notices));
+    diagnostics::sort(&mut outcome.diagnostics);
 }
 
 /// Prints diagnostics for people on stderr, in colour when stderr is a terminal.

@@ -1,5 +1,6 @@
 //! `gongkai deadlines`: the notices of a portal on a day, for a person at a terminal or for a
-//! script, and an exit status an office's daily CI job can act on.
+//! script, and an exit status an office's daily CI job can act on. The request register's
+//! notices follow the site's, apart: they are for the office only.
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -68,8 +69,18 @@ pub fn write(
         return Ok(EXIT_BROKEN);
     }
     let portal = &outcome.portal;
-    let list = notices(portal, &portal_calendar(portal), today);
-    let years = fallback_years(&list);
+    let calendar = portal_calendar(portal);
+    let list = notices(portal, &calendar, today);
+    let register = &outcome.register;
+    let requests = crate::derive::requests::notices(portal, register, &calendar, today);
+    let mut years = fallback_years(&list);
+    years.extend(
+        requests
+            .iter()
+            .flat_map(|n| n.fallback_years.iter().copied()),
+    );
+    years.sort_unstable();
+    years.dedup();
     if !years.is_empty() {
         let years: Vec<String> = years.iter().map(i32::to_string).collect();
         writeln!(
@@ -99,15 +110,26 @@ pub fn write(
             )?;
             writeln!(out)?;
             print_text(&list, &mut out)?;
+            if register.present {
+                writeln!(out)?;
+                writeln!(out, "{}", super::requests::HEADING)?;
+                writeln!(out)?;
+                super::requests::print_notices(&requests, out)?;
+            }
         }
         Format::Json => {
-            let doc = serde_json::json!({ "today": today.to_string(), "notices": to_json(&list) });
+            let requests: Vec<_> = requests.iter().map(super::requests::notice_json).collect();
+            let doc = serde_json::json!({
+                "today": today.to_string(),
+                "notices": to_json(&list),
+                "requests": requests,
+            });
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)?;
         }
     }
     Ok(match fail_on {
-        Some(s) if should_fail(&list, s) => EXIT_NOTICE,
+        Some(s) if should_fail(&list, s) || requests.iter().any(|n| n.severity >= s) => EXIT_NOTICE,
         _ => EXIT_OK,
     })
 }

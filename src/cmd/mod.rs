@@ -9,6 +9,7 @@ mod deadlines_output;
 pub mod init;
 pub mod new;
 pub mod progress;
+pub mod requests;
 pub mod search;
 pub mod serve;
 

@@ -7,6 +7,7 @@ pub mod deadlines;
 pub mod decisions;
 pub mod report_figures;
 pub mod reports;
+pub mod requests;
 pub mod search_docs;
 pub mod validity;
 

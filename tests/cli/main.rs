@@ -16,5 +16,6 @@ mod gen_corpus;
 mod init;
 mod lang;
 mod output_safety;
+mod requests_cli;
 mod search_cli;
 mod serve;
