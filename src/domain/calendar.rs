@@ -49,6 +49,18 @@ impl WorkingDayResult {
 
 /// The shipped official calendars, one entry per year: (year, file text).
 const OFFICIAL: &[(i32, &str)] = &[
+    (2008, include_str!("../../data/calendar/2008.yaml")),
+    (2009, include_str!("../../data/calendar/2009.yaml")),
+    (2010, include_str!("../../data/calendar/2010.yaml")),
+    (2011, include_str!("../../data/calendar/2011.yaml")),
+    (2012, include_str!("../../data/calendar/2012.yaml")),
+    (2013, include_str!("../../data/calendar/2013.yaml")),
+    (2014, include_str!("../../data/calendar/2014.yaml")),
+    (2015, include_str!("../../data/calendar/2015.yaml")),
+    (2016, include_str!("../../data/calendar/2016.yaml")),
+    (2017, include_str!("../../data/calendar/2017.yaml")),
+    (2018, include_str!("../../data/calendar/2018.yaml")),
+    (2019, include_str!("../../data/calendar/2019.yaml")),
     (2020, include_str!("../../data/calendar/2020.yaml")),
     (2021, include_str!("../../data/calendar/2021.yaml")),
     (2022, include_str!("../../data/calendar/2022.yaml")),
@@ -133,7 +145,7 @@ impl Calendar {
         Calendar::empty().with_overrides(years)
     }
 
-    /// The official mainland calendars shipped with gongkai (2020–2026), parsed once.
+    /// The official mainland calendars shipped with gongkai (2008–2026), parsed once.
     ///
     /// # Panics
     ///
@@ -531,8 +543,8 @@ mod tests {
         assert_eq!(cal.working_days_in_year(2024), 251);
         assert_eq!(cal.working_days_in_year(2025), 248);
         assert_eq!(cal.working_days_in_year(2026), 248);
-        // Uncovered: weekdays alone (2019 has 261 weekdays).
-        assert_eq!(cal.working_days_in_year(2019), 261);
+        // Uncovered: weekdays alone (2007 has 261 weekdays).
+        assert_eq!(cal.working_days_in_year(2007), 261);
     }
 
     #[test]
@@ -540,7 +552,7 @@ mod tests {
         let cal = Calendar::official();
         assert_eq!(
             cal.years().collect::<Vec<_>>(),
-            (2020..=2026).collect::<Vec<_>>()
+            (2008..=2026).collect::<Vec<_>>()
         );
         for year in cal.years() {
             let problems = validate_year(year, cal.year(year).unwrap());
@@ -562,6 +574,13 @@ mod tests {
         assert!(!cal.is_working_day(d("2020-01-31")));
         assert!(!cal.is_working_day(d("2020-02-01")));
         assert!(cal.is_working_day(d("2020-02-03")));
+        // A make-up Saturday for the 2012 New Year, in 2011: the 2011 file decides it.
+        assert!(cal.is_working_day(d("2011-12-31")));
+        // 2015: Victory Day exchanged Friday 09-04 for Sunday 09-06.
+        assert!(!cal.is_working_day(d("2015-09-04")));
+        assert!(cal.is_working_day(d("2015-09-06")));
+        // From 2014 除夕 is no longer part of the Spring Festival holiday.
+        assert!(cal.is_working_day(d("2014-01-30")));
         // The 2023 New Year block starts in 2022 and is decided by the 2022 file.
         assert_eq!(cal.holiday_name(d("2022-12-31")), Some("元旦"));
         assert!(!cal.is_working_day(d("2023-01-02")));

@@ -239,14 +239,14 @@ fn late_disclosure_uses_the_configured_period_and_portal_calendar() {
 #[test]
 fn late_disclosure_in_a_year_without_calendar_says_so() {
     let mut p = portal();
-    p.documents = vec![document("old", "旧通知", "2019-12-02", "2020-02-20")];
-    let ns = notices(&p, &Calendar::official(), d("2025-04-01"));
+    p.documents = vec![document("new", "新通知", "2026-12-15", "2027-02-20")];
+    let ns = notices(&p, &Calendar::official(), d("2027-04-01"));
     assert_eq!(ns.len(), 1);
-    assert_eq!(ns[0].fallback_years, vec![2019]);
+    assert_eq!(ns[0].fallback_years, vec![2027]);
     assert!(ns[0]
         .message
-        .contains("2019 年没有工作日历，按周一至周五计算"));
-    assert_eq!(deadlines::fallback_years(&ns), vec![2019]);
+        .contains("2027 年没有工作日历，按周一至周五计算"));
+    assert_eq!(deadlines::fallback_years(&ns), vec![2027]);
 }
 
 /// A document whose `published` lies after `today` is judged as that day saw it: written, not

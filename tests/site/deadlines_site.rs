@@ -216,31 +216,32 @@ fn a_broken_portal_exits_2_without_notices() {
     assert!(err.contains("未计算期限提醒"), "{err}");
 }
 
-/// A count that runs through a year without a calendar (2019) falls back to weekdays: the
+/// A count that runs through a year without a calendar (2027) falls back to weekdays: the
 /// notice says so, and the command warns on stderr (stdout stays the listing).
 #[test]
 fn a_year_without_calendar_is_warned_about() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&demo_root().join("content"), &dir.path().join("content"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
-    fs::create_dir_all(dir.path().join("content/documents/2019")).unwrap();
+    fs::create_dir_all(dir.path().join("content/documents/2027")).unwrap();
     fs::write(
-        dir.path().join("content/documents/2019/sthj-old.md"),
-        "---\ntitle: 示例市生态环境局关于2019年冬季大气污染防治的通知\nagency: sthj\n\
-         index_no: \"119901009901002372/2019-00031\"\ncategories: [城乡建设、环境保护, 通知]\n\
-         written: 2019-12-02\npublished: 2020-02-20\n---\n\n正文。\n",
+        dir.path().join("content/documents/2027/sthj-winter.md"),
+        "---\ntitle: 示例市生态环境局关于2026—2027年冬季大气污染防治的通知\nagency: sthj\n\
+         index_no: \"119901009901002372/2027-00031\"\ncategories: [城乡建设、环境保护, 通知]\n\
+         written: 2026-12-15\npublished: 2027-02-20\n---\n\n正文。\n",
     )
     .unwrap();
-    let out = deadlines_on(dir.path(), "2025-04-01", &[]);
+    // Written 2026-12-15, planned for 2027-02-20: its 20 working days run into 2027, counted
+    // Monday to Friday (2027-01-01 is a Friday) to 2027-01-12.
+    let out = deadlines_on(dir.path(), "2026-12-20", &[]);
     assert_eq!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("没有 2019 年的工作日历"), "{err}");
+    assert!(err.contains("没有 2027 年的工作日历"), "{err}");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("最迟 2019-12-30）；2019 年没有工作日历，按周一至周五计算"),
+        text.contains("最迟 2027-01-12）公开，尚未公开（计划 2027-02-20 发布）；2027 年没有工作日历，按周一至周五计算"),
         "{text}"
     );
-    assert!(text.contains("已逾期（5）"), "{text}");
     // The demo alone runs on shipped calendars: no such warning.
     let demo = deadlines_on(&demo_root(), "2025-04-01", &[]);
     assert!(!String::from_utf8_lossy(&demo.stderr).contains("工作日历"));
