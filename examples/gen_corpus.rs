@@ -1155,7 +1155,9 @@ fn row(cells: &[i64]) -> String {
     s
 }
 
-/// One agency's reports for every year, carried_over chained to last year's carried_forward.
+/// One agency's reports for every year, carried_over chained to last year's carried_forward,
+/// the normative documents issued as many as the agency's in the catalogue written that year,
+/// and those in force chained to last year's.
 fn reports(ctx: &Ctx, agency: usize, years: &[i32]) -> Vec<(i32, String)> {
     let a = &ctx.agencies[agency];
     let scale = if a.kind == AgencyKind::Government {
@@ -1164,6 +1166,9 @@ fn reports(ctx: &Ctx, agency: usize, years: &[i32]) -> Vec<(i32, String)> {
         8
     };
     let mut carried = [0i64; 6];
+    // Normative documents and rules in force, carried from year to year.
+    let mut in_force: Option<i64> = None;
+    let mut rules_in_force: Option<i64> = None;
     let mut out = Vec::new();
     for &year in years {
         let mut rng = Rng::new(
@@ -1189,13 +1194,24 @@ fn reports(ctx: &Ctx, agency: usize, years: &[i32]) -> Vec<(i32, String)> {
         s.push_str("\n  \n  ");
         sentences(&mut rng, 3, &mut s);
         s.push('\n');
-        let in_force = rng.range(10, 60);
+        let issued = ctx.docs_by_agency[agency]
+            .iter()
+            .filter(|&&i| ctx.docs[i].normative && ctx.docs[i].written.year() == year)
+            .count() as i64;
+        let before = in_force.unwrap_or_else(|| rng.range(10, 60));
+        let repealed = rng.range(0, 3).min(before + issued);
+        let now = before + issued - repealed;
+        in_force = Some(now);
+        let rules = *rules_in_force.get_or_insert_with(|| {
+            if a.kind == AgencyKind::Government {
+                rng.range(0, 5)
+            } else {
+                0
+            }
+        });
         let _ = writeln!(
             s,
-            "proactive:\n  rules: {{issued: 0, repealed: 0, in_force: {}}}\n  normative_documents: {{issued: {}, repealed: {}, in_force: {in_force}}}\n  licensing: {{decisions: {}}}\n  penalties: {{decisions: {}}}\n  enforcement: {{decisions: {}}}\n  fees: {{amount: {}.{}}}",
-            if a.kind == AgencyKind::Government { rng.range(0, 5) } else { 0 },
-            rng.range(0, 8),
-            rng.range(0, 3),
+            "proactive:\n  rules: {{issued: 0, repealed: 0, in_force: {rules}}}\n  normative_documents: {{issued: {issued}, repealed: {repealed}, in_force: {now}}}\n  licensing: {{decisions: {}}}\n  penalties: {{decisions: {}}}\n  enforcement: {{decisions: {}}}\n  fees: {{amount: {}.{}}}",
             rng.range(0, 3000),
             rng.range(0, 800),
             rng.range(0, 40),

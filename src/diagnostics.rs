@@ -224,4 +224,12 @@ pub mod codes {
     pub const REQUEST_DUE_SOON: &str = "W091";
     /// `gongkai check`: a request answered after its time limit (this year or last).
     pub const REQUEST_ANSWERED_LATE: &str = "W092";
+    // Reports against the form of their year, each other and the catalogue
+    /// An annual report whose `format` is not the form of its reporting year.
+    pub const REPORT_FORMAT_YEAR: &str = "W093";
+    /// Section 2's 现行有效件数 that does not follow from the same agency's previous report
+    /// (last year's + 本年制发 − 本年废止).
+    pub const IN_FORCE_ACROSS_YEARS: &str = "W094";
+    /// Normative documents issued per a report (section 2) that the catalogue does not match.
+    pub const ISSUED_VS_CATALOG: &str = "W095";
 }

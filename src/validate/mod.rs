@@ -83,6 +83,7 @@ pub fn validate(portal: &Portal, root: &Path) -> Validation {
     issues.extend(identifiers::duplicates(&ctx));
     issues.extend(references::duplicate_document_slugs(&ctx));
     issues.extend(reports::carry_over(&ctx, &report_findings));
+    issues.extend(reports::in_force_across_years(&ctx));
     issues.extend(rules::site(portal, root));
     issues.extend(rules::static_files(portal));
 

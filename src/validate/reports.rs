@@ -1,6 +1,7 @@
 //! Annual reports: the file names an agency, the tables have the form's rows, and the
 //! numbers add up (see [`crate::domain::report_math`]).
 
+use chrono::Datelike;
 use serde_yaml::Value;
 
 use crate::diagnostics::{codes, Severity};
@@ -152,6 +153,7 @@ pub(crate) fn report(ctx: &Ctx, r: &Record<Report>, found: &ReportFindings) -> V
     let rep = &r.data;
     let format = rep.format;
     if format == ReportFormat::Free {
+        out.extend(format_for_year(r));
         return out;
     }
     let format_name = match format {
@@ -194,6 +196,8 @@ pub(crate) fn report(ctx: &Ctx, r: &Record<Report>, found: &ReportFindings) -> V
             .involving("reviews_and_litigation"),
         );
     }
+    out.extend(format_for_year(r));
+    out.extend(issued_against_catalog(ctx, r));
     if let Some(apps) = &rep.applications {
         rows_of_form(&mut out, format, format_name, apps);
     }
@@ -501,4 +505,163 @@ pub(crate) fn carry_over(ctx: &Ctx, found: &[ReportFindings]) -> Vec<FileIssue> 
         }
     }
     out
+}
+
+/// The national form of a reporting year: the 2021 form (国办公开办函〔2021〕30号) from the
+/// 2021 reports on, the 2019 trial form for 2019 and 2020, and prose before, when the 2007
+/// Regulation set no form.
+pub(crate) fn form_of_year(year: i32) -> ReportFormat {
+    match year {
+        2021.. => ReportFormat::F2021,
+        2019..=2020 => ReportFormat::Trial2019,
+        _ => ReportFormat::Free,
+    }
+}
+
+fn form_name(format: ReportFormat) -> &'static str {
+    match format {
+        ReportFormat::F2021 => "`\"2021\"`（2021 年格式）",
+        ReportFormat::Trial2019 => "`\"2019-trial\"`（2019 年试行格式）",
+        ReportFormat::Free => "`free`（只有文字）",
+    }
+}
+
+/// A report whose `format` is not the form of its year: likely a `format` left out (the
+/// default is 2021) or a report filed in the wrong year's folder.
+fn format_for_year(r: &Record<Report>) -> Option<Issue> {
+    let year = r.meta.year?;
+    let expected = form_of_year(year);
+    if r.data.format == expected {
+        return None;
+    }
+    Some(
+        Issue::warning(
+            codes::REPORT_FORMAT_YEAR,
+            "format",
+            format!(
+                "{year} 年度报告的 `format` 应为 {}，本文件是 {}",
+                form_name(expected),
+                form_name(r.data.format)
+            ),
+        )
+        .at_key()
+        .hint(format!(
+            "2021 年度及以后的报告用 2021 年格式，2019、2020 年度用 2019 年试行格式，2018 年度及以前只有文字；核对 `format` 和报告所在的年度文件夹 reports/{year}/"
+        )),
+    )
+}
+
+/// A number of section 2 as written (`None` for a blank cell or anything but a whole number).
+fn proactive_number(rep: &Report, row: &str, column: &str) -> Option<i64> {
+    rep.proactive.as_ref()?.get(row)?.get(column)?.as_i64()
+}
+
+/// Section 2's normative documents issued in the year (本年制发, or 本年新制作 in the 2019 trial
+/// form) against the catalogue's normative documents of the agency written that year. Only when
+/// the catalogue has some document of the agency written that year: a portal that has not
+/// entered its older documents would otherwise be told so for every year.
+fn issued_against_catalog(ctx: &Ctx, r: &Record<Report>) -> Option<Issue> {
+    let year = r.meta.year?;
+    let agency = r.meta.folder_agency.as_deref()?;
+    let column = match r.data.format {
+        ReportFormat::F2021 => "issued",
+        ReportFormat::Trial2019 => "made",
+        ReportFormat::Free => return None,
+    };
+    let reported = proactive_number(&r.data, "normative_documents", column)?;
+    let docs = &ctx.portal.documents;
+    let of_year: Vec<&Document> = ctx
+        .portal
+        .lookup
+        .documents_by_agency
+        .get(agency)?
+        .iter()
+        .map(|&i| &docs[i].data)
+        .filter(|d| d.written.year() == year)
+        .collect();
+    if of_year.is_empty() {
+        return None;
+    }
+    let listed = of_year.iter().filter(|d| d.normative).count() as i64;
+    if listed == reported {
+        return None;
+    }
+    Some(
+        Issue::warning(
+            codes::ISSUED_VS_CATALOG,
+            format!("proactive.normative_documents.{column}"),
+            format!(
+                "报告填写本年制发行政规范性文件 {reported} 件，公开目录中本机关 {year} 年成文的行政规范性文件有 {listed} 件"
+            ),
+        )
+        .hint("核对报告中的数字；或在公开目录中补录文件，为规范性文件加上 `normative: true`。公开目录没有收录本机关当年全部文件的，可以不理会本提示"),
+    )
+}
+
+/// Section 2 across years: this year's 现行有效件数 of 规章 and 行政规范性文件 should be last
+/// year's plus this year's 本年制发 less 本年废止, when the same agency's report of the year
+/// before is on the portal, both in the 2021 form, with all four numbers filled in.
+pub(crate) fn in_force_across_years(ctx: &Ctx) -> Vec<FileIssue> {
+    let p = ctx.portal;
+    let mut out = Vec::new();
+    for r in &p.reports {
+        let (Some(year), Some(agency)) = (r.meta.year, r.meta.folder_agency.as_deref()) else {
+            continue;
+        };
+        let Some(prev) = p
+            .lookup
+            .report_of(p, agency, year - 1)
+            .map(|i| &p.reports[i])
+        else {
+            continue;
+        };
+        if r.data.format != ReportFormat::F2021 || prev.data.format != ReportFormat::F2021 {
+            continue;
+        }
+        for row in report_form::PROACTIVE_2021[0].rows {
+            let n = |rep: &Report, column| proactive_number(rep, row.key, column);
+            let (Some(in_force), Some(issued), Some(repealed), Some(before)) = (
+                n(&r.data, "in_force"),
+                n(&r.data, "issued"),
+                n(&r.data, "repealed"),
+                n(&prev.data, "in_force"),
+            ) else {
+                continue;
+            };
+            let expected = before + issued - repealed;
+            if in_force == expected {
+                continue;
+            }
+            let path = format!("proactive.{}.in_force", row.key);
+            out.push((
+                r.meta.path.clone(),
+                Issue::warning(
+                    codes::IN_FORCE_ACROSS_YEARS,
+                    path.clone(),
+                    format!(
+                        "「{}」现行有效件数为 {in_force}，但上年度报告的现行有效件数 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}",
+                        row.label
+                    ),
+                )
+                .hint("核对两年的报告；有效期届满自然失效或被修订的文件也会使数字不一致，属于这种情况的，可在第一部分总体情况中说明")
+                .also(&prev.meta.path, path),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_year_has_its_form() {
+        assert_eq!(form_of_year(2008), ReportFormat::Free);
+        assert_eq!(form_of_year(2018), ReportFormat::Free);
+        assert_eq!(form_of_year(2019), ReportFormat::Trial2019);
+        assert_eq!(form_of_year(2020), ReportFormat::Trial2019);
+        assert_eq!(form_of_year(2021), ReportFormat::F2021);
+        assert_eq!(form_of_year(2030), ReportFormat::F2021);
+    }
 }
