@@ -224,6 +224,11 @@ pub mod codes {
     pub const REQUEST_DUE_SOON: &str = "W091";
     /// `gongkai check`: a request answered after its time limit (this year or last).
     pub const REQUEST_ANSWERED_LATE: &str = "W092";
+    // Validity
+    /// `long_term: true` beside a `valid_until`: in force until repealed, or until a date.
+    pub const LONG_TERM_WITH_END: &str = "E091";
+    /// `long_term` on a document that is not a normative document.
+    pub const LONG_TERM_NOT_NORMATIVE: &str = "W096";
     // Reports against the form of their year, each other and the catalogue
     /// An annual report whose `format` is not the form of its reporting year.
     pub const REPORT_FORMAT_YEAR: &str = "W093";
@@ -232,4 +237,9 @@ pub mod codes {
     pub const IN_FORCE_ACROSS_YEARS: &str = "W094";
     /// Normative documents issued per a report (section 2) that the catalogue does not match.
     pub const ISSUED_VS_CATALOG: &str = "W095";
+    // Policy interpretations (政策解读)
+    /// An `interpretation` that is not one of the forms the national rules name.
+    pub const INTERPRETATION_FORM: &str = "E097";
+    /// An `interpretation` form on a document that explains nothing (no `interprets`).
+    pub const INTERPRETATION_WITHOUT_TARGET: &str = "W098";
 }

@@ -156,6 +156,21 @@ enum Command {
         #[arg(long, value_parser = |s: &str| s.parse::<Severity>())]
         fail_on: Option<Severity>,
     },
+    /// 依申请公开登记（仅供工作人员）：列出未答复的申请及答复期限，或按机关和年度统计年报第三部分
+    Requests {
+        #[command(flatten)]
+        portal: Portal,
+        #[command(flatten)]
+        day: Day,
+        #[command(flatten)]
+        output: Output,
+        /// 只看这个机关的申请（机关代号）；与 --year 一起时输出该机关该年度年报第三部分的统计表
+        #[arg(long)]
+        agency: Option<String>,
+        /// 输出 --agency 所指机关这一年度的年报第三部分（收到和处理政府信息公开申请情况）
+        #[arg(long, requires = "agency")]
+        year: Option<i32>,
+    },
     /// 新建门户：站点设置、内容文件夹、一个待填写的机关、首页、公开指南、CI 配置和说明
     Init {
         /// 新门户的文件夹，须不存在或为空（默认：当前文件夹）
@@ -202,6 +217,9 @@ const ENGLISH_HELP: &[(&str, &str, &str)] = &[
     ("search", "json", "One JSON object per result: slug, type, url, title, score, snippet"),
     ("deadlines", "", "Print the deadline notices: reports due or late, late disclosures, consultations, expiring documents"),
     ("deadlines", "fail_on", "Exit 1 when a notice this severe or worse exists: overdue, warning or info"),
+    ("requests", "", "The disclosure-request register, for officers only: open requests and their time limits, or an agency's section 3 of the annual report for a year"),
+    ("requests", "agency", "Only this agency's requests (its slug); with --year, its section-3 table for that year"),
+    ("requests", "year", "Print section 3 of the annual report (applications received and handled) of --agency for this year"),
     ("init", "", "Create a portal: settings, content folders, an agency to fill in, home page, disclosure guide, CI files and a README"),
     ("init", "dir", "The new portal's folder, which must not exist or be empty (default: the current folder)"),
     ("new", "", "Write a commented template record: agency, power, service, decision, document, report, page, calendar"),
@@ -340,6 +358,19 @@ fn main() -> ExitCode {
             output,
             fail_on,
         } => cmd::deadlines::run(&portal.root, day.date(), output.format.into(), fail_on),
+        Command::Requests {
+            portal,
+            day,
+            output,
+            agency,
+            year,
+        } => cmd::requests::run(
+            &portal.root,
+            day.date(),
+            output.format.into(),
+            agency.as_deref(),
+            year,
+        ),
         Command::Init { dir } => cmd::init::run(&dir),
         Command::New {
             kind,

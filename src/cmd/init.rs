@@ -220,8 +220,8 @@ mod tests {
                 "{key}"
             );
         }
-        // Each setting (and the commented-out index_no_pattern) has a comment in Chinese on
-        // its line.
+        // Each setting (and the commented-out index_no_pattern and [deadlines.by_category]
+        // example) has a comment in Chinese on its line.
         let cjk = |s: &str| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
         let mut settings = 0;
         for line in text.lines() {
@@ -235,8 +235,8 @@ mod tests {
         }
         assert_eq!(
             settings,
-            defaults.len() + 2 + 6,
-            "settings + index_no_pattern and complete_since + tables"
+            defaults.len() + 2 + 2 + 7,
+            "settings + index_no_pattern and complete_since + two by_category examples + seven tables"
         );
     }
 

@@ -420,6 +420,7 @@ normative: false                         # 是否行政规范性文件
 # registration_no: 示规〔2026〕001        # 统一登记号（规范性文件）
 # valid_from: 2026-02-01
 # valid_until: 2031-01-31                # 不填时：暂行/试行2年，其他5年
+# long_term: true                        # 长期有效（规范性文件，不填 valid_until）
 # status: effective                      # effective 有效 / expired 失效 / repealed 废止 / amended 已修订
 # replaces: old-slug                     # 替代的文件
 # attachments: [{title: 附件1, file: attachments/list.csv}]

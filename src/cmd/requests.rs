@@ -157,3 +157,317 @@ pub fn notice_diagnostics(notices: &[RequestNotice]) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+/// Runs `gongkai requests` on the terminal: the listing or table on stdout, problems on stderr.
+pub fn run(
+    root: &std::path::Path,
+    today: chrono::NaiveDate,
+    format: super::Format,
+    agency: Option<&str>,
+    year: Option<i32>,
+) -> std::process::ExitCode {
+    let stderr = io::stderr();
+    let color = super::colored(&stderr);
+    let (mut out, mut err) = (io::stdout().lock(), stderr.lock());
+    let query = Query {
+        today,
+        format,
+        agency,
+        year,
+    };
+    match write(root, &query, &mut out, &mut err, color) {
+        Ok(code) => std::process::ExitCode::from(code),
+        Err(e) => {
+            eprintln!(
+                "{}",
+                crate::zh_en!(format!("错误：{e}"), format!("error: {e}"))
+            );
+            std::process::ExitCode::from(super::deadlines::EXIT_BROKEN)
+        }
+    }
+}
+
+/// What `gongkai requests` was asked for.
+pub struct Query<'a> {
+    pub today: chrono::NaiveDate,
+    pub format: super::Format,
+    /// Only this agency's requests; with `year`, its section-3 table.
+    pub agency: Option<&'a str>,
+    pub year: Option<i32>,
+}
+
+/// Loads and validates the portal at `root` and writes the open requests, or an agency's
+/// section 3 for a year, to `out`; problems go to `err`. Exit status as `gongkai deadlines`:
+/// 0, or 2 when the portal has errors or the agency does not exist.
+pub fn write(
+    root: &std::path::Path,
+    q: &Query,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    color: bool,
+) -> io::Result<u8> {
+    use super::deadlines::{EXIT_BROKEN, EXIT_OK};
+    let outcome = match crate::build::check(root) {
+        Ok(o) => o,
+        Err(d) => {
+            super::check::print_diagnostics(std::slice::from_ref(&d), root, err, color)?;
+            return Ok(EXIT_BROKEN);
+        }
+    };
+    super::check::print_diagnostics(&outcome.diagnostics, root, err, color)?;
+    if outcome.has_errors() {
+        let n = outcome.errors();
+        writeln!(
+            err,
+            "{}",
+            crate::zh_en!(
+                format!("门户有 {n} 个错误，未统计依申请公开登记；请先运行 gongkai check"),
+                format!("the portal has {n} errors, so the register was not counted: run gongkai check first")
+            )
+        )?;
+        return Ok(EXIT_BROKEN);
+    }
+    let portal = &outcome.portal;
+    let register = &outcome.register;
+    if let Some(a) = q.agency {
+        if portal.agency(a).is_none() {
+            writeln!(
+                err,
+                "{}",
+                crate::zh_en!(
+                    format!("错误：没有代号为 `{a}` 的机关（content/agencies/{a}.yaml）"),
+                    format!("error: there is no agency `{a}` (content/agencies/{a}.yaml)")
+                )
+            )?;
+            return Ok(EXIT_BROKEN);
+        }
+    }
+    if !register.present {
+        writeln!(
+            err,
+            "{}",
+            crate::zh_en!(
+                format!(
+                    "提示：没有依申请公开登记文件夹 {}，按没有申请统计",
+                    register.dir_text()
+                ),
+                format!(
+                    "note: there is no register folder {}: counted as no requests",
+                    register.dir_text()
+                )
+            )
+        )?;
+    }
+    match (q.agency, q.year) {
+        (Some(agency), Some(year)) => table(portal, register, agency, year, q.format, out)?,
+        _ => open_list(portal, register, q, out)?,
+    }
+    Ok(EXIT_OK)
+}
+
+/// The open requests on `q.today` (of `q.agency` when given), earliest limit first.
+fn open_list(
+    portal: &crate::model::Portal,
+    register: &crate::model::requests::Register,
+    q: &Query,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use crate::derive::requests::{open_requests, Standing};
+    let cal = crate::derive::deadlines::portal_calendar(portal);
+    let open: Vec<_> = open_requests(portal, register, &cal, q.today)
+        .into_iter()
+        .filter(|o| q.agency.is_none_or(|a| o.request.agency == a))
+        .collect();
+    if q.format == super::Format::Json {
+        let list: Vec<Value> = open
+            .iter()
+            .map(|o| {
+                let (days_left, extended, fallback) = match &o.standing {
+                    Standing::Runs {
+                        days_left,
+                        extended,
+                        fallback_years,
+                        ..
+                    } => (Some(*days_left), *extended, fallback_years.clone()),
+                    _ => (None, false, Vec::new()),
+                };
+                json!({
+                    "request": request_json(&o.request),
+                    "applicant": o.applicant.key(),
+                    "status": o.standing.label(),
+                    "due": o.standing.due().map(|d| d.to_string()),
+                    "days_left": days_left,
+                    "extended": extended,
+                    "detail": o.standing.detail(),
+                    "fallback_years": fallback,
+                })
+            })
+            .collect();
+        let doc = json!({"today": q.today.to_string(), "open": list});
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        return writeln!(out);
+    }
+    writeln!(
+        out,
+        "{}",
+        crate::zh_en!(
+            format!(
+                "未答复的依申请公开申请（按 {} 计算；仅供工作人员查看，不在网站上显示）",
+                q.today
+            ),
+            format!(
+                "Open applications for disclosure as of {} (for officers only; never on the site)",
+                q.today
+            )
+        )
+    )?;
+    writeln!(out)?;
+    if open.is_empty() {
+        return writeln!(
+            out,
+            "{}",
+            crate::zh_en!("没有未答复的申请。", "No open applications.")
+        );
+    }
+    let indent = " ".repeat(2 + 10 + 2);
+    for o in &open {
+        let due = o
+            .standing
+            .due()
+            .map_or_else(|| "—".to_string(), |d| d.to_string());
+        writeln!(
+            out,
+            "  {due:<10}  {}  {} {}（{}，{} {}）",
+            o.standing.label(),
+            o.request.agency_text(),
+            o.request.id,
+            o.applicant.label(),
+            o.request.received,
+            crate::zh_en!("收到", "received")
+        )?;
+        writeln!(out, "{indent}{}", o.standing.detail())?;
+        writeln!(
+            out,
+            "{indent}{}",
+            crate::validate::slash_path(&o.request.path)
+        )?;
+    }
+    let overdue = open
+        .iter()
+        .filter(|o| matches!(o.standing, Standing::Runs { days_left, .. } if days_left < 0))
+        .count();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        crate::zh_en!(
+            format!("共 {} 件未答复，其中已逾期 {overdue} 件。", open.len()),
+            format!("{} open, {overdue} of them overdue.", open.len())
+        )
+    )
+}
+
+/// Section 3 of `agency`'s annual report for `year` as the register counts it, in the form of
+/// the year (the form of the agency's report of that year when it has one).
+fn table(
+    portal: &crate::model::Portal,
+    register: &crate::model::requests::Register,
+    agency: &str,
+    year: i32,
+    format: super::Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use crate::domain::report_form::{cells, rows, APPLICANT_COLUMNS};
+    use crate::model::ReportFormat;
+    let form = portal
+        .lookup
+        .report_of(portal, agency, year)
+        .map(|i| portal.reports[i].data.format)
+        .unwrap_or_else(|| crate::validate::reports::form_of_year(year));
+    // Before 2019 no form was set; the register is counted in today's.
+    let form = if form == ReportFormat::Free {
+        ReportFormat::F2021
+    } else {
+        form
+    };
+    let apps = crate::domain::requests::section_three(
+        register.requests.iter().map(|r| &r.data),
+        agency,
+        year,
+        form,
+    );
+    let name = portal
+        .agency(agency)
+        .map_or(agency.to_string(), |a| a.data.name.clone());
+    let table: Vec<(&crate::domain::report_form::RowDef, Vec<i64>)> = rows(form)
+        .iter()
+        .filter_map(|r| {
+            let row = cells(&apps, r.key)?;
+            Some((r, row.iter().map(|c| c.unwrap_or(0)).collect()))
+        })
+        .collect();
+    let form_name = match form {
+        ReportFormat::Trial2019 => "2019-trial",
+        _ => "2021",
+    };
+    if format == super::Format::Json {
+        let list: Vec<Value> = table
+            .iter()
+            .map(|(r, cells)| json!({"key": r.key, "label": r.full_label(), "cells": cells}))
+            .collect();
+        let doc = json!({
+            "agency": agency,
+            "agency_name": name,
+            "year": year,
+            "format": form_name,
+            "columns": APPLICANT_COLUMNS.iter().map(|c| c.label).collect::<Vec<_>>(),
+            "rows": list,
+        });
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        return writeln!(out);
+    }
+    writeln!(
+        out,
+        "{}",
+        crate::zh_en!(
+            format!("{name} {year}年度政府信息公开工作年度报告 第三部分：收到和处理政府信息公开申请情况"),
+            format!("{name}, annual report {year}, section 3: applications received and handled")
+        )
+    )?;
+    writeln!(
+        out,
+        "{}",
+        crate::zh_en!(
+            format!("由依申请公开登记统计（{form_name} 格式；仅供工作人员核对，年度报告中可写 applications: register）"),
+            format!("counted from the request register ({form_name} form; for officers; a report may write applications: register)")
+        )
+    )?;
+    writeln!(out)?;
+    let label_width = table
+        .iter()
+        .map(|(r, _)| display_width(&r.full_label()))
+        .max()
+        .unwrap_or(0);
+    let widths: Vec<usize> = APPLICANT_COLUMNS
+        .iter()
+        .map(|c| display_width(c.label).max(4))
+        .collect();
+    let pad_left =
+        |s: &str, w: usize| format!("{}{s}", " ".repeat(w.saturating_sub(display_width(s))));
+    let mut head = " ".repeat(label_width);
+    for (c, w) in APPLICANT_COLUMNS.iter().zip(&widths) {
+        head.push_str("  ");
+        head.push_str(&pad_left(c.label, *w));
+    }
+    writeln!(out, "{}", head.trim_end())?;
+    for (r, cells) in &table {
+        let label = r.full_label();
+        let mut line = format!("{label}{}", " ".repeat(label_width - display_width(&label)));
+        for (c, w) in cells.iter().zip(&widths) {
+            line.push_str("  ");
+            line.push_str(&pad_left(&c.to_string(), *w));
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}

@@ -9,6 +9,8 @@ use crate::model::Document;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Validity {
     pub valid_until: Option<NaiveDate>,
+    /// 长期有效: in force until repealed, with no end date to show.
+    pub long_term: bool,
     pub status: crate::model::DocStatus,
 }
 
@@ -22,8 +24,10 @@ pub fn valid_until(doc: &Document, cfg: &SiteConfig) -> Option<NaiveDate> {
 /// The status the public should read today ([`crate::derive::deadlines::effective_status`]) and the
 /// last valid day.
 pub fn validity(doc: &Document, cfg: &SiteConfig, today: NaiveDate) -> Validity {
+    let valid_until = valid_until(doc, cfg);
     Validity {
-        valid_until: valid_until(doc, cfg),
+        valid_until,
+        long_term: doc.long_term && valid_until.is_none(),
         status: crate::derive::deadlines::effective_status(doc, cfg, today),
     }
 }
@@ -73,6 +77,26 @@ mod tests {
             valid_until(&other, &cfg),
             NaiveDate::from_ymd_opt(2035, 2, 28)
         );
+    }
+
+    #[test]
+    fn long_term_documents_never_expire_by_date() {
+        let cfg = SiteConfig::default();
+        let mut d = doc("示例市某某管理暂行办法", "2010-01-01");
+        d.long_term = true;
+        let today = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let v = validity(&d, &cfg, today);
+        assert_eq!(v.valid_until, None);
+        assert!(v.long_term);
+        assert_eq!(v.status, DocStatus::Effective);
+        // Repealed all the same when the officer says so.
+        d.status = Some(DocStatus::Repealed);
+        assert_eq!(validity(&d, &cfg, today).status, DocStatus::Repealed);
+        // An explicit end date wins (validation reports the contradiction).
+        d.status = None;
+        d.valid_until = NaiveDate::from_ymd_opt(2020, 12, 31);
+        let v = validity(&d, &cfg, today);
+        assert_eq!((v.long_term, v.status), (false, DocStatus::Expired));
     }
 
     #[test]

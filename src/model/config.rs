@@ -1,5 +1,6 @@
 //! `site.toml`: the portal's settings, with the defaults docs/content-format.md gives.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -69,11 +70,16 @@ pub struct Deadlines {
     pub report_due_government: String,
     pub report_due_department: String,
     pub disclosure_working_days: u32,
+    /// Working days after a policy document by which its interpretation (政策解读) is due.
+    pub interpretation_working_days: u32,
     pub decision_consultation_min_days: u32,
     pub warn_days: u32,
     /// Working days to answer an application for disclosure (Regulation Art. 33), and the
     /// days an extension adds.
     pub request_working_days: u32,
+    /// `[deadlines.by_category]`: disclosure periods in working days by 主题分类, in place of
+    /// `disclosure_working_days` for documents in that category.
+    pub by_category: BTreeMap<String, u32>,
 }
 
 impl Default for Deadlines {
@@ -82,9 +88,11 @@ impl Default for Deadlines {
             report_due_government: "03-31".into(),
             report_due_department: "01-31".into(),
             disclosure_working_days: 20,
+            interpretation_working_days: 3,
             decision_consultation_min_days: 30,
             warn_days: 30,
             request_working_days: 20,
+            by_category: BTreeMap::new(),
         }
     }
 }
@@ -296,6 +304,18 @@ mod tests {
         assert_eq!(c.deadlines.disclosure_working_days, 20);
         assert_eq!(c.documents.provisional_valid_years, 2);
         assert_eq!(c.reports.arithmetic, ArithmeticMode::Error);
+    }
+
+    #[test]
+    fn disclosure_periods_by_category() {
+        let (c, w) = SiteConfig::parse("title = \"x\"").unwrap();
+        assert!(c.deadlines.by_category.is_empty());
+        let (c, w2) =
+            SiteConfig::parse("[deadlines.by_category]\n\"行政处罚\" = 7\n\"行政许可\" = 7\n")
+                .unwrap();
+        assert!(w.is_empty() && w2.is_empty(), "{w2:?}");
+        assert_eq!(c.deadlines.by_category.get("行政处罚"), Some(&7));
+        assert_eq!(c.deadlines.by_category.len(), 2);
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct Lookup {
     /// Annual reports by year and by agency (their file name).
     pub reports_by_year: BTreeMap<i32, Vec<usize>>,
     pub reports_by_agency: BTreeMap<String, Vec<usize>>,
+    /// The interpretations (政策解读) of each document: the documents whose `interprets` names
+    /// it, earliest published first.
+    pub interpretations: HashMap<usize, Vec<usize>>,
 }
 
 /// Positions of `items` grouped by `key`, each group in list order.
@@ -67,9 +70,24 @@ impl Lookup {
                 services_of_power.entry(code.clone()).or_default().push(i);
             }
         }
+        let mut interpretations: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, d) in p.documents.iter().enumerate() {
+            for (slug, _) in d.data.interprets.iter().flat_map(|s| s.each("interprets")) {
+                if let Some(&target) = document.get(&slug) {
+                    if target != i {
+                        interpretations.entry(target).or_default().push(i);
+                    }
+                }
+            }
+        }
+        for list in interpretations.values_mut() {
+            list.sort_by_key(|&i| (p.documents[i].data.published, i));
+            list.dedup();
+        }
         Lookup {
             agency,
             document,
+            interpretations,
             document_by_number: p
                 .documents
                 .iter()

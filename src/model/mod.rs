@@ -397,6 +397,33 @@ pub struct Attachment {
     pub file: String,
 }
 
+/// One slug or a list of them, as an officer may write either.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Slugs {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Slugs {
+    /// Each slug, trimmed, with the path of its value in the file (`interprets` for one,
+    /// `interprets.1` for the second of a list), under `key`.
+    pub fn each(&self, key: &str) -> Vec<(String, String)> {
+        match self {
+            Slugs::One(s) => vec![(s.trim().to_string(), key.to_string())],
+            Slugs::Many(v) => v
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.trim().to_string(), format!("{key}.{i}")))
+                .collect(),
+        }
+    }
+}
+
+/// The forms of a policy interpretation (政策解读) the national website rules name.
+pub const INTERPRETATION_FORMS: [&str; 5] =
+    ["文字解读", "图文解读", "视频解读", "新闻发布会", "专家解读"];
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct Document {
     pub title: String,
@@ -413,8 +440,15 @@ pub struct Document {
     pub valid_from: Option<NaiveDate>,
     pub valid_until: Option<NaiveDate>,
     pub status: Option<DocStatus>,
+    /// 长期有效: a normative document in force until it is repealed, with no default period.
+    #[serde(default)]
+    pub long_term: bool,
     pub replaces: Option<String>,
     pub replaced_by: Option<String>,
+    /// 政策解读: the documents this one explains, by slug; they link back to it.
+    pub interprets: Option<Slugs>,
+    /// The form of an interpretation (文字解读, 图文解读 …), one of [`INTERPRETATION_FORMS`].
+    pub interpretation: Option<String>,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
     /// 内容概述: the catalogue summary required by Regulation Art. 12 (optional here).
@@ -574,6 +608,15 @@ impl Portal {
         self.lookup.power.get(code).map(|&i| &self.power[i])
     }
 
+    /// The documents `interprets` names, by slug (those that exist), in the order written.
+    pub fn interpreted(&self, doc: &Document) -> Vec<usize> {
+        doc.interprets
+            .iter()
+            .flat_map(|s| s.each("interprets"))
+            .filter_map(|(slug, _)| self.lookup.document.get(&slug).copied())
+            .collect()
+    }
+
     /// The number of records of `kind` (pages include the home page).
     pub fn count(&self, kind: Kind) -> usize {
         match kind {
@@ -596,5 +639,40 @@ impl Portal {
             + self.decisions.len()
             + self.documents.len()
             + self.reports.len()
+    }
+}
+
+/// Portals for unit tests: documents written as front matter.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::PathBuf;
+
+    use super::{Document, Meta, Portal, Record};
+
+    /// A document of the folder year of its `published`, from its front matter.
+    pub(crate) fn doc(slug: &str, yaml: &str) -> Record<Document> {
+        let data: Document = serde_yaml::from_str(yaml).unwrap();
+        let year = chrono::Datelike::year(&data.published);
+        Record {
+            meta: Meta {
+                slug: slug.into(),
+                path: PathBuf::from(format!("content/documents/{year}/{slug}.md")),
+                year: Some(year),
+                folder_agency: None,
+                body_start: None,
+                damaged: Vec::new(),
+            },
+            data,
+        }
+    }
+
+    /// A portal of `documents`, with its lookups.
+    pub(crate) fn portal(documents: Vec<Record<Document>>) -> Portal {
+        let mut p = Portal {
+            documents,
+            ..Portal::default()
+        };
+        p.reindex();
+        p
     }
 }

@@ -79,6 +79,12 @@ pub fn deadlines_feed() -> String {
     "/deadlines/atom.xml".into()
 }
 
+/// The catalog filtered to policy interpretations (政策解读). Beside the year folders, which
+/// are digits, so no year or document can take its place.
+pub fn interpretations() -> String {
+    "/documents/interpretations/".into()
+}
+
 pub fn year(kind: Kind, year: i32) -> String {
     format!("/{}/{year}/", kind.folder())
 }

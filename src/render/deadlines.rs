@@ -195,7 +195,7 @@ pub fn board_sections(notices: &[Notice]) -> Vec<BoardSection> {
                 description: match section {
                     Section::Upcoming => "截止日期在今后，尚未完成的事项：年度报告、正在征求意见的决策、即将到期的规范性文件、计划完成时间临近的决策。",
                     Section::Overdue => "已过截止日期仍未完成，或逾期才完成的事项：逾期未公开或逾期公开的年度报告和文件、逾期未完成的重大行政决策。",
-                    Section::Recent => "近期已截止的公开征求意见和近期到期失效的规范性文件。",
+                    Section::Recent => "近期已截止的公开征求意见，有效期已届满、尚未标注处理结果的规范性文件，以及发布后尚无政策解读的规范性文件。",
                 },
                 notices: list.into_iter().map(notice_view).collect(),
             }
@@ -211,6 +211,10 @@ pub fn board_context(c: &mut Context, p: &Portal, notices: &[Notice]) {
     c.insert("feed_url", &urls::deadlines_feed());
     c.insert("warn_days", &d.warn_days);
     c.insert("disclosure_working_days", &d.disclosure_working_days);
+    c.insert(
+        "disclosure_by_category",
+        &d.by_category.iter().collect::<Vec<_>>(),
+    );
     c.insert("fallback_years", &deadlines::fallback_years(notices));
 }
 

@@ -45,6 +45,7 @@ fn sitemap(p: &Portal) -> String {
     for k in crate::model::kinds::sections() {
         add(urls::section(k));
     }
+    add(urls::interpretations());
     p.pages
         .iter()
         .for_each(|r| add(urls::record(Kind::Page, &r.meta)));

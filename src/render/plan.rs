@@ -30,6 +30,8 @@ pub(super) enum Job {
     DecisionsYear(i32),
     Decision(usize),
     DocumentsIndex,
+    /// A page of the catalog filtered to interpretations.
+    Interpretations(usize),
     DocumentsYear {
         year: i32,
         page: usize,
@@ -97,6 +99,12 @@ impl Plan {
                 jobs.push(Job::DocumentsYear { year: *year, page });
             }
         }
+        let interpretations = p
+            .documents
+            .iter()
+            .filter(|d| d.data.interprets.is_some())
+            .count();
+        jobs.extend((1..=pages(interpretations, per).len()).map(Job::Interpretations));
         jobs.extend((0..p.documents.len()).map(Job::Document));
         for &year in &derived.reports.years {
             jobs.push(Job::ReportsYear { year, sort: None });

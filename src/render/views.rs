@@ -53,6 +53,17 @@ impl<'a> Index<'a> {
         self.portal.document(slug)
     }
 
+    /// The interpretations (政策解读) of document `slug`, earliest first.
+    pub fn interpretations_of(&self, slug: &str) -> Vec<&'a Record<Document>> {
+        let p = self.portal;
+        p.lookup
+            .document
+            .get(slug)
+            .and_then(|i| p.lookup.interpretations.get(i))
+            .map(|list| list.iter().map(|&j| &p.documents[j]).collect())
+            .unwrap_or_default()
+    }
+
     pub fn document_by_number(&self, number: &str) -> Option<&'a Record<Document>> {
         let i = *self.portal.lookup.document_by_number.get(number)?;
         Some(&self.portal.documents[i])
@@ -90,6 +101,8 @@ pub struct DocItem {
     pub status: String,
     pub status_class: String,
     pub categories: Vec<String>,
+    /// An interpretation (政策解读): it explains another document of the catalog.
+    pub is_interpretation: bool,
 }
 
 pub fn doc_item(r: &Record<Document>, ix: &Index, v: &Validity) -> DocItem {
@@ -108,6 +121,7 @@ pub fn doc_item(r: &Record<Document>, ix: &Index, v: &Validity) -> DocItem {
         status: v.status.label().to_string(),
         status_class: format!("{:?}", v.status).to_lowercase(),
         categories: d.categories.clone(),
+        is_interpretation: d.interprets.is_some(),
     }
 }
 
@@ -118,8 +132,15 @@ pub struct DocView {
     pub registration_no: String,
     pub valid_from: String,
     pub valid_until: String,
+    /// 长期有效: in force until repealed (shown in place of an end date).
+    pub long_term: bool,
     pub replaces: Option<Link>,
     pub replaced_by: Option<Link>,
+    /// The documents this interpretation explains, and its form (文字解读 …).
+    pub interprets: Vec<Link>,
+    pub interpretation: String,
+    /// The interpretations that explain this document, with their forms.
+    pub interpretations: Vec<InterpretationLink>,
     pub attachments: Vec<Link>,
     pub summary: String,
     pub body_html: String,
@@ -144,8 +165,27 @@ pub fn doc_view(r: &Record<Document>, ix: &Index, v: &Validity, body_html: Strin
         registration_no: d.registration_no.clone().unwrap_or_default(),
         valid_from: date(d.valid_from),
         valid_until: date(v.valid_until),
+        long_term: v.long_term,
         replaces: link(&d.replaces),
         replaced_by: link(&d.replaced_by),
+        interprets: d
+            .interprets
+            .iter()
+            .flat_map(|s| s.each("interprets"))
+            .filter(|(slug, _)| *slug != r.meta.slug)
+            .filter_map(|(slug, _)| link(&Some(slug)))
+            .collect(),
+        interpretation: d.interpretation.clone().unwrap_or_default(),
+        interpretations: ix
+            .interpretations_of(&r.meta.slug)
+            .into_iter()
+            .map(|t| InterpretationLink {
+                title: t.data.title.clone(),
+                url: urls::record(Kind::Document, &t.meta),
+                form: t.data.interpretation.clone().unwrap_or_default(),
+                published: t.data.published.to_string(),
+            })
+            .collect(),
         attachments: d
             .attachments
             .iter()
@@ -157,6 +197,16 @@ pub fn doc_view(r: &Record<Document>, ix: &Index, v: &Validity, body_html: Strin
         summary: d.summary.clone().unwrap_or_default(),
         body_html,
     }
+}
+
+/// A link to an interpretation of a document.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterpretationLink {
+    pub title: String,
+    pub url: String,
+    /// 文字解读, 图文解读 … (empty when not given).
+    pub form: String,
+    pub published: String,
 }
 
 /// Files under content/static/ are served from the site root; URLs pass through.

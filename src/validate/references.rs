@@ -366,6 +366,7 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
             }
         }
     }
+    out.extend(interpretation(ctx, r));
     for (i, a) in d.attachments.iter().enumerate() {
         out.extend(static_file(
             ctx,
@@ -415,6 +416,69 @@ pub(crate) fn duplicate_document_slugs(ctx: &Ctx) -> Vec<FileIssue> {
                     "documents are referred to by file name alone: rename one of them"
                 )),
             ));
+        }
+    }
+    out
+}
+
+/// `interprets` names existing documents other than this one; `interpretation` is one of the
+/// national rules' forms, and only on a document that explains something.
+fn interpretation(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
+    let d = &r.data;
+    let mut out = Vec::new();
+    for (slug, path) in d.interprets.iter().flat_map(|s| s.each("interprets")) {
+        if slug == r.meta.slug {
+            out.push(
+                Issue::error(
+                    codes::UNKNOWN_DOCUMENT,
+                    &path,
+                    crate::zh_en!(
+                        "`interprets` 写了本文件自己".to_string(),
+                        "the document names itself in `interprets`".to_string()
+                    ),
+                )
+                .hint(crate::zh_en!(
+                    "`interprets` 填写被解读文件的文件名（不含 .md）",
+                    "`interprets` takes the slug of the document this one explains"
+                )),
+            );
+        } else if ctx.portal.document(&slug).is_none() && ctx.document_missing(&slug) {
+            out.push(document_missing(ctx, &slug, &path));
+        }
+    }
+    if let Some(form) = d.interpretation.as_deref().map(str::trim) {
+        let forms = crate::model::INTERPRETATION_FORMS.join("、");
+        if !crate::model::INTERPRETATION_FORMS.contains(&form) {
+            out.push(
+                Issue::error(
+                    codes::INTERPRETATION_FORM,
+                    "interpretation",
+                    crate::zh_en!(
+                        format!("解读形式“{form}”不是规定的形式"),
+                        format!("“{form}” is not a form of interpretation")
+                    ),
+                )
+                .hint(crate::zh_en!(
+                    format!("填写其中之一：{forms}"),
+                    format!("write one of: {forms}")
+                )),
+            );
+        }
+        if d.interprets.is_none() {
+            out.push(
+                Issue::warning(
+                    codes::INTERPRETATION_WITHOUT_TARGET,
+                    "interpretation",
+                    crate::zh_en!(
+                        "填写了解读形式 `interpretation`，但没有用 `interprets` 写明解读的是哪个文件",
+                        "`interpretation` gives a form, but `interprets` does not say which document this explains"
+                    ),
+                )
+                .hint(crate::zh_en!(
+                    "加上 `interprets: 被解读文件的文件名`，两个文件的页面就会互相链接",
+                    "add `interprets: <slug of the document>` so both pages link to each other"
+                )),
+            );
         }
     }
     out

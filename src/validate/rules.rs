@@ -420,6 +420,27 @@ pub(crate) fn document(_ctx: &super::Ctx, r: &Record<Document>) -> Vec<Issue> {
     if let (Some(from), Some(until)) = (d.valid_from, d.valid_until) {
         date_order(&mut out, ("valid_from", from), ("valid_until", until));
     }
+    if d.long_term {
+        if d.valid_until.is_some() {
+            out.push(
+                Issue::error(
+                    codes::LONG_TERM_WITH_END,
+                    "long_term",
+                    "`long_term: true` 表示长期有效、废止前一直有效，但本文件同时填写了有效期截止日 `valid_until`",
+                )
+                .hint("长期有效的文件删去 `valid_until`；有明确有效期的文件删去 `long_term`"),
+            );
+        } else if !d.normative {
+            out.push(
+                Issue::warning(
+                    codes::LONG_TERM_NOT_NORMATIVE,
+                    "long_term",
+                    "`long_term` 只用于行政规范性文件，本文件没有填写 `normative: true`",
+                )
+                .hint("本文件是规范性文件的，加上 `normative: true`；不是的，删去 `long_term`"),
+            );
+        }
+    }
     out
 }
 
@@ -641,4 +662,41 @@ pub(crate) fn toml_value_pos(text: &str, key: &str) -> Option<Pos> {
             value.chars().count().max(1),
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::model::testing::{doc, portal};
+
+    fn codes(yaml: &str) -> Vec<&'static str> {
+        let p = portal(vec![doc(
+            "a",
+            &format!("title: 示例市某某管理办法\nagency: fgw\nindex_no: x\nwritten: 2025-02-28\npublished: 2025-03-03\n{yaml}"),
+        )]);
+        crate::validate::validate(&p, Path::new("/nonexistent-portal"))
+            .diagnostics
+            .into_iter()
+            .map(|d| d.code)
+            .filter(|c| super::super::tests::CONCERNED.contains(c))
+            .collect()
+    }
+
+    #[test]
+    fn long_term_is_for_normative_documents_without_an_end_date() {
+        assert_eq!(
+            codes("normative: true\nlong_term: true\n"),
+            Vec::<&str>::new()
+        );
+        assert_eq!(
+            codes("normative: true\nlong_term: true\nvalid_until: 2030-12-31\n"),
+            ["E091"]
+        );
+        assert_eq!(codes("long_term: true\n"), ["W096"]);
+        assert_eq!(
+            codes("long_term: false\nvalid_until: 2030-12-31\n"),
+            Vec::<&str>::new()
+        );
+    }
 }

@@ -16,6 +16,7 @@ mod gen_corpus;
 mod init;
 mod lang;
 mod output_safety;
+mod register_private;
 mod requests_cli;
 mod search_cli;
 mod serve;

@@ -242,3 +242,98 @@ fn check_lists_the_registers_notices_as_warnings_without_quoting_the_files() {
     let quiet = String::from_utf8(quiet.stdout).unwrap();
     assert!(quiet.starts_with("检查完成：0 个错误，0 个警告"), "{quiet}");
 }
+
+#[test]
+fn requests_lists_the_open_requests_by_their_limits() {
+    let portal = portal_with_register();
+    let out = gongkai(
+        &["requests", "--today", "2025-04-02", "--format", "json"],
+        portal.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v = json(&out);
+    let open: Vec<(&str, &str, Value, Value)> = v["open"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["request"]["id"].as_str().unwrap(),
+                o["status"].as_str().unwrap(),
+                o["due"].clone(),
+                o["days_left"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        open,
+        [
+            ("2025-0001", "办理中", "2025-03-31".into(), (-2).into()),
+            ("2025-0002", "办理中", "2025-04-08".into(), 3.into()),
+            ("2025-0004", "已延长", "2025-04-28".into(), 18.into()),
+            ("2025-0005", "等待补正", Value::Null, Value::Null),
+        ]
+    );
+    let text = gongkai(&["requests", "--today", "2025-04-02"], portal.path());
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("2025-03-31  办理中"), "{text}");
+    assert!(text.contains("共 4 件未答复，其中已逾期 1 件。"), "{text}");
+    assert!(!text.contains(SUBJECT), "{text}");
+    // Another agency has none.
+    let other = gongkai(
+        &["requests", "--today", "2025-04-02", "--agency", "gov"],
+        portal.path(),
+    );
+    assert!(String::from_utf8(other.stdout)
+        .unwrap()
+        .contains("没有未答复的申请。"));
+}
+
+#[test]
+fn requests_counts_an_agencys_section_three_for_a_year() {
+    let portal = portal_with_register();
+    let out = gongkai(
+        &[
+            "requests", "--agency", "fgw", "--year", "2025", "--format", "json",
+        ],
+        portal.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let v = json(&out);
+    assert_eq!(v["format"], "2021");
+    let row = |key: &str| -> Vec<i64> {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["key"] == key)
+            .unwrap_or_else(|| panic!("no row {key}"))["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(row("new"), [5, 0, 0, 0, 0, 0, 5]);
+    assert_eq!(row("carried_over"), [0; 7]);
+    assert_eq!(row("results.disclosed"), [1, 0, 0, 0, 0, 0, 1]);
+    assert_eq!(row("results.total"), [1, 0, 0, 0, 0, 0, 1]);
+    assert_eq!(row("carried_forward"), [4, 0, 0, 0, 0, 0, 4]);
+    let text = gongkai(
+        &["requests", "--agency", "fgw", "--year", "2025"],
+        portal.path(),
+    );
+    let text = String::from_utf8(text.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("四、结转下年度继续办理"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.ends_with(" 4"), "{line}");
+    // An agency that does not exist is an error, not an empty table.
+    let out = gongkai(
+        &["requests", "--agency", "fwg", "--year", "2025"],
+        portal.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`fwg`"));
+}

@@ -282,6 +282,8 @@ fn searching_before_building_says_what_to_do() {
 fn demo_portal_first_queries_are_small() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(Path::new("content"), &dir.path().join("content"));
+    // The register fills a report of the demo.
+    copy_dir(Path::new("requests"), &dir.path().join("requests"));
     std::fs::copy("site.toml", dir.path().join("site.toml")).unwrap();
     let out = gongkai(&["build", "--today", "2026-06-01"], dir.path());
     assert!(

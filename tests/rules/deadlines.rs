@@ -89,8 +89,11 @@ fn document(slug: &str, title: &str, written: &str, published: &str) -> Record<D
             valid_from: None,
             valid_until: None,
             status: None,
+            long_term: false,
             replaces: None,
             replaced_by: None,
+            interprets: None,
+            interpretation: None,
             attachments: vec![],
             summary: None,
         },
@@ -621,7 +624,11 @@ fn provisional_normative_document_expires_after_two_years() {
     );
     doc.data.normative = true;
     doc.data.valid_from = Some(d("2023-05-01"));
-    p.documents = vec![doc];
+    // Interpreted on time, so that only its validity gives notices.
+    let mut jiedu = document("zxbf-jiedu", "解读", "2023-04-25", "2023-04-25");
+    jiedu.data.interprets = Some(gongkai::model::Slugs::One("zxbf".into()));
+    p.documents = vec![doc, jiedu];
+    p.reindex();
     let cfg = &p.config;
     let doc = &p.documents[0].data;
     // 自2023年5月1日起施行，有效期2年: valid through 2025-04-30.
@@ -657,11 +664,32 @@ fn provisional_normative_document_expires_after_two_years() {
     assert_eq!(kinds(&ns), vec![(NoticeKind::NormativeExpired, "zxbf", -1)]);
     assert_eq!(ns[0].severity, Severity::Info);
     assert_eq!(ns[0].section(), Section::Recent);
-    assert_eq!(notices(&p, &cal, d("2025-05-30")).len(), 1, "30 days after");
-    assert!(
-        notices(&p, &cal, d("2025-05-31")).is_empty(),
-        "31 days after"
+    assert_eq!(ns[0].message, "规范性文件有效期已于 2025-04-30 届满（未标注有效期，按暂行、试行文件 2 年推定），尚未标注失效、废止、修订或延续，已到期 1 天");
+    // It stays until the officer records what became of the document.
+    let ns = notices(&p, &cal, d("2027-01-01"));
+    assert_eq!(
+        kinds(&ns),
+        vec![(NoticeKind::NormativeExpired, "zxbf", -611)]
     );
+    p.documents[0].data.status = Some(DocStatus::Expired);
+    assert!(notices(&p, &cal, d("2027-01-01")).is_empty(), "expired");
+    p.documents[0].data.status = Some(DocStatus::Effective);
+    assert_eq!(
+        notices(&p, &cal, d("2027-01-01")).len(),
+        1,
+        "still says in force"
+    );
+    p.documents[0].data.status = None;
+    p.documents[0].data.long_term = true;
+    assert!(notices(&p, &cal, d("2027-01-01")).is_empty(), "long-term");
+    p.documents[0].data.long_term = false;
+    p.documents[0].data.valid_until = Some(d("2027-04-30"));
+    assert_eq!(
+        kinds(&notices(&p, &cal, d("2027-04-01"))),
+        vec![(NoticeKind::NormativeExpiring, "zxbf", 29)],
+        "prolonged"
+    );
+    p.documents[0].data.valid_until = None;
 
     // Repealed documents raise nothing.
     p.documents[0].data.status = Some(DocStatus::Repealed);

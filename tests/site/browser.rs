@@ -392,6 +392,8 @@ fn search_copes_with_a_host_that_ignores_range() {
 fn copy_demo(dir: &Path) {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
     copy_fixture(&demo.join("content"), &dir.join("content"));
+    // The register fills a report of the demo.
+    copy_fixture(&demo.join("requests"), &dir.join("requests"));
     std::fs::copy(demo.join("site.toml"), dir.join("site.toml")).unwrap();
 }
 

@@ -103,6 +103,35 @@ fn expected_on_2025_04_01() -> Vec<(String, String, String, String, i64)> {
             "2025-03-31",
             -1,
         ),
+        // Normative documents in force whose interpretation (政策解读) never came.
+        row(
+            "warning",
+            "interpretation-missing",
+            "/documents/2022/gov-business-env-measures-2022/",
+            "2022-03-25",
+            -753,
+        ),
+        row(
+            "warning",
+            "interpretation-missing",
+            "/documents/2023/sthj-eia-tiered-approval/",
+            "2023-06-06",
+            -454,
+        ),
+        row(
+            "warning",
+            "interpretation-missing",
+            "/documents/2023/jyj-private-school-conduct/",
+            "2023-08-22",
+            -400,
+        ),
+        row(
+            "warning",
+            "interpretation-missing",
+            "/documents/2023/rsj-skills-subsidy-2023/",
+            "2023-09-19",
+            -380,
+        ),
         row(
             "info",
             "consultation-closed",
@@ -137,14 +166,16 @@ fn the_demo_on_2025_04_01_lists_exactly_its_overdue_reports_and_late_documents()
         "{text}"
     );
     assert!(text.contains("已逾期（4）"), "{text}");
-    assert!(!text.contains("预警（"), "no warning on that day: {text}");
+    // The only warnings are the normative documents still without an interpretation.
+    assert!(text.contains("预警（4）"), "{text}");
+    assert_eq!(text.matches("尚无解读").count(), 4, "{text}");
     for needle in [
         "示例市教育局（2024年度）",
         "2024年度政府信息公开工作年度报告应于 2025-01-31 前公开，至今未公开，已逾期 60 天",
         "2024年度报告应于 2025-01-31 前公开，2025-02-14 才公开，逾期 14 天",
         "成文后第 51 个工作日才发布（应在 20 个工作日内，最迟 2024-03-25）",
         "尚未公开（计划 2025-04-30 发布），已逾期 1 个工作日",
-        "共 5 条：已逾期 4 条，预警 0 条，提示 1 条。",
+        "共 9 条：已逾期 4 条，预警 4 条，提示 1 条。",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }
@@ -203,6 +234,7 @@ fn a_broken_portal_exits_2_without_notices() {
 
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&demo_root().join("content"), &dir.path().join("content"));
+    copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
     fs::write(
         dir.path().join("content/agencies/jyj.yaml"),
@@ -222,6 +254,7 @@ fn a_broken_portal_exits_2_without_notices() {
 fn a_year_without_calendar_is_warned_about() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&demo_root().join("content"), &dir.path().join("content"));
+    copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
     fs::create_dir_all(dir.path().join("content/documents/2027")).unwrap();
     fs::write(
@@ -267,6 +300,7 @@ fn copy_dir(from: &Path, to: &Path) {
 fn built_demo(today: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&demo_root().join("content"), &dir.path().join("content"));
+    copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
     let out = dir.path().join("public");
     build(&BuildOptions {
@@ -328,7 +362,13 @@ fn the_notice_board_shows_the_demo_notices() {
     );
     assert_eq!(
         links("recent"),
-        vec!["/decisions/2025/school-district-adjustment/"]
+        vec![
+            "/decisions/2025/school-district-adjustment/",
+            "/documents/2023/rsj-skills-subsidy-2023/",
+            "/documents/2023/jyj-private-school-conduct/",
+            "/documents/2023/sthj-eia-tiered-approval/",
+            "/documents/2022/gov-business-env-measures-2022/",
+        ]
     );
     assert!(links("upcoming").is_empty());
     let due: Vec<String> = select(&board, "#overdue tbody td.date time")
@@ -522,6 +562,7 @@ fn the_script_recounts_days_for_the_visitor() {
     let chromium = tools::chromium();
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&demo_root().join("content"), &dir.path().join("content"));
+    copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

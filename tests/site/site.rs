@@ -409,3 +409,58 @@ fn downloads_and_feeds_are_written() {
     let atom = fs::read_to_string(out.join("documents/atom.xml")).unwrap();
     assert!(atom.contains("https://test.example.gov.cn/documents/2025/doc-5/"));
 }
+
+#[test]
+fn a_policy_and_its_interpretation_link_to_each_other() {
+    let dir = portal();
+    fs::write(
+        dir.path().join("content/documents/2024/rule-jiedu.md"),
+        "---\ntitle: 《测试市企业投资项目管理暂行办法》政策解读\nagency: fgw\n\
+         index_no: 1199000000000102XG/2024-00002\nwritten: 2024-03-05\npublished: 2024-03-06\n\
+         interprets: rule\ninterpretation: 图文解读\n---\n解读正文。\n",
+    )
+    .unwrap();
+    let out = dir.path().join("public");
+    build_at(dir.path(), &out).expect("builds");
+    let rule = page(&out, "/documents/2024/rule/");
+    assert_eq!(
+        texts(&rule, "#h-interp + ul a"),
+        ["《测试市企业投资项目管理暂行办法》政策解读"]
+    );
+    let href = |doc: &Html, css: &str| -> Vec<String> {
+        let sel = Selector::parse(css).unwrap();
+        doc.select(&sel)
+            .filter_map(|a| a.value().attr("href").map(str::to_string))
+            .collect()
+    };
+    assert_eq!(
+        href(&rule, "#h-interp + ul a"),
+        ["/documents/2024/rule-jiedu/"]
+    );
+    let jiedu = page(&out, "/documents/2024/rule-jiedu/");
+    assert_eq!(href(&jiedu, ".interprets a"), ["/documents/2024/rule/"]);
+    assert!(texts(&jiedu, ".interprets")[0].contains("图文解读"));
+    // The catalog filtered to interpretations holds it and nothing else.
+    let list = page(&out, "/documents/interpretations/");
+    assert_eq!(
+        href(&list, "table a[href^='/documents/20']"),
+        ["/documents/2024/rule-jiedu/"]
+    );
+    let index = page(&out, "/documents/");
+    assert_eq!(
+        href(&index, ".filter-links a"),
+        ["/documents/interpretations/"]
+    );
+    let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("/documents/interpretations/</loc>"));
+    let catalog: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("documents/catalog.json")).unwrap()).unwrap();
+    let flagged: Vec<&str> = catalog
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["is_interpretation"] == true)
+        .map(|d| d["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(flagged, ["rule-jiedu"]);
+}

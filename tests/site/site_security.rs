@@ -220,6 +220,8 @@ fn every_page_carries_the_policy_and_nothing_inline() {
     let dir = tempfile::tempdir().unwrap();
     // A copy, so the build writes nothing (its search index) into the repository.
     copy_dir(&demo.join("content"), &dir.path().join("content"));
+    // The register fills a report of the demo.
+    copy_dir(&demo.join("requests"), &dir.path().join("requests"));
     fs::copy(demo.join("site.toml"), dir.path().join("site.toml")).unwrap();
     fs::write(dir.path().join("content/pages/csp-check.md"), HOSTILE_PAGE).unwrap();
     let out = dir.path().join("public");

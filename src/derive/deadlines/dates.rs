@@ -147,17 +147,17 @@ pub fn is_provisional(title: &str) -> bool {
 
 /// The last day a document is valid.
 ///
-/// An explicit `valid_until` always wins (any document). Otherwise, for a normative document
-/// only: a period of `[documents] provisional_valid_years` when the title holds 暂行 or 试行,
+/// An explicit `valid_until` always wins (any document). A `long_term` document (长期有效)
+/// has no end. Otherwise, for a normative document only: a period of `[documents] provisional_valid_years` when the title holds 暂行 or 试行,
 /// else `valid_years`, starting on `valid_from` (or, without it, `published`). The first day
 /// counts, as in "自2023年5月1日起施行，有效期2年" = valid through 2025-04-30: the result is the
 /// day before the anniversary (an anniversary on 29 February falls back to the 28th).
-/// `None` for a non-normative document without `valid_until`.
+/// `None` for a non-normative or `long_term` document without `valid_until`.
 pub fn normative_valid_until(doc: &Document, cfg: &SiteConfig) -> Option<NaiveDate> {
     if let Some(until) = doc.valid_until {
         return Some(until);
     }
-    if !doc.normative {
+    if !doc.normative || doc.long_term {
         return None;
     }
     let years = if is_provisional(&doc.title) {

@@ -9,9 +9,10 @@
 //! | notice | due date | counted in |
 //! |---|---|---|
 //! | annual report due / missing / late | Y+1-MM-DD from `[deadlines]` or the agency's `report_due`; 03-31 for every report of 2008–2018 | calendar days (a fixed date, never shifted off a weekend) |
-//! | late disclosure (逾期公开) | `written` + `disclosure_working_days` working days (the day of writing not counted) | working days on the portal calendar |
+//! | late disclosure (逾期公开) | `written` + `disclosure_working_days` working days, or the smallest period `[deadlines.by_category]` gives the document's categories (the day of writing not counted); none for documents written before 2008-05-01 | working days on the portal calendar |
 //! | consultation open / closing soon / closed | `consultation.end` | calendar days (日 without 工作日) |
-//! | normative document expiring / expired | [`normative_valid_until`] | calendar days |
+//! | normative document expiring / expired (until its status or validity is updated) | [`normative_valid_until`] | calendar days |
+//! | interpretation late / missing (政策解读) | the explained document's `published` + `interpretation_working_days` working days | working days on the portal calendar |
 //! | decision due / overdue | `planned` | calendar days |
 //!
 //! `Notice::days_left` is measured from `today` to `due` (negative once passed) for notices that
@@ -30,6 +31,7 @@ mod consultations;
 mod dates;
 mod decisions;
 mod disclosure;
+mod interpretation;
 mod normative;
 mod notice;
 mod reports;
@@ -46,6 +48,7 @@ pub use dates::{
     effective_status, is_provisional, normative_valid_until, parse_month_day, report_due,
     report_timeliness, Timeliness, LAST_YEAR_UNDER_2007_REGULATION,
 };
+pub use disclosure::{disclosure_period, FIRST_REGULATION_IN_FORCE};
 pub use notice::{DayUnit, Notice, NoticeKind, RecordRef, Section, Severity};
 
 /// The working-day calendar of a portal: the shipped official years, with the portal's own
@@ -73,9 +76,11 @@ pub fn notices(portal: &Portal, cal: &Calendar, today: NaiveDate) -> Vec<Notice>
     };
     let mut out = Vec::new();
     ctx.reports(&mut out);
-    for doc in &portal.documents {
+    for (i, doc) in portal.documents.iter().enumerate() {
         ctx.late_disclosure(doc, &mut out);
         ctx.normative(doc, &mut out);
+        ctx.late_interpretation(doc, &mut out);
+        ctx.missing_interpretation(i, doc, &mut out);
     }
     for decision in &portal.decisions {
         ctx.consultation(decision, &mut out);

@@ -13,7 +13,7 @@ use crate::model::Kind;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
-    /// For information: a consultation is open, or closed recently; a document expired recently.
+    /// For information: a consultation is open, or closed recently; a document's validity ran out.
     Info,
     /// A due date is near (within `warn_days`) and the obligation is not met yet.
     Warning,
@@ -89,8 +89,13 @@ pub enum NoticeKind {
     ConsultationClosed,
     /// A normative document's validity ends within `warn_days`.
     NormativeExpiring,
-    /// A normative document's validity ended within the last `warn_days` days.
+    /// A normative document's validity ended, and its status says nothing of what became of it.
     NormativeExpired,
+    /// An interpretation (政策解读) published more than `interpretation_working_days` working
+    /// days after the document it explains.
+    InterpretationLate,
+    /// A normative document in force with no interpretation once that time has passed.
+    InterpretationMissing,
     /// A decision's planned completion date is within `warn_days` and it is not decided yet.
     DecisionDue,
     /// A decision's planned completion date passed and it is still planned/consulting/reviewing.
@@ -111,6 +116,8 @@ impl NoticeKind {
             NoticeKind::ConsultationClosed => "consultation-closed",
             NoticeKind::NormativeExpiring => "normative-expiring",
             NoticeKind::NormativeExpired => "normative-expired",
+            NoticeKind::InterpretationLate => "interpretation-late",
+            NoticeKind::InterpretationMissing => "interpretation-missing",
             NoticeKind::DecisionDue => "decision-due",
             NoticeKind::DecisionOverdue => "decision-overdue",
         }
@@ -130,6 +137,8 @@ impl NoticeKind {
             NoticeKind::ConsultationClosed => "征求意见已截止",
             NoticeKind::NormativeExpiring => "即将到期失效",
             NoticeKind::NormativeExpired => "已到期失效",
+            NoticeKind::InterpretationLate => "解读逾期发布",
+            NoticeKind::InterpretationMissing => "缺少政策解读",
             NoticeKind::DecisionDue => "决策即将到期",
             NoticeKind::DecisionOverdue => "决策逾期未完成",
         }

@@ -39,7 +39,39 @@ impl Ctx<'_> {
                     .collect::<Vec<_>>(),
             ),
         );
+        c.insert(
+            "interpretations",
+            &p.documents
+                .iter()
+                .filter(|d| d.data.interprets.is_some())
+                .count(),
+        );
+        c.insert("interpretations_url", &urls::interpretations());
         (url, "documents_index.html", c)
+    }
+
+    /// Page `page` (from 1) of the catalog's interpretations (政策解读), newest first.
+    pub(super) fn interpretations(&self, page: usize) -> ToRender {
+        let base = urls::interpretations();
+        let url = urls::paged(&base, page);
+        let idx: Vec<usize> = (0..self.portal.documents.len())
+            .filter(|&i| self.portal.documents[i].data.interprets.is_some())
+            .collect();
+        let ranges = pages(idx.len(), self.portal.config.paginate_by);
+        let title = "政策解读";
+        let mut c = self.base(
+            title,
+            &url,
+            &[
+                ("公开目录", urls::section(Kind::Document)),
+                (title, base.clone()),
+            ],
+        );
+        c.insert("heading", title);
+        c.insert("documents", &self.doc_items(&idx[ranges[page - 1].clone()]));
+        c.insert("total", &idx.len());
+        c.insert("pager", &pager(&base, page, ranges.len()));
+        (url, "documents_list.html", c)
     }
 
     /// Page `page` (from 1) of the documents published in `year`.

@@ -31,6 +31,7 @@ impl Ctx<'_> {
             Job::DecisionsYear(year) => self.decisions_year(*year),
             Job::Decision(i) => self.decision(*i)?,
             Job::DocumentsIndex => self.documents_index(),
+            Job::Interpretations(page) => self.interpretations(*page),
             Job::DocumentsYear { year, page } => self.documents_year(*year, *page),
             Job::Document(i) => self.document(*i)?,
             Job::ReportsIndex => self.reports_index(),
