@@ -112,7 +112,7 @@ pub fn write(
             print_text(&list, &mut out)?;
             if register.present {
                 writeln!(out)?;
-                writeln!(out, "{}", super::requests::HEADING)?;
+                writeln!(out, "{}", super::requests::heading())?;
                 writeln!(out)?;
                 super::requests::print_notices(&requests, out)?;
             }

@@ -14,7 +14,12 @@ use crate::derive::requests::{RequestNotice, RequestRef};
 use crate::diagnostics::{codes, Diagnostic};
 
 /// The heading of the register's part of `gongkai deadlines`.
-pub const HEADING: &str = "依申请公开答复期限（仅供工作人员查看，不在网站上显示）";
+pub fn heading() -> &'static str {
+    crate::zh_en!(
+        "依申请公开答复期限（仅供工作人员查看，不在网站上显示）",
+        "Time limits of applications for disclosure (for officers only; never on the site)"
+    )
+}
 
 fn request_json(r: &RequestRef) -> Value {
     json!({
@@ -67,14 +72,21 @@ pub fn notice_json(n: &RequestNotice) -> Value {
 /// ```
 pub fn print_notices(notices: &[RequestNotice], w: &mut dyn Write) -> io::Result<()> {
     if notices.is_empty() {
-        return writeln!(w, "没有依申请公开答复期限提醒。");
+        return writeln!(
+            w,
+            "{}",
+            crate::zh_en!(
+                "没有依申请公开答复期限提醒。",
+                "No notices about applications for disclosure."
+            )
+        );
     }
     let kind_width = notices
         .iter()
         .map(|n| display_width(n.kind.label()))
         .max()
         .unwrap_or(0)
-        .max(display_width("类型"));
+        .max(display_width(crate::zh_en!("类型", "type")));
     let pad = |s: &str, width: usize| {
         format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
     };
@@ -92,9 +104,10 @@ pub fn print_notices(notices: &[RequestNotice], w: &mut dyn Write) -> io::Result
         writeln!(w, "{}（{}）", severity.label(), group.len())?;
         writeln!(
             w,
-            "  {}  {}  申请",
-            pad("答复期限", 10),
-            pad("类型", kind_width)
+            "  {}  {}  {}",
+            pad(crate::zh_en!("答复期限", "due"), 10),
+            pad(crate::zh_en!("类型", "type"), kind_width),
+            crate::zh_en!("申请", "request")
         )?;
         let indent = " ".repeat(2 + 10 + 2);
         for n in group {
@@ -119,11 +132,14 @@ pub fn print_notices(notices: &[RequestNotice], w: &mut dyn Write) -> io::Result
         .filter(|n| n.severity == Severity::Overdue)
         .count();
     writeln!(w)?;
+    let (total, warnings) = (notices.len(), notices.len() - overdue);
     writeln!(
         w,
-        "共 {} 条：已逾期 {overdue} 条，预警 {} 条。",
-        notices.len(),
-        notices.len() - overdue
+        "{}",
+        crate::zh_en!(
+            format!("共 {total} 条：已逾期 {overdue} 条，预警 {warnings} 条。"),
+            format!("{total} notices: {overdue} overdue, {warnings} warnings.")
+        )
     )
 }
 
@@ -137,15 +153,24 @@ pub fn notice_diagnostics(notices: &[RequestNotice]) -> Vec<Diagnostic> {
             let (code, hint) = match n.kind {
                 K::Overdue => (
                     codes::REQUEST_OVERDUE,
-                    "尽快答复；答复后在登记中填写 answered 和 outcome",
+                    crate::zh_en!(
+                        "尽快答复；答复后在登记中填写 answered 和 outcome",
+                        "answer it soon, then write answered and outcome in the register"
+                    ),
                 ),
                 K::DueSoon => (
                     codes::REQUEST_DUE_SOON,
-                    "在期限内答复；确需延长的，在期限届满前决定延长并告知申请人，登记中填写 extension",
+                    crate::zh_en!(
+                        "在期限内答复；确需延长的，在期限届满前决定延长并告知申请人，登记中填写 extension",
+                        "answer within the limit; to extend it, decide before it runs out, tell the applicant and write extension in the register"
+                    ),
                 ),
                 K::AnsweredLate => (
                     codes::REQUEST_ANSWERED_LATE,
-                    "已超过法定期限答复，年度报告中如实说明；日期填错的请改正",
+                    crate::zh_en!(
+                        "已超过法定期限答复，年度报告中如实说明；日期填错的请改正",
+                        "answered after the statutory limit: say so in the annual report; correct the dates if they are wrong"
+                    ),
                 ),
             };
             Diagnostic::warning(

@@ -74,7 +74,7 @@ pub fn load_register(root: &Path, config: &SiteConfig) -> (Register, Vec<Diagnos
                 diags.push(Diagnostic::error(
                     codes::READ_FAILED,
                     path,
-                    format!("无法读取：{e}"),
+                    crate::zh_en!(format!("无法读取：{e}"), format!("cannot read: {e}")),
                 ));
                 continue;
             }
@@ -139,33 +139,44 @@ fn classify(inside: &Path) -> Result<Option<(i32, String)>, Box<Diagnostic>> {
     let yaml = ext == "yaml" || ext == "yml";
     let misplaced = |message: String| {
         Err(Box::new(
-            Diagnostic::error(codes::MISPLACED_FILE, "", message).hint(
+            Diagnostic::error(codes::MISPLACED_FILE, "", message).hint(crate::zh_en!(
                 "每件申请一个文件，放在收到申请的年份文件夹中，例如 requests/2025/2025-0001.yaml",
-            ),
+                "one file per request, in the folder of the year it was received, e.g. requests/2025/2025-0001.yaml"
+            )),
         ))
     };
     match parts.len() {
         // A README or notes beside the year folders are the office's own.
         1 if !yaml => Ok(None),
-        1 => misplaced(format!("`{name}` 没有放在年份文件夹中，未读取")),
+        1 => misplaced(crate::zh_en!(
+            format!("`{name}` 没有放在年份文件夹中，未读取"),
+            format!("`{name}` is not in a year folder: not read")
+        )),
         2 => {
             let folder = &parts[0];
             let year = match folder.parse::<i32>() {
                 Ok(y) if folder.len() == 4 => y,
-                _ => {
-                    return misplaced(format!(
-                        "`{folder}` 不是四位数字的年份文件夹，其中的申请未读取"
-                    ))
-                }
+                _ => return misplaced(crate::zh_en!(
+                    format!("`{folder}` 不是四位数字的年份文件夹，其中的申请未读取"),
+                    format!(
+                        "`{folder}` is not a four-digit year folder: its requests were not read"
+                    )
+                )),
             };
             if !yaml {
                 return Err(Box::new(
                     Diagnostic::warning(
                         codes::UNKNOWN_FILE,
                         "",
-                        format!("`{name}` 不是 .yaml 文件，已忽略"),
+                        crate::zh_en!(
+                            format!("`{name}` 不是 .yaml 文件，已忽略"),
+                            format!("`{name}` is not a .yaml file: ignored")
+                        ),
                     )
-                    .hint("登记中每件申请是一个 .yaml 文件；其他材料请另行保存"),
+                    .hint(crate::zh_en!(
+                        "登记中每件申请是一个 .yaml 文件；其他材料请另行保存",
+                        "each request of the register is one .yaml file; keep other papers elsewhere"
+                    )),
                 ));
             }
             if !slug_is_valid(stem) {
@@ -173,18 +184,32 @@ fn classify(inside: &Path) -> Result<Option<(i32, String)>, Box<Diagnostic>> {
                     Diagnostic::error(
                         codes::BAD_SLUG,
                         "",
-                        format!(
-                            "文件名 `{stem}` 不能作为申请编号：只能使用小写英文字母、数字和 `.` `_` `-`，并以字母或数字开头"
+                        crate::zh_en!(
+                            format!(
+                                "文件名 `{stem}` 不能作为申请编号：只能使用小写英文字母、数字和 `.` `_` `-`，并以字母或数字开头"
+                            ),
+                            format!(
+                                "the file name `{stem}` cannot be a request's id: lower-case letters, digits, `.` `_` `-` only, starting with a letter or digit"
+                            )
                         ),
                     )
-                    .hint(format!("把文件改名为 `{}.{ext}`", suggest_slug(stem))),
+                    .hint(crate::zh_en!(
+                        format!("把文件改名为 `{}.{ext}`", suggest_slug(stem)),
+                        format!("rename the file `{}.{ext}`", suggest_slug(stem))
+                    )),
                 ));
             }
             Ok(Some((year, stem.to_string())))
         }
-        _ => misplaced(format!(
-            "`{}` 放得太深：登记只有“年份/编号.yaml”一层文件夹，未读取",
-            parts.join("/")
+        _ => misplaced(crate::zh_en!(
+            format!(
+                "`{}` 放得太深：登记只有“年份/编号.yaml”一层文件夹，未读取",
+                parts.join("/")
+            ),
+            format!(
+                "`{}` is too deep: the register is year/id.yaml, one folder deep; not read",
+                parts.join("/")
+            )
         )),
     }
 }
@@ -204,35 +229,64 @@ pub fn place_problem(root: &Path, config: &SiteConfig) -> Option<String> {
     let root = resolve(root);
     let register = resolve(&root.join(&config.requests.dir));
     if config.requests.dir.trim().is_empty() || root.starts_with(&register) {
-        return Some("它就是门户文件夹本身或其上级文件夹，门户的全部文件都会被当作申请读取".into());
+        return Some(
+            crate::zh_en!(
+                "它就是门户文件夹本身或其上级文件夹，门户的全部文件都会被当作申请读取",
+                "it is the portal folder or a folder above it: every file of the portal would be read as a request"
+            )
+            .into(),
+        );
     }
     if register.is_file() {
-        return Some("这是一个文件，不是文件夹".into());
+        return Some(
+            crate::zh_en!("这是一个文件，不是文件夹", "it is a file, not a folder").into(),
+        );
     }
     for (name, why) in [
         (
             "content",
-            "其中的文件会被当作网站内容读取，放在 content/static/ 下还会原样发布",
+            crate::zh_en!(
+                "其中的文件会被当作网站内容读取，放在 content/static/ 下还会原样发布",
+                "its files are read as the site's content, and under content/static/ published as they are"
+            ),
         ),
-        ("themes", "主题中的文件会被复制到网站"),
+        (
+            "themes",
+            crate::zh_en!(
+                "主题中的文件会被复制到网站",
+                "a theme's files are copied to the site"
+            ),
+        ),
     ] {
         let own = resolve(&root.join(name));
         if register.starts_with(&own) {
-            return Some(format!("它在 `{name}/` 里面：{why}"));
+            return Some(crate::zh_en!(
+                format!("它在 `{name}/` 里面：{why}"),
+                format!("it is inside `{name}/`: {why}")
+            ));
         }
     }
     for (setting, what, value) in [
-        ("output_dir", "网站输出文件夹", &config.output_dir),
+        (
+            "output_dir",
+            crate::zh_en!("网站输出文件夹", "the site's output folder"),
+            &config.output_dir,
+        ),
         (
             "search_index_dir",
-            "检索索引文件夹",
+            crate::zh_en!("检索索引文件夹", "the search index folder"),
             &config.search_index_dir,
         ),
     ] {
         let out = resolve(&root.join(value));
         if register.starts_with(&out) || out.starts_with(&register) {
-            return Some(format!(
-                "它与{what} `{value}`（{setting}）重叠：每次生成都会整体替换该文件夹，登记会被删除或发布"
+            return Some(crate::zh_en!(
+                format!(
+                    "它与{what} `{value}`（{setting}）重叠：每次生成都会整体替换该文件夹，登记会被删除或发布"
+                ),
+                format!(
+                    "it overlaps {what} `{value}` ({setting}), which every build replaces whole: the register would be deleted or published"
+                )
             ));
         }
     }
@@ -304,17 +358,23 @@ impl Reader<'_> {
             }
             let path = format!("{prefix}{name}");
             let suggestion = closest(&name, known.iter().copied())
-                .map(|s| format!("是不是 `{s}`？"))
+                .map(|s| crate::zh_en!(format!("是不是 `{s}`？"), format!("did you mean `{s}`? ")))
                 .unwrap_or_default();
             let pos = locate::locate_key(&self.part, &path);
             self.diags.push(
                 Diagnostic::warning(
                     codes::UNKNOWN_KEY,
                     self.rel,
-                    format!("未知字段 `{path}`，已忽略"),
+                    crate::zh_en!(
+                        format!("未知字段 `{path}`，已忽略"),
+                        format!("unknown key `{path}`: ignored")
+                    ),
                 )
                 .at(pos)
-                .hint(format!("{suggestion}可用的字段：{}", known.join("、"))),
+                .hint(crate::zh_en!(
+                    format!("{suggestion}可用的字段：{}", known.join("、")),
+                    format!("{suggestion}the keys are: {}", known.join(", "))
+                )),
             );
         }
     }
@@ -328,8 +388,14 @@ impl Reader<'_> {
             codes::MISSING_KEY,
             parent,
             true,
-            format!("缺少必填字段 `{path}`（{what}）"),
-            format!("补上 `{key}:` 及其值，写法见 {DOC}"),
+            crate::zh_en!(
+                format!("缺少必填字段 `{path}`（{what}）"),
+                format!("the required key `{path}` ({what}) is missing")
+            ),
+            crate::zh_en!(
+                format!("补上 `{key}:` 及其值，写法见 {DOC}"),
+                format!("add `{key}:` and its value, as {DOC} shows")
+            ),
         );
     }
 
@@ -341,8 +407,12 @@ impl Reader<'_> {
                     codes::INVALID_VALUE,
                     path,
                     true,
-                    format!("`{path}`（{what}）是空的"),
-                    "填写内容，或删去这一行".into(),
+                    crate::zh_en!(
+                        format!("`{path}`（{what}）是空的"),
+                        format!("`{path}` ({what}) is empty")
+                    ),
+                    crate::zh_en!("填写内容，或删去这一行", "fill it in, or remove the line")
+                        .into(),
                 );
                 None
             }
@@ -351,8 +421,15 @@ impl Reader<'_> {
                     codes::WRONG_TYPE,
                     path,
                     false,
-                    format!("`{path}`（{what}）应是一段文字"),
-                    "多行文字写在 `|` 之后，下面各行统一缩进两个空格".into(),
+                    crate::zh_en!(
+                        format!("`{path}`（{what}）应是一段文字"),
+                        format!("`{path}` ({what}) should be text")
+                    ),
+                    crate::zh_en!(
+                        "多行文字写在 `|` 之后，下面各行统一缩进两个空格",
+                        "write several lines after `|`, each indented by two spaces"
+                    )
+                    .into(),
                 );
                 None
             }
@@ -367,7 +444,7 @@ impl Reader<'_> {
         if parsed.is_none() {
             let shown = match v {
                 Value::String(s) => format!("`{s}`"),
-                Value::Null => "空白".to_string(),
+                Value::Null => crate::zh_en!("空白", "blank").to_string(),
                 other => format!(
                     "`{}`",
                     serde_yaml::to_string(other).unwrap_or_default().trim()
@@ -377,8 +454,15 @@ impl Reader<'_> {
                 codes::INVALID_DATE,
                 path,
                 false,
-                format!("`{path}`（{what}）应是日期，这里是 {shown}"),
-                "日期写成 年-月-日，月和日都写两位，如 2025-03-05；并检查这一天确实存在".into(),
+                crate::zh_en!(
+                    format!("`{path}`（{what}）应是日期，这里是 {shown}"),
+                    format!("`{path}` ({what}) should be a date, not {shown}")
+                ),
+                crate::zh_en!(
+                    "日期写成 年-月-日，月和日都写两位，如 2025-03-05；并检查这一天确实存在",
+                    "write a date as YYYY-MM-DD, e.g. 2025-03-05, and check that the day exists"
+                )
+                .into(),
             );
         }
         parsed
@@ -416,8 +500,11 @@ impl Reader<'_> {
                     codes::WRONG_TYPE,
                     path,
                     false,
-                    format!("`{path}` 应写成 {shape}"),
-                    format!("写法见 {DOC}"),
+                    crate::zh_en!(
+                        format!("`{path}` 应写成 {shape}"),
+                        format!("`{path}` should be written {shape}")
+                    ),
+                    crate::zh_en!(format!("写法见 {DOC}"), format!("see {DOC}")),
                 );
                 None
             }
@@ -463,8 +550,14 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
     };
     if text.trim().is_empty() {
         r.diags.push(
-            Diagnostic::error(codes::EMPTY_FILE, rel, "文件是空的").hint(format!(
-                "填写这件申请的各个字段（见 {DOC}），或删除这个文件"
+            Diagnostic::error(
+                codes::EMPTY_FILE,
+                rel,
+                crate::zh_en!("文件是空的", "the file is empty"),
+            )
+            .hint(crate::zh_en!(
+                format!("填写这件申请的各个字段（见 {DOC}），或删除这个文件"),
+                format!("fill in the request's keys (see {DOC}), or delete the file")
             )),
         );
         return (None, r.diags);
@@ -476,14 +569,24 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
             Diagnostic::error(
                 codes::NESTED_TOO_DEEP,
                 rel,
-                format!(
-                    "YAML 的列表和映射最多嵌套 {} 层，这里是第 {} 层；文件未读取",
-                    yaml_depth::MAX_DEPTH,
-                    yaml_depth::MAX_DEPTH + 1
+                crate::zh_en!(
+                    format!(
+                        "YAML 的列表和映射最多嵌套 {} 层，这里是第 {} 层；文件未读取",
+                        yaml_depth::MAX_DEPTH,
+                        yaml_depth::MAX_DEPTH + 1
+                    ),
+                    format!(
+                        "YAML lists and mappings nest {} levels at most, this is level {}: the file was not read",
+                        yaml_depth::MAX_DEPTH,
+                        yaml_depth::MAX_DEPTH + 1
+                    )
                 ),
             )
             .at(Some(Pos::new(line + 1, column, 1)))
-            .hint("检查这里是否误粘贴了成串的 `[`、`{` 或 `- `"),
+            .hint(crate::zh_en!(
+                "检查这里是否误粘贴了成串的 `[`、`{` 或 `- `",
+                "check for a run of `[`, `{` or `- ` pasted here by mistake"
+            )),
         );
         return (None, r.diags);
     }
@@ -493,10 +596,16 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
             Diagnostic::error(
                 codes::DUPLICATE_KEY,
                 rel,
-                format!("字段 `{key}` 出现了两次（第一次在第 {first} 行）"),
+                crate::zh_en!(
+                    format!("字段 `{key}` 出现了两次（第一次在第 {first} 行）"),
+                    format!("the key `{key}` appears twice (first on line {first})")
+                ),
             )
             .at(Some(*pos))
-            .hint("同一字段只能写一次：删去或合并重复的一行"),
+            .hint(crate::zh_en!(
+                "同一字段只能写一次：删去或合并重复的一行",
+                "a key is written once: remove or merge the repeated line"
+            )),
         );
     }
     let tree: Value = match serde_yaml::from_str(text) {
@@ -508,10 +617,16 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
                     Diagnostic::error(
                         codes::YAML_SYNTAX,
                         rel,
-                        format!("YAML 写法有误，文件未读取（{}）", located.message),
+                        crate::zh_en!(
+                            format!("YAML 写法有误，文件未读取（{}）", located.message),
+                            format!("a YAML syntax error: the file was not read ({})", located.message)
+                        ),
                     )
                     .at(Some(Pos::new(located.line, located.column, located.span_chars.max(1))).filter(|p| p.line > 0))
-                    .hint("检查缩进（只用空格、同层对齐）、冒号后的空格，含 `: `、` #` 或以特殊符号开头的值请加英文引号"),
+                    .hint(crate::zh_en!(
+                        "检查缩进（只用空格、同层对齐）、冒号后的空格，含 `: `、` #` 或以特殊符号开头的值请加英文引号",
+                        "check the indentation (spaces only, aligned), the space after each colon, and quote values holding `: `, ` #` or starting with a symbol"
+                    )),
                 );
             }
             return (None, r.diags);
@@ -522,8 +637,12 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
             codes::WRONG_TYPE,
             "",
             false,
-            "申请文件应是一组“字段: 值”".into(),
-            format!("写法见 {DOC}"),
+            crate::zh_en!(
+                "申请文件应是一组“字段: 值”",
+                "a request file is a mapping of `key: value` lines"
+            )
+            .into(),
+            crate::zh_en!(format!("写法见 {DOC}"), format!("see {DOC}")),
         );
         return (None, r.diags);
     };
@@ -557,8 +676,15 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
                     codes::NOT_ALLOWED,
                     "channel",
                     false,
-                    format!("`channel`（申请方式）只能是 {} 之一", labels.join("、")),
-                    "当面提交的写 当面，信函写 邮寄，网上申请（含电子邮件）写 网络".into(),
+                    crate::zh_en!(
+                        format!("`channel`（申请方式）只能是 {} 之一", labels.join("、")),
+                        format!("`channel` (申请方式) is one of {}", labels.join(", "))
+                    ),
+                    crate::zh_en!(
+                        "当面提交的写 当面，信函写 邮寄，网上申请（含电子邮件）写 网络",
+                        "in person: 当面; by post: 邮寄; online (e-mail too): 网络"
+                    )
+                    .into(),
                 );
             }
             found
@@ -575,7 +701,10 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
             if found.is_none() {
                 let by_label = Applicant::ALL.into_iter().find(|a| a.label() == s);
                 let hint = match by_label {
-                    Some(a) => format!("“{s}”写作 `{}`", a.key()),
+                    Some(a) => crate::zh_en!(
+                        format!("“{s}”写作 `{}`", a.key()),
+                        format!("“{s}” is written `{}`", a.key())
+                    ),
                     None => Applicant::ALL
                         .iter()
                         .map(|a| format!("{} {}", a.key(), a.label()))
@@ -586,7 +715,11 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
                     codes::NOT_ALLOWED,
                     "applicant",
                     false,
-                    "`applicant`（申请人类别）应是年度报告第三部分的一列".into(),
+                    crate::zh_en!(
+                        "`applicant`（申请人类别）应是年度报告第三部分的一列",
+                        "`applicant` (申请人类别) is a column of the annual report's section 3"
+                    )
+                    .into(),
                     hint,
                 );
             }
@@ -663,15 +796,25 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
             let found = outcome(s).or_else(|| s.strip_prefix("results.").and_then(outcome));
             if found.is_none() {
                 let hint = match closest(s, OUTCOMES.iter().copied()) {
-                    Some(k) => format!("是不是 `{k}`？"),
+                    Some(k) => {
+                        crate::zh_en!(format!("是不是 `{k}`？"), format!("did you mean `{k}`? "))
+                    }
                     None => String::new(),
                 };
                 r.push(
                     codes::REQUEST_OUTCOME,
                     "outcome",
                     false,
-                    format!("`outcome` 不是年度报告第三部分的办理结果：`{s}`"),
-                    format!("{hint}可填：{}（各项含义见 {DOC}）", OUTCOMES.join("、")),
+                    crate::zh_en!(
+                        format!("`outcome` 不是年度报告第三部分的办理结果：`{s}`"),
+                        format!(
+                            "`outcome` is not a result row of the annual report's section 3: `{s}`"
+                        )
+                    ),
+                    crate::zh_en!(
+                        format!("{hint}可填：{}（各项含义见 {DOC}）", OUTCOMES.join("、")),
+                        format!("{hint}one of: {} (see {DOC})", OUTCOMES.join(", "))
+                    ),
                 );
             }
             found
@@ -684,15 +827,31 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
             codes::REQUEST_ANSWER_OUTCOME,
             "answered",
             true,
-            "填写了答复之日 `answered`，但没有填写办理结果 `outcome`".into(),
-            "补上 `outcome:`，填年度报告第三部分的办理结果，如 disclosed、unable.not_held".into(),
+            crate::zh_en!(
+                "填写了答复之日 `answered`，但没有填写办理结果 `outcome`",
+                "`answered` is given but `outcome` is not"
+            )
+            .into(),
+            crate::zh_en!(
+                "补上 `outcome:`，填年度报告第三部分的办理结果，如 disclosed、unable.not_held",
+                "add `outcome:`, the result row of the report's section 3, e.g. disclosed, unable.not_held"
+            )
+            .into(),
         ),
         (false, true) => r.push(
             codes::REQUEST_ANSWER_OUTCOME,
             "outcome",
             true,
-            "填写了办理结果 `outcome`，但没有填写答复之日 `answered`".into(),
-            "补上 `answered:` 答复之日；尚未答复的申请不填 outcome".into(),
+            crate::zh_en!(
+                "填写了办理结果 `outcome`，但没有填写答复之日 `answered`",
+                "`outcome` is given but `answered` is not"
+            )
+            .into(),
+            crate::zh_en!(
+                "补上 `answered:` 答复之日；尚未答复的申请不填 outcome",
+                "add `answered:`, the day of the answer; an open request has no outcome"
+            )
+            .into(),
         ),
         _ => {}
     }

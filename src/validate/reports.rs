@@ -520,9 +520,14 @@ pub(crate) fn form_of_year(year: i32) -> ReportFormat {
 
 fn form_name(format: ReportFormat) -> &'static str {
     match format {
-        ReportFormat::F2021 => "`\"2021\"`（2021 年格式）",
-        ReportFormat::Trial2019 => "`\"2019-trial\"`（2019 年试行格式）",
-        ReportFormat::Free => "`free`（只有文字）",
+        ReportFormat::F2021 => {
+            crate::zh_en!("`\"2021\"`（2021 年格式）", "`\"2021\"` (the 2021 form)")
+        }
+        ReportFormat::Trial2019 => crate::zh_en!(
+            "`\"2019-trial\"`（2019 年试行格式）",
+            "`\"2019-trial\"` (the 2019 trial form)"
+        ),
+        ReportFormat::Free => crate::zh_en!("`free`（只有文字）", "`free` (prose only)"),
     }
 }
 
@@ -538,15 +543,27 @@ fn format_for_year(r: &Record<Report>) -> Option<Issue> {
         Issue::warning(
             codes::REPORT_FORMAT_YEAR,
             "format",
-            format!(
-                "{year} 年度报告的 `format` 应为 {}，本文件是 {}",
-                form_name(expected),
-                form_name(r.data.format)
+            crate::zh_en!(
+                format!(
+                    "{year} 年度报告的 `format` 应为 {}，本文件是 {}",
+                    form_name(expected),
+                    form_name(r.data.format)
+                ),
+                format!(
+                    "a report for {year} has `format` {}; this one is {}",
+                    form_name(expected),
+                    form_name(r.data.format)
+                )
             ),
         )
         .at_key()
-        .hint(format!(
-            "2021 年度及以后的报告用 2021 年格式，2019、2020 年度用 2019 年试行格式，2018 年度及以前只有文字；核对 `format` 和报告所在的年度文件夹 reports/{year}/"
+        .hint(crate::zh_en!(
+            format!(
+                "2021 年度及以后的报告用 2021 年格式，2019、2020 年度用 2019 年试行格式，2018 年度及以前只有文字；核对 `format` 和报告所在的年度文件夹 reports/{year}/"
+            ),
+            format!(
+                "reports for 2021 on use the 2021 form, 2019 and 2020 the 2019 trial form, 2018 and before prose only: check `format` and the year folder reports/{year}/"
+            )
         )),
     )
 }
@@ -590,11 +607,19 @@ fn issued_against_catalog(ctx: &Ctx, r: &Record<Report>) -> Option<Issue> {
         Issue::warning(
             codes::ISSUED_VS_CATALOG,
             format!("proactive.normative_documents.{column}"),
-            format!(
-                "报告填写本年制发行政规范性文件 {reported} 件，公开目录中本机关 {year} 年成文的行政规范性文件有 {listed} 件"
+            crate::zh_en!(
+                format!(
+                    "报告填写本年制发行政规范性文件 {reported} 件，公开目录中本机关 {year} 年成文的行政规范性文件有 {listed} 件"
+                ),
+                format!(
+                    "the report gives {reported} normative documents issued; the catalog has {listed} of this agency written in {year}"
+                )
             ),
         )
-        .hint("核对报告中的数字；或在公开目录中补录文件，为规范性文件加上 `normative: true`。公开目录没有收录本机关当年全部文件的，可以不理会本提示"),
+        .hint(crate::zh_en!(
+            "核对报告中的数字；或在公开目录中补录文件，为规范性文件加上 `normative: true`。公开目录没有收录本机关当年全部文件的，可以不理会本提示",
+            "check the report's number, or add the documents to the catalog with `normative: true`; a catalog that does not hold all of the year's documents may ignore this"
+        )),
     )
 }
 
@@ -638,12 +663,21 @@ pub(crate) fn in_force_across_years(ctx: &Ctx) -> Vec<FileIssue> {
                 Issue::warning(
                     codes::IN_FORCE_ACROSS_YEARS,
                     path.clone(),
-                    format!(
-                        "「{}」现行有效件数为 {in_force}，但上年度报告的现行有效件数 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}",
-                        row.label
+                    crate::zh_en!(
+                        format!(
+                            "「{}」现行有效件数为 {in_force}，但上年度报告的现行有效件数 {before} + 本年制发 {issued} − 本年废止 {repealed} = {expected}",
+                            row.label
+                        ),
+                        format!(
+                            "「{}」: {in_force} in force, but last year's {before} in force + {issued} issued − {repealed} repealed = {expected}",
+                            row.label
+                        )
                     ),
                 )
-                .hint("核对两年的报告；有效期届满自然失效或被修订的文件也会使数字不一致，属于这种情况的，可在第一部分总体情况中说明")
+                .hint(crate::zh_en!(
+                    "核对两年的报告；有效期届满自然失效或被修订的文件也会使数字不一致，属于这种情况的，可在第一部分总体情况中说明",
+                    "check both years' reports; documents that expired or were amended also make the numbers differ, which the overview may explain"
+                ))
                 .also(&prev.meta.path, path),
             ));
         }

@@ -33,12 +33,21 @@ pub fn validate_register(portal: &Portal, register: &Register, root: &Path) -> V
             Issue::error(
                 codes::REGISTER_PLACE,
                 "requests.dir",
-                format!(
-                    "依申请公开登记不能放在 `{}`：{why}",
-                    portal.config.requests.dir
+                crate::zh_en!(
+                    format!(
+                        "依申请公开登记不能放在 `{}`：{why}",
+                        portal.config.requests.dir
+                    ),
+                    format!(
+                        "the request register cannot be in `{}`: {why}",
+                        portal.config.requests.dir
+                    )
                 ),
             )
-            .hint("登记含申请人的个人信息，请放在门户根目录下的 requests/（默认），或门户之外的另一个不公开的文件夹（写绝对路径）"),
+            .hint(crate::zh_en!(
+                "登记含申请人的个人信息，请放在门户根目录下的 requests/（默认），或门户之外的另一个不公开的文件夹（写绝对路径）",
+                "the register holds applicants' personal data: keep it in requests/ at the portal root (the default), or in a private folder outside the portal (an absolute path)"
+            )),
         ));
     }
     for r in &register.requests {
@@ -55,16 +64,22 @@ fn request(ctx: &Ctx, cal: &Calendar, register: &Register, r: &Record<Request>) 
     let mut out = Vec::new();
     if ctx.agency_missing(&q.agency) {
         let guess = closest(&q.agency, ctx.agency_slugs())
-            .map(|s| format!("是不是 `{s}`？"))
+            .map(|s| crate::zh_en!(format!("是不是 `{s}`？"), format!("did you mean `{s}`? ")))
             .unwrap_or_default();
         out.push(
             Issue::error(
                 codes::UNKNOWN_AGENCY,
                 "agency",
-                format!("没有短名为 `{}` 的机关", q.agency),
+                crate::zh_en!(
+                    format!("没有短名为 `{}` 的机关", q.agency),
+                    format!("there is no agency `{}`", q.agency)
+                ),
             )
-            .hint(format!(
-                "{guess}机关短名是 content/agencies/ 下的文件名（不含 .yaml）"
+            .hint(crate::zh_en!(
+                format!("{guess}机关短名是 content/agencies/ 下的文件名（不含 .yaml）"),
+                format!(
+                    "{guess}an agency's slug is its file name in content/agencies/ (without .yaml)"
+                )
             )),
         );
     }
@@ -75,41 +90,64 @@ fn request(ctx: &Ctx, cal: &Calendar, register: &Register, r: &Record<Request>) 
                 Issue::error(
                     codes::REQUEST_YEAR,
                     "received",
-                    format!("这件申请 {} 收到，却放在 {folder}/ 文件夹中", q.received),
+                    crate::zh_en!(
+                        format!("这件申请 {} 收到，却放在 {folder}/ 文件夹中", q.received),
+                        format!("this request was received on {} but is in the {folder}/ folder", q.received)
+                    ),
                 )
-                .hint(format!(
-                    "申请按收到的年份存放：移到 {}/{year}/，或改正 received",
-                    register.dir_text()
+                .hint(crate::zh_en!(
+                    format!(
+                        "申请按收到的年份存放：移到 {}/{year}/，或改正 received",
+                        register.dir_text()
+                    ),
+                    format!(
+                        "requests are filed by the year received: move it to {}/{year}/, or correct received",
+                        register.dir_text()
+                    )
                 )),
             );
         }
     }
-    let mut order =
-        |path: &str, later: chrono::NaiveDate, earlier: chrono::NaiveDate, what: &str| {
-            if later < earlier {
-                out.push(
+    let mut order = |path: &str,
+                     later: chrono::NaiveDate,
+                     earlier: chrono::NaiveDate,
+                     what: (&str, &str)| {
+        if later < earlier {
+            out.push(
                     Issue::error(
                         codes::REQUEST_DATE_ORDER,
                         path,
-                        format!("{what}（{later} 早于 {earlier}）"),
+                        crate::zh_en!(
+                            format!("{}（{later} 早于 {earlier}）", what.0),
+                            format!("{} ({later} is before {earlier})", what.1)
+                        ),
                     )
-                    .hint("核对这两个日期：办理的各个环节不会早于它之前的环节"),
+                    .hint(crate::zh_en!(
+                        "核对这两个日期：办理的各个环节不会早于它之前的环节",
+                        "check both dates: no step of handling a request comes before the one it follows"
+                    )),
                 );
-            }
-        };
+        }
+    };
     if let Some(c) = q.correction {
         order(
             "correction.requested",
             c.requested,
             q.received,
-            "通知补正之日早于收到申请之日",
+            (
+                "通知补正之日早于收到申请之日",
+                "the correction was asked for before the request was received",
+            ),
         );
         if let Some(got) = c.received {
             order(
                 "correction.received",
                 got,
                 c.requested,
-                "收到补正之日早于通知补正之日",
+                (
+                    "收到补正之日早于通知补正之日",
+                    "the correction was received before it was asked for",
+                ),
             );
         }
     }
@@ -118,14 +156,20 @@ fn request(ctx: &Ctx, cal: &Calendar, register: &Register, r: &Record<Request>) 
             "third_party.asked",
             t.asked,
             q.received,
-            "征求第三方意见之日早于收到申请之日",
+            (
+                "征求第三方意见之日早于收到申请之日",
+                "the third party was asked before the request was received",
+            ),
         );
         if let Some(a) = t.answered {
             order(
                 "third_party.answered",
                 a,
                 t.asked,
-                "第三方答复之日早于征求意见之日",
+                (
+                    "第三方答复之日早于征求意见之日",
+                    "the third party answered before it was asked",
+                ),
             );
         }
     }
@@ -134,16 +178,43 @@ fn request(ctx: &Ctx, cal: &Calendar, register: &Register, r: &Record<Request>) 
             "extension.decided",
             e.decided,
             q.received,
-            "决定延长之日早于收到申请之日",
+            (
+                "决定延长之日早于收到申请之日",
+                "the extension was decided before the request was received",
+            ),
         );
     }
     if let Some(a) = q.answered {
-        order("answered", a, q.received, "答复之日早于收到申请之日");
+        order(
+            "answered",
+            a,
+            q.received,
+            (
+                "答复之日早于收到申请之日",
+                "the answer is dated before the request was received",
+            ),
+        );
         if let Some(e) = q.extension {
-            order("answered", a, e.decided, "答复之日早于决定延长之日");
+            order(
+                "answered",
+                a,
+                e.decided,
+                (
+                    "答复之日早于决定延长之日",
+                    "the answer is dated before the extension was decided",
+                ),
+            );
         }
         if let Some(t) = q.third_party {
-            order("answered", a, t.asked, "答复之日早于征求第三方意见之日");
+            order(
+                "answered",
+                a,
+                t.asked,
+                (
+                    "答复之日早于征求第三方意见之日",
+                    "the answer is dated before the third party was asked",
+                ),
+            );
         }
     }
     if let (Some(e), Limit::Runs(d)) = (
@@ -155,12 +226,21 @@ fn request(ctx: &Ctx, cal: &Calendar, register: &Register, r: &Record<Request>) 
                 Issue::error(
                     codes::REQUEST_LATE_EXTENSION,
                     "extension.decided",
-                    format!(
-                        "{} 决定延长答复期限，但原答复期限 {} 已经届满",
-                        e.decided, d.first
+                    crate::zh_en!(
+                        format!(
+                            "{} 决定延长答复期限，但原答复期限 {} 已经届满",
+                            e.decided, d.first
+                        ),
+                        format!(
+                            "the extension was decided on {}, after the time limit ran out on {}",
+                            e.decided, d.first
+                        )
                     ),
                 )
-                .hint("条例第三十三条：需要延长的，应当在答复期限届满前决定并告知申请人；日期填错的请改正"),
+                .hint(crate::zh_en!(
+                    "条例第三十三条：需要延长的，应当在答复期限届满前决定并告知申请人；日期填错的请改正",
+                    "Regulation Art. 33: an extension is decided, and the applicant told, before the limit runs out; correct the date if it is wrong"
+                )),
             );
         }
     }
@@ -179,12 +259,21 @@ fn reports(ctx: &Ctx, register: &Register) -> Vec<FileIssue> {
             Issue::warning(
                 codes::REGISTER_NOT_FOUND,
                 "requests.complete_since",
-                format!(
-                    "设置了 complete_since，但依申请公开登记文件夹 `{}` 不存在，年度报告未与登记核对",
-                    register.dir_text()
+                crate::zh_en!(
+                    format!(
+                        "设置了 complete_since，但依申请公开登记文件夹 `{}` 不存在，年度报告未与登记核对",
+                        register.dir_text()
+                    ),
+                    format!(
+                        "complete_since is set but the register folder `{}` does not exist: no report was compared with it",
+                        register.dir_text()
+                    )
                 ),
             )
-            .hint("在这台机器上放好登记（[requests] dir），或删去 complete_since"),
+            .hint(crate::zh_en!(
+                "在这台机器上放好登记（[requests] dir），或删去 complete_since",
+                "put the register on this machine ([requests] dir), or remove complete_since"
+            )),
         ));
     }
     for r in &ctx.portal.reports {
@@ -201,13 +290,24 @@ fn reports(ctx: &Ctx, register: &Register) -> Vec<FileIssue> {
                     Issue::error(
                         codes::REGISTER_MISSING,
                         "applications",
-                        format!(
-                            "第三部分要从依申请公开登记统计，但登记文件夹 `{}` 不存在",
-                            register.dir_text()
+                        crate::zh_en!(
+                            format!(
+                                "第三部分要从依申请公开登记统计，但登记文件夹 `{}` 不存在",
+                                register.dir_text()
+                            ),
+                            format!(
+                                "section 3 is to be counted from the register, but the register folder `{}` does not exist",
+                                register.dir_text()
+                            )
                         ),
                     )
-                    .hint(format!(
-                        "放好登记（site.toml 的 [requests] dir），或在报告中填写第三部分的表格；见 {DOC}"
+                    .hint(crate::zh_en!(
+                        format!(
+                            "放好登记（site.toml 的 [requests] dir），或在报告中填写第三部分的表格；见 {DOC}"
+                        ),
+                        format!(
+                            "put the register in place (site.toml [requests] dir), or write section 3's table in the report; see {DOC}"
+                        )
                     )),
                 ));
             } else if complete_since.is_some_and(|since| year < since) {
@@ -216,12 +316,21 @@ fn reports(ctx: &Ctx, register: &Register) -> Vec<FileIssue> {
                     Issue::warning(
                         codes::REGISTER_INCOMPLETE,
                         "applications",
-                        format!(
-                            "第三部分从依申请公开登记统计，但登记从 {} 年起才完整，{year} 年度的数字可能偏少",
-                            complete_since.unwrap_or(year)
+                        crate::zh_en!(
+                            format!(
+                                "第三部分从依申请公开登记统计，但登记从 {} 年起才完整，{year} 年度的数字可能偏少",
+                                complete_since.unwrap_or(year)
+                            ),
+                            format!(
+                                "section 3 is counted from the register, which is complete only from {} on: the numbers for {year} may be short",
+                                complete_since.unwrap_or(year)
+                            )
                         ),
                     )
-                    .hint("补全这一年的登记后调整 complete_since，或在报告中照原样填写第三部分的表格"),
+                    .hint(crate::zh_en!(
+                        "补全这一年的登记后调整 complete_since，或在报告中照原样填写第三部分的表格",
+                        "complete that year's register and move complete_since, or write section 3's table as issued"
+                    )),
                 ));
             }
             continue;
@@ -274,15 +383,23 @@ fn compare(ctx: &Ctx, register: &Register, report: &Report, agency: &str, year: 
             let mut issue = Issue::error(
                 codes::REGISTER_MISMATCH,
                 format!("{}.{c}", def.yaml_path()),
-                format!(
-                    "第三部分「{}」「{}」：报告填写 {a}，依申请公开登记统计为 {b}",
-                    def.full_label(),
-                    column.label
+                crate::zh_en!(
+                    format!(
+                        "第三部分「{}」「{}」：报告填写 {a}，依申请公开登记统计为 {b}",
+                        def.full_label(),
+                        column.label
+                    ),
+                    format!(
+                        "section 3, row 「{}」, column 「{}」: the report gives {a}, the register counts {b}",
+                        def.full_label(),
+                        column.label
+                    )
                 ),
             )
-            .hint(
+            .hint(crate::zh_en!(
                 "逐件核对报告和登记，或在报告中写 `applications: register`；照原样发布历史报告的，可在 site.toml 设置 [reports] arithmetic = \"warn\"",
-            );
+                "check the report against the register request by request, or write `applications: register`; to publish a historical report as issued, set [reports] arithmetic = \"warn\" in site.toml"
+            ));
             issue.severity = severity;
             out.push(issue);
         }

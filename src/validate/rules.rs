@@ -426,18 +426,30 @@ pub(crate) fn document(_ctx: &super::Ctx, r: &Record<Document>) -> Vec<Issue> {
                 Issue::error(
                     codes::LONG_TERM_WITH_END,
                     "long_term",
-                    "`long_term: true` 表示长期有效、废止前一直有效，但本文件同时填写了有效期截止日 `valid_until`",
+                    crate::zh_en!(
+                        "`long_term: true` 表示长期有效、废止前一直有效，但本文件同时填写了有效期截止日 `valid_until`",
+                        "`long_term: true` means in force until repealed, but this document also gives `valid_until`"
+                    ),
                 )
-                .hint("长期有效的文件删去 `valid_until`；有明确有效期的文件删去 `long_term`"),
+                .hint(crate::zh_en!(
+                    "长期有效的文件删去 `valid_until`；有明确有效期的文件删去 `long_term`",
+                    "remove `valid_until` from a document of long-term effect, or `long_term` from one with an end date"
+                )),
             );
         } else if !d.normative {
             out.push(
                 Issue::warning(
                     codes::LONG_TERM_NOT_NORMATIVE,
                     "long_term",
-                    "`long_term` 只用于行政规范性文件，本文件没有填写 `normative: true`",
+                    crate::zh_en!(
+                        "`long_term` 只用于行政规范性文件，本文件没有填写 `normative: true`",
+                        "`long_term` is for normative documents, and this one has no `normative: true`"
+                    ),
                 )
-                .hint("本文件是规范性文件的，加上 `normative: true`；不是的，删去 `long_term`"),
+                .hint(crate::zh_en!(
+                    "本文件是规范性文件的，加上 `normative: true`；不是的，删去 `long_term`",
+                    "add `normative: true` if it is one; otherwise remove `long_term`"
+                )),
             );
         }
     }

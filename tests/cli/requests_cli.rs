@@ -337,3 +337,44 @@ fn requests_counts_an_agencys_section_three_for_a_year() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`fwg`"));
 }
+
+#[test]
+fn the_registers_findings_are_chinese_unless_english_is_asked_for() {
+    let portal = portal_with_register();
+    fs::write(
+        portal.path().join("requests/2025/2025-0009.yaml"),
+        request(
+            "2025-03-10",
+            "answered: 2025-03-07\noutcome: disclosed\nchanel: 网络\n",
+        ),
+    )
+    .unwrap();
+    let find = |lang: &str, code: &str| -> (String, String) {
+        let out = gongkai(
+            &["check", "--format", "json", "--lang", lang],
+            portal.path(),
+        );
+        let v = json(&out);
+        let d = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {v:#}"))
+            .clone();
+        (
+            d["message"].as_str().unwrap().to_string(),
+            d["hint"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    let (zh, _) = find("zh", "E080");
+    assert_eq!(zh, "答复之日早于收到申请之日（2025-03-07 早于 2025-03-10）");
+    let (en, hint) = find("en", "E080");
+    assert_eq!(
+        en,
+        "the answer is dated before the request was received (2025-03-07 is before 2025-03-10)"
+    );
+    assert!(hint.starts_with("check both dates"), "{hint}");
+    assert_eq!(find("zh", "W014").0, "未知字段 `chanel`，已忽略");
+    assert_eq!(find("en", "W014").0, "unknown key `chanel`: ignored");
+}
