@@ -156,12 +156,14 @@ fn classify(inside: &Path) -> Result<Option<(i32, String)>, Box<Diagnostic>> {
             let folder = &parts[0];
             let year = match folder.parse::<i32>() {
                 Ok(y) if folder.len() == 4 => y,
-                _ => return misplaced(crate::zh_en!(
-                    format!("`{folder}` 不是四位数字的年份文件夹，其中的申请未读取"),
-                    format!(
+                _ => {
+                    return misplaced(crate::zh_en!(
+                        format!("`{folder}` 不是四位数字的年份文件夹，其中的申请未读取"),
+                        format!(
                         "`{folder}` is not a four-digit year folder: its requests were not read"
                     )
-                )),
+                    ))
+                }
             };
             if !yaml {
                 return Err(Box::new(
