@@ -423,6 +423,8 @@ normative: false                         # 是否行政规范性文件
 # long_term: true                        # 长期有效（规范性文件，不填 valid_until）
 # status: effective                      # effective 有效 / expired 失效 / repealed 废止 / amended 已修订
 # replaces: old-slug                     # 替代的文件
+# interprets: policy-slug                # 本文件是政策解读时：所解读文件的短名，两个页面互相链接
+# interpretation: 文字解读               # 解读形式：文字解读 / 图文解读 / 视频解读 / 新闻发布会 / 专家解读
 # attachments: [{title: 附件1, file: attachments/list.csv}]
 ---
 
