@@ -212,6 +212,10 @@ pub fn board_context(c: &mut Context, p: &Portal, notices: &[Notice]) {
     c.insert("warn_days", &d.warn_days);
     c.insert("disclosure_working_days", &d.disclosure_working_days);
     c.insert(
+        "interpretation_working_days",
+        &d.interpretation_working_days,
+    );
+    c.insert(
         "disclosure_by_category",
         &d.by_category.iter().collect::<Vec<_>>(),
     );

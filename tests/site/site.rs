@@ -453,6 +453,9 @@ fn a_policy_and_its_interpretation_link_to_each_other() {
     );
     let sitemap = fs::read_to_string(out.join("sitemap.xml")).unwrap();
     assert!(sitemap.contains("/documents/interpretations/</loc>"));
+    // The notice board states the rule with the portal's number of working days.
+    let board = fs::read_to_string(out.join("deadlines/index.html")).unwrap();
+    assert!(board.contains("政策解读应在所解读文件发布后 3 个工作日内发布"));
     let catalog: serde_json::Value =
         serde_json::from_slice(&fs::read(out.join("documents/catalog.json")).unwrap()).unwrap();
     let flagged: Vec<&str> = catalog
