@@ -360,15 +360,16 @@ fn open_list(
             .standing
             .due()
             .map_or_else(|| "—".to_string(), |d| d.to_string());
+        let who = crate::zh_en!(
+            format!("（{}，{} 收到）", o.applicant.label(), o.request.received),
+            format!(" ({}, received {})", o.applicant.key(), o.request.received)
+        );
         writeln!(
             out,
-            "  {due:<10}  {}  {} {}（{}，{} {}）",
+            "  {due:<10}  {}  {} {}{who}",
             o.standing.label(),
             o.request.agency_text(),
             o.request.id,
-            o.applicant.label(),
-            o.request.received,
-            crate::zh_en!("收到", "received")
         )?;
         writeln!(out, "{indent}{}", o.standing.detail())?;
         writeln!(
