@@ -105,11 +105,7 @@ impl Sources<'_> {
             push_line(&mut text, s);
         }
         process(&mut text, &d.process);
-        for c in &d.changes {
-            for s in c.basis.iter().chain(&c.note) {
-                push_line(&mut text, s);
-            }
-        }
+        changes(&mut text, &d.changes);
         let agency = r.meta.folder_agency.clone().unwrap_or_default();
         let mut codes = vec![d.code.clone()];
         codes.extend(d.sub_items.iter().filter_map(|s| s.code.clone()));
@@ -153,6 +149,7 @@ impl Sources<'_> {
         {
             push_line(&mut text, s);
         }
+        changes(&mut text, &d.changes);
         let agency = r.meta.folder_agency.clone().unwrap_or_default();
         doc(
             Kind::Service,
@@ -308,6 +305,14 @@ fn legal_basis(out: &mut String, basis: &[LegalBasis]) {
         push_line(out, &line);
         if let Some(t) = &b.text {
             push_line(out, t);
+        }
+    }
+}
+
+fn changes(out: &mut String, changes: &[Change]) {
+    for c in changes {
+        for s in c.basis.iter().chain(&c.note) {
+            push_line(out, s);
         }
     }
 }

@@ -280,6 +280,10 @@ pub struct ServiceItem {
     pub online_url: Option<String>,
     pub online_level: Option<u8>,
     pub status: ItemStatus,
+    /// When the guide changed (materials, time limits, fees…), oldest first, as a power
+    /// item's log: the feed of services and the record's dates are made of it.
+    #[serde(default)]
+    pub changes: Vec<Change>,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -265,6 +265,18 @@ pub struct ChangeView {
     pub note: String,
 }
 
+fn change_views(changes: &[Change]) -> Vec<ChangeView> {
+    changes
+        .iter()
+        .map(|c| ChangeView {
+            date: c.date.to_string(),
+            action: c.action.label().into(),
+            basis: c.basis.clone().unwrap_or_default(),
+            note: c.note.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ItemSummary {
     pub slug: String,
@@ -331,17 +343,7 @@ pub fn power_view<'a>(
         summary,
         item: &r.data,
         process: steps(&r.data.process),
-        changes: r
-            .data
-            .changes
-            .iter()
-            .map(|c| ChangeView {
-                date: c.date.to_string(),
-                action: c.action.label().into(),
-                basis: c.basis.clone().unwrap_or_default(),
-                note: c.note.clone().unwrap_or_default(),
-            })
-            .collect(),
+        changes: change_views(&r.data.changes),
         effective: date(r.data.effective),
         reviewed: date(r.data.reviewed),
         services,
@@ -369,6 +371,7 @@ pub struct ServiceView<'a> {
     pub free: bool,
     pub fees: Vec<Fee>,
     pub online_level: String,
+    pub changes: Vec<ChangeView>,
 }
 
 pub fn service_view<'a>(r: &'a Record<ServiceItem>, ix: &Index) -> ServiceView<'a> {
@@ -425,6 +428,7 @@ pub fn service_view<'a>(r: &'a Record<ServiceItem>, ix: &Index) -> ServiceView<'
                 .to_string()
             })
             .unwrap_or_default(),
+        changes: change_views(&d.changes),
     }
 }
 

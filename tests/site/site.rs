@@ -145,6 +145,14 @@ fn items_show_every_field() {
         .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
     assert_eq!(links, vec!["/attachments/form.txt"]);
+    // A service's own log of changes, oldest first, as a power item's.
+    assert_eq!(
+        texts(&s, "#h-changes ~ .table-wrap tbody td:nth-child(2)"),
+        vec!["新增", "调整"]
+    );
+    assert!(texts(&s, "#h-changes ~ .table-wrap tbody td")
+        .iter()
+        .any(|t| t.contains("承诺时限由15个工作日压缩为10个工作日")));
 }
 
 #[test]
