@@ -3,6 +3,7 @@
 //! findings, deadline notices, and the documents the search indexes are made of. Render
 //! arranges what is here; it computes none of it.
 
+pub mod dates;
 pub mod deadlines;
 pub mod decisions;
 pub mod report_figures;

@@ -65,6 +65,16 @@ pub fn reports_sorted(year: i32, key: &str, dir: Option<&str>) -> String {
     }
 }
 
+/// The catalog of a kind as data (`ext`: `csv`, `json`, `xml` for its Atom feed): the whole
+/// portal's beside the catalog's own pages (`/power/catalog.csv`), one agency's beside the
+/// agency's page (`/agencies/fgw/power.csv`), so a journalist can guess either.
+pub fn catalog(kind: Kind, agency: Option<&str>, ext: &str) -> String {
+    match agency {
+        None => format!("/{}/catalog.{ext}", kind.folder()),
+        Some(a) => format!("/agencies/{a}/{}.{ext}", kind.folder()),
+    }
+}
+
 pub fn items_of_agency(kind: Kind, agency: &str) -> String {
     format!("/{}/{agency}/", kind.folder())
 }

@@ -1,17 +1,16 @@
 //! The site's files for machines, beside its pages: sitemap.xml and robots.txt for search
-//! engines, the Atom feed of the newest documents, and the whole catalogue of documents as CSV
-//! and JSON.
+//! engines, and the Atom feed of the newest documents.
 
 use std::path::Path;
 
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::model::urls;
 use crate::model::*;
 use crate::text::escape::escape;
 
 use super::context::Ctx;
 use super::output::write_file;
-use super::views::{doc_item, DocItem};
+use super::views::doc_item;
 
 /// Writes the sitemap, the documents' feed, the catalogue downloads and robots.txt. Returns
 /// the number of files.
@@ -20,13 +19,12 @@ pub(super) fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagno
     let base = p.config.base();
     write_file(out, "sitemap.xml", sitemap(p).as_bytes())?;
     write_file(out, "documents/atom.xml", documents_feed(cx).as_bytes())?;
-    write_catalog(cx, out)?;
     write_file(
         out,
         "robots.txt",
         format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n").as_bytes(),
     )?;
-    Ok(5)
+    Ok(4)
 }
 
 /// Sitemap of every record page and list root.
@@ -94,67 +92,4 @@ fn documents_feed(cx: &Ctx) -> String {
     }
     feed.push_str("</feed>\n");
     feed
-}
-
-/// Machine-readable catalog downloads: documents/catalog.csv and documents/catalog.json.
-fn write_catalog(cx: &Ctx, out: &Path) -> Result<(), Diagnostic> {
-    let p = cx.portal;
-    let items: Vec<DocItem> = cx.doc_items(&(0..p.documents.len()).collect::<Vec<_>>());
-    write_file(
-        out,
-        "documents/catalog.csv",
-        &catalog_csv(&items, p.config.base())?,
-    )?;
-    let json = serde_json::to_vec_pretty(&items).map_err(|e| {
-        Diagnostic::error(
-            codes::WRITE_FAILED,
-            "documents/catalog.json",
-            crate::zh_en!(format!("无法写出政府文件目录：{e}"), e.to_string()),
-        )
-    })?;
-    write_file(out, "documents/catalog.json", &json)
-}
-
-fn catalog_csv(items: &[DocItem], base: &str) -> Result<Vec<u8>, Diagnostic> {
-    let mut csv_out = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let head = [
-        "索引号",
-        "标题",
-        "发文机关",
-        "发文字号",
-        "成文日期",
-        "发布日期",
-        "规范性文件",
-        "有效性",
-        "分类",
-        "链接",
-    ];
-    csv_out.write_record(head).map_err(csv_error)?;
-    for d in items {
-        csv_out
-            .write_record([
-                d.index_no.as_str(),
-                &d.title,
-                &d.agency.name,
-                &d.doc_number,
-                &d.written,
-                &d.published,
-                if d.normative { "是" } else { "否" },
-                &d.status,
-                &d.categories.join(";"),
-                &format!("{base}{}", d.url),
-            ])
-            .map_err(csv_error)?;
-    }
-    csv_out
-        .into_inner()
-        .map_err(|e| csv_error(e.into_error().into()))
-}
-
-fn csv_error(e: csv::Error) -> Diagnostic {
-    Diagnostic::error(
-        codes::WRITE_FAILED,
-        "documents/catalog.csv",
-        crate::zh_en!(format!("无法写出政府文件目录：{e}"), e.to_string()),
-    )
 }

@@ -11,6 +11,7 @@
 //! [`deadlines`] and [`reports`] write the files for machines beside them: sitemap, feeds,
 //! CSV and JSON downloads.
 
+pub mod catalogs;
 pub mod chart;
 mod context;
 pub mod deadlines;
@@ -117,6 +118,7 @@ pub fn render(
     let mut files = total;
     files += output::write_assets(portal, root, theme, out)?;
     files += feeds::write_feeds_and_data(&cx, out)?;
+    files += catalogs::write_catalogs(&cx, out)?;
     files += deadlines::write_feed(portal, derived, out)?;
     files += reports::write_report_data(&cx, out)?;
     Ok(RenderStats {

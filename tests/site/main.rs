@@ -11,6 +11,7 @@ mod bin;
 mod tools;
 
 mod browser;
+mod data;
 mod deadlines_site;
 mod reports;
 mod site;

@@ -413,7 +413,11 @@ fn downloads_and_feeds_are_written() {
     let json: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(out.join("documents/catalog.json")).unwrap())
             .unwrap();
-    assert_eq!(json.as_array().unwrap().len(), 6);
+    let json = json.as_array().unwrap();
+    assert_eq!(json.len(), 6);
+    assert!(json
+        .iter()
+        .any(|d| d["url"] == "https://test.example.gov.cn/documents/2025/doc-5/"));
     let atom = fs::read_to_string(out.join("documents/atom.xml")).unwrap();
     assert!(atom.contains("https://test.example.gov.cn/documents/2025/doc-5/"));
 }

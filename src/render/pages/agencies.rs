@@ -18,6 +18,10 @@ impl Ctx<'_> {
             .map(|a| agency_view(a, &self.ix))
             .collect();
         c.insert("agencies", &list);
+        c.insert(
+            "downloads",
+            &crate::render::catalogs::downloads(Kind::Agency, None),
+        );
         (url, "agencies.html", c)
     }
 
@@ -36,6 +40,11 @@ impl Ctx<'_> {
         );
         c.insert("agency", &agency_view(a, &self.ix));
         c.insert("notices", &self.notices_for(Kind::Agency, &a.meta));
+        let data: Vec<_> = crate::render::catalogs::AGENCY_KINDS
+            .iter()
+            .map(|&k| (k.label(), crate::render::catalogs::downloads(k, Some(slug))))
+            .collect();
+        c.insert("data", &data);
         let empty = Vec::new();
         let power: Vec<_> = self
             .portal

@@ -33,6 +33,10 @@ impl Ctx<'_> {
             })
             .collect();
         c.insert("years", &years);
+        c.insert(
+            "downloads",
+            &crate::render::catalogs::downloads(Kind::Decision, None),
+        );
         (url, "decisions_index.html", c)
     }
 

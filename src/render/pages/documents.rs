@@ -23,6 +23,10 @@ impl Ctx<'_> {
             .map(|(y, idx)| (*y, idx.len(), urls::year(Kind::Document, *y)))
             .collect();
         c.insert("years", &years);
+        c.insert(
+            "downloads",
+            &crate::render::catalogs::downloads(Kind::Document, None),
+        );
         let newest: Vec<usize> = (0..p.documents.len().min(20)).collect();
         c.insert("newest", &self.doc_items(&newest));
         c.insert("total", &p.documents.len());

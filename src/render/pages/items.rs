@@ -56,6 +56,7 @@ impl Ctx<'_> {
             .collect();
         c.insert("kind", kind.name());
         c.insert("groups", &list);
+        c.insert("downloads", &crate::render::catalogs::downloads(kind, None));
         (url, "items_index.html", c)
     }
 
@@ -100,6 +101,10 @@ impl Ctx<'_> {
         c.insert("kind", kind.name());
         c.insert("agency", &a);
         c.insert("categories", &by_cat);
+        c.insert(
+            "downloads",
+            &crate::render::catalogs::downloads(kind, Some(agency)),
+        );
         c.insert("total", &idx.len());
         c.insert("pager", &pager(&base, page, ranges.len()));
         (url, "items_list.html", c)

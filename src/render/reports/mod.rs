@@ -94,6 +94,10 @@ impl Ctx<'_> {
             })
             .collect();
         c.insert("years", &years);
+        c.insert(
+            "downloads",
+            &crate::render::catalogs::downloads(Kind::Report, None),
+        );
         (url, "reports_index.html", c)
     }
 

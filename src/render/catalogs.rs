@@ -1,0 +1,564 @@
+//! Every catalog as data: the power list, the service items, the decisions, the documents, the
+//! agencies and the annual reports, each as CSV (UTF-8 with BOM and Chinese headers, so Excel
+//! and WPS open it right) and JSON (the content files' own keys, with the record's URL, its
+//! agency and its dates), for the whole portal and for each agency (`urls::catalog`).
+//!
+//! The JSON of one record ([`Entry`]) is the same in every download, so a script written
+//! against the portal's file reads an agency's too.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::derive::dates::{self, RecordDates};
+use crate::derive::deadlines::Timeliness;
+use crate::diagnostics::{codes, Diagnostic};
+use crate::model::urls;
+use crate::model::*;
+
+use super::context::Ctx;
+use super::export::BOM;
+use super::output::write_file;
+
+/// One record in a JSON download: what it is (`record_type`: an agency's file has a `kind`
+/// of its own) and where, then the keys of its content file
+/// (docs/content-format.md), then what the build worked out of it for the day.
+#[derive(Serialize)]
+pub struct Entry<'a, T: Serialize> {
+    /// `power`, `service`, `decision`, `document`, `agency` or `report`.
+    pub record_type: &'static str,
+    /// The file name without its extension (an agency's code for reports).
+    pub slug: &'a str,
+    /// The record's page, absolute.
+    pub url: String,
+    /// The year folder of a decision, document or report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The agency's code, where the file's own keys do not name it (power and service items
+    /// by their folder, reports by their file name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency: Option<&'a str>,
+    /// The agency's full name, for reading without a second download.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency_name: Option<&'a str>,
+    /// When it was first published, where the file tells.
+    pub first_published: Option<NaiveDate>,
+    /// When it last changed (a logged change, a stage, expiry, repeal), where the file tells.
+    pub last_changed: Option<NaiveDate>,
+    #[serde(flatten)]
+    pub data: &'a T,
+    /// A document's status as of the build day (expiry worked out from its dates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_status: Option<DocStatus>,
+    /// A normative document's last valid day, given or worked out by the rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effective_until: Option<NaiveDate>,
+    /// Whether a decision's draft is open for comment on the build day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consultation_open: Option<bool>,
+    /// A report's due date, under the site's rule or the agency's own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
+    /// A report's timeliness as of the build day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeliness: Option<Timeliness>,
+}
+
+impl<'a, T: Serialize> Entry<'a, T> {
+    fn new(kind: Kind, meta: &'a Meta, base: &str, data: &'a T, when: RecordDates) -> Self {
+        Entry {
+            record_type: kind.name(),
+            slug: &meta.slug,
+            url: format!("{base}{}", page_url(kind, meta)),
+            year: meta.year,
+            agency: None,
+            agency_name: None,
+            first_published: when.first_published,
+            last_changed: when.last_changed,
+            data,
+            effective_status: None,
+            effective_until: None,
+            consultation_open: None,
+            due: None,
+            timeliness: None,
+        }
+    }
+}
+
+fn page_url(kind: Kind, meta: &Meta) -> String {
+    match kind {
+        Kind::Agency => urls::agency(&meta.slug),
+        _ => urls::record(kind, meta),
+    }
+}
+
+/// The kinds that have a catalog to download, in the order the data page lists them.
+pub const CATALOG_KINDS: [Kind; 6] = [
+    Kind::Document,
+    Kind::Power,
+    Kind::Service,
+    Kind::Decision,
+    Kind::Report,
+    Kind::Agency,
+];
+
+/// The kinds one agency publishes, each downloadable for that agency alone.
+pub const AGENCY_KINDS: [Kind; 5] = [
+    Kind::Document,
+    Kind::Power,
+    Kind::Service,
+    Kind::Decision,
+    Kind::Report,
+];
+
+// ---------------------------------------------------------------------------------------------
+// The CSV columns, in Chinese: the first row of every file.
+
+pub const POWER_HEADER: [&str; 14] = [
+    "事项编码",
+    "事项名称",
+    "事项类别",
+    "实施机关代号",
+    "实施机关",
+    "实施主体",
+    "子项",
+    "设定依据",
+    "状态",
+    "施行日期",
+    "复核日期",
+    "首次公布日期",
+    "最近调整日期",
+    "链接",
+];
+
+pub const SERVICE_HEADER: [&str; 17] = [
+    "事项编码",
+    "事项名称",
+    "事项类型",
+    "实施机关代号",
+    "实施机关",
+    "对应权责事项编码",
+    "设定依据",
+    "法定办结时限（工作日）",
+    "承诺办结时限（工作日）",
+    "是否收费",
+    "网办深度",
+    "咨询电话",
+    "监督投诉电话",
+    "网上办理地址",
+    "状态",
+    "最近调整日期",
+    "链接",
+];
+
+pub const DECISION_HEADER: [&str; 13] = [
+    "年度",
+    "决策事项",
+    "决策机关代号",
+    "决策机关",
+    "决策依据",
+    "计划完成时间",
+    "状态",
+    "征求意见开始",
+    "征求意见截止",
+    "集体讨论决定日期",
+    "公布日期",
+    "最近进展日期",
+    "链接",
+];
+
+pub const DOCUMENT_HEADER: [&str; 14] = [
+    "索引号",
+    "标题",
+    "发文机关",
+    "发文字号",
+    "成文日期",
+    "发布日期",
+    "规范性文件",
+    "有效性",
+    "分类",
+    "链接",
+    "发文机关代号",
+    "有效期至",
+    "最近变化日期",
+    "内容概述",
+];
+
+pub const AGENCY_HEADER: [&str; 13] = [
+    "机关代号",
+    "机关名称",
+    "简称",
+    "机构类型",
+    "统一社会信用代码",
+    "上级机关代号",
+    "办公地址",
+    "邮政编码",
+    "联系电话",
+    "电子邮箱",
+    "办公时间",
+    "网站",
+    "链接",
+];
+
+pub const REPORT_HEADER: [&str; 10] = [
+    "年度",
+    "机关代号",
+    "机关",
+    "报告格式",
+    "发布日期",
+    "应发布日期",
+    "按时发布",
+    "逾期天数",
+    "链接",
+    "报告数据（CSV）",
+];
+
+/// The header of a kind's CSV download.
+pub fn csv_header(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Power => &POWER_HEADER,
+        Kind::Service => &SERVICE_HEADER,
+        Kind::Decision => &DECISION_HEADER,
+        Kind::Document => &DOCUMENT_HEADER,
+        Kind::Agency => &AGENCY_HEADER,
+        Kind::Report => &REPORT_HEADER,
+        Kind::Page | Kind::Calendar => &[],
+    }
+}
+
+fn opt<T: ToString>(v: Option<T>) -> String {
+    v.map(|x| x.to_string()).unwrap_or_default()
+}
+
+fn text(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+/// Several values in one cell: a full-width semicolon, which no title or law uses.
+fn joined<'a>(v: impl IntoIterator<Item = &'a str>) -> String {
+    v.into_iter().collect::<Vec<_>>().join("；")
+}
+
+fn laws(basis: &[LegalBasis]) -> String {
+    joined(basis.iter().map(|b| b.law.as_str()))
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// What one catalog download holds: the records of a kind, for the portal or one agency.
+struct Rows {
+    csv: Vec<Vec<String>>,
+    json: Vec<u8>,
+}
+
+impl Ctx<'_> {
+    fn agency_name(&self, slug: &str) -> Option<&str> {
+        self.portal.agency(slug).map(|a| a.data.name.as_str())
+    }
+
+    fn rows(&self, kind: Kind, idx: &[usize]) -> Result<Rows, serde_json::Error> {
+        let p = self.portal;
+        let base = p.config.base();
+        let today = self.derived.today;
+        let mut csv = Vec::with_capacity(idx.len());
+        let json = match kind {
+            Kind::Power => {
+                let mut entries = Vec::with_capacity(idx.len());
+                for &i in idx {
+                    let r = &p.power[i];
+                    let d = &r.data;
+                    let agency = r.meta.folder_agency.as_deref().unwrap_or_default();
+                    let when = dates::item_dates(&d.changes, d.effective, today);
+                    let mut e = Entry::new(kind, &r.meta, base, d, when);
+                    e.agency = Some(agency);
+                    e.agency_name = self.agency_name(agency);
+                    csv.push(vec![
+                        d.code.clone(),
+                        d.name.clone(),
+                        d.category.clone(),
+                        agency.to_string(),
+                        opt(e.agency_name),
+                        text(&d.implementing_body),
+                        joined(d.sub_items.iter().map(|s| s.name.as_str())),
+                        laws(&d.legal_basis),
+                        d.status.label().to_string(),
+                        opt(d.effective),
+                        opt(d.reviewed),
+                        opt(when.first_published),
+                        opt(when.last_changed),
+                        e.url.clone(),
+                    ]);
+                    entries.push(e);
+                }
+                serde_json::to_vec_pretty(&entries)?
+            }
+            Kind::Service => {
+                let mut entries = Vec::with_capacity(idx.len());
+                for &i in idx {
+                    let r = &p.services[i];
+                    let d = &r.data;
+                    let agency = r.meta.folder_agency.as_deref().unwrap_or_default();
+                    let when = dates::item_dates(&d.changes, None, today);
+                    let mut e = Entry::new(kind, &r.meta, base, d, when);
+                    e.agency = Some(agency);
+                    e.agency_name = self.agency_name(agency);
+                    let charged = match &d.fees {
+                        Some(Fees::Free { free }) => if *free { "否" } else { "是" }.to_string(),
+                        Some(Fees::List(list)) => {
+                            if list.is_empty() { "否" } else { "是" }.to_string()
+                        }
+                        None => String::new(),
+                    };
+                    csv.push(vec![
+                        d.code.clone(),
+                        d.name.clone(),
+                        d.kind.clone(),
+                        agency.to_string(),
+                        opt(e.agency_name),
+                        text(&d.power_item),
+                        laws(&d.legal_basis),
+                        d.time_limit.statutory_days.to_string(),
+                        d.time_limit.promised_days.to_string(),
+                        charged,
+                        opt(d.online_level),
+                        text(&d.consult_phone),
+                        text(&d.complaint_phone),
+                        text(&d.online_url),
+                        d.status.label().to_string(),
+                        opt(when.last_changed),
+                        e.url.clone(),
+                    ]);
+                    entries.push(e);
+                }
+                serde_json::to_vec_pretty(&entries)?
+            }
+            Kind::Decision => {
+                let mut entries = Vec::with_capacity(idx.len());
+                for &i in idx {
+                    let r = &p.decisions[i];
+                    let d = &r.data;
+                    let state = &self.derived.decisions[i];
+                    let when = dates::decision_dates(state, today);
+                    let mut e = Entry::new(kind, &r.meta, base, d, when);
+                    e.agency_name = self.agency_name(&d.agency);
+                    e.consultation_open = Some(state.consultation_open);
+                    csv.push(vec![
+                        opt(r.meta.year),
+                        d.title.clone(),
+                        d.agency.clone(),
+                        opt(e.agency_name),
+                        text(&d.basis),
+                        opt(d.planned),
+                        d.status.label().to_string(),
+                        opt(d.consultation.as_ref().map(|c| c.start)),
+                        opt(d.consultation.as_ref().map(|c| c.end)),
+                        opt(d.collective_decision.as_ref().map(|c| c.date)),
+                        opt(d.publication.as_ref().map(|c| c.date)),
+                        opt(when.last_changed),
+                        e.url.clone(),
+                    ]);
+                    entries.push(e);
+                }
+                serde_json::to_vec_pretty(&entries)?
+            }
+            Kind::Document => {
+                let mut entries = Vec::with_capacity(idx.len());
+                for &i in idx {
+                    let r = &p.documents[i];
+                    let d = &r.data;
+                    let v = &self.derived.validity[i];
+                    let when = dates::document_dates(p, d, v, today);
+                    let mut e = Entry::new(kind, &r.meta, base, d, when);
+                    e.agency_name = self.agency_name(&d.agency);
+                    e.effective_status = Some(v.status);
+                    e.effective_until = v.valid_until;
+                    csv.push(vec![
+                        d.index_no.clone(),
+                        d.title.clone(),
+                        e.agency_name.unwrap_or(&d.agency).to_string(),
+                        text(&d.doc_number),
+                        d.written.to_string(),
+                        d.published.to_string(),
+                        if d.normative { "是" } else { "否" }.to_string(),
+                        v.status.label().to_string(),
+                        d.categories.join(";"),
+                        e.url.clone(),
+                        d.agency.clone(),
+                        opt(v.valid_until),
+                        opt(when.last_changed),
+                        text(&d.summary),
+                    ]);
+                    entries.push(e);
+                }
+                serde_json::to_vec_pretty(&entries)?
+            }
+            Kind::Agency => {
+                let mut entries = Vec::with_capacity(idx.len());
+                for &i in idx {
+                    let r = &p.agencies[i];
+                    let d = &r.data;
+                    let e = Entry::new(kind, &r.meta, base, d, RecordDates::default());
+                    csv.push(vec![
+                        r.meta.slug.clone(),
+                        d.name.clone(),
+                        text(&d.short_name),
+                        match d.kind {
+                            AgencyKind::Government => "人民政府",
+                            AgencyKind::Department => "政府部门",
+                        }
+                        .to_string(),
+                        d.credit_code.clone(),
+                        text(&d.parent),
+                        text(&d.address),
+                        text(&d.postcode),
+                        text(&d.phone),
+                        text(&d.email),
+                        text(&d.office_hours),
+                        text(&d.website),
+                        e.url.clone(),
+                    ]);
+                    entries.push(e);
+                }
+                serde_json::to_vec_pretty(&entries)?
+            }
+            Kind::Report => {
+                let mut entries = Vec::with_capacity(idx.len());
+                for &i in idx {
+                    let r = &p.reports[i];
+                    let d = &r.data;
+                    let agency = r.meta.folder_agency.as_deref().unwrap_or_default();
+                    let due = self.derived.reports.due[i];
+                    let mut e = Entry::new(kind, &r.meta, base, d, dates::report_dates(d));
+                    e.agency = Some(agency);
+                    e.agency_name = self.agency_name(agency);
+                    e.due = Some(due.due);
+                    e.timeliness = Some(due.timeliness);
+                    let (on_time, late) = match due.timeliness {
+                        Timeliness::OnTime { .. } => ("按时", None),
+                        Timeliness::Late { days, .. } => ("逾期", Some(days)),
+                        Timeliness::Missing { overdue_days } => ("未发布", Some(overdue_days)),
+                        Timeliness::NotYetDue { .. } => ("未到期", None),
+                        Timeliness::Undated => ("未注明发布日期", None),
+                    };
+                    csv.push(vec![
+                        opt(r.meta.year),
+                        agency.to_string(),
+                        opt(e.agency_name),
+                        match d.format {
+                            ReportFormat::F2021 => "2021年版",
+                            ReportFormat::Trial2019 => "2019年试行版",
+                            ReportFormat::Free => "自由格式",
+                        }
+                        .to_string(),
+                        opt(d.published),
+                        due.due.to_string(),
+                        on_time.to_string(),
+                        opt(late),
+                        e.url.clone(),
+                        if d.format == ReportFormat::Free {
+                            String::new()
+                        } else {
+                            format!("{}report.csv", e.url)
+                        },
+                    ]);
+                    entries.push(e);
+                }
+                serde_json::to_vec_pretty(&entries)?
+            }
+            Kind::Page | Kind::Calendar => Vec::new(),
+        };
+        Ok(Rows { csv, json })
+    }
+
+    /// The records of `kind` in the order its catalog lists them, for the portal.
+    fn all(&self, kind: Kind) -> Vec<usize> {
+        (0..self.portal.count(kind)).collect()
+    }
+
+    /// The records of `kind` of each agency that has any.
+    fn by_agency(&self, kind: Kind) -> Vec<(&str, Vec<usize>)> {
+        let ix = &self.portal.lookup;
+        let groups: &BTreeMap<String, Vec<usize>> = match kind {
+            Kind::Power => &ix.power_by_agency,
+            Kind::Service => &ix.services_by_agency,
+            Kind::Decision => &ix.decisions_by_agency,
+            Kind::Document => &ix.documents_by_agency,
+            Kind::Report => &ix.reports_by_agency,
+            _ => return Vec::new(),
+        };
+        self.portal
+            .agencies
+            .iter()
+            .map(|a| {
+                let slug = a.meta.slug.as_str();
+                let mut idx = groups.get(slug).cloned().unwrap_or_default();
+                idx.sort_unstable();
+                (slug, idx)
+            })
+            .collect()
+    }
+}
+
+fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        codes::WRITE_FAILED,
+        path,
+        format!("cannot write {path}: {e}"),
+    )
+}
+
+/// A CSV file's bytes: BOM, the header, the rows.
+pub fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(BOM.to_vec());
+    w.write_record(header)?;
+    for r in rows {
+        w.write_record(r)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// Writes every catalog's CSV and JSON, for the portal and for each agency (every agency
+/// has every file, empty ones with their header only, so their URLs can be guessed). Returns
+/// the number of files.
+pub(super) fn write_catalogs(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+    let mut jobs: Vec<(Kind, Option<&str>, Vec<usize>)> = CATALOG_KINDS
+        .iter()
+        .map(|&k| (k, None, cx.all(k)))
+        .collect();
+    for k in AGENCY_KINDS {
+        jobs.extend(
+            cx.by_agency(k)
+                .into_iter()
+                .map(|(a, idx)| (k, Some(a), idx)),
+        );
+    }
+    jobs.par_iter().try_for_each(|(kind, agency, idx)| {
+        let csv_path = urls::file_for(&urls::catalog(*kind, *agency, "csv"));
+        let json_path = urls::file_for(&urls::catalog(*kind, *agency, "json"));
+        let rows = cx
+            .rows(*kind, idx)
+            .map_err(|e| write_error(&json_path, e))?;
+        let bytes =
+            csv_bytes(csv_header(*kind), &rows.csv).map_err(|e| write_error(&csv_path, e))?;
+        write_file(out, &csv_path, &bytes)?;
+        write_file(out, &json_path, &rows.json)
+    })?;
+    Ok(jobs.len() * 2)
+}
+
+/// The links to a catalog's downloads, for its page: the portal's, or one agency's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Downloads {
+    pub csv: String,
+    pub json: String,
+}
+
+pub fn downloads(kind: Kind, agency: Option<&str>) -> Downloads {
+    Downloads {
+        csv: urls::catalog(kind, agency, "csv"),
+        json: urls::catalog(kind, agency, "json"),
+    }
+}

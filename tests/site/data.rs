@@ -1,0 +1,372 @@
+//! The demo portal's data for machines, read back as a journalist's script would: every
+//! catalog's CSV and JSON, for the portal and for each agency, compared with the records the
+//! content files hold.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use chrono::NaiveDate;
+use gongkai::build::{build, BuildOptions};
+use gongkai::model::{Kind, Portal};
+use gongkai::render::catalogs::{csv_header, AGENCY_KINDS, CATALOG_KINDS};
+use scraper::{Html, Selector};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+fn demo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+/// The demo, built once for every test here (into a copy: the build writes nothing into the
+/// repository), and its records as loaded.
+struct Demo {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    portal: Portal,
+}
+
+fn demo() -> &'static Demo {
+    static DEMO: OnceLock<Demo> = OnceLock::new();
+    DEMO.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&demo_root().join("content"), &dir.path().join("content"));
+        fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
+        let out = dir.path().join("public");
+        build(&BuildOptions {
+            root: dir.path().to_path_buf(),
+            output: Some(out.clone()),
+            today: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+            progress: Box::new(gongkai::build::Silent),
+        })
+        .expect("the demo builds");
+        let portal = gongkai::load::load(dir.path()).unwrap().portal;
+        Demo {
+            _dir: dir,
+            out,
+            portal,
+        }
+    })
+}
+
+/// A CSV download: it starts with a BOM, then its header and rows.
+fn read_csv(out: &Path, url: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes =
+        fs::read(out.join(url.trim_start_matches('/'))).unwrap_or_else(|e| panic!("{url}: {e}"));
+    assert_eq!(
+        &bytes[..3],
+        b"\xEF\xBB\xBF",
+        "{url} starts with a BOM for Excel"
+    );
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let header = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+fn read_json(out: &Path, url: &str) -> Vec<Value> {
+    let text = fs::read_to_string(out.join(url.trim_start_matches('/')))
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    serde_json::from_str::<Value>(&text)
+        .unwrap()
+        .as_array()
+        .unwrap_or_else(|| panic!("{url} is an array"))
+        .clone()
+}
+
+fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+}
+
+/// An entry of a JSON download, read as the content file's own type, must say what the file
+/// says: the keys the download adds around it are ignored by the reading.
+fn same_as_records<T: DeserializeOwned + Serialize>(entries: &[Value], records: Vec<(&str, &T)>) {
+    let by_slug: BTreeMap<&str, &T> = records.into_iter().collect();
+    for e in entries {
+        let slug = e["slug"].as_str().unwrap();
+        let read: T =
+            serde_json::from_value(e.clone()).unwrap_or_else(|err| panic!("{slug}: {err}"));
+        let want = by_slug
+            .get(slug)
+            .unwrap_or_else(|| panic!("{slug} is not a record"));
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            serde_json::to_value(want).unwrap(),
+            "{slug}"
+        );
+    }
+}
+
+#[test]
+fn every_catalog_downloads_as_csv_and_json_that_read_back_as_its_records() {
+    let d = demo();
+    let p = &d.portal;
+    for kind in CATALOG_KINDS {
+        let csv_url = format!("/{}/catalog.csv", kind.folder());
+        let (header, rows) = read_csv(&d.out, &csv_url);
+        assert_eq!(header, csv_header(kind), "{csv_url}");
+        let json = read_json(&d.out, &format!("/{}/catalog.json", kind.folder()));
+        assert_eq!(rows.len(), p.count(kind), "{csv_url}: one row per record");
+        assert_eq!(json.len(), p.count(kind), "{kind:?}: one entry per record");
+        assert!(p.count(kind) > 0, "the demo has records of {kind:?}");
+        // Row for row, the CSV and the JSON are the same records in the same order.
+        let link = column(&header, "链接");
+        for (row, e) in rows.iter().zip(&json) {
+            assert_eq!(row[link], e["url"].as_str().unwrap(), "{csv_url}");
+            assert_eq!(e["record_type"], kind.name());
+        }
+        // Every record's page is one that the site has.
+        for e in &json {
+            let url = e["url"].as_str().unwrap();
+            let path = url.strip_prefix("https://www.example.gov.cn/").unwrap();
+            assert!(d.out.join(path).join("index.html").is_file(), "{url}");
+        }
+        match kind {
+            Kind::Power => {
+                same_as_records(
+                    &json,
+                    p.power
+                        .iter()
+                        .map(|r| (r.meta.slug.as_str(), &r.data))
+                        .collect(),
+                );
+                let code = column(&header, "事项编码");
+                let mut want: Vec<_> = p.power.iter().map(|r| r.data.code.clone()).collect();
+                let mut got: Vec<_> = rows.iter().map(|r| r[code].clone()).collect();
+                want.sort();
+                got.sort();
+                assert_eq!(got, want);
+            }
+            Kind::Service => {
+                same_as_records(
+                    &json,
+                    p.services
+                        .iter()
+                        .map(|r| (r.meta.slug.as_str(), &r.data))
+                        .collect(),
+                );
+                let name = column(&header, "事项名称");
+                let mut want: Vec<_> = p.services.iter().map(|r| r.data.name.clone()).collect();
+                let mut got: Vec<_> = rows.iter().map(|r| r[name].clone()).collect();
+                want.sort();
+                got.sort();
+                assert_eq!(got, want);
+            }
+            Kind::Decision => {
+                same_as_records(
+                    &json,
+                    p.decisions
+                        .iter()
+                        .map(|r| (r.meta.slug.as_str(), &r.data))
+                        .collect(),
+                );
+                let title = column(&header, "决策事项");
+                let mut want: Vec<_> = p.decisions.iter().map(|r| r.data.title.clone()).collect();
+                let mut got: Vec<_> = rows.iter().map(|r| r[title].clone()).collect();
+                want.sort();
+                got.sort();
+                assert_eq!(got, want);
+            }
+            Kind::Document => {
+                same_as_records(
+                    &json,
+                    p.documents
+                        .iter()
+                        .map(|r| (r.meta.slug.as_str(), &r.data))
+                        .collect(),
+                );
+                let (index_no, published) =
+                    (column(&header, "索引号"), column(&header, "发布日期"));
+                let mut want: Vec<_> = p
+                    .documents
+                    .iter()
+                    .map(|r| (r.data.index_no.clone(), r.data.published.to_string()))
+                    .collect();
+                let mut got: Vec<_> = rows
+                    .iter()
+                    .map(|r| (r[index_no].clone(), r[published].clone()))
+                    .collect();
+                want.sort();
+                got.sort();
+                assert_eq!(got, want);
+                for e in &json {
+                    assert_eq!(
+                        e["first_published"], e["published"],
+                        "a document's first publication is its 发布日期"
+                    );
+                }
+            }
+            Kind::Agency => {
+                same_as_records(
+                    &json,
+                    p.agencies
+                        .iter()
+                        .map(|r| (r.meta.slug.as_str(), &r.data))
+                        .collect(),
+                );
+                let (code, credit) = (
+                    column(&header, "机关代号"),
+                    column(&header, "统一社会信用代码"),
+                );
+                let want: Vec<_> = p
+                    .agencies
+                    .iter()
+                    .map(|r| (r.meta.slug.clone(), r.data.credit_code.clone()))
+                    .collect();
+                let got: Vec<_> = rows
+                    .iter()
+                    .map(|r| (r[code].clone(), r[credit].clone()))
+                    .collect();
+                assert_eq!(got, want, "agencies in the portal's order");
+            }
+            Kind::Report => {
+                // A report's slug is its agency: read them by their page instead.
+                let by_url: BTreeMap<String, &gongkai::model::Report> = p
+                    .reports
+                    .iter()
+                    .map(|r| {
+                        (
+                            format!(
+                                "https://www.example.gov.cn{}",
+                                gongkai::model::urls::record(Kind::Report, &r.meta)
+                            ),
+                            &r.data,
+                        )
+                    })
+                    .collect();
+                for e in &json {
+                    let want = by_url[e["url"].as_str().unwrap()];
+                    let read: gongkai::model::Report = serde_json::from_value(e.clone()).unwrap();
+                    assert_eq!(
+                        serde_json::to_value(&read).unwrap(),
+                        serde_json::to_value(want).unwrap()
+                    );
+                }
+                let (year, agency, published) = (
+                    column(&header, "年度"),
+                    column(&header, "机关代号"),
+                    column(&header, "发布日期"),
+                );
+                let mut want: Vec<_> = p
+                    .reports
+                    .iter()
+                    .map(|r| {
+                        (
+                            r.meta.year.unwrap().to_string(),
+                            r.meta.folder_agency.clone().unwrap(),
+                            r.data.published.map(|d| d.to_string()).unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                let mut got: Vec<_> = rows
+                    .iter()
+                    .map(|r| (r[year].clone(), r[agency].clone(), r[published].clone()))
+                    .collect();
+                want.sort();
+                got.sort();
+                assert_eq!(got, want);
+            }
+            Kind::Page | Kind::Calendar => unreachable!(),
+        }
+    }
+}
+
+#[test]
+fn each_agency_downloads_exactly_its_own_records_of_every_catalog() {
+    let d = demo();
+    for kind in AGENCY_KINDS {
+        let (_, all) = read_csv(&d.out, &format!("/{}/catalog.csv", kind.folder()));
+        let mut whole: Vec<Vec<String>> = Vec::new();
+        let mut agencies_with_records = 0;
+        for a in &d.portal.agencies {
+            let slug = &a.meta.slug;
+            let url = format!("/agencies/{slug}/{}.csv", kind.folder());
+            let (header, rows) = read_csv(&d.out, &url);
+            assert_eq!(header, csv_header(kind), "{url}");
+            let json = read_json(&d.out, &format!("/agencies/{slug}/{}.json", kind.folder()));
+            assert_eq!(json.len(), rows.len(), "{url}");
+            let code = column(
+                &header,
+                match kind {
+                    Kind::Power | Kind::Service => "实施机关代号",
+                    Kind::Decision => "决策机关代号",
+                    Kind::Document => "发文机关代号",
+                    _ => "机关代号",
+                },
+            );
+            for r in &rows {
+                assert_eq!(&r[code], slug, "{url} holds only its agency's records");
+            }
+            agencies_with_records += usize::from(!rows.is_empty());
+            whole.extend(rows);
+        }
+        assert!(
+            agencies_with_records > 1,
+            "{kind:?}: several agencies publish"
+        );
+        let mut all = all;
+        all.sort();
+        whole.sort();
+        assert_eq!(
+            whole, all,
+            "{kind:?}: the agencies' files make the portal's"
+        );
+    }
+}
+
+fn links(doc: &Html) -> Vec<String> {
+    let sel = Selector::parse("a[href]").unwrap();
+    doc.select(&sel)
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect()
+}
+
+fn page(out: &Path, url: &str) -> Html {
+    let file = out.join(url.trim_start_matches('/')).join("index.html");
+    Html::parse_document(
+        &fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display())),
+    )
+}
+
+#[test]
+fn catalog_pages_link_their_downloads() {
+    let d = demo();
+    for kind in CATALOG_KINDS {
+        let section = format!("/{}/", kind.folder());
+        let l = links(&page(&d.out, &section));
+        for ext in ["csv", "json"] {
+            let want = format!("/{}/catalog.{ext}", kind.folder());
+            assert!(l.contains(&want), "{section} links {want}: {l:?}");
+        }
+    }
+    let l = links(&page(&d.out, "/power/fgw/"));
+    assert!(l.contains(&"/agencies/fgw/power.csv".to_string()), "{l:?}");
+    let l = links(&page(&d.out, "/agencies/fgw/"));
+    for kind in AGENCY_KINDS {
+        for ext in ["csv", "json"] {
+            let want = format!("/agencies/fgw/{}.{ext}", kind.folder());
+            assert!(l.contains(&want), "the agency's page links {want}");
+            assert!(d.out.join(want.trim_start_matches('/')).is_file(), "{want}");
+        }
+    }
+}
