@@ -18,6 +18,36 @@ pub enum StageKind {
     Evaluation,
 }
 
+impl StageKind {
+    /// What the feed of decisions calls the stage when it begins.
+    pub fn label(self) -> &'static str {
+        match self {
+            StageKind::Consultation => "公开征求意见",
+            StageKind::Hearing => "听证",
+            StageKind::ExpertReview => "专家论证",
+            StageKind::RiskAssessment => "风险评估",
+            StageKind::LegalityReview => "合法性审查",
+            StageKind::CollectiveDecision => "集体讨论决定",
+            StageKind::Publication => "决策公布",
+            StageKind::Evaluation => "决策后评估",
+        }
+    }
+
+    /// Its part of a feed entry's id: stable, ASCII.
+    pub fn key(self) -> &'static str {
+        match self {
+            StageKind::Consultation => "consultation",
+            StageKind::Hearing => "hearing",
+            StageKind::ExpertReview => "expert-review",
+            StageKind::RiskAssessment => "risk-assessment",
+            StageKind::LegalityReview => "legality-review",
+            StageKind::CollectiveDecision => "collective-decision",
+            StageKind::Publication => "publication",
+            StageKind::Evaluation => "evaluation",
+        }
+    }
+}
+
 /// A stage the record gives, with its dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stage {

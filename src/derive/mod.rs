@@ -6,6 +6,7 @@
 pub mod dates;
 pub mod deadlines;
 pub mod decisions;
+pub mod events;
 pub mod report_figures;
 pub mod reports;
 pub mod requests;
@@ -30,25 +31,31 @@ pub struct Derived {
     pub reports: reports::Reports,
     /// Deadline notices on `today` (see [`deadlines::notices`]).
     pub notices: Vec<deadlines::Notice>,
+    /// What happened to the records up to `today`, newest first: the feeds' entries.
+    pub events: Vec<events::Event>,
 }
 
 /// Derives everything for `today` from a validated portal and what validation's report
 /// arithmetic found.
 pub fn derive(p: &Portal, report_findings: &[ReportFindings], today: NaiveDate) -> Derived {
     let calendar = deadlines::portal_calendar(p);
+    let validity: Vec<Validity> = p
+        .documents
+        .iter()
+        .map(|d| validity(&d.data, &p.config, today))
+        .collect();
+    let decisions: Vec<decisions::DecisionState> = p
+        .decisions
+        .iter()
+        .map(|d| decisions::decision_state(&d.data, today))
+        .collect();
+    let events = events::events(p, &validity, &decisions, today);
     Derived {
         today,
-        validity: p
-            .documents
-            .iter()
-            .map(|d| validity(&d.data, &p.config, today))
-            .collect(),
-        decisions: p
-            .decisions
-            .iter()
-            .map(|d| decisions::decision_state(&d.data, today))
-            .collect(),
+        validity,
+        decisions,
         reports: reports::reports(p, report_findings, today),
         notices: deadlines::notices(p, &calendar, today),
+        events,
     }
 }

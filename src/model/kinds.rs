@@ -197,6 +197,11 @@ impl Kind {
         self.info().name
     }
 
+    /// One record of it: 政府文件.
+    pub fn noun(self) -> &'static str {
+        self.info().noun
+    }
+
     pub fn from_folder(folder: &str) -> Option<Kind> {
         KINDS.iter().find(|k| k.folder == folder).map(|k| k.kind)
     }

@@ -75,6 +75,16 @@ pub fn catalog(kind: Kind, agency: Option<&str>, ext: &str) -> String {
     }
 }
 
+/// The Atom feed of a catalog's changes: `/power/atom.xml`.
+pub fn feed(kind: Kind) -> String {
+    format!("/{}/atom.xml", kind.folder())
+}
+
+/// The Atom feed of everything one agency publishes.
+pub fn agency_feed(slug: &str) -> String {
+    format!("/agencies/{slug}/atom.xml")
+}
+
 pub fn items_of_agency(kind: Kind, agency: &str) -> String {
     format!("/{}/{agency}/", kind.folder())
 }

@@ -554,11 +554,16 @@ pub(super) fn write_catalogs(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> 
 pub struct Downloads {
     pub csv: String,
     pub json: String,
+    /// The catalog's Atom feed; an agency has one feed of everything it publishes, which its
+    /// own page links.
+    pub feed: Option<String>,
 }
 
 pub fn downloads(kind: Kind, agency: Option<&str>) -> Downloads {
     Downloads {
         csv: urls::catalog(kind, agency, "csv"),
         json: urls::catalog(kind, agency, "json"),
+        feed: (agency.is_none() && super::feeds::FEED_KINDS.contains(&kind))
+            .then(|| urls::feed(kind)),
     }
 }

@@ -108,7 +108,7 @@ fn timestamp(d: NaiveDate) -> String {
 
 /// The host of `https://host[:port]/path`, lower-cased, for `tag:` ids; `localhost` when there
 /// is none.
-fn host_of(base: &str) -> String {
+pub(crate) fn host_of(base: &str) -> String {
     let rest = base.split_once("://").map_or(base, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);

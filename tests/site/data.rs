@@ -370,3 +370,173 @@ fn catalog_pages_link_their_downloads() {
         }
     }
 }
+
+fn feed(out: &Path, url: &str) -> atom_syndication::Feed {
+    let text =
+        fs::read(out.join(url.trim_start_matches('/'))).unwrap_or_else(|e| panic!("{url}: {e}"));
+    atom_syndication::Feed::read_from(&text[..])
+        .unwrap_or_else(|e| panic!("{url} is not Atom: {e}"))
+}
+
+/// What RFC 4287 requires of a feed and its entries, beyond parsing: ids, titles, a date,
+/// an author for every entry, links to pages the site has, newest first.
+fn assert_valid_atom(out: &Path, url: &str, f: &atom_syndication::Feed) {
+    assert!(!f.id.is_empty() && !f.title.value.is_empty(), "{url}");
+    assert!(
+        f.links
+            .iter()
+            .any(|l| l.rel == "self" && l.href.ends_with(url)),
+        "{url}"
+    );
+    let mut ids = std::collections::BTreeSet::new();
+    for e in &f.entries {
+        assert!(ids.insert(e.id.clone()), "{url}: entry id {} twice", e.id);
+        assert!(
+            e.id.starts_with("tag:") || e.id.starts_with("https://"),
+            "{url}: {}",
+            e.id
+        );
+        assert!(!e.title.value.is_empty(), "{url}");
+        assert!(!e.authors.is_empty() || !f.authors.is_empty(), "{url}");
+        let page = &e
+            .links
+            .iter()
+            .find(|l| l.rel == "alternate")
+            .expect("entry links its page")
+            .href;
+        let path = page.strip_prefix("https://www.example.gov.cn/").unwrap();
+        assert!(out.join(path).join("index.html").is_file(), "{url}: {page}");
+        assert!(
+            e.updated <= f.updated,
+            "{url}: the feed's date is its newest entry's"
+        );
+    }
+    assert!(
+        f.entries.windows(2).all(|w| w[0].updated >= w[1].updated),
+        "{url}: newest first"
+    );
+}
+
+#[test]
+fn every_catalog_and_every_agency_has_a_valid_feed_of_its_changes() {
+    let d = demo();
+    let p = &d.portal;
+    let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    let mut urls: Vec<String> = ["documents", "power", "services", "decisions", "reports"]
+        .iter()
+        .map(|k| format!("/{k}/atom.xml"))
+        .collect();
+    urls.extend(
+        p.agencies
+            .iter()
+            .map(|a| format!("/agencies/{}/atom.xml", a.meta.slug)),
+    );
+    urls.push("/deadlines/atom.xml".into());
+    for url in &urls {
+        let f = feed(&d.out, url);
+        assert_valid_atom(&d.out, url, &f);
+        assert!(!f.entries.is_empty(), "{url} has entries");
+    }
+    // The power list's feed: one entry per logged change made by the build day.
+    let f = feed(&d.out, "/power/atom.xml");
+    let mut want: Vec<(String, String)> = p
+        .power
+        .iter()
+        .flat_map(|r| {
+            let page = format!(
+                "https://www.example.gov.cn{}",
+                gongkai::model::urls::record(Kind::Power, &r.meta)
+            );
+            r.data
+                .changes
+                .iter()
+                .filter(|c| c.date <= today)
+                .map(move |c| {
+                    (
+                        page.clone(),
+                        format!("{}：{}", c.action.label(), r.data.name),
+                    )
+                })
+        })
+        .collect();
+    let mut got: Vec<(String, String)> = f
+        .entries
+        .iter()
+        .map(|e| (e.links[0].href.clone(), e.title.value.clone()))
+        .collect();
+    want.sort();
+    got.sort();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+    // A service's log feeds the services' feed.
+    let f = feed(&d.out, "/services/atom.xml");
+    assert!(
+        f.entries
+            .iter()
+            .any(|e| e.title.value == "调整：食品经营许可证核发"),
+        "{:?}",
+        f.entries.iter().map(|e| &e.title.value).collect::<Vec<_>>()
+    );
+    // Documents: publication, and the status changes the files date.
+    let f = feed(&d.out, "/documents/atom.xml");
+    let titles: Vec<&str> = f.entries.iter().map(|e| e.title.value.as_str()).collect();
+    assert!(titles.iter().any(|t| t.starts_with("废止：")), "{titles:?}");
+    assert!(titles.iter().any(|t| t.starts_with("失效：")), "{titles:?}");
+    // Decisions: each stage as it begins.
+    let f = feed(&d.out, "/decisions/atom.xml");
+    assert!(f
+        .entries
+        .iter()
+        .any(|e| e.title.value.starts_with("公开征求意见：")));
+    // Reports: one entry per published report.
+    let f = feed(&d.out, "/reports/atom.xml");
+    assert_eq!(
+        f.entries.len(),
+        p.reports
+            .iter()
+            .filter(|r| r.data.published.is_some_and(|d| d <= today))
+            .count()
+    );
+    // An agency's feed holds its own records only, of every kind it publishes.
+    for a in &p.agencies {
+        let url = format!("/agencies/{}/atom.xml", a.meta.slug);
+        let f = feed(&d.out, &url);
+        for e in &f.entries {
+            assert_eq!(e.authors[0].name, a.data.name, "{url}");
+        }
+    }
+    let f = feed(&d.out, "/agencies/scjg/atom.xml");
+    let kinds: std::collections::BTreeSet<&str> = f
+        .entries
+        .iter()
+        .map(|e| e.categories[0].term.as_str())
+        .collect();
+    assert!(
+        kinds.len() >= 3,
+        "scjg's feed mixes its catalogs: {kinds:?}"
+    );
+}
+
+#[test]
+fn the_sitemap_dates_each_record_by_its_last_change() {
+    let d = demo();
+    let sitemap = fs::read_to_string(d.out.join("sitemap.xml")).unwrap();
+    let r = d
+        .portal
+        .power
+        .iter()
+        .find(|r| r.meta.slug == "food-business-licence")
+        .unwrap();
+    let last = r.data.changes.iter().map(|c| c.date).max().unwrap();
+    let loc = format!(
+        "<loc>https://www.example.gov.cn{}</loc><lastmod>{last}</lastmod>",
+        gongkai::model::urls::record(Kind::Power, &r.meta)
+    );
+    assert!(sitemap.contains(&loc), "{loc}");
+    let doc = &d.portal.documents[0];
+    assert!(sitemap.contains(&format!(
+        "{}</loc><lastmod>{}</lastmod>",
+        gongkai::model::urls::record(Kind::Document, &doc.meta),
+        doc.data.published
+    )));
+}

@@ -45,6 +45,7 @@ impl Ctx<'_> {
             .map(|&k| (k.label(), crate::render::catalogs::downloads(k, Some(slug))))
             .collect();
         c.insert("data", &data);
+        c.insert("feed_url", &urls::agency_feed(slug));
         let empty = Vec::new();
         let power: Vec<_> = self
             .portal
