@@ -4,6 +4,7 @@
 //! or knows about pages.
 
 pub mod calendar;
+pub mod categories;
 pub mod identifiers;
 pub mod report_form;
 pub mod report_math;

@@ -35,6 +35,10 @@ pub struct Lookup {
     /// The interpretations (政策解读) of each document: the documents whose `interprets` names
     /// it, earliest published first.
     pub interpretations: HashMap<usize, Vec<usize>>,
+    /// Documents by each of their categories, in list order.
+    pub documents_by_category: BTreeMap<String, Vec<usize>>,
+    /// Each category's slug (`slug::category_slug`, numbered where two read the same).
+    pub category_slug: BTreeMap<String, String>,
 }
 
 /// Positions of `items` grouped by `key`, each group in list order.
@@ -84,6 +88,28 @@ impl Lookup {
             list.sort_by_key(|&i| (p.documents[i].data.published, i));
             list.dedup();
         }
+        let mut documents_by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, d) in p.documents.iter().enumerate() {
+            for c in &d.data.categories {
+                let list = documents_by_category.entry(c.clone()).or_default();
+                // A category written twice on one document lists it once.
+                if list.last() != Some(&i) {
+                    list.push(i);
+                }
+            }
+        }
+        let mut category_slug = BTreeMap::new();
+        let mut taken = std::collections::HashSet::new();
+        for c in documents_by_category.keys() {
+            let stem = super::slug::category_slug(c);
+            let mut slug = stem.clone();
+            let mut n = 1;
+            while !taken.insert(slug.clone()) {
+                n += 1;
+                slug = format!("{stem}-{n}");
+            }
+            category_slug.insert(c.clone(), slug);
+        }
         Lookup {
             agency,
             document,
@@ -109,6 +135,8 @@ impl Lookup {
             decisions_by_agency: group(&p.decisions, |d| d.data.agency.clone()),
             reports_by_year: group(&p.reports, |r| r.meta.year.unwrap_or(0)),
             reports_by_agency: group(&p.reports, |r| folder(&r.meta)),
+            documents_by_category,
+            category_slug,
         }
     }
 

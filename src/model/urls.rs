@@ -85,6 +85,15 @@ pub fn agency_feed(slug: &str) -> String {
     format!("/agencies/{slug}/atom.xml")
 }
 
+/// The documents' categories (主题分类 and 体裁), and the documents of one.
+pub fn document_categories() -> String {
+    "/documents/category/".into()
+}
+
+pub fn document_category(slug: &str) -> String {
+    format!("/documents/category/{slug}/")
+}
+
 pub fn items_of_agency(kind: Kind, agency: &str) -> String {
     format!("/{}/{agency}/", kind.folder())
 }

@@ -245,6 +245,10 @@ fn sitemap(cx: &Ctx) -> String {
         add(urls::section(k), none);
     }
     add(urls::interpretations(), none);
+    add(urls::document_categories(), none);
+    for slug in p.lookup.category_slug.values() {
+        add(urls::document_category(slug), none);
+    }
     for r in &p.pages {
         add(urls::record(Kind::Page, &r.meta), none);
     }

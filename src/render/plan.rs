@@ -32,6 +32,11 @@ pub(super) enum Job {
     DocumentsIndex,
     /// A page of the catalog filtered to interpretations.
     Interpretations(usize),
+    DocumentCategories,
+    DocumentCategory {
+        category: String,
+        page: usize,
+    },
     DocumentsYear {
         year: i32,
         page: usize,
@@ -62,6 +67,7 @@ impl Plan {
             Job::ItemsIndex(Kind::Service),
             Job::DecisionsIndex,
             Job::DocumentsIndex,
+            Job::DocumentCategories,
             Job::ReportsIndex,
             Job::Search,
             Job::Deadlines,
@@ -105,6 +111,14 @@ impl Plan {
             .filter(|d| d.data.interprets.is_some())
             .count();
         jobs.extend((1..=pages(interpretations, per).len()).map(Job::Interpretations));
+        for (category, docs) in &ix.documents_by_category {
+            for page in 1..=pages(docs.len(), per).len() {
+                jobs.push(Job::DocumentCategory {
+                    category: category.clone(),
+                    page,
+                });
+            }
+        }
         jobs.extend((0..p.documents.len()).map(Job::Document));
         for &year in &derived.reports.years {
             jobs.push(Job::ReportsYear { year, sort: None });

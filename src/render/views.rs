@@ -69,6 +69,21 @@ impl<'a> Index<'a> {
         Some(&self.portal.documents[i])
     }
 
+    /// Categories with their pages (a category the portal does not list has none).
+    pub fn category_links(&self, categories: &[String]) -> Vec<Link> {
+        let slugs = &self.portal.lookup.category_slug;
+        categories
+            .iter()
+            .map(|c| Link {
+                title: c.clone(),
+                url: slugs
+                    .get(c)
+                    .map(|s| urls::document_category(s))
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+
     pub fn power_item(&self, code: &str) -> Option<&'a Record<PowerItem>> {
         self.portal.power_item(code)
     }
@@ -103,6 +118,8 @@ pub struct DocItem {
     pub categories: Vec<String>,
     /// An interpretation (政策解读): it explains another document of the catalog.
     pub is_interpretation: bool,
+    /// Each category with its page, in the file's order.
+    pub category_links: Vec<Link>,
 }
 
 pub fn doc_item(r: &Record<Document>, ix: &Index, v: &Validity) -> DocItem {
@@ -122,6 +139,7 @@ pub fn doc_item(r: &Record<Document>, ix: &Index, v: &Validity) -> DocItem {
         status_class: format!("{:?}", v.status).to_lowercase(),
         categories: d.categories.clone(),
         is_interpretation: d.interprets.is_some(),
+        category_links: ix.category_links(&d.categories),
     }
 }
 

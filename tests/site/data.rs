@@ -540,3 +540,93 @@ fn the_sitemap_dates_each_record_by_its_last_change() {
         doc.data.published
     )));
 }
+
+fn texts(doc: &Html, css: &str) -> Vec<String> {
+    let sel = Selector::parse(css).unwrap();
+    doc.select(&sel)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn documents_can_be_browsed_by_subject_and_by_genre() {
+    let d = demo();
+    let p = &d.portal;
+    let index = page(&d.out, "/documents/category/");
+    assert_eq!(texts(&index, "main h2"), vec!["主题分类", "体裁"]);
+    let genres = texts(&index, "section[aria-labelledby=facet-2] li a");
+    assert!(genres.iter().any(|t| t.starts_with("通知 ")), "{genres:?}");
+    let subjects = texts(&index, "section[aria-labelledby=facet-1] li a");
+    assert!(
+        subjects.iter().any(|t| t.starts_with("综合政务 ")),
+        "{subjects:?}"
+    );
+    assert!(
+        !subjects.iter().any(|t| t.starts_with("通知 ")),
+        "通知 is a genre: {subjects:?}"
+    );
+    let sel = Selector::parse("section[aria-labelledby^=facet] li a").unwrap();
+    let mut seen = 0;
+    for a in index.select(&sel) {
+        let name = a.text().next().unwrap().trim().to_string();
+        let count: usize = a.text().nth(1).unwrap().trim().parse().unwrap();
+        let mut want: Vec<String> = p
+            .documents
+            .iter()
+            .filter(|r| r.data.categories.contains(&name))
+            .map(|r| r.data.title.clone())
+            .collect();
+        assert_eq!(count, want.len(), "{name}");
+        // Every page of the category, without JavaScript: the titles of its documents.
+        let first = a.value().attr("href").unwrap().to_string();
+        let mut got = Vec::new();
+        let mut url = Some(first.clone());
+        while let Some(u) = url {
+            let pg = page(&d.out, &u);
+            got.extend(texts(&pg, ".doc-list tbody th a"));
+            url = Selector::parse("a[rel=next]").ok().and_then(|s| {
+                pg.select(&s)
+                    .next()
+                    .map(|a| a.value().attr("href").unwrap().to_string())
+            });
+        }
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{first}");
+        seen += 1;
+    }
+    assert!(seen >= 10, "the demo has many categories");
+    // A document's categories link their pages.
+    let r = p
+        .documents
+        .iter()
+        .find(|r| r.meta.slug == "rsj-employment-subsidy-2021")
+        .unwrap();
+    let doc = page(
+        &d.out,
+        &gongkai::model::urls::record(Kind::Document, &r.meta),
+    );
+    let tags = texts(&doc, "a.tag");
+    assert_eq!(tags, r.data.categories);
+    let hrefs: Vec<String> = links(&doc)
+        .into_iter()
+        .filter(|l| l.starts_with("/documents/category/"))
+        .collect();
+    assert_eq!(hrefs.len(), r.data.categories.len());
+    for h in hrefs {
+        assert!(
+            d.out
+                .join(h.trim_start_matches('/'))
+                .join("index.html")
+                .is_file(),
+            "{h}"
+        );
+    }
+    assert!(links(&page(&d.out, "/documents/")).contains(&"/documents/category/".to_string()));
+}

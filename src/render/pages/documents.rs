@@ -3,6 +3,7 @@
 //! document.
 
 use crate::diagnostics::Diagnostic;
+use crate::domain::categories::Facet;
 use crate::model::urls;
 use crate::model::*;
 use crate::render::context::{Ctx, ToRender};
@@ -27,6 +28,7 @@ impl Ctx<'_> {
             "downloads",
             &crate::render::catalogs::downloads(Kind::Document, None),
         );
+        c.insert("categories_url", &urls::document_categories());
         let newest: Vec<usize> = (0..p.documents.len().min(20)).collect();
         c.insert("newest", &self.doc_items(&newest));
         c.insert("total", &p.documents.len());
@@ -72,6 +74,71 @@ impl Ctx<'_> {
             ],
         );
         c.insert("heading", title);
+        c.insert("documents", &self.doc_items(&idx[ranges[page - 1].clone()]));
+        c.insert("total", &idx.len());
+        c.insert("pager", &pager(&base, page, ranges.len()));
+        (url, "documents_list.html", c)
+    }
+
+    /// The categories of documents, 主题分类 and 体裁 apart, each with its count.
+    pub(super) fn document_categories(&self) -> ToRender {
+        let url = urls::document_categories();
+        let title = "按主题分类、体裁浏览";
+        let mut c = self.base(
+            title,
+            &url,
+            &[
+                ("公开目录", urls::section(Kind::Document)),
+                (title, url.clone()),
+            ],
+        );
+        let ix = &self.portal.lookup;
+        // Each facet's categories as (name, count of documents, page).
+        type Category = (String, usize, String);
+        let facets: Vec<(&str, Vec<Category>)> = [Facet::Theme, Facet::Genre]
+            .into_iter()
+            .map(|f| {
+                let list = ix
+                    .documents_by_category
+                    .iter()
+                    .filter(|(name, _)| Facet::of(name) == f)
+                    .map(|(name, docs)| {
+                        (
+                            name.clone(),
+                            docs.len(),
+                            urls::document_category(&ix.category_slug[name]),
+                        )
+                    })
+                    .collect::<Vec<_>>();
+                // The most used first: what most of the catalog is about leads.
+                let mut list = list;
+                list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                (f.label(), list)
+            })
+            .collect();
+        c.insert("heading", title);
+        c.insert("facets", &facets);
+        (url, "document_categories.html", c)
+    }
+
+    /// Page `page` (from 1) of the documents of one category, newest first.
+    pub(super) fn document_category(&self, category: &str, page: usize) -> ToRender {
+        let ix = &self.portal.lookup;
+        let base = urls::document_category(&ix.category_slug[category]);
+        let url = urls::paged(&base, page);
+        let idx = &ix.documents_by_category[category];
+        let ranges = pages(idx.len(), self.portal.config.paginate_by);
+        let title = format!("{}：{category}", Facet::of(category).label());
+        let mut c = self.base(
+            &title,
+            &url,
+            &[
+                ("公开目录", urls::section(Kind::Document)),
+                ("按主题分类、体裁浏览", urls::document_categories()),
+                (category, base.clone()),
+            ],
+        );
+        c.insert("heading", &title);
         c.insert("documents", &self.doc_items(&idx[ranges[page - 1].clone()]));
         c.insert("total", &idx.len());
         c.insert("pager", &pager(&base, page, ranges.len()));

@@ -32,6 +32,8 @@ impl Ctx<'_> {
             Job::Decision(i) => self.decision(*i)?,
             Job::DocumentsIndex => self.documents_index(),
             Job::Interpretations(page) => self.interpretations(*page),
+            Job::DocumentCategories => self.document_categories(),
+            Job::DocumentCategory { category, page } => self.document_category(category, *page),
             Job::DocumentsYear { year, page } => self.documents_year(*year, *page),
             Job::Document(i) => self.document(*i)?,
             Job::ReportsIndex => self.reports_index(),
