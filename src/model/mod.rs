@@ -56,7 +56,7 @@ pub struct Record<T> {
 // ---------------------------------------------------------------------------------------------
 // Pages
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Page {
     pub title: String,
     pub description: Option<String>,
@@ -68,7 +68,9 @@ pub struct Page {
 
 /// `Default` is only for stand-ins (an agency the portal does not hold): a department, whose
 /// report deadline is the stricter one. Officers must always write `kind`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum AgencyKind {
     Government,
@@ -76,7 +78,7 @@ pub enum AgencyKind {
     Department,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Agency {
     pub name: String,
     pub short_name: Option<String>,
@@ -95,7 +97,7 @@ pub struct Agency {
     pub report_due: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct DisclosureOffice {
     pub name: Option<String>,
     pub address: Option<String>,
@@ -121,20 +123,20 @@ pub const CATEGORIES: [&str; 11] = [
     "公共服务",
 ];
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct LegalBasis {
     pub law: String,
     pub article: Option<String>,
     pub text: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct SubItem {
     pub code: Option<String>,
     pub name: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum ProcessStep {
     Name(String),
@@ -154,7 +156,7 @@ impl ProcessStep {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemStatus {
     Active,
@@ -172,7 +174,7 @@ impl ItemStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeAction {
     Added,
@@ -198,7 +200,7 @@ impl ChangeAction {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub date: NaiveDate,
     pub action: ChangeAction,
@@ -206,7 +208,7 @@ pub struct Change {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct PowerItem {
     pub code: String,
     pub name: String,
@@ -228,7 +230,7 @@ pub struct PowerItem {
     pub changes: Vec<Change>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Material {
     pub name: String,
     pub form: String,
@@ -238,27 +240,27 @@ pub struct Material {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct TimeLimit {
     pub statutory_days: u32,
     pub promised_days: u32,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Fee {
     pub item: String,
     pub standard: String,
     pub basis: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Fees {
     Free { free: bool },
     List(Vec<Fee>),
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ServiceItem {
     pub code: String,
     pub name: String,
@@ -289,7 +291,7 @@ pub struct ServiceItem {
 // ---------------------------------------------------------------------------------------------
 // Major administrative decisions
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DecisionStatus {
     Planned,
@@ -315,7 +317,7 @@ impl DecisionStatus {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Consultation {
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -324,38 +326,38 @@ pub struct Consultation {
     pub adopted: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct DatedNote {
     pub date: NaiveDate,
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct RiskAssessment {
     pub date: NaiveDate,
     pub level: String,
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct LegalityReview {
     pub date: NaiveDate,
     pub result: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct CollectiveDecision {
     pub date: NaiveDate,
     pub meeting: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Publication {
     pub date: NaiveDate,
     pub document: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Decision {
     pub title: String,
     pub agency: String,
@@ -375,7 +377,7 @@ pub struct Decision {
 // ---------------------------------------------------------------------------------------------
 // Disclosure-catalog documents
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DocStatus {
     Effective,
@@ -395,14 +397,14 @@ impl DocStatus {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Attachment {
     pub title: String,
     pub file: String,
 }
 
 /// One slug or a list of them, as an officer may write either.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Slugs {
     One(String),
@@ -428,7 +430,7 @@ impl Slugs {
 pub const INTERPRETATION_FORMS: [&str; 5] =
     ["文字解读", "图文解读", "视频解读", "新闻发布会", "专家解读"];
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Document {
     pub title: String,
     pub agency: String,
@@ -466,7 +468,9 @@ pub struct Document {
 pub type Cell = Option<i64>;
 pub type Row = Vec<Cell>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Default, schemars::JsonSchema,
+)]
 pub enum ReportFormat {
     #[default]
     #[serde(rename = "2021")]
@@ -477,7 +481,7 @@ pub enum ReportFormat {
     Free,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Report {
     #[serde(default)]
     pub format: ReportFormat,
@@ -485,6 +489,7 @@ pub struct Report {
     pub overview: Option<String>,
     /// Section 2. Its shape differs between formats, so it is kept as YAML and read by the
     /// report renderer for the format at hand.
+    #[schemars(with = "Option<serde_json::Value>")]
     pub proactive: Option<serde_yaml::Value>,
     /// Section 3; `applications: register` reads as a table counted from the request register.
     #[serde(default, deserialize_with = "requests::applications_or_register")]
@@ -494,7 +499,7 @@ pub struct Report {
     pub other: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Applications {
     pub new: Row,
     pub carried_over: Row,
@@ -505,7 +510,7 @@ pub struct Applications {
     pub from_register: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Results {
     pub disclosed: Row,
     pub partially_disclosed: Row,
@@ -517,14 +522,14 @@ pub struct Results {
 }
 
 /// （六）其他处理: three rows in the 2021 format, one row in the 2019 trial format.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum OtherOutcome {
     Single(Row),
     Split(BTreeMap<String, Row>),
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct ReviewsAndLitigation {
     pub review: Row,
     pub litigation_direct: Row,
@@ -541,7 +546,7 @@ pub struct ReviewsAndLitigation {
 ///   - {name: 春节, from: 2025-01-28, to: 2025-02-04}
 /// workdays: [2025-01-26, 2025-02-08]
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarYear {
     /// Blocks of days off (statutory holidays plus the weekdays turned into days off).
@@ -560,7 +565,7 @@ impl CalendarYear {
 }
 
 /// A block of consecutive days off, both ends inclusive.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Holiday {
     pub name: String,

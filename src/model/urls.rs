@@ -7,7 +7,7 @@ use crate::model::{Kind, Meta};
 /// The top-level folders and files of every built site. A file of `content/static/`, which is
 /// copied to the site's root, may not land in or on one of them (see
 /// `validate::rules::static_files`); tests/site/site.rs checks the list against a built site.
-pub const GENERATED_FOLDERS: [&str; 10] = [
+pub const GENERATED_FOLDERS: [&str; 11] = [
     "agencies",
     "assets",
     "deadlines",
@@ -16,6 +16,7 @@ pub const GENERATED_FOLDERS: [&str; 10] = [
     "pages",
     "power",
     "reports",
+    "schemas",
     "search",
     "services",
 ];
@@ -73,6 +74,17 @@ pub fn catalog(kind: Kind, agency: Option<&str>, ext: &str) -> String {
         None => format!("/{}/catalog.{ext}", kind.folder()),
         Some(a) => format!("/agencies/{a}/{}.{ext}", kind.folder()),
     }
+}
+
+/// A record's data beside its page: `index.json` in the page's folder
+/// (`/power/fgw/x/` → `/power/fgw/x/index.json`), the one rule for every kind.
+pub fn record_json(page: &str) -> String {
+    format!("{page}index.json")
+}
+
+/// The JSON Schema of a kind's data: `/schemas/power.schema.json`.
+pub fn schema(name: &str) -> String {
+    format!("/schemas/{name}.schema.json")
 }
 
 /// The Atom feed of a catalog's changes: `/power/atom.xml`.

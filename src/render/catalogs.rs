@@ -26,7 +26,7 @@ use super::output::write_file;
 /// One record in a JSON download: what it is (`record_type`: an agency's file has a `kind`
 /// of its own) and where, then the keys of its content file
 /// (docs/content-format.md), then what the build worked out of it for the day.
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 pub struct Entry<'a, T: Serialize> {
     /// `power`, `service`, `decision`, `document`, `agency` or `report`.
     pub record_type: &'static str,
@@ -259,218 +259,233 @@ impl Ctx<'_> {
         self.portal.agency(slug).map(|a| a.data.name.as_str())
     }
 
-    fn rows(&self, kind: Kind, idx: &[usize]) -> Result<Rows, serde_json::Error> {
+    /// The records `idx` of `kind`: their CSV rows and JSON entries, each record's entry
+    /// also written beside its page (`<page>index.json`) when `records` is the output folder.
+    fn rows(&self, kind: Kind, idx: &[usize], records: Option<&Path>) -> Result<Rows, Diagnostic> {
+        let rows = idx
+            .par_iter()
+            .map(|&i| {
+                let (row, entry) = self
+                    .row(kind, i)
+                    .map_err(|e| write_error(kind.folder(), e))?;
+                if let Some(out) = records {
+                    let page = page_url(kind, self.meta(kind, i));
+                    write_file(out, &urls::file_for(&urls::record_json(&page)), &entry)?;
+                }
+                Ok((row, entry))
+            })
+            .collect::<Result<Vec<_>, Diagnostic>>()?;
+        let mut json = Vec::with_capacity(rows.iter().map(|r| r.1.len() + 2).sum::<usize>() + 4);
+        json.extend_from_slice(b"[");
+        let mut csv = Vec::with_capacity(rows.len());
+        for (n, (row, entry)) in rows.into_iter().enumerate() {
+            json.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
+            json.extend_from_slice(&entry);
+            csv.push(row);
+        }
+        json.extend_from_slice(b"\n]\n");
+        Ok(Rows { csv, json })
+    }
+
+    fn meta(&self, kind: Kind, i: usize) -> &Meta {
+        let p = self.portal;
+        match kind {
+            Kind::Power => &p.power[i].meta,
+            Kind::Service => &p.services[i].meta,
+            Kind::Decision => &p.decisions[i].meta,
+            Kind::Document => &p.documents[i].meta,
+            Kind::Agency => &p.agencies[i].meta,
+            Kind::Report => &p.reports[i].meta,
+            Kind::Page => &p.pages[i].meta,
+            Kind::Calendar => &p.calendars[i].meta,
+        }
+    }
+
+    /// Record `i` of `kind`: its CSV row and its JSON entry.
+    fn row(&self, kind: Kind, i: usize) -> Result<(Vec<String>, Vec<u8>), serde_json::Error> {
         let p = self.portal;
         let base = p.config.base();
         let today = self.derived.today;
-        let mut csv = Vec::with_capacity(idx.len());
-        let json = match kind {
+        Ok(match kind {
             Kind::Power => {
-                let mut entries = Vec::with_capacity(idx.len());
-                for &i in idx {
-                    let r = &p.power[i];
-                    let d = &r.data;
-                    let agency = r.meta.folder_agency.as_deref().unwrap_or_default();
-                    let when = dates::item_dates(&d.changes, d.effective, today);
-                    let mut e = Entry::new(kind, &r.meta, base, d, when);
-                    e.agency = Some(agency);
-                    e.agency_name = self.agency_name(agency);
-                    csv.push(vec![
-                        d.code.clone(),
-                        d.name.clone(),
-                        d.category.clone(),
-                        agency.to_string(),
-                        opt(e.agency_name),
-                        text(&d.implementing_body),
-                        joined(d.sub_items.iter().map(|s| s.name.as_str())),
-                        laws(&d.legal_basis),
-                        d.status.label().to_string(),
-                        opt(d.effective),
-                        opt(d.reviewed),
-                        opt(when.first_published),
-                        opt(when.last_changed),
-                        e.url.clone(),
-                    ]);
-                    entries.push(e);
-                }
-                serde_json::to_vec_pretty(&entries)?
+                let r = &p.power[i];
+                let d = &r.data;
+                let agency = r.meta.folder_agency.as_deref().unwrap_or_default();
+                let when = dates::item_dates(&d.changes, d.effective, today);
+                let mut e = Entry::new(kind, &r.meta, base, d, when);
+                e.agency = Some(agency);
+                e.agency_name = self.agency_name(agency);
+                let row = vec![
+                    d.code.clone(),
+                    d.name.clone(),
+                    d.category.clone(),
+                    agency.to_string(),
+                    opt(e.agency_name),
+                    text(&d.implementing_body),
+                    joined(d.sub_items.iter().map(|s| s.name.as_str())),
+                    laws(&d.legal_basis),
+                    d.status.label().to_string(),
+                    opt(d.effective),
+                    opt(d.reviewed),
+                    opt(when.first_published),
+                    opt(when.last_changed),
+                    e.url.clone(),
+                ];
+                (row, serde_json::to_vec_pretty(&e)?)
             }
             Kind::Service => {
-                let mut entries = Vec::with_capacity(idx.len());
-                for &i in idx {
-                    let r = &p.services[i];
-                    let d = &r.data;
-                    let agency = r.meta.folder_agency.as_deref().unwrap_or_default();
-                    let when = dates::item_dates(&d.changes, None, today);
-                    let mut e = Entry::new(kind, &r.meta, base, d, when);
-                    e.agency = Some(agency);
-                    e.agency_name = self.agency_name(agency);
-                    let charged = match &d.fees {
-                        Some(Fees::Free { free }) => if *free { "否" } else { "是" }.to_string(),
-                        Some(Fees::List(list)) => {
-                            if list.is_empty() { "否" } else { "是" }.to_string()
-                        }
-                        None => String::new(),
-                    };
-                    csv.push(vec![
-                        d.code.clone(),
-                        d.name.clone(),
-                        d.kind.clone(),
-                        agency.to_string(),
-                        opt(e.agency_name),
-                        text(&d.power_item),
-                        laws(&d.legal_basis),
-                        d.time_limit.statutory_days.to_string(),
-                        d.time_limit.promised_days.to_string(),
-                        charged,
-                        opt(d.online_level),
-                        text(&d.consult_phone),
-                        text(&d.complaint_phone),
-                        text(&d.online_url),
-                        d.status.label().to_string(),
-                        opt(when.last_changed),
-                        e.url.clone(),
-                    ]);
-                    entries.push(e);
-                }
-                serde_json::to_vec_pretty(&entries)?
+                let r = &p.services[i];
+                let d = &r.data;
+                let agency = r.meta.folder_agency.as_deref().unwrap_or_default();
+                let when = dates::item_dates(&d.changes, None, today);
+                let mut e = Entry::new(kind, &r.meta, base, d, when);
+                e.agency = Some(agency);
+                e.agency_name = self.agency_name(agency);
+                let charged = match &d.fees {
+                    Some(Fees::Free { free }) => if *free { "否" } else { "是" }.to_string(),
+                    Some(Fees::List(list)) => if list.is_empty() { "否" } else { "是" }.to_string(),
+                    None => String::new(),
+                };
+                let row = vec![
+                    d.code.clone(),
+                    d.name.clone(),
+                    d.kind.clone(),
+                    agency.to_string(),
+                    opt(e.agency_name),
+                    text(&d.power_item),
+                    laws(&d.legal_basis),
+                    d.time_limit.statutory_days.to_string(),
+                    d.time_limit.promised_days.to_string(),
+                    charged,
+                    opt(d.online_level),
+                    text(&d.consult_phone),
+                    text(&d.complaint_phone),
+                    text(&d.online_url),
+                    d.status.label().to_string(),
+                    opt(when.last_changed),
+                    e.url.clone(),
+                ];
+                (row, serde_json::to_vec_pretty(&e)?)
             }
             Kind::Decision => {
-                let mut entries = Vec::with_capacity(idx.len());
-                for &i in idx {
-                    let r = &p.decisions[i];
-                    let d = &r.data;
-                    let state = &self.derived.decisions[i];
-                    let when = dates::decision_dates(state, today);
-                    let mut e = Entry::new(kind, &r.meta, base, d, when);
-                    e.agency_name = self.agency_name(&d.agency);
-                    e.consultation_open = Some(state.consultation_open);
-                    csv.push(vec![
-                        opt(r.meta.year),
-                        d.title.clone(),
-                        d.agency.clone(),
-                        opt(e.agency_name),
-                        text(&d.basis),
-                        opt(d.planned),
-                        d.status.label().to_string(),
-                        opt(d.consultation.as_ref().map(|c| c.start)),
-                        opt(d.consultation.as_ref().map(|c| c.end)),
-                        opt(d.collective_decision.as_ref().map(|c| c.date)),
-                        opt(d.publication.as_ref().map(|c| c.date)),
-                        opt(when.last_changed),
-                        e.url.clone(),
-                    ]);
-                    entries.push(e);
-                }
-                serde_json::to_vec_pretty(&entries)?
+                let r = &p.decisions[i];
+                let d = &r.data;
+                let state = &self.derived.decisions[i];
+                let when = dates::decision_dates(state, today);
+                let mut e = Entry::new(kind, &r.meta, base, d, when);
+                e.agency_name = self.agency_name(&d.agency);
+                e.consultation_open = Some(state.consultation_open);
+                let row = vec![
+                    opt(r.meta.year),
+                    d.title.clone(),
+                    d.agency.clone(),
+                    opt(e.agency_name),
+                    text(&d.basis),
+                    opt(d.planned),
+                    d.status.label().to_string(),
+                    opt(d.consultation.as_ref().map(|c| c.start)),
+                    opt(d.consultation.as_ref().map(|c| c.end)),
+                    opt(d.collective_decision.as_ref().map(|c| c.date)),
+                    opt(d.publication.as_ref().map(|c| c.date)),
+                    opt(when.last_changed),
+                    e.url.clone(),
+                ];
+                (row, serde_json::to_vec_pretty(&e)?)
             }
             Kind::Document => {
-                let mut entries = Vec::with_capacity(idx.len());
-                for &i in idx {
-                    let r = &p.documents[i];
-                    let d = &r.data;
-                    let v = &self.derived.validity[i];
-                    let when = dates::document_dates(p, d, v, today);
-                    let mut e = Entry::new(kind, &r.meta, base, d, when);
-                    e.agency_name = self.agency_name(&d.agency);
-                    e.effective_status = Some(v.status);
-                    e.effective_until = v.valid_until;
-                    csv.push(vec![
-                        d.index_no.clone(),
-                        d.title.clone(),
-                        e.agency_name.unwrap_or(&d.agency).to_string(),
-                        text(&d.doc_number),
-                        d.written.to_string(),
-                        d.published.to_string(),
-                        if d.normative { "是" } else { "否" }.to_string(),
-                        v.status.label().to_string(),
-                        d.categories.join(";"),
-                        e.url.clone(),
-                        d.agency.clone(),
-                        opt(v.valid_until),
-                        opt(when.last_changed),
-                        text(&d.summary),
-                    ]);
-                    entries.push(e);
-                }
-                serde_json::to_vec_pretty(&entries)?
+                let r = &p.documents[i];
+                let d = &r.data;
+                let v = &self.derived.validity[i];
+                let when = dates::document_dates(p, d, v, today);
+                let mut e = Entry::new(kind, &r.meta, base, d, when);
+                e.agency_name = self.agency_name(&d.agency);
+                e.effective_status = Some(v.status);
+                e.effective_until = v.valid_until;
+                let row = vec![
+                    d.index_no.clone(),
+                    d.title.clone(),
+                    e.agency_name.unwrap_or(&d.agency).to_string(),
+                    text(&d.doc_number),
+                    d.written.to_string(),
+                    d.published.to_string(),
+                    if d.normative { "是" } else { "否" }.to_string(),
+                    v.status.label().to_string(),
+                    d.categories.join(";"),
+                    e.url.clone(),
+                    d.agency.clone(),
+                    opt(v.valid_until),
+                    opt(when.last_changed),
+                    text(&d.summary),
+                ];
+                (row, serde_json::to_vec_pretty(&e)?)
             }
             Kind::Agency => {
-                let mut entries = Vec::with_capacity(idx.len());
-                for &i in idx {
-                    let r = &p.agencies[i];
-                    let d = &r.data;
-                    let e = Entry::new(kind, &r.meta, base, d, RecordDates::default());
-                    csv.push(vec![
-                        r.meta.slug.clone(),
-                        d.name.clone(),
-                        text(&d.short_name),
-                        match d.kind {
-                            AgencyKind::Government => "人民政府",
-                            AgencyKind::Department => "政府部门",
-                        }
-                        .to_string(),
-                        d.credit_code.clone(),
-                        text(&d.parent),
-                        text(&d.address),
-                        text(&d.postcode),
-                        text(&d.phone),
-                        text(&d.email),
-                        text(&d.office_hours),
-                        text(&d.website),
-                        e.url.clone(),
-                    ]);
-                    entries.push(e);
-                }
-                serde_json::to_vec_pretty(&entries)?
+                let r = &p.agencies[i];
+                let d = &r.data;
+                let e = Entry::new(kind, &r.meta, base, d, RecordDates::default());
+                let row = vec![
+                    r.meta.slug.clone(),
+                    d.name.clone(),
+                    text(&d.short_name),
+                    match d.kind {
+                        AgencyKind::Government => "人民政府",
+                        AgencyKind::Department => "政府部门",
+                    }
+                    .to_string(),
+                    d.credit_code.clone(),
+                    text(&d.parent),
+                    text(&d.address),
+                    text(&d.postcode),
+                    text(&d.phone),
+                    text(&d.email),
+                    text(&d.office_hours),
+                    text(&d.website),
+                    e.url.clone(),
+                ];
+                (row, serde_json::to_vec_pretty(&e)?)
             }
             Kind::Report => {
-                let mut entries = Vec::with_capacity(idx.len());
-                for &i in idx {
-                    let r = &p.reports[i];
-                    let d = &r.data;
-                    let agency = r.meta.folder_agency.as_deref().unwrap_or_default();
-                    let due = self.derived.reports.due[i];
-                    let mut e = Entry::new(kind, &r.meta, base, d, dates::report_dates(d));
-                    e.agency = Some(agency);
-                    e.agency_name = self.agency_name(agency);
-                    e.due = Some(due.due);
-                    e.timeliness = Some(due.timeliness);
-                    let (on_time, late) = match due.timeliness {
-                        Timeliness::OnTime { .. } => ("按时", None),
-                        Timeliness::Late { days, .. } => ("逾期", Some(days)),
-                        Timeliness::Missing { overdue_days } => ("未发布", Some(overdue_days)),
-                        Timeliness::NotYetDue { .. } => ("未到期", None),
-                        Timeliness::Undated => ("未注明发布日期", None),
-                    };
-                    csv.push(vec![
-                        opt(r.meta.year),
-                        agency.to_string(),
-                        opt(e.agency_name),
-                        match d.format {
-                            ReportFormat::F2021 => "2021年版",
-                            ReportFormat::Trial2019 => "2019年试行版",
-                            ReportFormat::Free => "自由格式",
-                        }
-                        .to_string(),
-                        opt(d.published),
-                        due.due.to_string(),
-                        on_time.to_string(),
-                        opt(late),
-                        e.url.clone(),
-                        if d.format == ReportFormat::Free {
-                            String::new()
-                        } else {
-                            format!("{}report.csv", e.url)
-                        },
-                    ]);
-                    entries.push(e);
-                }
-                serde_json::to_vec_pretty(&entries)?
+                let r = &p.reports[i];
+                let d = &r.data;
+                let agency = r.meta.folder_agency.as_deref().unwrap_or_default();
+                let due = self.derived.reports.due[i];
+                let mut e = Entry::new(kind, &r.meta, base, d, dates::report_dates(d));
+                e.agency = Some(agency);
+                e.agency_name = self.agency_name(agency);
+                e.due = Some(due.due);
+                e.timeliness = Some(due.timeliness);
+                let (on_time, late) = match due.timeliness {
+                    Timeliness::OnTime { .. } => ("按时", None),
+                    Timeliness::Late { days, .. } => ("逾期", Some(days)),
+                    Timeliness::Missing { overdue_days } => ("未发布", Some(overdue_days)),
+                    Timeliness::NotYetDue { .. } => ("未到期", None),
+                    Timeliness::Undated => ("未注明发布日期", None),
+                };
+                let row = vec![
+                    opt(r.meta.year),
+                    agency.to_string(),
+                    opt(e.agency_name),
+                    match d.format {
+                        ReportFormat::F2021 => "2021年版",
+                        ReportFormat::Trial2019 => "2019年试行版",
+                        ReportFormat::Free => "自由格式",
+                    }
+                    .to_string(),
+                    opt(d.published),
+                    due.due.to_string(),
+                    on_time.to_string(),
+                    opt(late),
+                    e.url.clone(),
+                    if d.format == ReportFormat::Free {
+                        String::new()
+                    } else {
+                        format!("{}report.csv", e.url)
+                    },
+                ];
+                (row, serde_json::to_vec_pretty(&e)?)
             }
-            Kind::Page | Kind::Calendar => Vec::new(),
-        };
-        Ok(Rows { csv, json })
+            Kind::Page | Kind::Calendar => (Vec::new(), Vec::new()),
+        })
     }
 
     /// The records of `kind` in the order its catalog lists them, for the portal.
@@ -538,15 +553,75 @@ pub(super) fn write_catalogs(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> 
     jobs.par_iter().try_for_each(|(kind, agency, idx)| {
         let csv_path = urls::file_for(&urls::catalog(*kind, *agency, "csv"));
         let json_path = urls::file_for(&urls::catalog(*kind, *agency, "json"));
-        let rows = cx
-            .rows(*kind, idx)
-            .map_err(|e| write_error(&json_path, e))?;
+        // Each record's own JSON is written once, with the portal's catalog.
+        let records = agency.is_none().then_some(out);
+        let rows = cx.rows(*kind, idx, records)?;
         let bytes =
             csv_bytes(csv_header(*kind), &rows.csv).map_err(|e| write_error(&csv_path, e))?;
         write_file(out, &csv_path, &bytes)?;
         write_file(out, &json_path, &rows.json)
     })?;
     Ok(jobs.len() * 2)
+}
+
+/// What each kind's schema is called, in Chinese, with the file it is published as.
+fn schema_title(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Power => "权责清单事项",
+        Kind::Service => "政务服务事项",
+        Kind::Decision => "重大行政决策事项",
+        Kind::Document => "政府信息公开目录文件",
+        Kind::Agency => "机关",
+        Kind::Report => "政府信息公开工作年度报告",
+        Kind::Page | Kind::Calendar => "",
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of one entry of `kind`'s downloads and of its records'
+/// `index.json`, generated from the very types they are written from ([`Entry`] and the
+/// model's record types), so the two cannot drift apart. `None` for kinds without data.
+pub fn schema(kind: Kind, base: &str) -> Option<serde_json::Value> {
+    let schema = match kind {
+        Kind::Power => schemars::schema_for!(Entry<'static, PowerItem>),
+        Kind::Service => schemars::schema_for!(Entry<'static, ServiceItem>),
+        Kind::Decision => schemars::schema_for!(Entry<'static, Decision>),
+        Kind::Document => schemars::schema_for!(Entry<'static, Document>),
+        Kind::Agency => schemars::schema_for!(Entry<'static, Agency>),
+        Kind::Report => schemars::schema_for!(Entry<'static, Report>),
+        Kind::Page | Kind::Calendar => return None,
+    };
+    let mut v = schema.to_value();
+    if let Some(map) = v.as_object_mut() {
+        map.insert(
+            "$id".into(),
+            format!("{base}{}", urls::schema(kind.name())).into(),
+        );
+        map.insert("title".into(), schema_title(kind).into());
+        map.insert(
+            "description".into(),
+            format!(
+                "{}的一条数据：目录下载（CSV 之外的 JSON）中的一项，也是每条记录页面旁 index.json 的内容。键名同 gongkai 的内容文件格式。",
+                schema_title(kind)
+            )
+            .into(),
+        );
+    }
+    Some(v)
+}
+
+/// Writes every kind's schema under `/schemas/`. Returns the number of files.
+pub(super) fn write_schemas(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+    let base = cx.portal.config.base();
+    let mut n = 0;
+    for kind in CATALOG_KINDS {
+        if let Some(schema) = schema(kind, base) {
+            let file = urls::file_for(&urls::schema(kind.name()));
+            let bytes = serde_json::to_vec_pretty(&schema).map_err(|e| write_error(&file, e))?;
+            write_file(out, &file, &bytes)?;
+            n += 1;
+        }
+    }
+    Ok(n)
 }
 
 /// The links to a catalog's downloads, for its page: the portal's, or one agency's.

@@ -81,6 +81,24 @@ pub fn render(
         if let Some(hint) = hint {
             context.insert("search_index", hint);
         }
+        // A record's page announces its data (`index.json` beside it) to programs.
+        let record = matches!(
+            job,
+            Job::Agency(_)
+                | Job::Power(_)
+                | Job::Service(_)
+                | Job::Decision(_)
+                | Job::Document(_)
+                | Job::Report(_)
+        );
+        context.insert(
+            "data_url",
+            &if record {
+                urls::record_json(&url)
+            } else {
+                String::new()
+            },
+        );
         let file = if matches!(job, Job::NotFound) {
             "404.html".to_string()
         } else {
@@ -119,6 +137,7 @@ pub fn render(
     files += output::write_assets(portal, root, theme, out)?;
     files += feeds::write_feeds_and_data(&cx, out)?;
     files += catalogs::write_catalogs(&cx, out)?;
+    files += catalogs::write_schemas(&cx, out)?;
     files += deadlines::write_feed(portal, derived, out)?;
     files += reports::write_report_data(&cx, out)?;
     Ok(RenderStats {

@@ -341,6 +341,10 @@ fn links(doc: &Html) -> Vec<String> {
         .collect()
 }
 
+fn page_of(out: &Path, path: &str) -> Html {
+    page(out, &format!("/{path}"))
+}
+
 fn page(out: &Path, url: &str) -> Html {
     let file = out.join(url.trim_start_matches('/')).join("index.html");
     Html::parse_document(
@@ -629,4 +633,82 @@ fn documents_can_be_browsed_by_subject_and_by_genre() {
         );
     }
     assert!(links(&page(&d.out, "/documents/")).contains(&"/documents/category/".to_string()));
+}
+
+/// A schema as the site publishes it, compiled.
+fn validator(out: &Path, kind: Kind) -> jsonschema::Validator {
+    let url = format!("/schemas/{}.schema.json", kind.name());
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(out.join(url.trim_start_matches('/')))
+            .unwrap_or_else(|e| panic!("{url}: {e}")),
+    )
+    .unwrap();
+    assert_eq!(
+        schema["$schema"], "https://json-schema.org/draft/2020-12/schema",
+        "{url}"
+    );
+    assert!(
+        !schema["title"].as_str().unwrap().is_empty(),
+        "{url} has a Chinese title"
+    );
+    jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+fn assert_conforms(v: &jsonschema::Validator, what: &str, e: &Value) {
+    let errors: Vec<String> = v
+        .iter_errors(e)
+        .map(|err| format!("{err} at {}", err.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:?}");
+}
+
+#[test]
+fn every_record_of_the_demo_conforms_to_its_published_schema() {
+    let d = demo();
+    for kind in CATALOG_KINDS {
+        let v = validator(&d.out, kind);
+        let entries = read_json(&d.out, &format!("/{}/catalog.json", kind.folder()));
+        for e in &entries {
+            assert_conforms(&v, e["url"].as_str().unwrap(), e);
+            // The record's own JSON beside its page is the same entry.
+            let page = e["url"]
+                .as_str()
+                .unwrap()
+                .strip_prefix("https://www.example.gov.cn/")
+                .unwrap();
+            let own: Value = serde_json::from_str(
+                &fs::read_to_string(d.out.join(page).join("index.json"))
+                    .unwrap_or_else(|err| panic!("{page}index.json: {err}")),
+            )
+            .unwrap();
+            assert_eq!(&own, e, "{page}index.json");
+            let alternate =
+                Selector::parse("link[rel=alternate][type='application/json']").unwrap();
+            let html = page_of(&d.out, page);
+            let linked: Vec<&str> = html
+                .select(&alternate)
+                .filter_map(|l| l.value().attr("href"))
+                .collect();
+            assert_eq!(
+                linked,
+                vec![format!("/{page}index.json")],
+                "{page} announces its data"
+            );
+        }
+        // The schema holds what matters: a record without its required keys, or with a
+        // status no one defined, does not conform.
+        let mut broken = entries[0].clone();
+        let required = match kind {
+            Kind::Power | Kind::Service => "code",
+            Kind::Decision | Kind::Document => "title",
+            Kind::Agency => "credit_code",
+            _ => "url",
+        };
+        broken.as_object_mut().unwrap().remove(required);
+        assert!(!v.is_valid(&broken), "{kind:?} without {required}");
+    }
+    let v = validator(&d.out, Kind::Document);
+    let mut e = read_json(&d.out, "/documents/catalog.json").remove(0);
+    e["effective_status"] = "abolished".into();
+    assert!(!v.is_valid(&e), "a document status outside the four");
 }

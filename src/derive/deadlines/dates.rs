@@ -67,7 +67,7 @@ pub fn report_timeliness(
 }
 
 /// The timeliness of one agency's annual report for one year, as of a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum Timeliness {
     /// Published on or before the due date.
