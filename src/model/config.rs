@@ -28,6 +28,7 @@ pub struct SiteConfig {
     pub reports: ReportRules,
     pub catalog: Catalog,
     pub requests: RequestRules,
+    pub data: OpenData,
 }
 
 impl Default for SiteConfig {
@@ -48,6 +49,7 @@ impl Default for SiteConfig {
             reports: ReportRules::default(),
             catalog: Catalog::default(),
             requests: RequestRules::default(),
+            data: OpenData::default(),
         }
     }
 }
@@ -152,6 +154,21 @@ impl Default for RequestRules {
             complete_since: None,
         }
     }
+}
+
+/// `[data]`: what the data catalog (`/data.json`, `/data/`) says of the downloads: under
+/// which licence they may be reused, and whom to ask about them.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OpenData {
+    /// The licence's name, e.g. 知识共享署名 4.0 国际许可协议（CC BY 4.0）.
+    pub licence: String,
+    /// The licence's text, e.g. https://creativecommons.org/licenses/by/4.0/deed.zh-hans.
+    pub licence_url: String,
+    /// The publisher the catalog names; the footer's 主办单位 when empty.
+    pub publisher: String,
+    /// Where questions about the data go.
+    pub contact_email: String,
 }
 
 impl SiteConfig {

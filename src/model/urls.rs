@@ -7,9 +7,10 @@ use crate::model::{Kind, Meta};
 /// The top-level folders and files of every built site. A file of `content/static/`, which is
 /// copied to the site's root, may not land in or on one of them (see
 /// `validate::rules::static_files`); tests/site/site.rs checks the list against a built site.
-pub const GENERATED_FOLDERS: [&str; 11] = [
+pub const GENERATED_FOLDERS: [&str; 12] = [
     "agencies",
     "assets",
+    "data",
     "deadlines",
     "decisions",
     "documents",
@@ -23,8 +24,9 @@ pub const GENERATED_FOLDERS: [&str; 11] = [
 /// The file that marks a folder as gongkai's output (write::paths): every site has it.
 pub const OUTPUT_MARK: &str = ".gongkai-output";
 
-pub const GENERATED_FILES: [&str; 5] = [
+pub const GENERATED_FILES: [&str; 6] = [
     "404.html",
+    "data.json",
     "index.html",
     "robots.txt",
     "sitemap.xml",
@@ -80,6 +82,15 @@ pub fn catalog(kind: Kind, agency: Option<&str>, ext: &str) -> String {
 /// (`/power/fgw/x/` → `/power/fgw/x/index.json`), the one rule for every kind.
 pub fn record_json(page: &str) -> String {
     format!("{page}index.json")
+}
+
+/// The data catalog, for people (数据下载) and for programs (DCAT, as data.gov's data.json).
+pub fn data_page() -> String {
+    "/data/".into()
+}
+
+pub fn data_catalog() -> String {
+    "/data.json".into()
 }
 
 /// The JSON Schema of a kind's data: `/schemas/power.schema.json`.

@@ -241,6 +241,7 @@ fn sitemap(cx: &Ctx) -> String {
     let none = RecordDates::default();
     add(urls::home(), none);
     add(urls::deadlines(), none);
+    add(urls::data_page(), none);
     for k in crate::model::kinds::sections() {
         add(urls::section(k), none);
     }

@@ -14,6 +14,7 @@
 pub mod catalogs;
 pub mod chart;
 mod context;
+mod datasets;
 pub mod deadlines;
 pub mod deadlines_feed;
 pub mod export;
@@ -138,6 +139,7 @@ pub fn render(
     files += feeds::write_feeds_and_data(&cx, out)?;
     files += catalogs::write_catalogs(&cx, out)?;
     files += catalogs::write_schemas(&cx, out)?;
+    files += datasets::write_data_catalog(&cx, out)?;
     files += deadlines::write_feed(portal, derived, out)?;
     files += reports::write_report_data(&cx, out)?;
     Ok(RenderStats {

@@ -50,6 +50,7 @@ pub(super) enum Job {
     Report(usize),
     Search,
     Deadlines,
+    Data,
     NotFound,
 }
 
@@ -71,6 +72,7 @@ impl Plan {
             Job::ReportsIndex,
             Job::Search,
             Job::Deadlines,
+            Job::Data,
             Job::NotFound,
         ];
         jobs.extend((0..p.pages.len()).map(Job::Page));

@@ -712,3 +712,82 @@ fn every_record_of_the_demo_conforms_to_its_published_schema() {
     e["effective_status"] = "abolished".into();
     assert!(!v.is_valid(&e), "a document status outside the four");
 }
+
+#[test]
+fn the_data_catalog_lists_every_download_with_its_licence() {
+    let d = demo();
+    let p = &d.portal;
+    let catalog: Value =
+        serde_json::from_str(&fs::read_to_string(d.out.join("data.json")).unwrap()).unwrap();
+    assert_eq!(catalog["@type"], "dcat:Catalog");
+    let datasets = catalog["dataset"].as_array().unwrap();
+    let mut downloads = std::collections::BTreeSet::new();
+    for ds in datasets {
+        for key in ["title", "description", "identifier", "landingPage"] {
+            assert!(
+                !ds[key].as_str().unwrap_or_default().is_empty(),
+                "{key}: {ds}"
+            );
+        }
+        assert!(!ds["publisher"]["name"].as_str().unwrap().is_empty());
+        // The licence is the one site.toml gives.
+        assert_eq!(
+            ds["license"],
+            "https://creativecommons.org/licenses/by/4.0/deed.zh-hans"
+        );
+        assert_eq!(ds["rights"], "知识共享署名 4.0 国际许可协议（CC BY 4.0）");
+        assert_eq!(ds["contactPoint"]["hasEmail"], "mailto:data@example.gov.cn");
+        for f in ds["distribution"].as_array().unwrap() {
+            let url = f["downloadURL"].as_str().unwrap();
+            let path = url.strip_prefix("https://www.example.gov.cn/").unwrap();
+            assert!(d.out.join(path).is_file(), "{url}");
+            assert!(["CSV", "JSON", "Atom"].contains(&f["format"].as_str().unwrap()));
+            downloads.insert(format!("/{path}"));
+        }
+    }
+    // Every catalog of the portal, every agency's that holds records, each year's comparison.
+    for kind in CATALOG_KINDS {
+        assert!(
+            downloads.contains(&format!("/{}/catalog.csv", kind.folder())),
+            "{kind:?}"
+        );
+        assert!(
+            downloads.contains(&format!("/{}/catalog.json", kind.folder())),
+            "{kind:?}"
+        );
+    }
+    for (agency, docs) in &p.lookup.documents_by_agency {
+        assert!(!docs.is_empty());
+        assert!(
+            downloads.contains(&format!("/agencies/{agency}/documents.csv")),
+            "{agency}"
+        );
+    }
+    for year in p.lookup.reports_by_year.keys() {
+        assert!(
+            downloads.contains(&format!("/reports/{year}/comparison.csv")),
+            "{year}"
+        );
+    }
+    // The power list's dataset was last modified on the newest logged change.
+    let power = datasets
+        .iter()
+        .find(|ds| ds["landingPage"] == "https://www.example.gov.cn/power/")
+        .unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 6, 1).unwrap();
+    let newest = p
+        .power
+        .iter()
+        .flat_map(|r| r.data.changes.iter().map(|c| c.date))
+        .filter(|d| *d <= today)
+        .max()
+        .unwrap();
+    assert_eq!(power["modified"], newest.to_string());
+    // The page for people links the same files, and every page's footer links it.
+    let page_links: std::collections::BTreeSet<String> =
+        links(&page(&d.out, "/data/")).into_iter().collect();
+    for u in &downloads {
+        assert!(page_links.contains(u), "/data/ links {u}");
+    }
+    assert!(links(&page(&d.out, "/")).contains(&"/data/".to_string()));
+}

@@ -41,6 +41,7 @@ impl Ctx<'_> {
             Job::Report(i) => self.report_page(*i),
             Job::Search => self.search(),
             Job::Deadlines => self.deadlines(),
+            Job::Data => self.data_page(),
             Job::NotFound => self.not_found(),
         })
     }
