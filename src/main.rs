@@ -88,6 +88,13 @@ impl From<Format> for cmd::Format {
     }
 }
 
+/// What `gongkai export` writes.
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// 每行一条记录的 JSON
+    Ndjson,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// 生成网站，写到 output_dir（默认 public/）
@@ -171,6 +178,19 @@ enum Command {
         #[arg(long, requires = "agency")]
         year: Option<i32>,
     },
+    /// 把全部记录导出为数据，每条记录一行 JSON（ndjson），可导入 Quickwit、OpenSearch 等检索系统
+    Export {
+        #[command(flatten)]
+        portal: Portal,
+        /// 导出格式：ndjson（每行一条记录）
+        #[arg(long, value_enum, default_value_t = ExportFormat::Ndjson)]
+        format: ExportFormat,
+        /// 写到这个文件，而不是标准输出
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        day: Day,
+    },
     /// 新建门户：站点设置、内容文件夹、一个待填写的机关、首页、公开指南、CI 配置和说明
     Init {
         /// 新门户的文件夹，须不存在或为空（默认：当前文件夹）
@@ -220,6 +240,9 @@ const ENGLISH_HELP: &[(&str, &str, &str)] = &[
     ("requests", "", "The disclosure-request register, for officers only: open requests and their time limits, or an agency's section 3 of the annual report for a year"),
     ("requests", "agency", "Only this agency's requests (its slug); with --year, its section-3 table for that year"),
     ("requests", "year", "Print section 3 of the annual report (applications received and handled) of --agency for this year"),
+    ("export", "", "Export every record as data, one JSON object per line (ndjson), for Quickwit, OpenSearch and other search engines"),
+    ("export", "format", "The export format: ndjson (one record per line)"),
+    ("export", "output", "Write to this file instead of stdout"),
     ("init", "", "Create a portal: settings, content folders, an agency to fill in, home page, disclosure guide, CI files and a README"),
     ("init", "dir", "The new portal's folder, which must not exist or be empty (default: the current folder)"),
     ("new", "", "Write a commented template record: agency, power, service, decision, document, report, page, calendar"),
@@ -243,9 +266,11 @@ fn localized(c: clap::Command, lang: Lang) -> clap::Command {
             .map(|a| (a.get_id().to_string(), a.is_positional()))
             .collect();
         for (id, positional) in ids {
+            // A subcommand's own text before the one shared by all (export's --format).
             let english = ENGLISH_HELP
                 .iter()
-                .find(|(s, i, _)| *i == id && (*s == sub || *s == "*"))
+                .find(|(s, i, _)| *i == id && *s == sub)
+                .or_else(|| ENGLISH_HELP.iter().find(|(s, i, _)| *i == id && *s == "*"))
                 .map(|e| e.2);
             c = c.mut_arg(&id, |a| {
                 let a = a.help_heading(if positional { arguments } else { options });
@@ -371,6 +396,12 @@ fn main() -> ExitCode {
             agency.as_deref(),
             year,
         ),
+        Command::Export {
+            portal,
+            format: ExportFormat::Ndjson,
+            output,
+            day,
+        } => cmd::export::run(&portal.root, day.date(), output.as_deref()),
         Command::Init { dir } => cmd::init::run(&dir),
         Command::New {
             kind,

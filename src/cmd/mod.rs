@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod deadlines;
 mod deadlines_output;
+pub mod export;
 pub mod init;
 pub mod new;
 pub mod progress;

@@ -19,6 +19,8 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::model::urls;
 use crate::model::*;
 
+use crate::derive::Derived;
+
 use super::context::Ctx;
 use super::export::BOM;
 use super::output::write_file;
@@ -92,6 +94,23 @@ fn page_url(kind: Kind, meta: &Meta) -> String {
     match kind {
         Kind::Agency => urls::agency(&meta.slug),
         _ => urls::record(kind, meta),
+    }
+}
+
+/// Entries of different record types through one closure.
+mod erased {
+    pub trait Json {
+        fn bytes(&self, pretty: bool) -> Result<Vec<u8>, serde_json::Error>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn bytes(&self, pretty: bool) -> Result<Vec<u8>, serde_json::Error> {
+            if pretty {
+                serde_json::to_vec_pretty(self)
+            } else {
+                serde_json::to_vec(self)
+            }
+        }
     }
 }
 
@@ -254,8 +273,16 @@ struct Rows {
     json: Vec<u8>,
 }
 
-impl Ctx<'_> {
-    fn agency_name(&self, slug: &str) -> Option<&str> {
+/// What the data of records is made of: the portal and what derive computed for the day.
+/// Rendering uses it for the downloads; `gongkai export` for its lines.
+#[derive(Clone, Copy)]
+pub struct Data<'a> {
+    pub portal: &'a Portal,
+    pub derived: &'a Derived,
+}
+
+impl<'a> Data<'a> {
+    fn agency_name(&self, slug: &str) -> Option<&'a str> {
         self.portal.agency(slug).map(|a| a.data.name.as_str())
     }
 
@@ -266,7 +293,7 @@ impl Ctx<'_> {
             .par_iter()
             .map(|&i| {
                 let (row, entry) = self
-                    .row(kind, i)
+                    .row(kind, i, true)
                     .map_err(|e| write_error(kind.folder(), e))?;
                 if let Some(out) = records {
                     let page = page_url(kind, self.meta(kind, i));
@@ -287,7 +314,7 @@ impl Ctx<'_> {
         Ok(Rows { csv, json })
     }
 
-    fn meta(&self, kind: Kind, i: usize) -> &Meta {
+    pub fn meta(&self, kind: Kind, i: usize) -> &'a Meta {
         let p = self.portal;
         match kind {
             Kind::Power => &p.power[i].meta,
@@ -301,8 +328,14 @@ impl Ctx<'_> {
         }
     }
 
-    /// Record `i` of `kind`: its CSV row and its JSON entry.
-    fn row(&self, kind: Kind, i: usize) -> Result<(Vec<String>, Vec<u8>), serde_json::Error> {
+    /// Record `i` of `kind`: its CSV row and its JSON entry (indented when `pretty`).
+    pub fn row(
+        &self,
+        kind: Kind,
+        i: usize,
+        pretty: bool,
+    ) -> Result<(Vec<String>, Vec<u8>), serde_json::Error> {
+        let json = |e: &dyn erased::Json| e.bytes(pretty);
         let p = self.portal;
         let base = p.config.base();
         let today = self.derived.today;
@@ -331,7 +364,7 @@ impl Ctx<'_> {
                     opt(when.last_changed),
                     e.url.clone(),
                 ];
-                (row, serde_json::to_vec_pretty(&e)?)
+                (row, json(&e)?)
             }
             Kind::Service => {
                 let r = &p.services[i];
@@ -365,7 +398,7 @@ impl Ctx<'_> {
                     opt(when.last_changed),
                     e.url.clone(),
                 ];
-                (row, serde_json::to_vec_pretty(&e)?)
+                (row, json(&e)?)
             }
             Kind::Decision => {
                 let r = &p.decisions[i];
@@ -390,7 +423,7 @@ impl Ctx<'_> {
                     opt(when.last_changed),
                     e.url.clone(),
                 ];
-                (row, serde_json::to_vec_pretty(&e)?)
+                (row, json(&e)?)
             }
             Kind::Document => {
                 let r = &p.documents[i];
@@ -417,7 +450,7 @@ impl Ctx<'_> {
                     opt(when.last_changed),
                     text(&d.summary),
                 ];
-                (row, serde_json::to_vec_pretty(&e)?)
+                (row, json(&e)?)
             }
             Kind::Agency => {
                 let r = &p.agencies[i];
@@ -442,7 +475,7 @@ impl Ctx<'_> {
                     text(&d.website),
                     e.url.clone(),
                 ];
-                (row, serde_json::to_vec_pretty(&e)?)
+                (row, json(&e)?)
             }
             Kind::Report => {
                 let r = &p.reports[i];
@@ -482,7 +515,7 @@ impl Ctx<'_> {
                         format!("{}report.csv", e.url)
                     },
                 ];
-                (row, serde_json::to_vec_pretty(&e)?)
+                (row, json(&e)?)
             }
             Kind::Page | Kind::Calendar => (Vec::new(), Vec::new()),
         })
@@ -539,6 +572,10 @@ pub fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::
 /// has every file, empty ones with their header only, so their URLs can be guessed). Returns
 /// the number of files.
 pub(super) fn write_catalogs(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+    let cx = Data {
+        portal: cx.portal,
+        derived: cx.derived,
+    };
     let mut jobs: Vec<(Kind, Option<&str>, Vec<usize>)> = CATALOG_KINDS
         .iter()
         .map(|&k| (k, None, cx.all(k)))

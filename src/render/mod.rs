@@ -19,6 +19,7 @@ pub mod deadlines;
 pub mod deadlines_feed;
 pub mod export;
 mod feeds;
+pub mod ndjson;
 mod output;
 mod pages;
 mod pagination;

@@ -12,6 +12,7 @@ mod tools;
 
 mod bad_corpus;
 mod check_cli;
+mod export;
 mod gen_corpus;
 mod init;
 mod lang;
