@@ -45,35 +45,21 @@ pub fn run(root: &Path, today: NaiveDate, output: Option<&Path>) -> ExitCode {
     let derived = crate::derive::derive(portal, &outcome.report_findings, today);
     let written = match output {
         Some(path) => std::fs::File::create(path)
-            .map_err(|e| {
-                crate::diagnostics::Diagnostic::error(
-                    crate::diagnostics::codes::WRITE_FAILED,
-                    path,
-                    e.to_string(),
-                )
-            })
+            .map_err(|e| crate::render::catalogs::write_error(&path.display().to_string(), e))
             .and_then(|f| {
                 let mut w = BufWriter::new(f);
                 let n = crate::render::ndjson::export_ndjson(portal, root, &derived, &mut w)?;
                 w.flush().map_err(|e| {
-                    crate::diagnostics::Diagnostic::error(
-                        crate::diagnostics::codes::WRITE_FAILED,
-                        path,
-                        e.to_string(),
-                    )
+                    crate::render::catalogs::write_error(&path.display().to_string(), e)
                 })?;
                 Ok(n)
             }),
         None => {
             let mut w = BufWriter::new(io::stdout().lock());
             crate::render::ndjson::export_ndjson(portal, root, &derived, &mut w).and_then(|n| {
-                w.flush().map(|_| n).map_err(|e| {
-                    crate::diagnostics::Diagnostic::error(
-                        crate::diagnostics::codes::WRITE_FAILED,
-                        "stdout",
-                        e.to_string(),
-                    )
-                })
+                w.flush()
+                    .map(|_| n)
+                    .map_err(|e| crate::render::catalogs::write_error("stdout", e))
             })
         }
     };

@@ -550,11 +550,15 @@ impl<'a> Data<'a> {
     }
 }
 
-fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
+/// A file of the site's data that could not be made or written.
+pub(crate) fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
         codes::WRITE_FAILED,
         path,
-        format!("cannot write {path}: {e}"),
+        crate::zh_en!(
+            format!("无法写入 {path}：{e}"),
+            format!("cannot write {path}: {e}")
+        ),
     )
 }
 

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::model::urls;
 use crate::model::*;
 
@@ -261,8 +261,8 @@ pub(super) fn write_data_catalog(cx: &Ctx, out: &Path) -> Result<usize, Diagnost
         "dataset": datasets,
     });
     let file = urls::file_for(&urls::data_catalog());
-    let bytes = serde_json::to_vec_pretty(&catalog)
-        .map_err(|e| Diagnostic::error(codes::WRITE_FAILED, &file, e.to_string()))?;
+    let bytes =
+        serde_json::to_vec_pretty(&catalog).map_err(|e| super::catalogs::write_error(&file, e))?;
     write_file(out, &file, &bytes)?;
     Ok(1)
 }

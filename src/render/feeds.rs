@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::derive::dates::{self, RecordDates};
 use crate::derive::events::Event;
-use crate::diagnostics::{codes, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::model::urls;
 use crate::model::*;
 use crate::text::escape::escape;
@@ -71,7 +71,7 @@ pub(super) fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagno
         let file = urls::file_for(url);
         let bytes = feed
             .write_to(Vec::new())
-            .map_err(|e| Diagnostic::error(codes::WRITE_FAILED, &file, e.to_string()))?;
+            .map_err(|e| super::catalogs::write_error(&file, e))?;
         write_file(out, &file, &bytes)
     })?;
     write_file(

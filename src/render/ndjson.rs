@@ -45,7 +45,10 @@ fn failed(e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
         codes::WRITE_FAILED,
         "export",
-        format!("cannot write the export: {e}"),
+        crate::zh_en!(
+            format!("无法写出导出数据：{e}"),
+            format!("cannot write the export: {e}")
+        ),
     )
 }
 
