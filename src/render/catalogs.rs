@@ -267,11 +267,8 @@ fn laws(basis: &[LegalBasis]) -> String {
 
 // ---------------------------------------------------------------------------------------------
 
-/// What one catalog download holds: the records of a kind, for the portal or one agency.
-struct Rows {
-    csv: Vec<Vec<String>>,
-    json: Vec<u8>,
-}
+/// A record's CSV row and its JSON entry.
+type Row = (Vec<String>, Vec<u8>);
 
 /// What the data of records is made of: the portal and what derive computed for the day.
 /// Rendering uses it for the downloads; `gongkai export` for its lines.
@@ -286,32 +283,20 @@ impl<'a> Data<'a> {
         self.portal.agency(slug).map(|a| a.data.name.as_str())
     }
 
-    /// The records `idx` of `kind`: their CSV rows and JSON entries, each record's entry
-    /// also written beside its page (`<page>index.json`) when `records` is the output folder.
-    fn rows(&self, kind: Kind, idx: &[usize], records: Option<&Path>) -> Result<Rows, Diagnostic> {
-        let rows = idx
-            .par_iter()
-            .map(|&i| {
+    /// Every record of `kind`, by position: its CSV row and JSON entry, the entry also
+    /// written beside its page (`<page>index.json`) under `out`.
+    fn rows(&self, kind: Kind, out: &Path) -> Result<Vec<Row>, Diagnostic> {
+        (0..self.portal.count(kind))
+            .into_par_iter()
+            .map(|i| {
                 let (row, entry) = self
                     .row(kind, i, true)
                     .map_err(|e| write_error(kind.folder(), e))?;
-                if let Some(out) = records {
-                    let page = page_url(kind, self.meta(kind, i));
-                    write_file(out, &urls::file_for(&urls::record_json(&page)), &entry)?;
-                }
+                let page = page_url(kind, self.meta(kind, i));
+                write_file(out, &urls::file_for(&urls::record_json(&page)), &entry)?;
                 Ok((row, entry))
             })
-            .collect::<Result<Vec<_>, Diagnostic>>()?;
-        let mut json = Vec::with_capacity(rows.iter().map(|r| r.1.len() + 2).sum::<usize>() + 4);
-        json.extend_from_slice(b"[");
-        let mut csv = Vec::with_capacity(rows.len());
-        for (n, (row, entry)) in rows.into_iter().enumerate() {
-            json.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
-            json.extend_from_slice(&entry);
-            csv.push(row);
-        }
-        json.extend_from_slice(b"\n]\n");
-        Ok(Rows { csv, json })
+            .collect()
     }
 
     pub fn meta(&self, kind: Kind, i: usize) -> &'a Meta {
@@ -329,12 +314,7 @@ impl<'a> Data<'a> {
     }
 
     /// Record `i` of `kind`: its CSV row and its JSON entry (indented when `pretty`).
-    pub fn row(
-        &self,
-        kind: Kind,
-        i: usize,
-        pretty: bool,
-    ) -> Result<(Vec<String>, Vec<u8>), serde_json::Error> {
+    pub fn row(&self, kind: Kind, i: usize, pretty: bool) -> Result<Row, serde_json::Error> {
         let json = |e: &dyn erased::Json| e.bytes(pretty);
         let p = self.portal;
         let base = p.config.base();
@@ -521,11 +501,6 @@ impl<'a> Data<'a> {
         })
     }
 
-    /// The records of `kind` in the order its catalog lists them, for the portal.
-    fn all(&self, kind: Kind) -> Vec<usize> {
-        (0..self.portal.count(kind)).collect()
-    }
-
     /// The records of `kind` of each agency that has any.
     fn by_agency(&self, kind: Kind) -> Vec<(&str, Vec<usize>)> {
         let ix = &self.portal.lookup;
@@ -563,11 +538,11 @@ pub(crate) fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
 }
 
 /// A CSV file's bytes: BOM, the header, the rows.
-pub fn csv_bytes(header: &[&str], rows: &[Vec<String>]) -> Result<Vec<u8>, csv::Error> {
+pub fn csv_bytes(header: &[&str], rows: &[&Vec<String>]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(BOM.to_vec());
     w.write_record(header)?;
     for r in rows {
-        w.write_record(r)?;
+        w.write_record(*r)?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }
@@ -580,29 +555,46 @@ pub(super) fn write_catalogs(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> 
         portal: cx.portal,
         derived: cx.derived,
     };
-    let mut jobs: Vec<(Kind, Option<&str>, Vec<usize>)> = CATALOG_KINDS
-        .iter()
-        .map(|&k| (k, None, cx.all(k)))
-        .collect();
-    for k in AGENCY_KINDS {
-        jobs.extend(
-            cx.by_agency(k)
-                .into_iter()
-                .map(|(a, idx)| (k, Some(a), idx)),
-        );
+    let files: Vec<usize> = CATALOG_KINDS
+        .par_iter()
+        .map(|&kind| {
+            // Each record is made once; the agencies' files are cut from the portal's.
+            let rows = cx.rows(kind, out)?;
+            let all: Vec<usize> = (0..rows.len()).collect();
+            let mut files = vec![(None, all)];
+            files.extend(
+                cx.by_agency(kind)
+                    .into_iter()
+                    .map(|(a, idx)| (Some(a), idx)),
+            );
+            files.par_iter().try_for_each(|(agency, idx)| {
+                let csv_path = urls::file_for(&urls::catalog(kind, *agency, "csv"));
+                let json_path = urls::file_for(&urls::catalog(kind, *agency, "json"));
+                let csv: Vec<&Vec<String>> = idx.iter().map(|&i| &rows[i].0).collect();
+                let bytes =
+                    csv_bytes(csv_header(kind), &csv).map_err(|e| write_error(&csv_path, e))?;
+                write_file(out, &csv_path, &bytes)?;
+                write_file(
+                    out,
+                    &json_path,
+                    &json_array(idx.iter().map(|&i| &rows[i].1[..])),
+                )
+            })?;
+            Ok(files.len() * 2 + rows.len())
+        })
+        .collect::<Result<_, Diagnostic>>()?;
+    Ok(files.iter().sum())
+}
+
+/// A JSON array of entries already written.
+fn json_array<'b>(entries: impl Iterator<Item = &'b [u8]>) -> Vec<u8> {
+    let mut json = b"[".to_vec();
+    for (n, entry) in entries.enumerate() {
+        json.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
+        json.extend_from_slice(entry);
     }
-    jobs.par_iter().try_for_each(|(kind, agency, idx)| {
-        let csv_path = urls::file_for(&urls::catalog(*kind, *agency, "csv"));
-        let json_path = urls::file_for(&urls::catalog(*kind, *agency, "json"));
-        // Each record's own JSON is written once, with the portal's catalog.
-        let records = agency.is_none().then_some(out);
-        let rows = cx.rows(*kind, idx, records)?;
-        let bytes =
-            csv_bytes(csv_header(*kind), &rows.csv).map_err(|e| write_error(&csv_path, e))?;
-        write_file(out, &csv_path, &bytes)?;
-        write_file(out, &json_path, &rows.json)
-    })?;
-    Ok(jobs.len() * 2)
+    json.extend_from_slice(b"\n]\n");
+    json
 }
 
 /// What each kind's schema is called, in Chinese, with the file it is published as.
