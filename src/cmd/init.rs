@@ -235,8 +235,8 @@ mod tests {
         }
         assert_eq!(
             settings,
-            defaults.len() + 2 + 2 + 7,
-            "settings + index_no_pattern and complete_since + two by_category examples + seven tables"
+            defaults.len() + 2 + 2 + 8,
+            "settings + index_no_pattern and complete_since + two by_category examples + eight tables"
         );
     }
 

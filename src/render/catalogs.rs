@@ -58,6 +58,9 @@ pub struct Entry<'a, T: Serialize> {
     /// A normative document's last valid day, given or worked out by the rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub effective_until: Option<NaiveDate>,
+    /// Whether a document is a policy interpretation (政策解读: it has `interprets`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_interpretation: Option<bool>,
     /// Whether a decision's draft is open for comment on the build day.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub consultation_open: Option<bool>,
@@ -83,6 +86,7 @@ impl<'a, T: Serialize> Entry<'a, T> {
             data,
             effective_status: None,
             effective_until: None,
+            is_interpretation: None,
             consultation_open: None,
             due: None,
             timeliness: None,
@@ -414,6 +418,7 @@ impl<'a> Data<'a> {
                 e.agency_name = self.agency_name(&d.agency);
                 e.effective_status = Some(v.status);
                 e.effective_until = v.valid_until;
+                e.is_interpretation = Some(d.interprets.is_some());
                 let row = vec![
                     d.index_no.clone(),
                     d.title.clone(),

@@ -45,6 +45,7 @@ fn demo() -> &'static Demo {
     DEMO.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&demo_root().join("content"), &dir.path().join("content"));
+        copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
         fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
         let out = dir.path().join("public");
         build(&BuildOptions {
