@@ -484,6 +484,23 @@ impl Reader<'_> {
         }
     }
 
+    /// The date at `key` of `map`, reported as missing when the key is absent.
+    fn required_date(
+        &mut self,
+        map: &Mapping,
+        key: &str,
+        path: &str,
+        what: &str,
+    ) -> Option<NaiveDate> {
+        match map.get(key) {
+            None => {
+                self.missing(path, what);
+                None
+            }
+            Some(v) => self.date(v, path, what),
+        }
+    }
+
     /// A nested mapping (`correction`, `third_party`, `extension`), `None` when absent.
     fn nested<'v>(
         &mut self,
@@ -658,13 +675,7 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Some(v) => r.text(v, "agency", "受理机关的短名"),
     };
-    let received = match map.get("received") {
-        None => {
-            r.missing("received", "收到申请之日");
-            None
-        }
-        Some(v) => r.date(v, "received", "收到申请之日"),
-    };
+    let received = r.required_date(&map, "received", "received", "收到申请之日");
     let channel = match map.get("channel") {
         None => {
             r.missing("channel", "申请方式");
@@ -746,13 +757,8 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
                 "{requested: 通知补正之日, received: 收到补正之日}",
                 &["requested", "received"],
             )?;
-            let requested = match m.get("requested") {
-                None => {
-                    r.missing("correction.requested", "通知补正之日");
-                    None
-                }
-                Some(v) => r.date(v, "correction.requested", "通知补正之日"),
-            }?;
+            let requested =
+                r.required_date(m, "requested", "correction.requested", "通知补正之日")?;
             let received = r.optional_date(m, "received", "correction.received", "收到补正之日");
             Some(Correction {
                 requested,
@@ -769,25 +775,13 @@ pub fn parse_request(rel: &Path, text: &str) -> (Option<Request>, Vec<Diagnostic
                 "{asked: 征求意见之日, answered: 第三方答复之日}",
                 &["asked", "answered"],
             )?;
-            let asked = match m.get("asked") {
-                None => {
-                    r.missing("third_party.asked", "征求第三方意见之日");
-                    None
-                }
-                Some(v) => r.date(v, "third_party.asked", "征求第三方意见之日"),
-            }?;
+            let asked = r.required_date(m, "asked", "third_party.asked", "征求第三方意见之日")?;
             let answered = r.optional_date(m, "answered", "third_party.answered", "第三方答复之日");
             Some(ThirdParty { asked, answered })
         });
     let extension = map.get("extension").filter(|v| !v.is_null()).and_then(|v| {
         let m = r.nested(v, "extension", "{decided: 决定延长之日}", &["decided"])?;
-        let decided = match m.get("decided") {
-            None => {
-                r.missing("extension.decided", "决定延长答复期限之日");
-                None
-            }
-            Some(v) => r.date(v, "extension.decided", "决定延长答复期限之日"),
-        }?;
+        let decided = r.required_date(m, "decided", "extension.decided", "决定延长答复期限之日")?;
         Some(Extension { decided })
     });
     let answered = r.optional_date(&map, "answered", "answered", "答复之日");
