@@ -18,6 +18,8 @@ use gongkai::build::{self as check, CheckOutcome};
 use gongkai::diagnostics::{Diagnostic, Severity};
 use serde::Deserialize;
 
+use crate::tree;
+
 #[derive(Debug, Deserialize)]
 struct Case {
     defect: String,
@@ -41,17 +43,7 @@ fn tests_dir() -> PathBuf {
 }
 
 fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else if rel != Path::new("expected.json") {
-            fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    tree::copy_tree_except(from, to, |rel| rel == Path::new("expected.json"));
 }
 
 fn render(outcome: &CheckOutcome, root: &Path) -> String {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::bin;
+use crate::tree;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     bin::command().args(args).current_dir(dir).output().unwrap()
@@ -502,18 +503,6 @@ fn get(port: u16, path: &str, headers: &[(&str, &str)]) -> Response {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// Top result URLs of `gongkai search` for each query, as tests/browser/search.mjs expects
 /// them.
 fn cli_top_results(root: &Path, queries: &[&str]) -> String {
@@ -538,7 +527,7 @@ fn nginx_with_the_documented_config_serves_the_site_and_its_search() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let portal = tmp.path().join("portal");
-    copy_dir(
+    tree::copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seeds-portal"),
         &portal,
     );

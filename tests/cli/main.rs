@@ -9,6 +9,8 @@
 mod bin;
 #[path = "../support/tools.rs"]
 mod tools;
+#[path = "../support/tree.rs"]
+mod tree;
 
 mod bad_corpus;
 mod check_cli;

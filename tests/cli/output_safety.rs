@@ -7,23 +7,12 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use crate::bin;
-
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+use crate::tree;
 
 /// A copy of the minimal good portal, with a git folder and a data folder of its own.
 fn portal() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_tree(
+    tree::copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/good/minimal"),
         dir.path(),
     );

@@ -9,20 +9,9 @@ use serde_json::Value;
 
 use crate::bin;
 use crate::tools;
+use crate::tree;
 
 const FIXTURE: &str = "tests/fixtures/seeds-portal";
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
 
 fn gongkai(args: &[&str], root: &Path) -> Output {
     bin::command()
@@ -37,7 +26,7 @@ fn gongkai(args: &[&str], root: &Path) -> Output {
 /// A built copy of the fixture.
 fn built() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(Path::new(FIXTURE), dir.path());
+    tree::copy_tree(Path::new(FIXTURE), dir.path());
     let out = gongkai(&["build", "--today", "2025-06-01"], dir.path());
     assert!(
         out.status.success(),
@@ -271,7 +260,7 @@ fn query_syntax_is_just_text() {
 #[test]
 fn searching_before_building_says_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(Path::new(FIXTURE), dir.path());
+    tree::copy_tree(Path::new(FIXTURE), dir.path());
     let out = gongkai(&["search", "法治"], dir.path());
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("gongkai build"));
@@ -281,9 +270,9 @@ fn searching_before_building_says_what_to_do() {
 #[test]
 fn demo_portal_first_queries_are_small() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(Path::new("content"), &dir.path().join("content"));
+    tree::copy_tree(Path::new("content"), &dir.path().join("content"));
     // The register fills a report of the demo.
-    copy_dir(Path::new("requests"), &dir.path().join("requests"));
+    tree::copy_tree(Path::new("requests"), &dir.path().join("requests"));
     std::fs::copy("site.toml", dir.path().join("site.toml")).unwrap();
     let out = gongkai(&["build", "--today", "2026-06-01"], dir.path());
     assert!(

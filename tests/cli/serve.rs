@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::{Child, Stdio};
 
 use crate::bin;
+use crate::tree;
 use std::time::{Duration, Instant};
 
 struct Server(Child);
@@ -53,16 +54,7 @@ fn wait_for(mut cond: impl FnMut() -> bool, secs: u64) -> bool {
 }
 
 fn copy_fixture(to: &Path) {
-    let from = Path::new("tests/fixtures/basic");
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
+    tree::copy_tree(Path::new("tests/fixtures/basic"), to);
 }
 
 #[test]

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use crate::bin;
 use crate::tools::{self, Need};
+use crate::tree;
 
 struct Server(Child);
 
@@ -24,21 +25,9 @@ impl Drop for Server {
 
 const BROWSER: &[Need] = &[Need::Node, Need::NodePackages, Need::Chromium];
 
-fn copy_fixture(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let dest = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).unwrap();
-        } else {
-            std::fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// Starts `gongkai serve` on a copy of a fixture portal and returns the server and its base URL.
 fn serve_fixture(fixture: &Path, dir: &Path) -> (Server, String) {
-    copy_fixture(fixture, dir);
+    tree::copy_tree(fixture, dir);
     serve(dir, "2025-06-01")
 }
 
@@ -355,7 +344,7 @@ fn search_copes_with_a_host_that_ignores_range() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    copy_fixture(Path::new("tests/fixtures/seeds-portal"), dir.path());
+    tree::copy_tree(Path::new("tests/fixtures/seeds-portal"), dir.path());
     let out = bin::command()
         .args(["build", "--today", "2025-06-01", "--root"])
         .arg(dir.path())
@@ -391,9 +380,9 @@ fn search_copes_with_a_host_that_ignores_range() {
 /// A copy of the demo portal (content/ and site.toml at the repository root) in `dir`.
 fn copy_demo(dir: &Path) {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_fixture(&demo.join("content"), &dir.join("content"));
+    tree::copy_tree(&demo.join("content"), &dir.join("content"));
     // The register fills a report of the demo.
-    copy_fixture(&demo.join("requests"), &dir.join("requests"));
+    tree::copy_tree(&demo.join("requests"), &dir.join("requests"));
     std::fs::copy(demo.join("site.toml"), dir.join("site.toml")).unwrap();
 }
 

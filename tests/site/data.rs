@@ -16,20 +16,10 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::tree;
+
 fn demo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
 }
 
 /// The demo, built once for every test here (into a copy: the build writes nothing into the
@@ -44,8 +34,8 @@ fn demo() -> &'static Demo {
     static DEMO: OnceLock<Demo> = OnceLock::new();
     DEMO.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&demo_root().join("content"), &dir.path().join("content"));
-        copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
+        tree::copy_tree(&demo_root().join("content"), &dir.path().join("content"));
+        tree::copy_tree(&demo_root().join("requests"), &dir.path().join("requests"));
         fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
         let out = dir.path().join("public");
         build(&BuildOptions {

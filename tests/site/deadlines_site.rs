@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::bin;
+use crate::tree;
 
 use chrono::NaiveDate;
 use gongkai::build::{build, BuildOptions};
@@ -233,8 +234,8 @@ fn a_broken_portal_exits_2_without_notices() {
     assert!(missing.stdout.is_empty());
 
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&demo_root().join("content"), &dir.path().join("content"));
-    copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
+    tree::copy_tree(&demo_root().join("content"), &dir.path().join("content"));
+    tree::copy_tree(&demo_root().join("requests"), &dir.path().join("requests"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
     fs::write(
         dir.path().join("content/agencies/jyj.yaml"),
@@ -253,8 +254,8 @@ fn a_broken_portal_exits_2_without_notices() {
 #[test]
 fn a_year_without_calendar_is_warned_about() {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&demo_root().join("content"), &dir.path().join("content"));
-    copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
+    tree::copy_tree(&demo_root().join("content"), &dir.path().join("content"));
+    tree::copy_tree(&demo_root().join("requests"), &dir.path().join("requests"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
     fs::create_dir_all(dir.path().join("content/documents/2027")).unwrap();
     fs::write(
@@ -283,24 +284,12 @@ fn a_year_without_calendar_is_warned_about() {
 // ---------------------------------------------------------------------------------------------
 // The site
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
 /// The demo built on `today` into a temporary folder (a copy, so the build writes nothing into
 /// the repository).
 fn built_demo(today: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&demo_root().join("content"), &dir.path().join("content"));
-    copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
+    tree::copy_tree(&demo_root().join("content"), &dir.path().join("content"));
+    tree::copy_tree(&demo_root().join("requests"), &dir.path().join("requests"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
     let out = dir.path().join("public");
     build(&BuildOptions {
@@ -561,8 +550,8 @@ fn the_script_recounts_days_for_the_visitor() {
     }
     let chromium = tools::chromium();
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&demo_root().join("content"), &dir.path().join("content"));
-    copy_dir(&demo_root().join("requests"), &dir.path().join("requests"));
+    tree::copy_tree(&demo_root().join("content"), &dir.path().join("content"));
+    tree::copy_tree(&demo_root().join("requests"), &dir.path().join("requests"));
     fs::copy(demo_root().join("site.toml"), dir.path().join("site.toml")).unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

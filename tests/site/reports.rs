@@ -17,6 +17,7 @@ use scraper::{ElementRef, Html, Selector};
 use serde_yaml::Value;
 
 use crate::tools;
+use crate::tree;
 
 const FIXTURE: &str = "tests/fixtures/reports";
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -145,16 +146,7 @@ const PROACTIVE_COLUMNS: [(&str, &str); 5] = [
 // Helpers
 
 fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else if entry.path().extension().is_none_or(|x| x != "py") {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
+    tree::copy_tree_except(from, to, |rel| rel.extension().is_some_and(|x| x == "py"));
 }
 
 fn portal() -> tempfile::TempDir {

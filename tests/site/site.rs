@@ -8,25 +8,14 @@ use gongkai::build::{build, BuildOptions, BuildReport};
 
 use scraper::{Html, Selector};
 
-const FIXTURE: &str = "tests/fixtures/basic";
+use crate::tree;
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+const FIXTURE: &str = "tests/fixtures/basic";
 
 /// A private copy of the fixture portal, so tests may modify it.
 fn portal() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(Path::new(FIXTURE), dir.path());
+    tree::copy_tree(Path::new(FIXTURE), dir.path());
     dir
 }
 

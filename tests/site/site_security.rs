@@ -10,17 +10,7 @@ use gongkai::render::{self, theme::Theme, SearchHint};
 use regex::Regex;
 use scraper::{Html, Selector};
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
+use crate::tree;
 
 fn html_files(out: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(out)
@@ -120,7 +110,7 @@ fn refused_links(out: &Path) -> Vec<String> {
 fn links_that_escape_validation_are_neutralised_in_the_page() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    copy_dir(Path::new("tests/fixtures/basic"), root);
+    tree::copy_tree(Path::new("tests/fixtures/basic"), root);
     let service = root.join("content/services/fgw/hz-001.yaml");
     let text = fs::read_to_string(&service).unwrap().replace(
         "status: active",
@@ -219,9 +209,9 @@ fn every_page_carries_the_policy_and_nothing_inline() {
     let demo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     // A copy, so the build writes nothing (its search index) into the repository.
-    copy_dir(&demo.join("content"), &dir.path().join("content"));
+    tree::copy_tree(&demo.join("content"), &dir.path().join("content"));
     // The register fills a report of the demo.
-    copy_dir(&demo.join("requests"), &dir.path().join("requests"));
+    tree::copy_tree(&demo.join("requests"), &dir.path().join("requests"));
     fs::copy(demo.join("site.toml"), dir.path().join("site.toml")).unwrap();
     fs::write(dir.path().join("content/pages/csp-check.md"), HOSTILE_PAGE).unwrap();
     let out = dir.path().join("public");
