@@ -46,28 +46,17 @@ pub fn write(
     err: &mut dyn Write,
     color: bool,
 ) -> io::Result<u8> {
-    let outcome = match crate::build::check(root) {
-        Ok(o) => o,
-        Err(d) => {
-            print_diagnostics(std::slice::from_ref(&d), root, err, color)?;
-            return Ok(EXIT_BROKEN);
-        }
-    };
-    // Warnings do not stop the notices (they are shown on stderr); errors do, as they stop a
-    // build: a notice computed from a record the build would reject is not worth trusting.
-    print_diagnostics(&outcome.diagnostics, root, err, color)?;
-    if outcome.has_errors() {
-        let n = outcome.errors();
-        writeln!(
-            err,
-            "{}",
-            crate::zh_en!(
-                format!("门户有 {n} 个错误，未计算期限提醒；请先运行 gongkai check"),
-                format!("the portal has {n} errors, so no deadlines were computed: run gongkai check first")
+    let Some(outcome) = checked(root, err, color, |n| {
+        crate::zh_en!(
+            format!("门户有 {n} 个错误，未计算期限提醒；请先运行 gongkai check"),
+            format!(
+                "the portal has {n} errors, so no deadlines were computed: run gongkai check first"
             )
-        )?;
+        )
+    })?
+    else {
         return Ok(EXIT_BROKEN);
-    }
+    };
     let portal = &outcome.portal;
     let calendar = portal_calendar(portal);
     let list = notices(portal, &calendar, today);
@@ -132,4 +121,29 @@ pub fn write(
         Some(s) if should_fail(&list, s) || requests.iter().any(|n| n.severity >= s) => EXIT_NOTICE,
         _ => EXIT_OK,
     })
+}
+
+/// The checked portal, its warnings printed on `err`; `None` (the problems printed, and
+/// `refused(errors)` saying what was not done) when it has errors. Errors stop what a
+/// command computes from the portal, as they stop a build: a figure computed from a record
+/// the build would reject is not worth trusting.
+pub(super) fn checked(
+    root: &Path,
+    err: &mut dyn Write,
+    color: bool,
+    refused: impl Fn(usize) -> String,
+) -> io::Result<Option<crate::build::CheckOutcome>> {
+    let outcome = match crate::build::check(root) {
+        Ok(o) => o,
+        Err(d) => {
+            print_diagnostics(std::slice::from_ref(&d), root, err, color)?;
+            return Ok(None);
+        }
+    };
+    print_diagnostics(&outcome.diagnostics, root, err, color)?;
+    if outcome.has_errors() {
+        writeln!(err, "{}", refused(outcome.errors()))?;
+        return Ok(None);
+    }
+    Ok(Some(outcome))
 }

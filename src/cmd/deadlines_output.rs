@@ -158,7 +158,7 @@ fn is_wide(c: char) -> bool {
         | 0x20000..=0x3FFFD)
 }
 
-fn pad(s: &str, width: usize) -> String {
+pub(crate) fn pad(s: &str, width: usize) -> String {
     let mut out = s.to_string();
     out.push_str(&" ".repeat(width.saturating_sub(display_width(s))));
     out

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::deadlines_output::display_width;
+use super::deadlines_output::{display_width, pad};
 use crate::derive::deadlines::Severity;
 use crate::derive::requests::{RequestNotice, RequestRef};
 use crate::diagnostics::{codes, Diagnostic};
@@ -87,9 +87,6 @@ pub fn print_notices(notices: &[RequestNotice], w: &mut dyn Write) -> io::Result
         .max()
         .unwrap_or(0)
         .max(display_width(crate::zh_en!("类型", "type")));
-    let pad = |s: &str, width: usize| {
-        format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
-    };
     let mut first = true;
     for severity in Severity::ALL {
         let group: Vec<&RequestNotice> =
@@ -232,26 +229,15 @@ pub fn write(
     color: bool,
 ) -> io::Result<u8> {
     use super::deadlines::{EXIT_BROKEN, EXIT_OK};
-    let outcome = match crate::build::check(root) {
-        Ok(o) => o,
-        Err(d) => {
-            super::check::print_diagnostics(std::slice::from_ref(&d), root, err, color)?;
-            return Ok(EXIT_BROKEN);
-        }
-    };
-    super::check::print_diagnostics(&outcome.diagnostics, root, err, color)?;
-    if outcome.has_errors() {
-        let n = outcome.errors();
-        writeln!(
-            err,
-            "{}",
-            crate::zh_en!(
-                format!("门户有 {n} 个错误，未统计依申请公开登记；请先运行 gongkai check"),
-                format!("the portal has {n} errors, so the register was not counted: run gongkai check first")
-            )
-        )?;
+    let Some(outcome) = super::deadlines::checked(root, err, color, |n| {
+        crate::zh_en!(
+            format!("门户有 {n} 个错误，未统计依申请公开登记；请先运行 gongkai check"),
+            format!("the portal has {n} errors, so the register was not counted: run gongkai check first")
+        )
+    })?
+    else {
         return Ok(EXIT_BROKEN);
-    }
+    };
     let portal = &outcome.portal;
     let register = &outcome.register;
     if let Some(a) = q.agency {
