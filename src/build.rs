@@ -13,10 +13,11 @@ use crate::domain::report_math::ReportFindings;
 use crate::load;
 use crate::model::requests::Register;
 use crate::model::{Kind, Portal};
+use crate::render::memo::{PageOutcome, Reuse};
 use crate::render::{self, theme::Theme};
 use crate::validate;
-use crate::write::paths;
 use crate::write::tree;
+use crate::write::{manifest, paths};
 
 /// What a build tells while it runs; the command layer shows it (`cmd::progress`).
 pub trait Progress: Send + Sync {
@@ -45,14 +46,28 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub counts: Vec<(&'static str, usize)>,
     pub pages: usize,
+    /// Pages rendered and written; the others were already in the output as they are.
+    pub rendered: usize,
     pub files: usize,
     pub seconds: f64,
     pub output: PathBuf,
     /// Warnings (a successful build has no errors).
     pub diagnostics: Vec<Diagnostic>,
+    /// Where the time went: each step with its seconds, in order.
+    pub steps: Vec<(&'static str, f64)>,
 }
 
 impl BuildReport {
+    /// Where the time went, on one line: `读取与检查 0.12 秒 · 计算 0.01 秒 · …`.
+    pub fn breakdown(&self) -> String {
+        let unit = crate::zh_en!(" 秒", " s");
+        self.steps
+            .iter()
+            .map(|(name, secs)| format!("{name} {secs:.2}{unit}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    }
+
     /// The one-line summary a build ends with.
     pub fn summary(&self) -> String {
         let counts: Vec<String> = self
@@ -60,15 +75,20 @@ impl BuildReport {
             .iter()
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        let (pages, files, seconds, output) =
-            (self.pages, self.files, self.seconds, self.output.display());
+        let (pages, rendered, files, seconds, output) = (
+            self.pages,
+            self.rendered,
+            self.files,
+            self.seconds,
+            self.output.display(),
+        );
         crate::zh_en!(
             format!(
-                "构建完成：{}；共写出 {pages} 个页面（{files} 个文件），用时 {seconds:.2} 秒 → {output}",
+                "构建完成：{}；共 {pages} 个页面，重新生成 {rendered} 个（{files} 个文件），用时 {seconds:.2} 秒 → {output}",
                 counts.join("，")
             ),
             format!(
-                "built: {}; wrote {pages} pages ({files} files) in {seconds:.2} s → {output}",
+                "built: {}; {pages} pages, {rendered} of them rendered ({files} files) in {seconds:.2} s → {output}",
                 counts.join(", ")
             )
         )
@@ -138,7 +158,15 @@ impl CheckOutcome {
 /// Loads and validates the portal at `root`. `Err` only when there is no portal to check
 /// (no site.toml, an unreadable site.toml, or no content/ folder).
 pub fn check(root: &Path) -> Result<CheckOutcome, Diagnostic> {
-    let loaded = load::load(root)?;
+    check_reusing(root, None)
+}
+
+/// [`check`], reusing what `cache` holds of files unchanged since an earlier load.
+pub fn check_reusing(
+    root: &Path,
+    cache: Option<&mut load::ParseCache>,
+) -> Result<CheckOutcome, Diagnostic> {
+    let loaded = load::load_reusing(root, cache)?;
     let mut diags = loaded.diagnostics;
     let validation = validate::validate(&loaded.portal, root);
     diags.extend(validation.diagnostics);
@@ -240,7 +268,19 @@ pub fn outputs(
     })
 }
 
+/// What a process that builds the same portal again and again (`serve`) keeps between
+/// builds: each build then reads and parses only the files that changed.
+#[derive(Default)]
+pub struct Session {
+    parsed: load::ParseCache,
+}
+
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    build_in(opts, &mut Session::default())
+}
+
+/// [`build`], keeping in `session` what the next build of the same portal can reuse.
+pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let progress = &*opts.progress;
     // jieba's dictionary takes most of a second to load; load it while the content is read.
@@ -253,7 +293,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics: diags,
         report_findings,
         ..
-    } = check(&opts.root)?;
+    } = check_reusing(&opts.root, Some(&mut session.parsed))?;
     if diagnostics::count_errors(&diags) > 0 {
         return Err(BuildFailure { diagnostics: diags });
     }
@@ -262,17 +302,26 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         "计算期限与状态",
         "computing deadlines and states"
     ));
+    let mut steps = vec![(
+        crate::zh_en!("读取与检查", "load and check"),
+        start.elapsed(),
+    )];
+    let lap = Instant::now();
     let derived = derive::derive(&portal, &report_findings, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
 
     let mut scratch = tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
+    let reuse = manifest::trusted(&out, &scratch);
     tree::remove_abandoned(&index, tree::ABANDONED_AFTER);
     let mut index_scratch = tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?;
+    steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
+    let lap = Instant::now();
     let mut result = render_site(
         &portal,
         opts,
         &derived,
         &mut theme,
+        &reuse,
         &scratch.dir,
         &index_scratch.dir,
     );
@@ -290,15 +339,21 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             opts,
             &derived,
             &mut theme,
+            &Reuse::default(),
             &scratch.dir,
             &index_scratch.dir,
         );
     }
     let tmp = scratch.dir.clone();
     // Neither the site nor the index is replaced unless both were written in full.
-    let stats = match result.and_then(|stats| {
-        tree::prune(&scratch)
-            .map(|()| stats)
+    let stats = match result.and_then(|(stats, outcomes)| {
+        let kept = outcomes
+            .iter()
+            .filter(|o| !o.rendered)
+            .map(|o| scratch.dir.join(&o.file))
+            .collect();
+        tree::prune(&scratch, &kept)
+            .map(|()| (stats, outcomes))
             .map_err(|e| io_fail(&tmp, e))
     }) {
         Ok(s) => s,
@@ -308,18 +363,32 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(in_output_terms(e, &tmp, &out));
         }
     };
+    steps.push((
+        crate::zh_en!("生成页面与索引", "pages and indexes"),
+        lap.elapsed(),
+    ));
+    let lap = Instant::now();
     progress.stage(crate::zh_en!("替换站点", "swapping in the site"));
+    let (stats, outcomes) = stats;
+    let entries = manifest::entries(&scratch, &outcomes);
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
+    manifest::save(&out, entries);
+    steps.push((crate::zh_en!("替换站点", "swap"), lap.elapsed()));
     // A build killed between the two swaps leaves the new site beside the old index: each
     // is whole, and the next build writes both again.
     tree::swap_deleting_old(index_scratch, &index).map_err(|e| io_fail(&index, e))?;
     Ok(BuildReport {
         counts: record_counts(&portal),
         pages: stats.pages,
+        rendered: stats.rendered,
         files: stats.files,
         seconds: start.elapsed().as_secs_f64(),
         output: out,
         diagnostics: diags,
+        steps: steps
+            .into_iter()
+            .map(|(name, d)| (name, d.as_secs_f64()))
+            .collect(),
     })
 }
 
@@ -330,9 +399,10 @@ fn render_site(
     opts: &BuildOptions,
     derived: &Derived,
     theme: &mut Theme,
+    reuse: &Reuse,
     tmp: &Path,
     index_tmp: &Path,
-) -> Result<render::RenderStats, BuildFailure> {
+) -> Result<(render::RenderStats, Vec<PageOutcome>), BuildFailure> {
     let progress = &*opts.progress;
     std::thread::scope(|s| {
         // The indexes are built while the pages are rendered: both keep every core busy
@@ -354,6 +424,7 @@ fn render_site(
             }
         });
         let mut static_files = 0;
+        let output = render::Output::new(tmp, reuse);
         let mut stats = render::render(
             portal,
             &opts.root,
@@ -369,12 +440,12 @@ fn render_site(
                     pages: search.static_index.pages,
                 })
             },
-            tmp,
+            &output,
             &|n, total| progress.tick(n, total),
         )?;
         progress.finish_ticks();
         stats.files += static_files;
-        Ok(stats)
+        Ok((stats, output.into_outcomes()))
     })
 }
 

@@ -371,6 +371,7 @@ mod tests {
                 folder_agency: None,
                 body_start: None,
                 damaged: Vec::new(),
+                source_hash: 0,
             },
             data: Request {
                 agency: "gov-office".into(),

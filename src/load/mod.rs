@@ -9,7 +9,8 @@ pub mod requests;
 pub mod source;
 pub mod yaml_depth;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -47,6 +48,7 @@ enum Slot {
     },
 }
 
+#[derive(Clone)]
 enum Parsed {
     Home(Record<Page>),
     Page(Record<Page>),
@@ -59,8 +61,57 @@ enum Parsed {
     Calendar(Record<CalendarYear>),
 }
 
+/// What earlier loads of the same portal parsed, file by file, for a process that loads it
+/// again and again (`serve`): a file whose size, times and inode are those it had is neither
+/// read nor parsed again.
+#[derive(Default)]
+pub struct ParseCache {
+    files: HashMap<PathBuf, Parse>,
+    /// The `max_file_bytes` the files were read with: what was too large may fit now.
+    max: u64,
+    /// How many files the last load read and parsed.
+    parsed: usize,
+}
+
+impl ParseCache {
+    /// How many files the last load read and parsed (the others were unchanged).
+    pub fn parsed(&self) -> usize {
+        self.parsed
+    }
+}
+
+/// A file's stamp (size, modification and status-change times in ns, inode) and what its
+/// parse gave.
+type Parse = (Stamp, Option<Parsed>, Vec<Diagnostic>);
+type Stamp = (u64, i128, i128, u64);
+
+#[cfg(unix)]
+fn stamp(path: &Path) -> Option<Stamp> {
+    use std::os::unix::fs::MetadataExt;
+    let m = fs::metadata(path).ok()?;
+    let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+    Some((
+        m.len(),
+        ns(m.mtime(), m.mtime_nsec()),
+        ns(m.ctime(), m.ctime_nsec()),
+        m.ino(),
+    ))
+}
+
+/// Without a status-change time a file's stamp cannot be trusted: every file is parsed.
+#[cfg(not(unix))]
+fn stamp(_path: &Path) -> Option<Stamp> {
+    None
+}
+
 /// Loads the portal at `root` (which holds site.toml and content/).
 pub fn load(root: &Path) -> Result<Loaded, Diagnostic> {
+    load_reusing(root, None)
+}
+
+/// Loads the portal at `root`, taking what `cache` holds for files unchanged since it was
+/// filled, and leaves in `cache` what this load parsed.
+pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<Loaded, Diagnostic> {
     let (config, mut diags) = SiteConfig::load(root)?;
     if let Some(pattern) = &config.catalog.index_no_pattern {
         if let Err(e) = Regex::new(pattern) {
@@ -95,17 +146,55 @@ pub fn load(root: &Path) -> Result<Loaded, Diagnostic> {
     diags.extend(walk_diags);
 
     let max = config.max_file_bytes;
-    let results: Vec<(Option<Parsed>, Vec<Diagnostic>)> = files
+    if let Some(cache) = cache.as_deref_mut() {
+        if cache.max != max {
+            cache.files.clear();
+            cache.max = max;
+        }
+    }
+    let previous = cache.as_deref();
+    let results: Vec<(Option<Stamp>, Option<Parsed>, Vec<Diagnostic>)> = files
         .par_iter()
-        .map(|(rel, slot)| parse_file(root, rel, slot, max))
+        .map(|(rel, slot)| {
+            let Some(previous) = previous else {
+                let (parsed, diags) = parse_file(root, rel, slot, max);
+                return (None, parsed, diags);
+            };
+            let now = stamp(&root.join(rel));
+            match previous.files.get(rel) {
+                Some((then, parsed, diags)) if Some(*then) == now => {
+                    (now, parsed.clone(), diags.clone())
+                }
+                _ => {
+                    let (parsed, diags) = parse_file(root, rel, slot, max);
+                    (now, parsed, diags)
+                }
+            }
+        })
         .collect();
+    if let Some(cache) = cache {
+        cache.parsed = files
+            .iter()
+            .zip(&results)
+            .filter(|((rel, _), (now, _, _))| {
+                now.is_none() || cache.files.get(rel).map(|c| Some(c.0)) != Some(*now)
+            })
+            .count();
+        cache.files = files
+            .iter()
+            .zip(&results)
+            .filter_map(|((rel, _), (now, parsed, diags))| {
+                Some((rel.clone(), ((*now)?, parsed.clone(), diags.clone())))
+            })
+            .collect();
+    }
 
     let mut portal = Portal {
         config,
         static_files,
         ..Portal::default()
     };
-    for (parsed, file_diags) in results {
+    for (_, parsed, file_diags) in results {
         diags.extend(file_diags);
         match parsed {
             None => {}
@@ -642,6 +731,9 @@ fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagn
         folder_agency,
         body_start,
         damaged: Vec::new(),
+        source_hash: crate::render::memo::Fingerprint::new("source")
+            .add_str(text)
+            .finish(),
     };
     macro_rules! typed {
         ($variant:ident) => {
@@ -1155,6 +1247,43 @@ mod tests {
         assert!(!slug_is_valid("政府"));
         assert_eq!(suggest_slug("My File 2025"), "my-file-2025");
         assert_eq!(suggest_slug("政府"), "item-1");
+    }
+
+    #[test]
+    fn a_reload_parses_only_the_files_that_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.join("content").join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("pages/a.md", "---\ntitle: 甲\n---\n正文\n");
+        write("pages/b.md", "---\ntitle: 乙\n---\n正文\n");
+        write("pages/c.md", "---\ntitle: 丙\n---\n正文\n");
+        let mut cache = ParseCache::default();
+        let titles = |cache: &mut ParseCache| {
+            let loaded = load_reusing(root, Some(cache)).unwrap();
+            let mut t: Vec<String> = loaded
+                .portal
+                .pages
+                .iter()
+                .map(|p| p.data.title.clone())
+                .collect();
+            t.sort();
+            t
+        };
+        assert_eq!(titles(&mut cache), ["丙", "乙", "甲"]);
+        assert_eq!(cache.parsed(), 3);
+        assert_eq!(titles(&mut cache), ["丙", "乙", "甲"]);
+        assert_eq!(cache.parsed(), 0, "nothing changed");
+        // A longer file: its size moved, whatever the clock's resolution.
+        write("pages/b.md", "---\ntitle: 乙（修订）\n---\n正文\n");
+        std::fs::remove_file(root.join("content/pages/c.md")).unwrap();
+        write("pages/d.md", "---\ntitle: 丁\n---\n正文\n");
+        assert_eq!(titles(&mut cache), ["丁", "乙（修订）", "甲"]);
+        assert_eq!(cache.parsed(), 2, "the edited file and the new one");
     }
 
     #[test]

@@ -105,6 +105,7 @@ pub fn load_register(root: &Path, config: &SiteConfig) -> (Register, Vec<Diagnos
                             folder_agency: None,
                             body_start: None,
                             damaged: Vec::new(),
+                            source_hash: 0,
                         },
                         data,
                     });

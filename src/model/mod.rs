@@ -36,6 +36,11 @@ pub struct Meta {
     /// record holds stand-in values there, which validation does not look at.
     #[serde(skip)]
     pub damaged: Vec<String>,
+    /// A hash of the file's text as it was loaded: what stands for the Markdown body in a
+    /// page's fingerprint (`render::memo`), so that deciding whether a page changed needs
+    /// neither its body read again nor converted.
+    #[serde(skip)]
+    pub source_hash: u64,
 }
 
 impl Meta {
@@ -670,6 +675,7 @@ pub(crate) mod testing {
                 folder_agency: None,
                 body_start: None,
                 damaged: Vec::new(),
+                source_hash: 0,
             },
             data,
         }

@@ -6,8 +6,8 @@
 //! The JSON of one record ([`Entry`]) is the same in every download, so a script written
 //! against the portal's file reads an agency's too.
 
+use crate::render::output::Output;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -23,7 +23,6 @@ use crate::derive::Derived;
 
 use super::context::Ctx;
 use super::export::BOM;
-use super::output::write_file;
 
 /// One record in a JSON download: what it is (`record_type`: an agency's file has a `kind`
 /// of its own) and where, then the keys of its content file
@@ -289,7 +288,7 @@ impl<'a> Data<'a> {
 
     /// Every record of `kind`, by position: its CSV row and JSON entry, the entry also
     /// written beside its page (`<page>index.json`) under `out`.
-    fn rows(&self, kind: Kind, out: &Path) -> Result<Vec<Row>, Diagnostic> {
+    fn rows(&self, kind: Kind, out: &Output) -> Result<Vec<Row>, Diagnostic> {
         (0..self.portal.count(kind))
             .into_par_iter()
             .map(|i| {
@@ -297,7 +296,7 @@ impl<'a> Data<'a> {
                     .row(kind, i, true)
                     .map_err(|e| write_error(kind.folder(), e))?;
                 let page = page_url(kind, self.meta(kind, i));
-                write_file(out, &urls::file_for(&urls::record_json(&page)), &entry)?;
+                out.write(&urls::file_for(&urls::record_json(&page)), &entry)?;
                 Ok((row, entry))
             })
             .collect()
@@ -555,7 +554,7 @@ pub fn csv_bytes(header: &[&str], rows: &[&Vec<String>]) -> Result<Vec<u8>, csv:
 /// Writes every catalog's CSV and JSON, for the portal and for each agency (every agency
 /// has every file, empty ones with their header only, so their URLs can be guessed). Returns
 /// the number of files.
-pub(super) fn write_catalogs(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+pub(super) fn write_catalogs(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic> {
     let cx = Data {
         portal: cx.portal,
         derived: cx.derived,
@@ -578,12 +577,8 @@ pub(super) fn write_catalogs(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> 
                 let csv: Vec<&Vec<String>> = idx.iter().map(|&i| &rows[i].0).collect();
                 let bytes =
                     csv_bytes(csv_header(kind), &csv).map_err(|e| write_error(&csv_path, e))?;
-                write_file(out, &csv_path, &bytes)?;
-                write_file(
-                    out,
-                    &json_path,
-                    &json_array(idx.iter().map(|&i| &rows[i].1[..])),
-                )
+                out.write(&csv_path, &bytes)?;
+                out.write(&json_path, &json_array(idx.iter().map(|&i| &rows[i].1[..])))
             })?;
             Ok(files.len() * 2 + rows.len())
         })
@@ -648,14 +643,14 @@ pub fn schema(kind: Kind, base: &str) -> Option<serde_json::Value> {
 }
 
 /// Writes every kind's schema under `/schemas/`. Returns the number of files.
-pub(super) fn write_schemas(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+pub(super) fn write_schemas(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic> {
     let base = cx.portal.config.base();
     let mut n = 0;
     for kind in CATALOG_KINDS {
         if let Some(schema) = schema(kind, base) {
             let file = urls::file_for(&urls::schema(kind.name()));
             let bytes = serde_json::to_vec_pretty(&schema).map_err(|e| write_error(&file, e))?;
-            write_file(out, &file, &bytes)?;
+            out.write(&file, &bytes)?;
             n += 1;
         }
     }

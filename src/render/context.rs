@@ -90,6 +90,9 @@ pub(super) struct Ctx<'a> {
     pub(super) ix: Index<'a>,
     pub(super) theme: &'a Theme,
     notices: deadlines::NoticeIndex,
+    /// Whether bodies stand in as their files' hashes instead of being read and converted:
+    /// the contexts of this `Ctx` are for fingerprints (`memo`), never rendered.
+    body_tokens: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -106,6 +109,20 @@ impl<'a> Ctx<'a> {
             ix: Index::new(portal),
             theme,
             notices: deadlines::NoticeIndex::new(&derived.notices),
+            body_tokens: false,
+        }
+    }
+
+    /// The same pages' contexts, for fingerprints: each body is its file's hash.
+    pub(super) fn for_fingerprints(
+        portal: &'a Portal,
+        root: &'a Path,
+        derived: &'a Derived,
+        theme: &'a Theme,
+    ) -> Ctx<'a> {
+        Ctx {
+            body_tokens: true,
+            ..Ctx::new(portal, root, derived, theme)
         }
     }
 
@@ -114,6 +131,10 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn body_html(&self, meta: &Meta) -> Result<String, Diagnostic> {
+        if self.body_tokens {
+            // Markdown to HTML is a function of the text alone.
+            return Ok(format!("\u{1}body {:016x}", meta.source_hash));
+        }
         Ok(markdown::to_html(&self.body(meta)?))
     }
 

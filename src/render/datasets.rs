@@ -3,7 +3,7 @@
 //! DCAT vocabulary, in the shape of data.gov's catalogs (Project Open Data 1.1, the `data.json`
 //! that harvesters such as CKAN read); `/data/` (数据下载) gives it to people.
 
-use std::path::Path;
+use crate::render::output::Output;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -15,7 +15,6 @@ use crate::model::*;
 
 use super::catalogs::{AGENCY_KINDS, CATALOG_KINDS};
 use super::context::{Ctx, ToRender};
-use super::output::write_file;
 
 /// One file of a dataset.
 #[derive(Debug, Clone, Serialize)]
@@ -194,7 +193,7 @@ impl Ctx<'_> {
 }
 
 /// `/data.json`: the datasets in DCAT terms, with absolute URLs.
-pub(super) fn write_data_catalog(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+pub(super) fn write_data_catalog(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic> {
     let p = cx.portal;
     let c = &p.config;
     let base = c.base();
@@ -263,6 +262,6 @@ pub(super) fn write_data_catalog(cx: &Ctx, out: &Path) -> Result<usize, Diagnost
     let file = urls::file_for(&urls::data_catalog());
     let bytes =
         serde_json::to_vec_pretty(&catalog).map_err(|e| super::catalogs::write_error(&file, e))?;
-    write_file(out, &file, &bytes)?;
+    out.write(&file, &bytes)?;
     Ok(1)
 }

@@ -5,8 +5,8 @@
 //! reads right without JavaScript, next to the due date and `数据生成于 <build date>`), and as
 //! data attributes that `deadlines.js` uses to recompute the text for the visitor's day.
 
+use crate::render::output::Output;
 use std::collections::HashMap;
-use std::path::Path;
 
 use serde::Serialize;
 use tera::Context;
@@ -233,17 +233,13 @@ pub fn decision_context(c: &mut Context, notices: Vec<NoticeView>) {
 }
 
 /// Writes `deadlines/atom.xml`. Returns the number of files written.
-pub fn write_feed(p: &Portal, derived: &Derived, out: &Path) -> Result<usize, Diagnostic> {
+pub fn write_feed(p: &Portal, derived: &Derived, out: &Output) -> Result<usize, Diagnostic> {
     let feed = super::deadlines_feed::atom_feed(
         &derived.notices,
         &p.config.title,
         p.config.base(),
         derived.today,
     );
-    super::write_file(
-        out,
-        &urls::file_for(&urls::deadlines_feed()),
-        feed.as_bytes(),
-    )?;
+    out.write(&urls::file_for(&urls::deadlines_feed()), feed.as_bytes())?;
     Ok(1)
 }

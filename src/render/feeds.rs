@@ -3,7 +3,7 @@
 //! catalog (`/power/atom.xml`…) and to each agency's records (`/agencies/fgw/atom.xml`), made
 //! of derive's events and written with atom_syndication.
 
-use std::path::Path;
+use crate::render::output::Output;
 
 use atom_syndication::{Category, Entry, Feed, FixedDateTime, Link, Person, Text};
 use chrono::{FixedOffset, NaiveDate, TimeZone};
@@ -18,7 +18,6 @@ use crate::text::escape::escape;
 
 use super::context::Ctx;
 use super::deadlines_feed::host_of;
-use super::output::write_file;
 
 /// How many of the newest events a feed holds: enough for a reader polling weekly on a busy
 /// portal; the catalogs' downloads hold the whole history.
@@ -34,10 +33,10 @@ pub const FEED_KINDS: [Kind; 5] = [
 ];
 
 /// Writes the sitemap, the feeds and robots.txt. Returns the number of files.
-pub(super) fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+pub(super) fn write_feeds_and_data(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic> {
     let p = cx.portal;
     let base = p.config.base();
-    write_file(out, "sitemap.xml", sitemap(cx).as_bytes())?;
+    out.write("sitemap.xml", sitemap(cx).as_bytes())?;
     let mut feeds: Vec<(String, String, Vec<&Event>)> = FEED_KINDS
         .iter()
         .map(|&k| {
@@ -72,10 +71,9 @@ pub(super) fn write_feeds_and_data(cx: &Ctx, out: &Path) -> Result<usize, Diagno
         let bytes = feed
             .write_to(Vec::new())
             .map_err(|e| super::catalogs::write_error(&file, e))?;
-        write_file(out, &file, &bytes)
+        out.write(&file, &bytes)
     })?;
-    write_file(
-        out,
+    out.write(
         "robots.txt",
         format!("User-agent: *\nAllow: /\nSitemap: {base}/sitemap.xml\n").as_bytes(),
     )?;

@@ -19,6 +19,7 @@ pub mod deadlines;
 pub mod deadlines_feed;
 pub mod export;
 mod feeds;
+pub mod memo;
 pub mod ndjson;
 mod output;
 mod pages;
@@ -39,14 +40,17 @@ use crate::diagnostics::{codes, Diagnostic};
 use crate::model::urls;
 use crate::model::*;
 use context::{site_context, Ctx};
-pub use output::write_file;
+use memo::Fingerprint;
+pub use output::{write_file, Output};
 use plan::{Job, Plan};
 use theme::Theme;
 
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct RenderStats {
     pub pages: usize,
     pub files: usize,
+    /// Pages rendered and written; the others were in the tree already (`memo`).
+    pub rendered: usize,
 }
 
 /// What the search page tells its script about the static index under `search/`, so that
@@ -59,27 +63,33 @@ pub struct SearchHint {
     pub pages: u32,
 }
 
-/// Renders the whole site into `out` (which must exist and be empty). The search page is
-/// rendered last, with the hint `search` returns once every other page is written: the
-/// caller can build the search indexes meanwhile.
+/// Renders the whole site into `out`. The search page is rendered last, with the hint
+/// `search` returns once every other page is written: the caller can build the search
+/// indexes meanwhile. A page whose fingerprint the tree's manifest holds for its file is
+/// left as the tree has it.
 pub fn render(
     portal: &Portal,
     root: &Path,
     derived: &Derived,
     theme: &mut Theme,
     search: impl FnOnce() -> Result<SearchHint, Diagnostic>,
-    out: &Path,
+    out: &Output,
     on_page: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RenderStats, Diagnostic> {
     let site = site_context(portal, derived);
     theme.tera.global_context().insert("site", &site);
     let theme: &Theme = theme;
+    let mut everywhere = Fingerprint::new("page");
+    everywhere
+        .add_u64(theme.fingerprint)
+        .add_str(&serde_json::to_string(&site).unwrap_or_default());
     let cx = Ctx::new(portal, root, derived, theme);
+    let fp_cx = Ctx::for_fingerprints(portal, root, derived, theme);
     let jobs = Plan::jobs(portal, derived);
     let total = jobs.len();
     let done = AtomicUsize::new(0);
-    let page = |job: &Job, hint: Option<&SearchHint>| {
-        let (url, template, mut context) = cx.page(job)?;
+    let rendered = AtomicUsize::new(0);
+    let finish = |job: &Job, url: &str, context: &mut tera::Context, hint: Option<&SearchHint>| {
         if let Some(hint) = hint {
             context.insert("search_index", hint);
         }
@@ -96,16 +106,36 @@ pub fn render(
         context.insert(
             "data_url",
             &if record {
-                urls::record_json(&url)
+                urls::record_json(url)
             } else {
                 String::new()
             },
         );
+    };
+    let page = |job: &Job, hint: Option<&SearchHint>| -> Result<(), Diagnostic> {
+        let (url, template, mut context) = fp_cx.page(job)?;
+        finish(job, &url, &mut context, hint);
         let file = if matches!(job, Job::NotFound) {
             "404.html".to_string()
         } else {
             urls::file_for(&url)
         };
+        let mut fp = Fingerprint::new("page");
+        fp.add_u64(everywhere.finish())
+            .add_str(template)
+            .add_debug(&context);
+        let fingerprint = fp.finish();
+        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        if hint.is_none() && out.holds(&file, fingerprint) {
+            out.record(file, fingerprint, false);
+            on_page(n, total);
+            return Ok(());
+        }
+        if has_body(job) {
+            let (_, _, real) = cx.page(job)?;
+            context = real;
+            finish(job, &url, &mut context, hint);
+        }
         // Rendered as bytes into one buffer per thread: Tera's `render` would allocate a
         // String per page and check it for UTF-8, which its output already is.
         PAGE_BUFFER.with(|buf| {
@@ -124,11 +154,15 @@ pub fn render(
                         ),
                     )
                 })?;
-            write_file(out, &file, buf)
+            write_file(out.dir, &file, buf)
         })?;
-        let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+        // The search page carries the index's geometry, which is not in its fingerprint.
+        if hint.is_none() {
+            out.record(file, fingerprint, true);
+        }
+        rendered.fetch_add(1, Ordering::Relaxed);
         on_page(n, total);
-        Ok::<(), Diagnostic>(())
+        Ok(())
     };
     jobs.par_iter()
         .filter(|job| !matches!(job, Job::Search))
@@ -146,7 +180,16 @@ pub fn render(
     Ok(RenderStats {
         pages: total,
         files,
+        rendered: rendered.into_inner(),
     })
+}
+
+/// Whether a job's page shows a Markdown body, which its fingerprint's context stands in for.
+fn has_body(job: &Job) -> bool {
+    matches!(
+        job,
+        Job::Home | Job::Page(_) | Job::Decision(_) | Job::Document(_)
+    )
 }
 
 thread_local! {

@@ -1,16 +1,77 @@
 //! Writing into the output folder: one file, left untouched when its bytes are already there,
 //! and the files copied as they are (the theme's assets, the portal's static files).
+//!
+//! Every generated file goes through [`Output`], which records what it wrote for the next
+//! build (`write::manifest`): a file whose bytes hash to what the tree's manifest holds is
+//! not even opened.
 
 use std::fs;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::{codes, Diagnostic};
 use crate::model::Portal;
 
+use super::memo::{Fingerprint, PageOutcome, Reuse};
 use super::theme::Theme;
+
+/// The tree a build writes into, with what it already holds (`reuse`) and what this build
+/// put there.
+pub struct Output<'a> {
+    pub dir: &'a Path,
+    reuse: &'a Reuse,
+    outcomes: Mutex<Vec<PageOutcome>>,
+}
+
+impl<'a> Output<'a> {
+    pub fn new(dir: &'a Path, reuse: &'a Reuse) -> Output<'a> {
+        Output {
+            dir,
+            reuse,
+            outcomes: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Whether the tree's file `rel` holds what has `fingerprint`.
+    pub(super) fn holds(&self, rel: &str, fingerprint: u64) -> bool {
+        self.reuse.pages.get(rel) == Some(&fingerprint)
+    }
+
+    /// Records that the file `rel` holds what has `fingerprint`; `rendered`: written (or
+    /// found the same) by this build, rather than trusted from the manifest.
+    pub(super) fn record(&self, file: String, fingerprint: u64, rendered: bool) {
+        let outcome = PageOutcome {
+            file,
+            fingerprint,
+            rendered,
+        };
+        self.outcomes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(outcome);
+    }
+
+    /// Writes `bytes` to the file `rel`, unless the tree holds them already.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let fingerprint = Fingerprint::new("file").add_bytes(bytes).finish();
+        let kept = self.holds(rel, fingerprint);
+        if !kept {
+            write_file(self.dir, rel, bytes)?;
+        }
+        self.record(rel.to_string(), fingerprint, !kept);
+        Ok(())
+    }
+
+    /// What this build wrote or kept, for the manifest.
+    pub fn into_outcomes(self) -> Vec<PageOutcome> {
+        self.outcomes
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+}
 
 pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
     let path = out.join(rel);
@@ -43,14 +104,14 @@ pub(super) fn write_assets(
     p: &Portal,
     root: &Path,
     theme: &Theme,
-    out: &Path,
+    out: &Output,
 ) -> Result<usize, Diagnostic> {
     for a in &theme.assets {
-        write_file(out, &format!("assets/{}", a.path), &a.bytes)?;
+        out.write(&format!("assets/{}", a.path), &a.bytes)?;
     }
     let static_dir = root.join("content").join("static");
     p.static_files.par_iter().try_for_each(|rel| {
-        let dest = out.join(rel);
+        let dest = out.dir.join(rel);
         if let Some(dir) = dest.parent() {
             fs::create_dir_all(dir).map_err(|e| io_error(&dest, e))?;
         }

@@ -27,6 +27,9 @@ pub struct Theme {
     pub assets: Vec<Asset>,
     /// Templates the portal overrides, for the build summary and tests.
     pub overridden: Vec<String>,
+    /// A hash of every template's text and every asset's bytes: a page rendered with a
+    /// theme of another fingerprint is rendered again (`render::memo`).
+    pub fingerprint: u64,
 }
 
 impl Theme {
@@ -78,6 +81,12 @@ impl Theme {
                 "set `theme = \"default\"` or create the theme folder"
             )));
         }
+        templates.sort();
+        let mut fp = crate::render::memo::Fingerprint::new("theme");
+        for (name, text) in &templates {
+            fp.add_str(name);
+            fp.add_str(text);
+        }
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Before the templates: Tera refuses a template that names an unknown filter.
@@ -92,10 +101,15 @@ impl Theme {
         })?;
         overridden.sort();
         assets.sort_by(|a, b| a.path.cmp(&b.path));
+        for a in &assets {
+            fp.add_str(&a.path);
+            fp.add_bytes(&a.bytes);
+        }
         Ok(Theme {
             tera,
             assets,
             overridden,
+            fingerprint: fp.finish(),
         })
     }
 }

@@ -17,6 +17,7 @@
 //! writing into the live site. The price is a second copy of the site on disk, which may
 //! be deleted at any time.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -35,11 +36,11 @@ pub struct Scratch {
 /// whose time is the same after the build was not written by it.
 #[derive(Debug)]
 struct Inventory {
-    files: Vec<(PathBuf, ChangeTime)>,
+    files: HashMap<PathBuf, ChangeTime>,
     dirs: Vec<PathBuf>,
 }
 
-type ChangeTime = (i64, i64);
+pub type ChangeTime = (i64, i64);
 
 /// The hidden sibling of `out` named after `what` (same file system, so renames are atomic).
 pub fn sibling(out: &Path, what: &str) -> PathBuf {
@@ -188,6 +189,30 @@ impl Scratch {
     pub fn is_recycled(&self) -> bool {
         self.before.is_some()
     }
+
+    /// The status-change time the file at `path` (under [`Scratch::dir`]) had before this
+    /// build: `None` for a fresh tree, or a file it did not hold.
+    pub fn change_time_before(&self, path: &Path) -> Option<ChangeTime> {
+        self.before.as_ref()?.files.get(path).copied()
+    }
+}
+
+/// The status-change time of the file at `path`, where the system has one.
+pub fn change_time_of(path: &Path) -> Option<ChangeTime> {
+    change_time(&fs::symlink_metadata(path).ok()?)
+}
+
+/// What tells one tree from another however it is renamed: its device and inode.
+#[cfg(unix)]
+pub fn tree_id(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::symlink_metadata(dir).ok()?;
+    Some((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+pub fn tree_id(_dir: &Path) -> Option<(u64, u64)> {
+    None
 }
 
 /// Deletes a scratch tree that is not to be kept, not even as the next build's spare.
@@ -198,7 +223,7 @@ pub fn remove(scratch: Scratch) {
 /// Files with their change times and folders under `dir`; `None` if anything else is there
 /// (a symbolic link) or its times cannot be read.
 fn inventory(dir: &Path) -> Option<Inventory> {
-    let mut files = Vec::new();
+    let mut files = HashMap::new();
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let entry = entry.ok()?;
@@ -207,7 +232,7 @@ fn inventory(dir: &Path) -> Option<Inventory> {
             dirs.push(entry.into_path());
         } else if kind.is_file() {
             let time = change_time(&entry.metadata().ok()?)?;
-            files.push((entry.into_path(), time));
+            files.insert(entry.into_path(), time);
         } else {
             return None;
         }
@@ -229,12 +254,16 @@ fn change_time(_meta: &fs::Metadata) -> Option<ChangeTime> {
 
 /// Removes what a recycled tree held and this build did not write: files whose change time
 /// did not move (opening a file to rewrite it truncates it, which moves the time, whatever
-/// the clock says), then folders left empty.
-pub fn prune(scratch: &Scratch) -> io::Result<()> {
+/// the clock says) and that are not in `kept` (files the build found already right), then
+/// folders left empty.
+pub fn prune(scratch: &Scratch, kept: &HashSet<PathBuf>) -> io::Result<()> {
     let Some(Inventory { files, dirs }) = &scratch.before else {
         return Ok(());
     };
     for (path, time) in files {
+        if kept.contains(path) {
+            continue;
+        }
         match fs::symlink_metadata(path) {
             Ok(meta) if change_time(&meta).as_ref() == Some(time) => fs::remove_file(path)?,
             Ok(_) => {}
@@ -455,7 +484,7 @@ mod tests {
         for f in files {
             write(&scratch.dir, f, f);
         }
-        prune(&scratch).unwrap();
+        prune(&scratch, &HashSet::new()).unwrap();
         swap_into_place(scratch, out).unwrap();
     }
 
@@ -489,7 +518,7 @@ mod tests {
         let copy = |out: &Path| {
             let scratch = prepare(out).unwrap();
             copy_if_changed(&src, &scratch.dir.join("a.pdf")).unwrap();
-            prune(&scratch).unwrap();
+            prune(&scratch, &HashSet::new()).unwrap();
             swap_into_place(scratch, out).unwrap();
         };
         copy(&out);
@@ -555,7 +584,7 @@ mod tests {
         ));
         assert!(!keep_if_same(&scratch.dir.join("same.html"), b"same.htmX"));
         assert!(!keep_if_same(&scratch.dir.join("missing.html"), b""));
-        prune(&scratch).unwrap();
+        prune(&scratch, &HashSet::new()).unwrap();
         assert_eq!(fs::metadata(&same).unwrap().modified().unwrap(), mtime);
         assert!(
             !scratch.dir.join("changed.html").exists(),
@@ -623,7 +652,7 @@ mod tests {
         for f in files {
             write(&scratch.dir, f, text);
         }
-        prune(&scratch).unwrap();
+        prune(&scratch, &HashSet::new()).unwrap();
         swap_into_place(scratch, out).unwrap();
     }
 

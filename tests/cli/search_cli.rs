@@ -99,13 +99,16 @@ fn build_writes_both_indexes() {
     assert!(page.contains(&version), "{version} not in the search page");
     assert!(root.join("public/assets/search.js").is_file());
     // A second build swaps the tantivy index in again, leaving nothing temporary behind
-    // (the site it replaced is kept as the next build's spare tree).
+    // (the site it replaced is kept as the next build's spare tree, and the manifest
+    // records what both trees hold).
     let out = gongkai(&["build", "--today", "2025-06-01"], root);
     assert!(out.status.success());
     let leftovers: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with('.') && n != ".gongkai-public-spare")
+        .filter(|n| {
+            n.starts_with('.') && n != ".gongkai-public-spare" && n != ".gongkai-public-manifest"
+        })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert_eq!(search(root, &["长白山管委会"]).len(), 1);

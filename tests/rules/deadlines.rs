@@ -31,6 +31,7 @@ fn meta(slug: &str, year: Option<i32>, folder_agency: Option<&str>) -> Meta {
         folder_agency: folder_agency.map(Into::into),
         body_start: None,
         damaged: Vec::new(),
+        source_hash: 0,
     }
 }
 

@@ -15,6 +15,7 @@ mod tree;
 mod browser;
 mod data;
 mod deadlines_site;
+mod incremental;
 mod reports;
 mod site;
 mod site_security;

@@ -152,7 +152,7 @@ fn links_that_escape_validation_are_neutralised_in_the_page() {
         &derived,
         &mut theme,
         || Ok(SearchHint::default()),
-        &out,
+        &render::Output::new(&out, &Default::default()),
         &|_, _| {},
     )
     .unwrap();

@@ -1,7 +1,7 @@
 //! The reports' downloads: report.csv and report.json beside every report page, and
 //! comparison.csv and comparison.json beside every year's comparison.
 
-use std::path::Path;
+use crate::render::output::Output;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -13,7 +13,6 @@ use crate::model::urls;
 use crate::model::*;
 use crate::render::context::Ctx;
 use crate::render::export::{self, ReportMeta, BOM};
-use crate::render::output::write_file;
 
 fn data_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
     Diagnostic::error(
@@ -138,7 +137,7 @@ impl<'a> ComparisonJsonRow<'a> {
 
 /// Writes report.csv and report.json beside every report page, and comparison.csv and
 /// comparison.json beside every year's comparison page. Returns the number of files.
-pub(in crate::render) fn write_report_data(cx: &Ctx, out: &Path) -> Result<usize, Diagnostic> {
+pub(in crate::render) fn write_report_data(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic> {
     let p = cx.portal;
     (0..p.reports.len())
         .into_par_iter()
@@ -151,7 +150,7 @@ pub(in crate::render) fn write_report_data(cx: &Ctx, out: &Path) -> Result<usize
 }
 
 /// report.csv and report.json of report `i`.
-fn write_report_files(cx: &Ctx, out: &Path, i: usize) -> Result<(), Diagnostic> {
+fn write_report_files(cx: &Ctx, out: &Output, i: usize) -> Result<(), Diagnostic> {
     let p = cx.portal;
     let base = p.config.base();
     let r = &p.reports[i];
@@ -159,7 +158,7 @@ fn write_report_files(cx: &Ctx, out: &Path, i: usize) -> Result<(), Diagnostic> 
     let url = entry.item.url.clone();
     let csv_path = urls::file_for(&urls::download(&url, "report.csv"));
     let bytes = export::report_csv(&r.data).map_err(|e| data_error(&csv_path, e))?;
-    write_file(out, &csv_path, &bytes)?;
+    out.write(&csv_path, &bytes)?;
     let ReportDue { due, timeliness: t } = cx.derived.reports.due[i];
     let json = export::report_json(
         &r.data,
@@ -175,17 +174,17 @@ fn write_report_files(cx: &Ctx, out: &Path, i: usize) -> Result<(), Diagnostic> 
     );
     let json_path = urls::file_for(&urls::download(&url, "report.json"));
     let bytes = serde_json::to_vec_pretty(&json).map_err(|e| data_error(&json_path, e))?;
-    write_file(out, &json_path, &bytes)
+    out.write(&json_path, &bytes)
 }
 
 /// comparison.csv and comparison.json of `year`'s comparison.
-fn write_comparison_files(cx: &Ctx, out: &Path, year: i32) -> Result<(), Diagnostic> {
+fn write_comparison_files(cx: &Ctx, out: &Output, year: i32) -> Result<(), Diagnostic> {
     let base = cx.portal.config.base();
     let rows = cx.comparison_rows(year);
     let page = urls::year(Kind::Report, year);
     let csv_path = urls::file_for(&urls::download(&page, "comparison.csv"));
     let bytes = comparison_csv(&rows, base).map_err(|e| data_error(&csv_path, e))?;
-    write_file(out, &csv_path, &bytes)?;
+    out.write(&csv_path, &bytes)?;
     let json = ComparisonJson {
         year,
         as_of: cx.derived.today.to_string(),
@@ -196,5 +195,5 @@ fn write_comparison_files(cx: &Ctx, out: &Path, year: i32) -> Result<(), Diagnos
     };
     let json_path = urls::file_for(&urls::download(&page, "comparison.json"));
     let bytes = serde_json::to_vec_pretty(&json).map_err(|e| data_error(&json_path, e))?;
-    write_file(out, &json_path, &bytes)
+    out.write(&json_path, &bytes)
 }

@@ -1,0 +1,155 @@
+//! What each output tree holds, recorded beside the output in one file
+//! (`.gongkai-<name>-manifest`, e.g. `.gongkai-public-manifest`): for every page, the
+//! fingerprint of the page written there (`render::memo`) and the file's status-change
+//! time when the build left it. The next build that recycles the tree trusts an entry only
+//! where the file's time has not moved since, so a page someone edited, restored or
+//! deleted in the tree is written again.
+//!
+//! The file is a cache: deleting it costs one full build, nothing else. It is trusted only
+//! when it is whole (its checksum), of this format, and written by this very binary (the
+//! executable's size and modification time): another gongkai may render the same context
+//! differently. Anything else is ignored, never half-read.
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::tree::{self, ChangeTime, Scratch};
+use crate::render::memo::{Fingerprint, PageOutcome, Reuse};
+
+const HEADER: &str = "gongkai-manifest 1";
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    binary: String,
+    trees: Vec<TreeRecord>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct TreeRecord {
+    /// `tree::tree_id`: the tree, however it was renamed since.
+    tree: (u64, u64),
+    /// file → (fingerprint, status-change time).
+    pages: HashMap<String, (u64, ChangeTime)>,
+}
+
+/// What a finished tree holds, to be recorded once it is in place.
+pub struct Entries {
+    tree: Option<(u64, u64)>,
+    pages: HashMap<String, (u64, ChangeTime)>,
+}
+
+fn location(out: &Path) -> std::path::PathBuf {
+    tree::sibling(out, "manifest")
+}
+
+/// The executable that renders: a manifest of another one is not trusted.
+fn this_binary() -> String {
+    let exe = std::env::current_exe().ok();
+    let meta = exe.as_ref().and_then(|e| fs::metadata(e).ok());
+    let mtime = meta
+        .as_ref()
+        .and_then(|m| m.modified().ok())
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!(
+        "{} {} {mtime}",
+        env!("CARGO_PKG_VERSION"),
+        meta.map_or(0, |m| m.len())
+    )
+}
+
+fn read(out: &Path) -> Option<Stored> {
+    let text = fs::read_to_string(location(out)).ok()?;
+    let (head, body) = text.split_once('\n')?;
+    let (format, check) = head.rsplit_once(' ')?;
+    if format != HEADER || check != format!("{:016x}", checksum(body)) {
+        return None;
+    }
+    let stored: Stored = serde_json::from_str(body).ok()?;
+    (stored.binary == this_binary()).then_some(stored)
+}
+
+fn checksum(body: &str) -> u64 {
+    Fingerprint::new("manifest").add_str(body).finish()
+}
+
+/// The pages of the recycled tree `scratch` that this build may leave as they are: those
+/// the manifest records for this very tree whose files have not changed since.
+pub fn trusted(out: &Path, scratch: &Scratch) -> Reuse {
+    let (Some(stored), Some(id)) = (
+        scratch.is_recycled().then(|| read(out)).flatten(),
+        tree::tree_id(&scratch.dir),
+    ) else {
+        return Reuse::default();
+    };
+    let Some(record) = stored.trees.into_iter().find(|t| t.tree == id) else {
+        return Reuse::default();
+    };
+    let pages = record
+        .pages
+        .into_iter()
+        .filter(|(file, (_, time))| {
+            scratch.change_time_before(&scratch.dir.join(file)) == Some(*time)
+        })
+        .map(|(file, (fp, _))| (file, fp))
+        .collect();
+    Reuse { pages }
+}
+
+/// What the finished (pruned) scratch tree holds, read before it is swapped into place: a
+/// kept page's time is the one it had, a written page's is read from its file.
+pub fn entries(scratch: &Scratch, outcomes: &[PageOutcome]) -> Entries {
+    use rayon::prelude::*;
+    let pages = outcomes
+        .par_iter()
+        .filter_map(|o| {
+            let path = scratch.dir.join(&o.file);
+            let time = if o.rendered {
+                tree::change_time_of(&path)
+            } else {
+                scratch.change_time_before(&path)
+            }?;
+            Some((o.file.clone(), (o.fingerprint, time)))
+        })
+        .collect();
+    Entries {
+        tree: tree::tree_id(&scratch.dir),
+        pages,
+    }
+}
+
+/// Records the tree now at `out`, and keeps the record of the tree it replaced (the spare,
+/// which a later build recycles). A manifest that cannot be written is no error: the next
+/// build renders every page.
+pub fn save(out: &Path, entries: Entries) {
+    let Some(id) = entries.tree else {
+        return;
+    };
+    let spare = tree::tree_id(&tree::sibling(out, "spare"));
+    let mut trees: Vec<TreeRecord> = read(out)
+        .map(|s| s.trees)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|t| Some(t.tree) == spare && t.tree != id)
+        .collect();
+    trees.push(TreeRecord {
+        tree: id,
+        pages: entries.pages,
+    });
+    let stored = Stored {
+        binary: this_binary(),
+        trees,
+    };
+    let Ok(body) = serde_json::to_string(&stored) else {
+        return;
+    };
+    let text = format!("{HEADER} {:016x}\n{body}", checksum(&body));
+    let path = location(out);
+    let tmp = tree::private_sibling(out, "manifest-new");
+    if fs::write(&tmp, text).is_err() || fs::rename(&tmp, &path).is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+}

@@ -1,0 +1,267 @@
+//! A build that reuses its previous output must write the very site a cold build of the same
+//! inputs writes. Random sequences of edits (records changed, added, deleted and renamed; a
+//! template, site.toml and `--today` changed) are applied to a copy of the demo portal; after
+//! each, the portal is built over its previous output and, cold, in a fresh copy, and the two
+//! sites are compared file by file, byte for byte.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use gongkai::build::{build, BuildOptions, Silent};
+
+use crate::tree::copy_tree;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A tiny deterministic generator: every run applies the same edits.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+fn demo_copy(to: &Path) {
+    let from = repo();
+    copy_tree(&from.join("content"), &to.join("content"));
+    copy_tree(&from.join("requests"), &to.join("requests"));
+    fs::copy(from.join("site.toml"), to.join("site.toml")).unwrap();
+}
+
+fn documents(root: &Path) -> Vec<PathBuf> {
+    let mut docs: Vec<PathBuf> = walkdir::WalkDir::new(root.join("content/documents"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    docs.sort();
+    docs
+}
+
+/// Whether another record names the document at `path` (its slug): deleting or renaming it
+/// would then fail the build, which is not what these steps test.
+fn referenced(root: &Path, path: &Path) -> bool {
+    let slug = path.file_stem().unwrap().to_string_lossy().to_string();
+    walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && e.path() != path)
+        .any(|e| fs::read_to_string(e.path()).is_ok_and(|t| t.contains(slug.as_str())))
+}
+
+fn set_key(text: &str, key: &str, value: &str) -> String {
+    let prefix = format!("{key}: ");
+    let mut done = false;
+    text.lines()
+        .map(|l| {
+            if !done && l.starts_with(&prefix) {
+                done = true;
+                format!("{prefix}{value}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// The kinds of edit, each applied once in a shuffled order, then at random.
+const KINDS: usize = 9;
+
+/// One edit of kind `kind` (`0..KINDS`) of the portal at `root`, on a random document;
+/// returns what it did, for the failure message.
+fn edit(root: &Path, rng: &mut Rng, kind: usize, step: usize, today: &mut NaiveDate) -> String {
+    let docs = documents(root);
+    let pick = docs[rng.below(docs.len())].clone();
+    let name = pick.strip_prefix(root).unwrap().display().to_string();
+    match kind {
+        0 => {
+            let text = fs::read_to_string(&pick).unwrap();
+            fs::write(
+                &pick,
+                set_key(&text, "title", &format!("第{step}次修改后的标题")),
+            )
+            .unwrap();
+            format!("retitled {name}")
+        }
+        1 => {
+            let text = fs::read_to_string(&pick).unwrap();
+            fs::write(&pick, format!("{text}\n第{step}次补充的正文段落。\n")).unwrap();
+            format!("added a paragraph to the body of {name}")
+        }
+        2 => {
+            // A new document: a copy with its own slug, title and 索引号, no 发文字号.
+            let text = fs::read_to_string(&pick).unwrap();
+            let index_no = text
+                .lines()
+                .find_map(|l| l.strip_prefix("index_no: "))
+                .unwrap()
+                .to_string();
+            let cut = index_no.len() - 5;
+            let fresh = format!("{}9{:04}", &index_no[..cut], step);
+            let text = set_key(&text, "index_no", &fresh);
+            let text = set_key(&text, "title", &format!("第{step}次新增的文件"));
+            let text: String = text
+                .lines()
+                .filter(|l| !l.starts_with("doc_number:") && !l.starts_with("interprets:"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let to = pick.with_file_name(format!("added-{step}.md"));
+            fs::write(&to, text).unwrap();
+            format!("added a copy of {name}")
+        }
+        3 => {
+            // Only a document nothing points at: a reference to it would fail the build.
+            if referenced(root, &pick) {
+                return format!("kept {name} (referenced)");
+            }
+            fs::remove_file(&pick).unwrap();
+            format!("deleted {name}")
+        }
+        4 => {
+            if referenced(root, &pick) {
+                return format!("kept {name} (referenced)");
+            }
+            fs::rename(&pick, pick.with_file_name(format!("renamed-{step}.md"))).unwrap();
+            format!("renamed {name}")
+        }
+        5 => {
+            // A portal template overriding the built-in one.
+            let dir = root.join("themes/default/templates");
+            fs::create_dir_all(&dir).unwrap();
+            let original =
+                fs::read_to_string(repo().join("themes/default/templates/document.html")).unwrap();
+            let changed = original.replacen(
+                "</article>",
+                &format!("<p>模板第{step}次修改</p></article>"),
+                1,
+            );
+            assert_ne!(changed, original, "document.html has an </article> to edit");
+            fs::write(dir.join("document.html"), changed).unwrap();
+            "changed the template document.html".into()
+        }
+        6 | 7 => {
+            if kind == 6 {
+                let path = root.join("site.toml");
+                let text: String = fs::read_to_string(&path)
+                    .unwrap()
+                    .lines()
+                    .map(|l| match l.starts_with("title = ") {
+                        true => format!("title = \"示例市人民政府信息公开（{step}）\"\n"),
+                        false => format!("{l}\n"),
+                    })
+                    .collect();
+                fs::write(path, text).unwrap();
+                "changed site.toml's title".into()
+            } else {
+                *today += chrono::Duration::days(40);
+                format!("moved --today to {today}")
+            }
+        }
+        _ => {
+            // A decision's stage changes: the directory, its year page and the feeds.
+            let path = root.join("content/decisions/2026/key-projects-2026.md");
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(
+                &path,
+                text.replacen("title: ", &format!("title: （第{step}次）"), 1),
+            )
+            .unwrap();
+            "retitled the decision key-projects-2026".into()
+        }
+    }
+}
+
+fn build_at(root: &Path, today: NaiveDate) -> usize {
+    let report = build(&BuildOptions {
+        root: root.to_path_buf(),
+        output: None,
+        today,
+        progress: Box::new(Silent),
+    })
+    .unwrap_or_else(|f| panic!("build failed: {:?}", f.diagnostics));
+    report.rendered
+}
+
+/// Every file under `dir` with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().display().to_string();
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn assert_same_site(warm: &Path, cold: &Path, what: &str) {
+    let (w, c) = (files(warm), files(cold));
+    let only_warm: Vec<&String> = w.keys().filter(|k| !c.contains_key(*k)).collect();
+    let only_cold: Vec<&String> = c.keys().filter(|k| !w.contains_key(*k)).collect();
+    assert!(
+        only_warm.is_empty() && only_cold.is_empty(),
+        "after {what}: files only in the reusing build {only_warm:?}, only in the cold one {only_cold:?}"
+    );
+    let differ: Vec<&String> = w.keys().filter(|k| w[*k] != c[*k]).collect();
+    assert!(differ.is_empty(), "after {what}: files differ: {differ:?}");
+}
+
+#[test]
+fn a_build_over_its_previous_output_equals_a_cold_build() {
+    let warm = tempfile::tempdir().unwrap();
+    demo_copy(warm.path());
+    let mut today = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    build_at(warm.path(), today);
+    // The first build over the output recycles nothing yet (the spare is older); the second
+    // finds every page as it left it.
+    build_at(warm.path(), today);
+    assert!(
+        build_at(warm.path(), today) <= 1,
+        "an unchanged portal renders no page but the search page"
+    );
+    let mut order: Vec<usize> = (0..KINDS).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.below(i + 1));
+    }
+    order.extend([0, 2, 3].map(|_| rng.below(KINDS)));
+    let mut log = Vec::new();
+    for (step, &kind) in (1..).zip(&order) {
+        log.push(edit(warm.path(), &mut rng, kind, step, &mut today));
+        let rendered = build_at(warm.path(), today);
+        let cold = tempfile::tempdir().unwrap();
+        demo_copy(cold.path());
+        // The cold copy gets the edited inputs.
+        for sub in ["content", "themes"] {
+            let _ = fs::remove_dir_all(cold.path().join(sub));
+            if warm.path().join(sub).exists() {
+                copy_tree(&warm.path().join(sub), &cold.path().join(sub));
+            }
+        }
+        fs::copy(warm.path().join("site.toml"), cold.path().join("site.toml")).unwrap();
+        build_at(cold.path(), today);
+        let what = log.join("; ");
+        assert_same_site(
+            &warm.path().join("public"),
+            &cold.path().join("public"),
+            &format!("{what} ({rendered} pages rendered)"),
+        );
+        eprintln!("step {step}: {} → {rendered} pages rendered", log[step - 1]);
+    }
+}
