@@ -9,6 +9,7 @@ pub mod cmd;
 pub mod derive;
 pub mod diagnostics;
 pub mod domain;
+pub mod fingerprint;
 pub mod load;
 pub mod model;
 pub mod render;

@@ -2,10 +2,14 @@
 //! (document bodies as text, power and service items with their bases and steps, decisions,
 //! annual reports, pages), as [`SearchDoc`]s, the one type the search stage takes.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 
+use rayon::prelude::*;
+
 use crate::diagnostics::Diagnostic;
+use crate::fingerprint::Fingerprint;
 use crate::load::read_body;
 use crate::model::urls;
 use crate::model::*;
@@ -20,20 +24,97 @@ pub fn search_docs<'a>(
     root: &'a Path,
     failed: &'a Mutex<Option<Diagnostic>>,
 ) -> impl Iterator<Item = SearchDoc> + 'a {
-    let s = Sources { p, root, failed };
-    p.documents
-        .iter()
-        .map(move |r| s.document(r))
-        .chain(p.power.iter().map(move |r| s.power(r)))
-        .chain(p.services.iter().map(move |r| s.service(r)))
-        .chain(p.decisions.iter().map(move |r| s.decision(r)))
-        .chain(p.reports.iter().map(move |r| s.report(r)))
-        .chain(p.pages.iter().map(move |r| s.page(r)))
+    let s = Sources {
+        p,
+        root,
+        failed,
+        body_tokens: false,
+    };
+    searchable(p)
+        .map(move |r| s.doc(r))
         .enumerate()
         .map(|(i, mut d)| {
             d.id = i as u32;
             d
         })
+}
+
+/// Every searchable record's URL with a fingerprint of its search document, each body
+/// standing in as the hash of its file: which records changed since an index was written,
+/// told without reading a body.
+pub fn search_fingerprints(p: &Portal) -> Vec<(String, u64)> {
+    let failed = Mutex::new(None);
+    let s = Sources {
+        p,
+        root: Path::new(""),
+        failed: &failed,
+        body_tokens: true,
+    };
+    let records: Vec<Searchable> = searchable(p).collect();
+    records
+        .par_iter()
+        .map(|&r| {
+            let d = s.doc(r);
+            let fp = Fingerprint::new("search-doc").add_debug(&d).finish();
+            (d.url, fp)
+        })
+        .collect()
+}
+
+/// The search documents of the records at `urls` only, in the order of [`search_docs`] (their
+/// ids are left 0: the index they go into numbers them).
+pub fn search_docs_at(
+    p: &Portal,
+    root: &Path,
+    failed: &Mutex<Option<Diagnostic>>,
+    urls: &HashSet<String>,
+) -> Vec<SearchDoc> {
+    let s = Sources {
+        p,
+        root,
+        failed,
+        body_tokens: false,
+    };
+    searchable(p)
+        .filter(|r| urls.contains(&r.url()))
+        .map(|r| s.doc(r))
+        .collect()
+}
+
+/// One searchable record.
+#[derive(Clone, Copy)]
+enum Searchable<'a> {
+    Document(&'a Record<Document>),
+    Power(&'a Record<PowerItem>),
+    Service(&'a Record<ServiceItem>),
+    Decision(&'a Record<Decision>),
+    Report(&'a Record<Report>),
+    Page(&'a Record<Page>),
+}
+
+impl Searchable<'_> {
+    fn url(&self) -> String {
+        match self {
+            Searchable::Document(r) => urls::record(Kind::Document, &r.meta),
+            Searchable::Power(r) => urls::record(Kind::Power, &r.meta),
+            Searchable::Service(r) => urls::record(Kind::Service, &r.meta),
+            Searchable::Decision(r) => urls::record(Kind::Decision, &r.meta),
+            Searchable::Report(r) => urls::record(Kind::Report, &r.meta),
+            Searchable::Page(r) => urls::record(Kind::Page, &r.meta),
+        }
+    }
+}
+
+/// The searchable records in the order the indexes number them.
+fn searchable(p: &Portal) -> impl Iterator<Item = Searchable<'_>> {
+    p.documents
+        .iter()
+        .map(Searchable::Document)
+        .chain(p.power.iter().map(Searchable::Power))
+        .chain(p.services.iter().map(Searchable::Service))
+        .chain(p.decisions.iter().map(Searchable::Decision))
+        .chain(p.reports.iter().map(Searchable::Report))
+        .chain(p.pages.iter().map(Searchable::Page))
 }
 
 /// Where the search documents' text comes from: the records, and their bodies read again.
@@ -42,11 +123,27 @@ struct Sources<'a> {
     p: &'a Portal,
     root: &'a Path,
     failed: &'a Mutex<Option<Diagnostic>>,
+    /// Whether bodies stand in as their files' hashes, for fingerprints.
+    body_tokens: bool,
 }
 
 impl Sources<'_> {
+    fn doc(&self, r: Searchable) -> SearchDoc {
+        match r {
+            Searchable::Document(r) => self.document(r),
+            Searchable::Power(r) => self.power(r),
+            Searchable::Service(r) => self.service(r),
+            Searchable::Decision(r) => self.decision(r),
+            Searchable::Report(r) => self.report(r),
+            Searchable::Page(r) => self.page(r),
+        }
+    }
+
     /// A record's Markdown body as text; empty (the failure kept) if it cannot be read.
     fn body(&self, meta: &Meta) -> String {
+        if self.body_tokens {
+            return format!("\u{1}body {:016x}", meta.source_hash);
+        }
         match read_body(self.root, meta, self.p.config.max_file_bytes) {
             Ok(md) => markdown::to_text(&md),
             Err(d) => {

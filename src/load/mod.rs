@@ -731,7 +731,7 @@ fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagn
         folder_agency,
         body_start,
         damaged: Vec::new(),
-        source_hash: crate::render::memo::Fingerprint::new("source")
+        source_hash: crate::fingerprint::Fingerprint::new("source")
             .add_str(text)
             .finish(),
     };

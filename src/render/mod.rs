@@ -37,10 +37,10 @@ use serde::Serialize;
 
 use crate::derive::Derived;
 use crate::diagnostics::{codes, Diagnostic};
+use crate::fingerprint::Fingerprint;
 use crate::model::urls;
 use crate::model::*;
 use context::{site_context, Ctx};
-use memo::Fingerprint;
 pub use output::{write_file, Output};
 use plan::{Job, Plan};
 use theme::Theme;

@@ -15,8 +15,9 @@ use rayon::prelude::*;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::model::Portal;
 
-use super::memo::{Fingerprint, PageOutcome, Reuse};
+use super::memo::{PageOutcome, Reuse};
 use super::theme::Theme;
+use crate::fingerprint::Fingerprint;
 
 /// The tree a build writes into, with what it already holds (`reuse`) and what this build
 /// put there.

@@ -82,7 +82,7 @@ impl Theme {
             )));
         }
         templates.sort();
-        let mut fp = crate::render::memo::Fingerprint::new("theme");
+        let mut fp = crate::fingerprint::Fingerprint::new("theme");
         for (name, text) in &templates {
             fp.add_str(name);
             fp.add_str(text);

@@ -17,7 +17,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::tree::{self, ChangeTime, Scratch};
-use crate::render::memo::{Fingerprint, PageOutcome, Reuse};
+use crate::fingerprint::Fingerprint;
+use crate::render::memo::{PageOutcome, Reuse};
 
 const HEADER: &str = "gongkai-manifest 1";
 

@@ -1,0 +1,88 @@
+//! Fingerprints: 64-bit hashes of what a page, a file or a record is made from, which the
+//! build compares with those it recorded to tell what changed (`render::memo`,
+//! `write::manifest`). xxh3 rather than std's hasher: the manifest outlives the process, and
+//! std's hasher may change between Rust releases.
+
+use std::fmt;
+
+use xxhash_rust::xxh3::Xxh3;
+
+/// A 64-bit fingerprint being computed.
+pub struct Fingerprint(Xxh3);
+
+impl Fingerprint {
+    /// Starts a fingerprint in its own domain, so that two kinds of input never collide.
+    pub fn new(domain: &str) -> Fingerprint {
+        let mut f = Fingerprint(Xxh3::new());
+        f.add_str(domain);
+        f
+    }
+
+    pub fn add_bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        // Length first: ("ab", "c") and ("a", "bc") must differ.
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    pub fn add_str(&mut self, s: &str) -> &mut Self {
+        self.add_bytes(s.as_bytes())
+    }
+
+    pub fn add_u64(&mut self, n: u64) -> &mut Self {
+        self.0.update(&n.to_le_bytes());
+        self
+    }
+
+    /// Adds a value by its `Debug` form, streamed into the hash without building the string.
+    /// Tera's contexts have no other way out; their maps are ordered, so equal contexts
+    /// print the same.
+    pub fn add_debug(&mut self, value: &impl fmt::Debug) -> &mut Self {
+        use fmt::Write;
+        struct Sink<'a>(&'a mut Xxh3);
+        impl fmt::Write for Sink<'_> {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                self.0.update(s.as_bytes());
+                Ok(())
+            }
+        }
+        let _ = write!(Sink(&mut self.0), "{value:?}");
+        self.0.update(&[0xff]);
+        self
+    }
+
+    pub fn finish(&self) -> u64 {
+        self.0.digest()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_tell_apart_what_differs_and_only_that() {
+        let fp = |parts: &[&str]| {
+            let mut f = Fingerprint::new("t");
+            for p in parts {
+                f.add_str(p);
+            }
+            f.finish()
+        };
+        assert_eq!(fp(&["ab", "c"]), fp(&["ab", "c"]));
+        assert_ne!(fp(&["ab", "c"]), fp(&["a", "bc"]));
+        assert_ne!(fp(&["政府"]), fp(&["政务"]));
+        let mut a = tera::Context::new();
+        a.insert("title", "关于印发《示例办法》的通知");
+        a.insert("n", &3);
+        let mut b = a.clone();
+        let debug = |c: &tera::Context| Fingerprint::new("c").add_debug(c).finish();
+        assert_eq!(debug(&a), debug(&b));
+        b.insert("n", &4);
+        assert_ne!(debug(&a), debug(&b));
+        assert_ne!(
+            Fingerprint::new("x").add_str("y").finish(),
+            Fingerprint::new("xy").finish()
+        );
+    }
+}
