@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# bench/incremental.sh GONGKAI GEN [N...] — what one edited document costs at N records (default
+# 1000 10000 100000): a cold `gongkai build`, then `gongkai build` after one document's title
+# changed (median of $RUNS), and under `gongkai serve` the time from saving the file to the new
+# title shown in an open page (headless chromium, bench/serve_reload.mjs), with serve's peak
+# resident memory. Prints a Markdown table. bench/run.sh calls it with its own binaries; it can
+# also run alone with any gongkai binary and examples/gen_corpus.
+#
+# Environment: BENCH_DIR (default /tmp/gongkai-bench), RUNS (default 3), SEED (1), TODAY
+# (2026-06-30), PORT (default 18111).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GONGKAI=$1 GEN=$2
+shift 2
+SIZES=("$@")
+[ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
+BENCH_DIR=${BENCH_DIR:-/tmp/gongkai-bench}
+RUNS=${RUNS:-3}
+SEED=${SEED:-1}
+TODAY=${TODAY:-2026-06-30}
+PORT=${PORT:-18111}
+mkdir -p "$BENCH_DIR"
+
+log() { printf '%s\n' "$*" >&2; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# timed CMD...: wall seconds of CMD into SECS; its stderr into $BENCH_DIR/last.err.
+timed() {
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$@" >/dev/null 2>"$BENCH_DIR/last.err" || { tail -n 20 "$BENCH_DIR/last.err" >&2; exit 1; }
+  t1=$(date +%s.%N)
+  SECS=$(secs "$t0" "$t1")
+}
+
+retitle() { sed -i "0,/^title: /s/^title: .*/title: $2/" "$1"; }
+
+ROWS=()
+for N in "${SIZES[@]}"; do
+  corpus=$BENCH_DIR/incremental-$N
+  rm -rf "$corpus"
+  log "== $N records: generating $corpus ..."
+  "$GEN" --out "$corpus" --records "$N" --seed "$SEED" >/dev/null
+  one=$(find "$corpus/content/documents" -name '*.md' | sort | sed -n 1p)
+  rel=${one#"$corpus"/}
+  sync
+  timed "$GONGKAI" build --root "$corpus" --today "$TODAY"
+  cold=$SECS
+  log "   cold build: $cold s"
+  # Two more builds, so that both trees the build alternates between have a manifest.
+  for w in 1 2; do timed "$GONGKAI" build --root "$corpus" --today "$TODAY"; done
+  log "   unchanged rebuild: $SECS s"
+  times=()
+  for r in $(seq "$RUNS"); do
+    retitle "$one" "基准测试第${r}次修改的标题"
+    timed "$GONGKAI" build --root "$corpus" --today "$TODAY"
+    log "   build after one title changed $r: $SECS s ($(grep -o '重新生成 [0-9]* 个' "$BENCH_DIR/last.err" || true))"
+    times+=("$SECS")
+  done
+  warm=$(median "${times[@]}")
+
+  serve_col="—" rss_col="—" breakdown="—"
+  if command -v node >/dev/null && [ -d "$REPO/tests/browser/node_modules/playwright-core" ]; then
+    "$GONGKAI" serve --root "$corpus" --today "$TODAY" --port "$PORT" 2>"$BENCH_DIR/serve.log" &
+    pid=$!
+    until grep -q "http://" "$BENCH_DIR/serve.log" 2>/dev/null; do
+      kill -0 "$pid" 2>/dev/null || { tail "$BENCH_DIR/serve.log" >&2; exit 1; }
+      sleep 0.5
+    done
+    # The document's URL: /documents/<year>/<slug>/.
+    year=$(basename "$(dirname "$one")")
+    slug=$(basename "$one" .md)
+    node "$REPO/bench/serve_reload.mjs" "http://127.0.0.1:$PORT" "$corpus" "$rel" \
+      "/documents/$year/$slug/" "$RUNS" >"$BENCH_DIR/serve-$N.jsonl"
+    rss_col=$(( $(sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' "/proc/$pid/status") / 1024 ))
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+    ms=$(sed -n 's/.*"ms":\([0-9]*\).*/\1/p' "$BENCH_DIR/serve-$N.jsonl")
+    serve_col=$(awk -v m="$(median $ms)" 'BEGIN {printf "%.2f", m / 1000}')
+    breakdown=$(grep -E "^  (读取与检查|load and check)" "$BENCH_DIR/serve.log" | tail -n 1 | sed 's/^ *//')
+    log "   serve, save to new title on screen: $serve_col s; $breakdown"
+  else
+    log "   node or playwright-core missing (cd tests/browser && npm install): serve not measured"
+  fi
+  ROWS+=("| $N | $cold | $warm | $(awk -v a="$warm" -v b="$cold" 'BEGIN {printf "%.1f %%", 100 * a / b}') | $serve_col | $rss_col | $breakdown |")
+done
+
+cat <<TABLE
+| records | cold build s | build after one title changed s | of the cold build | serve: save to new title on screen s | serve peak RSS MB | serve's last rebuild |
+|---|---|---|---|---|---|---|
+TABLE
+printf '%s\n' "${ROWS[@]}"
