@@ -79,10 +79,10 @@ pub fn render(
     let site = site_context(portal, derived);
     theme.tera.global_context().insert("site", &site);
     let theme: &Theme = theme;
-    let mut everywhere = Fingerprint::new("page");
-    everywhere
+    let everywhere = Fingerprint::new("site")
         .add_u64(theme.fingerprint)
-        .add_str(&serde_json::to_string(&site).unwrap_or_default());
+        .add_str(&serde_json::to_string(&site).unwrap_or_default())
+        .finish();
     let cx = Ctx::new(portal, root, derived, theme);
     let fp_cx = Ctx::for_fingerprints(portal, root, derived, theme);
     let jobs = Plan::jobs(portal, derived);
@@ -120,11 +120,11 @@ pub fn render(
         } else {
             urls::file_for(&url)
         };
-        let mut fp = Fingerprint::new("page");
-        fp.add_u64(everywhere.finish())
+        let fingerprint = Fingerprint::new("page")
+            .add_u64(everywhere)
             .add_str(template)
-            .add_debug(&context);
-        let fingerprint = fp.finish();
+            .add_debug(&context)
+            .finish();
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if hint.is_none() && out.holds(&file, fingerprint) {
             out.record(file, fingerprint, false);
