@@ -367,6 +367,8 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
         crate::zh_en!("生成页面与索引", "pages and indexes"),
         lap.elapsed(),
     ));
+    // Pages and indexes are made at the same time; how long each took on its own.
+    steps.extend(stats.0.steps.iter().copied());
     let lap = Instant::now();
     progress.stage(crate::zh_en!("替换站点", "swapping in the site"));
     let (stats, outcomes) = stats;
@@ -412,17 +414,21 @@ fn render_site(
             "生成页面与搜索索引",
             "rendering pages and search indexes"
         ));
+        let started = Instant::now();
         let indexes = s.spawn(|| {
             // A body that cannot be read stops the build, after both indexes are written
             // without it (their writers stream the documents and cannot stop midway).
+            let started = Instant::now();
             let failed = std::sync::Mutex::new(None);
             let docs = crate::derive::search_docs::search_docs(portal, &opts.root, &failed);
             let written = crate::search::site::write_indexes(docs, tmp, index_tmp);
             match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
                 Some(d) => Err(d),
-                None => written,
+                None => written.map(|w| (w, started.elapsed())),
             }
         });
+        let mut pages_done = None;
+        let mut index_took = None;
         let mut static_files = 0;
         let output = render::Output::new(tmp, reuse);
         let mut stats = render::render(
@@ -431,9 +437,11 @@ fn render_site(
             derived,
             theme,
             || {
-                let search = indexes
+                pages_done = Some(started.elapsed());
+                let (search, took) = indexes
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
+                index_took = Some(took);
                 static_files = search.static_index.files as usize;
                 Ok(render::SearchHint {
                     version: crate::search::static_index::FORMAT_VERSION,
@@ -445,6 +453,20 @@ fn render_site(
         )?;
         progress.finish_ticks();
         stats.files += static_files;
+        stats.steps = vec![
+            (
+                crate::zh_en!("页面", "pages"),
+                pages_done.unwrap_or_default(),
+            ),
+            (
+                crate::zh_en!("检索索引", "search indexes"),
+                index_took.unwrap_or_default(),
+            ),
+            (
+                crate::zh_en!("其余文件", "other files"),
+                started.elapsed() - pages_done.max(index_took).unwrap_or_default(),
+            ),
+        ];
         Ok((stats, output.into_outcomes()))
     })
 }

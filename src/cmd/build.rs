@@ -13,6 +13,8 @@ pub fn run(opts: &BuildOptions) -> ExitCode {
         Ok(report) => {
             print_diagnostics_to_stderr(&report.diagnostics, &opts.root);
             println!("{}", report.summary());
+            // Beside the progress lines: the summary stays the one line on stdout.
+            eprintln!("  {}", report.breakdown());
             ExitCode::SUCCESS
         }
         Err(fail) => {

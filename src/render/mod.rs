@@ -51,6 +51,8 @@ pub struct RenderStats {
     pub files: usize,
     /// Pages rendered and written; the others were in the tree already (`memo`).
     pub rendered: usize,
+    /// Where the time went (filled by the caller, which times what runs beside).
+    pub steps: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// What the search page tells its script about the static index under `search/`, so that
@@ -181,6 +183,7 @@ pub fn render(
         pages: total,
         files,
         rendered: rendered.into_inner(),
+        steps: Vec::new(),
     })
 }
 
