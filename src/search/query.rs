@@ -14,7 +14,7 @@
 //! Within a tier: the sum of the query tokens' BM25 scores, with field boosts (title over
 //! codes over body), as the static client computes it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use tantivy::collector::TopDocs;
@@ -23,12 +23,15 @@ use tantivy::query::{
     TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::char_query::CharQuery;
+use super::exact_score::Exact;
 use super::index::{register_tokenizer, Fields, SCHEMA_VERSION};
 use super::snippet::snippet;
 use super::tokenize::{normalize_code, tokenize_query, QueryTokens};
+use super::update::{segment_excess, Excess, LiveStatistics};
 use super::{Hit, SearchError, SearchQuery, Tier};
 use crate::text::cjk::is_cjk;
 
@@ -60,6 +63,9 @@ pub fn query_words(text: &str) -> Vec<QueryTokens> {
 pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
+    /// How far the segments' token totals are off after updates, for [`LiveStatistics`]
+    /// (the reader is never reloaded, so its segments stay these).
+    excess: HashMap<SegmentId, Excess>,
 }
 
 impl SearchIndex {
@@ -86,7 +92,12 @@ impl SearchIndex {
                 )
             )));
         }
-        Ok(SearchIndex { reader, fields })
+        let excess = segment_excess(dir, &fields, &searcher)?;
+        Ok(SearchIndex {
+            reader,
+            fields,
+            excess,
+        })
     }
 
     /// Runs one query; see the module documentation for the tiers.
@@ -97,6 +108,7 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
+        let stats = LiveStatistics::new(&searcher, self.fields, &self.excess);
         let f = &self.fields;
         let mut tiers: Vec<(Tier, Box<dyn Query>)> = Vec::new();
         if !code.is_empty() {
@@ -158,19 +170,20 @@ impl SearchIndex {
                 break;
             }
             let query = self.filtered(query, q);
-            // Equal scores in the order the records were indexed (their `id`), not in the
-            // order of the segments, which depends on how the writer threads took turns.
-            let top = searcher.search(
+            // Equal scores in the order of a key of their URL, not in the order of the
+            // segments, which depends on how the writer threads took turns and on updates.
+            let top = searcher.search_with_statistics_provider(
                 &query,
                 &TopDocs::with_limit(q.limit + seen.len()).tweak_score(
                     |segment: &tantivy::SegmentReader| {
-                        let ids = segment.fast_fields().u64("id").ok();
+                        let ties = segment.fast_fields().u64("tie").ok();
                         move |doc: tantivy::DocId, score: tantivy::Score| {
-                            let id = ids.as_ref().and_then(|c| c.first(doc));
-                            (score, std::cmp::Reverse(id.unwrap_or(u64::MAX)))
+                            let tie = ties.as_ref().and_then(|c| c.first(doc));
+                            (score, std::cmp::Reverse(tie.unwrap_or(u64::MAX)))
                         }
                     },
                 ),
+                &stats,
             )?;
             for ((score, _), addr) in top {
                 if hits.len() >= q.limit {
@@ -252,9 +265,11 @@ impl SearchIndex {
         ]
         .into_iter()
         .map(|(field, boost)| {
+            // Rounded so that the sum of the parts does not depend on the segments
+            // (`super::exact_score`).
             (
                 Occur::Should,
-                Box::new(BoostQuery::new(make(field), boost)) as Box<dyn Query>,
+                Box::new(Exact(Box::new(BoostQuery::new(make(field), boost)))) as Box<dyn Query>,
             )
         })
         .collect();
