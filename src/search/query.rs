@@ -18,12 +18,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use tantivy::collector::TopDocs;
+use tantivy::index::SegmentId;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexPhraseQuery,
     TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::index::SegmentId;
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::char_query::CharQuery;

@@ -293,7 +293,11 @@ pub fn update_index(
     upserts: Vec<SearchDoc>,
     deleted: &[String],
 ) -> Result<UpdateStats, SearchError> {
-    update_index_with_words(dir, upserts.into_iter().map(|d| (d, None)).collect(), deleted)
+    update_index_with_words(
+        dir,
+        upserts.into_iter().map(|d| (d, None)).collect(),
+        deleted,
+    )
 }
 
 /// [`update_index`] of records whose word terms may already be known (`None`: computed
@@ -427,7 +431,9 @@ pub fn update_index_with_words(
         .map(|m| (m.id().uuid_string(), m.num_deleted_docs()))
         .collect();
     file.retain(|uuid, e| {
-        segments.get(uuid).is_some_and(|&d| u64::from(d) == e.deleted)
+        segments
+            .get(uuid)
+            .is_some_and(|&d| u64::from(d) == e.deleted)
             && *e != Excess::default()
     });
     write_excess_file(dir, &file)?;
@@ -458,9 +464,11 @@ fn merge_candidates(metas: &[tantivy::index::SegmentMeta]) -> Vec<SegmentId> {
     }
     // One segment alone is worth rewriting only to drop its deleted records.
     let worth = out.len() >= 2
-        || out
-            .iter()
-            .any(|id| metas.iter().any(|m| m.id() == *id && m.num_deleted_docs() > 0));
+        || out.iter().any(|id| {
+            metas
+                .iter()
+                .any(|m| m.id() == *id && m.num_deleted_docs() > 0)
+        });
     if worth {
         out
     } else {

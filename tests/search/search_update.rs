@@ -46,8 +46,14 @@ pub fn sentences() -> Vec<String> {
     out.dedup();
     // Short records and repeated phrases make equal scores, which must be ordered alike.
     out.extend(
-        ["政府信息公开", "行政许可", "吉林市人民政府", "法治政府建设", "年度报告"]
-            .map(String::from),
+        [
+            "政府信息公开",
+            "行政许可",
+            "吉林市人民政府",
+            "法治政府建设",
+            "年度报告",
+        ]
+        .map(String::from),
     );
     out
 }
@@ -239,10 +245,13 @@ fn an_updated_tantivy_index_answers_as_a_fresh_one() {
         }
         write_index(stream(&set).into_iter(), &live).unwrap();
         let mut hits = 0;
+        let mut merged = 0;
         // More steps than small segments allowed, so merges happen along the way.
         for n in 0..SMALL_SEGMENTS * 2 + 4 {
             let s = step(&mut rng, &sents, &mut set, &mut next_url);
-            update_index(&live, s.upserts, &s.deleted).unwrap();
+            merged += update_index(&live, s.upserts, &s.deleted)
+                .unwrap()
+                .merged_segments;
             let got = answers(&SearchIndex::open(&live).unwrap());
             let want = answers(&cold(&fresh, &set));
             for ((q, g), w) in queries().iter().zip(&got).zip(&want) {
@@ -251,6 +260,7 @@ fn an_updated_tantivy_index_answers_as_a_fresh_one() {
             }
         }
         assert!(hits > 1000, "the queries find records ({hits})");
+        assert!(merged > 0, "small segments were merged");
     }
 }
 
@@ -271,4 +281,77 @@ fn a_removed_record_is_found_no_more_and_counts_no_more() {
     // Removing a URL the index does not hold changes nothing.
     let stats = update_index(&dir, Vec::new(), &["/nowhere/".to_string()]).unwrap();
     assert_eq!(stats.deleted, 0);
+}
+
+#[test]
+fn without_its_file_of_deletions_an_index_recounts_them() {
+    let sents = sentences();
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("live");
+    let mut rng = Rng::new(99);
+    let mut set = BTreeMap::new();
+    for i in 0..30 {
+        let url = format!("/document/r{i}/");
+        set.insert(url.clone(), record(&mut rng, &sents, &url));
+    }
+    write_index(stream(&set).into_iter(), &live).unwrap();
+    // Fewer steps than small segments allowed: deletions, no merge.
+    let mut next_url = 100;
+    for _ in 0..3 {
+        let s = step(&mut rng, &sents, &mut set, &mut next_url);
+        let stats = update_index(&live, s.upserts, &s.deleted).unwrap();
+        assert_eq!(stats.merged_segments, 0);
+    }
+    let file = live.join(gongkai::search::update::DELETED_FILE);
+    assert!(file.exists());
+    std::fs::remove_file(&file).unwrap();
+    let got = answers(&SearchIndex::open(&live).unwrap());
+    let want = answers(&cold(&tmp.path().join("fresh"), &set));
+    assert_eq!(got, want);
+}
+
+#[test]
+fn update_indexes_takes_a_change_set_into_both_indexes() {
+    use gongkai::search::site::{update_indexes, write_indexes};
+    use gongkai::search::static_index::write_static_dir;
+
+    let sents = sentences();
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("public");
+    let index = tmp.path().join("search-index");
+    let mut rng = Rng::new(5);
+    let mut set = BTreeMap::new();
+    for i in 0..30 {
+        let url = format!("/document/r{i}/");
+        set.insert(url.clone(), record(&mut rng, &sents, &url));
+    }
+    std::fs::create_dir_all(&site).unwrap();
+    let fresh = tmp.path().join("fresh-index");
+    std::fs::create_dir_all(&fresh).unwrap();
+    write_indexes(stream(&set).into_iter(), &site, &fresh).unwrap();
+    std::fs::rename(&fresh, &index).unwrap();
+    let mut next_url = 100;
+    for _ in 0..3 {
+        let s = step(&mut rng, &sents, &mut set, &mut next_url);
+        let done = update_indexes(
+            s.upserts,
+            &s.deleted,
+            stream(&set).into_iter(),
+            &site.join("search"),
+            &index,
+        )
+        .unwrap();
+        assert_eq!(done.static_index.docs, set.len() as u64);
+    }
+    let want = answers(&cold(&tmp.path().join("cold"), &set));
+    assert_eq!(answers(&SearchIndex::open(&index).unwrap()), want);
+    let cold_static = tmp.path().join("cold-static");
+    write_static_dir(stream(&set).into_iter(), &cold_static).unwrap();
+    for f in gongkai::search::static_index::FILES {
+        assert!(
+            std::fs::read(site.join("search").join(f)).unwrap()
+                == std::fs::read(cold_static.join(f)).unwrap(),
+            "{f} differs from a fresh write"
+        );
+    }
 }
