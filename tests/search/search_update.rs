@@ -199,8 +199,11 @@ pub fn queries() -> Vec<SearchQuery> {
     out
 }
 
-/// A hit as compared: everything the user sees, and the score to the bit.
-fn answers(index: &SearchIndex) -> Vec<Vec<(String, String, u32, String, String)>> {
+/// A hit as compared: URL, tier, score (to the bit), snippet and title.
+type Seen = (String, String, u32, String, String);
+
+/// Each query's hits: everything the user sees, and the score to the bit.
+fn answers(index: &SearchIndex) -> Vec<Vec<Seen>> {
     queries()
         .iter()
         .map(|q| {
