@@ -5,13 +5,15 @@
 //!
 //! For each size: the cold write, then (in place) one changed record, one added, one
 //! removed, one renamed, and a run of 20 changes (which merges the small segments once),
-//! and what a query costs before and after. Prints a Markdown table.
+//! and what a query costs before and after; and the static index written again, which is
+//! what `update_indexes` does with it. Prints a Markdown table.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use gongkai::search::index::write_index;
 use gongkai::search::query::SearchIndex;
+use gongkai::search::static_index::write_static_dir;
 use gongkai::search::update::update_index;
 use gongkai::search::{SearchDoc, SearchQuery};
 
@@ -139,7 +141,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| std::env::temp_dir().join("gongkai-update-bench"));
     let sents = sentences();
-    println!("| records | step | tantivy ms |");
+    println!("| records | step | ms |");
     println!("|---:|---|---:|");
     for n in sizes {
         let docs = corpus(n);
@@ -149,6 +151,17 @@ fn main() {
         write_index(docs.iter().cloned(), &dir).unwrap();
         println!("| {n} | cold write | {:.0} |", ms(t));
         println!("| {n} | query (cold index) | {:.1} |", query_ms(&dir));
+        // What `update_indexes` does for the static index today: write it again.
+        let t = Instant::now();
+        write_static_dir(
+            docs.iter().cloned(),
+            &root.join(n.to_string()).join("search"),
+        )
+        .unwrap();
+        println!(
+            "| {n} | static index written again (update_indexes) | {:.0} |",
+            ms(t)
+        );
         let mut rng = Rng(7);
         let changed = |i: usize, rng: &mut Rng| {
             let mut d = record(&sents, rng, i);

@@ -146,10 +146,10 @@ pub struct Fields {
     pub url: Field,
     pub version: Field,
     /// The record's [`SearchDoc::id`] (stream order), as a fast field: the static index
-    /// reads its postings from this index's segments and needs each document's id.
+    /// reads its postings from this index's segments and needs each document's id. Only an
+    /// index written afresh maps ids to one stream: records updated in place
+    /// (`super::update`) keep the ids of the streams they came with.
     pub id: Field,
-    /// [`tie_key`] of the record's URL, as a fast field: equal scores are ordered by it.
-    pub tie: Field,
 }
 
 impl Fields {
@@ -174,7 +174,6 @@ impl Fields {
             url: f("url")?,
             version: f("version")?,
             id: f("id")?,
-            tie: f("tie")?,
         })
     }
 }
@@ -217,21 +216,12 @@ pub fn schema() -> Schema {
     b.add_i64_field("year", NumericOptions::default().set_indexed().set_stored());
     b.add_text_field("date", STRING | STORED);
     b.add_text_field("slug", STRING | STORED);
-    // Indexed: the URL is a record's identity, by which an update deletes its old version.
-    b.add_text_field("url", STRING | STORED);
+    // Indexed: the URL is a record's identity, by which an update deletes its old version;
+    // and a fast field: records with equal scores are ordered by it (`super::query`).
+    b.add_text_field("url", STRING | STORED | FAST);
     b.add_text_field("version", STRING);
     b.add_u64_field("id", FAST);
-    b.add_u64_field("tie", FAST);
     b.build()
-}
-
-/// The order of records with equal scores: FNV-1a (64 bit) of the URL. Not the stream order
-/// (`id`), which shifts whenever a record is added before another, so an index updated in
-/// place (`super::update`) would order ties unlike one written afresh from the same records.
-pub fn tie_key(url: &str) -> u64 {
-    url.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// Registers [`CjkTokenizer`] on an index (tokenizers are not persisted by tantivy).
@@ -336,7 +326,6 @@ pub(crate) fn to_document(
         f.agency_name => d.agency_name,
         f.slug => d.slug,
         f.id => u64::from(d.id),
-        f.tie => tie_key(&d.url),
         f.url => d.url,
     );
     for code in &d.codes {

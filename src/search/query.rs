@@ -16,6 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::index::SegmentId;
@@ -66,6 +67,8 @@ pub struct SearchIndex {
     /// How far the segments' token totals are off after updates, for [`LiveStatistics`]
     /// (the reader is never reloaded, so its segments stay these).
     excess: HashMap<SegmentId, Excess>,
+    /// Per segment, the rank of each of its URLs (by term ordinal) among all the index's.
+    url_ranks: Arc<HashMap<SegmentId, Arc<Vec<u32>>>>,
 }
 
 impl SearchIndex {
@@ -93,10 +96,12 @@ impl SearchIndex {
             )));
         }
         let excess = segment_excess(dir, &fields, &searcher)?;
+        let url_ranks = Arc::new(url_ranks(&searcher)?);
         Ok(SearchIndex {
             reader,
             fields,
             excess,
+            url_ranks,
         })
     }
 
@@ -170,16 +175,22 @@ impl SearchIndex {
                 break;
             }
             let query = self.filtered(query, q);
-            // Equal scores in the order of a key of their URL, not in the order of the
-            // segments, which depends on how the writer threads took turns and on updates.
+            // Equal scores in the order of their URLs: not in the order of the segments,
+            // which depends on how the writer threads took turns and on updates, nor in
+            // stream order, which shifts whenever a record is added before another.
+            let url_ranks = self.url_ranks.clone();
             let top = searcher.search_with_statistics_provider(
                 &query,
                 &TopDocs::with_limit(q.limit + seen.len()).tweak_score(
-                    |segment: &tantivy::SegmentReader| {
-                        let ties = segment.fast_fields().u64("tie").ok();
+                    move |segment: &tantivy::SegmentReader| {
+                        let urls = segment.fast_fields().str("url").ok().flatten();
+                        let ranks = url_ranks.get(&segment.segment_id()).cloned();
                         move |doc: tantivy::DocId, score: tantivy::Score| {
-                            let tie = ties.as_ref().and_then(|c| c.first(doc));
-                            (score, std::cmp::Reverse(tie.unwrap_or(u64::MAX)))
+                            let rank = urls
+                                .as_ref()
+                                .and_then(|c| c.ords().first(doc))
+                                .and_then(|ord| ranks.as_ref()?.get(ord as usize).copied());
+                            (score, std::cmp::Reverse(rank.unwrap_or(u32::MAX)))
                         }
                     },
                 ),
@@ -345,6 +356,44 @@ impl SearchIndex {
             tier,
         })
     }
+}
+
+/// For each segment, the rank of each of its URLs (by term ordinal in its `url` column) in
+/// the sorted URLs of all segments: a key that orders records by URL across segments,
+/// where the ordinals of one segment's column say nothing about another's. A URL in two
+/// segments (a deleted version and its successor) has one rank.
+fn url_ranks(searcher: &Searcher) -> Result<HashMap<SegmentId, Arc<Vec<u32>>>, SearchError> {
+    let mut all: Vec<(Vec<u8>, usize, u32)> = Vec::new();
+    let mut sizes = Vec::new();
+    for (s, reader) in searcher.segment_readers().iter().enumerate() {
+        let Some(column) = reader.fast_fields().str("url")? else {
+            sizes.push(0);
+            continue;
+        };
+        let mut terms = column.dictionary().stream()?;
+        let mut ord = 0u32;
+        while terms.advance() {
+            all.push((terms.key().to_vec(), s, ord));
+            ord += 1;
+        }
+        sizes.push(ord as usize);
+    }
+    all.sort_unstable();
+    let mut ranks: Vec<Vec<u32>> = sizes.iter().map(|&n| vec![0; n]).collect();
+    let mut rank = 0u32;
+    for i in 0..all.len() {
+        if i > 0 && all[i].0 != all[i - 1].0 {
+            rank += 1;
+        }
+        let (_, s, ord) = &all[i];
+        ranks[*s][*ord as usize] = rank;
+    }
+    Ok(searcher
+        .segment_readers()
+        .iter()
+        .zip(ranks)
+        .map(|(r, v)| (r.segment_id(), Arc::new(v)))
+        .collect())
 }
 
 /// The character of a query token that is one CJK character (a unigram).
