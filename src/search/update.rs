@@ -6,7 +6,7 @@
 //! versions, in one commit. The answers are then those of an index written afresh from the
 //! final records — same hits, same scores, same order — because:
 //!
-//! - Ties are ordered by a key of the URL ([`super::index::tie_key`]), not by stream order.
+//! - Ties are ordered by URL (see [`super::query`]), not by stream order.
 //! - Scores use the statistics of the live records ([`LiveStatistics`]). tantivy drops a
 //!   deleted record from its segment only when the segment is merged; until then its own
 //!   statistics still count it: the number of records (`max_doc`), each term's document
