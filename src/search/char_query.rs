@@ -48,11 +48,18 @@ fn char_postings(
     let mut terms = inverted.terms().range().ge(&from).lt(&to).into_stream()?;
     let mut tf = vec![0u32; reader.max_doc() as usize];
     let mut held = 0usize;
+    // Records deleted by an update stay in their segment until it is merged; they count
+    // neither as matches nor in the document frequency.
+    let alive = reader.alive_bitset();
     while terms.advance() {
         let mut postings =
             inverted.read_postings_from_terminfo(terms.value(), IndexRecordOption::WithFreqs)?;
         let mut doc = postings.doc();
         while doc != TERMINATED {
+            if alive.is_some_and(|a| a.is_deleted(doc)) {
+                doc = postings.advance();
+                continue;
+            }
             let slot = &mut tf[doc as usize];
             if *slot == 0 {
                 held += 1;

@@ -21,7 +21,7 @@ use super::{dir_size, write_swapped, SearchDoc, SearchError};
 pub const TOKENIZER: &str = "gongkai";
 
 /// Bumped whenever the schema or the tokenizer changes; `search` refuses other versions.
-pub const SCHEMA_VERSION: &str = "gongkai-search-4";
+pub const SCHEMA_VERSION: &str = "gongkai-search-5";
 
 /// The tokenizer of [`super::tokenize`] ([`Side::IndexBigrams`]) as a tantivy tokenizer.
 #[derive(Clone)]
@@ -146,7 +146,9 @@ pub struct Fields {
     pub url: Field,
     pub version: Field,
     /// The record's [`SearchDoc::id`] (stream order), as a fast field: the static index
-    /// reads its postings from this index's segments and needs each document's id.
+    /// reads its postings from this index's segments and needs each document's id. Only an
+    /// index written afresh maps ids to one stream: records updated in place
+    /// (`super::update`) keep the ids of the streams they came with.
     pub id: Field,
 }
 
@@ -184,7 +186,11 @@ pub fn schema() -> Schema {
     let text_stored = TextOptions::default()
         .set_indexing_options(text_indexing.clone())
         .set_stored();
-    let text_only = TextOptions::default().set_indexing_options(text_indexing);
+    // Stored although never shown: an update recounts the tokens of the versions it deletes
+    // (see `super::update`), and for codes only the stored text can tell.
+    let codes_text = TextOptions::default()
+        .set_indexing_options(text_indexing)
+        .set_stored();
     let raw = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer("raw")
@@ -193,7 +199,7 @@ pub fn schema() -> Schema {
     let mut b = Schema::builder();
     b.add_text_field("title", text_stored.clone());
     b.add_text_field("body", text_stored);
-    b.add_text_field("codes_text", text_only);
+    b.add_text_field("codes_text", codes_text);
     b.add_text_field("codes", raw.clone());
     b.add_text_field("kind", STRING | STORED);
     b.add_text_field("agency", STRING);
@@ -210,7 +216,9 @@ pub fn schema() -> Schema {
     b.add_i64_field("year", NumericOptions::default().set_indexed().set_stored());
     b.add_text_field("date", STRING | STORED);
     b.add_text_field("slug", STRING | STORED);
-    b.add_text_field("url", STORED);
+    // Indexed: the URL is a record's identity, by which an update deletes its old version;
+    // and a fast field: records with equal scores are ordered by it (`super::query`).
+    b.add_text_field("url", STRING | STORED | FAST);
     b.add_text_field("version", STRING);
     b.add_u64_field("id", FAST);
     b.build()
@@ -304,7 +312,11 @@ pub fn write_index_into(
     })
 }
 
-fn to_document(f: &Fields, d: SearchDoc, words: Option<Arc<DocWords>>) -> TantivyDocument {
+pub(crate) fn to_document(
+    f: &Fields,
+    d: SearchDoc,
+    words: Option<Arc<DocWords>>,
+) -> TantivyDocument {
     let words = words.unwrap_or_else(|| Arc::new(DocWords::of(&d.title, &d.body)));
     let mut doc = doc!(
         f.title => d.title,
@@ -313,8 +325,8 @@ fn to_document(f: &Fields, d: SearchDoc, words: Option<Arc<DocWords>>) -> Tantiv
         f.agency => d.agency,
         f.agency_name => d.agency_name,
         f.slug => d.slug,
-        f.url => d.url,
         f.id => u64::from(d.id),
+        f.url => d.url,
     );
     for code in &d.codes {
         let norm = normalize_code(code);

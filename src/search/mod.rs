@@ -6,16 +6,19 @@
 //! - [`static_index`]: writes the sharded static index the browser client reads; during a
 //!   build it reads its text postings from tantivy's segments.
 //! - [`site`]: turns a loaded portal into `SearchDoc`s and writes both indexes (`build`).
+//! - [`update`]: takes a few changed records into the tantivy index in place.
 //!
 //! The rest of the generator talks to this module through [`SearchDoc`] only.
 
 pub mod char_query;
+pub mod exact_score;
 pub mod index;
 pub mod query;
 pub mod site;
 pub mod snippet;
 pub mod static_index;
 pub mod tokenize;
+pub mod update;
 pub mod words;
 
 use std::fmt;

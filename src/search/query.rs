@@ -14,10 +14,12 @@
 //! Within a tier: the sum of the query tokens' BM25 scores, with field boosts (title over
 //! codes over body), as the static client computes it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
+use tantivy::index::SegmentId;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, RegexPhraseQuery,
     TermQuery,
@@ -26,9 +28,11 @@ use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use super::char_query::CharQuery;
+use super::exact_score::Exact;
 use super::index::{register_tokenizer, Fields, SCHEMA_VERSION};
 use super::snippet::snippet;
 use super::tokenize::{normalize_code, tokenize_query, QueryTokens};
+use super::update::{segment_excess, Excess, LiveStatistics};
 use super::{Hit, SearchError, SearchQuery, Tier};
 use crate::text::cjk::is_cjk;
 
@@ -60,6 +64,11 @@ pub fn query_words(text: &str) -> Vec<QueryTokens> {
 pub struct SearchIndex {
     reader: IndexReader,
     fields: Fields,
+    /// How far the segments' token totals are off after updates, for [`LiveStatistics`]
+    /// (the reader is never reloaded, so its segments stay these).
+    excess: HashMap<SegmentId, Excess>,
+    /// Per segment, the rank of each of its URLs (by term ordinal) among all the index's.
+    url_ranks: Arc<HashMap<SegmentId, Arc<Vec<u32>>>>,
 }
 
 impl SearchIndex {
@@ -86,7 +95,14 @@ impl SearchIndex {
                 )
             )));
         }
-        Ok(SearchIndex { reader, fields })
+        let excess = segment_excess(dir, &fields, &searcher)?;
+        let url_ranks = Arc::new(url_ranks(&searcher)?);
+        Ok(SearchIndex {
+            reader,
+            fields,
+            excess,
+            url_ranks,
+        })
     }
 
     /// Runs one query; see the module documentation for the tiers.
@@ -97,6 +113,7 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
+        let stats = LiveStatistics::new(&searcher, self.fields, &self.excess);
         let f = &self.fields;
         let mut tiers: Vec<(Tier, Box<dyn Query>)> = Vec::new();
         if !code.is_empty() {
@@ -158,19 +175,26 @@ impl SearchIndex {
                 break;
             }
             let query = self.filtered(query, q);
-            // Equal scores in the order the records were indexed (their `id`), not in the
-            // order of the segments, which depends on how the writer threads took turns.
-            let top = searcher.search(
+            // Equal scores in the order of their URLs: not in the order of the segments,
+            // which depends on how the writer threads took turns and on updates, nor in
+            // stream order, which shifts whenever a record is added before another.
+            let url_ranks = self.url_ranks.clone();
+            let top = searcher.search_with_statistics_provider(
                 &query,
                 &TopDocs::with_limit(q.limit + seen.len()).tweak_score(
-                    |segment: &tantivy::SegmentReader| {
-                        let ids = segment.fast_fields().u64("id").ok();
+                    move |segment: &tantivy::SegmentReader| {
+                        let urls = segment.fast_fields().str("url").ok().flatten();
+                        let ranks = url_ranks.get(&segment.segment_id()).cloned();
                         move |doc: tantivy::DocId, score: tantivy::Score| {
-                            let id = ids.as_ref().and_then(|c| c.first(doc));
-                            (score, std::cmp::Reverse(id.unwrap_or(u64::MAX)))
+                            let rank = urls
+                                .as_ref()
+                                .and_then(|c| c.ords().first(doc))
+                                .and_then(|ord| ranks.as_ref()?.get(ord as usize).copied());
+                            (score, std::cmp::Reverse(rank.unwrap_or(u32::MAX)))
                         }
                     },
                 ),
+                &stats,
             )?;
             for ((score, _), addr) in top {
                 if hits.len() >= q.limit {
@@ -252,9 +276,11 @@ impl SearchIndex {
         ]
         .into_iter()
         .map(|(field, boost)| {
+            // Rounded so that the sum of the parts does not depend on the segments
+            // (`super::exact_score`).
             (
                 Occur::Should,
-                Box::new(BoostQuery::new(make(field), boost)) as Box<dyn Query>,
+                Box::new(Exact(Box::new(BoostQuery::new(make(field), boost)))) as Box<dyn Query>,
             )
         })
         .collect();
@@ -330,6 +356,44 @@ impl SearchIndex {
             tier,
         })
     }
+}
+
+/// For each segment, the rank of each of its URLs (by term ordinal in its `url` column) in
+/// the sorted URLs of all segments: a key that orders records by URL across segments,
+/// where the ordinals of one segment's column say nothing about another's. A URL in two
+/// segments (a deleted version and its successor) has one rank.
+fn url_ranks(searcher: &Searcher) -> Result<HashMap<SegmentId, Arc<Vec<u32>>>, SearchError> {
+    let mut all: Vec<(Vec<u8>, usize, u32)> = Vec::new();
+    let mut sizes = Vec::new();
+    for (s, reader) in searcher.segment_readers().iter().enumerate() {
+        let Some(column) = reader.fast_fields().str("url")? else {
+            sizes.push(0);
+            continue;
+        };
+        let mut terms = column.dictionary().stream()?;
+        let mut ord = 0u32;
+        while terms.advance() {
+            all.push((terms.key().to_vec(), s, ord));
+            ord += 1;
+        }
+        sizes.push(ord as usize);
+    }
+    all.sort_unstable();
+    let mut ranks: Vec<Vec<u32>> = sizes.iter().map(|&n| vec![0; n]).collect();
+    let mut rank = 0u32;
+    for i in 0..all.len() {
+        if i > 0 && all[i].0 != all[i - 1].0 {
+            rank += 1;
+        }
+        let (_, s, ord) = &all[i];
+        ranks[*s][*ord as usize] = rank;
+    }
+    Ok(searcher
+        .segment_readers()
+        .iter()
+        .zip(ranks)
+        .map(|(r, v)| (r.segment_id(), Arc::new(v)))
+        .collect())
 }
 
 /// The character of a query token that is one CJK character (a unigram).

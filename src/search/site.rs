@@ -5,7 +5,10 @@
 //! output, so the static index is swapped into place with the rest of the site; the tantivy
 //! index is written into a temporary sibling of `search_index_dir`, which the build swaps in
 //! once the site is written too.
+//!
+//! After a change to a few records, [`update_indexes`] takes them into both instead.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::sync::Arc;
@@ -16,6 +19,7 @@ use crate::diagnostics::{codes, Diagnostic};
 
 use super::index::{write_index_into, writer_threads, IndexStats};
 use super::static_index::{write_static_dir_with_words, StaticStats, TextTerms};
+use super::update::{update_index_with_words, UpdateStats};
 use super::words::DocWords;
 use super::{SearchDoc, SearchError};
 
@@ -109,5 +113,63 @@ pub fn write_indexes(
         tantivy: tantivy.map_err(|e| fail(&index_dir, e))?,
         static_index: static_index.map_err(|e| fail(&site_out.join("search"), e))?,
         index_dir,
+    })
+}
+
+/// What [`update_indexes`] did.
+#[derive(Debug, Clone)]
+pub struct SearchUpdate {
+    pub tantivy: UpdateStats,
+    pub static_index: StaticStats,
+}
+
+/// Takes a change set into both indexes: `upserts` (records changed or added, by URL) and
+/// `deleted` (URLs of records removed; a renamed record is its old URL removed and its new
+/// one upserted). The tantivy index in `index_dir` is updated in place
+/// ([`super::update`]); the static index is written again from `all`, the final records in
+/// stream order, straight into `static_dir` (the `search/` folder of a site tree the caller
+/// swaps into place, as `gongkai build` does). Each changed record is segmented by jieba
+/// once, for both.
+pub fn update_indexes(
+    upserts: Vec<SearchDoc>,
+    deleted: &[String],
+    all: impl Iterator<Item = SearchDoc> + Send,
+    static_dir: &Path,
+    index_dir: &Path,
+) -> Result<SearchUpdate, Diagnostic> {
+    let prepared: Vec<Prepared> = upserts
+        .into_par_iter()
+        .map(|d| {
+            let w = Arc::new(DocWords::of(&d.title, &d.body));
+            (d, Some(w))
+        })
+        .collect();
+    let words: HashMap<String, Arc<DocWords>> = prepared
+        .iter()
+        .filter_map(|(d, w)| Some((d.url.clone(), w.clone()?)))
+        .collect();
+    let (tantivy, static_index) = rayon::join(
+        || update_index_with_words(index_dir, prepared, deleted),
+        || {
+            let docs = all.map(|d| {
+                let w = words.get(&d.url).cloned();
+                (d, w)
+            });
+            write_static_dir_with_words(docs, static_dir, TextTerms::Scanned)
+        },
+    );
+    let fail = |what: &Path, e: SearchError| {
+        Diagnostic::error(
+            codes::WRITE_FAILED,
+            what,
+            crate::zh_en!(
+                format!("无法更新检索索引 {}：{e}", what.display()),
+                format!("cannot update the search index {}: {e}", what.display())
+            ),
+        )
+    };
+    Ok(SearchUpdate {
+        tantivy: tantivy.map_err(|e| fail(index_dir, e))?,
+        static_index: static_index.map_err(|e| fail(static_dir, e))?,
     })
 }

@@ -13,3 +13,4 @@ mod tools;
 mod search_query;
 mod search_static;
 mod search_tokenizer_vectors;
+mod search_update;
