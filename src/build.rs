@@ -1,7 +1,7 @@
 //! The whole pipeline, load → validate → derive → render → write, and the atomic swap of the
 //! finished site into place: a failed build never leaves a half-written site.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -312,8 +312,11 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
 
     let mut scratch = tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
     let reuse = manifest::trusted(&out, &scratch);
-    tree::remove_abandoned(&index, tree::ABANDONED_AFTER);
-    let mut index_scratch = tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?;
+    let fingerprints: HashMap<String, u64> =
+        crate::derive::search_docs::search_fingerprints(&portal)
+            .into_iter()
+            .collect();
+    let mut plan = plan_indexes(&index, &fingerprints)?;
     steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
     let lap = Instant::now();
     let mut result = render_site(
@@ -323,7 +326,8 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
         &mut theme,
         &reuse,
         &scratch.dir,
-        &index_scratch.dir,
+        &plan,
+        &index,
     );
     if result.as_ref().is_err_and(only_write_errors) && scratch.is_recycled() {
         // The recycled tree may hold a folder where this build writes a file, or a file
@@ -332,8 +336,9 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
         // from a real failure; the tree in the way is not kept for the next build.
         tree::remove(scratch);
         scratch = tree::prepare_fresh(&out).map_err(|e| io_fail(&out, e))?;
-        tree::remove(index_scratch);
-        index_scratch = tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?;
+        // The first attempt may have updated the index in place: it is written afresh.
+        plan.discard();
+        plan = IndexPlan::Afresh(tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?);
         result = render_site(
             &portal,
             opts,
@@ -341,7 +346,8 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
             &mut theme,
             &Reuse::default(),
             &scratch.dir,
-            &index_scratch.dir,
+            &plan,
+            &index,
         );
     }
     let tmp = scratch.dir.clone();
@@ -359,7 +365,7 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
         Ok(s) => s,
         Err(e) => {
             tree::discard(scratch, &out);
-            tree::remove(index_scratch);
+            plan.discard();
             return Err(in_output_terms(e, &tmp, &out));
         }
     };
@@ -378,7 +384,10 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
     steps.push((crate::zh_en!("替换站点", "swap"), lap.elapsed()));
     // A build killed between the two swaps leaves the new site beside the old index: each
     // is whole, and the next build writes both again.
-    tree::swap_deleting_old(index_scratch, &index).map_err(|e| io_fail(&index, e))?;
+    if let IndexPlan::Afresh(index_scratch) = plan {
+        tree::swap_deleting_old(index_scratch, &index).map_err(|e| io_fail(&index, e))?;
+    }
+    manifest::save_index_records(&index, fingerprints);
     Ok(BuildReport {
         counts: record_counts(&portal),
         pages: stats.pages,
@@ -394,8 +403,59 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
     })
 }
 
-/// Renders the pages and the static index into `tmp`, and the tantivy index into
-/// `index_tmp`.
+/// How a build brings the search indexes up to date.
+enum IndexPlan {
+    /// Both written afresh: the tantivy index into this scratch tree, swapped in at the end.
+    Afresh(tree::Scratch),
+    /// The records whose search documents changed (by URL) and those removed, taken into
+    /// the live tantivy index in place.
+    Update {
+        changed: HashSet<String>,
+        deleted: Vec<String>,
+    },
+}
+
+impl IndexPlan {
+    /// For a build that failed: a scratch tree is removed; an index updated in place stays
+    /// as it is, and its record no longer matches it (the next build writes it afresh).
+    fn discard(self) {
+        if let IndexPlan::Afresh(scratch) = self {
+            tree::remove(scratch);
+        }
+    }
+}
+
+/// The most records an update in place takes: past this many (or a tenth of the portal),
+/// writing the index afresh costs little more, and leaves no deleted records behind.
+const UPDATE_AT_MOST: usize = 2_000;
+
+/// Updates the index in place when its record says what it holds and little changed since;
+/// otherwise writes it afresh.
+fn plan_indexes(index: &Path, now: &HashMap<String, u64>) -> Result<IndexPlan, BuildFailure> {
+    if let Some(before) = manifest::index_records(index) {
+        let changed: HashSet<String> = now
+            .iter()
+            .filter(|(url, fp)| before.get(*url) != Some(fp))
+            .map(|(url, _)| url.clone())
+            .collect();
+        let deleted: Vec<String> = before
+            .keys()
+            .filter(|url| !now.contains_key(*url))
+            .cloned()
+            .collect();
+        if changed.len() + deleted.len() <= UPDATE_AT_MOST.min(now.len() / 10).max(1) {
+            return Ok(IndexPlan::Update { changed, deleted });
+        }
+    }
+    tree::remove_abandoned(index, tree::ABANDONED_AFTER);
+    Ok(IndexPlan::Afresh(
+        tree::prepare_fresh(index).map_err(|e| io_fail(index, e))?,
+    ))
+}
+
+/// Renders the pages and the static index into `tmp`, and brings the tantivy index up to
+/// date as `plan` says (`index` is the live one).
+#[allow(clippy::too_many_arguments)]
 fn render_site(
     portal: &Portal,
     opts: &BuildOptions,
@@ -403,7 +463,8 @@ fn render_site(
     theme: &mut Theme,
     reuse: &Reuse,
     tmp: &Path,
-    index_tmp: &Path,
+    plan: &IndexPlan,
+    index: &Path,
 ) -> Result<(render::RenderStats, Vec<PageOutcome>), BuildFailure> {
     let progress = &*opts.progress;
     std::thread::scope(|s| {
@@ -421,7 +482,25 @@ fn render_site(
             let started = Instant::now();
             let failed = std::sync::Mutex::new(None);
             let docs = crate::derive::search_docs::search_docs(portal, &opts.root, &failed);
-            let written = crate::search::site::write_indexes(docs, tmp, index_tmp);
+            let written = match plan {
+                IndexPlan::Afresh(scratch) => {
+                    crate::search::site::write_indexes(docs, tmp, &scratch.dir)
+                        .map(|w| w.static_index)
+                }
+                IndexPlan::Update { changed, deleted } => {
+                    let upserts = crate::derive::search_docs::search_docs_at(
+                        portal, &opts.root, &failed, changed,
+                    );
+                    crate::search::site::update_indexes(
+                        upserts,
+                        deleted,
+                        docs,
+                        &tmp.join("search"),
+                        index,
+                    )
+                    .map(|u| u.static_index)
+                }
+            };
             match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
                 Some(d) => Err(d),
                 None => written.map(|w| (w, started.elapsed())),
@@ -442,10 +521,10 @@ fn render_site(
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
                 index_took = Some(took);
-                static_files = search.static_index.files as usize;
+                static_files = search.files as usize;
                 Ok(render::SearchHint {
                     version: crate::search::static_index::FORMAT_VERSION,
-                    pages: search.static_index.pages,
+                    pages: search.pages,
                 })
             },
             &output,

@@ -274,6 +274,13 @@ pub(crate) fn write_index_threads(
     write_swapped(dir, |tmp| write_index_into(docs, tmp, threads))
 }
 
+/// The commit stamp of the index in `dir`: it moves with every commit, so a record of what
+/// the index held that names another stamp is stale.
+pub fn committed_opstamp(dir: &Path) -> Option<u64> {
+    let index = Index::open_in_dir(dir).ok()?;
+    Some(index.load_metas().ok()?.opstamp)
+}
+
 /// Writes the tantivy index of `docs` into `dir`, a new folder that the caller swaps into
 /// place; a record's word terms may already be known (`None`: computed here), so a caller
 /// writing both indexes segments each record once.

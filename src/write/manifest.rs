@@ -154,3 +154,52 @@ pub fn save(out: &Path, entries: Entries) {
         let _ = fs::remove_file(&tmp);
     }
 }
+
+/// What the tantivy index in `search_index_dir` holds, kept inside it
+/// ([`INDEX_RECORDS`]): each record's URL with the fingerprint of the search document it was
+/// indexed from (`derive::search_docs::search_fingerprints`), and the index's commit stamp
+/// then. The next build updates the index in place with the records whose fingerprint
+/// changed; a stamp that is not the index's own (a build killed between its commit and this
+/// file, an index written by something else) makes it write the index afresh.
+pub const INDEX_RECORDS: &str = "gongkai-records.json";
+
+#[derive(Serialize, Deserialize)]
+struct IndexRecords {
+    binary: String,
+    opstamp: u64,
+    docs: HashMap<String, u64>,
+}
+
+/// The records the index in `dir` holds, if its record can be trusted.
+pub fn index_records(dir: &Path) -> Option<HashMap<String, u64>> {
+    let text = fs::read_to_string(dir.join(INDEX_RECORDS)).ok()?;
+    let (head, body) = text.split_once('\n')?;
+    if head != format!("{HEADER} {:016x}", checksum(body)) {
+        return None;
+    }
+    let records: IndexRecords = serde_json::from_str(body).ok()?;
+    let opstamp = crate::search::index::committed_opstamp(dir)?;
+    (records.binary == this_binary() && records.opstamp == opstamp).then_some(records.docs)
+}
+
+/// Records what the index in `dir` now holds. Not being able to is no error: the next
+/// build writes the index afresh.
+pub fn save_index_records(dir: &Path, docs: HashMap<String, u64>) {
+    let Some(opstamp) = crate::search::index::committed_opstamp(dir) else {
+        return;
+    };
+    let records = IndexRecords {
+        binary: this_binary(),
+        opstamp,
+        docs,
+    };
+    let Ok(body) = serde_json::to_string(&records) else {
+        return;
+    };
+    let text = format!("{HEADER} {:016x}\n{body}", checksum(&body));
+    let tmp = dir.join(format!("{INDEX_RECORDS}.new"));
+    if fs::write(&tmp, text).is_err() || fs::rename(&tmp, dir.join(INDEX_RECORDS)).is_err() {
+        let _ = fs::remove_file(&tmp);
+        let _ = fs::remove_file(dir.join(INDEX_RECORDS));
+    }
+}
