@@ -21,7 +21,7 @@ use super::{dir_size, write_swapped, SearchDoc, SearchError};
 pub const TOKENIZER: &str = "gongkai";
 
 /// Bumped whenever the schema or the tokenizer changes; `search` refuses other versions.
-pub const SCHEMA_VERSION: &str = "gongkai-search-4";
+pub const SCHEMA_VERSION: &str = "gongkai-search-5";
 
 /// The tokenizer of [`super::tokenize`] ([`Side::IndexBigrams`]) as a tantivy tokenizer.
 #[derive(Clone)]
@@ -148,6 +148,9 @@ pub struct Fields {
     /// The record's [`SearchDoc::id`] (stream order), as a fast field: the static index
     /// reads its postings from this index's segments and needs each document's id.
     pub id: Field,
+    /// A document's categories (主题分类, 体裁), untokenized, one value each: indexed for
+    /// the filter, a fast field for the counts of a query's matches.
+    pub categories: Field,
 }
 
 impl Fields {
@@ -172,6 +175,7 @@ impl Fields {
             url: f("url")?,
             version: f("version")?,
             id: f("id")?,
+            categories: f("categories")?,
         })
     }
 }
@@ -213,6 +217,7 @@ pub fn schema() -> Schema {
     b.add_text_field("url", STORED);
     b.add_text_field("version", STRING);
     b.add_u64_field("id", FAST);
+    b.add_text_field("categories", STRING | FAST);
     b.build()
 }
 
@@ -333,6 +338,14 @@ fn to_document(f: &Fields, d: SearchDoc, words: Option<Arc<DocWords>>) -> Tantiv
     }
     if let Some(date) = d.date {
         doc.add_text(f.date, date);
+    }
+    // Once each: the counts read every value of the fast field.
+    let mut seen: Vec<&str> = Vec::new();
+    for c in &d.categories {
+        if !c.is_empty() && !seen.contains(&c.as_str()) {
+            seen.push(c);
+            doc.add_text(f.categories, c);
+        }
     }
     doc
 }

@@ -76,6 +76,7 @@ pub fn parse_seed(id: u32, name: &str, text: &str) -> SearchDoc {
         year,
         codes: index_no.into_iter().chain(doc_no).collect(),
         date,
+        categories: Vec::new(),
     }
 }
 
@@ -111,6 +112,7 @@ fn small(id: u32, slug: &str, kind: &str, title: &str, body: &str, year: i32) ->
         year: Some(year),
         codes: Vec::new(),
         date: Some(format!("{year}-03-01")),
+        categories: Vec::new(),
     }
 }
 

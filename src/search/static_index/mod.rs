@@ -415,6 +415,13 @@ mod tests {
                     year: Some(2015 + (i % 4) as i32),
                     codes: vec![format!("示政发〔2015〕{i}号")],
                     date: None,
+                    // Every document 综合政务, every tenth 司法 too (and once more, which
+                    // counts once): a dense list and a sparse one.
+                    categories: match (i % 2, i % 5) {
+                        (0, 0) => vec!["综合政务".into(), "司法".into(), "司法".into()],
+                        (0, _) => vec!["综合政务".into()],
+                        _ => Vec::new(),
+                    },
                 };
                 (doc, None)
             })
