@@ -1,7 +1,7 @@
 //! The static index under `<out>/search/`, read by `themes/default/static/search.js`.
 //!
 //! A handful of files, whatever the portal's size; the client reads byte ranges of them
-//! (HTTP `Range`). On a server that ignores `Range` it loads the other three files whole,
+//! (HTTP `Range`). On a server that ignores `Range` it loads the other files whole,
 //! once per page, when `meta.json` says they are small enough, and otherwise tells the
 //! reader that search cannot work on this host (search.js `WHOLE_BUDGET`):
 //!
@@ -9,7 +9,8 @@
 //!   size of each other file (`files`), the facet tables (record types, agencies, years)
 //!   and the facet runs. Internal document ids are sorted by (type, agency, year), so every
 //!   facet value is a set of id ranges ("runs"): facet counts and filters are range
-//!   arithmetic, no per-document table.
+//!   arithmetic, no per-document table. Then `categories`: `[name, documents, offset,
+//!   length]` of each category's list in `categories.bin`, by name.
 //! - `dict.bin`: the term dictionary in `pages` fixed-width pages of `page_bytes`; a term
 //!   lives in page FNV-1a (32 bit, UTF-8) of the term mod `pages`. The search page carries
 //!   `pages` in its HTML, so the client fetches the pages of a query's terms in the same
@@ -48,6 +49,7 @@
 //!   `meta.json` and the internal order of the records; `format.rs`: what all files share;
 //! - `cost.rs`: what a query costs the client, read from the files.
 
+mod categories;
 mod cost;
 mod dictionary;
 mod format;
@@ -64,6 +66,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use categories::write_categories;
 use dictionary::{DictStats, DictWriter};
 use meta::{write_meta, Facets, Ordered};
 use postings::{encode_part, Encoded, Part, PostingsTable, SPILL_BYTES};
@@ -179,12 +182,14 @@ fn build_spilling_at(
         body_lens,
         facets,
     } = count_records(docs, dir, spill_bytes, scan_text)?;
+    let mut facets = facets;
     let n = facets.len();
     let Ordered {
         order,
         internal,
         tables,
     } = facets.order();
+    let categories = write_categories(dir, std::mem::take(&mut facets.categories), &internal)?;
     // The document slots (one thread, mostly copying) are written while the postings are
     // encoded (the others), and while tantivy's segments are awaited: one after the other,
     // each left a core idle.
@@ -205,7 +210,7 @@ fn build_spilling_at(
         postings_bytes,
     } = dict?;
     records.remove()?;
-    write_meta(dir, n, pages, slot, tables)?;
+    write_meta(dir, n, pages, slot, tables, categories)?;
     Ok(StaticStats {
         docs: n as u64,
         terms,
@@ -237,6 +242,7 @@ struct Record {
     agency: String,
     agency_name: String,
     year: Option<i32>,
+    categories: Vec<String>,
 }
 
 /// Reads `docs` in batches, each tokenized and encoded in parallel: their terms go to the
@@ -267,7 +273,7 @@ fn count_records(
             records.push(&r.bytes, r.head_len)?;
             title_lens.push(t.title_len);
             body_lens.push(t.body_len);
-            facets.push(r.kind, r.agency, r.agency_name, r.year);
+            facets.push(r.kind, r.agency, r.agency_name, r.year, r.categories);
             next_id += 1;
         }
     }
@@ -294,6 +300,7 @@ fn process(
         agency: doc.agency,
         agency_name: doc.agency_name,
         year: doc.year,
+        categories: doc.categories,
     };
     Ok((terms, record))
 }
