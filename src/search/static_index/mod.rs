@@ -32,6 +32,13 @@
 //!   its slot is cut at the slot's end (its head always fits): the client checks phrases
 //!   and finds snippets in the first few thousand characters and never needs a fourth
 //!   round trip for the rest.
+//! - `categories.bin`: the internal ids of each category's documents (主题分类, 体裁), one
+//!   list after the other: a document has any number of categories, so they cannot be runs.
+//!   A list is `0, varint k`, then k delta-varint ids, or `1` and a bitset of `ceil(docs /
+//!   8)` bytes, whichever is shorter. The client reads it only when the reader filters by a
+//!   category (that list, in the round trip of the postings) or opens the category counts
+//!   (the whole file), so a first query without them costs what it did: three round trips
+//!   at most.
 //!
 //! Codes are terms too: `#` + [`normalize_code`](super::normalize_code) (no token contains
 //! `#`), and so are the dictionary words of [`super::words`]: `~` + word.
@@ -46,7 +53,8 @@
 //!   format of `post.bin`; `weight.rs`: the weight bytes;
 //! - `tantivy_terms.rs`: the text terms' postings read from tantivy's segments instead;
 //! - `dictionary.rs`: `dict.bin` and `post.bin`; `records.rs`: `docs.bin`; `meta.rs`:
-//!   `meta.json` and the internal order of the records; `format.rs`: what all files share;
+//!   `meta.json` and the internal order of the records; `categories.rs`: `categories.bin`;
+//!   `format.rs`: what all files share;
 //! - `cost.rs`: what a query costs the client, read from the files.
 
 mod categories;
