@@ -13,7 +13,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::format::{get_varint, put_varint};
+#[cfg(test)]
+use super::format::get_varint;
+use super::format::put_varint;
 use crate::search::SearchError;
 
 /// One category of `meta.json`: `[name, documents, offset, length]`.
@@ -83,7 +85,12 @@ pub(super) fn write_categories(
         ids.sort_unstable();
         ids.dedup();
         let bytes = encode_ids(&ids, n);
-        entries.push((name, ids.len() as u32, file.len() as u64, bytes.len() as u64));
+        entries.push((
+            name,
+            ids.len() as u32,
+            file.len() as u64,
+            bytes.len() as u64,
+        ));
         file.extend_from_slice(&bytes);
     }
     std::fs::write(dir.join("categories.bin"), file)?;
@@ -124,7 +131,10 @@ mod tests {
         let names: Vec<&str> = entries.iter().map(|e| e[0].as_str().unwrap()).collect();
         assert_eq!(names, ["司法", "综合政务"]);
         for (e, want) in entries.iter().zip([150usize, 750]) {
-            let (from, len) = (e[2].as_u64().unwrap() as usize, e[3].as_u64().unwrap() as usize);
+            let (from, len) = (
+                e[2].as_u64().unwrap() as usize,
+                e[3].as_u64().unwrap() as usize,
+            );
             let ids = decode_ids(&file[from..from + len], 1500).unwrap();
             assert_eq!(ids.len(), want, "{e}");
             assert_eq!(e[1], want as u64);
