@@ -126,7 +126,8 @@ await check("a query that matches nothing says so", async () => {
   await page.close();
 });
 
-await check("a first query fetches little and nothing from other hosts", async () => {
+/** What a first query at `query` (the URL's parameters) fetches in a fresh context. */
+async function firstQuery(q, query) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const fetched = [];
@@ -147,20 +148,32 @@ await check("a first query fetches little and nothing from other hosts", async (
   page.on("requestfinished", (r) => {
     if (roundOf.has(r)) arrived = Math.max(arrived, roundOf.get(r));
   });
-  await page.goto(base + "/search/?q=" + encodeURIComponent("吉林市"), { waitUntil: "networkidle" });
-  await resultsFor(page, "吉林市");
+  await page.goto(base + "/search/?" + query, { waitUntil: "networkidle" });
+  await resultsFor(page, q);
   await page.waitForLoadState("networkidle");
   const index = fetched.filter((f) => !f.url.endsWith("/search/"));
   const bytes = index.reduce((n, f) => n + f.bytes, 0);
   const rounds = Math.max(0, ...roundOf.values());
-  console.log(`# first query 吉林市: ${index.length} index requests in ${rounds} round trips, ${bytes} bytes, ${await page.getAttribute("#search-results", "data-ms")} ms`);
+  console.log(`# first query ${decodeURIComponent(query)}: ${index.length} index requests in ${rounds} round trips, ${bytes} bytes, ${await page.getAttribute("#search-results", "data-ms")} ms`);
+  await ctx.close();
+  return { index, bytes, rounds, foreign };
+}
+
+await check("a first query fetches little and nothing from other hosts", async () => {
+  const { index, bytes, rounds, foreign } = await firstQuery("吉林市", "q=" + encodeURIComponent("吉林市"));
   assert.ok(index.every((f) => f.status === 206 || f.url.endsWith(".json")), JSON.stringify(index));
   assert.ok(bytes < 50 * 1024, `${bytes} bytes`);
   // The category lists wait until the reader uses them.
   assert.ok(!index.some((f) => f.url.endsWith("categories.bin")), JSON.stringify(index.map((f) => f.url)));
   assert.ok(rounds >= 2 && rounds <= 3, `${rounds} round trips: ${JSON.stringify(index.map((f) => f.url))}`);
   assert.deepEqual(foreign, []);
-  await ctx.close();
+});
+
+await check("a first query with a category reads the category lists with the postings: still three round trips", async () => {
+  const { index, rounds, foreign } = await firstQuery("吉林市", "q=" + encodeURIComponent("吉林市") + "&category=" + encodeURIComponent("综合政务"));
+  assert.ok(index.some((f) => f.url.endsWith("categories.bin") && f.status === 206), JSON.stringify(index));
+  assert.ok(rounds <= 3, `${rounds} round trips: ${JSON.stringify(index.map((f) => f.url))}`);
+  assert.deepEqual(foreign, []);
 });
 
 await check("the browser and `gongkai search` return the same top results", async () => {
