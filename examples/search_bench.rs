@@ -85,6 +85,7 @@ fn corpus(n: usize) -> impl Iterator<Item = SearchDoc> {
                 1 + rng.below(12),
                 1 + rng.below(28)
             )),
+            categories: Vec::new(),
         }
     })
 }

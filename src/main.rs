@@ -144,12 +144,17 @@ enum Command {
         /// 只找这一年的
         #[arg(long)]
         year: Option<i32>,
+        /// 只找这个分类（主题分类或体裁，与文件中写的完全一致）的政府文件
+        #[arg(long)]
+        category: Option<String>,
         /// 最多列出几条
         #[arg(long, default_value_t = 10)]
         limit: usize,
-        /// 每条结果一个 JSON 对象：slug、type、url、title、score、snippet
-        #[arg(long)]
+        /// 只输出结果：一个数组，每条结果一个 JSON 对象：slug、type、url、title、score、snippet
+        #[arg(long, conflicts_with = "format")]
         json: bool,
+        #[command(flatten)]
+        output: Output,
     },
     /// 列出期限提醒：年报到期或逾期、逾期公开、征求意见、即将到期的规范性文件
     Deadlines {
@@ -233,8 +238,10 @@ const ENGLISH_HELP: &[(&str, &str, &str)] = &[
     ("search", "kind", "Only this record type"),
     ("search", "agency", "Only this agency (its slug)"),
     ("search", "year", "Only this year"),
+    ("search", "category", "Only documents of this category (a 主题分类 or 体裁, exactly as the documents write it)"),
     ("search", "limit", "How many results at most"),
-    ("search", "json", "One JSON object per result: slug, type, url, title, score, snippet"),
+    ("search", "json", "The results alone: an array with one JSON object per result: slug, type, url, title, score, snippet"),
+    ("search", "format", "text for people; json for scripts: the number of matches, the matches per category and the results"),
     ("deadlines", "", "Print the deadline notices: reports due or late, late disclosures, consultations, expiring documents"),
     ("deadlines", "fail_on", "Exit 1 when a notice this severe or worse exists: overdue, warning or info"),
     ("requests", "", "The disclosure-request register, for officers only: open requests and their time limits, or an agency's section 3 of the annual report for a year"),
@@ -364,8 +371,10 @@ fn main() -> ExitCode {
             kind,
             agency,
             year,
+            category,
             limit,
             json,
+            output,
         } => cmd::search::run(
             &portal.root,
             &gongkai::search::SearchQuery {
@@ -373,9 +382,14 @@ fn main() -> ExitCode {
                 kind,
                 agency,
                 year,
+                category,
                 limit,
             },
-            json,
+            match (json, output.format) {
+                (true, _) => cmd::search::Print::Hits,
+                (false, Format::Json) => cmd::search::Print::Json,
+                (false, Format::Text) => cmd::search::Print::Text,
+            },
         ),
         Command::Deadlines {
             portal,

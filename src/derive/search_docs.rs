@@ -174,7 +174,7 @@ impl Sources<'_> {
         let mut codes = vec![d.index_no.clone()];
         codes.extend(d.doc_number.clone());
         codes.extend(d.registration_no.clone());
-        doc(
+        let mut found = doc(
             Kind::Document,
             &r.meta,
             d.title.clone(),
@@ -184,7 +184,9 @@ impl Sources<'_> {
             r.meta.year.or(Some(year_of(d.published))),
             codes,
             Some(d.published.to_string()),
-        )
+        );
+        found.categories = distinct(&d.categories);
+        found
     }
 
     fn power(&self, r: &Record<PowerItem>) -> SearchDoc {
@@ -374,7 +376,21 @@ fn doc(
         year,
         codes: codes.into_iter().filter(|c| !c.trim().is_empty()).collect(),
         date,
+        categories: Vec::new(),
     }
+}
+
+/// The categories in the order written, each once: a category written twice is one
+/// category of the document, and the search counts documents, not mentions.
+fn distinct(categories: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in categories {
+        let c = c.trim();
+        if !c.is_empty() && !out.iter().any(|o| o == c) {
+            out.push(c.to_string());
+        }
+    }
+    out
 }
 
 fn year_of(d: chrono::NaiveDate) -> i32 {

@@ -150,6 +150,9 @@ pub struct Fields {
     /// index written afresh maps ids to one stream: records updated in place
     /// (`super::update`) keep the ids of the streams they came with.
     pub id: Field,
+    /// A document's categories (主题分类, 体裁), untokenized, one value each: indexed for
+    /// the filter, a fast field for the counts of a query's matches.
+    pub categories: Field,
 }
 
 impl Fields {
@@ -174,6 +177,7 @@ impl Fields {
             url: f("url")?,
             version: f("version")?,
             id: f("id")?,
+            categories: f("categories")?,
         })
     }
 }
@@ -221,6 +225,7 @@ pub fn schema() -> Schema {
     b.add_text_field("url", STRING | STORED | FAST);
     b.add_text_field("version", STRING);
     b.add_u64_field("id", FAST);
+    b.add_text_field("categories", STRING | FAST);
     b.build()
 }
 
@@ -352,6 +357,14 @@ pub(crate) fn to_document(
     }
     if let Some(date) = d.date {
         doc.add_text(f.date, date);
+    }
+    // Once each: the counts read every value of the fast field.
+    let mut seen: Vec<&str> = Vec::new();
+    for c in &d.categories {
+        if !c.is_empty() && !seen.contains(&c.as_str()) {
+            seen.push(c);
+            doc.add_text(f.categories, c);
+        }
     }
     doc
 }

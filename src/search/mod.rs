@@ -13,6 +13,7 @@
 pub mod char_query;
 pub mod exact_score;
 pub mod index;
+pub mod matches;
 pub mod query;
 pub mod site;
 pub mod snippet;
@@ -50,15 +51,21 @@ pub struct SearchDoc {
     pub codes: Vec<String>,
     /// ISO date.
     pub date: Option<String>,
+    /// 主题分类 and 体裁 of a document, each once, as written (other records: none).
+    #[serde(default)]
+    pub categories: Vec<String>,
 }
 
-/// A search request. Filters are exact (record type, agency slug, year).
+/// A search request. Filters are exact (record type, agency slug, year, category text).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchQuery {
     pub text: String,
     pub kind: Option<String>,
     pub agency: Option<String>,
     pub year: Option<i32>,
+    /// A 主题分类 or 体裁, exactly as the documents write it.
+    #[serde(default)]
+    pub category: Option<String>,
     pub limit: usize,
 }
 
@@ -70,6 +77,7 @@ impl SearchQuery {
             kind: None,
             agency: None,
             year: None,
+            category: None,
             limit: 20,
         }
     }
@@ -102,6 +110,16 @@ pub struct Hit {
     /// HTML: the matched passage, escaped, with `<mark>` around matches.
     pub snippet: String,
     pub tier: Tier,
+}
+
+/// The hits of a query and what the search page counts of all its matches.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    pub hits: Vec<Hit>,
+    /// Matches that pass the filters (the page's 找到 N 条结果).
+    pub total: u64,
+    /// Matches per category, whatever the filters: most first, ties in code point order.
+    pub categories: Vec<(String, u64)>,
 }
 
 /// Everything that can go wrong while writing or reading an index.

@@ -76,17 +76,24 @@ impl SearchIndex {
     pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
         let index = Index::open_in_dir(dir)?;
         register_tokenizer(&index);
-        let fields = Fields::from_schema(&index.schema())?;
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let searcher = reader.searcher();
-        let version = TermQuery::new(
-            Term::from_field_text(fields.version, SCHEMA_VERSION),
-            IndexRecordOption::Basic,
-        );
-        if searcher.search(&version, &tantivy::collector::Count)? == 0 {
+        // The version before the fields: an index of an older schema lacks some of them, and
+        // is refused as written by another version rather than for a missing field.
+        let version = index.schema().get_field("version").ok().map(|field| {
+            TermQuery::new(
+                Term::from_field_text(field, SCHEMA_VERSION),
+                IndexRecordOption::Basic,
+            )
+        });
+        let current = match version {
+            Some(v) => searcher.search(&v, &tantivy::collector::Count)? > 0,
+            None => false,
+        };
+        if !current {
             return Err(SearchError::Format(crate::zh_en!(
                 format!("{} 不是这个版本的 gongkai 生成的", dir.display()),
                 format!(
@@ -95,6 +102,7 @@ impl SearchIndex {
                 )
             )));
         }
+        let fields = Fields::from_schema(&index.schema())?;
         let excess = segment_excess(dir, &fields, &searcher)?;
         let url_ranks = Arc::new(url_ranks(&searcher)?);
         Ok(SearchIndex {
@@ -103,6 +111,14 @@ impl SearchIndex {
             excess,
             url_ranks,
         })
+    }
+
+    pub(super) fn reader(&self) -> &IndexReader {
+        &self.reader
+    }
+
+    pub(super) fn fields(&self) -> &Fields {
+        &self.fields
     }
 
     /// Runs one query; see the module documentation for the tiers.
@@ -219,7 +235,7 @@ impl SearchIndex {
     }
 
     /// A single token in any text field, with field boosts.
-    fn term(&self, text: &str) -> Box<dyn Query> {
+    pub(super) fn term(&self, text: &str) -> Box<dyn Query> {
         if let Some(ch) = lone_char(text) {
             return self.per_field(|field| Box::new(CharQuery::new(field, ch)));
         }
@@ -287,8 +303,8 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// Adds the record-type, agency and year filters (which do not score).
-    fn filtered(&self, query: Box<dyn Query>, q: &SearchQuery) -> Box<dyn Query> {
+    /// The terms a record must hold to pass the filters of `q`.
+    pub(super) fn filter_terms(&self, q: &SearchQuery) -> Vec<Term> {
         let f = &self.fields;
         let mut filters: Vec<Term> = Vec::new();
         if let Some(kind) = &q.kind {
@@ -300,6 +316,15 @@ impl SearchIndex {
         if let Some(year) = q.year {
             filters.push(Term::from_field_i64(f.year, i64::from(year)));
         }
+        if let Some(category) = &q.category {
+            filters.push(Term::from_field_text(f.categories, category));
+        }
+        filters
+    }
+
+    /// Adds the record-type, agency, year and category filters (which do not score).
+    fn filtered(&self, query: Box<dyn Query>, q: &SearchQuery) -> Box<dyn Query> {
+        let filters = self.filter_terms(q);
         if filters.is_empty() {
             return query;
         }

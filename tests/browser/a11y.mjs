@@ -269,6 +269,19 @@ for (const [font, root] of Object.entries(FONTS)) {
         await page.screenshot({ path: path.join(dir, `${slug(url)}.png`), fullPage: true });
       }
     }
+    {
+      // The search page with results and its category filter open, one category chosen
+      // (the longest names wrap inside their buttons): checked, and photographed.
+      const url = "/search/?q=" + encodeURIComponent("通知") + "&category=" + encodeURIComponent("城乡建设、环境保护");
+      await goto(page, url);
+      await page.waitForFunction(() => document.querySelectorAll('#search-facets button[data-key="category"]').length > 1, null, { timeout: 30000 });
+      for (const p of await page.evaluate(layoutProblems, true)) problems.push(`search by category: ${p}`);
+      for (const p of await page.evaluate(textProblems, [root * 0.75, root])) problems.push(`search by category: ${p}`);
+      if (shoot) {
+        for (const v of await axe(page)) problems.push(`search by category: ${v}`);
+        await page.screenshot({ path: path.join(dir, "search-categories.png"), fullPage: true });
+      }
+    }
     if (font === "xlarge") {
       // The open menu too: its links are checked and photographed.
       await goto(page, "/documents/");

@@ -1,12 +1,15 @@
 // The search page in Debian's headless chromium, against the seeds fixture portal served by
 // `gongkai serve`: results as you type, highlighted snippets, facets, the query in the URL,
-// keyboard use, hostile input shown as text, and the same top results as `gongkai search`.
+// keyboard use, hostile input shown as text, the same top results as `gongkai search`, and
+// with and without a category, the same results, total and counts per category.
 // Usage: node search.mjs http://127.0.0.1:PORT '<JSON: [{q, urls: [CLI top URLs]}]>'
+//   '<JSON: [{q, category, total, categories: [[name, count]], urls}] from --format json>'
 import { launch } from "./launch.mjs";
 import assert from "node:assert/strict";
 
 const base = process.argv[2];
 const expected = JSON.parse(process.argv[3] || "[]");
+const byCategory = JSON.parse(process.argv[4] || "[]");
 const browser = await launch();
 let failures = 0;
 async function check(name, fn) {
@@ -123,7 +126,8 @@ await check("a query that matches nothing says so", async () => {
   await page.close();
 });
 
-await check("a first query fetches little and nothing from other hosts", async () => {
+/** What a first query at `query` (the URL's parameters) fetches in a fresh context. */
+async function firstQuery(q, query) {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const fetched = [];
@@ -144,18 +148,32 @@ await check("a first query fetches little and nothing from other hosts", async (
   page.on("requestfinished", (r) => {
     if (roundOf.has(r)) arrived = Math.max(arrived, roundOf.get(r));
   });
-  await page.goto(base + "/search/?q=" + encodeURIComponent("吉林市"), { waitUntil: "networkidle" });
-  await resultsFor(page, "吉林市");
+  await page.goto(base + "/search/?" + query, { waitUntil: "networkidle" });
+  await resultsFor(page, q);
   await page.waitForLoadState("networkidle");
   const index = fetched.filter((f) => !f.url.endsWith("/search/"));
   const bytes = index.reduce((n, f) => n + f.bytes, 0);
   const rounds = Math.max(0, ...roundOf.values());
-  console.log(`# first query 吉林市: ${index.length} index requests in ${rounds} round trips, ${bytes} bytes, ${await page.getAttribute("#search-results", "data-ms")} ms`);
+  console.log(`# first query ${decodeURIComponent(query)}: ${index.length} index requests in ${rounds} round trips, ${bytes} bytes, ${await page.getAttribute("#search-results", "data-ms")} ms`);
+  await ctx.close();
+  return { index, bytes, rounds, foreign };
+}
+
+await check("a first query fetches little and nothing from other hosts", async () => {
+  const { index, bytes, rounds, foreign } = await firstQuery("吉林市", "q=" + encodeURIComponent("吉林市"));
   assert.ok(index.every((f) => f.status === 206 || f.url.endsWith(".json")), JSON.stringify(index));
   assert.ok(bytes < 50 * 1024, `${bytes} bytes`);
+  // The category lists wait until the reader uses them.
+  assert.ok(!index.some((f) => f.url.endsWith("categories.bin")), JSON.stringify(index.map((f) => f.url)));
   assert.ok(rounds >= 2 && rounds <= 3, `${rounds} round trips: ${JSON.stringify(index.map((f) => f.url))}`);
   assert.deepEqual(foreign, []);
-  await ctx.close();
+});
+
+await check("a first query with a category reads the category lists with the postings: still three round trips", async () => {
+  const { index, rounds, foreign } = await firstQuery("吉林市", "q=" + encodeURIComponent("吉林市") + "&category=" + encodeURIComponent("综合政务"));
+  assert.ok(index.some((f) => f.url.endsWith("categories.bin") && f.status === 206), JSON.stringify(index));
+  assert.ok(rounds <= 3, `${rounds} round trips: ${JSON.stringify(index.map((f) => f.url))}`);
+  assert.deepEqual(foreign, []);
 });
 
 await check("the browser and `gongkai search` return the same top results", async () => {
@@ -170,6 +188,73 @@ await check("the browser and `gongkai search` return the same top results", asyn
     const k = Math.min(3, urls.length);
     assert.deepEqual(new Set(got.slice(0, k)), new Set(urls.slice(0, k)), `${q}: top ${k}`);
   }
+  await page.close();
+});
+
+/** The category buttons shown: [name, count, pressed]. */
+const categoryButtons = (page) =>
+  page.$$eval('#search-facets button[data-key="category"]', (bs) => bs.map((b) => [b.dataset.value, Number(b.querySelector(".gk-search-facet-count").textContent), b.getAttribute("aria-pressed") === "true"]));
+
+await check("with and without a category, the page shows what `gongkai search` finds and counts", async () => {
+  assert.ok(byCategory.length >= 3, "no CLI answers to compare with");
+  const page = await browser.newPage();
+  for (const want of byCategory) {
+    const what = `${want.q} in ${want.category}`;
+    await goto(page, base + "/search/?q=" + encodeURIComponent(want.q) + (want.category ? "&category=" + encodeURIComponent(want.category) : ""));
+    await resultsFor(page, want.q);
+    // The counts are read only once shown: with a category chosen they are, otherwise the
+    // reader opens them.
+    const open = await page.locator("details.gk-search-categories").evaluate((d) => d.open);
+    assert.equal(open, Boolean(want.category), what);
+    if (!open) await page.locator("details.gk-search-categories > summary").click();
+    await page.waitForFunction(() => document.querySelectorAll('#search-facets button[data-key="category"]').length > 0);
+    const buttons = await categoryButtons(page);
+    assert.deepEqual(buttons.map(([c, n]) => [c, n]), want.categories, what);
+    assert.deepEqual(buttons.filter((b) => b[2]).map((b) => b[0]), want.category ? [want.category] : [], what);
+    assert.deepEqual((await hrefs(page)).sort(), [...want.urls].sort(), what);
+    assert.match(await page.textContent("#search-status"), new RegExp(`找到 ${want.total} 条结果`), what);
+  }
+  await page.close();
+});
+
+await check("categories by keyboard: the summary opens the counts, a button filters, into the URL", async () => {
+  const page = await browser.newPage();
+  await goto(page, base + "/search/?q=" + encodeURIComponent("法治政府"));
+  await resultsFor(page, "法治政府");
+  const summary = page.locator("details.gk-search-categories > summary");
+  await summary.focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => document.querySelectorAll('#search-facets button[data-key="category"]').length > 0);
+  // The summary keeps the focus while the counts arrive.
+  assert.equal(await page.evaluate(() => document.activeElement.tagName), "SUMMARY");
+  assert.equal(await summary.getAttribute("aria-label"), null);
+  assert.match(await summary.textContent(), /按分类筛选/);
+  await page.keyboard.press("Tab");
+  const chosen = await page.evaluate(() => document.activeElement.dataset.value);
+  assert.ok(chosen, "Tab leads to a category");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((c) => new URLSearchParams(location.search).get("category") === c, chosen);
+  await page.waitForFunction((c) => document.querySelector(`#search-facets button[data-key="category"][aria-pressed="true"]`)?.dataset.value === c, chosen);
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.value), chosen);
+  // A second press clears it.
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has("category"));
+  await page.close();
+});
+
+await check("a hostile or unknown category in the URL: no results, said so, shown as text", async () => {
+  const page = await browser.newPage();
+  const c = '<img src=x onerror="window.__pwned=1">"通知';
+  await goto(page, base + "/search/?q=" + encodeURIComponent("法治政府") + "&category=" + encodeURIComponent(c));
+  await resultsFor(page, "法治政府");
+  assert.match(await page.textContent("#search-results"), /本站没有名为“<img src=x onerror="window.__pwned=1">"通知”的分类/);
+  assert.equal(await page.locator("#search-results img, #search-facets img").count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.equal(await page.locator("#search-results li.gk-search-hit").count(), 0);
+  // The button clears it, and the results come back.
+  await page.locator("#search-results button", { hasText: "清除分类筛选" }).click();
+  await page.waitForFunction(() => document.querySelectorAll("#search-results li.gk-search-hit").length > 0);
+  assert.equal(new URL(page.url()).searchParams.has("category"), false);
   await page.close();
 });
 

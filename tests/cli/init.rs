@@ -519,6 +519,31 @@ fn cli_top_results(root: &Path, queries: &[&str]) -> String {
     serde_json::to_string(&rows).unwrap()
 }
 
+/// What `gongkai search --format json` answers for each (query, category), as
+/// tests/browser/search.mjs expects it: total, counts per category and result URLs.
+fn cli_category_answers(root: &Path, cases: &[(&str, Option<&str>)]) -> String {
+    let rows: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|(q, c)| {
+            let mut args = vec!["search", q, "--format", "json"];
+            if let Some(c) = c {
+                args.extend(["--category", c]);
+            }
+            let out = run(root, &args);
+            assert!(out.status.success(), "{}", text(&out));
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let urls: Vec<&str> = v["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["url"].as_str().unwrap())
+                .collect();
+            serde_json::json!({ "q": q, "category": c, "total": v["total"], "categories": v["categories"], "urls": urls })
+        })
+        .collect();
+    serde_json::to_string(&rows).unwrap()
+}
+
 #[test]
 fn nginx_with_the_documented_config_serves_the_site_and_its_search() {
     const TEST: &str = "nginx_with_the_documented_config_serves_the_site_and_its_search";
@@ -632,10 +657,20 @@ fn nginx_with_the_documented_config_serves_the_site_and_its_search() {
     }
     let _one = tools::one_browser();
     let expected = cli_top_results(&portal, &["吉林市", "法治政府", "吉市政发〔2015〕6号"]);
+    // The category lists by range through nginx too.
+    let categories = cli_category_answers(
+        &portal,
+        &[
+            ("法治政府", None),
+            ("法治政府", Some("意见")),
+            ("依法行政", Some("通知")),
+        ],
+    );
     let out = Command::new("node")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/search.mjs"))
         .arg(format!("http://127.0.0.1:{port}"))
         .arg(&expected)
+        .arg(&categories)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

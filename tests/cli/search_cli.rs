@@ -333,3 +333,94 @@ fn demo_portal_first_queries_are_small() {
         );
     }
 }
+
+/// `--category` keeps the documents of one 主题分类 or 体裁; the text and `--format json`
+/// give the number of matches and the matches per category, whatever the filter.
+#[test]
+fn a_category_narrows_the_results_and_each_is_counted() {
+    let dir = built();
+    let root = dir.path();
+    let answer = |args: &[&str]| -> Value {
+        let mut all = vec!["search"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--format", "json"]);
+        let out = gongkai(&all, root);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+    };
+    let counts = serde_json::json!([
+        ["综合政务", 4],
+        ["意见", 2],
+        ["通知", 2],
+        ["司法", 1],
+        ["方案", 1]
+    ]);
+    let all = answer(&["法治政府"]);
+    assert_eq!(all["total"], 6, "{all}");
+    assert_eq!(all["categories"], counts, "{all}");
+    assert_eq!(all["category"], Value::Null);
+    assert_eq!(all["hits"].as_array().unwrap().len(), 6);
+
+    let opinions = answer(&["法治政府", "--category", "意见"]);
+    assert_eq!(opinions["total"], 2, "{opinions}");
+    assert_eq!(opinions["category"], "意见");
+    // The counts are of all the matches, so the reader sees where else to look.
+    assert_eq!(opinions["categories"], counts, "{opinions}");
+    let mut s = slugs(opinions["hits"].as_array().unwrap());
+    s.sort();
+    assert_eq!(s, ["jls-fzzf-2015", "jx-fzzf-2014"]);
+    // --json still prints the hits alone, filtered the same way.
+    let hits = search(root, &["法治政府", "--category", "意见"]);
+    assert_eq!(hits.len(), 2);
+    // A power item has no category: with one chosen, only documents are found.
+    assert!(search(root, &["行政许可", "--category", "司法"])
+        .iter()
+        .all(|h| h["type"] == "document"));
+
+    let out = gongkai(&["search", "法治政府"], root);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\n共 6 条结果\n"), "{text}");
+    assert!(
+        text.contains("按分类（全部结果）：综合政务 4、意见 2、通知 2、司法 1、方案 1"),
+        "{text}"
+    );
+    let out = gongkai(&["search", "法治政府", "--category", "没有这个分类"], root);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("在分类“没有这个分类”中没有找到与“法治政府”相关的内容。"),
+        "{text}"
+    );
+    let unknown = answer(&["法治政府", "--category", "没有这个分类"]);
+    assert_eq!(unknown["total"], 0);
+    assert_eq!(unknown["hits"], serde_json::json!([]));
+}
+
+/// An index written before documents' categories were indexed is refused with the advice
+/// to rebuild, not read as if no document had a category.
+#[test]
+fn an_index_of_an_older_version_is_refused() {
+    let dir = built();
+    let root = dir.path();
+    let index = root.join("search-index");
+    std::fs::remove_dir_all(&index).unwrap();
+    std::fs::create_dir(&index).unwrap();
+    // The previous schema's mark, without the categories field.
+    let mut schema = tantivy::schema::Schema::builder();
+    let version = schema.add_text_field("version", tantivy::schema::STRING);
+    let old = tantivy::Index::create_in_dir(&index, schema.build()).unwrap();
+    let mut writer: tantivy::IndexWriter = old.writer(15_000_000).unwrap();
+    writer
+        .add_document(tantivy::doc!(version => "gongkai-search-4"))
+        .unwrap();
+    writer.commit().unwrap();
+    let out = gongkai(&["search", "法治政府"], root);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("不是这个版本的 gongkai 生成的"), "{err}");
+}

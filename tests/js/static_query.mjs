@@ -65,6 +65,6 @@ for (const q of queries) {
   const t0 = performance.now();
   const res = await index.search(text, { limit, ...opts });
   const ms = performance.now() - t0;
-  out.push({ q: text, total: res.total, hits: res.hits, facets: res.facets, requests: index.cost.requests, bytes: index.cost.bytes, round_trips: rounds, ms });
+  out.push({ q: text, total: res.total, unknownCategory: res.unknownCategory, hits: res.hits, facets: res.facets, requests: index.cost.requests, bytes: index.cost.bytes, round_trips: rounds, ms });
 }
 process.stdout.write(JSON.stringify(out));

@@ -204,6 +204,7 @@ fn two_characters_inside_a_longer_word_are_not_ranked_second() {
         year: None,
         codes: Vec::new(),
         date: None,
+        categories: Vec::new(),
     };
     let docs = vec![
         doc(
@@ -244,6 +245,7 @@ fn equal_scores_come_in_the_order_of_their_urls() {
             year: Some(2025),
             codes: Vec::new(),
             date: Some("2025-06-01".into()),
+            categories: Vec::new(),
         })
         .collect();
     let dir = tempfile::tempdir().unwrap();

@@ -147,6 +147,123 @@ fn static_client_agrees_with_tantivy() {
     assert!(kinds.iter().any(|k| k[0] == "power"), "{kinds:?}");
 }
 
+/// With and without a category filter, the client finds what tantivy finds, in the same
+/// tiers, and counts the same: the matches that pass the filter, and all matches per
+/// category (read from categories.bin, which only these queries fetch).
+#[test]
+fn categories_in_the_client_agree_with_tantivy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("public");
+    write_static(seeds::fixture_docs().into_iter(), &site).unwrap();
+    write_index(seeds::fixture_docs().into_iter(), &tmp.path().join("idx")).unwrap();
+    let tantivy = SearchIndex::open(&tmp.path().join("idx")).unwrap();
+    let category_of: std::collections::HashMap<String, Vec<String>> = seeds::fixture_docs()
+        .into_iter()
+        .map(|d| (d.slug, d.categories))
+        .collect();
+    let mut cases: Vec<(&str, Option<&str>)> = Vec::new();
+    for q in QUERIES.iter().chain(&["依法行政", "法治", "通知"]) {
+        for c in [
+            None,
+            Some("综合政务"),
+            Some("意见"),
+            Some("通知"),
+            Some("司法"),
+        ] {
+            cases.push((q, c));
+        }
+    }
+    // A category no document has, as a hand-written URL may name.
+    cases.push(("法治政府", Some("没有这个分类")));
+    let asked: Vec<Value> = cases
+        .iter()
+        .map(|(q, c)| serde_json::json!({ "q": q, "category": c, "categoryCounts": true }))
+        .collect();
+    if !tools::available(
+        "categories_in_the_client_agree_with_tantivy",
+        &[tools::Need::Node],
+    ) {
+        return;
+    }
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/static_query.mjs");
+    let out = Command::new("node")
+        .arg(script)
+        .arg(site.join("search"))
+        .arg(serde_json::to_string(&asked).unwrap())
+        .output()
+        .expect("run node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answers: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answers.len(), cases.len());
+    let mut filtered_hits = 0;
+    let mut counted = 0;
+    for ((q, c), answer) in cases.iter().zip(&answers) {
+        let want = tantivy
+            .answer(&SearchQuery {
+                limit: 10,
+                category: c.map(str::to_string),
+                ..SearchQuery::new(*q)
+            })
+            .unwrap();
+        let what = format!("{q} in {c:?}");
+        assert_eq!(answer["total"], want.total, "{what}");
+        let counts: Vec<(String, u64)> =
+            serde_json::from_value(answer["facets"]["categories"].clone()).unwrap();
+        // The client keeps a chosen category listed at 0, so that it can be cleared.
+        let want_counts: Vec<(String, u64)> = want
+            .categories
+            .iter()
+            .cloned()
+            .chain(
+                c.filter(|c| *c != "没有这个分类" && !want.categories.iter().any(|w| w.0 == *c))
+                    .map(|c| (c.to_string(), 0)),
+            )
+            .collect();
+        assert_eq!(counts, want_counts, "{what}");
+        counted += counts.len();
+        let mut got: Vec<(String, String)> = answer["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| {
+                (
+                    h["tier"].as_str().unwrap().into(),
+                    h["slug"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        let mut hits: Vec<(String, String)> = want
+            .hits
+            .iter()
+            .map(|h| {
+                let tier = serde_json::to_value(h.tier).unwrap();
+                (tier.as_str().unwrap().to_string(), h.slug.clone())
+            })
+            .collect();
+        got.sort();
+        hits.sort();
+        assert_eq!(got, hits, "{what}");
+        if let Some(c) = c {
+            for (_, slug) in &hits {
+                assert!(category_of[slug].iter().any(|x| x == c), "{what}: {slug}");
+            }
+            filtered_hits += hits.len();
+        }
+        assert_eq!(
+            answer["unknownCategory"],
+            *c == Some("没有这个分类"),
+            "{what}"
+        );
+    }
+    // Not vacuous: filters that let records through, and counts that were compared.
+    assert!(filtered_hits > 10, "{filtered_hits}");
+    assert!(counted > 20, "{counted}");
+}
+
 #[test]
 fn filters_in_the_client() {
     if !tools::available("filters_in_the_client", &[tools::Need::Node]) {

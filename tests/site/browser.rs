@@ -132,6 +132,37 @@ fn cli_top_results(root: &Path, queries: &[&str]) -> String {
     serde_json::to_string(&rows).unwrap()
 }
 
+/// What `gongkai search --format json` answers for each (query, category), as search.mjs
+/// expects it: the total, the counts per category and the result URLs.
+fn cli_category_answers(root: &Path, cases: &[(&str, Option<&str>)]) -> String {
+    let rows: Vec<serde_json::Value> = cases
+        .iter()
+        .map(|(q, c)| {
+            let mut cmd = bin::command();
+            cmd.args(["search", q, "--format", "json", "--root"])
+                .arg(root);
+            if let Some(c) = c {
+                cmd.args(["--category", c]);
+            }
+            let out = cmd.output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            let urls: Vec<&str> = v["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|h| h["url"].as_str().unwrap())
+                .collect();
+            serde_json::json!({ "q": q, "category": c, "total": v["total"], "categories": v["categories"], "urls": urls })
+        })
+        .collect();
+    serde_json::to_string(&rows).unwrap()
+}
+
 #[test]
 fn search_works_in_a_real_browser() {
     let _one = tools::one_browser();
@@ -152,10 +183,21 @@ fn search_works_in_a_real_browser() {
             "依法行政",
         ],
     );
+    let categories = cli_category_answers(
+        dir.path(),
+        &[
+            ("法治政府", None),
+            ("法治政府", Some("意见")),
+            ("法治政府", Some("综合政务")),
+            ("依法行政", Some("通知")),
+            ("行政许可", None),
+        ],
+    );
     let out = Command::new("node")
         .arg("tests/browser/search.mjs")
         .arg(&base)
         .arg(&expected)
+        .arg(&categories)
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

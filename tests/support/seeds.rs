@@ -76,6 +76,7 @@ pub fn parse_seed(id: u32, name: &str, text: &str) -> SearchDoc {
         year,
         codes: index_no.into_iter().chain(doc_no).collect(),
         date,
+        categories: Vec::new(),
     }
 }
 
@@ -111,6 +112,7 @@ fn small(id: u32, slug: &str, kind: &str, title: &str, body: &str, year: i32) ->
         year: Some(year),
         codes: Vec::new(),
         date: Some(format!("{year}-03-01")),
+        categories: Vec::new(),
     }
 }
 
@@ -118,6 +120,16 @@ fn small(id: u32, slug: &str, kind: &str, title: &str, body: &str, year: i32) ->
 /// report with 工作 inside its title phrase, and a record that only mentions 吉林市场.
 pub fn fixture_docs() -> Vec<SearchDoc> {
     let mut docs = seed_docs();
+    // 主题分类 and 体裁 as a portal writes them, one of them twice (it counts once).
+    for (d, categories) in docs.iter_mut().zip([
+        &["司法", "意见"][..],
+        &["综合政务", "通知"],
+        &["综合政务", "通知", "综合政务"],
+        &["综合政务", "意见"],
+        &["综合政务", "方案"],
+    ]) {
+        d.categories = categories.iter().map(|c| c.to_string()).collect();
+    }
     let n = docs.len() as u32;
     docs.push(small(
         n,

@@ -34,6 +34,11 @@ pub struct QueryCost {
 /// `tests/js/static_query.mjs` and the browser probe `tests/browser/search_cost.mjs` measure
 /// what the real client fetches, and its time.
 ///
+/// A query with a category filter, or with the category counts open, also reads
+/// `categories.bin` (that list, or the whole file), not counted here; it needs `meta.json`
+/// alone, so the client fetches it with the postings: still three round trips at most,
+/// though a query whose postings are all inline then takes three instead of two.
+///
 /// For benchmark scripts: `cargo run --release --example search_cost -- <site dir> QUERY…`
 /// prints one JSON object per query from this function.
 pub fn query_cost_of(out: &Path, query: &str) -> Result<QueryCost, SearchError> {

@@ -2,10 +2,16 @@
 //! varints (LEB128, unsigned) all the binary files are made of.
 
 /// Bumped on every incompatible change of the files (see the module [`super`]).
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The files of a static index, all under `search/`.
-pub const FILES: [&str; 4] = ["meta.json", "dict.bin", "post.bin", "docs.bin"];
+pub const FILES: [&str; 5] = [
+    "meta.json",
+    "dict.bin",
+    "post.bin",
+    "docs.bin",
+    "categories.bin",
+];
 
 pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {

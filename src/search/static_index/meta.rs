@@ -2,11 +2,12 @@
 //! by (type, agency, year), so every facet value is a set of id ranges ("runs") and facet
 //! counts and filters are range arithmetic, with no per-record table.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::Serialize;
 
+use super::categories::CategoryEntry;
 use super::dictionary::PAGE_BYTES;
 use super::format::FORMAT_VERSION;
 use super::weight::{BM25_B, BM25_K1};
@@ -19,6 +20,8 @@ pub(super) struct Facets {
     records: Vec<(String, String, Option<i32>)>,
     /// Agency slug → name.
     agency_names: HashMap<String, String>,
+    /// Category → its documents' caller ids.
+    pub(super) categories: BTreeMap<String, Vec<u32>>,
 }
 
 /// The records in internal order, and the facet tables `meta.json` gives.
@@ -47,11 +50,20 @@ impl Facets {
         agency: String,
         agency_name: String,
         year: Option<i32>,
+        categories: Vec<String>,
     ) {
         if !agency.is_empty() {
             self.agency_names
                 .entry(agency.clone())
                 .or_insert(agency_name);
+        }
+        let caller = self.records.len() as u32;
+        for c in categories {
+            let ids = self.categories.entry(c).or_default();
+            // A category written twice on one record lists it once.
+            if ids.last() != Some(&caller) {
+                ids.push(caller);
+            }
         }
         self.records.push((kind, agency, year));
     }
@@ -62,7 +74,7 @@ impl Facets {
     }
 
     /// Internal ids: sorted by (type, agency, year), then caller id.
-    pub(super) fn order(self) -> Ordered {
+    pub(super) fn order(&mut self) -> Ordered {
         let facets = &self.records;
         let n = facets.len();
         let mut kinds: Vec<String> = facets.iter().map(|f| f.0.clone()).collect();
@@ -123,10 +135,9 @@ struct Meta {
     pages: u32,
     page_bytes: u32,
     slot: u32,
-    /// Byte sizes of `dict.bin`, `post.bin` and `docs.bin`: what a client on a server that
-    /// ignores `Range` would download to load them whole, known before it asks for them.
-    /// Added within format 3, which stays readable: a client that predates the key ignores
-    /// it, and the client treats an index without it as too large to load whole.
+    /// Byte sizes of `dict.bin`, `post.bin`, `docs.bin` and `categories.bin`: what a client
+    /// on a server that ignores `Range` would download to load them whole, known before it
+    /// asks for them. The client treats an index without them as too large to load whole.
     files: FileSizes,
     k1: f64,
     b: f64,
@@ -135,6 +146,9 @@ struct Meta {
     years: Vec<i32>,
     /// `[first internal id, count, kind index, agency index, year index or -1]`.
     runs: Vec<[i64; 5]>,
+    /// `[name, documents, offset, length]` of each category's list in `categories.bin`,
+    /// by name (code point order).
+    categories: Vec<CategoryEntry>,
 }
 
 #[derive(Serialize)]
@@ -145,15 +159,18 @@ struct FileSizes {
     post: u64,
     #[serde(rename = "docs.bin")]
     docs: u64,
+    #[serde(rename = "categories.bin")]
+    categories: u64,
 }
 
-/// Writes `meta.json` into `dir`, where the other three files are complete.
+/// Writes `meta.json` into `dir`, where the other files are complete.
 pub(super) fn write_meta(
     dir: &Path,
     docs: usize,
     pages: u32,
     slot: u32,
     tables: FacetTables,
+    categories: Vec<CategoryEntry>,
 ) -> Result<(), SearchError> {
     let size = |f: &str| std::fs::metadata(dir.join(f)).map(|m| m.len());
     let FacetTables {
@@ -172,6 +189,7 @@ pub(super) fn write_meta(
             dict: size("dict.bin")?,
             post: size("post.bin")?,
             docs: size("docs.bin")?,
+            categories: size("categories.bin")?,
         },
         k1: BM25_K1,
         b: BM25_B,
@@ -179,6 +197,7 @@ pub(super) fn write_meta(
         agencies,
         years,
         runs,
+        categories,
     };
     std::fs::write(
         dir.join("meta.json"),
@@ -207,8 +226,8 @@ mod tests {
         let meta: serde_json::Value =
             serde_json::from_slice(&std::fs::read(dir.path().join("meta.json")).unwrap()).unwrap();
         let files = meta["files"].as_object().unwrap();
-        assert_eq!(files.len(), 3, "{meta}");
-        for f in ["dict.bin", "post.bin", "docs.bin"] {
+        assert_eq!(files.len(), 4, "{meta}");
+        for f in ["dict.bin", "post.bin", "docs.bin", "categories.bin"] {
             let len = std::fs::metadata(dir.path().join(f)).unwrap().len();
             assert!(len > 0, "{f} is empty");
             assert_eq!(files[f].as_u64(), Some(len), "{f}");

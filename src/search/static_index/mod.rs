@@ -1,7 +1,7 @@
 //! The static index under `<out>/search/`, read by `themes/default/static/search.js`.
 //!
 //! A handful of files, whatever the portal's size; the client reads byte ranges of them
-//! (HTTP `Range`). On a server that ignores `Range` it loads the other three files whole,
+//! (HTTP `Range`). On a server that ignores `Range` it loads the other files whole,
 //! once per page, when `meta.json` says they are small enough, and otherwise tells the
 //! reader that search cannot work on this host (search.js `WHOLE_BUDGET`):
 //!
@@ -9,7 +9,8 @@
 //!   size of each other file (`files`), the facet tables (record types, agencies, years)
 //!   and the facet runs. Internal document ids are sorted by (type, agency, year), so every
 //!   facet value is a set of id ranges ("runs"): facet counts and filters are range
-//!   arithmetic, no per-document table.
+//!   arithmetic, no per-document table. Then `categories`: `[name, documents, offset,
+//!   length]` of each category's list in `categories.bin`, by name.
 //! - `dict.bin`: the term dictionary in `pages` fixed-width pages of `page_bytes`; a term
 //!   lives in page FNV-1a (32 bit, UTF-8) of the term mod `pages`. The search page carries
 //!   `pages` in its HTML, so the client fetches the pages of a query's terms in the same
@@ -31,6 +32,13 @@
 //!   its slot is cut at the slot's end (its head always fits): the client checks phrases
 //!   and finds snippets in the first few thousand characters and never needs a fourth
 //!   round trip for the rest.
+//! - `categories.bin`: the internal ids of each category's documents (主题分类, 体裁), one
+//!   list after the other: a document has any number of categories, so they cannot be runs.
+//!   A list is `0, varint k`, then k delta-varint ids, or `1` and a bitset of `ceil(docs /
+//!   8)` bytes, whichever is shorter. The client reads it only when the reader filters by a
+//!   category (that list, in the round trip of the postings) or opens the category counts
+//!   (the whole file), so a first query without them costs what it did: three round trips
+//!   at most.
 //!
 //! Codes are terms too: `#` + [`normalize_code`](super::normalize_code) (no token contains
 //! `#`), and so are the dictionary words of [`super::words`]: `~` + word.
@@ -45,9 +53,11 @@
 //!   format of `post.bin`; `weight.rs`: the weight bytes;
 //! - `tantivy_terms.rs`: the text terms' postings read from tantivy's segments instead;
 //! - `dictionary.rs`: `dict.bin` and `post.bin`; `records.rs`: `docs.bin`; `meta.rs`:
-//!   `meta.json` and the internal order of the records; `format.rs`: what all files share;
+//!   `meta.json` and the internal order of the records; `categories.rs`: `categories.bin`;
+//!   `format.rs`: what all files share;
 //! - `cost.rs`: what a query costs the client, read from the files.
 
+mod categories;
 mod cost;
 mod dictionary;
 mod format;
@@ -64,6 +74,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use categories::write_categories;
 use dictionary::{DictStats, DictWriter};
 use meta::{write_meta, Facets, Ordered};
 use postings::{encode_part, Encoded, Part, PostingsTable, SPILL_BYTES};
@@ -179,12 +190,14 @@ fn build_spilling_at(
         body_lens,
         facets,
     } = count_records(docs, dir, spill_bytes, scan_text)?;
+    let mut facets = facets;
     let n = facets.len();
     let Ordered {
         order,
         internal,
         tables,
     } = facets.order();
+    let categories = write_categories(dir, std::mem::take(&mut facets.categories), &internal)?;
     // The document slots (one thread, mostly copying) are written while the postings are
     // encoded (the others), and while tantivy's segments are awaited: one after the other,
     // each left a core idle.
@@ -205,7 +218,7 @@ fn build_spilling_at(
         postings_bytes,
     } = dict?;
     records.remove()?;
-    write_meta(dir, n, pages, slot, tables)?;
+    write_meta(dir, n, pages, slot, tables, categories)?;
     Ok(StaticStats {
         docs: n as u64,
         terms,
@@ -237,6 +250,7 @@ struct Record {
     agency: String,
     agency_name: String,
     year: Option<i32>,
+    categories: Vec<String>,
 }
 
 /// Reads `docs` in batches, each tokenized and encoded in parallel: their terms go to the
@@ -267,7 +281,7 @@ fn count_records(
             records.push(&r.bytes, r.head_len)?;
             title_lens.push(t.title_len);
             body_lens.push(t.body_len);
-            facets.push(r.kind, r.agency, r.agency_name, r.year);
+            facets.push(r.kind, r.agency, r.agency_name, r.year, r.categories);
             next_id += 1;
         }
     }
@@ -294,6 +308,7 @@ fn process(
         agency: doc.agency,
         agency_name: doc.agency_name,
         year: doc.year,
+        categories: doc.categories,
     };
     Ok((terms, record))
 }
@@ -415,6 +430,13 @@ mod tests {
                     year: Some(2015 + (i % 4) as i32),
                     codes: vec![format!("示政发〔2015〕{i}号")],
                     date: None,
+                    // Every document 综合政务, every tenth 司法 too (and once more, which
+                    // counts once): a dense list and a sparse one.
+                    categories: match (i % 2, i % 5) {
+                        (0, 0) => vec!["综合政务".into(), "司法".into(), "司法".into()],
+                        (0, _) => vec!["综合政务".into()],
+                        _ => Vec::new(),
+                    },
                 };
                 (doc, None)
             })

@@ -1072,13 +1072,46 @@ function sameBytes(bytes, data, at, len) {
 }
 
 /** The index format read here (src/search/static_index.rs `FORMAT_VERSION`). */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /** Width of a dictionary page (src/search/static_index.rs `PAGE_BYTES`). */
 export const PAGE_BYTES = 1024;
 
-/** The files read by range, which a server that ignores Range makes the client load whole. */
+/** The files read by range, which a server that ignores Range makes the client load whole
+ * (categories.bin too when meta.json lists it). */
 const RANGE_FILES = ["dict.bin", "post.bin", "docs.bin"];
+
+/**
+ * One list of categories.bin (src/search/static_index/categories.rs) as a bitset of `W`
+ * words over N ids: form 0, a count and delta-varint ids; form 1, a bitset of ceil(N / 8)
+ * bytes. The file is untrusted input: a list that is cut short, names an id past N or has
+ * another form throws an Error.
+ */
+export function decodeCategoryList(data, N) {
+  const W = (N + 31) >>> 5;
+  const out = new Uint32Array(W);
+  if (data.length === 0) throw new Error("search index: empty category list");
+  if (data[0] === 0) {
+    const pos = { at: 1 };
+    const k = varint(data, pos);
+    let id = 0;
+    for (let i = 0; i < k; i++) {
+      id = i === 0 ? varint(data, pos) : id + varint(data, pos);
+      if (id >= N) throw new Error("search index: category list past the last record");
+      out[id >>> 5] |= 1 << (id & 31);
+    }
+    return out;
+  }
+  if (data[0] === 1) {
+    const n = Math.ceil(N / 8);
+    if (data.length < 1 + n) throw new Error("search index: category bitset cut short");
+    for (let i = 0; i < n; i++) out[i >> 2] |= data[1 + i] << ((i & 3) << 3);
+    // Bits past N would be records that do not exist.
+    if (N & 31) out[W - 1] &= (1 << (N & 31)) - 1;
+    return out;
+  }
+  throw new Error(`search index: category list of form ${data[0]}`);
+}
 
 /**
  * The most bytes of RANGE_FILES loaded whole from a server that ignores Range: a portal of
@@ -1138,6 +1171,9 @@ export class StaticIndex {
         }
         this.runOf = new Uint32Array(this.meta.docs);
         this.meta.runs.forEach(([start, count], r) => this.runOf.fill(r, start, start + count));
+        // Category → [documents, offset, length] in categories.bin (an index without the
+        // file has no categories).
+        this.categoryTable = new Map((Array.isArray(meta.categories) ? meta.categories : []).map(([name, n, off, len]) => [String(name), { n, off, len }]));
       })();
       this.ready.catch(() => (this.ready = null));
     }
@@ -1206,9 +1242,10 @@ export class StaticIndex {
       this.whole = (async () => {
         await this.load();
         const sizes = this.meta.files || {};
-        const total = RANGE_FILES.reduce((n, f) => n + (Number.isSafeInteger(sizes[f]) && sizes[f] >= 0 ? sizes[f] : Infinity), 0);
+        const names = "categories.bin" in sizes ? [...RANGE_FILES, "categories.bin"] : RANGE_FILES;
+        const total = names.reduce((n, f) => n + (Number.isSafeInteger(sizes[f]) && sizes[f] >= 0 ? sizes[f] : Infinity), 0);
         if (!(total <= WHOLE_BUDGET)) throw (this.failed = new NoRangeError(total));
-        const files = new Map(RANGE_FILES.map((f) => [f, this.getWhole(f, sizes[f])]));
+        const files = new Map(names.map((f) => [f, this.getWhole(f, sizes[f])]));
         // A file the query does not need is still loaded: keep its failure from being
         // reported as unhandled. A query that needs it sees the failure.
         for (const p of files.values()) p.catch(() => {});
@@ -1332,19 +1369,52 @@ export class StaticIndex {
   }
 
   /**
-   * Searches. opts: {kind, agency, year, limit}. Returns {hits, total, facets}; hits carry
-   * slug, kind, url, title, titleParts, agency_name, date, score, snippet (HTML),
-   * snippetParts ([text, marked] pairs, for the page), tier.
+   * Bitsets of the categories `names` (null: every category) by name, each read from
+   * categories.bin once for the page: every list in one range, or one range per list.
+   * Names the index does not have are left out.
+   */
+  async categoryBits(names) {
+    await this.load();
+    if (!this.categoryCache) this.categoryCache = new Map();
+    const table = this.categoryTable;
+    const N = this.meta.docs;
+    const all = names || [...table.keys()];
+    const wanted = all.filter((c) => table.has(c) && !this.categoryCache.has(c));
+    const read = (data, start, c) => {
+      const { off, len } = table.get(c);
+      if (!Number.isSafeInteger(off) || !Number.isSafeInteger(len) || off < start || len < 1) throw new Error(`search index: category ${c}: bad offset`);
+      this.categoryCache.set(c, decodeCategoryList(data.subarray(off - start, off - start + len), N));
+    };
+    if (wanted.length > 1) {
+      const start = Math.min(...wanted.map((c) => table.get(c).off));
+      const end = Math.max(...wanted.map((c) => table.get(c).off + table.get(c).len));
+      const data = await this.range("categories.bin", start, end);
+      for (const c of wanted) read(data, start, c);
+    } else if (wanted.length === 1) {
+      const { off, len } = table.get(wanted[0]);
+      read(await this.range("categories.bin", off, off + len), off, wanted[0]);
+    }
+    return new Map(all.filter((c) => this.categoryCache.has(c)).map((c) => [c, this.categoryCache.get(c)]));
+  }
+
+  /**
+   * Searches. opts: {kind, agency, year, category, categoryCounts, limit}. Returns {hits,
+   * total, facets, unknownCategory}; hits carry slug, kind, url, title, titleParts,
+   * agency_name, date, score, snippet (HTML), snippetParts ([text, marked] pairs, for the
+   * page), tier. facets.categories ([name, count], what `gongkai search` counts) only with
+   * categoryCounts: it reads all of categories.bin; a category filter alone reads its list.
    */
   async search(text, opts = {}) {
     if (this.failed) throw this.failed;
     const limit = opts.limit || 10;
+    const category = opts.category ? String(opts.category) : "";
+    const wantCounts = Boolean(opts.categoryCounts);
     const qt = tokenizeQuery(text);
     const code = normalizeCode(text);
     const terms = [...new Set(qt.map((t) => t.text))];
     const codeTerm = code ? "#" + code : null;
     const wordTerm = queryWordTerm(text);
-    const empty = { hits: [], total: 0, facets: { kinds: [], agencies: [], years: [] } };
+    const empty = { hits: [], total: 0, facets: { kinds: [], agencies: [], years: [], categories: null }, unknownCategory: false };
     if (terms.length === 0 && !codeTerm) return empty;
     const extra = [codeTerm, wordTerm].filter(Boolean);
     // One round trip for both: meta.json and the dictionary pages (see the constructor).
@@ -1352,10 +1422,14 @@ export class StaticIndex {
     const [, entries] = await first;
     const meta = this.meta;
     const N = meta.docs;
-    const [lists, codeList, wordList] = await Promise.all([
+    const unknownCategory = category !== "" && !this.categoryTable.has(category);
+    // The category lists in the round trip of the postings: their offsets came with meta.json.
+    const needLists = this.categoryTable.size > 0 && (wantCounts || (category && !unknownCategory));
+    const [lists, codeList, wordList, cats] = await Promise.all([
       Promise.all(terms.map((t) => this.postings(t, entries.get(t)))),
       codeTerm ? this.postings(codeTerm, entries.get(codeTerm)) : null,
       wordTerm ? this.postings(wordTerm, entries.get(wordTerm)) : null,
+      needLists ? this.categoryBits(wantCounts ? null : [category]) : null,
     ]);
 
     // Which records match, as bitsets over internal ids: a common word matches most of a
@@ -1399,6 +1473,15 @@ export class StaticIndex {
     if (allowedRun.some((a) => !a)) {
       allowed = new Uint32Array(W);
       runs.forEach(([start, n], r) => allowedRun[r] && setRange(allowed, start, start + n));
+    }
+    // A category is a list of ids, not runs: the filter and the total are word arithmetic.
+    // A category the index does not have (a URL's parameter) lets nothing through.
+    if (category) {
+      const only = cats?.get(category) || new Uint32Array(W);
+      if (!allowed) allowed = only.slice();
+      else for (let w = 0; w < W; w++) allowed[w] &= only[w];
+      total = 0;
+      for (let w = 0; w < W; w++) total += popcount(sets.member[w] & allowed[w]);
     }
     const order = (a, b) => a.tier - b.tier || a.word - b.word || b.score - a.score || a.id - b.id;
     const head = best(lists, present, sets, { N, K: limit + 5, codeBits, wordBits, allowed, order });
@@ -1455,12 +1538,26 @@ export class StaticIndex {
     const byKey = (a, b) => (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0);
     const kindsSorted = (m) => [...m].sort((a, b) => b[1] - a[1] || byKey(a, b));
     const agencyName = new Map(meta.agencies);
+    // Matches per category, whatever the filters (as the other facets count); the chosen
+    // category stays listed at 0, so that it can be cleared.
+    let categories = null;
+    if (wantCounts) {
+      categories = [];
+      for (const [c, bits] of cats || []) {
+        let n = 0;
+        for (let w = 0; w < W; w++) n += popcount(sets.member[w] & bits[w]);
+        if (n > 0 || c === category) categories.push([c, n]);
+      }
+      categories = kindsSorted(categories);
+    }
     return {
       total,
+      unknownCategory,
       facets: {
         kinds: kindsSorted(facets.kinds),
         agencies: kindsSorted(facets.agencies).map(([slug, n]) => [slug, n, agencyName.get(slug) || slug]),
         years: [...facets.years].sort((a, b) => b[0] - a[0]),
+        categories,
       },
       hits: head.slice(0, limit).map((c) => {
         const rec = c.rec;
@@ -1617,8 +1714,20 @@ function init() {
   const base = form.dataset.index || new URL(".", form.action || location.href).href;
   const index = new StaticIndex(base, null, { version: form.dataset.version, pages: form.dataset.pages });
   const params = new URLSearchParams(location.search);
-  const state = { q: params.get("q") || "", type: params.get("type") || "", agency: params.get("agency") || "", year: params.get("year") || "" };
+  const state = { q: params.get("q") || "", type: params.get("type") || "", agency: params.get("agency") || "", year: params.get("year") || "", category: params.get("category") || "" };
+  // The category counts read all of categories.bin: only once the reader opens them (or
+  // arrives with a category chosen, which they show).
+  state.catsOpen = Boolean(state.category);
   input.value = state.q;
+  // The facet buttons are redrawn with each answer; the category panel stays, so that its
+  // open state and the focus on its summary survive a query.
+  const groupsEl = el("div", { class: "gk-search-facet-groups" });
+  const catChosen = el("span", { class: "gk-search-category-chosen" });
+  const catList = el("div", { class: "gk-search-facet-group gk-search-category-list", role: "group", "aria-label": "分类（主题分类、体裁）" });
+  const catPanel = el("details", { class: "gk-search-categories" }, el("summary", {}, "按分类筛选（主题分类、体裁）", catChosen), catList);
+  catPanel.hidden = true;
+  catPanel.open = state.catsOpen;
+  facetsEl?.replaceChildren(groupsEl, catPanel);
   let seq = 0;
   let timer = 0;
   // Results shown: a first page of PAGE keeps the first query small (each result is one
@@ -1632,7 +1741,7 @@ function init() {
   };
   const syncUrl = () => {
     const p = new URLSearchParams();
-    for (const k of ["q", "type", "agency", "year"]) if (state[k]) p.set(k, state[k]);
+    for (const k of ["q", "type", "agency", "year", "category"]) if (state[k]) p.set(k, state[k]);
     const qs = p.toString();
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   };
@@ -1643,14 +1752,15 @@ function init() {
     delete results.dataset.q;
     if (!state.q.trim()) {
       results.replaceChildren();
-      facetsEl?.replaceChildren();
+      groupsEl.replaceChildren();
+      catPanel.hidden = true;
       say("");
       return;
     }
     let res;
     const t0 = performance.now();
     try {
-      res = await index.search(state.q, { kind: state.type, agency: state.agency, year: state.year, limit: shown });
+      res = await index.search(state.q, { kind: state.type, agency: state.agency, year: state.year, category: state.category, categoryCounts: state.catsOpen, limit: shown });
     } catch (e) {
       if (mine !== seq) return;
       if (e instanceof NoRangeError) {
@@ -1666,10 +1776,24 @@ function init() {
     if (mine !== seq) return;
     results.dataset.ms = String(Math.round(performance.now() - t0));
     renderFacets(res.facets);
-    const count = `找到 ${res.total} 条结果` + (res.total > res.hits.length ? `，显示前 ${res.hits.length} 条` : "");
+    const inCategory = state.category ? `（分类：${state.category}）` : "";
+    const count = `找到 ${res.total} 条结果${inCategory}` + (res.total > res.hits.length ? `，显示前 ${res.hits.length} 条` : "");
     if (res.hits.length === 0) {
-      results.replaceChildren(el("p", { class: "gk-search-empty" }, `没有找到与“${state.q}”相关的内容。请换用更短的关键词，或浏览公开目录。`));
-      say(`没有找到与“${state.q}”相关的内容`);
+      let text = `没有找到与“${state.q}”相关的内容。请换用更短的关键词，或浏览公开目录。`;
+      if (res.unknownCategory) text = `本站没有名为“${state.category}”的分类，因此没有结果。请在“按分类筛选”中选择分类，或清除分类筛选。`;
+      else if (state.category) text = `在分类“${state.category}”中没有找到与“${state.q}”相关的内容。可以清除分类筛选，在全部结果中查找。`;
+      const parts = [el("p", { class: "gk-search-empty" }, text)];
+      if (state.category) {
+        const clear = el("button", { type: "button", class: "gk-search-more" }, "清除分类筛选");
+        clear.addEventListener("click", () => {
+          state.category = "";
+          shown = PAGE;
+          run().then(() => input.focus());
+        });
+        parts.push(clear);
+      }
+      results.replaceChildren(...parts);
+      say(text);
       results.dataset.q = state.q;
       return;
     }
@@ -1704,8 +1828,27 @@ function init() {
     results.dataset.q = state.q;
   };
 
+  const renderCategories = (rows) => {
+    catChosen.textContent = state.category ? `：已选“${state.category}”` : "";
+    if (!state.catsOpen) return catList.replaceChildren();
+    if (!rows) return catList.replaceChildren(el("span", { class: "gk-search-facet-label" }, "正在统计各分类的结果数……"));
+    if (rows.length === 0) return catList.replaceChildren(el("span", { class: "gk-search-facet-label" }, "这些结果都不属于任何分类。"));
+    catList.replaceChildren(
+      ...rows.map(([value, n]) =>
+        el(
+          "button",
+          { type: "button", class: "gk-search-facet", "data-key": "category", "data-value": value, "aria-pressed": String(state.category === value) },
+          value + " ",
+          el("span", { class: "gk-search-facet-count" }, String(n)),
+        ),
+      ),
+    );
+  };
+
   const renderFacets = (f) => {
     if (!facetsEl) return;
+    catPanel.hidden = !(index.categoryTable?.size > 0);
+    renderCategories(f.categories);
     const groups = [];
     for (const [key, label, field] of FACETS) {
       const rows = f[field];
@@ -1725,8 +1868,16 @@ function init() {
       }
       groups.push(group);
     }
-    facetsEl.replaceChildren(...groups);
+    groupsEl.replaceChildren(...groups);
   };
+  catPanel.addEventListener("toggle", () => {
+    if (catPanel.open === state.catsOpen) return;
+    state.catsOpen = catPanel.open;
+    if (state.catsOpen && state.q.trim()) {
+      renderCategories(null);
+      run();
+    }
+  });
 
   const schedule = () => {
     clearTimeout(timer);
