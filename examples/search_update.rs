@@ -86,6 +86,7 @@ fn record(sents: &[String], rng: &mut Rng, i: usize) -> SearchDoc {
             1 + rng.below(12),
             1 + rng.below(28)
         )),
+        categories: Vec::new(),
     }
 }
 

@@ -378,7 +378,7 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
     let lap = Instant::now();
     progress.stage(crate::zh_en!("替换站点", "swapping in the site"));
     let (stats, outcomes) = stats;
-    let entries = manifest::entries(&scratch, &outcomes);
+    let entries = manifest::entries(&scratch, &outcomes, Some(fingerprints.clone()));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     manifest::save(&out, entries);
     steps.push((crate::zh_en!("替换站点", "swap"), lap.elapsed()));

@@ -15,6 +15,9 @@ use std::collections::HashMap;
 #[derive(Debug, Default, Clone)]
 pub struct Reuse {
     pub pages: HashMap<String, u64>,
+    /// What the tree's static search index holds (URL → fingerprint of the record's search
+    /// document), when the manifest recorded it and its files are as they were.
+    pub search: Option<HashMap<String, u64>>,
 }
 
 /// One page of this build: its file, its fingerprint, and whether it was rendered and

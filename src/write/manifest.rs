@@ -34,12 +34,25 @@ struct TreeRecord {
     tree: (u64, u64),
     /// file → (fingerprint, status-change time).
     pages: HashMap<String, (u64, ChangeTime)>,
+    /// What the tree's static search index holds, if it was recorded.
+    #[serde(default)]
+    search: Option<SearchRecord>,
+}
+
+/// The records of a tree's static search index (URL → fingerprint of its search
+/// document), and the index's files with their status-change times: the records hold
+/// while none of those files changed.
+#[derive(Serialize, Deserialize)]
+struct SearchRecord {
+    docs: HashMap<String, u64>,
+    files: Vec<(String, ChangeTime)>,
 }
 
 /// What a finished tree holds, to be recorded once it is in place.
 pub struct Entries {
     tree: Option<(u64, u64)>,
     pages: HashMap<String, (u64, ChangeTime)>,
+    search: Option<SearchRecord>,
 }
 
 fn location(out: &Path) -> std::path::PathBuf {
@@ -89,20 +102,30 @@ pub fn trusted(out: &Path, scratch: &Scratch) -> Reuse {
     let Some(record) = stored.trees.into_iter().find(|t| t.tree == id) else {
         return Reuse::default();
     };
+    let unchanged = |file: &str, time: &ChangeTime| {
+        scratch.change_time_before(&scratch.dir.join(file)) == Some(*time)
+    };
     let pages = record
         .pages
         .into_iter()
-        .filter(|(file, (_, time))| {
-            scratch.change_time_before(&scratch.dir.join(file)) == Some(*time)
-        })
+        .filter(|(file, (_, time))| unchanged(file, time))
         .map(|(file, (fp, _))| (file, fp))
         .collect();
-    Reuse { pages }
+    let search = record
+        .search
+        .filter(|s| !s.files.is_empty() && s.files.iter().all(|(f, t)| unchanged(f, t)))
+        .map(|s| s.docs);
+    Reuse { pages, search }
 }
 
 /// What the finished (pruned) scratch tree holds, read before it is swapped into place: a
 /// kept page's time is the one it had, a written page's is read from its file.
-pub fn entries(scratch: &Scratch, outcomes: &[PageOutcome]) -> Entries {
+/// `search`: the records the tree's static index (`search/`) now holds, `None` if unknown.
+pub fn entries(
+    scratch: &Scratch,
+    outcomes: &[PageOutcome],
+    search: Option<HashMap<String, u64>>,
+) -> Entries {
     use rayon::prelude::*;
     let pages = outcomes
         .par_iter()
@@ -116,9 +139,23 @@ pub fn entries(scratch: &Scratch, outcomes: &[PageOutcome]) -> Entries {
             Some((o.file.clone(), (o.fingerprint, time)))
         })
         .collect();
+    let search = search.and_then(|docs| {
+        let dir = scratch.dir.join("search");
+        let mut files = Vec::new();
+        for entry in fs::read_dir(&dir).ok()? {
+            let name = entry.ok()?.file_name().to_string_lossy().into_owned();
+            // The search page is a page: the manifest's pages hold it.
+            if name != "index.html" {
+                let time = tree::change_time_of(&dir.join(&name))?;
+                files.push((format!("search/{name}"), time));
+            }
+        }
+        Some(SearchRecord { docs, files })
+    });
     Entries {
         tree: tree::tree_id(&scratch.dir),
         pages,
+        search,
     }
 }
 
@@ -139,6 +176,7 @@ pub fn save(out: &Path, entries: Entries) {
     trees.push(TreeRecord {
         tree: id,
         pages: entries.pages,
+        search: entries.search,
     });
     let stored = Stored {
         binary: this_binary(),

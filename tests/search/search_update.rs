@@ -87,6 +87,11 @@ pub fn record(rng: &mut Rng, sents: &[String], url: &str) -> SearchDoc {
         year,
         codes,
         date: year.map(|y| format!("{y}-0{}-1{}", 1 + rng.below(9), rng.below(10))),
+        // Categories change with a record too: the index must follow.
+        categories: ["综合政务", "行政处罚", "通知"][..rng.below(4)]
+            .iter()
+            .map(|c| c.to_string())
+            .collect(),
     }
 }
 
