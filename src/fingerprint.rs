@@ -51,6 +51,23 @@ impl Fingerprint {
         self
     }
 
+    /// Adds a value by its JSON form, streamed into the hash.
+    pub fn add_json(&mut self, value: &impl serde::Serialize) -> &mut Self {
+        struct Sink<'a>(&'a mut Xxh3);
+        impl std::io::Write for Sink<'_> {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.update(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let _ = serde_json::to_writer(Sink(&mut self.0), value);
+        self.0.update(&[0xff]);
+        self
+    }
+
     pub fn finish(&self) -> u64 {
         self.0.digest()
     }

@@ -9,6 +9,7 @@ use tera::Context;
 
 use crate::derive::Derived;
 use crate::diagnostics::Diagnostic;
+use crate::fingerprint::Fingerprint;
 use crate::model::urls;
 use crate::model::*;
 use crate::text::markdown;
@@ -19,7 +20,47 @@ use super::views::{doc_item, DocItem, Index};
 
 /// What a page function hands to the renderer: the page's URL, its template and the
 /// template's context.
-pub(super) type ToRender = (String, &'static str, Context);
+pub(super) type ToRender = (String, &'static str, PageContext);
+
+/// A page's template context, which remembers its keys: tera's `Context` cannot list them,
+/// and the page's fingerprint (`memo`) hashes each value as JSON, several times faster than
+/// hashing the whole context's `Debug` form.
+pub(super) struct PageContext {
+    context: Context,
+    keys: Vec<&'static str>,
+}
+
+impl PageContext {
+    fn new() -> PageContext {
+        PageContext {
+            context: Context::new(),
+            keys: Vec::new(),
+        }
+    }
+
+    pub(super) fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, val: &T) {
+        if !self.keys.contains(&key) {
+            self.keys.push(key);
+        }
+        self.context.insert(key, val);
+    }
+
+    /// Adds every key and value to `f`, in the order of the keys.
+    pub(super) fn fingerprint_into(&self, f: &mut Fingerprint) {
+        let mut keys = self.keys.clone();
+        keys.sort_unstable();
+        for key in keys {
+            f.add_str(key);
+            if let Some(value) = self.context.get(key) {
+                f.add_json(value);
+            }
+        }
+    }
+
+    pub(super) fn context(&self) -> &Context {
+        &self.context
+    }
+}
 
 #[derive(Serialize)]
 pub(super) struct Crumb {
@@ -142,8 +183,8 @@ impl<'a> Ctx<'a> {
         crate::load::read_body(self.root, meta, self.portal.config.max_file_bytes)
     }
 
-    pub(super) fn base(&self, title: &str, url: &str, crumbs: &[(&str, String)]) -> Context {
-        let mut c = Context::new();
+    pub(super) fn base(&self, title: &str, url: &str, crumbs: &[(&str, String)]) -> PageContext {
+        let mut c = PageContext::new();
         c.insert("page_title", title);
         c.insert("url", url);
         c.insert(

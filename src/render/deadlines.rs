@@ -9,7 +9,6 @@ use crate::render::output::Output;
 use std::collections::HashMap;
 
 use serde::Serialize;
-use tera::Context;
 
 use crate::derive::deadlines::{self, DayUnit, Notice, Section, Severity};
 use crate::diagnostics::Diagnostic;
@@ -204,7 +203,7 @@ pub fn board_sections(notices: &[Notice]) -> Vec<BoardSection> {
 }
 
 /// What deadlines.html needs beyond the base context: the sections, the counts, the rules.
-pub fn board_context(c: &mut Context, p: &Portal, notices: &[Notice]) {
+pub(super) fn board_context(c: &mut super::context::PageContext, p: &Portal, notices: &[Notice]) {
     let d = &p.config.deadlines;
     c.insert("sections", &board_sections(notices));
     c.insert("counts", &counts(notices));
@@ -224,7 +223,7 @@ pub fn board_context(c: &mut Context, p: &Portal, notices: &[Notice]) {
 
 /// A decision page's notices: an open consultation's countdown goes with the consultation (as
 /// `consultation_countdown`), not among the badges (`notices`).
-pub fn decision_context(c: &mut Context, notices: Vec<NoticeView>) {
+pub(super) fn decision_context(c: &mut super::context::PageContext, notices: Vec<NoticeView>) {
     let (countdown, notices): (Vec<_>, Vec<_>) = notices
         .into_iter()
         .partition(|n| matches!(n.kind, "consultation-open" | "consultation-closing-soon"));

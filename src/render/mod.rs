@@ -91,29 +91,30 @@ pub fn render(
     let total = jobs.len();
     let done = AtomicUsize::new(0);
     let rendered = AtomicUsize::new(0);
-    let finish = |job: &Job, url: &str, context: &mut tera::Context, hint: Option<&SearchHint>| {
-        if let Some(hint) = hint {
-            context.insert("search_index", hint);
-        }
-        // A record's page announces its data (`index.json` beside it) to programs.
-        let record = matches!(
-            job,
-            Job::Agency(_)
-                | Job::Power(_)
-                | Job::Service(_)
-                | Job::Decision(_)
-                | Job::Document(_)
-                | Job::Report(_)
-        );
-        context.insert(
-            "data_url",
-            &if record {
-                urls::record_json(url)
-            } else {
-                String::new()
-            },
-        );
-    };
+    let finish =
+        |job: &Job, url: &str, context: &mut context::PageContext, hint: Option<&SearchHint>| {
+            if let Some(hint) = hint {
+                context.insert("search_index", hint);
+            }
+            // A record's page announces its data (`index.json` beside it) to programs.
+            let record = matches!(
+                job,
+                Job::Agency(_)
+                    | Job::Power(_)
+                    | Job::Service(_)
+                    | Job::Decision(_)
+                    | Job::Document(_)
+                    | Job::Report(_)
+            );
+            context.insert(
+                "data_url",
+                &if record {
+                    urls::record_json(url)
+                } else {
+                    String::new()
+                },
+            );
+        };
     let page = |job: &Job, hint: Option<&SearchHint>| -> Result<(), Diagnostic> {
         let (url, template, mut context) = fp_cx.page(job)?;
         finish(job, &url, &mut context, hint);
@@ -122,11 +123,10 @@ pub fn render(
         } else {
             urls::file_for(&url)
         };
-        let fingerprint = Fingerprint::new("page")
-            .add_u64(everywhere)
-            .add_str(template)
-            .add_debug(&context)
-            .finish();
+        let mut fingerprint = Fingerprint::new("page");
+        fingerprint.add_u64(everywhere).add_str(template);
+        context.fingerprint_into(&mut fingerprint);
+        let fingerprint = fingerprint.finish();
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if hint.is_none() && out.holds(&file, fingerprint) {
             out.record(file, fingerprint, false);
@@ -145,7 +145,7 @@ pub fn render(
             buf.clear();
             cx.theme
                 .tera
-                .render_to(template, &context, &mut *buf)
+                .render_to(template, context.context(), &mut *buf)
                 .map_err(|e| {
                     Diagnostic::error(
                         codes::SITE_CONFIG,
