@@ -55,7 +55,7 @@ pub fn search_fingerprints(p: &Portal) -> Vec<(String, u64)> {
         .par_iter()
         .map(|&r| {
             let d = s.doc(r);
-            let fp = Fingerprint::new("search-doc").add_debug(&d).finish();
+            let fp = Fingerprint::new("search-doc").add_json(&d).finish();
             (d.url, fp)
         })
         .collect()
