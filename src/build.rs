@@ -327,7 +327,6 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
         &reuse,
         &scratch.dir,
         &plan,
-        &index,
     );
     if result.as_ref().is_err_and(only_write_errors) && scratch.is_recycled() {
         // The recycled tree may hold a folder where this build writes a file, or a file
@@ -347,7 +346,6 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
             &Reuse::default(),
             &scratch.dir,
             &plan,
-            &index,
         );
     }
     let tmp = scratch.dir.clone();
@@ -369,6 +367,20 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
             return Err(in_output_terms(e, &tmp, &out));
         }
     };
+    if let IndexPlan::Update { changed, deleted } = &plan {
+        let failed = std::sync::Mutex::new(None);
+        let upserts =
+            crate::derive::search_docs::search_docs_at(&portal, &opts.root, &failed, changed);
+        let updated = match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            Some(d) => Err(d.into()),
+            None => crate::search::update::update_index(&index, upserts, deleted)
+                .map_err(|e| BuildFailure::from(search_write_failed(&index, e))),
+        };
+        if let Err(e) = updated {
+            tree::discard(scratch, &out);
+            return Err(e);
+        }
+    }
     steps.push((
         crate::zh_en!("生成页面与索引", "pages and indexes"),
         lap.elapsed(),
@@ -464,7 +476,6 @@ fn render_site(
     reuse: &Reuse,
     tmp: &Path,
     plan: &IndexPlan,
-    index: &Path,
 ) -> Result<(render::RenderStats, Vec<PageOutcome>), BuildFailure> {
     let progress = &*opts.progress;
     std::thread::scope(|s| {
@@ -487,18 +498,11 @@ fn render_site(
                     crate::search::site::write_indexes(docs, tmp, &scratch.dir)
                         .map(|w| w.static_index)
                 }
-                IndexPlan::Update { changed, deleted } => {
-                    let upserts = crate::derive::search_docs::search_docs_at(
-                        portal, &opts.root, &failed, changed,
-                    );
-                    crate::search::site::update_indexes(
-                        upserts,
-                        deleted,
-                        docs,
-                        &tmp.join("search"),
-                        index,
-                    )
-                    .map(|u| u.static_index)
+                // The tantivy index is updated only once the site is written: a build that
+                // fails leaves it as it was.
+                IndexPlan::Update { .. } => {
+                    crate::search::static_index::write_static_dir(docs, &tmp.join("search"))
+                        .map_err(|e| search_write_failed(&tmp.join("search"), e))
                 }
             };
             match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
@@ -569,6 +573,17 @@ fn only_write_errors(f: &BuildFailure) -> bool {
         .iter()
         .filter(|d| d.is_error())
         .all(|d| d.code == codes::WRITE_FAILED)
+}
+
+fn search_write_failed(what: &Path, e: crate::search::SearchError) -> Diagnostic {
+    Diagnostic::error(
+        codes::WRITE_FAILED,
+        what,
+        crate::zh_en!(
+            format!("无法写入检索索引 {}：{e}", what.display()),
+            format!("cannot write the search index {}: {e}", what.display())
+        ),
+    )
 }
 
 fn io_fail(path: &Path, e: std::io::Error) -> BuildFailure {
