@@ -388,6 +388,9 @@ pub fn update_index_with_words(
         }
     }
     writer.commit()?;
+    // Written now and again after a merge, so that a process stopped in between leaves a
+    // file that accounts for the deletions just committed.
+    write_excess_file(dir, &live_entries(&index, file.clone())?)?;
 
     let metas = index.searchable_segment_metas()?;
     let merge = merge_candidates(&metas);
@@ -427,7 +430,18 @@ pub fn update_index_with_words(
     }
     writer.wait_merging_threads()?;
 
-    // Entries of segments merged away go; the others account for every deletion.
+    write_excess_file(dir, &live_entries(&index, file)?)?;
+    Ok(UpdateStats {
+        upserted: n,
+        deleted: removed,
+        merged_segments: merge.len() as u64,
+        millis: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// The entries of `file` for the segments of `index` as committed, each accounting for all
+/// its deletions: entries of segments merged away go.
+fn live_entries(index: &Index, mut file: ExcessFile) -> Result<ExcessFile, SearchError> {
     let segments: HashMap<String, u32> = index
         .searchable_segment_metas()?
         .iter()
@@ -439,13 +453,7 @@ pub fn update_index_with_words(
             .is_some_and(|&d| u64::from(d) == e.deleted)
             && *e != Excess::default()
     });
-    write_excess_file(dir, &file)?;
-    Ok(UpdateStats {
-        upserted: n,
-        deleted: removed,
-        merged_segments: merge.len() as u64,
-        millis: started.elapsed().as_millis() as u64,
-    })
+    Ok(file)
 }
 
 /// The segments to merge after an update: all the small ones once there are more than
