@@ -7,27 +7,30 @@
 //! final records — same hits, same scores, same order — because:
 //!
 //! - Ties are ordered by URL (see [`super::query`]), not by stream order.
-//! - Scores use the statistics of the live records ([`LiveStatistics`]). tantivy drops a
+//! - Scores use the statistics of the live records (`LiveStatistics`). tantivy drops a
 //!   deleted record from its segment only when the segment is merged; until then its own
 //!   statistics still count it: the number of records (`max_doc`), each term's document
-//!   frequency and each field's token total, all of which BM25 reads. [`LiveStatistics`]
+//!   frequency and each field's token total, all of which BM25 reads. `LiveStatistics`
 //!   counts records alive, document frequencies over alive records (a segment without
 //!   deletions answers from its dictionary as before; one with deletions reads the term's
-//!   postings, a few hundred microseconds for the commonest term at 100,000 records) and
-//!   token totals less those of the deleted versions.
+//!   postings) and token totals less those of the deleted versions.
 //! - The deleted versions' token totals are counted once, when they are deleted, by
 //!   tokenizing their stored fields again, and kept per segment in [`DELETED_FILE`] with
 //!   what merges leave inexact ([`Excess`]); a segment whose deletions the file does not
 //!   account for (written by another version, or the file lost) has them counted afresh
 //!   when the index is opened.
+//! - Each part of a score is rounded so that their sum does not depend on how the records
+//!   are split into segments ([`super::exact_score`]).
 //!
 //! Merging was the alternative: merging every segment that holds a deletion leaves no
 //! deleted record, so tantivy's own statistics are right. But a record of a portal
-//! written cold sits in a segment of ~8,000 records (~35 MB at 100,000 records), which
-//! takes seconds to rewrite, for each update. So merges are left to [`SMALL_SEGMENTS`]:
+//! written cold sits in one of a dozen large segments, which take seconds to rewrite, for
+//! each update: merging the segments holding deletions took 1.5 s at 10,000 records and
+//! 10 s at 100,000, where one change takes 0.1 s (`examples/search_update`). So merges are left to [`SMALL_SEGMENTS`]:
 //! each update adds one small segment, and once there are more than that many, the small
-//! ones are merged into one (a few hundred records: milliseconds). A large segment is
-//! rewritten only once half of its records are deleted ([`merge_candidates`]).
+//! ones are merged into one (the slowest of 20 changes in a row, the merging ones, took
+//! 0.1–0.4 s). A large segment is
+//! rewritten only once half of its records are deleted (`merge_candidates`).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -385,6 +388,9 @@ pub fn update_index_with_words(
         }
     }
     writer.commit()?;
+    // Written now and again after a merge, so that a process stopped in between leaves a
+    // file that accounts for the deletions just committed.
+    write_excess_file(dir, &live_entries(&index, file.clone())?)?;
 
     let metas = index.searchable_segment_metas()?;
     let merge = merge_candidates(&metas);
@@ -424,7 +430,18 @@ pub fn update_index_with_words(
     }
     writer.wait_merging_threads()?;
 
-    // Entries of segments merged away go; the others account for every deletion.
+    write_excess_file(dir, &live_entries(&index, file)?)?;
+    Ok(UpdateStats {
+        upserted: n,
+        deleted: removed,
+        merged_segments: merge.len() as u64,
+        millis: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// The entries of `file` for the segments of `index` as committed, each accounting for all
+/// its deletions: entries of segments merged away go.
+fn live_entries(index: &Index, mut file: ExcessFile) -> Result<ExcessFile, SearchError> {
     let segments: HashMap<String, u32> = index
         .searchable_segment_metas()?
         .iter()
@@ -436,13 +453,7 @@ pub fn update_index_with_words(
             .is_some_and(|&d| u64::from(d) == e.deleted)
             && *e != Excess::default()
     });
-    write_excess_file(dir, &file)?;
-    Ok(UpdateStats {
-        upserted: n,
-        deleted: removed,
-        merged_segments: merge.len() as u64,
-        millis: started.elapsed().as_millis() as u64,
-    })
+    Ok(file)
 }
 
 /// The segments to merge after an update: all the small ones once there are more than

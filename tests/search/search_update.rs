@@ -363,3 +363,32 @@ fn update_indexes_takes_a_change_set_into_both_indexes() {
         );
     }
 }
+
+#[test]
+fn a_large_segment_half_deleted_is_merged_and_answers_alike() {
+    let sents = sentences();
+    let tmp = tempfile::tempdir().unwrap();
+    let live = tmp.path().join("live");
+    std::fs::create_dir(&live).unwrap();
+    let mut rng = Rng::new(3);
+    let mut set = BTreeMap::new();
+    for i in 0..1200 {
+        let url = format!("/document/r{i:04}/");
+        set.insert(url.clone(), record(&mut rng, &sents, &url));
+    }
+    // One writer thread: one segment, larger than the small ones updates write.
+    gongkai::search::index::write_index_into(stream(&set).into_iter().map(|d| (d, None)), &live, 1)
+        .unwrap();
+    let gone: Vec<String> = set.keys().step_by(2).cloned().collect();
+    for url in &gone {
+        set.remove(url);
+    }
+    let changed = record(&mut rng, &sents, "/document/r0001/");
+    set.insert(changed.url.clone(), changed.clone());
+    let stats = update_index(&live, vec![changed], &gone).unwrap();
+    assert_eq!(stats.deleted, 601);
+    assert!(stats.merged_segments >= 1, "{stats:?}");
+    let got = answers(&SearchIndex::open(&live).unwrap());
+    let want = answers(&cold(&tmp.path().join("fresh"), &set));
+    assert_eq!(got, want);
+}
