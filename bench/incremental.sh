@@ -26,11 +26,11 @@ log() { printf '%s\n' "$*" >&2; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# timed CMD...: wall seconds of CMD into SECS; its stderr into $BENCH_DIR/last.err.
+# timed CMD...: wall seconds of CMD into SECS; its output into $BENCH_DIR/last.out and .err.
 timed() {
   local t0 t1
   t0=$(date +%s.%N)
-  "$@" >/dev/null 2>"$BENCH_DIR/last.err" || { tail -n 20 "$BENCH_DIR/last.err" >&2; exit 1; }
+  "$@" >"$BENCH_DIR/last.out" 2>"$BENCH_DIR/last.err" || { tail -n 20 "$BENCH_DIR/last.err" >&2; exit 1; }
   t1=$(date +%s.%N)
   SECS=$(secs "$t0" "$t1")
 }
@@ -56,7 +56,7 @@ for N in "${SIZES[@]}"; do
   for r in $(seq "$RUNS"); do
     retitle "$one" "基准测试第${r}次修改的标题"
     timed "$GONGKAI" build --root "$corpus" --today "$TODAY"
-    log "   build after one title changed $r: $SECS s ($(grep -o '重新生成 [0-9]* 个' "$BENCH_DIR/last.err" || true))"
+    log "   build after one title changed $r: $SECS s ($(grep -o '重新生成 [0-9]* 个' "$BENCH_DIR/last.out" || true); $(sed -n 's/^  //p' "$BENCH_DIR/last.err" | tail -n 1))"
     times+=("$SECS")
   done
   warm=$(median "${times[@]}")
@@ -74,7 +74,7 @@ for N in "${SIZES[@]}"; do
     slug=$(basename "$one" .md)
     node "$REPO/bench/serve_reload.mjs" "http://127.0.0.1:$PORT" "$corpus" "$rel" \
       "/documents/$year/$slug/" "$RUNS" >"$BENCH_DIR/serve-$N.jsonl"
-    rss_col=$(( $(sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' "/proc/$pid/status") / 1024 ))
+    rss_col=$(( $(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status") / 1024 ))
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     ms=$(sed -n 's/.*"ms":\([0-9]*\).*/\1/p' "$BENCH_DIR/serve-$N.jsonl")

@@ -309,7 +309,8 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
     let lap = Instant::now();
     let derived = derive::derive(&portal, &report_findings, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
-
+    steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
+    let lap = Instant::now();
     let mut scratch = tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
     let reuse = manifest::trusted(&out, &scratch);
     let fingerprints: HashMap<String, u64> =
@@ -317,7 +318,10 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
             .into_iter()
             .collect();
     let mut plan = plan_indexes(&index, &fingerprints)?;
-    steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
+    steps.push((
+        crate::zh_en!("对照上次的输出", "compare with the last output"),
+        lap.elapsed(),
+    ));
     let lap = Instant::now();
     let mut result = render_site(
         &portal,

@@ -261,9 +261,10 @@ fn assert_same_answers(warm: &Path, cold: &Path, what: &str) {
     }
 }
 
-/// The static search index of an update is laid out differently from one written afresh,
-/// and answers alike: tests/search holds it to that, query by query. Every other file,
-/// the search page included, must be the same.
+/// A build that updates the tantivy index counts the static search index's terms itself
+/// instead of reading them from tantivy's segments: the same terms, records and weights
+/// (`search::static_index::tantivy_terms`'s tests hold it to that), laid out in another
+/// order. Every other file, the search page included, must be the same.
 fn static_index_file(rel: &str) -> bool {
     rel.starts_with("search/") && rel != "search/index.html"
 }

@@ -183,11 +183,17 @@ pub(super) fn count_terms(
             });
         };
         if scan_text {
+            // Rounded as tantivy rounds its field norms, each field on its own (the codes
+            // are one field there), so that an index counted here weighs its records
+            // exactly as one read from tantivy's segments does, byte for byte.
             add(&doc.title, TITLE, &mut title_len);
+            let mut codes_len = 0;
             for code in &doc.codes {
-                add(code, TITLE, &mut title_len);
+                add(code, TITLE, &mut codes_len);
             }
+            title_len = as_field_norm(title_len) + as_field_norm(codes_len);
             add(&doc.body, BODY, &mut body_len);
+            body_len = as_field_norm(body_len);
         }
         for i in 0..counted.len() {
             let t = counted[i];
@@ -261,6 +267,12 @@ fn by_part(counted: Vec<Term>) -> (Vec<Term>, [u32; PARTS + 1]) {
         starts[p] += 1;
     }
     (terms, parts)
+}
+
+/// A length as tantivy's field norms store it: exact up to 40 and rounded above.
+fn as_field_norm(len: u32) -> u32 {
+    use tantivy::fieldnorm::FieldNormReader;
+    FieldNormReader::id_to_fieldnorm(FieldNormReader::fieldnorm_to_id(len))
 }
 
 #[cfg(test)]
