@@ -2,7 +2,8 @@
 # bench/run.sh [N...] — build generated portals of N records (default 1000 10000 100000) and
 # print one Markdown table: gongkai's full build (median of $RUNS), peak RSS, output size, search
 # index sizes, a rebuild after touching one document and, when installed, Hugo and
-# Hugo + Pagefind on the same documents. See docs/benchmarks.md.
+# Hugo + Pagefind on the same documents; then bench/incremental.sh's table of one changed
+# document (build and serve). See docs/benchmarks.md.
 #
 # Environment:
 #   BENCH_DIR         where corpora and outputs go (default /tmp/gongkai-bench); never the repo
@@ -246,6 +247,13 @@ cat <<EOF
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
 EOF
 printf '%s\n' "${ROWS[@]}"
+
+# One changed document, beside the cold builds above: a build over the previous output and
+# `gongkai serve` from the save to the page showing it (bench/incremental.sh).
+echo
+echo "One document's title changed (bench/incremental.sh):"
+echo
+"$REPO/bench/incremental.sh" "$GONGKAI" "$GEN" "${SIZES[@]}"
 
 if [ ${#QROWS[@]} -gt 0 ]; then
   echo
