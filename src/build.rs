@@ -318,6 +318,9 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
             .into_iter()
             .collect();
     let mut plan = plan_indexes(&index, &fingerprints)?;
+    if let IndexPlan::Update { static_as_is, .. } = &mut plan {
+        *static_as_is = reuse.search.as_ref() == Some(&fingerprints);
+    }
     steps.push((
         crate::zh_en!("对照上次的输出", "compare with the last output"),
         lap.elapsed(),
@@ -355,11 +358,29 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
     let tmp = scratch.dir.clone();
     // Neither the site nor the index is replaced unless both were written in full.
     let stats = match result.and_then(|(stats, outcomes)| {
-        let kept = outcomes
+        let mut kept: HashSet<PathBuf> = outcomes
             .iter()
             .filter(|o| !o.rendered)
             .map(|o| scratch.dir.join(&o.file))
             .collect();
+        if matches!(
+            plan,
+            IndexPlan::Update {
+                static_as_is: true,
+                ..
+            }
+        ) {
+            // Left as it is, the static index is kept whole (a file it did not need to
+            // write is no leftover); had it been written, keeping changes nothing.
+            let dir = scratch.dir.join("search");
+            kept.extend(
+                std::fs::read_dir(&dir)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .map(|e| e.path()),
+            );
+        }
         tree::prune(&scratch, &kept)
             .map(|()| (stats, outcomes))
             .map_err(|e| io_fail(&tmp, e))
@@ -371,7 +392,10 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
             return Err(in_output_terms(e, &tmp, &out));
         }
     };
-    if let IndexPlan::Update { changed, deleted } = &plan {
+    if let IndexPlan::Update {
+        changed, deleted, ..
+    } = &plan
+    {
         let failed = std::sync::Mutex::new(None);
         let upserts =
             crate::derive::search_docs::search_docs_at(&portal, &opts.root, &failed, changed);
@@ -428,6 +452,10 @@ enum IndexPlan {
     Update {
         changed: HashSet<String>,
         deleted: Vec<String>,
+        /// Whether the scratch tree's static index holds these very records already (a
+        /// change of a template, of `--today`, of what no search document shows): it is
+        /// then left as it is.
+        static_as_is: bool,
     },
 }
 
@@ -460,7 +488,11 @@ fn plan_indexes(index: &Path, now: &HashMap<String, u64>) -> Result<IndexPlan, B
             .cloned()
             .collect();
         if changed.len() + deleted.len() <= UPDATE_AT_MOST.min(now.len() / 10).max(1) {
-            return Ok(IndexPlan::Update { changed, deleted });
+            return Ok(IndexPlan::Update {
+                changed,
+                deleted,
+                static_as_is: false,
+            });
         }
     }
     tree::remove_abandoned(index, tree::ABANDONED_AFTER);
@@ -496,17 +528,24 @@ fn render_site(
             // without it (their writers stream the documents and cannot stop midway).
             let started = Instant::now();
             let failed = std::sync::Mutex::new(None);
-            let docs = crate::derive::search_docs::search_docs(portal, &opts.root, &failed);
+            let docs = || crate::derive::search_docs::search_docs(portal, &opts.root, &failed);
             let written = match plan {
                 IndexPlan::Afresh(scratch) => {
-                    crate::search::site::write_indexes(docs, tmp, &scratch.dir)
+                    crate::search::site::write_indexes(docs(), tmp, &scratch.dir)
                         .map(|w| w.static_index)
                 }
                 // The tantivy index is updated only once the site is written: a build that
                 // fails leaves it as it was.
-                IndexPlan::Update { .. } => {
-                    crate::search::static_index::write_static_dir(docs, &tmp.join("search"))
-                        .map_err(|e| search_write_failed(&tmp.join("search"), e))
+                IndexPlan::Update { static_as_is, .. } => {
+                    let dir = tmp.join("search");
+                    match static_as_is
+                        .then(|| crate::search::static_index::existing(&dir))
+                        .flatten()
+                    {
+                        Some(stats) => Ok(stats),
+                        None => crate::search::static_index::write_static_dir(docs(), &dir)
+                            .map_err(|e| search_write_failed(&dir, e)),
+                    }
                 }
             };
             match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {

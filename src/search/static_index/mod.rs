@@ -110,6 +110,28 @@ pub struct StaticStats {
     pub millis: u64,
 }
 
+/// What the static index already in `dir` is, for a build that leaves it as it is (its
+/// records did not change): its dictionary pages, records and files, read from its
+/// `meta.json`. `None` if there is no index of this format there.
+pub fn existing(dir: &Path) -> Option<StaticStats> {
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("meta.json")).ok()?).ok()?;
+    if meta["version"].as_u64()? != u64::from(FORMAT_VERSION) {
+        return None;
+    }
+    let files = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_name() != "index.html")
+        .count();
+    Some(StaticStats {
+        docs: meta["docs"].as_u64()?,
+        files: files as u64,
+        pages: u32::try_from(meta["pages"].as_u64()?).ok()?,
+        ..StaticStats::default()
+    })
+}
+
 /// Writes the static index of `docs` (streamed) into `out/search/`, built in a temporary
 /// directory and swapped into place.
 pub fn write_static(
