@@ -402,7 +402,7 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
         let updated = match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
             Some(d) => Err(d.into()),
             None => crate::search::update::update_index(&index, upserts, deleted)
-                .map_err(|e| BuildFailure::from(search_write_failed(&index, e))),
+                .map_err(|e| BuildFailure::from(crate::search::site::write_failed(&index, e))),
         };
         if let Err(e) = updated {
             tree::discard(scratch, &out);
@@ -544,7 +544,7 @@ fn render_site(
                     {
                         Some(stats) => Ok(stats),
                         None => crate::search::static_index::write_static_dir(docs(), &dir)
-                            .map_err(|e| search_write_failed(&dir, e)),
+                            .map_err(|e| crate::search::site::write_failed(&dir, e)),
                     }
                 }
             };
@@ -616,17 +616,6 @@ fn only_write_errors(f: &BuildFailure) -> bool {
         .iter()
         .filter(|d| d.is_error())
         .all(|d| d.code == codes::WRITE_FAILED)
-}
-
-fn search_write_failed(what: &Path, e: crate::search::SearchError) -> Diagnostic {
-    Diagnostic::error(
-        codes::WRITE_FAILED,
-        what,
-        crate::zh_en!(
-            format!("无法写入检索索引 {}：{e}", what.display()),
-            format!("cannot write the search index {}: {e}", what.display())
-        ),
-    )
 }
 
 fn io_fail(path: &Path, e: std::io::Error) -> BuildFailure {

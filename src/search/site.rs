@@ -99,19 +99,9 @@ pub fn write_indexes(
             .expect("the tantivy writer is either joined or still running");
         (tantivy, static_index)
     });
-    let fail = |what: &Path, e: super::SearchError| {
-        Diagnostic::error(
-            codes::WRITE_FAILED,
-            what,
-            crate::zh_en!(
-                format!("无法写入检索索引 {}：{e}", what.display()),
-                format!("cannot write the search index {}: {e}", what.display())
-            ),
-        )
-    };
     Ok(SearchBuild {
-        tantivy: tantivy.map_err(|e| fail(&index_dir, e))?,
-        static_index: static_index.map_err(|e| fail(&site_out.join("search"), e))?,
+        tantivy: tantivy.map_err(|e| write_failed(&index_dir, e))?,
+        static_index: static_index.map_err(|e| write_failed(&site_out.join("search"), e))?,
         index_dir,
     })
 }
@@ -158,18 +148,20 @@ pub fn update_indexes(
             write_static_dir_with_words(docs, static_dir, TextTerms::Scanned)
         },
     );
-    let fail = |what: &Path, e: SearchError| {
-        Diagnostic::error(
-            codes::WRITE_FAILED,
-            what,
-            crate::zh_en!(
-                format!("无法更新检索索引 {}：{e}", what.display()),
-                format!("cannot update the search index {}: {e}", what.display())
-            ),
-        )
-    };
     Ok(SearchUpdate {
-        tantivy: tantivy.map_err(|e| fail(index_dir, e))?,
-        static_index: static_index.map_err(|e| fail(static_dir, e))?,
+        tantivy: tantivy.map_err(|e| write_failed(index_dir, e))?,
+        static_index: static_index.map_err(|e| write_failed(static_dir, e))?,
     })
+}
+
+/// A search index that could not be written or updated, as the build reports it.
+pub fn write_failed(what: &Path, e: SearchError) -> Diagnostic {
+    Diagnostic::error(
+        codes::WRITE_FAILED,
+        what,
+        crate::zh_en!(
+            format!("无法写入检索索引 {}：{e}", what.display()),
+            format!("cannot write the search index {}: {e}", what.display())
+        ),
+    )
 }
