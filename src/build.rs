@@ -342,9 +342,20 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
         // from a real failure; the tree in the way is not kept for the next build.
         tree::remove(scratch);
         scratch = tree::prepare_fresh(&out).map_err(|e| io_fail(&out, e))?;
-        // The first attempt may have updated the index in place: it is written afresh.
-        plan.discard();
-        plan = IndexPlan::Afresh(tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?);
+        // A fresh tree holds no static index to leave as it is.
+        plan = match plan {
+            IndexPlan::Afresh(old) => {
+                tree::remove(old);
+                IndexPlan::Afresh(tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?)
+            }
+            IndexPlan::Update {
+                changed, deleted, ..
+            } => IndexPlan::Update {
+                changed,
+                deleted,
+                static_as_is: false,
+            },
+        };
         result = render_site(
             &portal,
             opts,
@@ -460,8 +471,8 @@ enum IndexPlan {
 }
 
 impl IndexPlan {
-    /// For a build that failed: a scratch tree is removed; an index updated in place stays
-    /// as it is, and its record no longer matches it (the next build writes it afresh).
+    /// For a build that failed: a scratch tree is removed (an index to update in place has
+    /// not been touched yet).
     fn discard(self) {
         if let IndexPlan::Afresh(scratch) = self {
             tree::remove(scratch);
