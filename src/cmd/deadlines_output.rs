@@ -68,47 +68,26 @@ pub fn print_text(notices: &[Notice], w: &mut impl Write) -> io::Result<()> {
             crate::zh_en!("没有期限提醒。", "No deadline notices.")
         );
     }
-    let kind_width = notices
+    let rows: Vec<Row> = notices
         .iter()
-        .map(|n| display_width(n.kind.label()))
-        .max()
-        .unwrap_or(0)
-        .max(display_width(kind_header()));
-    let mut first = true;
-    for severity in Severity::ALL {
-        let group: Vec<&Notice> = notices.iter().filter(|n| n.severity == severity).collect();
-        if group.is_empty() {
-            continue;
-        }
-        if !first {
-            writeln!(w)?;
-        }
-        first = false;
-        writeln!(w, "{}（{}）", severity.label(), group.len())?;
-        writeln!(
-            w,
-            "  {}  {}  {}",
-            pad(crate::zh_en!("截止日期", "due"), 10),
-            pad(kind_header(), kind_width),
-            crate::zh_en!("对象", "record")
-        )?;
-        for n in group {
-            let object = match (n.record.kind, n.record.year) {
+        .map(|n| Row {
+            severity: n.severity,
+            due: n.due,
+            kind: n.kind.label(),
+            object: match (n.record.kind, n.record.year) {
                 (crate::model::Kind::Agency, Some(y)) => format!("{}（{y}年度）", n.record.title),
                 _ => n.record.title.clone(),
-            };
-            writeln!(
-                w,
-                "  {}  {}  {}",
-                n.due,
-                pad(n.kind.label(), kind_width),
-                object
-            )?;
-            let indent = " ".repeat(2 + 10 + 2);
-            writeln!(w, "{indent}{}", n.message)?;
-            writeln!(w, "{indent}{}", n.record.url)?;
-        }
-    }
+            },
+            message: &n.message,
+            place: n.record.url.clone(),
+        })
+        .collect();
+    print_groups(
+        &rows,
+        crate::zh_en!("截止日期", "due"),
+        crate::zh_en!("对象", "record"),
+        w,
+    )?;
     let total = notices.len();
     let overdue = notices
         .iter()
@@ -132,9 +111,59 @@ pub fn print_text(notices: &[Notice], w: &mut impl Write) -> io::Result<()> {
     )
 }
 
-/// The heading of the column of notice types.
-fn kind_header() -> &'static str {
-    crate::zh_en!("类型", "type")
+/// One notice as a table shows it: its due date, its type, what it is about, what it says
+/// and where to look.
+pub struct Row<'a> {
+    pub severity: Severity,
+    pub due: chrono::NaiveDate,
+    pub kind: &'static str,
+    pub object: String,
+    pub message: &'a str,
+    pub place: String,
+}
+
+/// Writes `rows` grouped by severity, most urgent first, each group under its label and
+/// count and a header line (`due_header`, the type, `object_header`); a row's message and
+/// place are indented under it. `gongkai deadlines` and `gongkai requests` share it.
+pub fn print_groups(
+    rows: &[Row],
+    due_header: &str,
+    object_header: &str,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    let kind_header = crate::zh_en!("类型", "type");
+    let kind_width = rows
+        .iter()
+        .map(|r| display_width(r.kind))
+        .max()
+        .unwrap_or(0)
+        .max(display_width(kind_header));
+    let indent = " ".repeat(2 + 10 + 2);
+    let mut first = true;
+    for severity in Severity::ALL {
+        let group: Vec<&Row> = rows.iter().filter(|r| r.severity == severity).collect();
+        if group.is_empty() {
+            continue;
+        }
+        if !first {
+            writeln!(w)?;
+        }
+        first = false;
+        writeln!(w, "{}（{}）", severity.label(), group.len())?;
+        writeln!(
+            w,
+            "  {}  {}  {}",
+            pad(due_header, 10),
+            pad(kind_header, kind_width),
+            object_header
+        )?;
+        for r in group {
+            writeln!(w, "  {}  {}  {}", r.due, pad(r.kind, kind_width), r.object)?;
+            writeln!(w, "{indent}{}", r.message)?;
+            writeln!(w, "{indent}{}", r.place)?;
+        }
+    }
+    Ok(())
 }
 
 /// Terminal columns taken by `s`: 2 for East Asian wide and fullwidth characters, else 1.

@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
-use super::deadlines_output::{display_width, pad};
+use super::deadlines_output::{display_width, print_groups, Row};
 use crate::derive::deadlines::Severity;
 use crate::derive::requests::{RequestNotice, RequestRef};
 use crate::diagnostics::{codes, Diagnostic};
@@ -81,49 +81,23 @@ pub fn print_notices(notices: &[RequestNotice], w: &mut dyn Write) -> io::Result
             )
         );
     }
-    let kind_width = notices
+    let rows: Vec<Row> = notices
         .iter()
-        .map(|n| display_width(n.kind.label()))
-        .max()
-        .unwrap_or(0)
-        .max(display_width(crate::zh_en!("类型", "type")));
-    let mut first = true;
-    for severity in Severity::ALL {
-        let group: Vec<&RequestNotice> =
-            notices.iter().filter(|n| n.severity == severity).collect();
-        if group.is_empty() {
-            continue;
-        }
-        if !first {
-            writeln!(w)?;
-        }
-        first = false;
-        writeln!(w, "{}（{}）", severity.label(), group.len())?;
-        writeln!(
-            w,
-            "  {}  {}  {}",
-            pad(crate::zh_en!("答复期限", "due"), 10),
-            pad(crate::zh_en!("类型", "type"), kind_width),
-            crate::zh_en!("申请", "request")
-        )?;
-        let indent = " ".repeat(2 + 10 + 2);
-        for n in group {
-            writeln!(
-                w,
-                "  {}  {}  {} {}",
-                n.due,
-                pad(n.kind.label(), kind_width),
-                n.request.agency_text(),
-                n.request.id
-            )?;
-            writeln!(w, "{indent}{}", n.message)?;
-            writeln!(
-                w,
-                "{indent}{}",
-                crate::validate::slash_path(&n.request.path)
-            )?;
-        }
-    }
+        .map(|n| Row {
+            severity: n.severity,
+            due: n.due,
+            kind: n.kind.label(),
+            object: format!("{} {}", n.request.agency_text(), n.request.id),
+            message: &n.message,
+            place: crate::validate::slash_path(&n.request.path),
+        })
+        .collect();
+    print_groups(
+        &rows,
+        crate::zh_en!("答复期限", "due"),
+        crate::zh_en!("申请", "request"),
+        w,
+    )?;
     let overdue = notices
         .iter()
         .filter(|n| n.severity == Severity::Overdue)
