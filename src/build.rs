@@ -271,16 +271,16 @@ pub fn outputs(
 /// What a process that builds the same portal again and again (`serve`) keeps between
 /// builds: each build then reads and parses only the files that changed.
 #[derive(Default)]
-pub struct Session {
+pub struct Retained {
     parsed: load::ParseCache,
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    build_in(opts, &mut Session::default())
+    build_in(opts, &mut Retained::default())
 }
 
-/// [`build`], keeping in `session` what the next build of the same portal can reuse.
-pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildReport, BuildFailure> {
+/// [`build`], keeping in `retained` what the next build of the same portal can reuse.
+pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildReport, BuildFailure> {
     let start = Instant::now();
     let progress = &*opts.progress;
     // jieba's dictionary takes most of a second to load; load it while the content is read.
@@ -293,7 +293,7 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
         diagnostics: diags,
         report_findings,
         ..
-    } = check_reusing(&opts.root, Some(&mut session.parsed))?;
+    } = check_reusing(&opts.root, Some(&mut retained.parsed))?;
     if diagnostics::count_errors(&diags) > 0 {
         return Err(BuildFailure { diagnostics: diags });
     }
@@ -312,7 +312,8 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
     steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
     let lap = Instant::now();
     let mut scratch = tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
-    let reuse = manifest::trusted(&out, &scratch);
+    let mut recorded = manifest::Manifest::read(&out);
+    let reuse = recorded.trusted(&scratch);
     let fingerprints: HashMap<String, u64> =
         crate::derive::search_docs::search_fingerprints(&portal)
             .into_iter()
@@ -431,7 +432,7 @@ pub fn build_in(opts: &BuildOptions, session: &mut Session) -> Result<BuildRepor
     let (stats, outcomes) = stats;
     let entries = manifest::entries(&scratch, &outcomes, Some(fingerprints.clone()));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
-    manifest::save(&out, entries);
+    recorded.save(&out, entries);
     steps.push((crate::zh_en!("替换站点", "swap"), lap.elapsed()));
     // A build killed between the two swaps leaves the new site beside the old index: each
     // is whole, and the next build writes both again.

@@ -75,33 +75,96 @@ fn this_binary() -> String {
     )
 }
 
-fn read(out: &Path) -> Option<Stored> {
-    let text = fs::read_to_string(location(out)).ok()?;
+/// The body of the file at `path` that [`write_checked`] wrote, if it is whole.
+fn read_checked(path: &Path) -> Option<String> {
+    let mut text = fs::read_to_string(path).ok()?;
     let (head, body) = text.split_once('\n')?;
-    let (format, check) = head.rsplit_once(' ')?;
-    if format != HEADER || check != format!("{:016x}", checksum(body)) {
+    if head != format!("{HEADER} {:016x}", checksum(body)) {
         return None;
     }
-    let stored: Stored = serde_json::from_str(body).ok()?;
-    (stored.binary == this_binary()).then_some(stored)
+    let start = head.len() + 1;
+    Some(text.split_off(start))
+}
+
+/// Writes `body` behind a header with its checksum to `tmp`, then renames it to `path`, so
+/// that a reader finds the previous file or this one, whole. Whether it was written.
+fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
+    let text = format!("{HEADER} {:016x}\n{body}", checksum(body));
+    if fs::write(tmp, text).is_err() || fs::rename(tmp, path).is_err() {
+        let _ = fs::remove_file(tmp);
+        return false;
+    }
+    true
 }
 
 fn checksum(body: &str) -> u64 {
     Fingerprint::new("manifest").add_str(body).finish()
 }
 
-/// The pages of the recycled tree `scratch` that this build may leave as they are: those
-/// the manifest records for this very tree whose files have not changed since.
-pub fn trusted(out: &Path, scratch: &Scratch) -> Reuse {
-    let (Some(stored), Some(id)) = (
-        scratch.is_recycled().then(|| read(out)).flatten(),
-        tree::tree_id(&scratch.dir),
-    ) else {
-        return Reuse::default();
-    };
-    let Some(record) = stored.trees.into_iter().find(|t| t.tree == id) else {
-        return Reuse::default();
-    };
+/// The manifest beside an output, read once per build: what the build recycles is taken
+/// from it, and what it keeps of the spare tree is written back with the new tree's record.
+#[derive(Default)]
+pub struct Manifest {
+    trees: Vec<TreeRecord>,
+}
+
+impl Manifest {
+    /// The manifest beside `out`; empty if there is none this binary can trust.
+    pub fn read(out: &Path) -> Manifest {
+        let stored = read_checked(&location(out))
+            .and_then(|body| serde_json::from_str::<Stored>(&body).ok())
+            .filter(|s| s.binary == this_binary());
+        Manifest {
+            trees: stored.map(|s| s.trees).unwrap_or_default(),
+        }
+    }
+
+    /// The pages of the recycled tree `scratch` that this build may leave as they are:
+    /// those the manifest records for this very tree whose files have not changed since.
+    pub fn trusted(&mut self, scratch: &Scratch) -> Reuse {
+        let Some(id) = tree::tree_id(&scratch.dir).filter(|_| scratch.is_recycled()) else {
+            return Reuse::default();
+        };
+        let Some(at) = self.trees.iter().position(|t| t.tree == id) else {
+            return Reuse::default();
+        };
+        trusted_in(self.trees.swap_remove(at), scratch)
+    }
+
+    /// Records the tree now at `out`, and keeps the record of the tree it replaced (the
+    /// spare, which a later build recycles). A manifest that cannot be written is no error:
+    /// the next build renders every page.
+    pub fn save(self, out: &Path, entries: Entries) {
+        let Some(id) = entries.tree else {
+            return;
+        };
+        let spare = tree::tree_id(&tree::sibling(out, "spare"));
+        let mut trees: Vec<TreeRecord> = self
+            .trees
+            .into_iter()
+            .filter(|t| Some(t.tree) == spare && t.tree != id)
+            .collect();
+        trees.push(TreeRecord {
+            tree: id,
+            pages: entries.pages,
+            search: entries.search,
+        });
+        let stored = Stored {
+            binary: this_binary(),
+            trees,
+        };
+        if let Ok(body) = serde_json::to_string(&stored) {
+            write_checked(
+                &location(out),
+                &tree::private_sibling(out, "manifest-new"),
+                &body,
+            );
+        }
+    }
+}
+
+/// What of `record` (the recycled tree's) still holds: its files whose times did not move.
+fn trusted_in(record: TreeRecord, scratch: &Scratch) -> Reuse {
     let unchanged = |file: &str, time: &ChangeTime| {
         scratch.change_time_before(&scratch.dir.join(file)) == Some(*time)
     };
@@ -159,40 +222,6 @@ pub fn entries(
     }
 }
 
-/// Records the tree now at `out`, and keeps the record of the tree it replaced (the spare,
-/// which a later build recycles). A manifest that cannot be written is no error: the next
-/// build renders every page.
-pub fn save(out: &Path, entries: Entries) {
-    let Some(id) = entries.tree else {
-        return;
-    };
-    let spare = tree::tree_id(&tree::sibling(out, "spare"));
-    let mut trees: Vec<TreeRecord> = read(out)
-        .map(|s| s.trees)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|t| Some(t.tree) == spare && t.tree != id)
-        .collect();
-    trees.push(TreeRecord {
-        tree: id,
-        pages: entries.pages,
-        search: entries.search,
-    });
-    let stored = Stored {
-        binary: this_binary(),
-        trees,
-    };
-    let Ok(body) = serde_json::to_string(&stored) else {
-        return;
-    };
-    let text = format!("{HEADER} {:016x}\n{body}", checksum(&body));
-    let path = location(out);
-    let tmp = tree::private_sibling(out, "manifest-new");
-    if fs::write(&tmp, text).is_err() || fs::rename(&tmp, &path).is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-}
-
 /// What the tantivy index in `search_index_dir` holds, kept inside it
 /// ([`INDEX_RECORDS`]): each record's URL with the fingerprint of the search document it was
 /// indexed from (`derive::search_docs::search_fingerprints`), and the index's commit stamp
@@ -210,12 +239,8 @@ struct IndexRecords {
 
 /// The records the index in `dir` holds, if its record can be trusted.
 pub fn index_records(dir: &Path) -> Option<HashMap<String, u64>> {
-    let text = fs::read_to_string(dir.join(INDEX_RECORDS)).ok()?;
-    let (head, body) = text.split_once('\n')?;
-    if head != format!("{HEADER} {:016x}", checksum(body)) {
-        return None;
-    }
-    let records: IndexRecords = serde_json::from_str(body).ok()?;
+    let body = read_checked(&dir.join(INDEX_RECORDS))?;
+    let records: IndexRecords = serde_json::from_str(&body).ok()?;
     let opstamp = crate::search::index::committed_opstamp(dir)?;
     (records.binary == this_binary() && records.opstamp == opstamp).then_some(records.docs)
 }
@@ -231,13 +256,12 @@ pub fn save_index_records(dir: &Path, docs: HashMap<String, u64>) {
         opstamp,
         docs,
     };
-    let Ok(body) = serde_json::to_string(&records) else {
-        return;
-    };
-    let text = format!("{HEADER} {:016x}\n{body}", checksum(&body));
-    let tmp = dir.join(format!("{INDEX_RECORDS}.new"));
-    if fs::write(&tmp, text).is_err() || fs::rename(&tmp, dir.join(INDEX_RECORDS)).is_err() {
-        let _ = fs::remove_file(&tmp);
-        let _ = fs::remove_file(dir.join(INDEX_RECORDS));
+    let path = dir.join(INDEX_RECORDS);
+    let written = serde_json::to_string(&records)
+        .is_ok_and(|body| write_checked(&path, &dir.join(format!("{INDEX_RECORDS}.new")), &body));
+    if !written {
+        // A record of an earlier commit would not match the index anyway; gone, it is
+        // not even read.
+        let _ = fs::remove_file(path);
     }
 }

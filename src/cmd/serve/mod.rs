@@ -21,7 +21,7 @@ use notify::RecursiveMode;
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use super::progress::Bars;
-use crate::build::{self, BuildOptions, Session};
+use crate::build::{self, BuildOptions, Retained};
 use live::Live;
 
 pub struct ServeOptions {
@@ -31,9 +31,9 @@ pub struct ServeOptions {
 }
 
 /// Builds once, prints what happened with the time it took, and tells the open pages.
-fn rebuild(opts: &BuildOptions, session: &mut Session, live: &Live) -> Option<PathBuf> {
+fn rebuild(opts: &BuildOptions, retained: &mut Retained, live: &Live) -> Option<PathBuf> {
     let started = Instant::now();
-    let done = build::build_in(opts, session);
+    let done = build::build_in(opts, retained);
     let secs = started.elapsed().as_secs_f64();
     match done {
         Ok(report) => {
@@ -71,8 +71,8 @@ pub fn run(opts: ServeOptions) -> std::process::ExitCode {
 pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let live = Arc::new(Live::default());
     // Kept for every rebuild: each reads and parses only the files that changed.
-    let mut session = Session::default();
-    let out = rebuild(&opts.build, &mut session, &live).ok_or(crate::zh_en!(
+    let mut retained = Retained::default();
+    let out = rebuild(&opts.build, &mut retained, &live).ok_or(crate::zh_en!(
         "第一次构建失败：请按上面的提示改正后重新运行 gongkai serve",
         "the first build failed: correct what is shown above, then run gongkai serve again"
     ))?;
@@ -136,7 +136,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             );
             // A progress of its own, so that its times count from this rebuild.
             build_opts.progress = Box::new(Bars::auto());
-            if let Some(out) = rebuild(&build_opts, &mut session, &live_w) {
+            if let Some(out) = rebuild(&build_opts, &mut retained, &live_w) {
                 *site_w.write().unwrap() = out;
                 let (total, waited) = (saved.elapsed().as_secs_f64(), waited.as_secs_f64());
                 eprintln!(
