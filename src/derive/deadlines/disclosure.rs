@@ -66,34 +66,47 @@ impl Ctx<'_> {
             return;
         }
         let nth = self.cal.working_days_between(d.written, d.published);
-        let late_by = self.cal.working_days_between(due.date, d.published);
-        let fallback = self.fallback_years(&due, d.written, d.published);
-        let mut message = format!(
+        let message = format!(
             "逾期公开：{} 成文，{} 发布，成文后第 {nth} 个工作日才发布（{}，最迟 {}）",
             d.written,
             d.published,
             period_text(n, category),
             due.date
         );
+        let fallback = self.fallback_years(&due, d.written, d.published);
+        out.push(self.published_late(NoticeKind::LateDisclosure, doc, due.date, message, fallback));
+    }
+
+    /// The notice that `doc` was published after `due`: overdue by the working days between,
+    /// `message` ending with the years counted without a calendar (`fallback`).
+    pub(super) fn published_late(
+        &self,
+        kind: NoticeKind,
+        doc: &Record<Document>,
+        due: NaiveDate,
+        mut message: String,
+        fallback: Vec<i32>,
+    ) -> Notice {
+        let published = doc.data.published;
         push_fallback_note(&mut message, &fallback);
-        out.push(Notice {
-            kind: NoticeKind::LateDisclosure,
+        Notice {
+            kind,
             severity: Severity::Overdue,
             record: self.document_ref(doc),
-            due: due.date,
-            days_left: -late_by,
+            due,
+            days_left: -self.cal.working_days_between(due, published),
             unit: DayUnit::WorkingDays,
-            done: Some(d.published),
-            since: d.published,
+            done: Some(published),
+            since: published,
             detail: message.clone(),
             message,
             fallback_years: fallback,
-        });
+        }
     }
 
     /// Years without a working-day calendar that a count ending at `due`, and one from `from`
     /// to `to`, fell back to weekdays for: sorted, each once.
-    fn fallback_years(
+    pub(super) fn fallback_years(
         &self,
         due: &crate::domain::calendar::WorkingDayResult,
         from: NaiveDate,

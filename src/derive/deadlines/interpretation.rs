@@ -27,29 +27,18 @@ impl Ctx<'_> {
             if d.published <= due.date {
                 continue;
             }
-            let late_by = self.cal.working_days_between(due.date, d.published);
-            let mut fallback = due.used_fallback_years.clone();
-            fallback.extend(self.cal.fallback_years_between(due.date, d.published));
-            fallback.sort_unstable();
-            fallback.dedup();
-            let mut message = format!(
+            let message = format!(
                 "解读逾期：所解读的《{}》{} 发布，解读 {} 才发布（应在 {n} 个工作日内，最迟 {}）",
                 t.data.title, t.data.published, d.published, due.date
             );
-            push_fallback_note(&mut message, &fallback);
-            out.push(Notice {
-                kind: NoticeKind::InterpretationLate,
-                severity: Severity::Overdue,
-                record: self.document_ref(doc),
-                due: due.date,
-                days_left: -late_by,
-                unit: DayUnit::WorkingDays,
-                done: Some(d.published),
-                since: d.published,
-                detail: message.clone(),
+            let fallback = self.fallback_years(&due, due.date, d.published);
+            out.push(self.published_late(
+                NoticeKind::InterpretationLate,
+                doc,
+                due.date,
                 message,
-                fallback_years: fallback,
-            });
+                fallback,
+            ));
         }
     }
 
