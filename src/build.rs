@@ -17,7 +17,7 @@ use crate::render::memo::{PageOutcome, Reuse};
 use crate::render::{self, theme::Theme};
 use crate::validate;
 use crate::write::tree;
-use crate::write::{manifest, paths};
+use crate::write::{manifest, paths, static_base};
 
 /// What a build tells while it runs; the command layer shows it (`cmd::progress`).
 pub trait Progress: Send + Sync {
@@ -314,14 +314,24 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     let mut scratch = tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
     let mut recorded = manifest::Manifest::read(&out);
     let reuse = recorded.trusted(&scratch);
-    let fingerprints: HashMap<String, u64> =
-        crate::derive::search_docs::search_fingerprints(&portal)
-            .into_iter()
-            .collect();
+    let in_order = crate::derive::search_docs::search_fingerprints(&portal);
+    let fingerprints: HashMap<String, u64> = in_order.iter().cloned().collect();
     let mut plan = plan_indexes(&index, &fingerprints)?;
     if let IndexPlan::Update { static_as_is, .. } = &mut plan {
         *static_as_is = reuse.search.as_ref() == Some(&fingerprints);
     }
+    let statics = StaticPlan {
+        base: match &plan {
+            IndexPlan::Update {
+                static_as_is: false,
+                ..
+            } => static_base::load(&out),
+            _ => None,
+        },
+        in_order: &in_order,
+        index: &index,
+        written: std::sync::Mutex::new(None),
+    };
     steps.push((
         crate::zh_en!("对照上次的输出", "compare with the last output"),
         lap.elapsed(),
@@ -335,6 +345,7 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
         &reuse,
         &scratch.dir,
         &plan,
+        &statics,
     );
     if result.as_ref().is_err_and(only_write_errors) && scratch.is_recycled() {
         // The recycled tree may hold a folder where this build writes a file, or a file
@@ -350,10 +361,14 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
                 IndexPlan::Afresh(tree::prepare_fresh(&index).map_err(|e| io_fail(&index, e))?)
             }
             IndexPlan::Update {
-                changed, deleted, ..
+                changed,
+                deleted,
+                before,
+                ..
             } => IndexPlan::Update {
                 changed,
                 deleted,
+                before,
                 static_as_is: false,
             },
         };
@@ -365,6 +380,7 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
             &Reuse::default(),
             &scratch.dir,
             &plan,
+            &statics,
         );
     }
     let tmp = scratch.dir.clone();
@@ -433,6 +449,18 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     let entries = manifest::entries(&scratch, &outcomes, Some(fingerprints.clone()));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     recorded.save(&out, entries);
+    match statics
+        .written
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+    {
+        Some(StaticWritten::Whole(records)) => {
+            static_base::save(&out, &out.join("search"), &records, &in_order)
+        }
+        Some(StaticWritten::Delta(state)) => static_base::save_state(&out, state),
+        None => {}
+    }
+    static_base::remove_spares(&out.join("search"));
     steps.push((crate::zh_en!("替换站点", "swap"), lap.elapsed()));
     // A build killed between the two swaps leaves the new site beside the old index: each
     // is whole, and the next build writes both again.
@@ -464,6 +492,8 @@ enum IndexPlan {
     Update {
         changed: HashSet<String>,
         deleted: Vec<String>,
+        /// What the index held before: each record's URL and fingerprint.
+        before: HashMap<String, u64>,
         /// Whether the scratch tree's static index holds these very records already (a
         /// change of a template, of `--today`, of what no search document shows): it is
         /// then left as it is.
@@ -503,6 +533,7 @@ fn plan_indexes(index: &Path, now: &HashMap<String, u64>) -> Result<IndexPlan, B
             return Ok(IndexPlan::Update {
                 changed,
                 deleted,
+                before,
                 static_as_is: false,
             });
         }
@@ -511,6 +542,85 @@ fn plan_indexes(index: &Path, now: &HashMap<String, u64>) -> Result<IndexPlan, B
     Ok(IndexPlan::Afresh(
         tree::prepare_fresh(index).map_err(|e| io_fail(index, e))?,
     ))
+}
+
+/// How the static index is brought up to date when the tantivy index is updated in place.
+struct StaticPlan<'a> {
+    /// The base beside the output, to add a delta to.
+    base: Option<static_base::Base>,
+    /// This build's search documents: URL and fingerprint, in stream order.
+    in_order: &'a [(String, u64)],
+    /// The live tantivy index.
+    index: &'a Path,
+    /// How the static index was written, for what the build keeps once it succeeded.
+    written: std::sync::Mutex<Option<StaticWritten>>,
+}
+
+enum StaticWritten {
+    /// Whole: it becomes the base.
+    Whole(std::sync::Arc<crate::search::static_index::Records>),
+    /// As a delta on the base: what the deltas have touched so far.
+    Delta(crate::search::static_index::DeltaState),
+}
+
+impl StaticPlan<'_> {
+    /// The static index as a delta on the base, if one can be written (`None`: it must be
+    /// written whole).
+    fn delta(
+        &self,
+        portal: &Portal,
+        root: &Path,
+        dir: &Path,
+        before: &HashMap<String, u64>,
+        failed: &std::sync::Mutex<Option<Diagnostic>>,
+    ) -> Option<crate::search::static_index::StaticStats> {
+        use crate::search::static_index::{try_delta, DeltaInputs};
+        let Some(base) = self.base.as_ref() else {
+            if std::env::var_os("GONGKAI_DEBUG_DELTA").is_some() {
+                eprintln!("delta: no base");
+            }
+            return None;
+        };
+        let docs_at = |urls: &HashSet<String>| {
+            Ok(crate::derive::search_docs::search_docs_at(
+                portal, root, failed, urls,
+            ))
+        };
+        // The live index holds the version the base has of a record if its record says
+        // the fingerprint is the same.
+        let base_docs = |wanted: &[(&str, u64)]| {
+            if wanted.iter().any(|(u, fp)| before.get(*u) != Some(fp)) {
+                return None;
+            }
+            let urls: Vec<&str> = wanted.iter().map(|w| w.0).collect();
+            crate::search::update::stored_texts(self.index, &urls)
+                .ok()
+                .flatten()
+        };
+        let inputs = DeltaInputs {
+            base_dir: &base.dir,
+            records: &base.records,
+            fingerprints: &base.fingerprints,
+            state: base.state.as_ref(),
+            dir,
+            current: self.in_order,
+            docs_at: &docs_at,
+            base_docs: &base_docs,
+        };
+        let tried = try_delta(&inputs);
+        if let (Err(e), Some(_)) = (&tried, std::env::var_os("GONGKAI_DEBUG_DELTA")) {
+            eprintln!("delta failed: {e}");
+        }
+        let (stats, state) = tried.ok().flatten()?;
+        *self.written.lock().unwrap_or_else(|e| e.into_inner()) = Some(StaticWritten::Delta(state));
+        Some(stats)
+    }
+
+    /// Notes a static index written whole.
+    fn whole(&self, stats: &crate::search::static_index::StaticStats) {
+        *self.written.lock().unwrap_or_else(|e| e.into_inner()) =
+            stats.base.clone().map(StaticWritten::Whole);
+    }
 }
 
 /// Renders the pages and the static index into `tmp`, and brings the tantivy index up to
@@ -524,6 +634,7 @@ fn render_site(
     reuse: &Reuse,
     tmp: &Path,
     plan: &IndexPlan,
+    statics: &StaticPlan<'_>,
 ) -> Result<(render::RenderStats, Vec<PageOutcome>), BuildFailure> {
     let progress = &*opts.progress;
     std::thread::scope(|s| {
@@ -543,19 +654,27 @@ fn render_site(
             let docs = || crate::derive::search_docs::search_docs(portal, &opts.root, &failed);
             let written = match plan {
                 IndexPlan::Afresh(scratch) => {
-                    crate::search::site::write_indexes(docs(), tmp, &scratch.dir)
-                        .map(|w| w.static_index)
+                    crate::search::site::write_indexes(docs(), tmp, &scratch.dir).map(|w| {
+                        statics.whole(&w.static_index);
+                        w.static_index
+                    })
                 }
                 // The tantivy index is updated only once the site is written: a build that
                 // fails leaves it as it was.
-                IndexPlan::Update { static_as_is, .. } => {
+                IndexPlan::Update {
+                    static_as_is,
+                    before,
+                    ..
+                } => {
                     let dir = tmp.join("search");
-                    match static_as_is
+                    let as_is = static_as_is
                         .then(|| crate::search::static_index::existing(&dir))
-                        .flatten()
+                        .flatten();
+                    match as_is.or_else(|| statics.delta(portal, &opts.root, &dir, before, &failed))
                     {
                         Some(stats) => Ok(stats),
                         None => crate::search::static_index::write_static_dir(docs(), &dir)
+                            .inspect(|stats| statics.whole(stats))
                             .map_err(|e| crate::search::site::write_failed(&dir, e)),
                     }
                 }

@@ -289,6 +289,60 @@ fn fresh_searcher(index: &Index) -> Result<Searcher, SearchError> {
     Ok(reader.searcher())
 }
 
+/// The text the index in `dir` holds of each record at `urls` (title, body and codes; the
+/// other fields left empty), in the order of `urls`; `None` if one is missing or held twice.
+/// The static index's delta reads the versions it replaces from here.
+pub fn stored_texts(dir: &Path, urls: &[&str]) -> Result<Option<Vec<SearchDoc>>, SearchError> {
+    let index = Index::open_in_dir(dir)?;
+    let f = Fields::from_schema(&index.schema())?;
+    let searcher = fresh_searcher(&index)?;
+    let texts = |doc: &TantivyDocument, field: Field| -> Vec<String> {
+        doc.get_all(field)
+            .filter_map(|v| v.as_str())
+            .map(String::from)
+            .collect()
+    };
+    let mut out = Vec::with_capacity(urls.len());
+    for url in urls {
+        let term = Term::from_field_text(f.url, url);
+        let mut found = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let inverted = reader.inverted_index(f.url)?;
+            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
+            else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if reader.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                    let stored: TantivyDocument =
+                        searcher.doc(tantivy::DocAddress::new(ord as u32, doc))?;
+                    found.push(stored);
+                }
+                doc = postings.advance();
+            }
+        }
+        let [doc] = found.as_slice() else {
+            return Ok(None);
+        };
+        out.push(SearchDoc {
+            id: 0,
+            slug: String::new(),
+            kind: String::new(),
+            url: url.to_string(),
+            title: texts(doc, f.title).concat(),
+            body: texts(doc, f.body).concat(),
+            agency: String::new(),
+            agency_name: String::new(),
+            year: None,
+            codes: texts(doc, f.codes_text),
+            date: None,
+            categories: Vec::new(),
+        });
+    }
+    Ok(Some(out))
+}
+
 /// Replaces or adds `upserts` and removes the records whose URL is in `deleted`, in the
 /// tantivy index in `dir` (written by [`super::index::write_index`]), with one commit.
 pub fn update_index(

@@ -60,7 +60,7 @@ fn location(out: &Path) -> std::path::PathBuf {
 }
 
 /// The executable that renders: a manifest of another one is not trusted.
-fn this_binary() -> String {
+pub(super) fn this_binary() -> String {
     let exe = std::env::current_exe().ok();
     let meta = exe.as_ref().and_then(|e| fs::metadata(e).ok());
     let mtime = meta
@@ -76,7 +76,7 @@ fn this_binary() -> String {
 }
 
 /// The body of the file at `path` that [`write_checked`] wrote, if it is whole.
-fn read_checked(path: &Path) -> Option<String> {
+pub(super) fn read_checked(path: &Path) -> Option<String> {
     let mut text = fs::read_to_string(path).ok()?;
     let (head, body) = text.split_once('\n')?;
     if head != format!("{HEADER} {:016x}", checksum(body)) {
@@ -88,7 +88,7 @@ fn read_checked(path: &Path) -> Option<String> {
 
 /// Writes `body` behind a header with its checksum to `tmp`, then renames it to `path`, so
 /// that a reader finds the previous file or this one, whole. Whether it was written.
-fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
+pub(super) fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
     let text = format!("{HEADER} {:016x}\n{body}", checksum(body));
     if fs::write(tmp, text).is_err() || fs::rename(tmp, path).is_err() {
         let _ = fs::remove_file(tmp);
@@ -97,7 +97,7 @@ fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
     true
 }
 
-fn checksum(body: &str) -> u64 {
+pub(super) fn checksum(body: &str) -> u64 {
     Fingerprint::new("manifest").add_str(body).finish()
 }
 

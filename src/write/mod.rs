@@ -4,4 +4,5 @@
 
 pub mod manifest;
 pub mod paths;
+pub mod static_base;
 pub mod tree;

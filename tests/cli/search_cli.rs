@@ -107,7 +107,13 @@ fn build_writes_both_indexes() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| {
-            n.starts_with('.') && n != ".gongkai-public-spare" && n != ".gongkai-public-manifest"
+            n.starts_with('.')
+                && ![
+                    ".gongkai-public-spare",
+                    ".gongkai-public-manifest",
+                    ".gongkai-public-static",
+                ]
+                .contains(&n.as_str())
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");

@@ -44,8 +44,14 @@ pub(super) struct DictStats {
 }
 
 /// Writes `post.bin` as terms are appended, and `dict.bin` at the end.
+/// The spares of the dense terms ([`super::postings::DENSE_SPARES`]), written beside the
+/// index for the private base and never published: per term `u8 len, term, varint k`, then
+/// k times `varint id, u8 weight`, by rank.
+pub const SPARES: &str = ".spares.bin";
+
 pub(super) struct DictWriter {
     post: BufWriter<File>,
+    spares: BufWriter<File>,
     post_len: u64,
     /// The entries, in the order appended.
     entries: Vec<u8>,
@@ -58,6 +64,7 @@ impl DictWriter {
     pub(super) fn create(dir: &Path) -> Result<DictWriter, SearchError> {
         Ok(DictWriter {
             post: BufWriter::new(File::create(dir.join("post.bin"))?),
+            spares: BufWriter::new(File::create(dir.join(SPARES))?),
             post_len: 0,
             entries: Vec::new(),
             index: Vec::new(),
@@ -67,9 +74,19 @@ impl DictWriter {
     /// Adds the entry of one term (`u8 len, term, varint df, u8 form, payload`), its
     /// postings inline (form 0) or in `post.bin` (form 1). A term longer than a length byte
     /// can say is left out.
-    pub(super) fn append(&mut self, (term, df, blob): Encoded) -> Result<(), SearchError> {
+    pub(super) fn append(&mut self, (term, df, blob, spares): Encoded) -> Result<(), SearchError> {
         if term.len() > 255 {
             return Ok(());
+        }
+        if !spares.is_empty() {
+            let mut s = vec![term.len() as u8];
+            s.extend_from_slice(term.as_bytes());
+            put_varint(&mut s, spares.len() as u64);
+            for (id, w) in spares {
+                put_varint(&mut s, u64::from(id));
+                s.push(w);
+            }
+            self.spares.write_all(&s)?;
         }
         let entries = &mut self.entries;
         let start = entries.len();
@@ -95,6 +112,7 @@ impl DictWriter {
     /// Completes `post.bin` and writes `dict.bin` into `dir`.
     pub(super) fn finish(mut self, dir: &Path) -> Result<DictStats, SearchError> {
         self.post.flush()?;
+        self.spares.flush()?;
         // Dictionary pages: fixed-width, so the client computes a page's byte range from the
         // term's hash alone and looks terms up in the same round trip as `meta.json`.
         let index = &mut self.index;

@@ -40,6 +40,13 @@
 //!   (the whole file), so a first query without them costs what it did: three round trips
 //!   at most.
 //!
+//! - After a build that took a few changed records as a delta (`delta.rs`): `dict.bin` with
+//!   the entries of their terms replaced, whose postings may be in `post-delta.bin` (entry
+//!   form 2: `varint offset, varint n` there), and `docs-delta.bin`, the changed records'
+//!   slots in the order of their ids, which `meta.json` lists as `delta.ids`. The other
+//!   files are the base's (hard links to the last index written whole), and `meta.json`'s
+//!   `files` lists the two delta files too. The client reads them in the same round trips.
+//!
 //! Codes are terms too: `#` + [`normalize_code`](super::normalize_code) (no token contains
 //! `#`), and so are the dictionary words of [`super::words`]: `~` + word.
 //!
@@ -59,8 +66,10 @@
 
 mod categories;
 mod cost;
+mod delta;
 mod dictionary;
 mod format;
+mod inspect;
 mod meta;
 mod postings;
 mod records;
@@ -87,8 +96,10 @@ use super::words::DocWords;
 use super::{dir_size, write_swapped, SearchDoc, SearchError};
 
 pub use cost::{query_cost, query_cost_of, QueryCost, FIRST_SCREEN, LOOKAHEAD};
-pub use dictionary::{fnv1a, page_of, PAGE_BYTES};
+pub use delta::{try_delta, DeltaInputs, DeltaState, Records, DELTA_FILES};
+pub use dictionary::{fnv1a, page_of, PAGE_BYTES, SPARES};
 pub use format::{FILES, FORMAT_VERSION};
+pub use inspect::logical_files;
 pub use weight::{BM25_B, BM25_K1, BODY_WEIGHT, TITLE_WEIGHT};
 
 /// Documents tokenized in parallel per batch.
@@ -108,6 +119,10 @@ pub struct StaticStats {
     /// Dictionary pages (the search page's HTML carries this number).
     pub pages: u32,
     pub millis: u64,
+    /// What a later build needs to take changed records as a delta (`delta.rs`): set by a
+    /// build that wrote every file, `None` when the index was left as it was or is a delta.
+    #[serde(skip)]
+    pub base: Option<Arc<Records>>,
 }
 
 /// What the static index already in `dir` is, for a build that leaves it as it is (its
@@ -141,12 +156,15 @@ pub fn write_static(
     let started = std::time::Instant::now();
     let dir = out.join("search");
     let mut stats = write_swapped(&dir, |tmp| {
-        build_spilling_at(
+        let stats = build_spilling_at(
             docs.map(|d| (d, None)),
             tmp,
             SPILL_BYTES,
             TextTerms::Scanned,
-        )
+        )?;
+        // No base is kept for an index written on its own.
+        std::fs::remove_file(tmp.join(SPARES))?;
+        Ok(stats)
     })?;
     let (bytes, files) = dir_size(&dir)?;
     stats.bytes = bytes;
@@ -187,6 +205,7 @@ pub fn write_static_dir_with_words(
 ) -> Result<StaticStats, SearchError> {
     let started = std::time::Instant::now();
     std::fs::create_dir_all(dir)?;
+    delta::remove_index_files(dir)?;
     let mut stats = build_spilling_at(docs, dir, SPILL_BYTES, terms)?;
     stats.millis = started.elapsed().as_millis() as u64;
     for f in FILES {
@@ -207,10 +226,12 @@ fn build_spilling_at(
     let scan_text = matches!(text_terms, TextTerms::Scanned);
     let Counted {
         postings,
-        records,
+        mut records,
         title_lens,
         body_lens,
         facets,
+        urls,
+        shapes,
     } = count_records(docs, dir, spill_bytes, scan_text)?;
     let mut facets = facets;
     let n = facets.len();
@@ -226,19 +247,38 @@ fn build_spilling_at(
     let slot = records.slot_width();
     let (slots, dict) = std::thread::scope(|s| {
         let slots = s.spawn(|| records.write_slots(dir, &order, slot));
-        let dict = write_terms(dir, postings, text_terms, internal, title_lens, body_lens);
+        let dict = write_terms(
+            dir,
+            postings,
+            text_terms,
+            internal.clone(),
+            title_lens,
+            body_lens,
+        );
         let slots = slots
             .join()
             .unwrap_or_else(|e| std::panic::resume_unwind(e));
         (slots, dict)
     });
     slots?;
-    let DictStats {
-        pages,
-        terms,
-        dict_bytes,
-        postings_bytes,
-    } = dict?;
+    let (
+        DictStats {
+            pages,
+            terms,
+            dict_bytes,
+            postings_bytes,
+        },
+        lens,
+    ) = dict?;
+    let base = Records {
+        urls,
+        internal,
+        title_len: lens.title,
+        body_len: lens.body,
+        enc_len: records.lens(),
+        head_len: std::mem::take(&mut records.heads),
+        shape: shapes,
+    };
     records.remove()?;
     write_meta(dir, n, pages, slot, tables, categories)?;
     Ok(StaticStats {
@@ -249,6 +289,7 @@ fn build_spilling_at(
         docs_bytes: u64::from(slot) * n as u64,
         slot,
         pages,
+        base: Some(Arc::new(base)),
         ..StaticStats::default()
     })
 }
@@ -261,6 +302,9 @@ struct Counted {
     title_lens: Vec<u32>,
     body_lens: Vec<u32>,
     facets: Facets,
+    /// Each record's URL and [`delta::shape_of`], by caller id.
+    urls: Vec<String>,
+    shapes: Vec<u64>,
 }
 
 /// A record's part of the index other than its terms.
@@ -273,6 +317,8 @@ struct Record {
     agency_name: String,
     year: Option<i32>,
     categories: Vec<String>,
+    url: String,
+    shape: u64,
 }
 
 /// Reads `docs` in batches, each tokenized and encoded in parallel: their terms go to the
@@ -288,6 +334,8 @@ fn count_records(
     let mut title_lens = Vec::new();
     let mut body_lens = Vec::new();
     let mut facets = Facets::default();
+    let mut urls = Vec::new();
+    let mut shapes = Vec::new();
     let mut docs = docs.peekable();
     let mut next_id = 0u32;
     while docs.peek().is_some() {
@@ -303,6 +351,8 @@ fn count_records(
             records.push(&r.bytes, r.head_len)?;
             title_lens.push(t.title_len);
             body_lens.push(t.body_len);
+            urls.push(r.url);
+            shapes.push(r.shape);
             facets.push(r.kind, r.agency, r.agency_name, r.year, r.categories);
             next_id += 1;
         }
@@ -313,6 +363,8 @@ fn count_records(
         title_lens,
         body_lens,
         facets,
+        urls,
+        shapes,
     })
 }
 
@@ -323,9 +375,12 @@ fn process(
 ) -> Result<(RecordTerms, Record), SearchError> {
     let terms = count_terms(&doc, words, scan_text);
     let (bytes, head_len) = encode_record(&doc)?;
+    let shape = delta::shape_of(&doc);
     let record = Record {
         bytes,
         head_len,
+        url: doc.url,
+        shape,
         kind: doc.kind,
         agency: doc.agency,
         agency_name: doc.agency_name,
@@ -345,7 +400,7 @@ fn write_terms(
     internal: Vec<u32>,
     title_lens: Vec<u32>,
     body_lens: Vec<u32>,
-) -> Result<DictStats, SearchError> {
+) -> Result<(DictStats, Lengths), SearchError> {
     let (derived, title_lens, body_lens) = match text_terms {
         TextTerms::Scanned => (None, title_lens, body_lens),
         TextTerms::FromTantivy(wait) => {
@@ -354,7 +409,8 @@ fn write_terms(
         }
     };
     let lens = Lengths::new(internal, title_lens, body_lens);
-    write_dictionary(dir, postings, &lens, derived.as_ref())
+    let stats = write_dictionary(dir, postings, &lens, derived.as_ref())?;
+    Ok((stats, lens))
 }
 
 /// A share of the dictionary, encoded in parallel with the others: a partition of the

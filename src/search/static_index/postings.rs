@@ -16,7 +16,11 @@ use crate::search::SearchError;
 
 /// Portals from this size on store very frequent terms as bitset + top-k.
 const DENSE_MIN_DOCS: usize = 4096;
-const DENSE_TOP_K: usize = 512;
+pub(super) const DENSE_TOP_K: usize = 512;
+/// A dense term's records ranked just after its top k, kept for the private base
+/// (`delta.rs`, never published): what lets a delta know who enters the top k when
+/// changed records leave it.
+pub(super) const DENSE_SPARES: usize = 64;
 /// Postings held in memory before they are spilled to per-partition run files, so that
 /// memory stays flat whatever the portal size (100,000 records hold ~1 GB of postings).
 pub(super) const SPILL_BYTES: usize = 128 << 20;
@@ -32,8 +36,9 @@ pub(super) struct Postings {
 
 /// A partition's postings with its terms' texts.
 pub(super) type Part = (KeyMap<Postings>, KeyMap<Box<str>>);
-/// A term's text, its document frequency and its encoded postings.
-pub(super) type Encoded = (String, u32, Vec<u8>);
+/// A term's text, its document frequency, its encoded postings and its spares
+/// ([`DENSE_SPARES`]).
+pub(super) type Encoded = (String, u32, Vec<u8>, Vec<(u32, u8)>);
 
 /// The postings of all terms counted so far, by partition (so that they are added and
 /// encoded in parallel), with the texts of the hashed terms.
@@ -222,14 +227,14 @@ pub(super) fn encode_part(
         .filter_map(|(k, p)| {
             let term = cjk_text(k).or_else(|| texts.remove(&k).map(String::from))?;
             let mut blob = Vec::new();
-            encode_postings(&p, lens, &mut blob);
-            Some((term, p.df, blob))
+            let spares = encode_postings(&p, lens, &mut blob);
+            Some((term, p.df, blob, spares))
         })
         .collect())
 }
 
 /// Encodes one term's postings in the final format (ids are internal).
-fn encode_postings(p: &Postings, lens: &Lengths, out: &mut Vec<u8>) {
+fn encode_postings(p: &Postings, lens: &Lengths, out: &mut Vec<u8>) -> Vec<(u32, u8)> {
     let mut docs: Vec<(u32, u8)> = Vec::with_capacity(p.df as usize);
     let mut at = 0;
     let mut caller = 0u64;
@@ -243,34 +248,53 @@ fn encode_postings(p: &Postings, lens: &Lengths, out: &mut Vec<u8>) {
         let c = caller as usize;
         docs.push((lens.internal[c], lens.weight(c, tt, tb)));
     }
-    encode_weighted(docs, lens.internal.len(), out);
+    encode_weighted(docs, lens.internal.len(), out)
 }
 
 /// Encodes the postings `(internal id, weight)` of one term, in any order, of a portal of
-/// `n` records.
-pub(super) fn encode_weighted(mut docs: Vec<(u32, u8)>, n: usize, out: &mut Vec<u8>) {
+/// `n` records; the spares of a dense term (by rank), none for a list.
+pub(super) fn encode_weighted(
+    mut docs: Vec<(u32, u8)>,
+    n: usize,
+    out: &mut Vec<u8>,
+) -> Vec<(u32, u8)> {
     docs.sort_unstable_by_key(|d| d.0);
     let dense = n >= DENSE_MIN_DOCS && docs.len() * 16 >= n;
     if !dense {
         out.push(0);
         put_ids(out, docs.iter().map(|d| d.0));
         out.extend(docs.iter().map(|d| d.1));
-        return;
+        return Vec::new();
     }
-    out.push(1);
     let mut bits = vec![0u8; n.div_ceil(8)];
     for &(id, _) in &docs {
         bits[id as usize / 8] |= 1 << (id % 8);
     }
+    encode_dense(&bits, docs, out)
+}
+
+/// Encodes a dense term: its bitset `bits`, then its top k of `by_weight` (every record of
+/// the term with its weight, or at least those that can be in the top k), then the weight of
+/// all others; the spares.
+pub(super) fn encode_dense(
+    bits: &[u8],
+    mut by_weight: Vec<(u32, u8)>,
+    out: &mut Vec<u8>,
+) -> Vec<(u32, u8)> {
+    out.push(1);
     put_varint(out, bits.len() as u64);
-    out.extend_from_slice(&bits);
+    out.extend_from_slice(bits);
     // The top k by (weight descending, id): selected, not sorted, as a dense term holds
     // a large share of all postings.
     let order = |a: &(u32, u8), b: &(u32, u8)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
-    let mut by_weight = docs.clone();
+    let mut spares = Vec::new();
     if by_weight.len() > DENSE_TOP_K {
+        let known = by_weight.len().min(DENSE_TOP_K + DENSE_SPARES);
+        by_weight.select_nth_unstable_by(known - 1, order);
+        by_weight.truncate(known);
         by_weight.select_nth_unstable_by(DENSE_TOP_K - 1, order);
-        by_weight.truncate(DENSE_TOP_K);
+        spares = by_weight.split_off(DENSE_TOP_K);
+        spares.sort_unstable_by(order);
     }
     let rest = by_weight
         .iter()
@@ -281,6 +305,7 @@ pub(super) fn encode_weighted(mut docs: Vec<(u32, u8)>, n: usize, out: &mut Vec<
     put_ids(out, by_weight.iter().map(|d| d.0));
     out.extend(by_weight.iter().map(|d| d.1));
     out.push(rest);
+    spares
 }
 
 fn put_ids(out: &mut Vec<u8>, ids: impl Iterator<Item = u32>) {
@@ -294,7 +319,7 @@ fn put_ids(out: &mut Vec<u8>, ids: impl Iterator<Item = u32>) {
 #[cfg(test)]
 mod tests {
     use super::super::tests::sample_docs;
-    use super::super::{build_spilling_at, TextTerms, FILES};
+    use super::super::{build_spilling_at, TextTerms, FILES, SPARES};
 
     /// Spilling postings to run files and merging them back gives the same index, byte for
     /// byte, as holding them all in memory, and leaves no run file behind.
@@ -317,7 +342,7 @@ mod tests {
             TextTerms::Scanned,
         )
         .unwrap();
-        for f in FILES {
+        for f in FILES.iter().chain(&[SPARES]) {
             let a = std::fs::read(whole.path().join(f)).unwrap();
             let b = std::fs::read(spilled.path().join(f)).unwrap();
             assert!(a == b, "{f} differs after spilling");
@@ -325,7 +350,7 @@ mod tests {
         let left: Vec<_> = std::fs::read_dir(spilled.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with('.'))
+            .filter(|n| n.starts_with('.') && n != SPARES)
             .collect();
         assert!(left.is_empty(), "{left:?}");
     }

@@ -104,9 +104,9 @@ pub(super) struct RecordSpool {
     file: BufWriter<File>,
     /// (offset, length) of each record in the file, by caller id.
     at: Vec<(u64, u32)>,
+    /// The length of each record's head, by caller id.
+    heads: Vec<u32>,
     end: u64,
-    /// The widest head.
-    max_head: u32,
 }
 
 impl RecordSpool {
@@ -117,15 +117,15 @@ impl RecordSpool {
             path,
             file,
             at: Vec::new(),
+            heads: Vec::new(),
             end: 0,
-            max_head: 0,
         })
     }
 
     /// Appends the next record, as [`encode_record`] gives it.
     pub(super) fn push(&mut self, record: &[u8], head_len: u32) -> Result<(), SearchError> {
         self.file.write_all(record)?;
-        self.max_head = self.max_head.max(head_len);
+        self.heads.push(head_len);
         self.at.push((self.end, record.len() as u32));
         self.end += record.len() as u64;
         Ok(())
@@ -137,32 +137,49 @@ impl RecordSpool {
         Ok(SpooledRecords {
             path: self.path,
             at: self.at,
-            max_head: self.max_head,
+            heads: self.heads,
         })
     }
+}
+
+/// The slot width of records of encoded lengths `lens` and head lengths `heads`: the 75th
+/// percentile record, rounded up to 256 bytes, between 512 and [`SLOT_MAX`] — and never
+/// narrower than the widest head, so every title and URL is whole.
+pub(super) fn slot_width_of(mut lens: Vec<u32>, heads: &[u32]) -> u32 {
+    let p = if lens.is_empty() {
+        0
+    } else {
+        let at = (lens.len() * 3 / 4).min(lens.len() - 1);
+        *lens.select_nth_unstable(at).1
+    };
+    let body = p.div_ceil(256).saturating_mul(256).clamp(512, SLOT_MAX);
+    let max_head = heads.iter().copied().max().unwrap_or(0);
+    body.max((max_head + 2).div_ceil(256) * 256)
+}
+
+/// Fills `slot` with a record's bytes, cut at the slot's end and zero-padded.
+pub(super) fn fill_slot(record: &[u8], slot: &mut [u8]) {
+    slot.fill(0);
+    let kept = record.len().min(slot.len());
+    slot[..kept].copy_from_slice(&record[..kept]);
 }
 
 /// The records of a [`RecordSpool`] once all are read.
 pub(super) struct SpooledRecords {
     path: PathBuf,
     at: Vec<(u64, u32)>,
-    max_head: u32,
+    pub(super) heads: Vec<u32>,
 }
 
 impl SpooledRecords {
-    /// The slot width: the 75th percentile record, rounded up to 256 bytes, between 512 and
-    /// [`SLOT_MAX`] — and never narrower than the widest head, so every title and URL is
-    /// whole.
+    /// The slot width of these records ([`slot_width_of`]).
     pub(super) fn slot_width(&self) -> u32 {
-        let mut lens: Vec<u32> = self.at.iter().map(|r| r.1).collect();
-        let p = if lens.is_empty() {
-            0
-        } else {
-            lens.sort_unstable();
-            lens[(lens.len() * 3 / 4).min(lens.len() - 1)]
-        };
-        let body = p.div_ceil(256).saturating_mul(256).clamp(512, SLOT_MAX);
-        body.max((self.max_head + 2).div_ceil(256) * 256)
+        slot_width_of(self.lens(), &self.heads)
+    }
+
+    /// Each record's encoded length, by caller id.
+    pub(super) fn lens(&self) -> Vec<u32> {
+        self.at.iter().map(|r| r.1).collect()
     }
 
     /// Writes `docs.bin` into `dir`: the records in internal id order (`order`: caller ids),
@@ -182,9 +199,7 @@ impl SpooledRecords {
             rec.resize(len as usize, 0);
             src.seek(SeekFrom::Start(off))?;
             src.read_exact(&mut rec)?;
-            slot_buf.fill(0);
-            let kept = rec.len().min(slot as usize);
-            slot_buf[..kept].copy_from_slice(&rec[..kept]);
+            fill_slot(&rec, &mut slot_buf);
             docs_out.write_all(&slot_buf)?;
         }
         docs_out.flush()?;

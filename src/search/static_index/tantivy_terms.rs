@@ -260,8 +260,8 @@ impl Counts {
         self.clear();
         let df = docs.len() as u32;
         let mut blob = Vec::new();
-        encode_weighted(docs, n, &mut blob);
-        (term, df, blob)
+        let spares = encode_weighted(docs, n, &mut blob);
+        (term, df, blob, spares)
     }
 }
 

@@ -43,11 +43,28 @@ pub(super) struct Lengths {
     pub(super) avg_body: f64,
 }
 
+/// An average length kept to 10 significant bits. Every weight byte depends on the
+/// averages, so an exact average would change all of them whenever one record's length
+/// changed; on this grid one changed record among thousands almost never moves it, and an
+/// index can then take the record without weighing every other one again (`delta.rs`).
+/// BM25 cares little: the grid is a tenth of a percent apart.
+pub(super) fn on_grid(avg: f64) -> f64 {
+    if !avg.is_finite() || avg <= 0.0 {
+        return avg;
+    }
+    let step = (avg.log2().floor() - 10.0).exp2();
+    (avg / step).round() * step
+}
+
+/// The gridded average of `sum` over `n` lengths.
+pub(super) fn average(sum: u64, n: usize) -> f64 {
+    on_grid(sum as f64 / (n.max(1) as f64))
+}
+
 impl Lengths {
     /// The lengths of the records' titles and bodies by caller id, and their averages.
     pub(super) fn new(internal: Vec<u32>, title: Vec<u32>, body: Vec<u32>) -> Lengths {
-        let avg =
-            |v: &[u32]| v.iter().map(|&x| f64::from(x)).sum::<f64>() / (v.len().max(1) as f64);
+        let avg = |v: &[u32]| average(v.iter().map(|&x| u64::from(x)).sum(), v.len());
         Lengths {
             avg_title: avg(&title),
             avg_body: avg(&body),

@@ -1078,8 +1078,9 @@ export const FORMAT_VERSION = 4;
 export const PAGE_BYTES = 1024;
 
 /** The files read by range, which a server that ignores Range makes the client load whole
- * (categories.bin too when meta.json lists it). */
+ * (categories.bin and a delta's files too when meta.json lists them). */
 const RANGE_FILES = ["dict.bin", "post.bin", "docs.bin"];
+const LISTED_FILES = ["categories.bin", "post-delta.bin", "docs-delta.bin"];
 
 /**
  * One list of categories.bin (src/search/static_index/categories.rs) as a bitset of `W`
@@ -1242,7 +1243,7 @@ export class StaticIndex {
       this.whole = (async () => {
         await this.load();
         const sizes = this.meta.files || {};
-        const names = "categories.bin" in sizes ? [...RANGE_FILES, "categories.bin"] : RANGE_FILES;
+        const names = [...RANGE_FILES, ...LISTED_FILES.filter((f) => f in sizes)];
         const total = names.reduce((n, f) => n + (Number.isSafeInteger(sizes[f]) && sizes[f] >= 0 ? sizes[f] : Infinity), 0);
         if (!(total <= WHOLE_BUDGET)) throw (this.failed = new NoRangeError(total));
         const files = new Map(names.map((f) => [f, this.getWhole(f, sizes[f])]));
@@ -1320,9 +1321,11 @@ export class StaticIndex {
             if (hits.length) entry = { df, inline: data.slice(pos.at, pos.at + n) };
             pos.at += n;
           } else {
+            // Form 1: in post.bin; form 2: in post-delta.bin, where a build that took a few
+            // changed records as a delta put their terms' new postings.
             const off = varint(data, pos);
             const n = varint(data, pos);
-            entry = { df, off, len: n };
+            entry = { df, off, len: n, file: form === 2 ? "post-delta.bin" : "post.bin" };
           }
           for (const [t] of hits) found.set(t, entry);
         }
@@ -1339,7 +1342,7 @@ export class StaticIndex {
   async postings(term, entry) {
     if (!entry) return null;
     if (this.postingCache.has(term)) return this.postingCache.get(term);
-    const data = entry.inline || (await this.range("post.bin", entry.off, entry.off + entry.len));
+    const data = entry.inline || (await this.range(entry.file, entry.off, entry.off + entry.len));
     const pos = { at: 1 };
     let p;
     const readList = (k) => {
@@ -1588,7 +1591,11 @@ export class StaticIndex {
   /** The slot of internal id `id`, parsed; body holds the segments the slot contains. */
   async record(id) {
     const W = this.meta.slot;
-    const rec = new Rec(await this.range("docs.bin", id * W, (id + 1) * W));
+    // A record changed since the base was written has its slot in docs-delta.bin, at its
+    // place among meta.delta.ids (ascending).
+    const changed = this.meta.delta?.ids;
+    const i = Array.isArray(changed) ? indexOf(changed, id) : -1;
+    const rec = new Rec(i >= 0 ? await this.range("docs-delta.bin", i * W, (i + 1) * W) : await this.range("docs.bin", id * W, (id + 1) * W));
     const pos = { at: 0 };
     const str = () => {
       const n = varint(rec.data, pos);

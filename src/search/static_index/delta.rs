@@ -1,0 +1,795 @@
+//! A few changed records taken into the static index without writing it again.
+//!
+//! A build that writes the whole index (the *base*) keeps its files, hard-linked, in a
+//! private folder beside the output, with what it knew of each record ([`Records`]). A later
+//! build in which only a few records changed, and none was added, removed or moved to
+//! another type, agency, year or category, links the base's `post.bin`, `docs.bin` and
+//! `categories.bin` into its own tree and writes:
+//! - `dict.bin` again (some MB, no record is read for it): the base's pages with the entries
+//!   of the *affected* terms replaced, every term of a changed record's base version or
+//!   current one, each recomputed as a cold build computes it. Postings too long to be
+//!   inline go to `post-delta.bin`: entry form 2, `varint offset, varint n` there;
+//! - `docs-delta.bin`: the changed records' slots, in internal id order, whose ids
+//!   `meta.json` lists under `delta.ids`.
+//!
+//! The client reads these in the round trips in which it reads the base files. The answers
+//! are a cold build's: weights depend on the average lengths, kept on a grid
+//! ([`super::weight::on_grid`]); ids on the order, kept; a dense term's top records on
+//! weights the base no longer holds for records outside them. Whenever one of these
+//! cannot be shown to hold, [`try_delta`] declines and the caller writes the index afresh,
+//! which becomes the next base.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::dictionary::{fnv1a, PAGE_BYTES, SPARES};
+use super::format::{get_varint, put_varint, FILES};
+use super::postings::{encode_dense, encode_weighted, DENSE_TOP_K};
+use super::records::{encode_record, fill_slot, slot_width_of};
+use super::terms::{cjk_text, count_terms, RecordTerms};
+use super::weight::{average, weight};
+use super::StaticStats;
+use crate::fingerprint::Fingerprint;
+use crate::search::{SearchDoc, SearchError};
+
+/// The files a delta adds to the base's.
+pub const DELTA_FILES: [&str; 2] = ["post-delta.bin", "docs-delta.bin"];
+
+/// The most records a delta holds; past it the index is written afresh.
+const CHANGED_AT_MOST: usize = 256;
+/// The most affected terms a delta recomputes; past it the index is written afresh.
+const TERMS_AT_MOST: usize = 30_000;
+/// Inline postings of at most this many bytes, as the base's dictionary has them.
+const INLINE_MAX: usize = 32;
+
+/// What a build that wrote the whole index knew of each record, by caller id (stream
+/// order): what a delta needs to weigh, place and order changed records as it did.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Records {
+    pub urls: Vec<String>,
+    /// Caller id → internal id.
+    pub internal: Vec<u32>,
+    pub title_len: Vec<u32>,
+    pub body_len: Vec<u32>,
+    /// Encoded record and head lengths, of which the slot width is made.
+    pub enc_len: Vec<u32>,
+    pub head_len: Vec<u32>,
+    /// [`shape_of`] each record.
+    pub shape: Vec<u64>,
+}
+
+/// What decides a record's internal id and its facets and categories: a record whose shape
+/// changed cannot keep its id.
+pub(super) fn shape_of(doc: &SearchDoc) -> u64 {
+    Fingerprint::new("static-shape")
+        .add_str(&doc.kind)
+        .add_str(&doc.agency)
+        .add_str(&doc.agency_name)
+        .add_json(&doc.year)
+        .add_json(&doc.categories)
+        .finish()
+}
+
+/// What the deltas written on one base have touched: the changed records (by URL) whose
+/// base versions' terms are all in `terms`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeltaState {
+    pub changed: Vec<String>,
+    pub terms: Vec<String>,
+}
+
+/// This build's search documents of the given URLs.
+pub type DocsAt<'a> = dyn Fn(&HashSet<String>) -> Result<Vec<SearchDoc>, SearchError> + Sync + 'a;
+/// The base's versions of the given records (URL, fingerprint), if they can be read.
+pub type BaseDocs<'a> = dyn Fn(&[(&str, u64)]) -> Option<Vec<SearchDoc>> + Sync + 'a;
+/// A dense term's records ranked after its top k, by term.
+type Spares<'a> = HashMap<&'a [u8], Vec<(u32, u8)>>;
+/// A recomputed entry: document frequency and postings; `None` for a term no record has.
+type NewEntry = Option<(u32, Vec<u8>)>;
+
+/// What [`try_delta`] works from.
+pub struct DeltaInputs<'a> {
+    /// The private folder holding the base's files.
+    pub base_dir: &'a Path,
+    pub records: &'a Records,
+    /// The base's search document fingerprints, by caller id.
+    pub fingerprints: &'a [u64],
+    /// The state the last delta on this base left, if known.
+    pub state: Option<&'a DeltaState>,
+    /// The `search/` folder to write into.
+    pub dir: &'a Path,
+    /// This build's records: URL and fingerprint, in stream order.
+    pub current: &'a [(String, u64)],
+    /// This build's search documents of these URLs.
+    pub docs_at: &'a DocsAt<'a>,
+    /// The version of each of these records (URL, fingerprint) that the base holds, in
+    /// this order, if it can be read (from the search index, when it still holds it).
+    pub base_docs: &'a BaseDocs<'a>,
+}
+
+/// One record's terms as the dictionary spells them, with title and body frequencies.
+fn terms_of(rt: &RecordTerms) -> Vec<(String, u32, u32)> {
+    rt.terms
+        .iter()
+        .filter_map(|t| {
+            let s = cjk_text(t.key).or_else(|| rt.text(t.text).map(String::from))?;
+            (s.len() <= 255).then_some((s, t.title, t.body))
+        })
+        .collect()
+}
+
+/// A changed record as this build has it.
+struct Changed {
+    caller: usize,
+    internal: u32,
+    terms: HashMap<String, (u32, u32)>,
+    title_len: u32,
+    body_len: u32,
+    slot: Vec<u8>,
+    enc_len: u32,
+    head_len: u32,
+}
+
+/// Writes the index of `inputs.current` into `inputs.dir` as the base plus a delta, if it
+/// can equal a cold build's; `Ok(None)` if not (nothing of the index is then in `dir`
+/// yet). The state to keep for the next delta comes back with the stats.
+pub fn try_delta(
+    inputs: &DeltaInputs<'_>,
+) -> Result<Option<(StaticStats, DeltaState)>, SearchError> {
+    let started = std::time::Instant::now();
+    let r = inputs.records;
+    let n = r.urls.len();
+    if inputs.current.len() != n
+        || inputs.fingerprints.len() != n
+        || [
+            &r.internal,
+            &r.title_len,
+            &r.body_len,
+            &r.enc_len,
+            &r.head_len,
+        ]
+        .iter()
+        .any(|v| v.len() != n)
+        || r.shape.len() != n
+    {
+        return declined(1);
+    }
+    let mut changed_callers = Vec::new();
+    for (c, (url, fp)) in inputs.current.iter().enumerate() {
+        if *url != r.urls[c] {
+            return declined(2);
+        }
+        if *fp != inputs.fingerprints[c] {
+            changed_callers.push(c);
+        }
+    }
+    if changed_callers.len() > CHANGED_AT_MOST {
+        return declined(3);
+    }
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(inputs.base_dir.join("meta.json"))?)
+            .map_err(|e| SearchError::Format(e.to_string()))?;
+    let (Some(pages), Some(slot)) = (
+        meta["pages"].as_u64().and_then(|p| u32::try_from(p).ok()),
+        meta["slot"].as_u64().and_then(|s| u32::try_from(s).ok()),
+    ) else {
+        return declined(4);
+    };
+
+    // This build's version of each changed record.
+    let wanted: HashSet<String> = changed_callers.iter().map(|&c| r.urls[c].clone()).collect();
+    let mut docs = (inputs.docs_at)(&wanted)?;
+    if docs.len() != wanted.len() {
+        return declined(5);
+    }
+    let caller_of: HashMap<&str, usize> = changed_callers
+        .iter()
+        .map(|&c| (r.urls[c].as_str(), c))
+        .collect();
+    docs.sort_by_key(|d| caller_of.get(d.url.as_str()).copied());
+    let mut changed = Vec::with_capacity(docs.len());
+    for doc in &docs {
+        let Some(&c) = caller_of.get(doc.url.as_str()) else {
+            return declined(6);
+        };
+        if shape_of(doc) != r.shape[c] {
+            return declined(7);
+        }
+        let rt = count_terms(doc, None, true);
+        let (bytes, head_len) = encode_record(doc)?;
+        let Ok(enc_len) = u32::try_from(bytes.len()) else {
+            return declined(8);
+        };
+        let mut slot_bytes = vec![0u8; slot as usize];
+        fill_slot(&bytes, &mut slot_bytes);
+        changed.push(Changed {
+            caller: c,
+            internal: r.internal[c],
+            terms: terms_of(&rt)
+                .into_iter()
+                .map(|(s, t, b)| (s, (t, b)))
+                .collect(),
+            title_len: rt.title_len,
+            body_len: rt.body_len,
+            slot: slot_bytes,
+            enc_len,
+            head_len,
+        });
+    }
+
+    // The averages on their grid and the slot width must not move.
+    let sum = |v: &[u32]| v.iter().map(|&x| u64::from(x)).sum::<u64>();
+    let (base_title, base_body) = (sum(&r.title_len), sum(&r.body_len));
+    let (mut title, mut body) = (base_title, base_body);
+    for ch in &changed {
+        title = title - u64::from(r.title_len[ch.caller]) + u64::from(ch.title_len);
+        body = body - u64::from(r.body_len[ch.caller]) + u64::from(ch.body_len);
+    }
+    let (avg_title, avg_body) = (average(base_title, n), average(base_body, n));
+    if average(title, n).to_bits() != avg_title.to_bits()
+        || average(body, n).to_bits() != avg_body.to_bits()
+    {
+        return declined(9);
+    }
+    let mut enc_len = r.enc_len.clone();
+    let mut head_len = r.head_len.clone();
+    for ch in &changed {
+        enc_len[ch.caller] = ch.enc_len;
+        head_len[ch.caller] = ch.head_len;
+    }
+    if slot_width_of(enc_len, &head_len) != slot {
+        return declined(10);
+    }
+
+    // The affected terms: the base versions' and the current versions' of every changed
+    // record. A record changed by an earlier delta on this base has its base version's
+    // terms in that delta's state; any other one is read as the base holds it.
+    let earlier: HashSet<&str> = inputs
+        .state
+        .map(|s| s.changed.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let mut terms: BTreeSet<String> = inputs
+        .state
+        .map(|s| s.terms.iter().cloned().collect())
+        .unwrap_or_default();
+    let first_time: Vec<(&str, u64)> = changed
+        .iter()
+        .map(|ch| (r.urls[ch.caller].as_str(), inputs.fingerprints[ch.caller]))
+        .filter(|(u, _)| !earlier.contains(u))
+        .collect();
+    if !first_time.is_empty() {
+        let Some(base_versions) = (inputs.base_docs)(&first_time) else {
+            return declined(11);
+        };
+        if base_versions.len() != first_time.len() {
+            return declined(12);
+        }
+        for doc in &base_versions {
+            terms.extend(
+                terms_of(&count_terms(doc, None, true))
+                    .into_iter()
+                    .map(|t| t.0),
+            );
+        }
+    }
+    for ch in &changed {
+        terms.extend(ch.terms.keys().cloned());
+    }
+    if terms.len() > TERMS_AT_MOST {
+        return declined(13);
+    }
+
+    // Each affected term's entry, recomputed from the base's postings.
+    let mut dict = std::fs::read(inputs.base_dir.join("dict.bin"))?;
+    if dict.len() != pages as usize * PAGE_BYTES {
+        return declined(14);
+    }
+    let mut post = File::open(inputs.base_dir.join("post.bin"))?;
+    let spares = std::fs::read(inputs.base_dir.join("spares.bin"))?;
+    let Some(spares) = read_spares(&spares) else {
+        return declined(17);
+    };
+    let ids: HashSet<u32> = changed.iter().map(|c| c.internal).collect();
+    let weigh = |ch: &Changed, (tt, tb): (u32, u32)| {
+        weight(tt, tb, ch.title_len, ch.body_len, avg_title, avg_body)
+    };
+    let mut by_page: BTreeMap<u32, Vec<(&str, NewEntry)>> = BTreeMap::new();
+    for term in &terms {
+        let p = fnv1a(term) % pages;
+        let page = &dict[p as usize * PAGE_BYTES..(p as usize + 1) * PAGE_BYTES];
+        let base = match entry_of(page, term) {
+            Some(e) => Some(read_postings(&e, &mut post, spares.get(term.as_bytes()))?),
+            None => None,
+        };
+        let added: Vec<(u32, u8)> = changed
+            .iter()
+            .filter_map(|ch| ch.terms.get(term).map(|&tf| (ch.internal, weigh(ch, tf))))
+            .collect();
+        let Some(entry) = recompute(base, &ids, added, n) else {
+            return declined(15);
+        };
+        by_page.entry(p).or_default().push((term, entry));
+    }
+
+    // The pages holding them, written again.
+    let mut post_delta = Vec::new();
+    for (p, replaced) in by_page {
+        let at = p as usize * PAGE_BYTES;
+        let page = &dict[at..at + PAGE_BYTES];
+        let drop: HashSet<&[u8]> = replaced.iter().map(|(t, _)| t.as_bytes()).collect();
+        let mut out: Vec<u8> = entries(page)
+            .into_iter()
+            .filter(|(t, _)| !drop.contains(t))
+            .flat_map(|(_, e)| e.to_vec())
+            .collect();
+        for (term, entry) in replaced {
+            let Some((df, blob)) = entry else { continue };
+            out.push(term.len() as u8);
+            out.extend_from_slice(term.as_bytes());
+            put_varint(&mut out, u64::from(df));
+            if blob.len() <= INLINE_MAX {
+                out.push(0);
+                put_varint(&mut out, blob.len() as u64);
+                out.extend_from_slice(&blob);
+            } else {
+                out.push(2);
+                put_varint(&mut out, post_delta.len() as u64);
+                put_varint(&mut out, blob.len() as u64);
+                post_delta.extend_from_slice(&blob);
+            }
+        }
+        if out.len() > PAGE_BYTES {
+            return declined(16);
+        }
+        out.resize(PAGE_BYTES, 0);
+        dict[at..at + PAGE_BYTES].copy_from_slice(&out);
+    }
+
+    // Written: the base's files linked, the rest new.
+    changed.sort_by_key(|c| c.internal);
+    let mut docs_delta = Vec::with_capacity(changed.len() * slot as usize);
+    for ch in &changed {
+        docs_delta.extend_from_slice(&ch.slot);
+    }
+    let dir = inputs.dir;
+    remove_index_files(dir)?;
+    std::fs::create_dir_all(dir)?;
+    for f in ["post.bin", "docs.bin", "categories.bin"] {
+        std::fs::hard_link(inputs.base_dir.join(f), dir.join(f))?;
+    }
+    std::fs::write(dir.join("dict.bin"), &dict)?;
+    std::fs::write(dir.join("post-delta.bin"), &post_delta)?;
+    std::fs::write(dir.join("docs-delta.bin"), &docs_delta)?;
+    let mut meta = meta;
+    meta["files"]["post-delta.bin"] = post_delta.len().into();
+    meta["files"]["docs-delta.bin"] = docs_delta.len().into();
+    meta["delta"] = serde_json::json!({
+        "ids": changed.iter().map(|c| c.internal).collect::<Vec<_>>(),
+    });
+    std::fs::write(
+        dir.join("meta.json"),
+        serde_json::to_vec(&meta).map_err(|e| SearchError::Format(e.to_string()))?,
+    )?;
+    let mut stats = StaticStats {
+        docs: n as u64,
+        terms: terms.len() as u64,
+        slot,
+        pages,
+        millis: started.elapsed().as_millis() as u64,
+        ..StaticStats::default()
+    };
+    for f in FILES.iter().chain(&DELTA_FILES) {
+        stats.bytes += std::fs::metadata(dir.join(f))?.len();
+        stats.files += 1;
+    }
+    let state = DeltaState {
+        changed: changed
+            .iter()
+            .map(|c| r.urls[c.caller].clone())
+            .chain(earlier.iter().map(|u| u.to_string()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect(),
+        terms: terms.into_iter().collect(),
+    };
+    Ok(Some((stats, state)))
+}
+
+/// [`try_delta`] declining, at the check numbered `why` (shown with `GONGKAI_DEBUG_DELTA`).
+fn declined<T>(why: u32) -> Result<Option<T>, SearchError> {
+    if std::env::var_os("GONGKAI_DEBUG_DELTA").is_some() {
+        eprintln!("delta declined at check {why}");
+    }
+    Ok(None)
+}
+
+/// Removes the index files from `dir`, before a build writes them: a file a delta linked is
+/// the base's own, and writing into it would change the base (and every tree sharing it).
+pub(super) fn remove_index_files(dir: &Path) -> Result<(), SearchError> {
+    for f in FILES.iter().chain(&DELTA_FILES).chain(&[SPARES]) {
+        match std::fs::remove_file(dir.join(f)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e.into()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A dictionary entry: its document frequency and its postings, inline or where in
+/// `post.bin`.
+struct Entry {
+    df: u64,
+    inline: Option<Vec<u8>>,
+    at: (u64, u64),
+}
+
+/// The entries of a page: each term's bytes and its whole entry.
+fn entries(page: &[u8]) -> Vec<(&[u8], &[u8])> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < page.len() && page[at] > 0 {
+        let start = at;
+        let len = page[at] as usize;
+        let term = &page[at + 1..(at + 1 + len).min(page.len())];
+        at += 1 + len;
+        let ok = (|| {
+            get_varint(page, &mut at)?;
+            let form = *page.get(at)?;
+            at += 1;
+            if form == 0 {
+                let n = get_varint(page, &mut at)?;
+                at += n as usize;
+            } else {
+                get_varint(page, &mut at)?;
+                get_varint(page, &mut at)?;
+            }
+            Some(())
+        })();
+        if ok.is_none() || at > page.len() {
+            break;
+        }
+        out.push((term, &page[start..at]));
+    }
+    out
+}
+
+/// The entry of `term` in a page of the base's dictionary.
+fn entry_of(page: &[u8], term: &str) -> Option<Entry> {
+    let (_, e) = entries(page)
+        .into_iter()
+        .find(|(t, _)| *t == term.as_bytes())?;
+    let mut at = 1 + e[0] as usize;
+    let df = get_varint(e, &mut at)?;
+    let form = e[at];
+    at += 1;
+    if form == 0 {
+        let n = get_varint(e, &mut at)? as usize;
+        Some(Entry {
+            df,
+            inline: Some(e.get(at..at + n)?.to_vec()),
+            at: (0, 0),
+        })
+    } else {
+        let off = get_varint(e, &mut at)?;
+        let n = get_varint(e, &mut at)?;
+        Some(Entry {
+            df,
+            inline: None,
+            at: (off, n),
+        })
+    }
+}
+
+/// A term's postings in the base: a list with every weight, or a dense term's bitset
+/// with the weights of its top records and its spares (`known`), the others' unknown.
+enum Base {
+    List(Vec<(u32, u8)>),
+    Dense {
+        bits: Vec<u8>,
+        df: u64,
+        known: Vec<(u32, u8)>,
+    },
+}
+
+/// The spares file of the base: each dense term's records ranked after its top k.
+fn read_spares(data: &[u8]) -> Option<Spares<'_>> {
+    let mut out = HashMap::new();
+    let mut at = 0;
+    while at < data.len() {
+        let len = data[at] as usize;
+        let term = data.get(at + 1..at + 1 + len)?;
+        at += 1 + len;
+        let k = get_varint(data, &mut at)? as usize;
+        let mut list = Vec::with_capacity(k);
+        for _ in 0..k {
+            let id = u32::try_from(get_varint(data, &mut at)?).ok()?;
+            list.push((id, *data.get(at)?));
+            at += 1;
+        }
+        out.insert(term, list);
+    }
+    Some(out)
+}
+
+fn read_postings(
+    e: &Entry,
+    post: &mut File,
+    spares: Option<&Vec<(u32, u8)>>,
+) -> Result<Base, SearchError> {
+    let blob = match &e.inline {
+        Some(b) => b.clone(),
+        None => {
+            let mut b = vec![0u8; e.at.1 as usize];
+            post.seek(SeekFrom::Start(e.at.0))?;
+            post.read_exact(&mut b)?;
+            b
+        }
+    };
+    let mut base = decode(&blob, e.df)
+        .ok_or_else(|| SearchError::Format("the base's postings are damaged".into()))?;
+    if let (Base::Dense { known, .. }, Some(s)) = (&mut base, spares) {
+        known.extend_from_slice(s);
+    }
+    Ok(base)
+}
+
+fn decode(blob: &[u8], df: u64) -> Option<Base> {
+    let list = |at: &mut usize, k: usize| -> Option<Vec<(u32, u8)>> {
+        let mut ids = Vec::with_capacity(k);
+        let mut id = 0u64;
+        for i in 0..k {
+            let d = get_varint(blob, at)?;
+            id = if i == 0 { d } else { id + d };
+            ids.push(u32::try_from(id).ok()?);
+        }
+        let weights = blob.get(*at..*at + k)?;
+        *at += k;
+        Some(ids.into_iter().zip(weights.iter().copied()).collect())
+    };
+    let mut at = 1;
+    match *blob.first()? {
+        0 => list(&mut at, usize::try_from(df).ok()?).map(Base::List),
+        1 => {
+            let nb = get_varint(blob, &mut at)? as usize;
+            let bits = blob.get(at..at + nb)?.to_vec();
+            at += nb;
+            let k = get_varint(blob, &mut at)? as usize;
+            let known = list(&mut at, k)?;
+            // Then the weight of all others, which a recomputed entry does not need.
+            blob.get(at)?;
+            Some(Base::Dense { bits, df, known })
+        }
+        _ => None,
+    }
+}
+
+/// A term's entry after the change: the base's postings without the changed records, plus
+/// `added`, encoded as a cold build encodes them; `None` if they cannot be known as a cold
+/// build would weigh them.
+fn recompute(
+    base: Option<Base>,
+    changed: &HashSet<u32>,
+    added: Vec<(u32, u8)>,
+    n: usize,
+) -> Option<NewEntry> {
+    let list = |mut docs: Vec<(u32, u8)>| {
+        docs.retain(|d| !changed.contains(&d.0));
+        docs.extend_from_slice(&added);
+        (!docs.is_empty()).then(|| {
+            let mut blob = Vec::new();
+            let df = docs.len() as u32;
+            encode_weighted(docs, n, &mut blob);
+            (df, blob)
+        })
+    };
+    match base {
+        None => Some(list(Vec::new())),
+        Some(Base::List(docs)) => Some(list(docs)),
+        // Every record of the term known with its weight.
+        Some(Base::Dense { df, known, .. }) if known.len() as u64 == df => Some(list(known)),
+        Some(Base::Dense {
+            mut bits, known, ..
+        }) => {
+            // Every other record of the term ranks after the last known one (the last
+            // spare): if at least k records still rank before it, the others stay out of
+            // the top, and their weights are not needed.
+            let rank = |&(id, w): &(u32, u8)| (std::cmp::Reverse(w), id);
+            let last = known.iter().map(rank).max()?;
+            let mut candidates: Vec<(u32, u8)> = known
+                .into_iter()
+                .filter(|d| !changed.contains(&d.0))
+                .collect();
+            let ahead = added.iter().filter(|d| rank(d) < last).count();
+            if candidates.len() + ahead < DENSE_TOP_K {
+                return None;
+            }
+            for &id in changed {
+                if let Some(b) = bits.get_mut(id as usize / 8) {
+                    *b &= !(1 << (id % 8));
+                }
+            }
+            for &(id, _) in &added {
+                *bits.get_mut(id as usize / 8)? |= 1 << (id % 8);
+            }
+            let df: u32 = bits.iter().map(|b| b.count_ones()).sum();
+            // Still dense, as a cold build would store it (the portal's size is the base's).
+            if (df as usize) * 16 < n {
+                return None;
+            }
+            candidates.extend(added);
+            let mut blob = Vec::new();
+            encode_dense(&bits, candidates, &mut blob);
+            Some(Some((df, blob)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::super::tests::sample_docs;
+    use super::super::{logical_files, write_static_dir_with_words, TextTerms};
+    use super::*;
+
+    /// A base written whole from `docs`, its files linked into `base_dir` as the private
+    /// base keeps them.
+    fn base(docs: &[SearchDoc], dir: &Path, base_dir: &Path) -> Records {
+        let stats = write_static_dir_with_words(
+            docs.iter().cloned().map(|d| (d, None)),
+            dir,
+            TextTerms::Scanned,
+        )
+        .unwrap();
+        std::fs::create_dir_all(base_dir).unwrap();
+        for f in FILES {
+            std::fs::hard_link(dir.join(f), base_dir.join(f)).unwrap();
+        }
+        std::fs::rename(dir.join(SPARES), base_dir.join("spares.bin")).unwrap();
+        Arc::try_unwrap(stats.base.unwrap()).unwrap()
+    }
+
+    fn fingerprints(docs: &[SearchDoc]) -> Vec<(String, u64)> {
+        docs.iter()
+            .map(|d| (d.url.clone(), Fingerprint::new("t").add_json(d).finish()))
+            .collect()
+    }
+
+    /// The index of `docs` written whole, as [`logical_files`] sees it.
+    fn cold(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
+        let dir = tempfile::tempdir().unwrap();
+        write_static_dir_with_words(
+            docs.iter().cloned().map(|d| (d, None)),
+            dir.path(),
+            TextTerms::Scanned,
+        )
+        .unwrap();
+        std::fs::remove_file(dir.path().join(SPARES)).unwrap();
+        logical_files(dir.path()).unwrap()
+    }
+
+    /// Each step edits some records and writes a delta on the base over the last step's
+    /// tree, with the state the last delta left: the index must say what one written whole
+    /// from the same records says, term by term and slot by slot.
+    #[test]
+    fn a_delta_on_the_base_equals_an_index_written_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base_dir = tmp.path().join("base");
+        let original: Vec<SearchDoc> = sample_docs(4200).into_iter().map(|d| d.0).collect();
+        let records = base(&original, &tmp.path().join("a"), &base_dir);
+        let base_fps: Vec<u64> = fingerprints(&original).into_iter().map(|f| f.1).collect();
+        let mut docs = original.clone();
+        let mut state: Option<DeltaState> = None;
+        // Same lengths, so the averages stay on their grid point: the title of a record
+        // at the top of dense terms, a body, several records, one changed back.
+        type Edit = fn(&mut Vec<SearchDoc>);
+        let steps: [(&str, Edit); 4] = [
+            ("a retitled record", |d| {
+                d[10].title = d[10].title.replace("关于", "有关")
+            }),
+            ("a body and a title", |d| {
+                d[300].body = d[300].body.replacen("政府", "法院", 3);
+                d[4000].title = d[4000].title.replace("通知", "决定");
+            }),
+            ("the first record back as it was", |d| {
+                d[10].title = d[10].title.replace("有关", "关于")
+            }),
+            ("codes and a body", |d| {
+                d[7].codes = vec!["示政发〔2016〕99号".into()];
+                d[7].body.push_str("补充的正文");
+                d[9].body = d[9].body.replace("吉林市", "长春市");
+            }),
+        ];
+        for (i, (what, edit)) in steps.iter().enumerate() {
+            edit(&mut docs);
+            let dir = tmp.path().join(format!("step{i}"));
+            let current = fingerprints(&docs);
+            let docs_at = |urls: &HashSet<String>| {
+                Ok(docs
+                    .iter()
+                    .filter(|d| urls.contains(&d.url))
+                    .cloned()
+                    .collect())
+            };
+            let base_docs = |wanted: &[(&str, u64)]| {
+                Some(
+                    wanted
+                        .iter()
+                        .map(|(u, _)| original.iter().find(|d| d.url == *u).unwrap().clone())
+                        .collect(),
+                )
+            };
+            let inputs = DeltaInputs {
+                base_dir: &base_dir,
+                records: &records,
+                fingerprints: &base_fps,
+                state: state.as_ref(),
+                dir: &dir,
+                current: &current,
+                docs_at: &docs_at,
+                base_docs: &base_docs,
+            };
+            let (_, next) = try_delta(&inputs)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{what}: no delta"));
+            let got = logical_files(&dir).unwrap();
+            let want = cold(&docs);
+            for (name, bytes) in &want {
+                assert!(got.get(name) == Some(bytes), "{what}: {name} differs");
+            }
+            assert_eq!(got.len(), want.len(), "{what}");
+            state = Some(next);
+        }
+        // The base's own files were left as they were.
+        assert_eq!(
+            std::fs::read(base_dir.join("dict.bin")).unwrap(),
+            std::fs::read(tmp.path().join("a").join("dict.bin")).unwrap()
+        );
+    }
+
+    /// A record that moved to another category, or a record added, cannot keep the base's
+    /// ids and facets: no delta, the index is written whole.
+    #[test]
+    fn a_changed_shape_or_record_set_declines() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base_dir = tmp.path().join("base");
+        let original: Vec<SearchDoc> = sample_docs(300).into_iter().map(|d| d.0).collect();
+        let records = base(&original, &tmp.path().join("a"), &base_dir);
+        let base_fps: Vec<u64> = fingerprints(&original).into_iter().map(|f| f.1).collect();
+        let moved = {
+            let mut d = original.clone();
+            d[3].categories = vec!["司法".into()];
+            d
+        };
+        let mut added = original.clone();
+        let mut extra = added[0].clone();
+        extra.url = "/documents/new/".into();
+        added.push(extra);
+        for docs in [moved, added] {
+            let current = fingerprints(&docs);
+            let docs_at = |urls: &HashSet<String>| {
+                Ok(docs
+                    .iter()
+                    .filter(|d| urls.contains(&d.url))
+                    .cloned()
+                    .collect())
+            };
+            let base_docs = |_: &[(&str, u64)]| Some(original.clone());
+            let inputs = DeltaInputs {
+                base_dir: &base_dir,
+                records: &records,
+                fingerprints: &base_fps,
+                state: None,
+                dir: &tmp.path().join("b"),
+                current: &current,
+                docs_at: &docs_at,
+                base_docs: &base_docs,
+            };
+            assert!(try_delta(&inputs).unwrap().is_none());
+        }
+    }
+}

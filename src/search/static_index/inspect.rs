@@ -1,0 +1,111 @@
+//! What a static index says, whatever its layout: a base with a delta and an index written
+//! whole answer alike exactly when these views are equal, so the tests compare them.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::delta::DELTA_FILES;
+use super::dictionary::PAGE_BYTES;
+use super::format::get_varint;
+use crate::search::SearchError;
+
+/// The index in `dir` as named parts: `meta.json` without its file sizes and delta,
+/// `docs.bin` with the delta's slots in place, and `terms`: every dictionary entry as
+/// `term, df, postings` in term order, wherever its postings are stored. Other files
+/// (categories.bin) as they are.
+pub fn logical_files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, SearchError> {
+    let bad = |what: &str| SearchError::Format(format!("{}: {what}", dir.display()));
+    let read = |f: &str| std::fs::read(dir.join(f));
+    let mut meta: serde_json::Value =
+        serde_json::from_slice(&read("meta.json")?).map_err(|e| bad(&e.to_string()))?;
+    let slot = meta["slot"].as_u64().ok_or_else(|| bad("no slot"))? as usize;
+    let pages = meta["pages"].as_u64().ok_or_else(|| bad("no pages"))? as usize;
+    let changed: Vec<usize> = meta["delta"]["ids"]
+        .as_array()
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|i| i.as_u64())
+                .map(|i| i as usize)
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(m) = meta.as_object_mut() {
+        m.remove("files");
+        m.remove("delta");
+    }
+    let mut out = BTreeMap::new();
+    out.insert(
+        "meta.json".to_string(),
+        serde_json::to_vec(&meta).map_err(|e| bad(&e.to_string()))?,
+    );
+
+    let mut docs = read("docs.bin")?;
+    if !changed.is_empty() {
+        let delta = read("docs-delta.bin")?;
+        for (i, id) in changed.into_iter().enumerate() {
+            let (from, to) = (i * slot, id * slot);
+            if from + slot > delta.len() || to + slot > docs.len() {
+                return Err(bad("a delta slot out of range"));
+            }
+            docs[to..to + slot].copy_from_slice(&delta[from..from + slot]);
+        }
+    }
+    out.insert("docs.bin".to_string(), docs);
+
+    let dict = read("dict.bin")?;
+    if dict.len() != pages * PAGE_BYTES {
+        return Err(bad("dict.bin is not `pages` pages long"));
+    }
+    let post = read("post.bin")?;
+    let post_delta = read("post-delta.bin").unwrap_or_default();
+    let mut terms: BTreeMap<Vec<u8>, (u64, Vec<u8>)> = BTreeMap::new();
+    for page in dict.chunks(PAGE_BYTES) {
+        let mut at = 0;
+        while at < page.len() && page[at] > 0 {
+            let len = page[at] as usize;
+            let term = page
+                .get(at + 1..at + 1 + len)
+                .ok_or_else(|| bad("cut entry"))?;
+            at += 1 + len;
+            let df = get_varint(page, &mut at).ok_or_else(|| bad("cut entry"))?;
+            let form = *page.get(at).ok_or_else(|| bad("cut entry"))?;
+            at += 1;
+            let mut num = || get_varint(page, &mut at).ok_or_else(|| bad("cut entry"));
+            let blob = match form {
+                0 => {
+                    let n = num()? as usize;
+                    let b = page.get(at..at + n).ok_or_else(|| bad("cut entry"))?;
+                    at += n;
+                    b
+                }
+                1 | 2 => {
+                    let (off, n) = (num()? as usize, num()? as usize);
+                    let file = if form == 1 { &post } else { &post_delta };
+                    file.get(off..off + n)
+                        .ok_or_else(|| bad("postings out of range"))?
+                }
+                _ => return Err(bad("unknown entry form")),
+            };
+            if terms.insert(term.to_vec(), (df, blob.to_vec())).is_some() {
+                return Err(bad("a term listed twice"));
+            }
+        }
+    }
+    let mut listed = Vec::new();
+    for (term, (df, blob)) in terms {
+        listed.extend_from_slice(format!("{} {df} {}\n", term.len(), blob.len()).as_bytes());
+        listed.extend_from_slice(&term);
+        listed.extend_from_slice(&blob);
+        listed.push(b'\n');
+    }
+    out.insert("terms".to_string(), listed);
+
+    for entry in std::fs::read_dir(dir)? {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        let known = ["meta.json", "docs.bin", "dict.bin", "post.bin"];
+        if !known.contains(&name.as_str()) && !DELTA_FILES.contains(&name.as_str()) {
+            out.insert(name.clone(), read(&name)?);
+        }
+    }
+    Ok(out)
+}
