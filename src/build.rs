@@ -577,7 +577,7 @@ impl StaticPlan<'_> {
         use crate::search::static_index::{try_delta, DeltaInputs};
         let Some(base) = self.base.as_ref() else {
             if std::env::var_os("GONGKAI_DEBUG_DELTA").is_some() {
-                eprintln!("delta: no base");
+                eprintln!("static index written whole: no base beside the output");
             }
             return None;
         };
@@ -609,7 +609,7 @@ impl StaticPlan<'_> {
         };
         let tried = try_delta(&inputs);
         if let (Err(e), Some(_)) = (&tried, std::env::var_os("GONGKAI_DEBUG_DELTA")) {
-            eprintln!("delta failed: {e}");
+            eprintln!("static index written whole: {e}");
         }
         let (stats, state) = tried.ok().flatten()?;
         *self.written.lock().unwrap_or_else(|e| e.into_inner()) = Some(StaticWritten::Delta(state));

@@ -156,19 +156,19 @@ pub fn try_delta(
         .any(|v| v.len() != n)
         || r.shape.len() != n
     {
-        return declined(1);
+        return declined("the base's record table is damaged");
     }
     let mut changed_callers = Vec::new();
     for (c, (url, fp)) in inputs.current.iter().enumerate() {
         if *url != r.urls[c] {
-            return declined(2);
+            return declined("records were added, removed or reordered");
         }
         if *fp != inputs.fingerprints[c] {
             changed_callers.push(c);
         }
     }
     if changed_callers.len() > CHANGED_AT_MOST {
-        return declined(3);
+        return declined("too many records changed");
     }
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(inputs.base_dir.join("meta.json"))?)
@@ -177,14 +177,14 @@ pub fn try_delta(
         meta["pages"].as_u64().and_then(|p| u32::try_from(p).ok()),
         meta["slot"].as_u64().and_then(|s| u32::try_from(s).ok()),
     ) else {
-        return declined(4);
+        return declined("the base's meta.json is damaged");
     };
 
     // This build's version of each changed record.
     let wanted: HashSet<String> = changed_callers.iter().map(|&c| r.urls[c].clone()).collect();
     let mut docs = (inputs.docs_at)(&wanted)?;
     if docs.len() != wanted.len() {
-        return declined(5);
+        return declined("a changed record was not found");
     }
     let caller_of: HashMap<&str, usize> = changed_callers
         .iter()
@@ -194,15 +194,15 @@ pub fn try_delta(
     let mut changed = Vec::with_capacity(docs.len());
     for doc in &docs {
         let Some(&c) = caller_of.get(doc.url.as_str()) else {
-            return declined(6);
+            return declined("a changed record was not found");
         };
         if shape_of(doc) != r.shape[c] {
-            return declined(7);
+            return declined("a record moved to another type, agency, year or category");
         }
         let rt = count_terms(doc, None, true);
         let (bytes, head_len) = encode_record(doc)?;
         let Ok(enc_len) = u32::try_from(bytes.len()) else {
-            return declined(8);
+            return declined("a record is too large");
         };
         let mut slot_bytes = vec![0u8; slot as usize];
         fill_slot(&bytes, &mut slot_bytes);
@@ -233,7 +233,7 @@ pub fn try_delta(
     if average(title, n).to_bits() != avg_title.to_bits()
         || average(body, n).to_bits() != avg_body.to_bits()
     {
-        return declined(9);
+        return declined("the average title or body length moved to another grid point");
     }
     let mut enc_len = r.enc_len.clone();
     let mut head_len = r.head_len.clone();
@@ -242,7 +242,7 @@ pub fn try_delta(
         head_len[ch.caller] = ch.head_len;
     }
     if slot_width_of(enc_len, &head_len) != slot {
-        return declined(10);
+        return declined("the slot width changed");
     }
 
     // The affected terms: the base versions' and the current versions' of every changed
@@ -263,10 +263,10 @@ pub fn try_delta(
         .collect();
     if !first_time.is_empty() {
         let Some(base_versions) = (inputs.base_docs)(&first_time) else {
-            return declined(11);
+            return declined("the base version of a changed record is not in the search index");
         };
         if base_versions.len() != first_time.len() {
-            return declined(12);
+            return declined("the base version of a changed record is not in the search index");
         }
         for doc in &base_versions {
             terms.extend(
@@ -280,18 +280,18 @@ pub fn try_delta(
         terms.extend(ch.terms.keys().cloned());
     }
     if terms.len() > TERMS_AT_MOST {
-        return declined(13);
+        return declined("too many terms changed");
     }
 
     // Each affected term's entry, recomputed from the base's postings.
     let mut dict = std::fs::read(inputs.base_dir.join("dict.bin"))?;
     if dict.len() != pages as usize * PAGE_BYTES {
-        return declined(14);
+        return declined("the base's dict.bin is damaged");
     }
     let mut post = File::open(inputs.base_dir.join("post.bin"))?;
     let spares = std::fs::read(inputs.base_dir.join("spares.bin"))?;
     let Some(spares) = read_spares(&spares) else {
-        return declined(17);
+        return declined("the base's spares are damaged");
     };
     let ids: HashSet<u32> = changed.iter().map(|c| c.internal).collect();
     let weigh = |ch: &Changed, (tt, tb): (u32, u32)| {
@@ -310,7 +310,7 @@ pub fn try_delta(
             .filter_map(|ch| ch.terms.get(term).map(|&tf| (ch.internal, weigh(ch, tf))))
             .collect();
         let Some(entry) = recompute(base, &ids, added, n) else {
-            return declined(15);
+            return declined("a dense term's top records are not known");
         };
         by_page.entry(p).or_default().push((term, entry));
     }
@@ -343,7 +343,7 @@ pub fn try_delta(
             }
         }
         if out.len() > PAGE_BYTES {
-            return declined(16);
+            return declined("a dictionary page overflows");
         }
         out.resize(PAGE_BYTES, 0);
         dict[at..at + PAGE_BYTES].copy_from_slice(&out);
@@ -399,10 +399,11 @@ pub fn try_delta(
     Ok(Some((stats, state)))
 }
 
-/// [`try_delta`] declining, at the check numbered `why` (shown with `GONGKAI_DEBUG_DELTA`).
-fn declined<T>(why: u32) -> Result<Option<T>, SearchError> {
+/// [`try_delta`] declining; with `GONGKAI_DEBUG_DELTA` set it says why on stderr, for
+/// whoever measures builds (`bench/incremental.sh`).
+fn declined<T>(why: &str) -> Result<Option<T>, SearchError> {
     if std::env::var_os("GONGKAI_DEBUG_DELTA").is_some() {
-        eprintln!("delta declined at check {why}");
+        eprintln!("static index written whole: {why}");
     }
     Ok(None)
 }
