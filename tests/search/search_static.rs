@@ -301,3 +301,151 @@ fn filters_in_the_client() {
         slugs(1)
     );
 }
+
+/// A portal of `n` records made of the fixtures (so that common terms are dense), each with
+/// its own URL and slug, in stream order.
+fn many_docs(n: usize) -> Vec<gongkai::search::SearchDoc> {
+    let fixtures = seeds::fixture_docs();
+    (0..n)
+        .map(|i| {
+            let mut d = fixtures[i % fixtures.len()].clone();
+            d.id = i as u32;
+            d.slug = format!("{}-{i}", d.slug);
+            d.url = format!("{}{i}/", d.url);
+            d
+        })
+        .collect()
+}
+
+/// The static index of `docs` written whole into `search`, with its spares left for a base.
+fn written_whole(
+    docs: &[gongkai::search::SearchDoc],
+    search: &Path,
+) -> gongkai::search::static_index::StaticStats {
+    gongkai::search::static_index::write_static_dir_with_words(
+        docs.iter().cloned().map(|d| (d, None)),
+        search,
+        gongkai::search::static_index::TextTerms::Scanned,
+    )
+    .unwrap()
+}
+
+/// A build that took two changed records as a delta on the base answers in the browser's
+/// client exactly as the index written whole from the same records: the same hits, scores,
+/// tiers, snippets and totals, in as many round trips.
+#[test]
+fn a_delta_answers_in_the_client_as_the_index_written_whole() {
+    use gongkai::search::static_index::{logical_files, try_delta, DeltaInputs};
+    use gongkai::write::static_base;
+    use std::collections::HashSet;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let original = many_docs(4200);
+    let fingerprint = |docs: &[gongkai::search::SearchDoc]| -> Vec<(String, u64)> {
+        docs.iter()
+            .map(|d| {
+                let json = serde_json::to_string(d).unwrap();
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                std::hash::Hash::hash(&json, &mut h);
+                (d.url.clone(), std::hash::Hasher::finish(&h))
+            })
+            .collect()
+    };
+    // The base, kept beside its output as a build keeps it.
+    let out = tmp.path().join("public");
+    let stats = written_whole(&original, &out.join("search"));
+    static_base::save(
+        &out,
+        &out.join("search"),
+        stats.base.as_ref().unwrap(),
+        &fingerprint(&original),
+    );
+    let base = static_base::load(&out).expect("the base just kept");
+
+    // Two records changed, keeping their lengths (so the averages stay on their grid).
+    let mut docs = original.clone();
+    docs[3].title = std::iter::once('林')
+        .chain(docs[3].title.chars().skip(1))
+        .collect();
+    docs[1000].body = docs[1000].body.replacen("政府", "法院", 2);
+    let current = fingerprint(&docs);
+    let docs_at = |urls: &HashSet<String>| {
+        Ok(docs
+            .iter()
+            .filter(|d| urls.contains(&d.url))
+            .cloned()
+            .collect())
+    };
+    let base_docs = |wanted: &[(&str, u64)]| {
+        Some(
+            wanted
+                .iter()
+                .map(|(u, _)| original.iter().find(|d| d.url == *u).unwrap().clone())
+                .collect(),
+        )
+    };
+    let delta = tmp.path().join("delta/search");
+    let taken = try_delta(&DeltaInputs {
+        base_dir: &base.dir,
+        records: &base.records,
+        fingerprints: &base.fingerprints,
+        state: base.state.as_ref(),
+        dir: &delta,
+        current: &current,
+        docs_at: &docs_at,
+        base_docs: &base_docs,
+    })
+    .unwrap();
+    assert!(taken.is_some(), "the two changes are taken as a delta");
+    for f in ["post-delta.bin", "docs-delta.bin"] {
+        assert!(std::fs::metadata(delta.join(f)).unwrap().len() > 0, "{f}");
+    }
+    let cold = tmp.path().join("cold/search");
+    written_whole(&docs, &cold);
+    std::fs::remove_file(cold.join(gongkai::search::static_index::SPARES)).unwrap();
+    assert_eq!(
+        logical_files(&delta).unwrap(),
+        logical_files(&cold).unwrap()
+    );
+
+    if !tools::available(
+        "a_delta_answers_in_the_client_as_the_index_written_whole",
+        &[tools::Need::Node],
+    ) {
+        return;
+    }
+    let queries: Vec<&str> = QUERIES
+        .iter()
+        .copied()
+        .chain(["法院", "政府", "法治政府建设"])
+        .collect();
+    let answers = |dir: &Path| -> Vec<Value> {
+        run_client(dir, &queries)
+            .into_iter()
+            .map(|mut a| {
+                // What the client fetched differs by the delta's list in meta.json.
+                for k in ["requests", "bytes", "ms"] {
+                    a.as_object_mut().unwrap().remove(k);
+                }
+                a
+            })
+            .collect()
+    };
+    let (got, want) = (answers(&delta), answers(&cold));
+    for ((q, g), w) in queries.iter().zip(&got).zip(&want) {
+        assert_eq!(g, w, "{q}");
+    }
+    let title = docs[3].title.clone();
+    let found = run_client(&delta, &[title.as_str()]);
+    let slugs: Vec<&str> = found[0]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        slugs.first(),
+        Some(&docs[3].slug.as_str()),
+        "{title}: {slugs:?}"
+    );
+}
