@@ -143,8 +143,10 @@ pub fn try_delta(
     let started = std::time::Instant::now();
     let r = inputs.records;
     let n = r.urls.len();
-    if inputs.current.len() != n
-        || inputs.fingerprints.len() != n
+    if inputs.current.len() != n {
+        return declined("records were added or removed");
+    }
+    if inputs.fingerprints.len() != n
         || [
             &r.internal,
             &r.title_len,
@@ -161,7 +163,7 @@ pub fn try_delta(
     let mut changed_callers = Vec::new();
     for (c, (url, fp)) in inputs.current.iter().enumerate() {
         if *url != r.urls[c] {
-            return declined("records were added, removed or reordered");
+            return declined("records were renamed or reordered");
         }
         if *fp != inputs.fingerprints[c] {
             changed_callers.push(c);
