@@ -289,6 +289,33 @@ fn fresh_searcher(index: &Index) -> Result<Searcher, SearchError> {
     Ok(reader.searcher())
 }
 
+/// The live stored versions of the record at `url` (one, unless the index is damaged),
+/// with the segment holding each.
+fn live_versions(
+    searcher: &Searcher,
+    f: &Fields,
+    url: &str,
+) -> Result<Vec<(SegmentId, TantivyDocument)>, SearchError> {
+    let term = Term::from_field_text(f.url, url);
+    let mut found = Vec::new();
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let inverted = reader.inverted_index(f.url)?;
+        let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? else {
+            continue;
+        };
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if reader.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                let stored: TantivyDocument =
+                    searcher.doc(tantivy::DocAddress::new(ord as u32, doc))?;
+                found.push((reader.segment_id(), stored));
+            }
+            doc = postings.advance();
+        }
+    }
+    Ok(found)
+}
+
 /// The text the index in `dir` holds of each record at `urls` (title, body and codes; the
 /// other fields left empty), in the order of `urls`; `None` if one is missing or held twice.
 /// The static index's delta reads the versions it replaces from here.
@@ -304,25 +331,8 @@ pub fn stored_texts(dir: &Path, urls: &[&str]) -> Result<Option<Vec<SearchDoc>>,
     };
     let mut out = Vec::with_capacity(urls.len());
     for url in urls {
-        let term = Term::from_field_text(f.url, url);
-        let mut found = Vec::new();
-        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let inverted = reader.inverted_index(f.url)?;
-            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
-            else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if reader.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
-                    let stored: TantivyDocument =
-                        searcher.doc(tantivy::DocAddress::new(ord as u32, doc))?;
-                    found.push(stored);
-                }
-                doc = postings.advance();
-            }
-        }
-        let [doc] = found.as_slice() else {
+        let found = live_versions(&searcher, &f, url)?;
+        let [(_, doc)] = found.as_slice() else {
             return Ok(None);
         };
         out.push(SearchDoc {
@@ -401,25 +411,11 @@ pub fn update_index_with_words(
         .collect();
     let mut removed = 0u64;
     for url in &urls {
-        let term = Term::from_field_text(f.url, url);
-        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let inverted = reader.inverted_index(f.url)?;
-            let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)?
-            else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if reader.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
-                    let stored: TantivyDocument =
-                        searcher.doc(tantivy::DocAddress::new(ord as u32, doc))?;
-                    file.entry(reader.segment_id().uuid_string())
-                        .or_default()
-                        .add(&Excess::of_deleted(&f, &stored));
-                    removed += 1;
-                }
-                doc = postings.advance();
-            }
+        for (segment, stored) in live_versions(&searcher, &f, url)? {
+            file.entry(segment.uuid_string())
+                .or_default()
+                .add(&Excess::of_deleted(&f, &stored));
+            removed += 1;
         }
     }
 
