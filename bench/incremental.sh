@@ -56,7 +56,7 @@ for N in "${SIZES[@]}"; do
   for r in $(seq "$RUNS"); do
     retitle "$one" "基准测试第${r}次修改的标题"
     timed env GONGKAI_DEBUG_DELTA=1 "$GONGKAI" build --root "$corpus" --today "$TODAY"
-    static=$(grep -o 'static index written whole: .*' "$BENCH_DIR/last.err" || echo "static index as a delta")
+    static=$(grep -o 'static index .*' "$BENCH_DIR/last.err" || echo "static index left as it was")
     log "   build after one title changed $r: $SECS s ($(grep -o '重新生成 [0-9]* 个' "$BENCH_DIR/last.out" || true); $static; $(sed -n 's/^  //p' "$BENCH_DIR/last.err" | tail -n 1))"
     times+=("$SECS")
   done

@@ -574,11 +574,9 @@ impl StaticPlan<'_> {
         before: &HashMap<String, u64>,
         failed: &std::sync::Mutex<Option<Diagnostic>>,
     ) -> Option<crate::search::static_index::StaticStats> {
-        use crate::search::static_index::{try_delta, DeltaInputs};
+        use crate::search::static_index::{tell, try_delta, DeltaInputs};
         let Some(base) = self.base.as_ref() else {
-            if std::env::var_os("GONGKAI_DEBUG_DELTA").is_some() {
-                eprintln!("static index written whole: no base beside the output");
-            }
+            tell(format_args!("written whole: no base beside the output"));
             return None;
         };
         let docs_at = |urls: &HashSet<String>| {
@@ -608,10 +606,15 @@ impl StaticPlan<'_> {
             base_docs: &base_docs,
         };
         let tried = try_delta(&inputs);
-        if let (Err(e), Some(_)) = (&tried, std::env::var_os("GONGKAI_DEBUG_DELTA")) {
-            eprintln!("static index written whole: {e}");
+        if let Err(e) = &tried {
+            tell(format_args!("written whole: {e}"));
         }
         let (stats, state) = tried.ok().flatten()?;
+        tell(format_args!(
+            "as a delta: {} records changed since the base, {} terms",
+            state.changed.len(),
+            state.terms.len()
+        ));
         *self.written.lock().unwrap_or_else(|e| e.into_inner()) = Some(StaticWritten::Delta(state));
         Some(stats)
     }

@@ -145,7 +145,10 @@ pub fn update_indexes(
                 let w = words.get(&d.url).cloned();
                 (d, w)
             });
-            write_static_dir_with_words(docs, static_dir, TextTerms::Scanned)
+            let written = write_static_dir_with_words(docs, static_dir, TextTerms::Scanned);
+            // No base is kept here: the spares it would need are not published.
+            let _ = std::fs::remove_file(static_dir.join(super::static_index::SPARES));
+            written
         },
     );
     Ok(SearchUpdate {

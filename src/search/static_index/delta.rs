@@ -401,12 +401,17 @@ pub fn try_delta(
     Ok(Some((stats, state)))
 }
 
-/// [`try_delta`] declining; with `GONGKAI_DEBUG_DELTA` set it says why on stderr, for
+/// Says how the static index was written, on stderr, when `GONGKAI_DEBUG_DELTA` is set: for
 /// whoever measures builds (`bench/incremental.sh`).
-fn declined<T>(why: &str) -> Result<Option<T>, SearchError> {
+pub fn tell(how: std::fmt::Arguments<'_>) {
     if std::env::var_os("GONGKAI_DEBUG_DELTA").is_some() {
-        eprintln!("static index written whole: {why}");
+        eprintln!("static index {how}");
     }
+}
+
+/// [`try_delta`] declining, and why ([`tell`]).
+fn declined<T>(why: &str) -> Result<Option<T>, SearchError> {
+    tell(format_args!("written whole: {why}"));
     Ok(None)
 }
 
