@@ -26,7 +26,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::dictionary::{fnv1a, PAGE_BYTES, SPARES};
+use super::dictionary::{fnv1a, page_entries, DictEntry, Stored, PAGE_BYTES, SPARES};
 use super::format::{get_varint, put_varint, FILES};
 use super::postings::{encode_dense, encode_weighted, DENSE_TOP_K};
 use super::records::{encode_record, fill_slot, slot_width_of};
@@ -303,8 +303,11 @@ pub fn try_delta(
     for term in &terms {
         let p = fnv1a(term) % pages;
         let page = &dict[p as usize * PAGE_BYTES..(p as usize + 1) * PAGE_BYTES];
-        let base = match entry_of(page, term) {
-            Some(e) => Some(read_postings(&e, &mut post, spares.get(term.as_bytes()))?),
+        let Some(entries) = page_entries(page).collect::<Option<Vec<_>>>() else {
+            return declined("the base's dict.bin is damaged");
+        };
+        let base = match entries.iter().find(|e| e.term == term.as_bytes()) {
+            Some(e) => Some(read_postings(e, &mut post, spares.get(term.as_bytes()))?),
             None => None,
         };
         let added: Vec<(u32, u8)> = changed
@@ -323,10 +326,11 @@ pub fn try_delta(
         let at = p as usize * PAGE_BYTES;
         let page = &dict[at..at + PAGE_BYTES];
         let drop: HashSet<&[u8]> = replaced.iter().map(|(t, _)| t.as_bytes()).collect();
-        let mut out: Vec<u8> = entries(page)
-            .into_iter()
-            .filter(|(t, _)| !drop.contains(t))
-            .flat_map(|(_, e)| e.to_vec())
+        // Every entry of the page was read whole above, when its terms were looked up.
+        let mut out: Vec<u8> = page_entries(page)
+            .map_while(|e| e)
+            .filter(|e| !drop.contains(e.term))
+            .flat_map(|e| e.bytes.iter().copied())
             .collect();
         for (term, entry) in replaced {
             let Some((df, blob)) = entry else { continue };
@@ -427,71 +431,6 @@ pub(super) fn remove_index_files(dir: &Path) -> Result<(), SearchError> {
     Ok(())
 }
 
-/// A dictionary entry: its document frequency and its postings, inline or where in
-/// `post.bin`.
-struct Entry {
-    df: u64,
-    inline: Option<Vec<u8>>,
-    at: (u64, u64),
-}
-
-/// The entries of a page: each term's bytes and its whole entry.
-fn entries(page: &[u8]) -> Vec<(&[u8], &[u8])> {
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < page.len() && page[at] > 0 {
-        let start = at;
-        let len = page[at] as usize;
-        let term = &page[at + 1..(at + 1 + len).min(page.len())];
-        at += 1 + len;
-        let ok = (|| {
-            get_varint(page, &mut at)?;
-            let form = *page.get(at)?;
-            at += 1;
-            if form == 0 {
-                let n = get_varint(page, &mut at)?;
-                at += n as usize;
-            } else {
-                get_varint(page, &mut at)?;
-                get_varint(page, &mut at)?;
-            }
-            Some(())
-        })();
-        if ok.is_none() || at > page.len() {
-            break;
-        }
-        out.push((term, &page[start..at]));
-    }
-    out
-}
-
-/// The entry of `term` in a page of the base's dictionary.
-fn entry_of(page: &[u8], term: &str) -> Option<Entry> {
-    let (_, e) = entries(page)
-        .into_iter()
-        .find(|(t, _)| *t == term.as_bytes())?;
-    let mut at = 1 + e[0] as usize;
-    let df = get_varint(e, &mut at)?;
-    let form = e[at];
-    at += 1;
-    if form == 0 {
-        let n = get_varint(e, &mut at)? as usize;
-        Some(Entry {
-            df,
-            inline: Some(e.get(at..at + n)?.to_vec()),
-            at: (0, 0),
-        })
-    } else {
-        let off = get_varint(e, &mut at)?;
-        let n = get_varint(e, &mut at)?;
-        Some(Entry {
-            df,
-            inline: None,
-            at: (off, n),
-        })
-    }
-}
-
 /// A term's postings in the base: a list with every weight, or a dense term's bitset
 /// with the weights of its top records and its spares (`known`), the others' unknown.
 enum Base {
@@ -524,21 +463,27 @@ fn read_spares(data: &[u8]) -> Option<Spares<'_>> {
 }
 
 fn read_postings(
-    e: &Entry,
+    e: &DictEntry<'_>,
     post: &mut File,
     spares: Option<&Vec<(u32, u8)>>,
 ) -> Result<Base, SearchError> {
-    let blob = match &e.inline {
-        Some(b) => b.clone(),
-        None => {
-            let mut b = vec![0u8; e.at.1 as usize];
-            post.seek(SeekFrom::Start(e.at.0))?;
+    let damaged = || SearchError::Format("the base's postings are damaged".into());
+    let blob = match e.postings {
+        Stored::Inline(b) => b.to_vec(),
+        Stored::External {
+            delta: false,
+            off,
+            len,
+        } => {
+            let mut b = vec![0u8; usize::try_from(len).map_err(|_| damaged())?];
+            post.seek(SeekFrom::Start(off))?;
             post.read_exact(&mut b)?;
             b
         }
+        // A base is written whole: it has no delta.
+        Stored::External { delta: true, .. } => return Err(damaged()),
     };
-    let mut base = decode(&blob, e.df)
-        .ok_or_else(|| SearchError::Format("the base's postings are damaged".into()))?;
+    let mut base = decode(&blob, e.df).ok_or_else(damaged)?;
     if let (Base::Dense { known, .. }, Some(s)) = (&mut base, spares) {
         known.extend_from_slice(s);
     }

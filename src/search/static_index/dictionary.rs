@@ -158,32 +158,81 @@ fn page_layout(index: &[(u32, u32, u32)]) -> (u32, Vec<usize>) {
     }
 }
 
-/// Looks `term` up in one page: (df, length of its out-of-line postings if any).
-pub(super) fn find_entry(page: &[u8], term: &str) -> Option<(u64, Option<u64>)> {
+/// Where a dictionary entry's postings are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stored<'a> {
+    /// Form 0: in the entry itself.
+    Inline(&'a [u8]),
+    /// Form 1: `len` bytes at `off` in `post.bin`; form 2 (`delta`): in `post-delta.bin`.
+    External { delta: bool, off: u64, len: u64 },
+}
+
+/// One entry of a dictionary page.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct DictEntry<'a> {
+    pub(super) term: &'a [u8],
+    pub(super) df: u64,
+    pub(super) postings: Stored<'a>,
+    /// The whole entry, as written.
+    pub(super) bytes: &'a [u8],
+}
+
+/// The entries of a dictionary page, in order, up to its zero padding. An entry cut short
+/// or of an unknown form (a damaged page) comes out as `None`, and nothing after it.
+pub(super) fn page_entries(page: &[u8]) -> impl Iterator<Item = Option<DictEntry<'_>>> {
     let mut at = 0;
-    while at < page.len() {
-        let len = page[at] as usize;
-        if len == 0 {
+    let mut damaged = false;
+    std::iter::from_fn(move || {
+        if damaged || at >= page.len() || page[at] == 0 {
             return None;
         }
-        let t = page.get(at + 1..at + 1 + len)?;
-        at += 1 + len;
-        let df = get_varint(page, &mut at)?;
-        let form = *page.get(at)?;
-        at += 1;
-        let external = if form == 0 {
-            let n = get_varint(page, &mut at)?;
-            at += n as usize;
-            None
-        } else {
-            get_varint(page, &mut at)?;
-            Some(get_varint(page, &mut at)?)
-        };
-        if t == term.as_bytes() {
-            return Some((df, external));
+        let entry = entry_at(page, &mut at);
+        damaged = entry.is_none();
+        Some(entry)
+    })
+}
+
+/// The entry starting at `*at`, which is moved past it.
+fn entry_at<'a>(page: &'a [u8], at: &mut usize) -> Option<DictEntry<'a>> {
+    let start = *at;
+    let len = page[start] as usize;
+    let term = page.get(start + 1..start + 1 + len)?;
+    *at = start + 1 + len;
+    let df = get_varint(page, at)?;
+    let form = *page.get(*at)?;
+    *at += 1;
+    let postings = match form {
+        0 => {
+            let n = get_varint(page, at)? as usize;
+            let inline = page.get(*at..*at + n)?;
+            *at += n;
+            Stored::Inline(inline)
         }
-    }
-    None
+        1 | 2 => Stored::External {
+            delta: form == 2,
+            off: get_varint(page, at)?,
+            len: get_varint(page, at)?,
+        },
+        _ => return None,
+    };
+    Some(DictEntry {
+        term,
+        df,
+        postings,
+        bytes: &page[start..*at],
+    })
+}
+
+/// Looks `term` up in one page: (df, length of its out-of-line postings if any).
+pub(super) fn find_entry(page: &[u8], term: &str) -> Option<(u64, Option<u64>)> {
+    let e = page_entries(page)
+        .map_while(|e| e)
+        .find(|e| e.term == term.as_bytes())?;
+    let external = match e.postings {
+        Stored::Inline(_) => None,
+        Stored::External { len, .. } => Some(len),
+    };
+    Some((e.df, external))
 }
 
 #[cfg(test)]

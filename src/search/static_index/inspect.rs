@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::delta::DELTA_FILES;
-use super::dictionary::PAGE_BYTES;
-use super::format::get_varint;
+use super::dictionary::{page_entries, Stored, PAGE_BYTES};
 use crate::search::SearchError;
 
 /// The index in `dir` as named parts: `meta.json` without its file sizes and delta,
@@ -60,33 +59,20 @@ pub fn logical_files(dir: &Path) -> Result<BTreeMap<String, Vec<u8>>, SearchErro
     let post_delta = read("post-delta.bin").unwrap_or_default();
     let mut terms: BTreeMap<Vec<u8>, (u64, Vec<u8>)> = BTreeMap::new();
     for page in dict.chunks(PAGE_BYTES) {
-        let mut at = 0;
-        while at < page.len() && page[at] > 0 {
-            let len = page[at] as usize;
-            let term = page
-                .get(at + 1..at + 1 + len)
-                .ok_or_else(|| bad("cut entry"))?;
-            at += 1 + len;
-            let df = get_varint(page, &mut at).ok_or_else(|| bad("cut entry"))?;
-            let form = *page.get(at).ok_or_else(|| bad("cut entry"))?;
-            at += 1;
-            let mut num = || get_varint(page, &mut at).ok_or_else(|| bad("cut entry"));
-            let blob = match form {
-                0 => {
-                    let n = num()? as usize;
-                    let b = page.get(at..at + n).ok_or_else(|| bad("cut entry"))?;
-                    at += n;
-                    b
-                }
-                1 | 2 => {
-                    let (off, n) = (num()? as usize, num()? as usize);
-                    let file = if form == 1 { &post } else { &post_delta };
-                    file.get(off..off + n)
+        for entry in page_entries(page) {
+            let e = entry.ok_or_else(|| bad("a damaged dictionary entry"))?;
+            let blob = match e.postings {
+                Stored::Inline(b) => b,
+                Stored::External { delta, off, len } => {
+                    let file = if delta { &post_delta } else { &post };
+                    file.get(off as usize..(off + len) as usize)
                         .ok_or_else(|| bad("postings out of range"))?
                 }
-                _ => return Err(bad("unknown entry form")),
             };
-            if terms.insert(term.to_vec(), (df, blob.to_vec())).is_some() {
+            if terms
+                .insert(e.term.to_vec(), (e.df, blob.to_vec()))
+                .is_some()
+            {
                 return Err(bad("a term listed twice"));
             }
         }

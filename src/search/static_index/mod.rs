@@ -477,6 +477,7 @@ fn write_dictionary(
 mod tests {
     use std::collections::BTreeMap;
 
+    use super::dictionary::{page_entries, Stored};
     use super::format::get_varint;
     use super::*;
 
@@ -538,29 +539,23 @@ mod tests {
         let pages = meta["pages"].as_u64().unwrap() as u32;
         let mut all = BTreeMap::new();
         for (number, page) in dict.chunks(PAGE_BYTES).enumerate() {
-            let mut at = 0;
-            while at < page.len() && page[at] > 0 {
-                let len = page[at] as usize;
-                let term = String::from_utf8(page[at + 1..at + 1 + len].to_vec()).unwrap();
+            for e in page_entries(page) {
+                let e = e.expect("a whole entry");
+                let term = String::from_utf8(e.term.to_vec()).unwrap();
                 assert_eq!(
                     page_of(&term, pages) as usize,
                     number,
                     "{term}: in its page"
                 );
-                at += 1 + len;
-                let df = get_varint(page, &mut at).unwrap() as usize;
-                let form = page[at];
-                at += 1;
-                let blob = if form == 0 {
-                    let n = get_varint(page, &mut at).unwrap() as usize;
-                    at += n;
-                    &page[at - n..at]
-                } else {
-                    let off = get_varint(page, &mut at).unwrap() as usize;
-                    let n = get_varint(page, &mut at).unwrap() as usize;
-                    &post[off..off + n]
+                let blob = match e.postings {
+                    Stored::Inline(b) => b,
+                    Stored::External { delta, off, len } => {
+                        assert!(!delta, "{term}: an index written whole has no delta");
+                        &post[off as usize..(off + len) as usize]
+                    }
                 };
                 assert_eq!(blob[0], 0, "{term}: a list");
+                let df = e.df as usize;
                 let mut p = 1;
                 let mut ids = Vec::new();
                 for i in 0..df {
