@@ -625,17 +625,71 @@ mod tests {
         logical_files(dir.path()).unwrap()
     }
 
+    /// A base written whole from `original`, to write deltas on.
+    struct Based {
+        tmp: tempfile::TempDir,
+        base_dir: std::path::PathBuf,
+        original: Vec<SearchDoc>,
+        records: Records,
+        fingerprints: Vec<u64>,
+    }
+
+    impl Based {
+        fn new(original: Vec<SearchDoc>) -> Based {
+            let tmp = tempfile::tempdir().unwrap();
+            let base_dir = tmp.path().join("base");
+            let records = base(&original, &tmp.path().join("a"), &base_dir);
+            let fingerprints = fingerprints(&original).into_iter().map(|f| f.1).collect();
+            Based {
+                tmp,
+                base_dir,
+                original,
+                records,
+                fingerprints,
+            }
+        }
+
+        /// [`try_delta`] of `docs` into `dir`, after the deltas that left `state`.
+        fn delta(
+            &self,
+            docs: &[SearchDoc],
+            state: Option<&DeltaState>,
+            dir: &Path,
+        ) -> Result<Option<(StaticStats, DeltaState)>, SearchError> {
+            let current = fingerprints(docs);
+            let docs_at = |urls: &HashSet<String>| {
+                Ok(docs
+                    .iter()
+                    .filter(|d| urls.contains(&d.url))
+                    .cloned()
+                    .collect())
+            };
+            let base_docs = |wanted: &[(&str, u64)]| {
+                wanted
+                    .iter()
+                    .map(|(u, _)| self.original.iter().find(|d| d.url == *u).cloned())
+                    .collect()
+            };
+            try_delta(&DeltaInputs {
+                base_dir: &self.base_dir,
+                records: &self.records,
+                fingerprints: &self.fingerprints,
+                state,
+                dir,
+                current: &current,
+                docs_at: &docs_at,
+                base_docs: &base_docs,
+            })
+        }
+    }
+
     /// Each step edits some records and writes a delta on the base over the last step's
     /// tree, with the state the last delta left: the index must say what one written whole
     /// from the same records says, term by term and slot by slot.
     #[test]
     fn a_delta_on_the_base_equals_an_index_written_whole() {
-        let tmp = tempfile::tempdir().unwrap();
-        let base_dir = tmp.path().join("base");
-        let original: Vec<SearchDoc> = sample_docs(4200).into_iter().map(|d| d.0).collect();
-        let records = base(&original, &tmp.path().join("a"), &base_dir);
-        let base_fps: Vec<u64> = fingerprints(&original).into_iter().map(|f| f.1).collect();
-        let mut docs = original.clone();
+        let based = Based::new(sample_docs(4200).into_iter().map(|d| d.0).collect());
+        let mut docs = based.original.clone();
         let mut state: Option<DeltaState> = None;
         // Same lengths, so the averages stay on their grid point: the title of a record
         // at the top of dense terms, a body, several records, one changed back.
@@ -659,34 +713,9 @@ mod tests {
         ];
         for (i, (what, edit)) in steps.iter().enumerate() {
             edit(&mut docs);
-            let dir = tmp.path().join(format!("step{i}"));
-            let current = fingerprints(&docs);
-            let docs_at = |urls: &HashSet<String>| {
-                Ok(docs
-                    .iter()
-                    .filter(|d| urls.contains(&d.url))
-                    .cloned()
-                    .collect())
-            };
-            let base_docs = |wanted: &[(&str, u64)]| {
-                Some(
-                    wanted
-                        .iter()
-                        .map(|(u, _)| original.iter().find(|d| d.url == *u).unwrap().clone())
-                        .collect(),
-                )
-            };
-            let inputs = DeltaInputs {
-                base_dir: &base_dir,
-                records: &records,
-                fingerprints: &base_fps,
-                state: state.as_ref(),
-                dir: &dir,
-                current: &current,
-                docs_at: &docs_at,
-                base_docs: &base_docs,
-            };
-            let (_, next) = try_delta(&inputs)
+            let dir = based.tmp.path().join(format!("step{i}"));
+            let (_, next) = based
+                .delta(&docs, state.as_ref(), &dir)
                 .unwrap()
                 .unwrap_or_else(|| panic!("{what}: no delta"));
             let got = logical_files(&dir).unwrap();
@@ -699,8 +728,8 @@ mod tests {
         }
         // The base's own files were left as they were.
         assert_eq!(
-            std::fs::read(base_dir.join("dict.bin")).unwrap(),
-            std::fs::read(tmp.path().join("a").join("dict.bin")).unwrap()
+            std::fs::read(based.base_dir.join("dict.bin")).unwrap(),
+            std::fs::read(based.tmp.path().join("a").join("dict.bin")).unwrap()
         );
     }
 
@@ -708,41 +737,16 @@ mod tests {
     /// ids and facets: no delta, the index is written whole.
     #[test]
     fn a_changed_shape_or_record_set_declines() {
-        let tmp = tempfile::tempdir().unwrap();
-        let base_dir = tmp.path().join("base");
-        let original: Vec<SearchDoc> = sample_docs(300).into_iter().map(|d| d.0).collect();
-        let records = base(&original, &tmp.path().join("a"), &base_dir);
-        let base_fps: Vec<u64> = fingerprints(&original).into_iter().map(|f| f.1).collect();
-        let moved = {
-            let mut d = original.clone();
-            d[3].categories = vec!["司法".into()];
-            d
-        };
-        let mut added = original.clone();
+        let based = Based::new(sample_docs(300).into_iter().map(|d| d.0).collect());
+        let mut moved = based.original.clone();
+        moved[3].categories = vec!["司法".into()];
+        let mut added = based.original.clone();
         let mut extra = added[0].clone();
         extra.url = "/documents/new/".into();
         added.push(extra);
         for docs in [moved, added] {
-            let current = fingerprints(&docs);
-            let docs_at = |urls: &HashSet<String>| {
-                Ok(docs
-                    .iter()
-                    .filter(|d| urls.contains(&d.url))
-                    .cloned()
-                    .collect())
-            };
-            let base_docs = |_: &[(&str, u64)]| Some(original.clone());
-            let inputs = DeltaInputs {
-                base_dir: &base_dir,
-                records: &records,
-                fingerprints: &base_fps,
-                state: None,
-                dir: &tmp.path().join("b"),
-                current: &current,
-                docs_at: &docs_at,
-                base_docs: &base_docs,
-            };
-            assert!(try_delta(&inputs).unwrap().is_none());
+            let dir = based.tmp.path().join("b");
+            assert!(based.delta(&docs, None, &dir).unwrap().is_none());
         }
     }
 }
