@@ -9,6 +9,7 @@
 //! the binary that wrote them, like the manifest; anything damaged, foreign or missing
 //! means no base, and the next build writes the index whole. Deleting the folder is safe.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -28,12 +29,13 @@ pub fn location(out: &Path) -> PathBuf {
 }
 
 #[derive(Serialize, Deserialize)]
-struct RecordsFile {
+struct RecordsFile<'a> {
     binary: String,
     /// Each base file's size, checked before the base is used.
     sizes: HashMap<String, u64>,
     fingerprints: Vec<u64>,
-    records: Records,
+    /// Borrowed when written (no copy of 100,000 records' table), owned when read.
+    records: Cow<'a, Records>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -71,7 +73,7 @@ pub fn load(out: &Path) -> Option<Base> {
         .map(|d| d.state);
     Some(Base {
         dir,
-        records: file.records,
+        records: file.records.into_owned(),
         fingerprints: file.fingerprints,
         state,
     })
@@ -115,7 +117,7 @@ pub fn save(out: &Path, search: &Path, records: &Records, fingerprints: &[(Strin
         binary: this_binary(),
         sizes,
         fingerprints: fingerprints.iter().map(|f| f.1).collect(),
-        records: records.clone(),
+        records: Cow::Borrowed(records),
     };
     if let Ok(body) = serde_json::to_string(&file) {
         write_checked(
