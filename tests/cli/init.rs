@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use crate::bin;
+use crate::cli_search;
 use crate::tree;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
@@ -503,47 +504,6 @@ fn get(port: u16, path: &str, headers: &[(&str, &str)]) -> Response {
     }
 }
 
-/// Top result URLs of `gongkai search` for each query, as tests/browser/search.mjs expects
-/// them.
-fn cli_top_results(root: &Path, queries: &[&str]) -> String {
-    let rows: Vec<serde_json::Value> = queries
-        .iter()
-        .map(|q| {
-            let out = run(root, &["search", q, "--json", "--limit", "5"]);
-            assert!(out.status.success(), "{}", text(&out));
-            let hits: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-            let urls: Vec<&str> = hits.iter().map(|h| h["url"].as_str().unwrap()).collect();
-            serde_json::json!({ "q": q, "urls": urls })
-        })
-        .collect();
-    serde_json::to_string(&rows).unwrap()
-}
-
-/// What `gongkai search --format json` answers for each (query, category), as
-/// tests/browser/search.mjs expects it: total, counts per category and result URLs.
-fn cli_category_answers(root: &Path, cases: &[(&str, Option<&str>)]) -> String {
-    let rows: Vec<serde_json::Value> = cases
-        .iter()
-        .map(|(q, c)| {
-            let mut args = vec!["search", q, "--format", "json"];
-            if let Some(c) = c {
-                args.extend(["--category", c]);
-            }
-            let out = run(root, &args);
-            assert!(out.status.success(), "{}", text(&out));
-            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-            let urls: Vec<&str> = v["hits"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| h["url"].as_str().unwrap())
-                .collect();
-            serde_json::json!({ "q": q, "category": c, "total": v["total"], "categories": v["categories"], "urls": urls })
-        })
-        .collect();
-    serde_json::to_string(&rows).unwrap()
-}
-
 #[test]
 fn nginx_with_the_documented_config_serves_the_site_and_its_search() {
     const TEST: &str = "nginx_with_the_documented_config_serves_the_site_and_its_search";
@@ -656,9 +616,9 @@ fn nginx_with_the_documented_config_serves_the_site_and_its_search() {
         return;
     }
     let _one = tools::one_browser();
-    let expected = cli_top_results(&portal, &["吉林市", "法治政府", "吉市政发〔2015〕6号"]);
+    let expected = cli_search::top_results(&portal, &["吉林市", "法治政府", "吉市政发〔2015〕6号"]);
     // The category lists by range through nginx too.
-    let categories = cli_category_answers(
+    let categories = cli_search::category_answers(
         &portal,
         &[
             ("法治政府", None),

@@ -11,6 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::bin;
+use crate::cli_search;
 use crate::tools::{self, Need};
 use crate::tree;
 
@@ -109,60 +110,6 @@ fn a_page_open_in_serve_follows_the_edits() {
     );
 }
 
-/// Top result URLs of `gongkai search` for each query, as search.mjs expects them.
-fn cli_top_results(root: &Path, queries: &[&str]) -> String {
-    let rows: Vec<serde_json::Value> = queries
-        .iter()
-        .map(|q| {
-            let out = bin::command()
-                .args(["search", q, "--json", "--limit", "5", "--root"])
-                .arg(root)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let hits: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-            let urls: Vec<&str> = hits.iter().map(|h| h["url"].as_str().unwrap()).collect();
-            serde_json::json!({ "q": q, "urls": urls })
-        })
-        .collect();
-    serde_json::to_string(&rows).unwrap()
-}
-
-/// What `gongkai search --format json` answers for each (query, category), as search.mjs
-/// expects it: the total, the counts per category and the result URLs.
-fn cli_category_answers(root: &Path, cases: &[(&str, Option<&str>)]) -> String {
-    let rows: Vec<serde_json::Value> = cases
-        .iter()
-        .map(|(q, c)| {
-            let mut cmd = bin::command();
-            cmd.args(["search", q, "--format", "json", "--root"])
-                .arg(root);
-            if let Some(c) = c {
-                cmd.args(["--category", c]);
-            }
-            let out = cmd.output().unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-            let urls: Vec<&str> = v["hits"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|h| h["url"].as_str().unwrap())
-                .collect();
-            serde_json::json!({ "q": q, "category": c, "total": v["total"], "categories": v["categories"], "urls": urls })
-        })
-        .collect();
-    serde_json::to_string(&rows).unwrap()
-}
-
 #[test]
 fn search_works_in_a_real_browser() {
     let _one = tools::one_browser();
@@ -171,7 +118,7 @@ fn search_works_in_a_real_browser() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (_server, base) = serve_fixture(Path::new("tests/fixtures/seeds-portal"), dir.path());
-    let expected = cli_top_results(
+    let expected = cli_search::top_results(
         dir.path(),
         &[
             "吉林市",
@@ -183,7 +130,7 @@ fn search_works_in_a_real_browser() {
             "依法行政",
         ],
     );
-    let categories = cli_category_answers(
+    let categories = cli_search::category_answers(
         dir.path(),
         &[
             ("法治政府", None),

@@ -7,6 +7,8 @@
 
 #[path = "../support/bin.rs"]
 mod bin;
+#[path = "../support/cli_search.rs"]
+mod cli_search;
 #[path = "../support/tools.rs"]
 mod tools;
 #[path = "../support/tree.rs"]
