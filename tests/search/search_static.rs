@@ -30,7 +30,8 @@ const QUERIES: &[&str] = &[
     "(吉林*",
 ];
 
-fn run_client(search_dir: &Path, queries: &[&str]) -> Vec<Value> {
+/// The client's answers to `queries`: texts, or objects with a text and filters.
+fn run_client(search_dir: &Path, queries: &(impl serde::Serialize + ?Sized)) -> Vec<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/static_query.mjs");
     let out = Command::new("node")
         .arg(script)
@@ -185,19 +186,7 @@ fn categories_in_the_client_agree_with_tantivy() {
     ) {
         return;
     }
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/static_query.mjs");
-    let out = Command::new("node")
-        .arg(script)
-        .arg(site.join("search"))
-        .arg(serde_json::to_string(&asked).unwrap())
-        .output()
-        .expect("run node");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let answers: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let answers = run_client(&site.join("search"), &asked);
     assert_eq!(answers.len(), cases.len());
     let mut filtered_hits = 0;
     let mut counted = 0;
@@ -272,19 +261,10 @@ fn filters_in_the_client() {
     let tmp = tempfile::tempdir().unwrap();
     let site = tmp.path().join("public");
     write_static(seeds::fixture_docs().into_iter(), &site).unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/static_query.mjs");
-    let out = Command::new("node")
-        .arg(script)
-        .arg(site.join("search"))
-        .arg(r#"[{"q":"行政许可","kind":"power"},{"q":"行政许可","year":2015}]"#)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = run_client(
+        &site.join("search"),
+        &serde_json::json!([{"q":"行政许可","kind":"power"},{"q":"行政许可","year":2015}]),
     );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let slugs = |i: usize| -> Vec<String> {
         v[i]["hits"]
             .as_array()
