@@ -221,23 +221,73 @@ pub fn remove(scratch: Scratch) {
 }
 
 /// Files with their change times and folders under `dir`; `None` if anything else is there
-/// (a symbolic link) or its times cannot be read.
+/// (a symbolic link) or its times cannot be read. Folders are read in parallel: a
+/// 100,000-record tree holds over 200,000 files in 100,000 folders, and one thread reading
+/// their metadata took 2.3 s of a rebuild that renders six pages.
 fn inventory(dir: &Path) -> Option<Inventory> {
-    let mut files = HashMap::new();
-    let mut dirs = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
-        let entry = entry.ok()?;
-        let kind = entry.file_type();
-        if kind.is_dir() {
-            dirs.push(entry.into_path());
-        } else if kind.is_file() {
-            let time = change_time(&entry.metadata().ok()?)?;
-            files.insert(entry.into_path(), time);
-        } else {
-            return None;
-        }
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Mutex;
+    struct Found {
+        files: Mutex<Vec<(PathBuf, ChangeTime)>>,
+        dirs: Mutex<Vec<PathBuf>>,
+        other: AtomicBool,
     }
-    Some(Inventory { files, dirs })
+    fn visit<'s>(s: &rayon::Scope<'s>, dir: PathBuf, found: &'s Found) {
+        let mut files = Vec::new();
+        let mut dirs = Vec::new();
+        let mut list = || -> io::Result<bool> {
+            for entry in fs::read_dir(&dir)? {
+                let entry = entry?;
+                let kind = entry.file_type()?;
+                if kind.is_dir() {
+                    dirs.push(entry.path());
+                } else if kind.is_file() {
+                    let Some(time) = change_time(&entry.metadata()?) else {
+                        return Ok(false);
+                    };
+                    files.push((entry.path(), time));
+                } else {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        };
+        if !list().unwrap_or(false) {
+            found.other.store(true, Ordering::Relaxed);
+            return;
+        }
+        for sub in &dirs {
+            let sub = sub.clone();
+            s.spawn(move |s| visit(s, sub, found));
+        }
+        found
+            .files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(files);
+        found
+            .dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(dirs);
+    }
+    let found = Found {
+        files: Mutex::new(Vec::new()),
+        dirs: Mutex::new(Vec::new()),
+        other: AtomicBool::new(false),
+    };
+    rayon::scope(|s| visit(s, dir.to_path_buf(), &found));
+    if found.other.into_inner() {
+        return None;
+    }
+    let mut dirs = found.dirs.into_inner().unwrap_or_else(|e| e.into_inner());
+    // Parents first, which `prune` relies on to remove children before their parents.
+    dirs.sort_by_cached_key(|d| d.components().count());
+    let files = found.files.into_inner().unwrap_or_else(|e| e.into_inner());
+    Some(Inventory {
+        files: files.into_iter().collect(),
+        dirs,
+    })
 }
 
 #[cfg(unix)]
@@ -260,17 +310,18 @@ pub fn prune(scratch: &Scratch, kept: &HashSet<PathBuf>) -> io::Result<()> {
     let Some(Inventory { files, dirs }) = &scratch.before else {
         return Ok(());
     };
-    for (path, time) in files {
+    use rayon::prelude::*;
+    files.par_iter().try_for_each(|(path, time)| {
         if kept.contains(path) {
-            continue;
+            return Ok(());
         }
         match fs::symlink_metadata(path) {
-            Ok(meta) if change_time(&meta).as_ref() == Some(time) => fs::remove_file(path)?,
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+            Ok(meta) if change_time(&meta).as_ref() == Some(time) => fs::remove_file(path),
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
         }
-    }
+    })?;
     for dir in dirs.iter().rev() {
         // Fails, as it should, for every folder the build wrote into.
         let _ = fs::remove_dir(dir);
