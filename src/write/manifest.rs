@@ -22,7 +22,7 @@ use crate::render::memo::{PageOutcome, Reuse};
 
 const HEADER: &str = "gongkai-manifest 1";
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Stored {
     binary: String,
     trees: Vec<TreeRecord>,
@@ -131,12 +131,11 @@ impl Manifest {
         trusted_in(self.trees.swap_remove(at), scratch)
     }
 
-    /// Records the tree now at `out`, and keeps the record of the tree it replaced (the
-    /// spare, which a later build recycles). A manifest that cannot be written is no error:
-    /// the next build renders every page.
-    pub fn save(self, out: &Path, entries: Entries) {
+    /// The manifest once the tree now at `out` is in place: its record, and the record of
+    /// the tree it replaced (the spare, which a later build recycles).
+    pub fn updated(self, out: &Path, entries: Entries) -> Manifest {
         let Some(id) = entries.tree else {
-            return;
+            return Manifest::default();
         };
         let spare = tree::tree_id(&tree::sibling(out, "spare"));
         let mut trees: Vec<TreeRecord> = self
@@ -149,9 +148,20 @@ impl Manifest {
             pages: entries.pages,
             search: entries.search,
         });
-        let stored = Stored {
+        Manifest { trees }
+    }
+
+    /// Writes the manifest beside `out`. A manifest that cannot be written is no error: the
+    /// next build renders every page.
+    pub fn write(&self, out: &Path) {
+        #[derive(Serialize)]
+        struct Borrowed<'a> {
+            binary: String,
+            trees: &'a [TreeRecord],
+        }
+        let stored = Borrowed {
             binary: this_binary(),
-            trees,
+            trees: &self.trees,
         };
         if let Ok(body) = serde_json::to_string(&stored) {
             write_checked(

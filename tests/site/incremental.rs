@@ -3,14 +3,17 @@
 //! template, site.toml and `--today` changed) are applied to a copy of the demo portal; after
 //! each, the portal is built over its previous output and, cold, in a fresh copy; the two
 //! sites are compared file by file, byte for byte, and the two tantivy indexes (one updated
-//! in place, one written afresh) must answer a set of queries alike.
+//! in place, one written afresh) must answer a set of queries alike. Every other build over
+//! the previous output is made as `serve` makes it, by one process that keeps what it read
+//! and wrote in memory between builds (`Retained`); the others as `gongkai build` makes
+//! them, from what is on disk.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use gongkai::build::{build, BuildOptions, Silent};
+use gongkai::build::{build, build_in, BuildOptions, Retained, Silent};
 use gongkai::search::{SearchIndex, SearchQuery};
 
 use crate::tree::copy_tree;
@@ -189,14 +192,24 @@ fn edit(root: &Path, rng: &mut Rng, kind: usize, step: usize, today: &mut NaiveD
 }
 
 fn build_at(root: &Path, today: NaiveDate) -> usize {
-    let report = build(&BuildOptions {
+    build_kept(root, today, None)
+}
+
+/// A build, by a process of its own, or by one that made earlier builds and kept `retained`.
+fn build_kept(root: &Path, today: NaiveDate, retained: Option<&mut Retained>) -> usize {
+    let opts = BuildOptions {
         root: root.to_path_buf(),
         output: None,
         today,
         progress: Box::new(Silent),
-    })
-    .unwrap_or_else(|f| panic!("build failed: {:?}", f.diagnostics));
-    report.rendered
+    };
+    let built = match retained {
+        Some(retained) => build_in(&opts, retained),
+        None => build(&opts),
+    };
+    built
+        .unwrap_or_else(|f| panic!("build failed: {:?}", f.diagnostics))
+        .rendered
 }
 
 /// Every file under `dir` with its bytes.
@@ -310,9 +323,11 @@ fn a_build_over_its_previous_output_equals_a_cold_build() {
     }
     order.extend([0, 2, 3].map(|_| rng.below(KINDS)));
     let mut log = Vec::new();
+    let mut retained = Retained::default();
     for (step, &kind) in (1..).zip(&order) {
         log.push(edit(warm.path(), &mut rng, kind, step, &mut today));
-        let rendered = build_at(warm.path(), today);
+        let kept = (step % 2 == 0).then_some(&mut retained);
+        let rendered = build_kept(warm.path(), today, kept);
         let cold = tempfile::tempdir().unwrap();
         demo_copy(cold.path());
         // The cold copy gets the edited inputs.
