@@ -33,7 +33,7 @@ impl Fingerprint {
     }
 
     /// Adds a value by its JSON form, streamed into the hash.
-    pub fn add_json(&mut self, value: &impl serde::Serialize) -> &mut Self {
+    pub fn add_json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
         struct Sink<'a>(&'a mut Xxh3);
         impl std::io::Write for Sink<'_> {
             fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {

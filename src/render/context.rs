@@ -22,43 +22,51 @@ use super::views::{doc_item, DocItem, Index};
 /// template's context.
 pub(super) type ToRender = (String, &'static str, PageContext);
 
-/// A page's template context, which remembers its keys: tera's `Context` cannot list them,
-/// and the page's fingerprint (`memo`) hashes each value as JSON, several times faster than
-/// hashing the whole context's `Debug` form.
-pub(super) struct PageContext {
-    context: Context,
-    keys: Vec<&'static str>,
+/// A page's template context, or only what its fingerprint (`memo`) needs of it. Most pages
+/// of a rebuild are only fingerprinted, and hashing each value's JSON as it is inserted
+/// spares building tera's values for them.
+pub(super) enum PageContext {
+    /// For the template.
+    Full(Context),
+    /// Each key with the hash of its value's JSON, in the order inserted (a key inserted
+    /// again replaces its hash).
+    Hashed(Vec<(&'static str, u64)>),
 }
 
 impl PageContext {
-    fn new() -> PageContext {
-        PageContext {
-            context: Context::new(),
-            keys: Vec::new(),
-        }
-    }
-
     pub(super) fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, val: &T) {
-        if !self.keys.contains(&key) {
-            self.keys.push(key);
-        }
-        self.context.insert(key, val);
-    }
-
-    /// Adds every key and value to `f`, in the order of the keys.
-    pub(super) fn fingerprint_into(&self, f: &mut Fingerprint) {
-        let mut keys = self.keys.clone();
-        keys.sort_unstable();
-        for key in keys {
-            f.add_str(key);
-            if let Some(value) = self.context.get(key) {
-                f.add_json(value);
+        match self {
+            PageContext::Full(context) => context.insert(key, val),
+            PageContext::Hashed(hashes) => {
+                let hash = Fingerprint::new("value").add_json(val).finish();
+                match hashes.iter_mut().find(|(k, _)| *k == key) {
+                    Some(entry) => entry.1 = hash,
+                    None => hashes.push((key, hash)),
+                }
             }
         }
     }
 
-    pub(super) fn context(&self) -> &Context {
-        &self.context
+    /// Adds every key with its value's hash to `f`, in the order of the keys. Only a context
+    /// made for a fingerprint has them: the fingerprint of a full one would hold nothing of
+    /// the page, and leave it as the tree has it whatever changed.
+    pub(super) fn fingerprint_into(&self, f: &mut Fingerprint) {
+        let PageContext::Hashed(hashes) = self else {
+            unreachable!("a full context is rendered, never fingerprinted")
+        };
+        let mut sorted = hashes.clone();
+        sorted.sort_unstable_by_key(|(key, _)| *key);
+        for (key, hash) in sorted {
+            f.add_str(key).add_u64(hash);
+        }
+    }
+
+    /// The template's context; `None` for one made for a fingerprint.
+    pub(super) fn context(&self) -> Option<&Context> {
+        match self {
+            PageContext::Full(context) => Some(context),
+            PageContext::Hashed(_) => None,
+        }
     }
 }
 
@@ -131,8 +139,9 @@ pub(super) struct Ctx<'a> {
     pub(super) ix: Index<'a>,
     pub(super) theme: &'a Theme,
     notices: deadlines::NoticeIndex,
-    /// Whether bodies stand in as their files' hashes instead of being read and converted:
-    /// the contexts of this `Ctx` are for fingerprints (`memo`), never rendered.
+    /// Whether this `Ctx` makes contexts for fingerprints (`memo`), never rendered: each body
+    /// stands in as its file's hash instead of being read and converted, and each value as
+    /// the hash of its JSON.
     body_tokens: bool,
 }
 
@@ -154,7 +163,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// The same pages' contexts, for fingerprints: each body is its file's hash.
+    /// The same pages' contexts, for fingerprints: each body is its file's hash, and each
+    /// context holds its values' hashes only ([`PageContext::Hashed`]).
     pub(super) fn for_fingerprints(
         portal: &'a Portal,
         root: &'a Path,
@@ -184,7 +194,11 @@ impl<'a> Ctx<'a> {
     }
 
     pub(super) fn base(&self, title: &str, url: &str, crumbs: &[(&str, String)]) -> PageContext {
-        let mut c = PageContext::new();
+        let mut c = if self.body_tokens {
+            PageContext::Hashed(Vec::new())
+        } else {
+            PageContext::Full(Context::new())
+        };
         c.insert("page_title", title);
         c.insert("url", url);
         c.insert(

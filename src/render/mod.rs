@@ -133,11 +133,11 @@ pub fn render(
             on_page(n, total);
             return Ok(());
         }
-        if has_body(job) {
-            let (_, _, real) = cx.page(job)?;
-            context = real;
-            finish(job, &url, &mut context, hint);
-        }
+        let (_, _, mut context) = cx.page(job)?;
+        finish(job, &url, &mut context, hint);
+        let Some(context) = context.context() else {
+            unreachable!("a page's context for rendering is full")
+        };
         // Rendered as bytes into one buffer per thread: Tera's `render` would allocate a
         // String per page and check it for UTF-8, which its output already is.
         PAGE_BUFFER.with(|buf| {
@@ -145,7 +145,7 @@ pub fn render(
             buf.clear();
             cx.theme
                 .tera
-                .render_to(template, context.context(), &mut *buf)
+                .render_to(template, context, &mut *buf)
                 .map_err(|e| {
                     Diagnostic::error(
                         codes::SITE_CONFIG,
@@ -185,14 +185,6 @@ pub fn render(
         rendered: rendered.into_inner(),
         steps: Vec::new(),
     })
-}
-
-/// Whether a job's page shows a Markdown body, which its fingerprint's context stands in for.
-fn has_body(job: &Job) -> bool {
-    matches!(
-        job,
-        Job::Home | Job::Page(_) | Job::Decision(_) | Job::Document(_)
-    )
 }
 
 thread_local! {
