@@ -444,29 +444,30 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     let tmp = scratch.dir.clone();
     // Neither the site nor the index is replaced unless both were written in full.
     let stats = match result.and_then(|(stats, outcomes)| {
-        let mut kept: HashSet<PathBuf> = outcomes
-            .iter()
-            .filter(|o| !o.rendered)
-            .map(|o| scratch.dir.join(&o.file))
-            .collect();
-        if matches!(
+        let as_is = matches!(
             plan,
             IndexPlan::Update {
                 static_as_is: true,
                 ..
             }
-        ) {
-            // Left as it is, the static index is kept whole (a file it did not need to
-            // write is no leftover); had it been written, keeping changes nothing.
-            let dir = scratch.dir.join("search");
-            kept.extend(
-                std::fs::read_dir(&dir)
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(|e| e.path()),
-            );
-        }
+        );
+        // Left as it is, the static index is kept whole (a file it did not need to write is
+        // no leftover); had it been written, keeping changes nothing.
+        let search: Vec<String> = match as_is {
+            true => std::fs::read_dir(scratch.dir.join("search"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| format!("search/{}", e.file_name().to_string_lossy()))
+                .collect(),
+            false => Vec::new(),
+        };
+        // Every file this build made, written or found right.
+        let kept: HashSet<&str> = outcomes
+            .iter()
+            .map(|o| o.file.as_str())
+            .chain(search.iter().map(String::as_str))
+            .collect();
         tree::prune(&scratch, &kept)
             .map(|()| (stats, outcomes))
             .map_err(|e| io_fail(&tmp, e))

@@ -175,9 +175,7 @@ impl Manifest {
 
 /// What of `record` (the recycled tree's) still holds: its files whose times did not move.
 fn trusted_in(record: TreeRecord, scratch: &Scratch) -> Reuse {
-    let unchanged = |file: &str, time: &ChangeTime| {
-        scratch.change_time_before(&scratch.dir.join(file)) == Some(*time)
-    };
+    let unchanged = |file: &str, time: &ChangeTime| scratch.change_time_before(file) == Some(*time);
     let pages = record
         .pages
         .into_iter()
@@ -203,11 +201,10 @@ pub fn entries(
     let pages = outcomes
         .par_iter()
         .filter_map(|o| {
-            let path = scratch.dir.join(&o.file);
             let time = if o.rendered {
-                tree::change_time_of(&path)
+                tree::change_time_of(&scratch.dir.join(&o.file))
             } else {
-                scratch.change_time_before(&path)
+                scratch.change_time_before(&o.file)
             }?;
             Some((o.file.clone(), (o.fingerprint, time)))
         })
