@@ -5,6 +5,10 @@
 
 use xxhash_rust::xxh3::Xxh3;
 
+thread_local! {
+    static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A 64-bit fingerprint being computed.
 pub struct Fingerprint(Xxh3);
 
@@ -32,19 +36,16 @@ impl Fingerprint {
         self
     }
 
-    /// Adds a value by its JSON form, streamed into the hash.
+    /// Adds a value by its JSON form. The JSON is written into a buffer and hashed at once:
+    /// fed to the hash piece by piece as serde writes it (a quote, a key, a colon), the
+    /// hash's own buffering cost more than the serialization.
     pub fn add_json<T: serde::Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
-        struct Sink<'a>(&'a mut Xxh3);
-        impl std::io::Write for Sink<'_> {
-            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-                self.0.update(bytes);
-                Ok(bytes.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let _ = serde_json::to_writer(Sink(&mut self.0), value);
+        JSON.with(|json| {
+            let mut json = json.borrow_mut();
+            json.clear();
+            let _ = serde_json::to_writer(&mut *json, value);
+            self.0.update(&json);
+        });
         self.0.update(&[0xff]);
         self
     }
