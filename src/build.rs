@@ -352,6 +352,21 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
         report_findings,
         ..
     } = check_reusing(&opts.root, Some(&mut retained.parsed))?;
+    let built = build_checked(opts, retained, &portal, diags, &report_findings, start);
+    retained.parsed.restore(portal);
+    built
+}
+
+/// The rest of [`build_in`], once the portal is loaded and checked.
+fn build_checked(
+    opts: &BuildOptions,
+    retained: &mut Retained,
+    portal: &Portal,
+    diags: Vec<Diagnostic>,
+    report_findings: &[ReportFindings],
+    start: Instant,
+) -> Result<BuildReport, BuildFailure> {
+    let progress = &*opts.progress;
     if diagnostics::count_errors(&diags) > 0 {
         return Err(BuildFailure { diagnostics: diags });
     }
@@ -365,14 +380,14 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
         start.elapsed(),
     )];
     let lap = Instant::now();
-    let derived = derive::derive(&portal, &report_findings, opts.today);
+    let derived = derive::derive(portal, report_findings, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
     steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
     let lap = Instant::now();
     let mut scratch = tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
     let mut recorded = retained.manifest(&out);
     let reuse = recorded.trusted(&scratch);
-    let in_order = crate::derive::search_docs::search_fingerprints(&portal);
+    let in_order = crate::derive::search_docs::search_fingerprints(portal);
     let fingerprints: HashMap<String, u64> = in_order.iter().cloned().collect();
     let mut plan = plan_indexes(&index, &fingerprints)?;
     if let IndexPlan::Update { static_as_is, .. } = &mut plan {
@@ -396,7 +411,7 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     ));
     let lap = Instant::now();
     let mut result = render_site(
-        &portal,
+        portal,
         opts,
         &derived,
         &mut theme,
@@ -431,7 +446,7 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
             },
         };
         result = render_site(
-            &portal,
+            portal,
             opts,
             &derived,
             &mut theme,
@@ -485,7 +500,7 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     {
         let failed = std::sync::Mutex::new(None);
         let upserts =
-            crate::derive::search_docs::search_docs_at(&portal, &opts.root, &failed, changed);
+            crate::derive::search_docs::search_docs_at(portal, &opts.root, &failed, changed);
         let updated = match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
             Some(d) => Err(d.into()),
             None => crate::search::update::update_index(&index, upserts, deleted)
@@ -528,7 +543,7 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     }
     manifest::save_index_records(&index, fingerprints);
     Ok(BuildReport {
-        counts: record_counts(&portal),
+        counts: record_counts(portal),
         pages: stats.pages,
         rendered: stats.rendered,
         files: stats.files,

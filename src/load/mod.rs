@@ -64,6 +64,10 @@ enum Parsed {
 /// What earlier loads of the same portal parsed, file by file, for a process that loads it
 /// again and again (`serve`): a file whose size, times and inode are those it had is neither
 /// read nor parsed again.
+///
+/// A load lends the cache's records to the portal it returns rather than copying them, so
+/// that a build holds one copy of 100,000 records, not two; [`ParseCache::restore`] takes
+/// them back once the portal is done with. A record never given back is parsed again.
 #[derive(Default)]
 pub struct ParseCache {
     files: HashMap<PathBuf, Parse>,
@@ -78,11 +82,61 @@ impl ParseCache {
     pub fn parsed(&self) -> usize {
         self.parsed
     }
+
+    /// Takes back the records a load lent to `portal`. Loading changes no record after its
+    /// parse but the reports' tables filled from the request register, which the next load
+    /// fills again from the register as it is then.
+    pub fn restore(&mut self, portal: Portal) {
+        let mut give = |path: PathBuf, record: Parsed| {
+            if let Some(entry) = self.files.get_mut(&path) {
+                if matches!(entry.parsed, Lent::Out) {
+                    entry.parsed = Lent::In(record);
+                }
+            }
+        };
+        macro_rules! give {
+            ($records:expr, $variant:ident) => {
+                for r in $records {
+                    give(r.meta.path.clone(), Parsed::$variant(r));
+                }
+            };
+        }
+        if let Some(home) = portal.home {
+            give(home.meta.path.clone(), Parsed::Home(home));
+        }
+        give!(portal.pages, Page);
+        give!(portal.agencies, Agency);
+        give!(portal.power, Power);
+        give!(portal.services, Service);
+        give!(portal.decisions, Decision);
+        give!(portal.documents, Document);
+        give!(portal.reports, Report);
+        give!(portal.calendars, Calendar);
+    }
 }
 
-/// A file's stamp (size, modification and status-change times in ns, inode) and what its
-/// parse gave.
-type Parse = (Stamp, Option<Parsed>, Vec<Diagnostic>);
+/// What a file's parse gave, as the cache holds it. As large as the parsed record, as the
+/// cache's entries always were: boxing it would cost an allocation per record per load.
+#[allow(clippy::large_enum_variant)]
+enum Lent {
+    /// No record (the file's diagnostics say why).
+    Nothing,
+    /// The record, here.
+    In(Parsed),
+    /// The record, lent to a portal.
+    Out,
+}
+
+/// What parsing one file gave: its record, if any, and its diagnostics.
+type FileParse = (Option<Parsed>, Vec<Diagnostic>);
+
+/// A file's stamp (size, modification and status-change times in ns, inode), what its
+/// parse gave, and its diagnostics.
+struct Parse {
+    stamp: Stamp,
+    parsed: Lent,
+    diags: Vec<Diagnostic>,
+}
 type Stamp = (u64, i128, i128, u64);
 
 #[cfg(unix)]
@@ -153,42 +207,62 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
         }
     }
     let previous = cache.as_deref();
-    let results: Vec<(Option<Stamp>, Option<Parsed>, Vec<Diagnostic>)> = files
+    // `None`: unchanged since the cache's parse, which the record is taken from below.
+    let parses: Vec<(Option<Stamp>, Option<FileParse>)> = files
         .par_iter()
         .map(|(rel, slot)| {
-            let Some(previous) = previous else {
-                let (parsed, diags) = parse_file(root, rel, slot, max);
-                return (None, parsed, diags);
-            };
-            let now = stamp(&root.join(rel));
-            match previous.files.get(rel) {
-                Some((then, parsed, diags)) if Some(*then) == now => {
-                    (now, parsed.clone(), diags.clone())
-                }
-                _ => {
-                    let (parsed, diags) = parse_file(root, rel, slot, max);
-                    (now, parsed, diags)
-                }
+            let now = previous.and_then(|_| stamp(&root.join(rel)));
+            let unchanged = previous
+                .and_then(|p| p.files.get(rel))
+                .is_some_and(|then| Some(then.stamp) == now && !matches!(then.parsed, Lent::Out));
+            match unchanged {
+                true => (now, None),
+                false => (now, Some(parse_file(root, rel, slot, max))),
             }
         })
         .collect();
-    if let Some(cache) = cache {
-        // Entries of unchanged files move over as they are: cloning 100,000 parsed records
-        // once more would cost a third of a second on every rebuild.
-        let mut old = std::mem::take(&mut cache.files);
-        let mut parsed = 0;
-        for ((rel, _), (now, record, diags)) in files.iter().zip(&results) {
-            let kept = match (now, old.remove(rel)) {
-                (Some(now), Some(entry)) if entry.0 == *now => Some(entry),
-                _ => {
-                    parsed += 1;
-                    now.map(|now| (now, record.clone(), diags.clone()))
-                }
-            };
-            if let Some(entry) = kept {
-                cache.files.insert(rel.clone(), entry);
+    let mut old = cache
+        .as_deref_mut()
+        .map(|c| std::mem::take(&mut c.files))
+        .unwrap_or_default();
+    let mut kept = HashMap::new();
+    let mut parsed = 0;
+    let mut results: Vec<FileParse> = Vec::with_capacity(files.len());
+    for ((rel, _), (now, parse)) in files.iter().zip(parses) {
+        let (record, diags) = match parse {
+            Some(fresh) => {
+                parsed += 1;
+                fresh
             }
+            None => {
+                let Some(mut entry) = old.remove(rel) else {
+                    unreachable!("an unchanged file is in the cache")
+                };
+                let record = match std::mem::replace(&mut entry.parsed, Lent::Out) {
+                    Lent::In(record) => Some(record),
+                    _ => None,
+                };
+                (record, entry.diags)
+            }
+        };
+        if let Some(stamp) = now {
+            let parsed = match record {
+                Some(_) => Lent::Out,
+                None => Lent::Nothing,
+            };
+            kept.insert(
+                rel.clone(),
+                Parse {
+                    stamp,
+                    parsed,
+                    diags: diags.clone(),
+                },
+            );
         }
+        results.push((record, diags));
+    }
+    if let Some(cache) = cache {
+        cache.files = kept;
         cache.parsed = parsed;
     }
 
@@ -197,7 +271,7 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
         static_files,
         ..Portal::default()
     };
-    for (_, parsed, file_diags) in results {
+    for (parsed, file_diags) in results {
         diags.extend(file_diags);
         match parsed {
             None => {}
@@ -631,7 +705,7 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
     }))
 }
 
-fn parse_file(root: &Path, rel: &Path, slot: &Slot, max: u64) -> (Option<Parsed>, Vec<Diagnostic>) {
+fn parse_file(root: &Path, rel: &Path, slot: &Slot, max: u64) -> FileParse {
     match source::read_source(&root.join(rel), rel, max) {
         Ok(src) => parse_text(rel, slot, &src.text),
         Err(d) => (None, vec![*d]),
@@ -1266,7 +1340,9 @@ mod tests {
         write("pages/b.md", "---\ntitle: 乙\n---\n正文\n");
         write("pages/c.md", "---\ntitle: 丙\n---\n正文\n");
         let mut cache = ParseCache::default();
-        let titles = |cache: &mut ParseCache| {
+        // Each load's portal is given back, as a build gives it back when it is done,
+        // unless `keep`.
+        let titles = |cache: &mut ParseCache, keep: bool| {
             let loaded = load_reusing(root, Some(cache)).unwrap();
             let mut t: Vec<String> = loaded
                 .portal
@@ -1275,18 +1351,26 @@ mod tests {
                 .map(|p| p.data.title.clone())
                 .collect();
             t.sort();
+            if !keep {
+                cache.restore(loaded.portal);
+            }
             t
         };
-        assert_eq!(titles(&mut cache), ["丙", "乙", "甲"]);
+        assert_eq!(titles(&mut cache, false), ["丙", "乙", "甲"]);
         assert_eq!(cache.parsed(), 3);
-        assert_eq!(titles(&mut cache), ["丙", "乙", "甲"]);
+        assert_eq!(titles(&mut cache, false), ["丙", "乙", "甲"]);
         assert_eq!(cache.parsed(), 0, "nothing changed");
         // A longer file: its size moved, whatever the clock's resolution.
         write("pages/b.md", "---\ntitle: 乙（修订）\n---\n正文\n");
         std::fs::remove_file(root.join("content/pages/c.md")).unwrap();
         write("pages/d.md", "---\ntitle: 丁\n---\n正文\n");
-        assert_eq!(titles(&mut cache), ["丁", "乙（修订）", "甲"]);
+        assert_eq!(titles(&mut cache, true), ["丁", "乙（修订）", "甲"]);
         assert_eq!(cache.parsed(), 2, "the edited file and the new one");
+        // Records lent to a portal that was not given back are parsed again.
+        assert_eq!(titles(&mut cache, false), ["丁", "乙（修订）", "甲"]);
+        assert_eq!(cache.parsed(), 3, "nothing was given back");
+        assert_eq!(titles(&mut cache, false), ["丁", "乙（修订）", "甲"]);
+        assert_eq!(cache.parsed(), 0);
     }
 
     #[test]
