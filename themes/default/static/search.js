@@ -1755,9 +1755,12 @@ function init() {
 
   const run = async () => {
     const mine = ++seq;
+    // The query this run answers: typing goes on while it waits for the index, and what it
+    // shows must be named after what it searched, not after what the box holds by then.
+    const q = state.q;
     syncUrl();
     delete results.dataset.q;
-    if (!state.q.trim()) {
+    if (!q.trim()) {
       results.replaceChildren();
       groupsEl.replaceChildren();
       catPanel.hidden = true;
@@ -1767,7 +1770,7 @@ function init() {
     let res;
     const t0 = performance.now();
     try {
-      res = await index.search(state.q, { kind: state.type, agency: state.agency, year: state.year, category: state.category, categoryCounts: state.catsOpen, limit: shown });
+      res = await index.search(q, { kind: state.type, agency: state.agency, year: state.year, category: state.category, categoryCounts: state.catsOpen, limit: shown });
     } catch (e) {
       if (mine !== seq) return;
       if (e instanceof NoRangeError) {
@@ -1777,7 +1780,7 @@ function init() {
         results.replaceChildren(el("p", { class: "gk-search-error" }, `搜索暂不可用（${String(e?.message || e)}），请浏览公开目录查找。`));
         say("搜索暂不可用");
       }
-      results.dataset.q = state.q;
+      results.dataset.q = q;
       return;
     }
     if (mine !== seq) return;
@@ -1786,9 +1789,9 @@ function init() {
     const inCategory = state.category ? `（分类：${state.category}）` : "";
     const count = `找到 ${res.total} 条结果${inCategory}` + (res.total > res.hits.length ? `，显示前 ${res.hits.length} 条` : "");
     if (res.hits.length === 0) {
-      let text = `没有找到与“${state.q}”相关的内容。请换用更短的关键词，或浏览公开目录。`;
+      let text = `没有找到与“${q}”相关的内容。请换用更短的关键词，或浏览公开目录。`;
       if (res.unknownCategory) text = `本站没有名为“${state.category}”的分类，因此没有结果。请在“按分类筛选”中选择分类，或清除分类筛选。`;
-      else if (state.category) text = `在分类“${state.category}”中没有找到与“${state.q}”相关的内容。可以清除分类筛选，在全部结果中查找。`;
+      else if (state.category) text = `在分类“${state.category}”中没有找到与“${q}”相关的内容。可以清除分类筛选，在全部结果中查找。`;
       const parts = [el("p", { class: "gk-search-empty" }, text)];
       if (state.category) {
         const clear = el("button", { type: "button", class: "gk-search-more" }, "清除分类筛选");
@@ -1801,7 +1804,7 @@ function init() {
       }
       results.replaceChildren(...parts);
       say(text);
-      results.dataset.q = state.q;
+      results.dataset.q = q;
       return;
     }
     const list = el("ol", { class: "gk-search-list" });
@@ -1832,7 +1835,7 @@ function init() {
     }
     results.replaceChildren(...parts);
     say(count);
-    results.dataset.q = state.q;
+    results.dataset.q = q;
   };
 
   const renderCategories = (rows) => {
