@@ -30,6 +30,16 @@ const QUERIES: &[&str] = &[
     "(吉林*",
 ];
 
+/// The slugs of one client answer's hits, in rank order.
+fn hit_slugs(answer: &Value) -> Vec<&str> {
+    answer["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["slug"].as_str().unwrap())
+        .collect()
+}
+
 /// The client's answers to `queries`: texts, or objects with a text and filters.
 fn run_client(search_dir: &Path, queries: &(impl serde::Serialize + ?Sized)) -> Vec<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/js/static_query.mjs");
@@ -134,12 +144,7 @@ fn static_client_agrees_with_tantivy() {
         }
     }
     // 吉林市 ranks the 吉林市 document above the 吉林市场 page in the client too.
-    let jl: Vec<&str> = answers[2]["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["slug"].as_str().unwrap())
-        .collect();
+    let jl = hit_slugs(&answers[2]);
     let about = jl.iter().position(|s| s.starts_with("000_")).unwrap();
     let market = jl.iter().position(|s| *s == "page-market").unwrap();
     assert!(about < market, "{jl:?}");
@@ -265,14 +270,7 @@ fn filters_in_the_client() {
         &site.join("search"),
         &serde_json::json!([{"q":"行政许可","kind":"power"},{"q":"行政许可","year":2015}]),
     );
-    let slugs = |i: usize| -> Vec<String> {
-        v[i]["hits"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["slug"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let slugs = |i: usize| hit_slugs(&v[i]);
     assert_eq!(slugs(0), vec!["power-xk-001"]);
     assert!(!slugs(1).is_empty());
     assert!(
@@ -417,12 +415,7 @@ fn a_delta_answers_in_the_client_as_the_index_written_whole() {
     }
     let title = docs[3].title.clone();
     let found = run_client(&delta, &[title.as_str()]);
-    let slugs: Vec<&str> = found[0]["hits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["slug"].as_str().unwrap())
-        .collect();
+    let slugs = hit_slugs(&found[0]);
     assert_eq!(
         slugs.first(),
         Some(&docs[3].slug.as_str()),
