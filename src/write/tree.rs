@@ -235,7 +235,8 @@ fn inventory(dir: &Path) -> Option<Inventory> {
         empty: Mutex<Vec<PathBuf>>,
         other: AtomicBool,
     }
-    fn visit<'s>(s: &rayon::Scope<'s>, root: &'s Path, dir: PathBuf, found: &'s Found) {
+    /// Reads the folder `dir`, which is `rel` in the tree.
+    fn visit<'s>(s: &rayon::Scope<'s>, dir: PathBuf, rel: PathBuf, found: &'s Found) {
         let mut files = Vec::new();
         let mut dirs = Vec::new();
         let mut list = || -> io::Result<bool> {
@@ -243,16 +244,12 @@ fn inventory(dir: &Path) -> Option<Inventory> {
                 let entry = entry?;
                 let kind = entry.file_type()?;
                 if kind.is_dir() {
-                    dirs.push(entry.path());
+                    dirs.push(entry.file_name());
                 } else if kind.is_file() {
                     let Some(time) = change_time(&entry.metadata()?) else {
                         return Ok(false);
                     };
-                    let path = entry.path();
-                    let Ok(rel) = path.strip_prefix(root) else {
-                        return Ok(false);
-                    };
-                    files.push((rel.as_os_str().to_owned(), time));
+                    files.push((rel.join(entry.file_name()).into_os_string(), time));
                 } else {
                     return Ok(false);
                 }
@@ -270,9 +267,9 @@ fn inventory(dir: &Path) -> Option<Inventory> {
                 .unwrap_or_else(|e| e.into_inner())
                 .push(dir.clone());
         }
-        for sub in &dirs {
-            let sub = sub.clone();
-            s.spawn(move |s| visit(s, root, sub, found));
+        for name in dirs {
+            let (sub, sub_rel) = (dir.join(&name), rel.join(&name));
+            s.spawn(move |s| visit(s, sub, sub_rel, found));
         }
         found
             .files
@@ -285,7 +282,7 @@ fn inventory(dir: &Path) -> Option<Inventory> {
         empty: Mutex::new(Vec::new()),
         other: AtomicBool::new(false),
     };
-    rayon::scope(|s| visit(s, dir, dir.to_path_buf(), &found));
+    rayon::scope(|s| visit(s, dir.to_path_buf(), PathBuf::new(), &found));
     if found.other.into_inner() {
         return None;
     }
