@@ -22,10 +22,11 @@ use crate::render::memo::{PageOutcome, Reuse};
 
 const HEADER: &str = "gongkai-manifest 1";
 
-#[derive(Deserialize)]
-struct Stored {
+/// The file's form: read as `Stored<Vec<TreeRecord>>`, written from a borrow.
+#[derive(Serialize, Deserialize)]
+struct Stored<T> {
     binary: String,
-    trees: Vec<TreeRecord>,
+    trees: T,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -112,7 +113,7 @@ impl Manifest {
     /// The manifest beside `out`; empty if there is none this binary can trust.
     pub fn read(out: &Path) -> Manifest {
         let stored = read_checked(&location(out))
-            .and_then(|body| serde_json::from_str::<Stored>(&body).ok())
+            .and_then(|body| serde_json::from_str::<Stored<Vec<TreeRecord>>>(&body).ok())
             .filter(|s| s.binary == this_binary());
         Manifest {
             trees: stored.map(|s| s.trees).unwrap_or_default(),
@@ -154,12 +155,7 @@ impl Manifest {
     /// Writes the manifest beside `out`. A manifest that cannot be written is no error: the
     /// next build renders every page.
     pub fn write(&self, out: &Path) {
-        #[derive(Serialize)]
-        struct Borrowed<'a> {
-            binary: String,
-            trees: &'a [TreeRecord],
-        }
-        let stored = Borrowed {
+        let stored = Stored {
             binary: this_binary(),
             trees: &self.trees,
         };
