@@ -45,6 +45,8 @@ pub struct BuildOptions {
 #[derive(Debug)]
 pub struct BuildReport {
     pub counts: Vec<(&'static str, usize)>,
+    /// Content files read and parsed; the others were taken from the parse cache.
+    pub parsed: usize,
     pub pages: usize,
     /// Pages rendered and written; the others were already in the output as they are.
     pub rendered: usize,
@@ -75,7 +77,8 @@ impl BuildReport {
             .iter()
             .map(|(k, n)| format!("{k} {n}"))
             .collect();
-        let (pages, rendered, files, seconds, output) = (
+        let (parsed, pages, rendered, files, seconds, output) = (
+            self.parsed,
             self.pages,
             self.rendered,
             self.files,
@@ -84,11 +87,11 @@ impl BuildReport {
         );
         crate::zh_en!(
             format!(
-                "构建完成：{}；共 {pages} 个页面，重新生成 {rendered} 个（{files} 个文件），用时 {seconds:.2} 秒 → {output}",
+                "构建完成：{}；解析 {parsed} 个文件，共 {pages} 个页面，重新生成 {rendered} 个（{files} 个文件），用时 {seconds:.2} 秒 → {output}",
                 counts.join("，")
             ),
             format!(
-                "built: {}; {pages} pages, {rendered} of them rendered ({files} files) in {seconds:.2} s → {output}",
+                "built: {}; {parsed} files parsed, {pages} pages, {rendered} of them rendered ({files} files) in {seconds:.2} s → {output}",
                 counts.join(", ")
             )
         )
@@ -159,6 +162,15 @@ impl CheckOutcome {
 /// (no site.toml, an unreadable site.toml, or no content/ folder).
 pub fn check(root: &Path) -> Result<CheckOutcome, Diagnostic> {
     check_reusing(root, None)
+}
+
+/// [`check`], starting from the parse cache the last build left beside its output (which
+/// it only reads): at 100,000 records, parsing is most of a check.
+pub fn check_cached(root: &Path) -> Result<CheckOutcome, Diagnostic> {
+    let mut cache = parse_cache_file(root, None)
+        .map(|file| load::ParseCache::stored(&file))
+        .unwrap_or_default();
+    check_reusing(root, Some(&mut cache))
 }
 
 /// [`check`], reusing what `cache` holds of files unchanged since an earlier load.
@@ -296,6 +308,17 @@ impl KeptManifest {
 }
 
 impl Retained {
+    /// What a process keeps for the builds `opts` asks for, starting from the parse cache
+    /// the last `gongkai build` left beside its output (`load::ParseCache::stored`).
+    pub fn for_build(opts: &BuildOptions) -> Retained {
+        Retained {
+            parsed: parse_cache_file(&opts.root, opts.output.as_deref())
+                .map(|file| load::ParseCache::stored(&file))
+                .unwrap_or_default(),
+            manifest: None,
+        }
+    }
+
     /// The manifest beside `out`: the one the last build left, once it is on disk, else the
     /// one on disk.
     fn manifest(&mut self, out: &Path) -> manifest::Manifest {
@@ -330,11 +353,29 @@ impl Retained {
     }
 }
 
+/// Builds the portal, parsing only the files that changed since the last build's parse
+/// cache, which it then leaves for the next one.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
-    let mut retained = Retained::default();
+    let mut retained = Retained::for_build(opts);
     let built = build_in(opts, &mut retained);
     retained.finish();
+    if let Some(file) = parse_cache_file(&opts.root, opts.output.as_deref()) {
+        retained.parsed.store(&file);
+    }
     built
+}
+
+/// Where the parse cache of the portal at `root` is kept: beside the site's output folder
+/// (`flag`, else site.toml's), as `.gongkai-<name>-parsed`. `None` while site.toml does not
+/// say where that is.
+fn parse_cache_file(root: &Path, flag: Option<&Path>) -> Option<PathBuf> {
+    let (config, _) = crate::model::config::SiteConfig::load(root).ok()?;
+    let (requested, origin) = match flag {
+        Some(flag) => (flag.to_path_buf(), paths::Origin::Flag),
+        None => (PathBuf::from(&config.output_dir), paths::Origin::Setting),
+    };
+    let site = paths::decide(root, &requested, origin, paths::Purpose::Site).ok()?;
+    Some(tree::sibling(&site.path, "parsed"))
 }
 
 /// [`build`], keeping in `retained` what the next build of the same portal can reuse.
@@ -354,7 +395,10 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     } = check_reusing(&opts.root, Some(&mut retained.parsed))?;
     let built = build_checked(opts, retained, &portal, diags, &report_findings, start);
     retained.parsed.restore(portal);
-    built
+    built.map(|report| BuildReport {
+        parsed: retained.parsed.parsed(),
+        ..report
+    })
 }
 
 /// The rest of [`build_in`], once the portal is loaded and checked.
@@ -544,6 +588,8 @@ fn build_checked(
     manifest::save_index_records(&index, fingerprints);
     Ok(BuildReport {
         counts: record_counts(portal),
+        // Filled in by `build_in`, which holds the parse cache.
+        parsed: 0,
         pages: stats.pages,
         rendered: stats.rendered,
         files: stats.files,

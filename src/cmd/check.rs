@@ -20,7 +20,7 @@ use super::{colored, Format};
 /// Runs `gongkai check` on the portal at `root`: exit 1 when there is any error. The request
 /// register's notices on `today` are listed as warnings.
 pub fn run(root: &Path, format: Format, today: NaiveDate) -> ExitCode {
-    let mut outcome = match build::check(root) {
+    let mut outcome = match build::check_cached(root) {
         Ok(o) => o,
         Err(d) => {
             let diags = std::slice::from_ref(&d);

@@ -133,7 +133,7 @@ pub(super) fn checked(
     color: bool,
     refused: impl Fn(usize) -> String,
 ) -> io::Result<Option<crate::build::CheckOutcome>> {
-    let outcome = match crate::build::check(root) {
+    let outcome = match crate::build::check_cached(root) {
         Ok(o) => o,
         Err(d) => {
             print_diagnostics(std::slice::from_ref(&d), root, err, color)?;

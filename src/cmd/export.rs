@@ -19,7 +19,7 @@ pub fn run(root: &Path, today: NaiveDate, output: Option<&Path>) -> ExitCode {
     let stderr = io::stderr();
     let color = colored(&stderr);
     let mut err = stderr.lock();
-    let outcome = match crate::build::check(root) {
+    let outcome = match crate::build::check_cached(root) {
         Ok(o) => o,
         Err(d) => {
             let _ = print_diagnostics(std::slice::from_ref(&d), root, &mut err, color);

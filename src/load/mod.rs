@@ -7,6 +7,7 @@ pub(crate) mod explain;
 pub mod locate;
 pub mod requests;
 pub mod source;
+mod stored;
 pub mod yaml_depth;
 
 use std::collections::{HashMap, HashSet};
@@ -48,7 +49,7 @@ enum Slot {
     },
 }
 
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 enum Parsed {
     Home(Record<Page>),
     Page(Record<Page>),
@@ -130,10 +131,17 @@ enum Lent {
 /// What parsing one file gave: its record, if any, and its diagnostics.
 type FileParse = (Option<Parsed>, Vec<Diagnostic>);
 
+/// A file read and parsed afresh: what it gave, and the hash of its bytes if they were read.
+type Fresh = (FileParse, Option<u64>);
+
 /// A file's stamp (size, modification and status-change times in ns, inode), what its
 /// parse gave, and its diagnostics.
 struct Parse {
     stamp: Stamp,
+    /// The hash of the file's bytes ([`content_hash`]), if they were read: a file whose
+    /// stamp moved (touched, checked out again, cloned afresh) but whose bytes are the same
+    /// parses the same.
+    content: Option<u64>,
     parsed: Lent,
     diags: Vec<Diagnostic>,
 }
@@ -208,16 +216,33 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
     }
     let previous = cache.as_deref();
     // `None`: unchanged since the cache's parse, which the record is taken from below.
-    let parses: Vec<(Option<Stamp>, Option<FileParse>)> = files
+    let parses: Vec<(Option<Stamp>, Option<Fresh>)> = files
         .par_iter()
         .map(|(rel, slot)| {
-            let now = previous.and_then(|_| stamp(&root.join(rel)));
-            let unchanged = previous
-                .and_then(|p| p.files.get(rel))
-                .is_some_and(|then| Some(then.stamp) == now && !matches!(then.parsed, Lent::Out));
-            match unchanged {
-                true => (now, None),
-                false => (now, Some(parse_file(root, rel, slot, max))),
+            let Some(previous) = previous else {
+                return (None, Some(parse_file(root, rel, slot, max)));
+            };
+            let now = stamp(&root.join(rel));
+            let then = previous
+                .files
+                .get(rel)
+                .filter(|then| !matches!(then.parsed, Lent::Out));
+            match then {
+                Some(then) if Some(then.stamp) == now => (now, None),
+                Some(Parse {
+                    content: Some(content),
+                    ..
+                }) => match source::read_bytes(&root.join(rel), rel, max) {
+                    Ok(bytes) => {
+                        let read = content_hash(&bytes);
+                        match read == *content {
+                            true => (now, None),
+                            false => (now, Some((parse_read(rel, slot, bytes), Some(read)))),
+                        }
+                    }
+                    Err(d) => (now, Some(((None, vec![*d]), None))),
+                },
+                _ => (now, Some(parse_file(root, rel, slot, max))),
             }
         })
         .collect();
@@ -229,7 +254,7 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
     let mut parsed = 0;
     let mut results: Vec<FileParse> = Vec::with_capacity(files.len());
     for ((rel, _), (now, parse)) in files.iter().zip(parses) {
-        let (record, diags) = match parse {
+        let ((record, diags), content) = match parse {
             Some(fresh) => {
                 parsed += 1;
                 fresh
@@ -242,7 +267,7 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
                     Lent::In(record) => Some(record),
                     _ => None,
                 };
-                (record, entry.diags)
+                ((record, entry.diags), entry.content)
             }
         };
         if let Some(stamp) = now {
@@ -254,6 +279,7 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
                 rel.clone(),
                 Parse {
                     stamp,
+                    content,
                     parsed,
                     diags: diags.clone(),
                 },
@@ -705,11 +731,30 @@ fn classify(parts: &[String]) -> Result<Option<Slot>, Box<Diagnostic>> {
     }))
 }
 
-fn parse_file(root: &Path, rel: &Path, slot: &Slot, max: u64) -> FileParse {
-    match source::read_source(&root.join(rel), rel, max) {
-        Ok(src) => parse_text(rel, slot, &src.text),
-        Err(d) => (None, vec![*d]),
+/// Reads and parses one file.
+fn parse_file(root: &Path, rel: &Path, slot: &Slot, max: u64) -> Fresh {
+    match source::read_bytes(&root.join(rel), rel, max) {
+        Ok(bytes) => {
+            let content = content_hash(&bytes);
+            (parse_read(rel, slot, bytes), Some(content))
+        }
+        Err(d) => ((None, vec![*d]), None),
     }
+}
+
+/// Parses one file's bytes, read from `rel`.
+fn parse_read(rel: &Path, slot: &Slot, bytes: Vec<u8>) -> FileParse {
+    match source::decode(bytes, rel) {
+        Ok(src) => parse_text(rel, slot, &src.text),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// What stands for a file's bytes in the parse cache.
+fn content_hash(bytes: &[u8]) -> u64 {
+    crate::fingerprint::Fingerprint::new("content")
+        .add_bytes(bytes)
+        .finish()
 }
 
 /// Parses one file's bytes as the loader would find them at `rel` (a path under `content/`),
@@ -727,13 +772,8 @@ pub fn parse_bytes(rel: &Path, bytes: Vec<u8>) -> (bool, Vec<Diagnostic>) {
         Ok(None) => return (false, Vec::new()),
         Err(d) => return (false, vec![*d]),
     };
-    match source::decode(bytes, rel) {
-        Ok(src) => {
-            let (parsed, diags) = parse_text(rel, &slot, &src.text);
-            (parsed.is_some(), diags)
-        }
-        Err(d) => (false, vec![d]),
-    }
+    let (parsed, diags) = parse_read(rel, &slot, bytes);
+    (parsed.is_some(), diags)
 }
 
 fn parse_text(rel: &Path, slot: &Slot, text: &str) -> (Option<Parsed>, Vec<Diagnostic>) {

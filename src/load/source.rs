@@ -37,6 +37,11 @@ pub struct FrontMatter<'a> {
 /// Reads a file, refusing files over `max_bytes` without reading them whole, and reporting
 /// bytes that are not UTF-8 with their offset.
 pub fn read_source(abs: &Path, rel: &Path, max_bytes: u64) -> Result<SourceText, Box<Diagnostic>> {
+    decode(read_bytes(abs, rel, max_bytes)?, rel).map_err(Box::new)
+}
+
+/// A file's bytes as they are, refusing files over `max_bytes` without reading them whole.
+pub fn read_bytes(abs: &Path, rel: &Path, max_bytes: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
     let file = fs::File::open(abs).map_err(|e| {
         Box::new(Diagnostic::error(
             codes::READ_FAILED,
@@ -78,7 +83,7 @@ pub fn read_source(abs: &Path, rel: &Path, max_bytes: u64) -> Result<SourceText,
                 ),
             ))
         })?;
-    decode(bytes, rel).map_err(Box::new)
+    Ok(bytes)
 }
 
 /// Decodes bytes as UTF-8 and normalises BOM and line endings.

@@ -61,7 +61,7 @@ fn location(out: &Path) -> std::path::PathBuf {
 }
 
 /// The executable that renders: a manifest of another one is not trusted.
-pub(super) fn this_binary() -> String {
+pub(crate) fn this_binary() -> String {
     let exe = std::env::current_exe().ok();
     let meta = exe.as_ref().and_then(|e| fs::metadata(e).ok());
     let mtime = meta
@@ -77,7 +77,7 @@ pub(super) fn this_binary() -> String {
 }
 
 /// The body of the file at `path` that [`write_checked`] wrote, if it is whole.
-pub(super) fn read_checked(path: &Path) -> Option<String> {
+pub(crate) fn read_checked(path: &Path) -> Option<String> {
     let mut text = fs::read_to_string(path).ok()?;
     let (head, body) = text.split_once('\n')?;
     if head != format!("{HEADER} {:016x}", checksum(body)) {
@@ -89,7 +89,7 @@ pub(super) fn read_checked(path: &Path) -> Option<String> {
 
 /// Writes `body` behind a header with its checksum to `tmp`, then renames it to `path`, so
 /// that a reader finds the previous file or this one, whole. Whether it was written.
-pub(super) fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
+pub(crate) fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
     let text = format!("{HEADER} {:016x}\n{body}", checksum(body));
     if fs::write(tmp, text).is_err() || fs::rename(tmp, path).is_err() {
         let _ = fs::remove_file(tmp);

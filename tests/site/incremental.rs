@@ -353,3 +353,47 @@ fn a_build_over_its_previous_output_equals_a_cold_build() {
         eprintln!("step {step}: {} → {rendered} pages rendered", log[step - 1]);
     }
 }
+
+/// `gongkai build` reads and parses only the files whose bytes changed since the last build,
+/// from the parse cache it keeps beside the output: also in a fresh copy of the portal, its
+/// output and that cache (as CI restores them), where every file's stamp is new.
+#[test]
+fn a_build_parses_only_the_files_whose_bytes_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("portal");
+    demo_copy(&root);
+    let today = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    let parsed = |root: &Path| {
+        let opts = BuildOptions {
+            root: root.to_path_buf(),
+            output: None,
+            today,
+            progress: Box::new(Silent),
+        };
+        build(&opts)
+            .unwrap_or_else(|f| panic!("build failed: {:?}", f.diagnostics))
+            .parsed
+    };
+    let all = parsed(&root);
+    // Reports and calendars are parsed every time, and so is a file with a warning.
+    let always = parsed(&root);
+    assert!(always * 3 < all, "{always} of {all} files parsed again");
+    let docs = documents(&root);
+    let text = fs::read_to_string(&docs[0]).unwrap();
+    fs::write(&docs[0], set_key(&text, "title", "改过的标题")).unwrap();
+    // The same bytes, written anew: its stamp moved.
+    fs::remove_file(&docs[1]).unwrap();
+    fs::write(
+        &docs[1],
+        fs::read(repo().join(docs[1].strip_prefix(&root).unwrap())).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(parsed(&root), always + 1, "the retitled document");
+    let clone = dir.path().join("clone");
+    copy_tree(&root, &clone);
+    assert_eq!(parsed(&clone), always, "nothing changed in the copy");
+    assert_same_site(&clone.join("public"), &root.join("public"), "a copy");
+    let pages = files(&clone.join("public"));
+    assert!(pages.iter().any(|(file, bytes)| file.ends_with(".html")
+        && String::from_utf8_lossy(bytes).contains("改过的标题")));
+}

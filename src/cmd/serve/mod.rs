@@ -71,7 +71,7 @@ pub fn run(opts: ServeOptions) -> std::process::ExitCode {
 pub fn serve(opts: ServeOptions) -> Result<(), String> {
     let live = Arc::new(Live::default());
     // Kept for every rebuild: each reads and parses only the files that changed.
-    let mut retained = Retained::default();
+    let mut retained = Retained::for_build(&opts.build);
     let out = rebuild(&opts.build, &mut retained, &live).ok_or(crate::zh_en!(
         "第一次构建失败：请按上面的提示改正后重新运行 gongkai serve",
         "the first build failed: correct what is shown above, then run gongkai serve again"
