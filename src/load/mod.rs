@@ -76,6 +76,9 @@ pub struct ParseCache {
     max: u64,
     /// How many files the last load read and parsed.
     parsed: usize,
+    /// How many lines the cache's file had when it was read (`stored`): what it would grow
+    /// to if appended to.
+    stored_lines: usize,
 }
 
 impl ParseCache {
@@ -142,6 +145,8 @@ struct Parse {
     /// stamp moved (touched, checked out again, cloned afresh) but whose bytes are the same
     /// parses the same.
     content: Option<u64>,
+    /// Whether the cache's file holds this very entry (`stored`), stamp included.
+    stored: bool,
     parsed: Lent,
     diags: Vec<Diagnostic>,
 }
@@ -254,10 +259,10 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
     let mut parsed = 0;
     let mut results: Vec<FileParse> = Vec::with_capacity(files.len());
     for ((rel, _), (now, parse)) in files.iter().zip(parses) {
-        let ((record, diags), content) = match parse {
-            Some(fresh) => {
+        let ((record, diags), content, stored) = match parse {
+            Some((fresh, content)) => {
                 parsed += 1;
-                fresh
+                (fresh, content, false)
             }
             None => {
                 let Some(mut entry) = old.remove(rel) else {
@@ -267,7 +272,8 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
                     Lent::In(record) => Some(record),
                     _ => None,
                 };
-                ((record, entry.diags), entry.content)
+                let stored = entry.stored && Some(entry.stamp) == now;
+                ((record, entry.diags), entry.content, stored)
             }
         };
         if let Some(stamp) = now {
@@ -280,6 +286,7 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
                 Parse {
                     stamp,
                     content,
+                    stored,
                     parsed,
                     diags: diags.clone(),
                 },

@@ -1,7 +1,7 @@
 //! The parse cache kept on disk between runs (`.gongkai-<site>-parsed` beside the site's
-//! output folder, `build::parse_cache_file`): what `gongkai build` parsed, so that the next run reads and parses only the files that changed.
-//! At 100,000 records parsing is most of what loading costs, and a build after one edit
-//! needs one file parsed.
+//! output folder, `build::parse_cache_file`): what `gongkai build` parsed, so that the next
+//! run reads and parses only the files that changed. At 100,000 records parsing is most of
+//! what loading costs, and a build after one edit needs one file parsed.
 //!
 //! A file is taken from it while its stamp is the one recorded (size, times, inode), or,
 //! once the stamp moved (a fresh clone in CI, a checkout, a touch), while its bytes hash the
@@ -10,19 +10,26 @@
 //! as YAML, and whose table may come from the request register) and calendars are parsed
 //! every time; there are few of them.
 //!
-//! Like the manifest it is a cache: trusted only when whole (its checksum), written by this
-//! very binary, and read with the `max_file_bytes` it was written with; deleting it costs
-//! one full parse. A line that does not read back is parsed again.
+//! The file is a log, one JSON line per file after a head line: a build appends the lines
+//! of the files it parsed (one line after one edit, where writing the whole file again
+//! would take a second at 100,000 records), a later line replacing an earlier one, and
+//! writes it anew once it holds twice the lines it needs. Each line carries its checksum,
+//! so a line cut short by a build killed midway is not read; the head names the binary,
+//! whose cache alone is trusted, and the `max_file_bytes` it was read with. Deleting it
+//! costs one full parse. A line that does not read back is parsed again.
 
 use std::collections::HashMap;
+use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Lent, Parse, ParseCache, Parsed, Stamp};
+use crate::fingerprint::Fingerprint;
 use crate::model::{Agency, Decision, Document, Meta, Page, PowerItem, Record, ServiceItem};
-use crate::write::manifest::{read_checked, this_binary, write_checked};
+use crate::write::manifest::this_binary;
 
 /// The first line: whose cache it is.
 #[derive(Serialize, Deserialize)]
@@ -105,6 +112,7 @@ fn read(line: Line<PathBuf, String, Read>) -> (PathBuf, Parse) {
     let parse = Parse {
         stamp: line.stamp,
         content: Some(line.content),
+        stored: true,
         parsed: Lent::In(parsed),
         diags: Vec::new(),
     };
@@ -114,84 +122,138 @@ fn read(line: Line<PathBuf, String, Read>) -> (PathBuf, Parse) {
 impl ParseCache {
     /// The cache kept in `file`; empty if there is none this binary can trust.
     pub fn stored(file: &Path) -> ParseCache {
-        read_checked(file)
-            .map(|body| ParseCache::from_body(&body))
+        fs::read(file)
+            .ok()
+            .and_then(|bytes| ParseCache::from_bytes(&bytes))
             .unwrap_or_default()
     }
 
     /// Keeps in `file` what the cache holds that the next run can take: records that parsed
-    /// without a diagnostic, with their content hash. Not being able to is no error: the
-    /// next run parses every file.
+    /// without a diagnostic, with their stamp and content hash. The lines of records parsed
+    /// since the file was read are appended to it, unless it would then hold more than twice
+    /// the lines it needs: then it is written anew. Not being able to is no error: the next
+    /// run parses every file.
     pub fn store(&self, file: &Path) {
-        if let Some(body) = self.body() {
-            let mut tmp = file.as_os_str().to_owned();
-            tmp.push(format!("-new-{}", std::process::id()));
-            write_checked(file, Path::new(&tmp), &body);
-        }
-    }
-
-    fn from_body(body: &str) -> ParseCache {
-        let mut lines = body.split('\n');
-        let head = lines
-            .next()
-            .and_then(|h| serde_json::from_str::<Head>(h).ok())
-            .filter(|h| h.binary == this_binary());
-        let Some(head) = head else {
-            return ParseCache::default();
-        };
-        let lines: Vec<&str> = lines.collect();
-        let files: HashMap<PathBuf, Parse> = lines
-            .par_iter()
-            .filter_map(|l| serde_json::from_str::<Line<PathBuf, String, Read>>(l).ok())
-            .map(read)
+        let keep: Vec<(&PathBuf, &Parse)> = self
+            .files
+            .iter()
+            .filter(|(_, parse)| storable(parse))
             .collect();
-        ParseCache {
-            files,
-            max: head.max,
-            parsed: 0,
+        let fresh = keep.iter().filter(|(_, parse)| !parse.stored).count();
+        let bound = 2 * keep.len() + 64;
+        if self.stored_lines > 0 && self.stored_lines + fresh <= bound {
+            if fresh > 0 {
+                let lines = lines(keep.into_iter().filter(|(_, parse)| !parse.stored));
+                append(file, &lines);
+            }
+            return;
         }
-    }
-
-    fn body(&self) -> Option<String> {
         let head = Head {
             binary: this_binary(),
             max: self.max,
         };
-        let head = serde_json::to_string(&head).ok()?;
-        let lines: Vec<String> = self
-            .files
+        let Ok(head) = serde_json::to_string(&head) else {
+            return;
+        };
+        let mut body = format!("{HEADER} {}", framed(&head));
+        body.push_str(&lines(keep.into_iter()));
+        let mut tmp = file.as_os_str().to_owned();
+        tmp.push(format!("-new-{}", std::process::id()));
+        if fs::write(&tmp, body).is_err() || fs::rename(&tmp, file).is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Option<ParseCache> {
+        let mut lines = bytes.split(|&b| b == b'\n');
+        let head = std::str::from_utf8(lines.next()?).ok()?;
+        let head = unframed(head.strip_prefix(HEADER)?.strip_prefix(' ')?)?;
+        let head: Head = serde_json::from_str(head).ok()?;
+        if head.binary != this_binary() {
+            return None;
+        }
+        let lines: Vec<&[u8]> = lines.filter(|l| !l.is_empty()).collect();
+        let read: Vec<Option<(PathBuf, Parse)>> = lines
             .par_iter()
-            .filter_map(|(path, parse)| {
-                let (Lent::In(parsed), Some(content), true) =
-                    (&parse.parsed, parse.content, parse.diags.is_empty())
-                else {
-                    return None;
-                };
-                let (meta, record) = written(parsed)?;
-                // Damaged records have diagnostics; this only makes sure.
-                if !meta.damaged.is_empty() {
-                    return None;
-                }
-                let line = Line {
-                    path: path.as_path(),
-                    stamp: parse.stamp,
-                    content,
-                    slug: meta.slug.as_str(),
-                    year: meta.year,
-                    folder_agency: meta.folder_agency.as_deref(),
-                    body_start: meta.body_start,
-                    source_hash: meta.source_hash,
-                    record,
-                };
-                serde_json::to_string(&line).ok()
+            .map(|line| {
+                let json = unframed(std::str::from_utf8(line).ok()?)?;
+                let line = serde_json::from_str::<Line<PathBuf, String, Read>>(json).ok()?;
+                Some(read(line))
             })
             .collect();
-        let mut body = head;
-        for line in &lines {
-            body.push('\n');
-            body.push_str(line);
-        }
-        Some(body)
+        // A later line of a file replaces an earlier one.
+        let files: HashMap<PathBuf, Parse> = read.into_iter().flatten().collect();
+        Some(ParseCache {
+            files,
+            max: head.max,
+            parsed: 0,
+            stored_lines: lines.len(),
+        })
+    }
+}
+
+/// The first line's start: the file's format.
+const HEADER: &str = "gongkai-parsed 1";
+
+/// A line as the file holds it: its checksum, then its JSON. A line cut short (a write
+/// interrupted) or damaged fails its checksum and is not read.
+fn framed(json: &str) -> String {
+    format!("{:016x} {json}", checksum(json))
+}
+
+fn unframed(line: &str) -> Option<&str> {
+    let (sum, json) = line.split_once(' ')?;
+    (u64::from_str_radix(sum, 16).ok()? == checksum(json)).then_some(json)
+}
+
+fn checksum(json: &str) -> u64 {
+    Fingerprint::new("parsed").add_str(json).finish()
+}
+
+/// Whether an entry goes into the file: a record, read without a diagnostic.
+fn storable(parse: &Parse) -> bool {
+    matches!(&parse.parsed, Lent::In(parsed) if written(parsed).is_some())
+        && parse.content.is_some()
+        && parse.diags.is_empty()
+}
+
+/// The entries' lines, each after a line break.
+fn lines<'a>(entries: impl Iterator<Item = (&'a PathBuf, &'a Parse)>) -> String {
+    let entries: Vec<_> = entries.collect();
+    let lines: Vec<String> = entries
+        .par_iter()
+        .filter_map(|(path, parse)| {
+            let (Lent::In(parsed), Some(content)) = (&parse.parsed, parse.content) else {
+                return None;
+            };
+            let (meta, record) = written(parsed)?;
+            let line = Line {
+                path: path.as_path(),
+                stamp: parse.stamp,
+                content,
+                slug: meta.slug.as_str(),
+                year: meta.year,
+                folder_agency: meta.folder_agency.as_deref(),
+                body_start: meta.body_start,
+                source_hash: meta.source_hash,
+                record,
+            };
+            serde_json::to_string(&line).ok().map(|json| framed(&json))
+        })
+        .collect();
+    let mut text = String::new();
+    for line in &lines {
+        text.push('\n');
+        text.push_str(line);
+    }
+    text
+}
+
+/// Appends `lines` to `file` in one write: a build beside this one appending too writes
+/// its own lines whole, before or after these.
+fn append(file: &Path, lines: &str) {
+    if let Ok(mut f) = fs::OpenOptions::new().append(true).open(file) {
+        let _ = f.write_all(lines.as_bytes());
     }
 }
 
@@ -230,7 +292,10 @@ mod tests {
             let documents = loaded.portal.documents.len();
             cache.restore(loaded.portal);
             let before = kept(&cache);
-            let back = ParseCache::from_body(&cache.body().unwrap());
+            let dir = tempfile::tempdir().unwrap();
+            let file = dir.path().join(".gongkai-public-parsed");
+            cache.store(&file);
+            let back = ParseCache::stored(&file);
             assert_eq!(back.max, cache.max);
             let after = kept(&back);
             assert_eq!(after.len(), before.len(), "{root}: every record is kept");
@@ -300,32 +365,93 @@ mod tests {
         );
     }
 
+    /// Writes a portal of these pages (slug, title) at `root`.
+    fn portal(root: &Path, pages: &[(&str, &str)]) {
+        std::fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
+        std::fs::create_dir_all(root.join("content/pages")).unwrap();
+        for (slug, title) in pages {
+            let text = format!("---\ntitle: {title}\n---\n");
+            std::fs::write(root.join(format!("content/pages/{slug}.md")), text).unwrap();
+        }
+    }
+
+    /// Loads the portal at `root` from the parse cache kept in `file`, and stores the cache
+    /// again: how many files were parsed.
+    fn load_and_store(root: &Path, file: &Path) -> usize {
+        let mut cache = ParseCache::stored(file);
+        let loaded = load_reusing(root, Some(&mut cache)).unwrap();
+        cache.restore(loaded.portal);
+        cache.store(file);
+        cache.parsed()
+    }
+
     #[test]
     fn a_damaged_or_foreign_cache_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        std::fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
-        std::fs::create_dir_all(root.join("content/pages")).unwrap();
-        std::fs::write(root.join("content/pages/a.md"), "---\ntitle: 甲\n---\n").unwrap();
-        let mut cache = ParseCache::default();
-        let loaded = load_reusing(root, Some(&mut cache)).unwrap();
-        cache.restore(loaded.portal);
-        let path = root.join(".gongkai-public-parsed");
-        cache.store(&path);
-        assert_eq!(ParseCache::stored(&path).files.len(), 1);
-        let whole = std::fs::read_to_string(&path).unwrap();
-        // Cut short, as by a crash in the middle of a write that was not renamed into place.
-        std::fs::write(&path, &whole[..whole.len() - 3]).unwrap();
-        assert!(ParseCache::stored(&path).files.is_empty());
-        // Another binary's.
-        let body = cache
-            .body()
-            .unwrap()
-            .replacen(&this_binary(), "gongkai 0.0.0 1 1", 1);
-        write_checked(&path, &root.join("tmp"), &body);
-        assert!(ParseCache::stored(&path).files.is_empty());
-        // Its own again.
-        cache.store(&path);
-        assert_eq!(ParseCache::stored(&path).files.len(), 1);
+        portal(root, &[("a", "甲"), ("b", "乙")]);
+        let file = root.join(".gongkai-public-parsed");
+        assert_eq!(load_and_store(root, &file), 2);
+        assert_eq!(ParseCache::stored(&file).files.len(), 2);
+        let whole = std::fs::read_to_string(&file).unwrap();
+        // The last line cut short, as by a build killed while it appended: the other is read.
+        std::fs::write(&file, &whole[..whole.len() - 3]).unwrap();
+        assert_eq!(ParseCache::stored(&file).files.len(), 1);
+        // A line changed: its checksum no longer holds.
+        std::fs::write(&file, whole.replace("甲", "丙")).unwrap();
+        assert_eq!(ParseCache::stored(&file).files.len(), 1);
+        // Another binary's, with a head whose checksum holds.
+        let (head, rest) = whole.split_once('\n').unwrap();
+        let json = head.splitn(4, ' ').nth(3).unwrap();
+        let foreign = json.replace(&this_binary(), "gongkai 0.0.0 1 1");
+        let foreign = format!("{HEADER} {}\n{rest}", framed(&foreign));
+        std::fs::write(&file, foreign).unwrap();
+        assert!(ParseCache::stored(&file).files.is_empty());
+        // A head that is damaged.
+        std::fs::write(&file, whole.replacen("binary", "binarz", 1)).unwrap();
+        assert!(ParseCache::stored(&file).files.is_empty());
+        // Each time the file was not read, the load parsed both files and wrote it anew.
+        assert_eq!(load_and_store(root, &file), 2);
+        assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 3);
+    }
+
+    #[test]
+    fn one_edit_appends_one_line_and_a_long_log_is_written_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        portal(root, &[("a", "甲"), ("b", "乙")]);
+        let file = root.join(".gongkai-public-parsed");
+        load_and_store(root, &file);
+        let first = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(load_and_store(root, &file), 0);
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            first,
+            "nothing to add"
+        );
+        let mut longest = 0;
+        for edit in 1..=100 {
+            // A longer title each time: the size, hence the stamp, moves.
+            portal(root, &[("a", &"甲".repeat(edit + 1))]);
+            assert_eq!(load_and_store(root, &file), 1);
+            let text = std::fs::read_to_string(&file).unwrap();
+            if edit == 1 {
+                assert!(text.starts_with(&first), "appended to");
+                assert_eq!(text.lines().count(), 4);
+            }
+            longest = longest.max(text.lines().count());
+            let cache = ParseCache::stored(&file);
+            let Some(Parse {
+                parsed: Lent::In(Parsed::Page(page)),
+                ..
+            }) = cache.files.get(Path::new("content/pages/a.md"))
+            else {
+                panic!("a.md is not in the cache after edit {edit}");
+            };
+            assert_eq!(page.data.title, "甲".repeat(edit + 1));
+        }
+        // Two records need two lines and the head: the log is written anew past 2 × 2 + 64.
+        assert!(longest <= 2 * 2 + 64 + 1, "{longest} lines");
+        assert!(std::fs::read_to_string(&file).unwrap().lines().count() < longest);
     }
 }
