@@ -288,6 +288,8 @@ pub struct Retained {
     parsed: load::ParseCache,
     /// The manifest the last build left beside its output (`.0`).
     manifest: Option<(PathBuf, KeptManifest)>,
+    /// The spare tree beside an output (`.0`), read ahead of the next build.
+    spare: Option<(PathBuf, std::thread::JoinHandle<Option<tree::SpareReading>>)>,
 }
 
 /// A manifest kept in memory. At 100,000 records writing it takes a third of a second, which
@@ -316,7 +318,24 @@ impl Retained {
                 .map(|file| load::ParseCache::stored(&file))
                 .unwrap_or_default(),
             manifest: None,
+            spare: None,
         }
+    }
+
+    /// Reads the spare tree beside `out` in the background, for the next build to take
+    /// (`tree::read_spare`): what `serve` does once the page has reloaded, while the
+    /// officer reads it.
+    pub fn read_spare_ahead(&mut self, out: &Path) {
+        let at = out.to_path_buf();
+        let reading = std::thread::spawn(move || tree::read_spare(&at));
+        self.spare = Some((out.to_path_buf(), reading));
+    }
+
+    /// The spare beside `out` as it was read ahead, if it was.
+    fn spare_reading(&mut self, out: &Path) -> Option<tree::SpareReading> {
+        let (at, reading) = self.spare.take()?;
+        let reading = reading.join().ok().flatten();
+        reading.filter(|_| at == out)
     }
 
     /// The manifest beside `out`: the one the last build left, once it is on disk, else the
@@ -431,7 +450,8 @@ fn build_checked(
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
     steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
     let lap = Instant::now();
-    let mut scratch = tree::prepare(&out).map_err(|e| io_fail(&out, e))?;
+    let mut scratch =
+        tree::prepare_from(&out, retained.spare_reading(&out)).map_err(|e| io_fail(&out, e))?;
     let mut recorded = retained.manifest(&out);
     let reuse = recorded.trusted(&scratch);
     let in_order = crate::derive::search_docs::search_fingerprints(portal);

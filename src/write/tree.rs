@@ -33,9 +33,10 @@ pub struct Scratch {
     before: Option<Inventory>,
 }
 
-/// A tree's files (relative to it) with their status-change times, and its empty folders. A file whose time is the same after the build was not written by it. Files are
-/// named by their relative path as plain bytes: hashing a `Path` goes component by
-/// component, and 200,000 of them took most of a second.
+/// A tree's files (relative to it) with their status-change times, and its empty folders.
+/// A file whose time is the same after the build was not written by it. Files are named by
+/// their relative path as plain bytes: hashing a `Path` goes component by component, and
+/// 200,000 of them took most of a second.
 #[derive(Debug)]
 struct Inventory {
     files: HashMap<OsString, ChangeTime>,
@@ -125,6 +126,41 @@ fn process_may_live(pid: u32) -> bool {
 /// The scratch tree of a build of `out`: the spare tree of the previous build when there is
 /// one (taken by a rename, so a concurrent build cannot take it too), else a new folder.
 pub fn prepare(out: &Path) -> io::Result<Scratch> {
+    prepare_from(out, None)
+}
+
+/// The spare tree's inventory, read ahead of the build that takes it (`serve` reads it
+/// while it waits for the next save: at 100,000 records that is a second and more of each
+/// rebuild), with what tells whether the spare was taken since it was read.
+#[derive(Debug)]
+pub struct SpareReading {
+    /// The spare's identity and status-change time when it was read. A build that takes the
+    /// spare renames it, which moves its time, and what a build leaves as the spare is
+    /// another tree; adding or removing a file at its top moves its time too. A file edited
+    /// by hand deeper inside the hidden spare folder after the reading is not noticed.
+    seen: ((u64, u64), ChangeTime),
+    inventory: Inventory,
+}
+
+/// Reads the spare tree of `out` ahead of the build that takes it ([`prepare_from`]).
+pub fn read_spare(out: &Path) -> Option<SpareReading> {
+    let spare = sibling(out, "spare");
+    if !paths::is_marked(&spare) {
+        return None;
+    }
+    let seen = seen(&spare)?;
+    let inventory = inventory(&spare)?;
+    // Taken by a build while it was read: the reading is of no use.
+    (self::seen(&spare)? == seen).then_some(SpareReading { seen, inventory })
+}
+
+fn seen(dir: &Path) -> Option<((u64, u64), ChangeTime)> {
+    Some((tree_id(dir)?, change_time_of(dir)?))
+}
+
+/// [`prepare`], taking the spare's inventory from `reading` if the spare is still the tree
+/// it read, as it was.
+pub fn prepare_from(out: &Path, reading: Option<SpareReading>) -> io::Result<Scratch> {
     remove_abandoned(out, ABANDONED_AFTER);
     let dir = private_sibling(out, "tmp");
     remove_tree(&dir)?;
@@ -135,8 +171,11 @@ pub fn prepare(out: &Path) -> io::Result<Scratch> {
     }
     // Without the parent folder there is no spare either: `prepare_fresh` makes both. A
     // spare without the mark is not gongkai's: it is left where it is.
+    let ahead = reading.filter(|r| seen(&spare) == Some(r.seen));
     if paths::is_marked(&spare) && fs::rename(&spare, &dir).is_ok() {
-        match inventory(&dir) {
+        // The tree renamed is the one read (not one a build left there in between).
+        let ahead = ahead.filter(|r| tree_id(&dir) == Some(r.seen.0));
+        match ahead.map(|r| r.inventory).or_else(|| inventory(&dir)) {
             Some(before) => {
                 // The mark is written by every build, so that `prune` keeps it.
                 if !keep_if_same(&dir.join(paths::MARK), paths::mark_bytes()) {
@@ -561,6 +600,43 @@ mod tests {
         }
         prune(&scratch, &HashSet::new()).unwrap();
         swap_into_place(scratch, out).unwrap();
+    }
+
+    #[test]
+    fn a_spare_read_ahead_is_used_only_while_it_is_the_tree_it_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let spare = sibling(&out, "spare");
+        generation(&out, &["index.html", "a/index.html"]);
+        generation(&out, &["index.html", "a/index.html"]);
+        let time = |scratch: &Scratch| scratch.change_time_before("a/index.html").unwrap();
+        let before = change_time_of(&spare.join("a/index.html")).unwrap();
+        // Read ahead, and used: a file edited by hand inside the hidden spare in between is
+        // not seen (what the reading documents).
+        let reading = read_spare(&out).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(spare.join("a/index.html"), "edited").unwrap();
+        let scratch = prepare_from(&out, Some(reading)).unwrap();
+        assert_eq!(time(&scratch), before);
+        swap_into_place(scratch, &out).unwrap();
+        // Read ahead, then the spare taken by another build and a spare left again: the
+        // spare is read afresh.
+        let reading = read_spare(&out).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let elsewhere = tmp.path().join("elsewhere");
+        fs::rename(&spare, &elsewhere).unwrap();
+        fs::write(elsewhere.join("a/index.html"), "rewritten").unwrap();
+        fs::rename(&elsewhere, &spare).unwrap();
+        let now = change_time_of(&spare.join("a/index.html")).unwrap();
+        let scratch = prepare_from(&out, Some(reading)).unwrap();
+        assert_eq!(time(&scratch), now);
+        swap_into_place(scratch, &out).unwrap();
+        // A file added at the spare's top moves its time as well.
+        let reading = read_spare(&out).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        write(&spare, "stray.html", "stray");
+        let scratch = prepare_from(&out, Some(reading)).unwrap();
+        assert!(scratch.change_time_before("stray.html").is_some());
     }
 
     #[test]

@@ -40,6 +40,7 @@ fn rebuild(opts: &BuildOptions, retained: &mut Retained, live: &Live) -> Option<
             eprintln!("{}", report.summary());
             eprintln!("  {}", report.breakdown());
             live.built();
+            retained.read_spare_ahead(&report.output);
             Some(report.output)
         }
         Err(fail) => {
