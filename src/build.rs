@@ -203,11 +203,12 @@ pub fn check_reusing(
 /// Files checked: site.toml, every record loaded, and every other file a diagnostic names
 /// (files that failed to load).
 fn count_checked(portal: &Portal, register: &Register, diags: &[Diagnostic]) -> usize {
-    let mut files: HashSet<&Path> = HashSet::new();
-    files.insert(Path::new("site.toml"));
+    // Paths as plain bytes: a `Path` hashes component by component (see `load::ParseCache`).
+    let mut files: HashSet<&std::ffi::OsStr> = HashSet::new();
+    files.insert("site.toml".as_ref());
     macro_rules! add {
         ($records:expr) => {
-            files.extend($records.iter().map(|r| r.meta.path.as_path()))
+            files.extend($records.iter().map(|r| r.meta.path.as_os_str()))
         };
     }
     add!(portal.home);
@@ -220,7 +221,7 @@ fn count_checked(portal: &Portal, register: &Register, diags: &[Diagnostic]) -> 
     add!(portal.reports);
     add!(portal.calendars);
     add!(register.requests);
-    files.extend(diags.iter().map(|d| d.file.as_path()));
+    files.extend(diags.iter().map(|d| d.file.as_os_str()));
     files.len()
 }
 

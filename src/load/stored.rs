@@ -19,6 +19,7 @@
 //! costs one full parse. A line that does not read back is parsed again.
 
 use std::collections::HashMap;
+use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -90,7 +91,7 @@ fn written(parsed: &Parsed) -> Option<(&Meta, Written<'_>)> {
     })
 }
 
-fn read(line: Line<PathBuf, String, Read>) -> (PathBuf, Parse) {
+fn read(line: Line<PathBuf, String, Read>) -> (OsString, Parse) {
     let meta = Meta {
         slug: line.slug,
         path: line.path.clone(),
@@ -116,7 +117,7 @@ fn read(line: Line<PathBuf, String, Read>) -> (PathBuf, Parse) {
         parsed: Lent::In(parsed),
         diags: Vec::new(),
     };
-    (line.path, parse)
+    (line.path.into_os_string(), parse)
 }
 
 impl ParseCache {
@@ -134,7 +135,7 @@ impl ParseCache {
     /// the lines it needs: then it is written anew. Not being able to is no error: the next
     /// run parses every file.
     pub fn store(&self, file: &Path) {
-        let keep: Vec<(&PathBuf, &Parse)> = self
+        let keep: Vec<(&OsString, &Parse)> = self
             .files
             .iter()
             .filter(|(_, parse)| storable(parse))
@@ -173,7 +174,7 @@ impl ParseCache {
             return None;
         }
         let lines: Vec<&[u8]> = lines.filter(|l| !l.is_empty()).collect();
-        let read: Vec<Option<(PathBuf, Parse)>> = lines
+        let read: Vec<Option<(OsString, Parse)>> = lines
             .par_iter()
             .map(|line| {
                 let json = unframed(std::str::from_utf8(line).ok()?)?;
@@ -182,7 +183,7 @@ impl ParseCache {
             })
             .collect();
         // A later line of a file replaces an earlier one.
-        let files: HashMap<PathBuf, Parse> = read.into_iter().flatten().collect();
+        let files: HashMap<OsString, Parse> = read.into_iter().flatten().collect();
         Some(ParseCache {
             files,
             max: head.max,
@@ -218,7 +219,7 @@ fn storable(parse: &Parse) -> bool {
 }
 
 /// The entries' lines, each after a line break.
-fn lines<'a>(entries: impl Iterator<Item = (&'a PathBuf, &'a Parse)>) -> String {
+fn lines<'a>(entries: impl Iterator<Item = (&'a OsString, &'a Parse)>) -> String {
     let entries: Vec<_> = entries.collect();
     let lines: Vec<String> = entries
         .par_iter()
@@ -228,7 +229,7 @@ fn lines<'a>(entries: impl Iterator<Item = (&'a PathBuf, &'a Parse)>) -> String 
             };
             let (meta, record) = written(parsed)?;
             let line = Line {
-                path: path.as_path(),
+                path: Path::new(path),
                 stamp: parse.stamp,
                 content,
                 slug: meta.slug.as_str(),
@@ -271,7 +272,7 @@ mod tests {
             .filter_map(|(path, parse)| match &parse.parsed {
                 Lent::In(parsed) if parse.diags.is_empty() && written(parsed).is_some() => {
                     let shown = format!("{:?} {:?} {parsed:?}", parse.stamp, parse.content);
-                    Some((path.clone(), shown))
+                    Some((PathBuf::from(path), shown))
                 }
                 _ => None,
             })
@@ -444,7 +445,7 @@ mod tests {
             let Some(Parse {
                 parsed: Lent::In(Parsed::Page(page)),
                 ..
-            }) = cache.files.get(Path::new("content/pages/a.md"))
+            }) = cache.files.get(std::ffi::OsStr::new("content/pages/a.md"))
             else {
                 panic!("a.md is not in the cache after edit {edit}");
             };
