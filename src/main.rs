@@ -321,10 +321,86 @@ fn lang_in_args() -> Option<Lang> {
         })
 }
 
+/// A command-line error in Chinese, as clap only has English: what was wrong, what was
+/// meant if it can tell, the usage line, and where to read more. `None` for help and
+/// version, which are not errors, and in English.
+fn in_chinese(e: &clap::Error, lang: Lang) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if lang == Lang::En || matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        return None;
+    }
+    let text = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) if !v.is_empty() => Some(v.join("、")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let arg = text(ContextKind::InvalidArg).unwrap_or_default();
+    let value = text(ContextKind::InvalidValue).unwrap_or_default();
+    let (what, meant) = match e.kind() {
+        ErrorKind::UnknownArgument => (
+            format!("不认识的参数 `{arg}`"),
+            text(ContextKind::SuggestedArg),
+        ),
+        ErrorKind::InvalidSubcommand => (
+            format!(
+                "没有 `{}` 这个命令",
+                text(ContextKind::InvalidSubcommand).unwrap_or_default()
+            ),
+            text(ContextKind::SuggestedSubcommand),
+        ),
+        ErrorKind::InvalidValue => {
+            let valid = text(ContextKind::ValidValue)
+                .map(|v| format!("；可以写：{v}"))
+                .unwrap_or_default();
+            match value.is_empty() {
+                true => (format!("{arg} 后面要写一个值{valid}"), None),
+                false => (format!("{arg} 不能取 `{value}`{valid}"), None),
+            }
+        }
+        ErrorKind::ValueValidation => {
+            // gongkai's own parsers explain in Chinese; the standard library's (a port that
+            // is not a number) in English, which is left out.
+            let why = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .filter(|s| s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+                .map(|s| format!("：{s}"))
+                .unwrap_or_default();
+            (format!("{arg} 的值 `{value}` 不对{why}"), None)
+        }
+        ErrorKind::MissingRequiredArgument => (format!("缺少必须写的参数：{arg}"), None),
+        ErrorKind::ArgumentConflict => match text(ContextKind::PriorArg) {
+            Some(other) if other != arg => (format!("{arg} 不能和 {other} 一起用"), None),
+            _ => (format!("{arg} 只能写一次"), None),
+        },
+        ErrorKind::WrongNumberOfValues | ErrorKind::TooManyValues => {
+            (format!("{arg} 的值的个数不对"), None)
+        }
+        // Anything rarer keeps clap's own words, behind a Chinese lead.
+        _ => {
+            let clap = e.render().to_string();
+            let first = clap.lines().next().unwrap_or_default();
+            let first = first.strip_prefix("error: ").unwrap_or(first);
+            (format!("命令行参数有误：{first}"), None)
+        }
+    };
+    let mut message = format!("错误：{what}\n");
+    if let Some(meant) = meant {
+        message.push_str(&format!("  提示：是不是要写 `{meant}`？\n"));
+    }
+    if let Some(usage) = text(ContextKind::Usage) {
+        let usage = usage.trim();
+        let usage = usage.strip_prefix("Usage:").unwrap_or(usage).trim();
+        message.push_str(&format!("\n用法：{usage}\n"));
+    }
+    message.push_str("\n更多说明请看 `--help`。\n");
+    Some(message)
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| {
         gongkai::zh_en!(
-            format!("应为 YYYY-MM-DD 格式的日期，如 2026-03-31（{e}）"),
+            "应为 YYYY-MM-DD 格式的、存在的日期，如 2026-03-31".to_string(),
             format!("expected YYYY-MM-DD: {e}")
         )
     })
@@ -343,7 +419,16 @@ fn main() -> ExitCode {
     let lang = lang_in_args().unwrap_or_else(Lang::from_env);
     set_lang(lang);
     let command = localized(Cli::command(), lang);
-    let cli = Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit());
+    let matches = command
+        .try_get_matches()
+        .unwrap_or_else(|e| match in_chinese(&e, lang) {
+            Some(message) => {
+                eprint!("{message}");
+                std::process::exit(2)
+            }
+            None => e.exit(),
+        });
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match cli.command {
         Command::Build {
             portal,

@@ -81,6 +81,45 @@ fn help_is_chinese_unless_english_is_asked_for() {
 }
 
 #[test]
+fn command_line_errors_are_chinese_unless_english_is_asked_for() {
+    let run = |args: &[&str]| {
+        let out = bare().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        text(&out)
+    };
+    let unknown = run(&["build", "--roo", "x"]);
+    assert!(
+        unknown.starts_with("错误：不认识的参数 `--roo`\n  提示：是不是要写 `--root`？"),
+        "{unknown}"
+    );
+    assert!(unknown.contains("用法：gongkai build"), "{unknown}");
+    assert!(
+        !unknown.contains("Usage") && !unknown.contains("error:"),
+        "{unknown}"
+    );
+    let command = run(&["chek"]);
+    assert!(command.contains("没有 `chek` 这个命令"), "{command}");
+    assert!(command.contains("是不是要写 `check`？"), "{command}");
+    let kind = run(&["new", "wat"]);
+    assert!(
+        kind.contains("不能取 `wat`；可以写：document、power"),
+        "{kind}"
+    );
+    let date = run(&["build", "--today", "2026-13-01"]);
+    assert!(
+        date.contains("--today <TODAY> 的值 `2026-13-01` 不对：应为 YYYY-MM-DD"),
+        "{date}"
+    );
+    let port = run(&["serve", "--port", "abc"]);
+    assert!(port.contains("--port <PORT> 的值 `abc` 不对"), "{port}");
+    assert!(!port.contains("invalid digit"), "{port}");
+    assert!(run(&["search"]).contains("缺少必须写的参数：<QUERY>"));
+    assert!(run(&["check", "--root", "a", "--root", "b"]).contains("--root <ROOT> 只能写一次"));
+    let en = run(&["build", "--bogus", "--lang", "en"]);
+    assert!(en.contains("error: unexpected argument '--bogus'"), "{en}");
+}
+
+#[test]
 fn an_unknown_language_is_refused_in_chinese() {
     let out = bare().args(["check", "--lang", "fr"]).output().unwrap();
     assert!(!out.status.success());
