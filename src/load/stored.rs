@@ -125,7 +125,7 @@ impl ParseCache {
     pub fn stored(file: &Path) -> ParseCache {
         fs::read(file)
             .ok()
-            .and_then(|bytes| ParseCache::from_bytes(&bytes))
+            .and_then(ParseCache::from_bytes)
             .unwrap_or_default()
     }
 
@@ -165,7 +165,7 @@ impl ParseCache {
         }
     }
 
-    fn from_bytes(bytes: &[u8]) -> Option<ParseCache> {
+    fn from_bytes(bytes: Vec<u8>) -> Option<ParseCache> {
         let mut lines = bytes.split(|&b| b == b'\n');
         let head = std::str::from_utf8(lines.next()?).ok()?;
         let head = unframed(head.strip_prefix(HEADER)?.strip_prefix(' ')?)?;
@@ -174,6 +174,7 @@ impl ParseCache {
             return None;
         }
         let lines: Vec<&[u8]> = lines.filter(|l| !l.is_empty()).collect();
+        let stored_lines = lines.len();
         let read: Vec<Option<(OsString, Parse)>> = lines
             .par_iter()
             .map(|line| {
@@ -182,13 +183,17 @@ impl ParseCache {
                 Some(read(line))
             })
             .collect();
+        // The records own their text: the file's 100 MB (at 100,000 records) can go before
+        // the table is made.
+        drop(lines);
+        drop(bytes);
         // A later line of a file replaces an earlier one.
         let files: HashMap<OsString, Parse> = read.into_iter().flatten().collect();
         Some(ParseCache {
             files,
             max: head.max,
             parsed: 0,
-            stored_lines: lines.len(),
+            stored_lines,
         })
     }
 }
