@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/incremental.sh GONGKAI GEN [N...] — what one edited document costs at N records (default
 # 1000 10000 100000): a cold `gongkai build`, then `gongkai build` after one document's title
-# changed (median of $RUNS), and under `gongkai serve` the time from saving the file to the new
+# changed (median of $RUNS), after one document was added and after it was removed again (one
+# build each), and under `gongkai serve` the time from saving the file to the new
 # title shown in an open page (headless chromium, bench/serve_reload.mjs), with serve's peak
 # resident memory. Prints a Markdown table. bench/run.sh calls it with its own binaries; it can
 # also run alone with any gongkai binary and examples/gen_corpus.
@@ -61,6 +62,17 @@ for N in "${SIZES[@]}"; do
     times+=("$SECS")
   done
   warm=$(median "${times[@]}")
+  # A new document (a copy of that one with its own title and 索引号), then gone again.
+  added="$(dirname "$one")/bench-added.md"
+  sed -e "0,/^title: /s/^title: .*/title: 基准测试新增的文件/" \
+    -e 's/^index_no: \(.*\)-[0-9]*$/index_no: \1-99999/' -e '/^doc_number: /d' "$one" >"$added"
+  timed env GONGKAI_DEBUG_DELTA=1 "$GONGKAI" build --root "$corpus" --today "$TODAY"
+  add=$SECS
+  log "   build after one document added: $add s ($(sed -n 's/^  //p' "$BENCH_DIR/last.err" | tail -n 1))"
+  rm "$added"
+  timed env GONGKAI_DEBUG_DELTA=1 "$GONGKAI" build --root "$corpus" --today "$TODAY"
+  removed=$SECS
+  log "   build after it was removed: $removed s"
 
   serve_col="—" rss_col="—" breakdown="—"
   if command -v node >/dev/null && [ -d "$REPO/tests/browser/node_modules/playwright-core" ]; then
@@ -85,11 +97,11 @@ for N in "${SIZES[@]}"; do
   else
     log "   node or playwright-core missing (cd tests/browser && npm install): serve not measured"
   fi
-  ROWS+=("| $N | $cold | $warm | $(awk -v a="$warm" -v b="$cold" 'BEGIN {printf "%.1f %%", 100 * a / b}') | $serve_col | $rss_col | $breakdown |")
+  ROWS+=("| $N | $cold | $warm | $(awk -v a="$warm" -v b="$cold" 'BEGIN {printf "%.1f %%", 100 * a / b}') | $add | $removed | $serve_col | $rss_col | $breakdown |")
 done
 
 cat <<TABLE
-| records | cold build s | build after one title changed s | of the cold build | serve: save to new title on screen s | serve peak RSS MB | serve's last rebuild |
-|---|---|---|---|---|---|---|
+| records | cold build s | build after one title changed s | of the cold build | one document added s | removed again s | serve: save to new title on screen s | serve peak RSS MB | serve's last rebuild |
+|---|---|---|---|---|---|---|---|---|
 TABLE
 printf '%s\n' "${ROWS[@]}"

@@ -140,6 +140,10 @@ impl ParseCache {
             .iter()
             .filter(|(_, parse)| storable(parse))
             .collect();
+        if keep.is_empty() && self.stored_lines == 0 {
+            // Nothing parsed (no content, or every file has a diagnostic): no file either.
+            return;
+        }
         let fresh = keep.iter().filter(|(_, parse)| !parse.stored).count();
         let bound = 2 * keep.len() + 64;
         if self.stored_lines > 0 && self.stored_lines + fresh <= bound {
