@@ -382,7 +382,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut retained = Retained::from_parse_cache(cache.as_deref());
     let built = build_in(opts, &mut retained);
     retained.finish();
-    if let Some(file) = &cache {
+    // A build that fails writes nothing, not even this cache.
+    if let (Some(file), true) = (&cache, built.is_ok()) {
         retained.parsed.store(file);
     }
     // At 100,000 records freeing what the build kept takes half a second, which a process

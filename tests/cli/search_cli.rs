@@ -99,8 +99,8 @@ fn build_writes_both_indexes() {
     assert!(page.contains(&version), "{version} not in the search page");
     assert!(root.join("public/assets/search.js").is_file());
     // A second build swaps the tantivy index in again, leaving nothing temporary behind
-    // (the site it replaced is kept as the next build's spare tree, and the manifest
-    // records what both trees hold).
+    // (the site it replaced is kept as the next build's spare tree, the manifest records
+    // what both trees hold, and the parse cache what was parsed).
     let out = gongkai(&["build", "--today", "2025-06-01"], root);
     assert!(out.status.success());
     let leftovers: Vec<String> = std::fs::read_dir(root)
@@ -112,6 +112,7 @@ fn build_writes_both_indexes() {
                     ".gongkai-public-spare",
                     ".gongkai-public-manifest",
                     ".gongkai-public-static",
+                    ".gongkai-public-parsed",
                 ]
                 .contains(&n.as_str())
         })

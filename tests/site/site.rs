@@ -277,10 +277,14 @@ fn a_failed_build_keeps_the_previous_site() {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        // The manifest of the site in place stays: it records what that site holds; so does
-        // the static index's base, which its search index builds on.
+        // The manifest of the site in place stays: it records what that site holds; so do
+        // the static index's base, which its search index builds on, and the parse cache
+        // of the build that made it.
         .filter(|n| {
-            n.starts_with(".gongkai-") && !n.ends_with("-manifest") && !n.ends_with("-static")
+            n.starts_with(".gongkai-")
+                && !n.ends_with("-manifest")
+                && !n.ends_with("-static")
+                && !n.ends_with("-parsed")
         })
         .collect();
     assert!(
