@@ -330,44 +330,56 @@ mod tests {
         }
     }
 
+    /// Writes site.toml and these pages (slug, front matter) at `root`. Each file is written
+    /// beside and renamed over: a new inode, so its stamp always moves.
+    fn write_pages(root: &Path, pages: &[(&str, &str)]) {
+        std::fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
+        std::fs::create_dir_all(root.join("content/pages")).unwrap();
+        for (slug, yaml) in pages {
+            let path = root.join(format!("content/pages/{slug}.md"));
+            let tmp = path.with_extension("tmp");
+            std::fs::write(&tmp, format!("---\n{yaml}\n---\n正文\n")).unwrap();
+            std::fs::rename(tmp, path).unwrap();
+        }
+    }
+
+    /// Loads the portal at `root` from the parse cache kept in `file`, and stores the cache
+    /// again: the pages' titles, and how many files were parsed.
+    fn load_and_store(root: &Path, file: &Path) -> (Vec<String>, usize) {
+        let mut cache = ParseCache::stored(file);
+        let loaded = load_reusing(root, Some(&mut cache)).unwrap();
+        let mut titles: Vec<String> = loaded
+            .portal
+            .pages
+            .iter()
+            .map(|p| p.data.title.clone())
+            .collect();
+        titles.sort();
+        cache.restore(loaded.portal);
+        cache.store(file);
+        (titles, cache.parsed())
+    }
+
     #[test]
     fn a_later_run_parses_only_files_whose_bytes_changed() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        std::fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = root.join("content").join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            // Written beside and renamed over: a new inode, so the stamp always moves.
-            let tmp = path.with_extension("tmp");
-            std::fs::write(&tmp, text).unwrap();
-            std::fs::rename(tmp, path).unwrap();
-        };
-        write("pages/a.md", "---\ntitle: 甲\n---\n正文\n");
-        write("pages/b.md", "---\ntitle: 乙\n---\n正文\n");
-        write("pages/c.md", "---\ntitle: 丙\nunknown: 1\n---\n正文\n");
         let file = root.join(".gongkai-public-parsed");
-        let run = || {
-            let mut cache = ParseCache::stored(&file);
-            let loaded = load_reusing(root, Some(&mut cache)).unwrap();
-            let mut titles: Vec<String> = loaded
-                .portal
-                .pages
-                .iter()
-                .map(|p| p.data.title.clone())
-                .collect();
-            titles.sort();
-            cache.restore(loaded.portal);
-            cache.store(&file);
-            (titles, cache.parsed())
-        };
+        write_pages(
+            root,
+            &[
+                ("a", "title: 甲"),
+                ("b", "title: 乙"),
+                ("c", "title: 丙\nunknown: 1"),
+            ],
+        );
+        let run = || load_and_store(root, &file);
         assert_eq!(run(), (vec!["丙".into(), "乙".into(), "甲".into()], 3));
         // c.md has a diagnostic (an unknown key): it is parsed every time, to tell it again.
         assert_eq!(run().1, 1);
         // a.md rewritten with the same bytes (as a fresh clone or a checkout does), b.md
         // changed.
-        write("pages/a.md", "---\ntitle: 甲\n---\n正文\n");
-        write("pages/b.md", "---\ntitle: 乙（修订）\n---\n正文\n");
+        write_pages(root, &[("a", "title: 甲"), ("b", "title: 乙（修订）")]);
         assert_eq!(
             run(),
             (vec!["丙".into(), "乙（修订）".into(), "甲".into()], 2),
@@ -375,33 +387,13 @@ mod tests {
         );
     }
 
-    /// Writes a portal of these pages (slug, title) at `root`.
-    fn portal(root: &Path, pages: &[(&str, &str)]) {
-        std::fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
-        std::fs::create_dir_all(root.join("content/pages")).unwrap();
-        for (slug, title) in pages {
-            let text = format!("---\ntitle: {title}\n---\n");
-            std::fs::write(root.join(format!("content/pages/{slug}.md")), text).unwrap();
-        }
-    }
-
-    /// Loads the portal at `root` from the parse cache kept in `file`, and stores the cache
-    /// again: how many files were parsed.
-    fn load_and_store(root: &Path, file: &Path) -> usize {
-        let mut cache = ParseCache::stored(file);
-        let loaded = load_reusing(root, Some(&mut cache)).unwrap();
-        cache.restore(loaded.portal);
-        cache.store(file);
-        cache.parsed()
-    }
-
     #[test]
     fn a_damaged_or_foreign_cache_is_not_read() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        portal(root, &[("a", "甲"), ("b", "乙")]);
+        write_pages(root, &[("a", "title: 甲"), ("b", "title: 乙")]);
         let file = root.join(".gongkai-public-parsed");
-        assert_eq!(load_and_store(root, &file), 2);
+        assert_eq!(load_and_store(root, &file).1, 2);
         assert_eq!(ParseCache::stored(&file).files.len(), 2);
         let whole = std::fs::read_to_string(&file).unwrap();
         // The last line cut short, as by a build killed while it appended: the other is read.
@@ -421,7 +413,7 @@ mod tests {
         std::fs::write(&file, whole.replacen("binary", "binarz", 1)).unwrap();
         assert!(ParseCache::stored(&file).files.is_empty());
         // Each time the file was not read, the load parsed both files and wrote it anew.
-        assert_eq!(load_and_store(root, &file), 2);
+        assert_eq!(load_and_store(root, &file).1, 2);
         assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 3);
     }
 
@@ -429,11 +421,11 @@ mod tests {
     fn one_edit_appends_one_line_and_a_long_log_is_written_anew() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        portal(root, &[("a", "甲"), ("b", "乙")]);
+        write_pages(root, &[("a", "title: 甲"), ("b", "title: 乙")]);
         let file = root.join(".gongkai-public-parsed");
         load_and_store(root, &file);
         let first = std::fs::read_to_string(&file).unwrap();
-        assert_eq!(load_and_store(root, &file), 0);
+        assert_eq!(load_and_store(root, &file).1, 0);
         assert_eq!(
             std::fs::read_to_string(&file).unwrap(),
             first,
@@ -441,9 +433,9 @@ mod tests {
         );
         let mut longest = 0;
         for edit in 1..=100 {
-            // A longer title each time: the size, hence the stamp, moves.
-            portal(root, &[("a", &"甲".repeat(edit + 1))]);
-            assert_eq!(load_and_store(root, &file), 1);
+            let title = "甲".repeat(edit + 1);
+            write_pages(root, &[("a", &format!("title: {title}"))]);
+            assert_eq!(load_and_store(root, &file).1, 1);
             let text = std::fs::read_to_string(&file).unwrap();
             if edit == 1 {
                 assert!(text.starts_with(&first), "appended to");
@@ -458,7 +450,7 @@ mod tests {
             else {
                 panic!("a.md is not in the cache after edit {edit}");
             };
-            assert_eq!(page.data.title, "甲".repeat(edit + 1));
+            assert_eq!(page.data.title, title);
         }
         // Two records need two lines and the head: the log is written anew past 2 × 2 + 64.
         assert!(longest <= 2 * 2 + 64 + 1, "{longest} lines");
