@@ -378,9 +378,17 @@ impl Retained {
 /// Builds the portal, parsing only the files that changed since the last build's parse
 /// cache, which it then leaves for the next one.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let started = Instant::now();
     let cache = parse_cache_file(&opts.root, opts.output.as_deref());
     let mut retained = Retained::from_parse_cache(cache.as_deref());
-    let built = build_in(opts, &mut retained);
+    // Reading the cache is part of the build's time (0.8 s at 100,000 records).
+    let reading = started.elapsed().as_secs_f64();
+    let built = build_in(opts, &mut retained).map(|mut report| {
+        report.seconds += reading;
+        let step = crate::zh_en!("读取解析缓存", "read the parse cache");
+        report.steps.insert(0, (step, reading));
+        report
+    });
     retained.finish();
     // A build that fails writes nothing, not even this cache.
     if let (Some(file), true) = (&cache, built.is_ok()) {
