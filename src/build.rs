@@ -234,6 +234,25 @@ pub struct Outputs {
     pub index: PathBuf,
 }
 
+/// The site folder a build of the portal at `root` writes: `flag`, else site.toml's
+/// `output_dir`, decided (write::paths) but not yet adopted.
+fn decide_site(
+    root: &Path,
+    config: &crate::model::config::SiteConfig,
+    flag: Option<&Path>,
+) -> Result<paths::Decided, paths::Refusal> {
+    use paths::{Origin, Purpose};
+    match flag {
+        Some(p) => paths::decide(root, p, Origin::Flag, Purpose::Site),
+        None => paths::decide(
+            root,
+            Path::new(&config.output_dir),
+            Origin::Setting,
+            Purpose::Site,
+        ),
+    }
+}
+
 /// Decides where a build of the portal at `root` writes, before anything is written: a
 /// refusal is an error located at the setting in site.toml (or naming the flag).
 pub fn outputs(
@@ -251,18 +270,8 @@ pub fn outputs(
         };
         d.hint(r.hint).into()
     };
-    let site = match flag {
-        Some(p) => {
-            paths::decide(root, p, Origin::Flag, Purpose::Site).map_err(|r| refused(None, r))?
-        }
-        None => paths::decide(
-            root,
-            Path::new(&config.output_dir),
-            Origin::Setting,
-            Purpose::Site,
-        )
-        .map_err(|r| refused(Some("output_dir"), r))?,
-    };
+    let site = decide_site(root, config, flag)
+        .map_err(|r| refused(flag.is_none().then_some("output_dir"), r))?;
     let index = paths::decide(
         root,
         Path::new(&config.search_index_dir),
@@ -405,11 +414,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 /// say where that is.
 fn parse_cache_file(root: &Path, flag: Option<&Path>) -> Option<PathBuf> {
     let (config, _) = crate::model::config::SiteConfig::load(root).ok()?;
-    let (requested, origin) = match flag {
-        Some(flag) => (flag.to_path_buf(), paths::Origin::Flag),
-        None => (PathBuf::from(&config.output_dir), paths::Origin::Setting),
-    };
-    let site = paths::decide(root, &requested, origin, paths::Purpose::Site).ok()?;
+    let site = decide_site(root, &config, flag).ok()?;
     Some(tree::sibling(&site.path, "parsed"))
 }
 
