@@ -435,10 +435,7 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     } = check_reusing(&opts.root, Some(&mut retained.parsed))?;
     let built = build_checked(opts, retained, &portal, diags, &report_findings, start);
     retained.parsed.restore(portal);
-    built.map(|report| BuildReport {
-        parsed: retained.parsed.parsed(),
-        ..report
-    })
+    built
 }
 
 /// The rest of [`build_in`], once the portal is loaded and checked.
@@ -629,8 +626,7 @@ fn build_checked(
     manifest::save_index_records(&index, fingerprints);
     Ok(BuildReport {
         counts: record_counts(portal),
-        // Filled in by `build_in`, which holds the parse cache.
-        parsed: 0,
+        parsed: retained.parsed.parsed(),
         pages: stats.pages,
         rendered: stats.rendered,
         files: stats.files,
