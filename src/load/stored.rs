@@ -138,7 +138,7 @@ impl ParseCache {
         let keep: Vec<(&OsString, &Parse)> = self
             .files
             .iter()
-            .filter(|(_, parse)| storable(parse))
+            .filter(|(_, parse)| storable(parse).is_some())
             .collect();
         if keep.is_empty() && self.stored_lines == 0 {
             // Nothing parsed (no content, or every file has a diagnostic): no file either.
@@ -220,11 +220,16 @@ fn checksum(json: &str) -> u64 {
     Fingerprint::new("parsed").add_str(json).finish()
 }
 
-/// Whether an entry goes into the file: a record, read without a diagnostic.
-fn storable(parse: &Parse) -> bool {
-    matches!(&parse.parsed, Lent::In(parsed) if written(parsed).is_some())
-        && parse.content.is_some()
-        && parse.diags.is_empty()
+/// What of an entry goes into the file: its record's meta and data, and its content hash.
+/// `None` for what is not kept: no record, a diagnostic, or a kind parsed every time.
+fn storable(parse: &Parse) -> Option<(&Meta, Written<'_>, u64)> {
+    let (Lent::In(parsed), Some(content), true) =
+        (&parse.parsed, parse.content, parse.diags.is_empty())
+    else {
+        return None;
+    };
+    let (meta, record) = written(parsed)?;
+    Some((meta, record, content))
 }
 
 /// The entries' lines, each after a line break.
@@ -233,10 +238,7 @@ fn lines<'a>(entries: impl Iterator<Item = (&'a OsString, &'a Parse)>) -> String
     let lines: Vec<String> = entries
         .par_iter()
         .filter_map(|(path, parse)| {
-            let (Lent::In(parsed), Some(content)) = (&parse.parsed, parse.content) else {
-                return None;
-            };
-            let (meta, record) = written(parsed)?;
+            let (meta, record, content) = storable(parse)?;
             let line = Line {
                 path: Path::new(path),
                 stamp: parse.stamp,
