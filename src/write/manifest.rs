@@ -77,7 +77,7 @@ pub(crate) fn this_binary() -> String {
 }
 
 /// The body of the file at `path` that [`write_checked`] wrote, if it is whole.
-pub(crate) fn read_checked(path: &Path) -> Option<String> {
+pub(super) fn read_checked(path: &Path) -> Option<String> {
     let mut text = fs::read_to_string(path).ok()?;
     let (head, body) = text.split_once('\n')?;
     if head != format!("{HEADER} {:016x}", checksum(body)) {
@@ -89,7 +89,7 @@ pub(crate) fn read_checked(path: &Path) -> Option<String> {
 
 /// Writes `body` behind a header with its checksum to `tmp`, then renames it to `path`, so
 /// that a reader finds the previous file or this one, whole. Whether it was written.
-pub(crate) fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
+pub(super) fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
     let text = format!("{HEADER} {:016x}\n{body}", checksum(body));
     if fs::write(tmp, text).is_err() || fs::rename(tmp, path).is_err() {
         let _ = fs::remove_file(tmp);

@@ -148,10 +148,13 @@ pub fn read_spare(out: &Path) -> Option<SpareReading> {
     if !paths::is_marked(&spare) {
         return None;
     }
-    let seen = seen(&spare)?;
+    let before = seen(&spare)?;
     let inventory = inventory(&spare)?;
     // Taken by a build while it was read: the reading is of no use.
-    (self::seen(&spare)? == seen).then_some(SpareReading { seen, inventory })
+    (seen(&spare)? == before).then_some(SpareReading {
+        seen: before,
+        inventory,
+    })
 }
 
 fn seen(dir: &Path) -> Option<((u64, u64), ChangeTime)> {
