@@ -308,9 +308,11 @@ fn written_whole(
     .unwrap()
 }
 
-/// A build that took two changed records as a delta on the base answers in the browser's
-/// client exactly as the index written whole from the same records: the same hits, scores,
-/// tiers, snippets and totals, in as many round trips.
+/// A build that took changed, added, removed and renamed records as a delta on the base
+/// answers in the browser's client exactly as the index written whole from the same
+/// records: the same hits, scores, tiers, snippets, totals and facet counts. The records
+/// are copies of eight fixtures, so most of them tie in score with hundreds of others, and
+/// the added ones must fall in their place among them.
 #[test]
 fn a_delta_answers_in_the_client_as_the_index_written_whole() {
     use gongkai::search::static_index::{logical_files, try_delta, DeltaInputs};
@@ -346,6 +348,17 @@ fn a_delta_answers_in_the_client_as_the_index_written_whole() {
         .chain(docs[3].title.chars().skip(1))
         .collect();
     docs[1000].body = docs[1000].body.replacen("政府", "法院", 2);
+    let retitled = docs[3].clone();
+    // Two copies added and two records of the same fixtures removed, so that the average
+    // lengths stay where they were; one record renamed.
+    for (copy_of, at, gone) in [(8usize, 1usize, 16usize), (9, 3, 4000)] {
+        let mut copy = original[copy_of].clone();
+        copy.url = format!("/copies/{copy_of}/");
+        copy.slug = format!("copy-{copy_of}");
+        docs.insert(at, copy);
+        docs.retain(|d| d.url != original[gone].url);
+    }
+    docs[2500].url = "/renamed/".into();
     let current = fingerprint(&docs);
     let docs_at = |urls: &HashSet<String>| {
         Ok(docs
@@ -374,7 +387,7 @@ fn a_delta_answers_in_the_client_as_the_index_written_whole() {
         base_docs: &base_docs,
     })
     .unwrap();
-    assert!(taken.is_some(), "the two changes are taken as a delta");
+    assert!(taken.is_some(), "the changes are taken as a delta");
     for f in ["post-delta.bin", "docs-delta.bin"] {
         assert!(std::fs::metadata(delta.join(f)).unwrap().len() > 0, "{f}");
     }
@@ -392,10 +405,16 @@ fn a_delta_answers_in_the_client_as_the_index_written_whole() {
     ) {
         return;
     }
-    let queries: Vec<&str> = QUERIES
+    let agency = &docs[5].agency;
+    let queries: Vec<Value> = QUERIES
         .iter()
         .copied()
         .chain(["法院", "政府", "法治政府建设"])
+        .map(Value::from)
+        .chain([
+            serde_json::json!({"q": "政府", "categoryCounts": true}),
+            serde_json::json!({"q": "政府", "agency": agency, "limit": 30}),
+        ])
         .collect();
     let answers = |dir: &Path| -> Vec<Value> {
         run_client(dir, &queries)
@@ -413,12 +432,12 @@ fn a_delta_answers_in_the_client_as_the_index_written_whole() {
     for ((q, g), w) in queries.iter().zip(&got).zip(&want) {
         assert_eq!(g, w, "{q}");
     }
-    let title = docs[3].title.clone();
+    let title = retitled.title.clone();
     let found = run_client(&delta, &[title.as_str()]);
     let slugs = hit_slugs(&found[0]);
     assert_eq!(
         slugs.first(),
-        Some(&docs[3].slug.as_str()),
+        Some(&retitled.slug.as_str()),
         "{title}: {slugs:?}"
     );
 }

@@ -13,9 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-#[cfg(test)]
-use super::format::get_varint;
-use super::format::put_varint;
+use super::format::{get_varint, put_varint};
 use crate::search::SearchError;
 
 /// One category of `meta.json`: `[name, documents, offset, length]`.
@@ -43,7 +41,6 @@ pub(super) fn encode_ids(ids: &[u32], n: usize) -> Vec<u8> {
 }
 
 /// The ids of one encoded list of a portal of `n` records (`None`: malformed).
-#[cfg(test)]
 pub(super) fn decode_ids(data: &[u8], n: usize) -> Option<Vec<u32>> {
     match *data.first()? {
         0 => {

@@ -1,23 +1,34 @@
-//! A few changed records taken into the static index without writing it again.
+//! A few changed, added or removed records taken into the static index without writing it
+//! again.
 //!
 //! A build that writes the whole index (the *base*) keeps its files, hard-linked, in a
 //! private folder beside the output, with what it knew of each record ([`Records`]). A later
-//! build in which only a few records changed, and none was added, removed or moved to
-//! another type, agency, year or category, links the base's `post.bin`, `docs.bin` and
-//! `categories.bin` into its own tree and writes:
+//! build in which only a few records changed, came or went, and none moved to another type,
+//! agency, year or category, links the base's `post.bin` and `docs.bin` into its own tree
+//! and writes:
 //! - `dict.bin` again (some MB, no record is read for it): the base's pages with the entries
-//!   of the *affected* terms replaced, every term of a changed record's base version or
-//!   current one, each recomputed as a cold build computes it. Postings too long to be
-//!   inline go to `post-delta.bin`: entry form 2, `varint offset, varint n` there;
-//! - `docs-delta.bin`: the changed records' slots, in internal id order, whose ids
-//!   `meta.json` lists under `delta.ids`.
+//!   of the *affected* terms replaced, every term of a changed or removed record's base
+//!   version or of a changed or added one's current version, each recomputed as a cold build
+//!   computes it. Postings too long to be inline go to `post-delta.bin`: entry form 2,
+//!   `varint offset, varint n` there;
+//! - `docs-delta.bin`: the changed and added records' slots, in internal id order, whose
+//!   ids `meta.json` lists under `delta.ids`;
+//! - `categories.bin` again when records came or went (else the base's, linked).
+//!
+//! A removed record keeps its id, which nothing names any more: `meta.json` lists it under
+//! `delta.removed`, and `docs` counts the records left. An added record takes an id after
+//! the base's (`delta.span` ids in all), a facet run of its own, and its place in the
+//! records' order: `delta.added` gives, for ids `span - added.len()` on, the base id each
+//! goes before, from which the client ranks records that tie in score as a cold build's
+//! ids would rank them ([`ranks`]).
 //!
 //! The client reads these in the round trips in which it reads the base files. The answers
 //! are a cold build's: weights depend on the average lengths, kept on a grid
-//! ([`super::weight::on_grid`]); ids on the order, kept; a dense term's top records on
-//! weights the base no longer holds for records outside them. Whenever one of these
-//! cannot be shown to hold, [`try_delta`] declines and the caller writes the index afresh,
-//! which becomes the next base.
+//! ([`super::weight::on_grid`]); ties on the order, kept or ranked; whether a term is dense
+//! on the record count, checked for every term; a dense term's top records on weights the
+//! base no longer holds for records outside them. Whenever one of these cannot be shown to
+//! hold, [`try_delta`] declines and the caller writes the index afresh, which becomes the
+//! next base.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fs::File;
@@ -26,9 +37,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::categories::{decode_ids, encode_ids};
 use super::dictionary::{fnv1a, page_entries, DictEntry, Stored, PAGE_BYTES, SPARES};
 use super::format::{get_varint, put_varint, FILES};
-use super::postings::{encode_dense, encode_weighted, DENSE_TOP_K};
+use super::postings::{encode_dense, encode_weighted_in, is_dense, IdSpace, DENSE_TOP_K};
 use super::records::{encode_record, fill_slot, slot_width_of};
 use super::terms::{cjk_text, count_terms, RecordTerms};
 use super::weight::{average, weight};
@@ -122,9 +134,12 @@ fn terms_of(rt: &RecordTerms) -> Vec<(String, u32, u32)> {
         .collect()
 }
 
-/// A changed record as this build has it.
+/// A changed or added record as this build has it.
 struct Changed {
-    caller: usize,
+    /// Its caller id in the base; `None` for a record the base does not have.
+    caller: Option<usize>,
+    /// Its place in this build's stream of records.
+    stream: usize,
     internal: u32,
     terms: HashMap<String, (u32, u32)>,
     title_len: u32,
@@ -132,21 +147,156 @@ struct Changed {
     slot: Vec<u8>,
     enc_len: u32,
     head_len: u32,
+    categories: Vec<String>,
+}
+
+/// What `meta.json` of the base says that a delta needs.
+#[derive(Deserialize)]
+struct BaseMeta {
+    pages: u32,
+    slot: u32,
+    kinds: Vec<String>,
+    agencies: Vec<(String, String)>,
+    years: Vec<i32>,
+    runs: Vec<[i64; 5]>,
+    categories: Vec<(String, u32, u64, u64)>,
+}
+
+impl BaseMeta {
+    /// The facet key of a record the base does not have, as the base's tables number it;
+    /// `None` if a table lacks its value (an index written whole would number them anew).
+    fn facet_key(&self, doc: &SearchDoc) -> Option<[i64; 3]> {
+        let k = self.kinds.binary_search(&doc.kind).ok()?;
+        let a = self
+            .agencies
+            .binary_search_by(|(slug, _)| slug.as_str().cmp(&doc.agency))
+            .ok()?;
+        // The name is the first record's of the agency: the same for every record, or the
+        // table could say another.
+        if !doc.agency.is_empty() && self.agencies[a].1 != doc.agency_name {
+            return None;
+        }
+        let y = match doc.year {
+            None => -1,
+            Some(y) => self.years.binary_search(&y).ok()? as i64,
+        };
+        Some([k as i64, a as i64, y])
+    }
+}
+
+/// The base's records matched with this build's, by URL.
+struct Matched {
+    /// This build's place of each base record (caller id), `None` for one removed.
+    stream_of: Vec<Option<u32>>,
+    changed: Vec<usize>,
+    removed: Vec<usize>,
+    /// This build's places of the records the base does not have.
+    added: Vec<usize>,
+    /// The base's caller id of each of this build's records, by place.
+    caller_at: Vec<Option<usize>>,
+}
+
+fn match_records(inputs: &DeltaInputs<'_>) -> Result<Matched, &'static str> {
+    let r = inputs.records;
+    let base_of: HashMap<&str, usize> = r
+        .urls
+        .iter()
+        .enumerate()
+        .map(|(c, u)| (u.as_str(), c))
+        .collect();
+    let mut stream_of = vec![None; r.urls.len()];
+    let (mut changed, mut added) = (Vec::new(), Vec::new());
+    let mut caller_at = vec![None; inputs.current.len()];
+    let mut last = None;
+    for (s, (url, fp)) in inputs.current.iter().enumerate() {
+        let Some(&c) = base_of.get(url.as_str()) else {
+            added.push(s);
+            continue;
+        };
+        caller_at[s] = Some(c);
+        // The ids of the records the base has keep their order only if the records do.
+        if stream_of[c].is_some() || last.is_some_and(|l| c < l) {
+            return Err("records were reordered");
+        }
+        last = Some(c);
+        stream_of[c] = Some(s as u32);
+        if *fp != inputs.fingerprints[c] {
+            changed.push(c);
+        }
+    }
+    let removed = (0..r.urls.len())
+        .filter(|&c| stream_of[c].is_none())
+        .collect();
+    Ok(Matched {
+        stream_of,
+        changed,
+        removed,
+        added,
+        caller_at,
+    })
+}
+
+/// Where each added record goes in the order an index written whole would give it: before
+/// the base's internal id `before` (the base's record count: after all). Internal ids are
+/// sorted by facet key, then by place in the stream; `runs` are the base's.
+fn place_added(
+    runs: &[[i64; 5]],
+    stream_of_id: &[Option<u32>],
+    key: [i64; 3],
+    stream: usize,
+) -> u32 {
+    for run in runs {
+        let (start, count) = (run[0] as usize, run[1] as usize);
+        match [run[2], run[3], run[4]].cmp(&key) {
+            std::cmp::Ordering::Less => continue,
+            std::cmp::Ordering::Greater => return start as u32,
+            std::cmp::Ordering::Equal => {
+                let later = (start..start + count)
+                    .find(|&id| stream_of_id[id].is_some_and(|s| s as usize > stream));
+                if let Some(id) = later {
+                    return id as u32;
+                }
+            }
+        }
+    }
+    stream_of_id.len() as u32
+}
+
+/// The order of ids `0..base + added.len()` when added id `base + j` goes before base id
+/// `added[j]` (ascending): each id's rank, as the client computes it from `meta.json`.
+pub(super) fn ranks(base: usize, added: &[u32]) -> Vec<u32> {
+    let mut rank = vec![0u32; base + added.len()];
+    let mut next = 0u32;
+    let mut j = 0;
+    for id in 0..=base {
+        while j < added.len() && added[j] as usize == id {
+            rank[base + j] = next;
+            next += 1;
+            j += 1;
+        }
+        if id < base {
+            rank[id] = next;
+            next += 1;
+        }
+    }
+    rank
 }
 
 /// Writes the index of `inputs.current` into `inputs.dir` as the base plus a delta, if it
 /// can equal a cold build's; `Ok(None)` if not (nothing of the index is then in `dir`
 /// yet). The state to keep for the next delta comes back with the stats.
+///
+/// Records may change, be added or be removed. A removed record keeps its id, which no
+/// posting, category or slot names any more; an added one takes an id after the base's,
+/// and `meta.json` says where it stands in the records' order (`delta.added`), which
+/// breaks ties in score as an index written whole breaks them by id.
 pub fn try_delta(
     inputs: &DeltaInputs<'_>,
 ) -> Result<Option<(StaticStats, DeltaState)>, SearchError> {
     let started = std::time::Instant::now();
     let r = inputs.records;
-    let n = r.urls.len();
-    if inputs.current.len() != n {
-        return declined("records were added or removed");
-    }
-    if inputs.fingerprints.len() != n
+    let n_base = r.urls.len();
+    if inputs.fingerprints.len() != n_base
         || [
             &r.internal,
             &r.title_len,
@@ -155,51 +305,73 @@ pub fn try_delta(
             &r.head_len,
         ]
         .iter()
-        .any(|v| v.len() != n)
-        || r.shape.len() != n
+        .any(|v| v.len() != n_base)
+        || r.shape.len() != n_base
     {
         return declined("the base's record table is damaged");
     }
-    let mut changed_callers = Vec::new();
-    for (c, (url, fp)) in inputs.current.iter().enumerate() {
-        if *url != r.urls[c] {
-            return declined("records were renamed or reordered");
-        }
-        if *fp != inputs.fingerprints[c] {
-            changed_callers.push(c);
-        }
-    }
-    if changed_callers.len() > CHANGED_AT_MOST {
+    let m = match match_records(inputs) {
+        Ok(m) => m,
+        Err(why) => return declined(why),
+    };
+    if m.changed.len() + m.added.len() + m.removed.len() > CHANGED_AT_MOST {
         return declined("too many records changed");
     }
+    let live = inputs.current.len();
+    if live == 0 {
+        return declined("no records are left");
+    }
+    let span = n_base + m.added.len();
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(inputs.base_dir.join("meta.json"))?)
             .map_err(|e| SearchError::Format(e.to_string()))?;
-    let (Some(pages), Some(slot)) = (
-        meta["pages"].as_u64().and_then(|p| u32::try_from(p).ok()),
-        meta["slot"].as_u64().and_then(|s| u32::try_from(s).ok()),
-    ) else {
+    let Ok(bm) = serde_json::from_value::<BaseMeta>(meta.clone()) else {
         return declined("the base's meta.json is damaged");
     };
+    let (pages, slot) = (bm.pages, bm.slot);
+    let covered: i64 = bm.runs.iter().map(|run| run[1]).sum();
+    if covered != n_base as i64
+        || bm.runs.windows(2).any(|w| w[0][0] + w[0][1] != w[1][0])
+        || bm.pages == 0
+    {
+        return declined("the base's meta.json is damaged");
+    }
 
-    // This build's version of each changed record.
-    let wanted: HashSet<String> = changed_callers.iter().map(|&c| r.urls[c].clone()).collect();
-    let mut docs = (inputs.docs_at)(&wanted)?;
+    // This build's version of each changed and added record.
+    let wanted: HashSet<String> = m
+        .changed
+        .iter()
+        .map(|&c| r.urls[c].clone())
+        .chain(m.added.iter().map(|&s| inputs.current[s].0.clone()))
+        .collect();
+    let docs = (inputs.docs_at)(&wanted)?;
     if docs.len() != wanted.len() {
         return declined("a changed record was not found");
     }
-    let caller_of: HashMap<&str, usize> = changed_callers
+    let stream_at: HashMap<&str, usize> = inputs
+        .current
         .iter()
-        .map(|&c| (r.urls[c].as_str(), c))
+        .enumerate()
+        .map(|(s, (u, _))| (u.as_str(), s))
         .collect();
-    docs.sort_by_key(|d| caller_of.get(d.url.as_str()).copied());
     let mut changed = Vec::with_capacity(docs.len());
+    let mut keys = HashMap::new();
     for doc in &docs {
-        let Some(&c) = caller_of.get(doc.url.as_str()) else {
+        let Some(&stream) = stream_at.get(doc.url.as_str()) else {
             return declined("a changed record was not found");
         };
-        if shape_of(doc) != r.shape[c] {
-            return declined("a record moved to another type, agency, year or category");
+        let caller = m.caller_at[stream];
+        match caller {
+            Some(c) if shape_of(doc) != r.shape[c] => {
+                return declined("a record moved to another type, agency, year or category");
+            }
+            Some(_) => {}
+            None => {
+                let Some(key) = bm.facet_key(doc) else {
+                    return declined("an added record brings a new type, agency or year");
+                };
+                keys.insert(stream, key);
+            }
         }
         let rt = count_terms(doc, None, true);
         let (bytes, head_len) = encode_record(doc)?;
@@ -209,8 +381,9 @@ pub fn try_delta(
         let mut slot_bytes = vec![0u8; slot as usize];
         fill_slot(&bytes, &mut slot_bytes);
         changed.push(Changed {
-            caller: c,
-            internal: r.internal[c],
+            caller,
+            stream,
+            internal: caller.map_or(u32::MAX, |c| r.internal[c]),
             terms: terms_of(&rt)
                 .into_iter()
                 .map(|(s, t, b)| (s, (t, b)))
@@ -220,36 +393,121 @@ pub fn try_delta(
             slot: slot_bytes,
             enc_len,
             head_len,
+            categories: doc.categories.clone(),
         });
     }
+
+    // Every value of the facet tables keeps a record, or they would be numbered anew.
+    let mut run_of_id = vec![0usize; n_base];
+    for (i, run) in bm.runs.iter().enumerate() {
+        run_of_id[run[0] as usize..(run[0] + run[1]) as usize].fill(i);
+    }
+    let mut uses = [
+        vec![0i64; bm.kinds.len()],
+        vec![0i64; bm.agencies.len()],
+        vec![0i64; bm.years.len()],
+    ];
+    let mut count = |key: [i64; 3], by: i64| {
+        for (t, &v) in key.iter().enumerate() {
+            if let Some(u) = usize::try_from(v).ok().and_then(|v| uses[t].get_mut(v)) {
+                *u += by;
+            }
+        }
+    };
+    for run in &bm.runs {
+        count([run[2], run[3], run[4]], run[1]);
+    }
+    for &c in &m.removed {
+        let run = bm.runs[run_of_id[r.internal[c] as usize]];
+        count([run[2], run[3], run[4]], -1);
+    }
+    for key in keys.values() {
+        count(*key, 1);
+    }
+    if uses.iter().flatten().any(|&u| u <= 0) {
+        return declined("a type, agency or year lost its last record");
+    }
+
+    // The added records' ids, after the base's, in the order a cold build gives them.
+    let mut stream_of_id = vec![None; n_base];
+    for c in 0..n_base {
+        stream_of_id[r.internal[c] as usize] = m.stream_of[c];
+    }
+    let mut placed: Vec<(u32, [i64; 3], usize)> = keys
+        .iter()
+        .map(|(&s, &key)| (place_added(&bm.runs, &stream_of_id, key, s), key, s))
+        .collect();
+    placed.sort();
+    let id_of_added: HashMap<usize, u32> = placed
+        .iter()
+        .enumerate()
+        .map(|(j, p)| (p.2, (n_base + j) as u32))
+        .collect();
+    for ch in &mut changed {
+        if ch.caller.is_none() {
+            ch.internal = id_of_added[&ch.stream];
+        }
+    }
+    let before: Vec<u32> = placed.iter().map(|p| p.0).collect();
+    let rank = ranks(n_base, &before);
+    let ids_space = IdSpace {
+        n: live,
+        span,
+        rank: (!before.is_empty()).then_some(rank.as_slice()),
+    };
 
     // The averages on their grid and the slot width must not move.
     let sum = |v: &[u32]| v.iter().map(|&x| u64::from(x)).sum::<u64>();
     let (base_title, base_body) = (sum(&r.title_len), sum(&r.body_len));
     let (mut title, mut body) = (base_title, base_body);
-    for ch in &changed {
-        title = title - u64::from(r.title_len[ch.caller]) + u64::from(ch.title_len);
-        body = body - u64::from(r.body_len[ch.caller]) + u64::from(ch.body_len);
+    for &c in &m.removed {
+        title -= u64::from(r.title_len[c]);
+        body -= u64::from(r.body_len[c]);
     }
-    let (avg_title, avg_body) = (average(base_title, n), average(base_body, n));
-    if average(title, n).to_bits() != avg_title.to_bits()
-        || average(body, n).to_bits() != avg_body.to_bits()
+    for ch in &changed {
+        if let Some(c) = ch.caller {
+            title -= u64::from(r.title_len[c]);
+            body -= u64::from(r.body_len[c]);
+        }
+        title += u64::from(ch.title_len);
+        body += u64::from(ch.body_len);
+    }
+    let (avg_title, avg_body) = (average(base_title, n_base), average(base_body, n_base));
+    if average(title, live).to_bits() != avg_title.to_bits()
+        || average(body, live).to_bits() != avg_body.to_bits()
     {
         return declined("the average title or body length moved to another grid point");
     }
     let mut enc_len = r.enc_len.clone();
     let mut head_len = r.head_len.clone();
     for ch in &changed {
-        enc_len[ch.caller] = ch.enc_len;
-        head_len[ch.caller] = ch.head_len;
+        match ch.caller {
+            Some(c) => {
+                enc_len[c] = ch.enc_len;
+                head_len[c] = ch.head_len;
+            }
+            None => {
+                enc_len.push(ch.enc_len);
+                head_len.push(ch.head_len);
+            }
+        }
     }
-    if slot_width_of(enc_len, &head_len) != slot {
+    let gone: HashSet<usize> = m.removed.iter().copied().collect();
+    let kept = |v: Vec<u32>| -> Vec<u32> {
+        v.into_iter()
+            .enumerate()
+            .filter(|(c, _)| !gone.contains(c))
+            .map(|(_, x)| x)
+            .collect()
+    };
+    if slot_width_of(kept(enc_len), &kept(head_len)) != slot {
         return declined("the slot width changed");
     }
 
-    // The affected terms: the base versions' and the current versions' of every changed
-    // record. A record changed by an earlier delta on this base has its base version's
-    // terms in that delta's state; any other one is read as the base holds it.
+    // The affected terms: the base versions' of every changed or removed record, and the
+    // current versions' of every changed or added one. A record changed or removed by an
+    // earlier delta on this base has its base version's terms in that delta's state; any
+    // other one is read as the base holds it.
     let earlier: HashSet<&str> = inputs
         .state
         .map(|s| s.changed.iter().map(String::as_str).collect())
@@ -258,9 +516,11 @@ pub fn try_delta(
         .state
         .map(|s| s.terms.iter().cloned().collect())
         .unwrap_or_default();
-    let first_time: Vec<(&str, u64)> = changed
+    let first_time: Vec<(&str, u64)> = m
+        .changed
         .iter()
-        .map(|ch| (r.urls[ch.caller].as_str(), inputs.fingerprints[ch.caller]))
+        .chain(&m.removed)
+        .map(|&c| (r.urls[c].as_str(), inputs.fingerprints[c]))
         .filter(|(u, _)| !earlier.contains(u))
         .collect();
     if !first_time.is_empty() {
@@ -285,17 +545,39 @@ pub fn try_delta(
         return declined("too many terms changed");
     }
 
-    // Each affected term's entry, recomputed from the base's postings.
     let mut dict = std::fs::read(inputs.base_dir.join("dict.bin"))?;
     if dict.len() != pages as usize * PAGE_BYTES {
         return declined("the base's dict.bin is damaged");
     }
+    // With another record count, a term the delta leaves alone must stay in its form.
+    if live != n_base {
+        for page in dict.chunks(PAGE_BYTES) {
+            for e in page_entries(page) {
+                let Some(e) = e else {
+                    return declined("the base's dict.bin is damaged");
+                };
+                let df = e.df as usize;
+                if is_dense(df, n_base) != is_dense(df, live)
+                    && !std::str::from_utf8(e.term).is_ok_and(|t| terms.contains(t))
+                {
+                    return declined("a term would change its form with the record count");
+                }
+            }
+        }
+    }
+
+    // Each affected term's entry, recomputed from the base's postings.
     let mut post = File::open(inputs.base_dir.join("post.bin"))?;
     let spares = std::fs::read(inputs.base_dir.join("spares.bin"))?;
     let Some(spares) = read_spares(&spares) else {
         return declined("the base's spares are damaged");
     };
-    let ids: HashSet<u32> = changed.iter().map(|c| c.internal).collect();
+    let dropped: HashSet<u32> = m
+        .changed
+        .iter()
+        .chain(&m.removed)
+        .map(|&c| r.internal[c])
+        .collect();
     let weigh = |ch: &Changed, (tt, tb): (u32, u32)| {
         weight(tt, tb, ch.title_len, ch.body_len, avg_title, avg_body)
     };
@@ -314,7 +596,7 @@ pub fn try_delta(
             .iter()
             .filter_map(|ch| ch.terms.get(term).map(|&tf| (ch.internal, weigh(ch, tf))))
             .collect();
-        let Some(entry) = recompute(base, &ids, added, n) else {
+        let Some(entry) = recompute(base, &dropped, added, &ids_space) else {
             return declined("a dense term's top records are not known");
         };
         by_page.entry(p).or_default().push((term, entry));
@@ -355,6 +637,38 @@ pub fn try_delta(
         dict[at..at + PAGE_BYTES].copy_from_slice(&out);
     }
 
+    // The categories' lists, written again when records came or went.
+    let new_categories = if m.added.is_empty() && m.removed.is_empty() {
+        None
+    } else {
+        let removed_ids: HashSet<u32> = m.removed.iter().map(|&c| r.internal[c]).collect();
+        let Some(lists) = edit_categories(
+            &std::fs::read(inputs.base_dir.join("categories.bin"))?,
+            &bm.categories,
+            n_base,
+            &removed_ids,
+            changed
+                .iter()
+                .filter(|ch| ch.caller.is_none())
+                .map(|ch| (ch.internal, ch.categories.as_slice())),
+        ) else {
+            return declined("the base's categories.bin is damaged");
+        };
+        let mut file = Vec::new();
+        let mut entries = Vec::with_capacity(lists.len());
+        for (name, ids) in lists {
+            let bytes = encode_ids(&ids, span);
+            entries.push((
+                name,
+                ids.len() as u32,
+                file.len() as u64,
+                bytes.len() as u64,
+            ));
+            file.extend_from_slice(&bytes);
+        }
+        Some((file, entries))
+    };
+
     // Written: the base's files linked, the rest new.
     changed.sort_by_key(|c| c.internal);
     let mut docs_delta = Vec::with_capacity(changed.len() * slot as usize);
@@ -364,24 +678,49 @@ pub fn try_delta(
     let dir = inputs.dir;
     remove_index_files(dir)?;
     std::fs::create_dir_all(dir)?;
-    for f in ["post.bin", "docs.bin", "categories.bin"] {
+    for f in ["post.bin", "docs.bin"] {
         std::fs::hard_link(inputs.base_dir.join(f), dir.join(f))?;
+    }
+    let mut meta = meta;
+    match new_categories {
+        None => std::fs::hard_link(
+            inputs.base_dir.join("categories.bin"),
+            dir.join("categories.bin"),
+        )?,
+        Some((file, entries)) => {
+            std::fs::write(dir.join("categories.bin"), &file)?;
+            meta["files"]["categories.bin"] = file.len().into();
+            meta["categories"] = serde_json::json!(entries);
+        }
     }
     std::fs::write(dir.join("dict.bin"), &dict)?;
     std::fs::write(dir.join("post-delta.bin"), &post_delta)?;
     std::fs::write(dir.join("docs-delta.bin"), &docs_delta)?;
-    let mut meta = meta;
+    meta["docs"] = live.into();
     meta["files"]["post-delta.bin"] = post_delta.len().into();
     meta["files"]["docs-delta.bin"] = docs_delta.len().into();
-    meta["delta"] = serde_json::json!({
+    let mut delta = serde_json::json!({
         "ids": changed.iter().map(|c| c.internal).collect::<Vec<_>>(),
     });
+    if !m.added.is_empty() || !m.removed.is_empty() {
+        let mut removed: Vec<u32> = m.removed.iter().map(|&c| r.internal[c]).collect();
+        removed.sort_unstable();
+        delta["span"] = span.into();
+        delta["added"] = before.into();
+        delta["removed"] = removed.into();
+    }
+    meta["delta"] = delta;
+    if let Some(runs) = meta["runs"].as_array_mut() {
+        for (j, p) in placed.iter().enumerate() {
+            runs.push(serde_json::json!([n_base + j, 1, p.1[0], p.1[1], p.1[2]]));
+        }
+    }
     std::fs::write(
         dir.join("meta.json"),
         serde_json::to_vec(&meta).map_err(|e| SearchError::Format(e.to_string()))?,
     )?;
     let mut stats = StaticStats {
-        docs: n as u64,
+        docs: live as u64,
         terms: terms.len() as u64,
         slot,
         pages,
@@ -393,9 +732,11 @@ pub fn try_delta(
         stats.files += 1;
     }
     let state = DeltaState {
-        changed: changed
+        changed: m
+            .changed
             .iter()
-            .map(|c| r.urls[c.caller].clone())
+            .chain(&m.removed)
+            .map(|&c| r.urls[c].clone())
             .chain(earlier.iter().map(|u| u.to_string()))
             .collect::<BTreeSet<_>>()
             .into_iter()
@@ -403,6 +744,37 @@ pub fn try_delta(
         terms: terms.into_iter().collect(),
     };
     Ok(Some((stats, state)))
+}
+
+/// The base's category lists (`entries` of `meta.json` over `file`, ids of `n` records)
+/// without the ids `removed` and with the added records' ids, by name; a category left
+/// empty is gone. `None` if the file is damaged.
+fn edit_categories<'a>(
+    file: &[u8],
+    entries: &[(String, u32, u64, u64)],
+    n: usize,
+    removed: &HashSet<u32>,
+    added: impl Iterator<Item = (u32, &'a [String])>,
+) -> Option<BTreeMap<String, Vec<u32>>> {
+    let mut lists = BTreeMap::new();
+    for (name, _, off, len) in entries {
+        let data = file.get(usize::try_from(*off).ok()?..usize::try_from(off + len).ok()?)?;
+        let mut ids = decode_ids(data, n)?;
+        ids.retain(|id| !removed.contains(id));
+        lists.insert(name.clone(), ids);
+    }
+    for (id, categories) in added {
+        for c in categories {
+            lists.entry(c.clone()).or_default().push(id);
+        }
+    }
+    lists.retain(|_, ids| !ids.is_empty());
+    for ids in lists.values_mut() {
+        // A category written twice on one record lists it once.
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    Some(lists)
 }
 
 /// Says how the static index was written, on stderr, when `GONGKAI_DEBUG_DELTA` is set: for
@@ -433,12 +805,14 @@ pub(super) fn remove_index_files(dir: &Path) -> Result<(), SearchError> {
 
 /// A term's postings in the base: a list with every weight, or a dense term's bitset
 /// with the weights of its top records and its spares (`known`), the others' unknown.
-enum Base {
+pub(super) enum Base {
     List(Vec<(u32, u8)>),
     Dense {
         bits: Vec<u8>,
         df: u64,
         known: Vec<(u32, u8)>,
+        /// The weight of all others.
+        rest: u8,
     },
 }
 
@@ -490,7 +864,8 @@ fn read_postings(
     Ok(base)
 }
 
-fn decode(blob: &[u8], df: u64) -> Option<Base> {
+/// A term's postings, as `dict.bin` or `post.bin` stores them (`None`: malformed).
+pub(super) fn decode(blob: &[u8], df: u64) -> Option<Base> {
     let list = |at: &mut usize, k: usize| -> Option<Vec<(u32, u8)>> {
         let mut ids = Vec::with_capacity(k);
         let mut id = 0u64;
@@ -512,30 +887,34 @@ fn decode(blob: &[u8], df: u64) -> Option<Base> {
             at += nb;
             let k = get_varint(blob, &mut at)? as usize;
             let known = list(&mut at, k)?;
-            // Then the weight of all others, which a recomputed entry does not need.
-            blob.get(at)?;
-            Some(Base::Dense { bits, df, known })
+            let rest = *blob.get(at)?;
+            Some(Base::Dense {
+                bits,
+                df,
+                known,
+                rest,
+            })
         }
         _ => None,
     }
 }
 
-/// A term's entry after the change: the base's postings without the changed records, plus
-/// `added`, encoded as a cold build encodes them; `None` if they cannot be known as a cold
-/// build would weigh them.
+/// A term's entry after the change: the base's postings without the records `dropped`
+/// (changed or removed), plus `added`, encoded as a cold build encodes them over `ids`;
+/// `None` if they cannot be known as a cold build would weigh them.
 fn recompute(
     base: Option<Base>,
-    changed: &HashSet<u32>,
+    dropped: &HashSet<u32>,
     added: Vec<(u32, u8)>,
-    n: usize,
+    ids: &IdSpace<'_>,
 ) -> Option<NewEntry> {
     let list = |mut docs: Vec<(u32, u8)>| {
-        docs.retain(|d| !changed.contains(&d.0));
+        docs.retain(|d| !dropped.contains(&d.0));
         docs.extend_from_slice(&added);
         (!docs.is_empty()).then(|| {
             let mut blob = Vec::new();
             let df = docs.len() as u32;
-            encode_weighted(docs, n, &mut blob);
+            encode_weighted_in(docs, ids, &mut blob);
             (df, blob)
         })
     };
@@ -550,32 +929,35 @@ fn recompute(
             // Every other record of the term ranks after the last known one (the last
             // spare): if at least k records still rank before it, the others stay out of
             // the top, and their weights are not needed.
-            let rank = |&(id, w): &(u32, u8)| (std::cmp::Reverse(w), id);
+            let rank = |&(id, w): &(u32, u8)| (std::cmp::Reverse(w), ids.rank(id));
             let last = known.iter().map(rank).max()?;
             let mut candidates: Vec<(u32, u8)> = known
                 .into_iter()
-                .filter(|d| !changed.contains(&d.0))
+                .filter(|d| !dropped.contains(&d.0))
                 .collect();
             let ahead = added.iter().filter(|d| rank(d) < last).count();
             if candidates.len() + ahead < DENSE_TOP_K {
                 return None;
             }
-            for &id in changed {
+            for &id in dropped {
                 if let Some(b) = bits.get_mut(id as usize / 8) {
                     *b &= !(1 << (id % 8));
                 }
+            }
+            if bits.len() < ids.span.div_ceil(8) {
+                bits.resize(ids.span.div_ceil(8), 0);
             }
             for &(id, _) in &added {
                 *bits.get_mut(id as usize / 8)? |= 1 << (id % 8);
             }
             let df: u32 = bits.iter().map(|b| b.count_ones()).sum();
-            // Still dense, as a cold build would store it (the portal's size is the base's).
-            if (df as usize) * 16 < n {
+            // Still dense, as a cold build would store it.
+            if !is_dense(df as usize, ids.n) {
                 return None;
             }
             candidates.extend(added);
             let mut blob = Vec::new();
-            encode_dense(&bits, candidates, &mut blob);
+            encode_dense(&bits, candidates, ids, &mut blob);
             Some(Some((df, blob)))
         }
     }
@@ -733,18 +1115,96 @@ mod tests {
         );
     }
 
-    /// A record that moved to another category, or a record added, cannot keep the base's
-    /// ids and facets: no delta, the index is written whole.
+    /// Records added, removed and renamed: the delta numbers them differently, and says
+    /// the same as an index written whole, ties in weight included (a copy of a record
+    /// weighs what the record does, so it ties with it on every term).
     #[test]
-    fn a_changed_shape_or_record_set_declines() {
-        let based = Based::new(sample_docs(300).into_iter().map(|d| d.0).collect());
+    fn records_added_and_removed_are_taken_as_a_delta() {
+        let based = Based::new(sample_docs(4200).into_iter().map(|d| d.0).collect());
+        let mut docs = based.original.clone();
+        let mut state: Option<DeltaState> = None;
+        let copy = |d: &SearchDoc, url: &str| SearchDoc {
+            url: url.into(),
+            slug: url.trim_matches('/').replace('/', "-"),
+            ..d.clone()
+        };
+        type Edit = Box<dyn Fn(&mut Vec<SearchDoc>)>;
+        let steps: Vec<(&str, Edit)> = vec![
+            (
+                "a copy of a record added after it",
+                Box::new(move |d| {
+                    let c = copy(&d[2101], "/documents/copy-a/");
+                    d.insert(2102, c)
+                }),
+            ),
+            (
+                "a copy added before its record, another one removed",
+                Box::new(move |d| {
+                    let c = copy(&d[3001], "/documents/copy-b/");
+                    d.insert(3001, c);
+                    d.remove(3500);
+                }),
+            ),
+            (
+                "a record renamed, a title changed",
+                Box::new(|d| {
+                    d[1200].url = "/documents/renamed/".into();
+                    d[10].title = d[10].title.replace("关于", "有关");
+                }),
+            ),
+            (
+                "the first copy removed again, a copy at the end of the stream",
+                Box::new(move |d| {
+                    d.retain(|x| x.url != "/documents/copy-a/");
+                    let c = copy(&d[4000], "/documents/copy-c/");
+                    d.push(c);
+                }),
+            ),
+        ];
+        for (i, (what, edit)) in steps.iter().enumerate() {
+            edit(&mut docs);
+            let dir = based.tmp.path().join(format!("step{i}"));
+            let (_, next) = based
+                .delta(&docs, state.as_ref(), &dir)
+                .unwrap()
+                .unwrap_or_else(|| panic!("{what}: no delta"));
+            let got = logical_files(&dir).unwrap();
+            let want = cold(&docs);
+            for (name, bytes) in &want {
+                assert!(got.get(name) == Some(bytes), "{what}: {name} differs");
+            }
+            assert_eq!(got.len(), want.len(), "{what}");
+            state = Some(next);
+        }
+        // Three records the base lacks (two copies and the renamed one) took ids after
+        // its own; two (the removed one and the renamed one's old URL) are gone.
+        let meta: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(based.tmp.path().join("step3/meta.json")).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(meta["delta"]["span"], 4203, "{}", meta["delta"]);
+        assert_eq!(meta["delta"]["removed"].as_array().unwrap().len(), 2);
+        assert_eq!(meta["docs"], 4201);
+    }
+
+    /// A record that moved to another category, a record of a type the base has no record
+    /// of, or the last record of an agency removed, cannot keep the base's ids and facet
+    /// tables: no delta, the index is written whole.
+    #[test]
+    fn a_changed_shape_or_facet_table_declines() {
+        let mut original: Vec<SearchDoc> = sample_docs(300).into_iter().map(|d| d.0).collect();
+        original[299].agency = "z".into();
+        let based = Based::new(original);
         let mut moved = based.original.clone();
         moved[3].categories = vec!["司法".into()];
-        let mut added = based.original.clone();
-        let mut extra = added[0].clone();
+        let mut new_kind = based.original.clone();
+        let mut extra = new_kind[0].clone();
         extra.url = "/documents/new/".into();
-        added.push(extra);
-        for docs in [moved, added] {
+        extra.kind = "decision".into();
+        new_kind.push(extra);
+        let mut last_of_agency = based.original.clone();
+        last_of_agency.pop();
+        for docs in [moved, new_kind, last_of_agency] {
             let dir = based.tmp.path().join("b");
             assert!(based.delta(&docs, None, &dir).unwrap().is_none());
         }

@@ -40,12 +40,18 @@
 //!   (the whole file), so a first query without them costs what it did: three round trips
 //!   at most.
 //!
-//! - After a build that took a few changed records as a delta (`delta.rs`): `dict.bin` with
-//!   the entries of their terms replaced, whose postings may be in `post-delta.bin` (entry
-//!   form 2: `varint offset, varint n` there), and `docs-delta.bin`, the changed records'
-//!   slots in the order of their ids, which `meta.json` lists as `delta.ids`. The other
-//!   files are the base's (hard links to the last index written whole), and `meta.json`'s
-//!   `files` lists the two delta files too. The client reads them in the same round trips.
+//! - After a build that took a few changed, added or removed records as a delta
+//!   (`delta.rs`): `dict.bin` with the entries of their terms replaced, whose postings may
+//!   be in `post-delta.bin` (entry form 2: `varint offset, varint n` there), and
+//!   `docs-delta.bin`, the changed and added records' slots in the order of their ids,
+//!   which `meta.json` lists as `delta.ids`. When records came or went, `categories.bin` is
+//!   written again and `meta.json`'s `delta` also gives `span` (ids in all: `docs` counts
+//!   records, and a removed record keeps an id nothing names, listed under `removed`) and
+//!   `added` (for the ids after the base's, the base id each goes before in the records'
+//!   order, which breaks ties in score); each added record has a facet run of its own. The
+//!   other files are the base's (hard links to the last index written whole), and
+//!   `meta.json`'s `files` lists the two delta files too. The client reads them in the same
+//!   round trips.
 //!
 //! Codes are terms too: `#` + [`normalize_code`](super::normalize_code) (no token contains
 //! `#`), and so are the dictionary words of [`super::words`]: `~` + word.

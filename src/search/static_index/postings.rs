@@ -253,24 +253,59 @@ fn encode_postings(p: &Postings, lens: &Lengths, out: &mut Vec<u8>) -> Vec<(u32,
 
 /// Encodes the postings `(internal id, weight)` of one term, in any order, of a portal of
 /// `n` records; the spares of a dense term (by rank), none for a list.
-pub(super) fn encode_weighted(
+pub(super) fn encode_weighted(docs: Vec<(u32, u8)>, n: usize, out: &mut Vec<u8>) -> Vec<(u32, u8)> {
+    encode_weighted_in(docs, &IdSpace::whole(n), out)
+}
+
+/// Whether a term of `df` records, in a portal of `n`, is stored dense.
+pub(super) fn is_dense(df: usize, n: usize) -> bool {
+    n >= DENSE_MIN_DOCS && df * 16 >= n
+}
+
+/// The internal ids a term's postings are written over. An index written whole has ids
+/// `0..n` in their order; a delta that added records gives them ids after the base's, so
+/// it has more ids than records and an order (`rank`, by id) that is not the ids'.
+pub(super) struct IdSpace<'a> {
+    /// Records: what decides whether a term is dense.
+    pub(super) n: usize,
+    /// Ids: the length of a bitset.
+    pub(super) span: usize,
+    pub(super) rank: Option<&'a [u32]>,
+}
+
+impl IdSpace<'_> {
+    pub(super) fn whole(n: usize) -> IdSpace<'static> {
+        IdSpace {
+            n,
+            span: n,
+            rank: None,
+        }
+    }
+
+    /// Where `id` stands in the order of the records, which breaks ties in weight.
+    pub(super) fn rank(&self, id: u32) -> u32 {
+        self.rank.map_or(id, |r| r[id as usize])
+    }
+}
+
+/// [`encode_weighted`] over the ids `ids`.
+pub(super) fn encode_weighted_in(
     mut docs: Vec<(u32, u8)>,
-    n: usize,
+    ids: &IdSpace<'_>,
     out: &mut Vec<u8>,
 ) -> Vec<(u32, u8)> {
     docs.sort_unstable_by_key(|d| d.0);
-    let dense = n >= DENSE_MIN_DOCS && docs.len() * 16 >= n;
-    if !dense {
+    if !is_dense(docs.len(), ids.n) {
         out.push(0);
         put_ids(out, docs.iter().map(|d| d.0));
         out.extend(docs.iter().map(|d| d.1));
         return Vec::new();
     }
-    let mut bits = vec![0u8; n.div_ceil(8)];
+    let mut bits = vec![0u8; ids.span.div_ceil(8)];
     for &(id, _) in &docs {
         bits[id as usize / 8] |= 1 << (id % 8);
     }
-    encode_dense(&bits, docs, out)
+    encode_dense(&bits, docs, ids, out)
 }
 
 /// Encodes a dense term: its bitset `bits`, then its top k of `by_weight` (every record of
@@ -279,14 +314,16 @@ pub(super) fn encode_weighted(
 pub(super) fn encode_dense(
     bits: &[u8],
     mut by_weight: Vec<(u32, u8)>,
+    ids: &IdSpace<'_>,
     out: &mut Vec<u8>,
 ) -> Vec<(u32, u8)> {
     out.push(1);
     put_varint(out, bits.len() as u64);
     out.extend_from_slice(bits);
-    // The top k by (weight descending, id): selected, not sorted, as a dense term holds
+    // The top k by (weight descending, rank): selected, not sorted, as a dense term holds
     // a large share of all postings.
-    let order = |a: &(u32, u8), b: &(u32, u8)| b.1.cmp(&a.1).then(a.0.cmp(&b.0));
+    let order =
+        |a: &(u32, u8), b: &(u32, u8)| b.1.cmp(&a.1).then(ids.rank(a.0).cmp(&ids.rank(b.0)));
     let mut spares = Vec::new();
     if by_weight.len() > DENSE_TOP_K {
         let known = by_weight.len().min(DENSE_TOP_K + DENSE_SPARES);

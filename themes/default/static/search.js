@@ -858,11 +858,14 @@ function setRange(bits, start, end) {
  * by bit arithmetic, and a class is not read again once K of it are in or one of it lost.
  */
 function best(lists, present, sets, o) {
-  const { N, K, codeBits, wordBits, allowed, order } = o;
+  const { N, span, rank, K, codeBits, wordBits, allowed, order } = o;
   const n = lists.length;
-  const W = (N + 31) >>> 5;
+  const W = (span + 31) >>> 5;
   const idfs = lists.map((p) => (p ? Math.log(1 + (N - p.df + 0.5) / (p.df + 0.5)) : 0));
   const boosted = new Uint32Array(W);
+  // Records a delta added stand elsewhere in the order than their ids say: each is
+  // considered alone, so the classes below still meet their records in order.
+  if (rank) for (let id = rank.base; id < span; id++) boosted[id >>> 5] |= 1 << (id & 31);
   for (const p of lists) {
     if (!p) continue;
     const ids = p.ids;
@@ -891,7 +894,8 @@ function best(lists, present, sets, o) {
     if (head.length === K) {
       // `order` against the last of the best K, on plain values, before any object.
       const last = head[K - 1];
-      if (tier !== last.tier ? tier > last.tier : word !== last.word ? word > last.word : s !== last.score ? s < last.score : id > last.id) return false;
+      const later = rank ? rank.of[id] > rank.of[last.id] : id > last.id;
+      if (tier !== last.tier ? tier > last.tier : word !== last.word ? word > last.word : s !== last.score ? s < last.score : later) return false;
     }
     const cand = { id, tier, word, score: s };
     let lo = 0;
@@ -971,6 +975,26 @@ function best(lists, present, sets, o) {
     take(4, set);
   }
   return head;
+}
+
+/**
+ * The order of the records when a delta added some (meta.delta.added: the base id each
+ * added one goes before, for ids base, base + 1, …): {base, of}, `of` each id's rank; null
+ * when ids are in order. src/search/static_index/delta.rs `ranks` computes the same.
+ */
+export function ranksOf(span, added) {
+  if (added.length === 0) return null;
+  const base = span - added.length;
+  if (base < 0) throw new Error("search index: more added records than ids");
+  const of = new Uint32Array(span);
+  let next = 0;
+  let j = 0;
+  for (let id = 0; id <= base; id++) {
+    while (j < added.length && added[j] === id) of[base + j++] = next++;
+    if (id < base) of[id] = next++;
+  }
+  if (j !== added.length) throw new Error("search index: added records out of order");
+  return { base, of };
 }
 
 /** Index of `id` in the ascending `ids`, or -1. */
@@ -1170,7 +1194,12 @@ export class StaticIndex {
           this.pages = meta.pages;
           this.entries.clear();
         }
-        this.runOf = new Uint32Array(this.meta.docs);
+        // A delta that added or removed records has more ids than records: its removed
+        // records keep ids that nothing names, and its added ones take ids after the
+        // base's, in the order meta.delta.added gives them (see ranksOf).
+        this.span = Number.isSafeInteger(meta.delta?.span) ? meta.delta.span : meta.docs;
+        this.rank = ranksOf(this.span, Array.isArray(meta.delta?.added) ? meta.delta.added : []);
+        this.runOf = new Uint32Array(this.span);
         this.meta.runs.forEach(([start, count], r) => this.runOf.fill(r, start, start + count));
         // Category → [documents, offset, length] in categories.bin (an index without the
         // file has no categories).
@@ -1380,7 +1409,7 @@ export class StaticIndex {
     await this.load();
     if (!this.categoryCache) this.categoryCache = new Map();
     const table = this.categoryTable;
-    const N = this.meta.docs;
+    const N = this.span;
     const all = names || [...table.keys()];
     const wanted = all.filter((c) => table.has(c) && !this.categoryCache.has(c));
     const read = (data, start, c) => {
@@ -1424,7 +1453,10 @@ export class StaticIndex {
     const first = Promise.all([this.load(), this.lookup([...terms, ...extra])]);
     const [, entries] = await first;
     const meta = this.meta;
+    // Records, for the idf; ids, for the bitsets.
     const N = meta.docs;
+    const span = this.span;
+    const rank = this.rank;
     const unknownCategory = category !== "" && !this.categoryTable.has(category);
     // The category lists in the round trip of the postings: their offsets came with meta.json.
     const needLists = this.categoryTable.size > 0 && (wantCounts || (category && !unknownCategory));
@@ -1439,7 +1471,7 @@ export class StaticIndex {
     // large portal, and the first query runs before the JIT has warmed up, so matching is
     // word arithmetic over bitsets (3,125 words at 100,000 records), whatever the counts.
     const nTerms = terms.length;
-    const W = (N + 31) >>> 5;
+    const W = (span + 31) >>> 5;
     const present = lists.map((p) => bitsetOf(p, W));
     const codeBits = codeList ? bitsetOf(codeList, W) : null;
     const wordBits = wordList ? bitsetOf(wordList, W) : null;
@@ -1458,7 +1490,7 @@ export class StaticIndex {
       prev = t;
     }
     const minMatch = nTerms > 1 ? Math.ceil(nTerms * MIN_SHOULD_MATCH) : nTerms;
-    const sets = matchSets(present, groups, minMatch, N, codeBits);
+    const sets = matchSets(present, groups, minMatch, span, codeBits);
 
     // Facet counts per run of ids (all matches), and the filter as a set of runs.
     const runs = meta.runs;
@@ -1486,8 +1518,10 @@ export class StaticIndex {
       total = 0;
       for (let w = 0; w < W; w++) total += popcount(sets.member[w] & allowed[w]);
     }
-    const order = (a, b) => a.tier - b.tier || a.word - b.word || b.score - a.score || a.id - b.id;
-    const head = best(lists, present, sets, { N, K: limit + 5, codeBits, wordBits, allowed, order });
+    const order = rank
+      ? (a, b) => a.tier - b.tier || a.word - b.word || b.score - a.score || rank.of[a.id] - rank.of[b.id]
+      : (a, b) => a.tier - b.tier || a.word - b.word || b.score - a.score || a.id - b.id;
+    const head = best(lists, present, sets, { N, span, rank, K: limit + 5, codeBits, wordBits, allowed, order });
     const facets = { kinds: new Map(), agencies: new Map(), years: new Map() };
     const bump = (m, k, n) => m.set(k, (m.get(k) || 0) + n);
     perRun.forEach((n, i) => {
