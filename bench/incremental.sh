@@ -68,11 +68,13 @@ for N in "${SIZES[@]}"; do
     -e 's/^index_no: \(.*\)-[0-9]*$/index_no: \1-99999/' -e '/^doc_number: /d' "$one" >"$added"
   timed env GONGKAI_DEBUG_DELTA=1 "$GONGKAI" build --root "$corpus" --today "$TODAY"
   add=$SECS
-  log "   build after one document added: $add s ($(sed -n 's/^  //p' "$BENCH_DIR/last.err" | tail -n 1))"
+  static=$(grep -o 'static index .*' "$BENCH_DIR/last.err" || echo "static index left as it was")
+  log "   build after one document added: $add s ($static; $(sed -n 's/^  //p' "$BENCH_DIR/last.err" | tail -n 1))"
   rm "$added"
   timed env GONGKAI_DEBUG_DELTA=1 "$GONGKAI" build --root "$corpus" --today "$TODAY"
   removed=$SECS
-  log "   build after it was removed: $removed s"
+  static=$(grep -o 'static index .*' "$BENCH_DIR/last.err" || echo "static index left as it was")
+  log "   build after it was removed: $removed s ($static)"
 
   serve_col="—" rss_col="—" breakdown="—"
   if command -v node >/dev/null && [ -d "$REPO/tests/browser/node_modules/playwright-core" ]; then

@@ -767,11 +767,6 @@ impl StaticPlan<'_> {
             tell(format_args!("written whole: {e}"));
         }
         let (stats, state) = tried.ok().flatten()?;
-        tell(format_args!(
-            "as a delta: {} records changed since the base, {} terms",
-            state.changed.len(),
-            state.terms.len()
-        ));
         *self.written.lock().unwrap_or_else(|e| e.into_inner()) = Some(StaticWritten::Delta(state));
         Some(stats)
     }

@@ -731,6 +731,13 @@ pub fn try_delta(
         stats.bytes += std::fs::metadata(dir.join(f))?.len();
         stats.files += 1;
     }
+    tell(format_args!(
+        "as a delta: {} records changed, {} added and {} removed since the base, {} terms",
+        m.changed.len(),
+        m.added.len(),
+        m.removed.len(),
+        terms.len()
+    ));
     let state = DeltaState {
         changed: m
             .changed
