@@ -602,6 +602,7 @@ fn build_checked(
     let lap = Instant::now();
     progress.stage(crate::zh_en!("替换站点", "swapping in the site"));
     let (stats, outcomes) = stats;
+    static_base::take_spares(&out, &scratch.dir.join("search"));
     let entries = manifest::entries(&scratch, &outcomes, Some(fingerprints.clone()));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     retained.keep_manifest(&out, recorded.updated(&out, entries));
@@ -616,7 +617,6 @@ fn build_checked(
         Some(StaticWritten::Delta(state)) => static_base::save_state(&out, state),
         None => {}
     }
-    static_base::remove_spares(&out.join("search"));
     steps.push((crate::zh_en!("替换站点", "swap"), lap.elapsed()));
     // A build killed between the two swaps leaves the new site beside the old index: each
     // is whole, and the next build writes both again.

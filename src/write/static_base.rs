@@ -3,7 +3,9 @@
 //! writing the index again (`search::static_index::try_delta`).
 //!
 //! The folder holds hard links to the files of the last static index written whole (they
-//! take no space of their own while a site tree holds them too), `records.json` (each
+//! take no space of their own while a site tree holds them too), its `spares.bin` (the
+//! dense terms' records ranked after their top k, taken out of the tree before it is
+//! published, [`take_spares`]), `records.json` (each
 //! record's URL, search document fingerprint and what the delta needs of it) and
 //! `delta.json` (what the deltas since have touched). Both JSON files carry a checksum and
 //! the binary that wrote them, like the manifest; anything damaged, foreign or missing
@@ -22,6 +24,9 @@ use crate::search::static_index::{DeltaState, Records, FILES, SPARES};
 
 const RECORDS: &str = "records.json";
 const DELTA: &str = "delta.json";
+/// The spares of the index being published, until [`save`] makes them the base's.
+const PENDING: &str = "spares.bin.pending";
+const KEPT_SPARES: &str = "spares.bin";
 
 /// The private folder beside `out`.
 pub fn location(out: &Path) -> PathBuf {
@@ -80,9 +85,8 @@ pub fn load(out: &Path) -> Option<Base> {
 }
 
 /// Makes the static index in `search` (written whole) the base beside `out`, with the
-/// fingerprints of its records in stream order. Failing to is no error: the next build
-/// writes the index whole again. The dense terms' spares are not published: they move from
-/// `search` into the base, or are removed ([`remove_spares`]).
+/// fingerprints of its records in stream order, and the spares [`take_spares`] took from
+/// it. Failing to is no error: the next build writes the index whole again.
 pub fn save(out: &Path, search: &Path, records: &Records, fingerprints: &[(String, u64)]) {
     let dir = location(out);
     // The old record goes first: a base half replaced is never read as whole.
@@ -98,20 +102,18 @@ pub fn save(out: &Path, search: &Path, records: &Records, fingerprints: &[(Strin
         return;
     }
     let mut sizes = HashMap::new();
-    let names = FILES
-        .iter()
-        .map(|f| (*f, *f))
-        .chain([(SPARES, "spares.bin")]);
-    for (f, kept_as) in names {
-        let (from, to) = (search.join(f), dir.join(kept_as));
+    for f in FILES.iter().copied().chain([KEPT_SPARES]) {
+        let to = dir.join(f);
         let _ = fs::remove_file(&to);
-        let Ok(size) = fs::hard_link(&from, &to)
-            .and_then(|()| fs::metadata(&to))
-            .map(|m| m.len())
-        else {
+        let moved = if f == KEPT_SPARES {
+            fs::rename(dir.join(PENDING), &to)
+        } else {
+            fs::hard_link(search.join(f), &to)
+        };
+        let Ok(size) = moved.and_then(|()| fs::metadata(&to)).map(|m| m.len()) else {
             return;
         };
-        sizes.insert(kept_as.to_string(), size);
+        sizes.insert(f.to_string(), size);
     }
     let file = RecordsFile {
         binary: this_binary(),
@@ -147,8 +149,79 @@ pub fn save_state(out: &Path, state: DeltaState) {
     }
 }
 
-/// Removes the spares a static index written whole leaves in `search` (published, they
-/// would be served).
-pub fn remove_spares(search: &Path) {
-    let _ = fs::remove_file(search.join(SPARES));
+/// Moves the spares a static index written whole leaves in `search`, a tree not yet
+/// published (they would be served), into the private folder beside `out`, where [`save`]
+/// finds them; removes them if they cannot be kept. Spares an earlier build left there are
+/// dropped first, so that a base is never saved with another index's spares.
+pub fn take_spares(out: &Path, search: &Path) {
+    let (from, dir) = (search.join(SPARES), location(out));
+    let _ = fs::remove_file(dir.join(PENDING));
+    if !from.exists() {
+        return;
+    }
+    let kept = fs::create_dir_all(&dir).and_then(|()| fs::rename(&from, dir.join(PENDING)));
+    if kept.is_err() {
+        let _ = fs::remove_file(&from);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::static_index::write_static_dir_with_words;
+    use crate::search::static_index::TextTerms;
+    use crate::search::SearchDoc;
+
+    fn docs() -> Vec<SearchDoc> {
+        (0..50u32)
+            .map(|i| SearchDoc {
+                id: i,
+                slug: format!("d{i}"),
+                kind: "document".into(),
+                url: format!("/documents/d{i}/"),
+                title: format!("关于第{i}号文件的通知"),
+                body: "信息公开".repeat(1 + i as usize % 7),
+                agency: "a".into(),
+                agency_name: "机关".into(),
+                year: Some(2020),
+                codes: Vec::new(),
+                date: None,
+                categories: Vec::new(),
+            })
+            .collect()
+    }
+
+    /// The spares leave the tree before it is published and become the base's; spares an
+    /// earlier build left pending are never saved with another index.
+    #[test]
+    fn the_spares_are_taken_out_of_the_tree_and_kept_with_the_base() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let search = tmp.path().join("tree/search");
+        let docs = docs();
+        let stats = write_static_dir_with_words(
+            docs.iter().cloned().map(|d| (d, None)),
+            &search,
+            TextTerms::Scanned,
+        )
+        .unwrap();
+        let written = fs::read(search.join(SPARES)).unwrap();
+        let fingerprints: Vec<(String, u64)> = docs
+            .iter()
+            .map(|d| (d.url.clone(), u64::from(d.id)))
+            .collect();
+
+        take_spares(&out, &search);
+        assert!(!search.join(SPARES).exists(), "the spares stay in the tree");
+        save(&out, &search, stats.base.as_ref().unwrap(), &fingerprints);
+        assert_eq!(fs::read(location(&out).join(KEPT_SPARES)).unwrap(), written);
+        assert!(load(&out).is_some(), "the base just saved is not whole");
+
+        // Spares left pending by a build that failed, then a tree without spares (they
+        // could not be taken): the base is not saved with the stale ones.
+        fs::write(location(&out).join(PENDING), b"stale").unwrap();
+        take_spares(&out, &search);
+        save(&out, &search, stats.base.as_ref().unwrap(), &fingerprints);
+        assert!(load(&out).is_none(), "a base saved without its own spares");
+    }
 }

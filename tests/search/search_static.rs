@@ -334,6 +334,7 @@ fn a_delta_answers_in_the_client_as_the_index_written_whole() {
     // The base, kept beside its output as a build keeps it.
     let out = tmp.path().join("public");
     let stats = written_whole(&original, &out.join("search"));
+    static_base::take_spares(&out, &out.join("search"));
     static_base::save(
         &out,
         &out.join("search"),
