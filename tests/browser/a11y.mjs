@@ -347,7 +347,9 @@ async function tabThrough(page) {
     const all = document.querySelectorAll("a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex='-1'])");
     let n = 0;
     for (const e of all) {
-      if (!e.getClientRects().length || getComputedStyle(e).visibility === "hidden" || e.disabled) continue;
+      // checkVisibility also leaves out what a closed <details> holds, which has boxes.
+      const shown = e.checkVisibility ? e.checkVisibility({ visibilityProperty: true }) : e.getClientRects().length && getComputedStyle(e).visibility !== "hidden";
+      if (!shown || e.disabled) continue;
       e.dataset.gkTab = String(n++);
     }
     // Tab from the start of the page, wherever a script put the focus.

@@ -86,6 +86,28 @@ await check("facets filter with counts and go into the URL", async () => {
   await page.close();
 });
 
+await check("on a phone at 特大 the filters start folded, naming what is chosen, and the first result is on the first screen", async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  await context.addInitScript(() => localStorage.setItem("gk-font", "xlarge"));
+  const page = await context.newPage();
+  await goto(page, base + "/search/?year=2014&q=" + encodeURIComponent("法治政府"));
+  await resultsFor(page, "法治政府");
+  const filters = page.locator("#search-facets details.gk-search-filters");
+  assert.equal(await filters.evaluate((d) => d.open), false);
+  assert.match(await filters.locator("summary").textContent(), /已选“2014”/);
+  const top = await page.locator(`${hits}`).first().evaluate((li) => li.getBoundingClientRect().top);
+  assert.ok(top < 844, `the first result starts ${top} px down`);
+  // Opened by keyboard, the year can be cleared; the panel stays open for the next answer.
+  await filters.locator("summary").focus();
+  await page.keyboard.press("Enter");
+  await page.locator('#search-facets button[data-key="year"][data-value="2014"]').click();
+  await page.waitForFunction(() => !new URLSearchParams(location.search).has("year"));
+  await page.waitForFunction(() => !document.querySelector("#search-facets details.gk-search-filters summary").textContent.includes("已选"));
+  assert.equal(await filters.evaluate((d) => d.open), true);
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+  await context.close();
+});
+
 await check("keyboard: / focuses the box, arrows move through results, Enter opens one", async () => {
   const page = await browser.newPage();
   await goto(page, base + "/search/?q=" + encodeURIComponent("法治政府"));

@@ -1763,12 +1763,18 @@ function init() {
   // The facet buttons are redrawn with each answer; the category panel stays, so that its
   // open state and the focus on its summary survive a query.
   const groupsEl = el("div", { class: "gk-search-facet-groups" });
+  // On a phone, and more so at the larger font sizes, the facets would push the results a
+  // few screens down: there they start folded, their summary naming what is chosen.
+  const filterChosen = el("span", { class: "gk-search-category-chosen" });
+  const filterPanel = el("details", { class: "gk-search-filters" }, el("summary", {}, "按类型、机关、年份筛选", filterChosen), groupsEl);
+  filterPanel.hidden = true;
+  filterPanel.open = !window.matchMedia || window.matchMedia("(min-width: 48em)").matches;
   const catChosen = el("span", { class: "gk-search-category-chosen" });
   const catList = el("div", { class: "gk-search-facet-group gk-search-category-list", role: "group", "aria-label": "分类（主题分类、体裁）" });
   const catPanel = el("details", { class: "gk-search-categories" }, el("summary", {}, "按分类筛选（主题分类、体裁）", catChosen), catList);
   catPanel.hidden = true;
   catPanel.open = state.catsOpen;
-  facetsEl?.replaceChildren(groupsEl, catPanel);
+  facetsEl?.replaceChildren(filterPanel, catPanel);
   let seq = 0;
   let timer = 0;
   // Results shown: a first page of PAGE keeps the first query small (each result is one
@@ -1894,6 +1900,7 @@ function init() {
     catPanel.hidden = !(index.categoryTable?.size > 0);
     renderCategories(f.categories);
     const groups = [];
+    const chosen = [];
     for (const [key, label, field] of FACETS) {
       const rows = f[field];
       if (!rows || rows.length === 0) continue;
@@ -1901,6 +1908,7 @@ function init() {
       for (const [value, n, name] of rows) {
         const on = String(state[key]) === String(value);
         const text = key === "type" ? KIND_LABELS[value] || value : name || String(value);
+        if (on) chosen.push(text);
         group.append(
           el(
             "button",
@@ -1913,6 +1921,8 @@ function init() {
       groups.push(group);
     }
     groupsEl.replaceChildren(...groups);
+    filterPanel.hidden = groups.length === 0;
+    filterChosen.textContent = chosen.length ? `：已选“${chosen.join("”“")}”` : "";
   };
   catPanel.addEventListener("toggle", () => {
     if (catPanel.open === state.catsOpen) return;
