@@ -74,13 +74,26 @@ pub(super) fn write_categories(
     categories: BTreeMap<String, Vec<u32>>,
     internal: &[u32],
 ) -> Result<Vec<CategoryEntry>, SearchError> {
-    let n = internal.len();
-    let mut file = Vec::new();
-    let mut entries = Vec::with_capacity(categories.len());
-    for (name, callers) in categories {
+    let lists = categories.into_iter().map(|(name, callers)| {
         let mut ids: Vec<u32> = callers.iter().map(|&c| internal[c as usize]).collect();
         ids.sort_unstable();
         ids.dedup();
+        (name, ids)
+    });
+    let (file, entries) = encode_lists(lists, internal.len());
+    std::fs::write(dir.join("categories.bin"), file)?;
+    Ok(entries)
+}
+
+/// `categories.bin` of the categories' ascending, distinct internal ids, over `n` ids, and
+/// the entries of `meta.json`, in the order given (by name).
+pub(super) fn encode_lists(
+    lists: impl Iterator<Item = (String, Vec<u32>)>,
+    n: usize,
+) -> (Vec<u8>, Vec<CategoryEntry>) {
+    let mut file = Vec::new();
+    let mut entries = Vec::new();
+    for (name, ids) in lists {
         let bytes = encode_ids(&ids, n);
         entries.push((
             name,
@@ -90,8 +103,7 @@ pub(super) fn write_categories(
         ));
         file.extend_from_slice(&bytes);
     }
-    std::fs::write(dir.join("categories.bin"), file)?;
-    Ok(entries)
+    (file, entries)
 }
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::categories::{decode_ids, encode_ids};
+use super::categories::{decode_ids, encode_lists};
 use super::dictionary::{fnv1a, page_entries, DictEntry, Stored, PAGE_BYTES, SPARES};
 use super::format::{get_varint, put_varint, FILES};
 use super::postings::{encode_dense, encode_weighted_in, is_dense, IdSpace, DENSE_TOP_K};
@@ -654,19 +654,7 @@ pub fn try_delta(
         ) else {
             return declined("the base's categories.bin is damaged");
         };
-        let mut file = Vec::new();
-        let mut entries = Vec::with_capacity(lists.len());
-        for (name, ids) in lists {
-            let bytes = encode_ids(&ids, span);
-            entries.push((
-                name,
-                ids.len() as u32,
-                file.len() as u64,
-                bytes.len() as u64,
-            ));
-            file.extend_from_slice(&bytes);
-        }
-        Some((file, entries))
+        Some(encode_lists(lists.into_iter(), span))
     };
 
     // Written: the base's files linked, the rest new.
@@ -1001,6 +989,16 @@ mod tests {
             .collect()
     }
 
+    /// Asserts that the index in `dir` says what the index of `docs` written whole says.
+    fn says_what_cold_says(dir: &Path, docs: &[SearchDoc], what: &str) {
+        let got = logical_files(dir).unwrap();
+        let want = cold(docs);
+        for (name, bytes) in &want {
+            assert!(got.get(name) == Some(bytes), "{what}: {name} differs");
+        }
+        assert_eq!(got.len(), want.len(), "{what}");
+    }
+
     /// The index of `docs` written whole, as [`logical_files`] sees it.
     fn cold(docs: &[SearchDoc]) -> BTreeMap<String, Vec<u8>> {
         let dir = tempfile::tempdir().unwrap();
@@ -1107,12 +1105,7 @@ mod tests {
                 .delta(&docs, state.as_ref(), &dir)
                 .unwrap()
                 .unwrap_or_else(|| panic!("{what}: no delta"));
-            let got = logical_files(&dir).unwrap();
-            let want = cold(&docs);
-            for (name, bytes) in &want {
-                assert!(got.get(name) == Some(bytes), "{what}: {name} differs");
-            }
-            assert_eq!(got.len(), want.len(), "{what}");
+            says_what_cold_says(&dir, &docs, what);
             state = Some(next);
         }
         // The base's own files were left as they were.
@@ -1175,12 +1168,7 @@ mod tests {
                 .delta(&docs, state.as_ref(), &dir)
                 .unwrap()
                 .unwrap_or_else(|| panic!("{what}: no delta"));
-            let got = logical_files(&dir).unwrap();
-            let want = cold(&docs);
-            for (name, bytes) in &want {
-                assert!(got.get(name) == Some(bytes), "{what}: {name} differs");
-            }
-            assert_eq!(got.len(), want.len(), "{what}");
+            says_what_cold_says(&dir, &docs, what);
             state = Some(next);
         }
         // Three records the base lacks (two copies and the renamed one) took ids after
@@ -1254,12 +1242,7 @@ mod tests {
                 continue;
             };
             taken += 1;
-            let got = logical_files(&dir).unwrap();
-            let want = cold(&docs);
-            for (name, bytes) in &want {
-                assert!(got.get(name) == Some(bytes), "{what}: {name} differs");
-            }
-            assert_eq!(got.len(), want.len(), "{what}");
+            says_what_cold_says(&dir, &docs, &what);
             state = Some(next);
         }
         assert!(taken >= 6, "only {taken} of 8 steps were taken as a delta");
