@@ -1036,6 +1036,24 @@ mod tests {
             }
         }
 
+        /// Applies the steps one after the other to the base's records, each taken as a
+        /// delta on the base (in `step<i>`) after the last, with the state it left: each
+        /// must say what an index written whole from the same records says.
+        fn take_steps<E: Fn(&mut Vec<SearchDoc>)>(&self, steps: &[(&str, E)]) {
+            let mut docs = self.original.clone();
+            let mut state: Option<DeltaState> = None;
+            for (i, (what, edit)) in steps.iter().enumerate() {
+                edit(&mut docs);
+                let dir = self.tmp.path().join(format!("step{i}"));
+                let (_, next) = self
+                    .delta(&docs, state.as_ref(), &dir)
+                    .unwrap()
+                    .unwrap_or_else(|| panic!("{what}: no delta"));
+                says_what_cold_says(&dir, &docs, what);
+                state = Some(next);
+            }
+        }
+
         /// [`try_delta`] of `docs` into `dir`, after the deltas that left `state`.
         fn delta(
             &self,
@@ -1076,8 +1094,6 @@ mod tests {
     #[test]
     fn a_delta_on_the_base_equals_an_index_written_whole() {
         let based = Based::new(sample_docs(4200).into_iter().map(|d| d.0).collect());
-        let mut docs = based.original.clone();
-        let mut state: Option<DeltaState> = None;
         // Same lengths, so the averages stay on their grid point: the title of a record
         // at the top of dense terms, a body, several records, one changed back.
         type Edit = fn(&mut Vec<SearchDoc>);
@@ -1098,16 +1114,7 @@ mod tests {
                 d[9].body = d[9].body.replace("吉林市", "长春市");
             }),
         ];
-        for (i, (what, edit)) in steps.iter().enumerate() {
-            edit(&mut docs);
-            let dir = based.tmp.path().join(format!("step{i}"));
-            let (_, next) = based
-                .delta(&docs, state.as_ref(), &dir)
-                .unwrap()
-                .unwrap_or_else(|| panic!("{what}: no delta"));
-            says_what_cold_says(&dir, &docs, what);
-            state = Some(next);
-        }
+        based.take_steps(&steps);
         // The base's own files were left as they were.
         assert_eq!(
             std::fs::read(based.base_dir.join("dict.bin")).unwrap(),
@@ -1121,8 +1128,6 @@ mod tests {
     #[test]
     fn records_added_and_removed_are_taken_as_a_delta() {
         let based = Based::new(sample_docs(4200).into_iter().map(|d| d.0).collect());
-        let mut docs = based.original.clone();
-        let mut state: Option<DeltaState> = None;
         let copy = |d: &SearchDoc, url: &str| SearchDoc {
             url: url.into(),
             slug: url.trim_matches('/').replace('/', "-"),
@@ -1161,16 +1166,7 @@ mod tests {
                 }),
             ),
         ];
-        for (i, (what, edit)) in steps.iter().enumerate() {
-            edit(&mut docs);
-            let dir = based.tmp.path().join(format!("step{i}"));
-            let (_, next) = based
-                .delta(&docs, state.as_ref(), &dir)
-                .unwrap()
-                .unwrap_or_else(|| panic!("{what}: no delta"));
-            says_what_cold_says(&dir, &docs, what);
-            state = Some(next);
-        }
+        based.take_steps(&steps);
         // Three records the base lacks (two copies and the renamed one) took ids after
         // its own; two (the removed one and the renamed one's old URL) are gone.
         let meta: serde_json::Value = serde_json::from_slice(
