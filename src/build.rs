@@ -614,7 +614,11 @@ fn build_checked(
         Some(StaticWritten::Whole(records)) => {
             static_base::save(&out, &out.join("search"), &records, &in_order)
         }
-        Some(StaticWritten::Delta(state)) => static_base::save_state(&out, state),
+        Some(StaticWritten::Delta(state)) => {
+            if let Some(base) = &statics.base {
+                static_base::save_state(&out, base, state)
+            }
+        }
         None => {}
     }
     steps.push((crate::zh_en!("替换站点", "swap"), lap.elapsed()));

@@ -130,8 +130,12 @@ pub fn save(out: &Path, search: &Path, records: &Records, fingerprints: &[(Strin
     }
 }
 
-/// Records what the deltas on the base beside `out` have touched so far.
-pub fn save_state(out: &Path, state: DeltaState) {
+/// Records what the deltas on the base beside `out` have touched so far, then blanks the
+/// slots of the records they changed or removed in the base's `docs.bin`
+/// ([`blank_withdrawn`](crate::search::static_index::blank_withdrawn)). A state that cannot
+/// be kept, or slots that cannot be blanked, leave no base: the next build writes the index
+/// whole.
+pub fn save_state(out: &Path, base: &Base, state: DeltaState) {
     let dir = location(out);
     let Some(body) = read_checked(&dir.join(RECORDS)) else {
         return;
@@ -144,7 +148,12 @@ pub fn save_state(out: &Path, state: DeltaState) {
     let path = dir.join(DELTA);
     let written = serde_json::to_string(&file)
         .is_ok_and(|b| write_checked(&path, &dir.join(format!("{DELTA}.new")), &b));
-    if !written {
+    // Without the state, a later delta would read a blanked slot as a record's.
+    if !written
+        || crate::search::static_index::blank_withdrawn(&base.dir, &base.records, &file.state)
+            .is_err()
+    {
+        let _ = fs::remove_file(dir.join(RECORDS));
         let _ = fs::remove_file(path);
     }
 }

@@ -22,6 +22,10 @@
 //! goes before, from which the client ranks records that tie in score as a cold build's
 //! ids would rank them ([`ranks`]).
 //!
+//! The base's `docs.bin` is every tree's, and public: once a tree is published, the slots
+//! of the records changed or removed since the base are zeroed in it ([`blank_withdrawn`]),
+//! and every later delta on the base takes those records as changed.
+//!
 //! The client reads these in the round trips in which it reads the base files. The answers
 //! are a cold build's: weights depend on the average lengths, kept on a grid
 //! ([`super::weight::on_grid`]); ties on the order, kept or ranked; whether a term is dense
@@ -196,7 +200,12 @@ struct Matched {
     caller_at: Vec<Option<usize>>,
 }
 
-fn match_records(inputs: &DeltaInputs<'_>) -> Result<Matched, &'static str> {
+/// `earlier`: the records earlier deltas on this base changed or removed, whose base slots
+/// may be blanked ([`blank_withdrawn`]): each is changed whatever its fingerprint.
+fn match_records(
+    inputs: &DeltaInputs<'_>,
+    earlier: &HashSet<&str>,
+) -> Result<Matched, &'static str> {
     let r = inputs.records;
     let base_of: HashMap<&str, usize> = r
         .urls
@@ -220,7 +229,7 @@ fn match_records(inputs: &DeltaInputs<'_>) -> Result<Matched, &'static str> {
         }
         last = Some(c);
         stream_of[c] = Some(s as u32);
-        if *fp != inputs.fingerprints[c] {
+        if *fp != inputs.fingerprints[c] || earlier.contains(url.as_str()) {
             changed.push(c);
         }
     }
@@ -310,7 +319,11 @@ pub fn try_delta(
     {
         return declined("the base's record table is damaged");
     }
-    let m = match match_records(inputs) {
+    let earlier: HashSet<&str> = inputs
+        .state
+        .map(|s| s.changed.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let m = match match_records(inputs, &earlier) {
         Ok(m) => m,
         Err(why) => return declined(why),
     };
@@ -508,10 +521,6 @@ pub fn try_delta(
     // current versions' of every changed or added one. A record changed or removed by an
     // earlier delta on this base has its base version's terms in that delta's state; any
     // other one is read as the base holds it.
-    let earlier: HashSet<&str> = inputs
-        .state
-        .map(|s| s.changed.iter().map(String::as_str).collect())
-        .unwrap_or_default();
     let mut terms: BTreeSet<String> = inputs
         .state
         .map(|s| s.terms.iter().cloned().collect())
@@ -770,6 +779,44 @@ fn edit_categories<'a>(
         ids.dedup();
     }
     Some(lists)
+}
+
+/// Zeroes, in the base's `docs.bin`, the slots of the records that the deltas on it changed
+/// or removed (`state.changed`). Every tree of the site shares that file, which anyone can
+/// download: a document withdrawn or corrected must not stay readable in it. Called once
+/// the tree that no longer reads those slots is published and `state` is kept; every later
+/// delta on the base takes these records as changed (their slots in `docs-delta.bin`),
+/// even back at their base versions.
+pub fn blank_withdrawn(
+    base_dir: &Path,
+    records: &Records,
+    state: &DeltaState,
+) -> Result<(), SearchError> {
+    use std::io::Write;
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(base_dir.join("meta.json"))?)
+            .map_err(|e| SearchError::Format(e.to_string()))?;
+    let slot = meta["slot"]
+        .as_u64()
+        .ok_or_else(|| SearchError::Format("the base's meta.json has no slot".into()))?;
+    let caller: HashMap<&str, usize> = records
+        .urls
+        .iter()
+        .enumerate()
+        .map(|(c, u)| (u.as_str(), c))
+        .collect();
+    let mut docs = std::fs::OpenOptions::new()
+        .write(true)
+        .open(base_dir.join("docs.bin"))?;
+    let zeros = vec![0u8; slot as usize];
+    for url in &state.changed {
+        if let Some(&c) = caller.get(url.as_str()) {
+            docs.seek(SeekFrom::Start(u64::from(records.internal[c]) * slot))?;
+            docs.write_all(&zeros)?;
+        }
+    }
+    docs.sync_data()?;
+    Ok(())
 }
 
 /// Says how the static index was written, on stderr, when `GONGKAI_DEBUG_DELTA` is set: for
@@ -1049,6 +1096,8 @@ mod tests {
                     .delta(&docs, state.as_ref(), &dir)
                     .unwrap()
                     .unwrap_or_else(|| panic!("{what}: no delta"));
+                // As a build does once the tree is published.
+                blank_withdrawn(&self.base_dir, &self.records, &next).unwrap();
                 says_what_cold_says(&dir, &docs, what);
                 state = Some(next);
             }
@@ -1196,6 +1245,8 @@ mod tests {
             (seed % n as u64) as usize
         };
         let mut taken = 0;
+        // The URLs of the records removed and of the renamed ones' old names.
+        let mut withdrawn: Vec<String> = Vec::new();
         for step in 0..8 {
             let mut what = Vec::new();
             for _ in 0..1 + below(3) {
@@ -1213,13 +1264,14 @@ mod tests {
                         let mut copy = docs[from].clone();
                         copy.url = format!("/copies/{step}-{i}/");
                         copy.slug = format!("copy-{step}-{i}");
-                        docs.remove(gone);
+                        withdrawn.push(docs.remove(gone).url);
                         let at = below(docs.len() + 1);
                         docs.insert(at, copy);
                         what.push(format!("copy of {i} at {at}, {twin} removed"));
                     }
                     1 => {
                         let at = below(docs.len());
+                        withdrawn.push(docs[at].url.clone());
                         docs[at].url = format!("/renamed/{step}-{at}/");
                         what.push(format!("{at} renamed"));
                     }
@@ -1238,7 +1290,14 @@ mod tests {
                 continue;
             };
             taken += 1;
+            blank_withdrawn(&based.base_dir, &based.records, &next).unwrap();
             says_what_cold_says(&dir, &docs, &what);
+            // What was withdrawn is no longer in the file the site shares with the base.
+            let shared = std::fs::read(dir.join("docs.bin")).unwrap();
+            for url in withdrawn.iter().filter(|u| u.starts_with("/documents/")) {
+                let found = shared.windows(url.len()).any(|w| w == url.as_bytes());
+                assert!(!found, "{what}: {url} is still in docs.bin");
+            }
             state = Some(next);
         }
         assert!(taken >= 6, "only {taken} of 8 steps were taken as a delta");

@@ -102,7 +102,7 @@ use super::words::DocWords;
 use super::{dir_size, write_swapped, SearchDoc, SearchError};
 
 pub use cost::{query_cost, query_cost_of, QueryCost, FIRST_SCREEN, LOOKAHEAD};
-pub use delta::{tell, try_delta, DeltaInputs, DeltaState, Records, DELTA_FILES};
+pub use delta::{blank_withdrawn, tell, try_delta, DeltaInputs, DeltaState, Records, DELTA_FILES};
 pub use dictionary::{fnv1a, page_of, PAGE_BYTES, SPARES};
 pub use format::{FILES, FORMAT_VERSION};
 pub use inspect::logical_files;
