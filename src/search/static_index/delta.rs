@@ -78,6 +78,17 @@ pub struct Records {
     pub shape: Vec<u64>,
 }
 
+impl Records {
+    /// Each record's caller id, by URL.
+    fn caller_of(&self) -> HashMap<&str, usize> {
+        self.urls
+            .iter()
+            .enumerate()
+            .map(|(c, u)| (u.as_str(), c))
+            .collect()
+    }
+}
+
 /// What decides a record's internal id and its facets and categories: a record whose shape
 /// changed cannot keep its id.
 pub(super) fn shape_of(doc: &SearchDoc) -> u64 {
@@ -189,40 +200,36 @@ impl BaseMeta {
 }
 
 /// The base's records matched with this build's, by URL.
-struct Matched {
+struct Matched<'a> {
     /// This build's place of each base record (caller id), `None` for one removed.
     stream_of: Vec<Option<u32>>,
     changed: Vec<usize>,
     removed: Vec<usize>,
     /// This build's places of the records the base does not have.
     added: Vec<usize>,
-    /// The base's caller id of each of this build's records, by place.
-    caller_at: Vec<Option<usize>>,
+    /// The changed and added records' places in this build's stream, and the changed
+    /// ones' caller ids in the base, by URL.
+    at: HashMap<&'a str, (usize, Option<usize>)>,
 }
 
 /// `earlier`: the records earlier deltas on this base changed or removed, whose base slots
 /// may be blanked ([`blank_withdrawn`]): each is changed whatever its fingerprint.
-fn match_records(
-    inputs: &DeltaInputs<'_>,
+fn match_records<'a>(
+    inputs: &DeltaInputs<'a>,
     earlier: &HashSet<&str>,
-) -> Result<Matched, &'static str> {
+) -> Result<Matched<'a>, &'static str> {
     let r = inputs.records;
-    let base_of: HashMap<&str, usize> = r
-        .urls
-        .iter()
-        .enumerate()
-        .map(|(c, u)| (u.as_str(), c))
-        .collect();
+    let base_of = r.caller_of();
     let mut stream_of = vec![None; r.urls.len()];
     let (mut changed, mut added) = (Vec::new(), Vec::new());
-    let mut caller_at = vec![None; inputs.current.len()];
+    let mut at = HashMap::new();
     let mut last = None;
     for (s, (url, fp)) in inputs.current.iter().enumerate() {
         let Some(&c) = base_of.get(url.as_str()) else {
             added.push(s);
+            at.insert(url.as_str(), (s, None));
             continue;
         };
-        caller_at[s] = Some(c);
         // The ids of the records the base has keep their order only if the records do.
         if stream_of[c].is_some() || last.is_some_and(|l| c < l) {
             return Err("records were reordered");
@@ -231,6 +238,7 @@ fn match_records(
         stream_of[c] = Some(s as u32);
         if *fp != inputs.fingerprints[c] || earlier.contains(url.as_str()) {
             changed.push(c);
+            at.insert(url.as_str(), (s, Some(c)));
         }
     }
     let removed = (0..r.urls.len())
@@ -241,7 +249,7 @@ fn match_records(
         changed,
         removed,
         added,
-        caller_at,
+        at,
     })
 }
 
@@ -351,29 +359,17 @@ pub fn try_delta(
     }
 
     // This build's version of each changed and added record.
-    let wanted: HashSet<String> = m
-        .changed
-        .iter()
-        .map(|&c| r.urls[c].clone())
-        .chain(m.added.iter().map(|&s| inputs.current[s].0.clone()))
-        .collect();
+    let wanted: HashSet<String> = m.at.keys().map(|u| u.to_string()).collect();
     let docs = (inputs.docs_at)(&wanted)?;
     if docs.len() != wanted.len() {
         return declined("a changed record was not found");
     }
-    let stream_at: HashMap<&str, usize> = inputs
-        .current
-        .iter()
-        .enumerate()
-        .map(|(s, (u, _))| (u.as_str(), s))
-        .collect();
     let mut changed = Vec::with_capacity(docs.len());
     let mut keys = HashMap::new();
     for doc in &docs {
-        let Some(&stream) = stream_at.get(doc.url.as_str()) else {
+        let Some(&(stream, caller)) = m.at.get(doc.url.as_str()) else {
             return declined("a changed record was not found");
         };
-        let caller = m.caller_at[stream];
         match caller {
             Some(c) if shape_of(doc) != r.shape[c] => {
                 return declined("a record moved to another type, agency, year or category");
@@ -799,12 +795,7 @@ pub fn blank_withdrawn(
     let slot = meta["slot"]
         .as_u64()
         .ok_or_else(|| SearchError::Format("the base's meta.json has no slot".into()))?;
-    let caller: HashMap<&str, usize> = records
-        .urls
-        .iter()
-        .enumerate()
-        .map(|(c, u)| (u.as_str(), c))
-        .collect();
+    let caller = records.caller_of();
     let mut docs = std::fs::OpenOptions::new()
         .write(true)
         .open(base_dir.join("docs.bin"))?;
