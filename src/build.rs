@@ -616,7 +616,7 @@ fn build_checked(
         }
         Some(StaticWritten::Delta(state)) => {
             if let Some(base) = &statics.base {
-                static_base::save_state(&out, base, state)
+                static_base::save_state(base, state)
             }
         }
         None => {}

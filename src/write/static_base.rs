@@ -57,6 +57,8 @@ pub struct Base {
     pub records: Records,
     pub fingerprints: Vec<u64>,
     pub state: Option<DeltaState>,
+    /// The checksum of its `records.json`, which the state names.
+    sum: u64,
 }
 
 /// The base beside `out`, if it is whole and this binary's.
@@ -72,15 +74,17 @@ pub fn load(out: &Path) -> Option<Base> {
             return None;
         }
     }
+    let sum = checksum(&body);
     let state = read_checked(&dir.join(DELTA))
         .and_then(|d| serde_json::from_str::<DeltaFile>(&d).ok())
-        .filter(|d| d.binary == this_binary() && d.base == checksum(&body))
+        .filter(|d| d.binary == this_binary() && d.base == sum)
         .map(|d| d.state);
     Some(Base {
         dir,
         records: file.records.into_owned(),
         fingerprints: file.fingerprints,
         state,
+        sum,
     })
 }
 
@@ -130,19 +134,16 @@ pub fn save(out: &Path, search: &Path, records: &Records, fingerprints: &[(Strin
     }
 }
 
-/// Records what the deltas on the base beside `out` have touched so far, then blanks the
+/// Records what the deltas on `base` have touched so far, then blanks the
 /// slots of the records they changed or removed in the base's `docs.bin`
 /// ([`blank_withdrawn`](crate::search::static_index::blank_withdrawn)). A state that cannot
 /// be kept, or slots that cannot be blanked, leave no base: the next build writes the index
 /// whole.
-pub fn save_state(out: &Path, base: &Base, state: DeltaState) {
-    let dir = location(out);
-    let Some(body) = read_checked(&dir.join(RECORDS)) else {
-        return;
-    };
+pub fn save_state(base: &Base, state: DeltaState) {
+    let dir = &base.dir;
     let file = DeltaFile {
         binary: this_binary(),
-        base: checksum(&body),
+        base: base.sum,
         state,
     };
     let path = dir.join(DELTA);
