@@ -36,6 +36,9 @@ timed() {
   SECS=$(secs "$t0" "$t1")
 }
 
+# How the last build wrote the static index (GONGKAI_DEBUG_DELTA's line).
+how_static() { grep -o 'static index .*' "$BENCH_DIR/last.err" || echo "static index left as it was"; }
+
 retitle() { sed -i "0,/^title: /s/^title: .*/title: $2/" "$1"; }
 
 ROWS=()
@@ -57,7 +60,7 @@ for N in "${SIZES[@]}"; do
   for r in $(seq "$RUNS"); do
     retitle "$one" "基准测试第${r}次修改的标题"
     timed env GONGKAI_DEBUG_DELTA=1 "$GONGKAI" build --root "$corpus" --today "$TODAY"
-    static=$(grep -o 'static index .*' "$BENCH_DIR/last.err" || echo "static index left as it was")
+    static=$(how_static)
     log "   build after one title changed $r: $SECS s ($(grep -o '重新生成 [0-9]* 个' "$BENCH_DIR/last.out" || true); $static; $(sed -n 's/^  //p' "$BENCH_DIR/last.err" | tail -n 1))"
     times+=("$SECS")
   done
@@ -68,12 +71,12 @@ for N in "${SIZES[@]}"; do
     -e 's/^index_no: \(.*\)-[0-9]*$/index_no: \1-99999/' -e '/^doc_number: /d' "$one" >"$added"
   timed env GONGKAI_DEBUG_DELTA=1 "$GONGKAI" build --root "$corpus" --today "$TODAY"
   add=$SECS
-  static=$(grep -o 'static index .*' "$BENCH_DIR/last.err" || echo "static index left as it was")
+  static=$(how_static)
   log "   build after one document added: $add s ($static; $(sed -n 's/^  //p' "$BENCH_DIR/last.err" | tail -n 1))"
   rm "$added"
   timed env GONGKAI_DEBUG_DELTA=1 "$GONGKAI" build --root "$corpus" --today "$TODAY"
   removed=$SECS
-  static=$(grep -o 'static index .*' "$BENCH_DIR/last.err" || echo "static index left as it was")
+  static=$(how_static)
   log "   build after it was removed: $removed s ($static)"
 
   serve_col="—" rss_col="—" breakdown="—"
