@@ -130,8 +130,9 @@ pub fn prepare(out: &Path) -> io::Result<Scratch> {
 }
 
 /// The spare tree's inventory, read ahead of the build that takes it (`serve` reads it
-/// while it waits for the next save: at 100,000 records that is a second and more of each
-/// rebuild), with what tells whether the spare was taken since it was read.
+/// while it waits for the next save, `build` while it reads the content: at 100,000
+/// records that is a second and more of each rebuild), with what tells whether the spare
+/// was taken since it was read.
 #[derive(Debug)]
 pub struct SpareReading {
     /// The spare's identity and status-change time when it was read. A build that takes the
