@@ -1,6 +1,5 @@
 //! Identifiers: credit codes, index numbers, document numbers, and their uniqueness.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::codes;
@@ -477,14 +476,20 @@ fn dup<'a>(
         .filter(|(_, v)| !v.is_empty())
         .map(|(p, v)| (p.as_path(), v))
         .collect();
-    items.sort();
-    let mut first: HashMap<&str, &Path> = HashMap::with_capacity(items.len());
+    // By value first: comparing paths goes component by component, and sorting 100,000
+    // of them took a fifth of the validation.
+    items.sort_unstable_by(|(pa, va), (pb, vb)| va.cmp(vb).then_with(|| pa.cmp(pb)));
+    let mut first: Option<(&str, &Path)> = None;
+    let mut found = Vec::new();
     for (file, value) in &items {
-        match first.get(value.as_str()) {
-            Some(prev) => out.push((file.to_path_buf(), make(value).also(prev, path))),
-            None => {
-                first.insert(value.as_str(), file);
+        match first {
+            Some((seen, prev)) if seen == value => {
+                found.push((file.to_path_buf(), make(value).also(prev, path)))
             }
+            _ => first = Some((value, file)),
         }
     }
+    // In path order, as the files are.
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    out.extend(found);
 }
