@@ -334,6 +334,22 @@ impl Retained {
         }
     }
 
+    /// Says that a watcher tells every change to the portal's files from now on
+    /// ([`Retained::changed`]): a build then asks only those files whether they changed.
+    pub fn watched(&mut self) {
+        self.parsed.watched();
+    }
+
+    /// Tells that the files `paths` (relative to the portal) may have changed.
+    pub fn changed(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        self.parsed.changed(paths);
+    }
+
+    /// Tells that the watcher may have missed changes: the next build asks every file.
+    pub fn lost_track(&mut self) {
+        self.parsed.lost_track();
+    }
+
     /// Reads the spare tree beside `out` in the background, for the next build to take
     /// (`tree::read_spare`): what `serve` does once the page has reloaded, while the
     /// officer reads it, and `build` while it reads the content.

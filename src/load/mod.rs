@@ -82,12 +82,62 @@ pub struct ParseCache {
     /// How many lines the cache's file had when it was read (`stored`): what it would grow
     /// to if appended to.
     stored_lines: usize,
+    /// What the last load's walk of content/ found.
+    walked: Option<Walk>,
+    /// What may have changed under the portal since the last load.
+    since: Since,
+    /// Whether a watcher tells every change (`serve`): each load then starts knowing that
+    /// nothing has changed yet.
+    watched: bool,
+}
+
+/// What may have changed under the portal since the last load.
+#[derive(Default)]
+enum Since {
+    /// Anything: the next load walks content/ and asks every file for its times.
+    #[default]
+    Unknown,
+    /// Only these files (relative to the portal, as plain bytes): the next load takes every
+    /// other file as it was, without walking content/ or asking for its times.
+    Only(HashSet<OsString>),
+}
+
+/// A walk of content/: the content files with their slots, the static files, what the walk
+/// itself found wrong, and whether it went through a symbolic link (whose target changes
+/// without any event under content/).
+#[derive(Clone, Default)]
+struct Walk {
+    files: Vec<(PathBuf, Slot)>,
+    statics: Vec<String>,
+    diags: Vec<Diagnostic>,
+    linked: bool,
 }
 
 impl ParseCache {
     /// How many files the last load read and parsed (the others were unchanged).
     pub fn parsed(&self) -> usize {
         self.parsed
+    }
+
+    /// Says that a watcher will tell every change from now on ([`ParseCache::changed`]),
+    /// until it loses track ([`ParseCache::lost_track`]). Whoever calls this must know: a
+    /// change it does not tell is not seen.
+    pub fn watched(&mut self) {
+        self.watched = true;
+    }
+
+    /// Tells that the files `paths` (relative to the portal) may have changed. While a
+    /// watcher tells every change, a load takes the files it was not told of as they were,
+    /// and walks content/ again only if one of `paths` adds, removes or renames a file.
+    pub fn changed(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        if let Since::Only(files) = &mut self.since {
+            files.extend(paths.into_iter().map(PathBuf::into_os_string));
+        }
+    }
+
+    /// Tells that the watcher may have missed changes: the next load asks every file.
+    pub fn lost_track(&mut self) {
+        self.since = Since::Unknown;
     }
 
     /// Takes back the records a load lent to `portal`. Loading changes no record after its
@@ -212,8 +262,29 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
             "create content/ beside site.toml; `gongkai new` writes template records"
         )));
     }
-    let (files, static_files, walk_diags) = walk(root, &content);
-    diags.extend(walk_diags);
+    let changed = cache.as_deref_mut().and_then(|c| {
+        let next = match c.watched {
+            true => Since::Only(HashSet::new()),
+            false => Since::Unknown,
+        };
+        match std::mem::replace(&mut c.since, next) {
+            Since::Only(files) => Some(files),
+            Since::Unknown => None,
+        }
+    });
+    let walked = cache.as_deref_mut().and_then(|c| c.walked.take());
+    let (walked, changed) = match (walked, changed) {
+        (Some(walked), Some(changed))
+            if cache
+                .as_deref()
+                .is_some_and(|c| walk_still_holds(root, &walked, c, &changed)) =>
+        {
+            (walked, Some(changed))
+        }
+        _ => (walk(root, &content), None),
+    };
+    let files = &walked.files;
+    diags.extend(walked.diags.iter().cloned());
 
     let max = config.max_file_bytes;
     if let Some(cache) = cache.as_deref_mut() {
@@ -230,11 +301,16 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
             let Some(previous) = previous else {
                 return (None, Some(parse_file(root, rel, slot, max)));
             };
-            let now = stamp(&root.join(rel));
             let then = previous
                 .files
                 .get(rel.as_os_str())
                 .filter(|then| !matches!(then.parsed, Lent::Out));
+            let now = match (then, &changed) {
+                (Some(then), Some(changed)) if !changed.contains(rel.as_os_str()) => {
+                    Some(then.stamp)
+                }
+                _ => stamp(&root.join(rel)),
+            };
             match then {
                 Some(then) if Some(then.stamp) == now => (now, None),
                 Some(Parse {
@@ -297,9 +373,11 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
         }
         results.push((record, diags));
     }
+    let static_files = walked.statics.clone();
     if let Some(cache) = cache {
         cache.files = kept;
         cache.parsed = parsed;
+        cache.walked = Some(walked);
     }
 
     let mut portal = Portal {
@@ -369,9 +447,47 @@ fn sort_portal(p: &mut Portal) {
     p.calendars.sort_by_key(|c| c.meta.year);
 }
 
-type Walked = (Vec<(PathBuf, Slot)>, Vec<String>, Vec<Diagnostic>);
+/// Whether `walked`, the last load's walk, still lists content/ as it is, when only the
+/// files `changed` may have changed since: each is a file the walk found and still a file,
+/// or a file the walk would pass over (an editor's swap or backup file), or gone without
+/// having been found. A file added, removed or renamed under content/, a folder, or a walk
+/// that went through a symbolic link calls for a new walk.
+fn walk_still_holds(
+    root: &Path,
+    walked: &Walk,
+    cache: &ParseCache,
+    changed: &HashSet<OsString>,
+) -> bool {
+    if walked.linked {
+        return false;
+    }
+    let static_dir = Path::new("content").join("static");
+    changed.iter().all(|rel| {
+        let rel = Path::new(rel);
+        if !rel.starts_with("content") {
+            // site.toml and the theme: read again by every load or build, whatever changed.
+            return true;
+        }
+        let now = fs::symlink_metadata(root.join(rel)).ok();
+        let is_file = now.as_ref().is_some_and(fs::Metadata::is_file);
+        if let Ok(in_static) = rel.strip_prefix(&static_dir) {
+            // Copied again by every build if its size or time moved.
+            let name = in_static.to_string_lossy();
+            return is_file && walked.statics.iter().any(|s| *s == name);
+        }
+        if cache.files.contains_key(rel.as_os_str()) {
+            return is_file;
+        }
+        let name = rel.file_name().unwrap_or_default().to_string_lossy();
+        match now {
+            Some(meta) => meta.is_file() && is_editor_leftover(&name),
+            // Gone: fine, unless it was a folder the walk found files in.
+            None => !walked.files.iter().any(|(f, _)| f.starts_with(rel)),
+        }
+    })
+}
 
-fn walk(root: &Path, content: &Path) -> Walked {
+fn walk(root: &Path, content: &Path) -> Walk {
     let root_canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     // Files under content/static/ are published as they are, so a link there may only lead to
     // another of them: inside the portal is not enough (public/, .git). The folder is taken
@@ -382,6 +498,7 @@ fn walk(root: &Path, content: &Path) -> Walked {
         .map(|c| c.join("static"))
         .unwrap_or_else(|_| static_dir.clone());
     let escapes = Mutex::new(Vec::new());
+    let linked = std::sync::atomic::AtomicBool::new(false);
     let mut files = Vec::new();
     let mut statics = Vec::new();
     let mut diags = Vec::new();
@@ -391,6 +508,7 @@ fn walk(root: &Path, content: &Path) -> Walked {
         .into_iter()
         .filter_entry(|e| {
             if e.path_is_symlink() {
+                linked.store(true, std::sync::atomic::Ordering::Relaxed);
                 let in_static = e.path().starts_with(&static_dir);
                 let bound = if in_static {
                     &static_canon
@@ -520,7 +638,12 @@ fn walk(root: &Path, content: &Path) -> Walked {
         };
         diags.push(d);
     }
-    (files, statics, diags)
+    Walk {
+        files,
+        statics,
+        diags,
+        linked: linked.into_inner(),
+    }
 }
 
 /// Files editors leave beside the one being edited (vim's swap files, Emacs' backups and
@@ -1424,6 +1547,94 @@ mod tests {
     }
 
     #[test]
+    fn a_watched_portal_asks_only_the_files_it_is_told_of() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.join("content").join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let page = |title: &str| format!("---\ntitle: {title}\n---\n正文\n");
+        write("pages/a.md", &page("甲"));
+        write("pages/b.md", &page("乙"));
+        let mut cache = ParseCache::default();
+        let titles = |cache: &mut ParseCache| {
+            let loaded = load_reusing(root, Some(cache)).unwrap();
+            let mut t: Vec<String> = loaded
+                .portal
+                .pages
+                .iter()
+                .map(|p| p.data.title.clone())
+                .collect();
+            t.sort();
+            cache.restore(loaded.portal);
+            t
+        };
+        let told = |rel: &str| vec![Path::new("content").join(rel)];
+        assert_eq!(titles(&mut cache), ["乙", "甲"]);
+        cache.watched();
+        // The first load after watching starts still asks every file: it cannot know what
+        // changed before.
+        write("pages/a.md", &page("甲一"));
+        assert_eq!(titles(&mut cache), ["乙", "甲一"]);
+        assert_eq!(cache.parsed(), 1);
+        // A change nobody told of is not seen: proof that no file was asked.
+        write("pages/a.md", &page("甲二"));
+        assert_eq!(titles(&mut cache), ["乙", "甲一"]);
+        assert_eq!(cache.parsed(), 0);
+        // Told, it is; so are changes told before a load that did not happen.
+        write("pages/b.md", &page("乙二"));
+        cache.changed(told("pages/a.md"));
+        cache.changed(told("pages/b.md"));
+        assert_eq!(titles(&mut cache), ["乙二", "甲二"]);
+        assert_eq!(cache.parsed(), 2);
+        // An editor's swap file is no reason to walk content/ again; a new file is, and a
+        // removed one.
+        write("pages/.a.md.swp", "swap");
+        write("pages/c.md", &page("丙"));
+        cache.changed(told("pages/.a.md.swp"));
+        assert_eq!(titles(&mut cache), ["乙二", "甲二"], "c.md was not told of");
+        cache.changed(told("pages/c.md"));
+        assert_eq!(titles(&mut cache), ["丙", "乙二", "甲二"]);
+        std::fs::remove_file(root.join("content/pages/b.md")).unwrap();
+        cache.changed(told("pages/b.md"));
+        assert_eq!(titles(&mut cache), ["丙", "甲二"]);
+        // A folder moved away is told as the folder alone.
+        write("static/more/a.pdf", "%PDF");
+        cache.changed(told("static/more/a.pdf"));
+        let statics = |cache: &mut ParseCache| {
+            let loaded = load_reusing(root, Some(cache)).unwrap();
+            let files = loaded.portal.static_files.clone();
+            cache.restore(loaded.portal);
+            files
+        };
+        assert_eq!(statics(&mut cache), ["more/a.pdf"]);
+        std::fs::rename(root.join("content/static/more"), root.join("moved")).unwrap();
+        cache.changed(told("static/more"));
+        assert!(statics(&mut cache).is_empty());
+        let walked = Walk {
+            files: vec![(PathBuf::from("content/decisions/2024/a.md"), Slot::Home)],
+            ..Walk::default()
+        };
+        let gone = |rel: &str| HashSet::from([OsString::from(rel)]);
+        let holds = |rel| walk_still_holds(root, &walked, &cache, &gone(rel));
+        assert!(
+            !holds("content/decisions/2024"),
+            "a folder that held a record"
+        );
+        assert!(holds("content/decisions/2023"), "nothing the walk found");
+        // A watcher that lost track: every file is asked again.
+        write("pages/a.md", &page("甲三"));
+        cache.lost_track();
+        assert_eq!(titles(&mut cache), ["丙", "甲三"]);
+        // And from then on, only those told of.
+        write("pages/a.md", &page("甲四"));
+        assert_eq!(titles(&mut cache), ["丙", "甲三"]);
+    }
+
+    #[test]
     fn hidden_record_files_are_named_and_editor_leftovers_pass_in_silence() {
         let dir = tempfile::tempdir().unwrap();
         let content = dir.path().join("content");
@@ -1441,7 +1652,12 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         }
-        let (files, statics, diags) = walk(dir.path(), &content);
+        let Walk {
+            files,
+            statics,
+            diags,
+            ..
+        } = walk(dir.path(), &content);
         assert!(files.is_empty(), "{files:?}");
         assert!(statics.is_empty(), "{statics:?}");
         let mut named: Vec<(String, &str)> = diags

@@ -198,6 +198,7 @@ impl ParseCache {
             max: head.max,
             parsed: 0,
             stored_lines,
+            ..ParseCache::default()
         })
     }
 }
