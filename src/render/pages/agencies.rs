@@ -92,7 +92,7 @@ impl Ctx<'_> {
         c.insert("power", &power);
         c.insert("services", &services);
         c.insert("decisions", &decisions);
-        c.insert("documents", &self.doc_items(&docs[..docs.len().min(10)]));
+        self.insert_doc_items(&mut c, "documents", &docs[..docs.len().min(10)]);
         c.insert("documents_total", &docs.len());
         c.insert("documents_url", &urls::agency_documents(slug));
         c.insert("reports", &reports);
@@ -132,10 +132,7 @@ impl Ctx<'_> {
             ],
         );
         c.insert("heading", &title);
-        c.insert(
-            "documents",
-            &self.doc_items(&docs[ranges[page - 1].clone()]),
-        );
+        self.insert_doc_items(&mut c, "documents", &docs[ranges[page - 1].clone()]);
         c.insert("total", &docs.len());
         c.insert("pager", &pager(&base, page, ranges.len()));
         (url, "documents_list.html", c)

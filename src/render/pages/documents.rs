@@ -30,20 +30,19 @@ impl Ctx<'_> {
         );
         c.insert("categories_url", &urls::document_categories());
         let newest: Vec<usize> = (0..p.documents.len().min(20)).collect();
-        c.insert("newest", &self.doc_items(&newest));
+        self.insert_doc_items(&mut c, "newest", &newest);
         c.insert("total", &p.documents.len());
-        c.insert(
+        self.insert_doc_items(
+            &mut c,
             "normative",
-            &self.doc_items(
-                &p.documents
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, d)| {
-                        d.data.normative && self.derived.validity[*i].status == DocStatus::Effective
-                    })
-                    .map(|(i, _)| i)
-                    .collect::<Vec<_>>(),
-            ),
+            &p.documents
+                .iter()
+                .enumerate()
+                .filter(|(i, d)| {
+                    d.data.normative && self.derived.validity[*i].status == DocStatus::Effective
+                })
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>(),
         );
         c.insert(
             "interpretations",
@@ -74,7 +73,7 @@ impl Ctx<'_> {
             ],
         );
         c.insert("heading", title);
-        c.insert("documents", &self.doc_items(&idx[ranges[page - 1].clone()]));
+        self.insert_doc_items(&mut c, "documents", &idx[ranges[page - 1].clone()]);
         c.insert("total", &idx.len());
         c.insert("pager", &pager(&base, page, ranges.len()));
         (url, "documents_list.html", c)
@@ -139,7 +138,7 @@ impl Ctx<'_> {
             ],
         );
         c.insert("heading", &title);
-        c.insert("documents", &self.doc_items(&idx[ranges[page - 1].clone()]));
+        self.insert_doc_items(&mut c, "documents", &idx[ranges[page - 1].clone()]);
         c.insert("total", &idx.len());
         c.insert("pager", &pager(&base, page, ranges.len()));
         (url, "documents_list.html", c)
@@ -161,7 +160,7 @@ impl Ctx<'_> {
             ],
         );
         c.insert("heading", &title);
-        c.insert("documents", &self.doc_items(&idx[ranges[page - 1].clone()]));
+        self.insert_doc_items(&mut c, "documents", &idx[ranges[page - 1].clone()]);
         c.insert("total", &idx.len());
         c.insert("pager", &pager(&base, page, ranges.len()));
         (url, "documents_list.html", c)

@@ -22,7 +22,7 @@ impl Ctx<'_> {
         };
         c.insert("intro_html", &intro);
         let newest: Vec<usize> = (0..p.documents.len().min(10)).collect();
-        c.insert("newest", &self.doc_items(&newest));
+        self.insert_doc_items(&mut c, "newest", &newest);
         let agencies: Vec<_> = p
             .agencies
             .iter()
