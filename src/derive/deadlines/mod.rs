@@ -37,6 +37,7 @@ mod notice;
 mod reports;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::domain::calendar::Calendar;
 use crate::model::config::SiteConfig;
@@ -76,12 +77,22 @@ pub fn notices(portal: &Portal, cal: &Calendar, today: NaiveDate) -> Vec<Notice>
     };
     let mut out = Vec::new();
     ctx.reports(&mut out);
-    for (i, doc) in portal.documents.iter().enumerate() {
-        ctx.late_disclosure(doc, &mut out);
-        ctx.normative(doc, &mut out);
-        ctx.late_interpretation(doc, &mut out);
-        ctx.missing_interpretation(i, doc, &mut out);
-    }
+    // Each document's rules count working days in the calendar: at 100,000 records the
+    // documents took a fifth of a second on one thread.
+    out.par_extend(
+        portal
+            .documents
+            .par_iter()
+            .enumerate()
+            .flat_map_iter(|(i, doc)| {
+                let mut found = Vec::new();
+                ctx.late_disclosure(doc, &mut found);
+                ctx.normative(doc, &mut found);
+                ctx.late_interpretation(doc, &mut found);
+                ctx.missing_interpretation(i, doc, &mut found);
+                found
+            }),
+    );
     for decision in &portal.decisions {
         ctx.consultation(decision, &mut out);
         ctx.decision_planned(decision, &mut out);
