@@ -377,7 +377,8 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
     if let Some(cache) = cache {
         cache.files = kept;
         cache.parsed = parsed;
-        cache.walked = Some(walked);
+        // Only a watched load can use it (20 MB at 100,000 records).
+        cache.walked = cache.watched.then_some(walked);
     }
 
     let mut portal = Portal {
