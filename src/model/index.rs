@@ -50,8 +50,27 @@ fn group<K: Ord, T>(items: &[T], key: impl Fn(&T) -> K) -> BTreeMap<K, Vec<usize
     map
 }
 
-fn folder(m: &Meta) -> String {
-    m.folder_agency.clone().unwrap_or_default()
+/// [`group`] by a text key, which is copied once per group rather than once per item.
+fn group_by_text<T>(items: &[T], key: impl Fn(&T) -> &str) -> BTreeMap<String, Vec<usize>> {
+    let mut map: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, it) in items.iter().enumerate() {
+        push_to(&mut map, key(it), i);
+    }
+    map
+}
+
+/// Appends `i` to the list of `key`, copying the key only for a new list.
+fn push_to(map: &mut BTreeMap<String, Vec<usize>>, key: &str, i: usize) {
+    match map.get_mut(key) {
+        Some(list) => list.push(i),
+        None => {
+            map.insert(key.to_string(), vec![i]);
+        }
+    }
+}
+
+fn folder(m: &Meta) -> &str {
+    m.folder_agency.as_deref().unwrap_or_default()
 }
 
 impl Lookup {
@@ -96,10 +115,9 @@ impl Lookup {
         let mut documents_by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, d) in p.documents.iter().enumerate() {
             for c in &d.data.categories {
-                let list = documents_by_category.entry(c.clone()).or_default();
                 // A category written twice on one document lists it once.
-                if list.last() != Some(&i) {
-                    list.push(i);
+                if documents_by_category.get(c).and_then(|l| l.last()) != Some(&i) {
+                    push_to(&mut documents_by_category, c, i);
                 }
             }
         }
@@ -133,13 +151,13 @@ impl Lookup {
                 .collect(),
             services_of_power,
             documents_by_year: group(&p.documents, |d| d.meta.year.unwrap_or(0)),
-            documents_by_agency: group(&p.documents, |d| d.data.agency.clone()),
-            power_by_agency: group(&p.power, |r| folder(&r.meta)),
-            services_by_agency: group(&p.services, |r| folder(&r.meta)),
+            documents_by_agency: group_by_text(&p.documents, |d| &d.data.agency),
+            power_by_agency: group_by_text(&p.power, |r| folder(&r.meta)),
+            services_by_agency: group_by_text(&p.services, |r| folder(&r.meta)),
             decisions_by_year: group(&p.decisions, |d| d.meta.year.unwrap_or(0)),
-            decisions_by_agency: group(&p.decisions, |d| d.data.agency.clone()),
+            decisions_by_agency: group_by_text(&p.decisions, |d| &d.data.agency),
             reports_by_year: group(&p.reports, |r| r.meta.year.unwrap_or(0)),
-            reports_by_agency: group(&p.reports, |r| folder(&r.meta)),
+            reports_by_agency: group_by_text(&p.reports, |r| folder(&r.meta)),
             documents_by_category,
             category_slug,
         }
