@@ -1,7 +1,6 @@
 //! References between records and to files: agencies, power items, documents, and files
 //! under content/static/.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::codes;
@@ -381,20 +380,18 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
 /// Document slugs are referenced without their year, so two documents in different year
 /// folders must not share one.
 pub(crate) fn duplicate_document_slugs(ctx: &Ctx) -> Vec<FileIssue> {
-    let mut by_slug: HashMap<&str, Vec<&Path>> = HashMap::new();
-    for d in &ctx.portal.documents {
-        by_slug
-            .entry(d.meta.slug.as_str())
-            .or_default()
-            .push(d.meta.path.as_path());
-    }
+    // Sorted by slug, then path: a list per slug cost an allocation per document.
+    let mut all: Vec<(&str, &Path)> = ctx
+        .portal
+        .documents
+        .iter()
+        .map(|d| (d.meta.slug.as_str(), d.meta.path.as_path()))
+        .collect();
+    all.sort_unstable();
     let mut out = Vec::new();
-    for (slug, mut paths) in by_slug {
-        if paths.len() < 2 {
-            continue;
-        }
-        paths.sort();
-        for p in &paths[1..] {
+    for group in all.chunk_by(|a, b| a.0 == b.0) {
+        let ((slug, first), others) = (group[0], &group[1..]);
+        for (_, p) in others {
             out.push((
                 p.to_path_buf(),
                 Issue::error(
@@ -403,11 +400,11 @@ pub(crate) fn duplicate_document_slugs(ctx: &Ctx) -> Vec<FileIssue> {
                     zh_en!(
                         format!(
                             "另一份政府文件也叫 `{slug}`（另见 `{}`）",
-                            slash_path(paths[0])
+                            slash_path(first)
                         ),
                         format!(
                             "another document is also named `{slug}` (also in {})",
-                            slash_path(paths[0])
+                            slash_path(first)
                         )
                     ),
                 )
