@@ -904,11 +904,9 @@ fn render_site(
         )?;
         progress.finish_ticks();
         stats.files += static_files;
-        stats.steps = vec![
-            (
-                crate::zh_en!("页面", "pages"),
-                pages_done.unwrap_or_default(),
-            ),
+        // Pages, downloads and indexes are made side by side; then the search page and the
+        // theme's files.
+        stats.steps.extend([
             (
                 crate::zh_en!("检索索引", "search indexes"),
                 index_took.unwrap_or_default(),
@@ -917,7 +915,7 @@ fn render_site(
                 crate::zh_en!("其余文件", "other files"),
                 started.elapsed() - pages_done.max(index_took).unwrap_or_default(),
             ),
-        ];
+        ]);
         Ok((stats, output.into_outcomes()))
     })
 }
