@@ -27,6 +27,17 @@ impl Fingerprint {
         self
     }
 
+    /// [`Fingerprint::add_bytes`] of the bytes of `parts` one after the other, without
+    /// joining them.
+    pub fn add_parts(&mut self, parts: &[&[u8]]) -> &mut Self {
+        let len: usize = parts.iter().map(|p| p.len()).sum();
+        self.0.update(&(len as u64).to_le_bytes());
+        for part in parts {
+            self.0.update(part);
+        }
+        self
+    }
+
     pub fn add_str(&mut self, s: &str) -> &mut Self {
         self.add_bytes(s.as_bytes())
     }
@@ -57,6 +68,18 @@ impl Fingerprint {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn parts_hash_as_the_bytes_they_make() {
+        use super::Fingerprint;
+        let whole = Fingerprint::new("file")
+            .add_bytes(b"[\n{},\n{}\n]")
+            .finish();
+        let parts: [&[u8]; 5] = [b"[\n", b"{}", b",\n", b"{}", b"\n]"];
+        assert_eq!(Fingerprint::new("file").add_parts(&parts).finish(), whole);
+        let other: [&[u8]; 2] = [b"[\n{},\n{}", b"\n]\n"];
+        assert_ne!(Fingerprint::new("file").add_parts(&other).finish(), whole);
+    }
+
     use super::*;
 
     #[test]

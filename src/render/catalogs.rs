@@ -273,6 +273,9 @@ fn laws(basis: &[LegalBasis]) -> String {
 /// A record's CSV row and its JSON entry.
 type Row = (Vec<String>, Vec<u8>);
 
+/// A record in the catalog files: its CSV line and its JSON entry.
+type Written = (Vec<u8>, Vec<u8>);
+
 /// What the data of records is made of: the portal and what derive computed for the day.
 /// Rendering uses it for the downloads; `gongkai export` for its lines.
 #[derive(Clone, Copy)]
@@ -286,9 +289,9 @@ impl<'a> Data<'a> {
         self.portal.agency(slug).map(|a| a.data.name.as_str())
     }
 
-    /// Every record of `kind`, by position: its CSV row and JSON entry, the entry also
+    /// Every record of `kind`, by position: its CSV line and JSON entry, the entry also
     /// written beside its page (`<page>index.json`) under `out`.
-    fn rows(&self, kind: Kind, out: &Output) -> Result<Vec<Row>, Diagnostic> {
+    fn rows(&self, kind: Kind, out: &Output) -> Result<Vec<Written>, Diagnostic> {
         (0..self.portal.count(kind))
             .into_par_iter()
             .map(|i| {
@@ -297,7 +300,8 @@ impl<'a> Data<'a> {
                     .map_err(|e| write_error(kind.folder(), e))?;
                 let page = page_url(kind, self.meta(kind, i));
                 out.write(&urls::file_for(&urls::record_json(&page)), &entry)?;
-                Ok((row, entry))
+                let line = csv_line(&row).map_err(|e| write_error(kind.folder(), e))?;
+                Ok((line, entry))
             })
             .collect()
     }
@@ -541,6 +545,15 @@ pub(crate) fn write_error(path: &str, e: impl std::fmt::Display) -> Diagnostic {
     )
 }
 
+/// One record's CSV line, as [`csv_bytes`] writes it.
+fn csv_line(row: &[String]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .buffer_capacity(1 << 10)
+        .from_writer(Vec::new());
+    w.write_record(row)?;
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
 /// A CSV file's bytes: BOM, the header, the rows.
 pub fn csv_bytes(header: &[&str], rows: &[&Vec<String>]) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(BOM.to_vec());
@@ -562,7 +575,8 @@ pub(super) fn write_catalogs(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic
     let files: Vec<usize> = CATALOG_KINDS
         .par_iter()
         .map(|&kind| {
-            // Each record is made once; the agencies' files are cut from the portal's.
+            // Each record is made once; the agencies' files are cut from the portal's, and
+            // every file is written from the records' lines as they are, never joined.
             let rows = cx.rows(kind, out)?;
             let all: Vec<usize> = (0..rows.len()).collect();
             let mut files = vec![(None, all)];
@@ -571,14 +585,16 @@ pub(super) fn write_catalogs(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic
                     .into_iter()
                     .map(|(a, idx)| (Some(a), idx)),
             );
+            let header =
+                csv_bytes(csv_header(kind), &[]).map_err(|e| write_error(kind.folder(), e))?;
             files.par_iter().try_for_each(|(agency, idx)| {
                 let csv_path = urls::file_for(&urls::catalog(kind, *agency, "csv"));
                 let json_path = urls::file_for(&urls::catalog(kind, *agency, "json"));
-                let csv: Vec<&Vec<String>> = idx.iter().map(|&i| &rows[i].0).collect();
-                let bytes =
-                    csv_bytes(csv_header(kind), &csv).map_err(|e| write_error(&csv_path, e))?;
-                out.write(&csv_path, &bytes)?;
-                out.write(&json_path, &json_array(idx.iter().map(|&i| &rows[i].1[..])))
+                let mut csv: Vec<&[u8]> = Vec::with_capacity(idx.len() + 1);
+                csv.push(&header);
+                csv.extend(idx.iter().map(|&i| &rows[i].0[..]));
+                out.write_parts(&csv_path, &csv)?;
+                out.write_parts(&json_path, &json_parts(idx.iter().map(|&i| &rows[i].1[..])))
             })?;
             Ok(files.len() * 2 + rows.len())
         })
@@ -586,15 +602,15 @@ pub(super) fn write_catalogs(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic
     Ok(files.iter().sum())
 }
 
-/// A JSON array of entries already written.
-fn json_array<'b>(entries: impl Iterator<Item = &'b [u8]>) -> Vec<u8> {
-    let mut json = b"[".to_vec();
+/// A JSON array of entries already written, as the parts of its bytes.
+fn json_parts<'b>(entries: impl Iterator<Item = &'b [u8]>) -> Vec<&'b [u8]> {
+    let mut parts: Vec<&[u8]> = vec![b"["];
     for (n, entry) in entries.enumerate() {
-        json.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
-        json.extend_from_slice(entry);
+        parts.push(if n == 0 { b"\n" } else { b",\n" });
+        parts.push(entry);
     }
-    json.extend_from_slice(b"\n]\n");
-    json
+    parts.push(b"\n]\n");
+    parts
 }
 
 /// What each kind's schema is called, in Chinese, with the file it is published as.

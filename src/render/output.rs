@@ -57,10 +57,17 @@ impl<'a> Output<'a> {
 
     /// Writes `bytes` to the file `rel`, unless the tree holds them already.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let fingerprint = Fingerprint::new("file").add_bytes(bytes).finish();
+        self.write_parts(rel, &[bytes])
+    }
+
+    /// Writes the bytes of `parts`, one after the other, to the file `rel`, unless the tree
+    /// holds them already: a file of many records' entries (a catalog of 100,000 records
+    /// is 80 MB) is never joined in memory.
+    pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
+        let fingerprint = Fingerprint::new("file").add_parts(parts).finish();
         let kept = self.holds(rel, fingerprint);
         if !kept {
-            write_file(self.dir, rel, bytes)?;
+            write_file_parts(self.dir, rel, parts)?;
         }
         self.record(rel.to_string(), fingerprint, !kept);
         Ok(())
@@ -75,15 +82,23 @@ impl<'a> Output<'a> {
 }
 
 pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    write_file_parts(out, rel, &[bytes])
+}
+
+fn write_file_parts(out: &Path, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
     let path = out.join(rel);
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| io_error(&path, e))?;
     }
-    if crate::write::tree::keep_if_same(&path, bytes) {
+    if crate::write::tree::keep_if_same_parts(&path, parts) {
         return Ok(());
     }
-    let mut f = fs::File::create(&path).map_err(|e| io_error(&path, e))?;
-    f.write_all(bytes).map_err(|e| io_error(&path, e))
+    let f = fs::File::create(&path).map_err(|e| io_error(&path, e))?;
+    let mut f = std::io::BufWriter::with_capacity(64 << 10, f);
+    for part in parts {
+        f.write_all(part).map_err(|e| io_error(&path, e))?;
+    }
+    f.flush().map_err(|e| io_error(&path, e))
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
