@@ -89,6 +89,8 @@ pub struct ParseCache {
     /// Whether a watcher tells every change (`serve`): each load then starts knowing that
     /// nothing has changed yet.
     watched: bool,
+    /// The cache's file, still being read ([`ParseCache::stored_ahead`]).
+    reading: Option<std::thread::JoinHandle<ParseCache>>,
 }
 
 /// What may have changed under the portal since the last load.
@@ -140,10 +142,24 @@ impl ParseCache {
         self.since = Since::Unknown;
     }
 
+    /// Waits for the cache's file to be read, if it is still being read.
+    fn settle(&mut self) {
+        if let Some(reading) = self.reading.take() {
+            let read = reading.join().unwrap_or_default();
+            *self = ParseCache {
+                since: std::mem::take(&mut self.since),
+                watched: self.watched,
+                walked: self.walked.take(),
+                ..read
+            };
+        }
+    }
+
     /// Takes back the records a load lent to `portal`. Loading changes no record after its
     /// parse but the reports' tables filled from the request register, which the next load
     /// fills again from the register as it is then.
     pub fn restore(&mut self, portal: Portal) {
+        self.settle();
         let mut give = |path: PathBuf, record: Parsed| {
             if let Some(entry) = self.files.get_mut(path.as_os_str()) {
                 if matches!(entry.parsed, Lent::Out) {
@@ -275,14 +291,19 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
     let walked = cache.as_deref_mut().and_then(|c| c.walked.take());
     let (walked, changed) = match (walked, changed) {
         (Some(walked), Some(changed))
-            if cache
-                .as_deref()
-                .is_some_and(|c| walk_still_holds(root, &walked, c, &changed)) =>
+            if cache.as_deref_mut().is_some_and(|c| {
+                c.settle();
+                walk_still_holds(root, &walked, c, &changed)
+            }) =>
         {
             (walked, Some(changed))
         }
+        // The cache's file is read meanwhile (`ParseCache::stored_ahead`).
         _ => (walk(root, &content), None),
     };
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.settle();
+    }
     let files = &walked.files;
     diags.extend(walked.diags.iter().cloned());
 

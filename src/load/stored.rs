@@ -129,12 +129,24 @@ impl ParseCache {
             .unwrap_or_default()
     }
 
+    /// [`ParseCache::stored`], read on a thread of its own: a load that is given this
+    /// cache walks content/ meanwhile, and waits for it only then (at 100,000 records the
+    /// file is 100 MB, read in half a second).
+    pub fn stored_ahead(file: &Path) -> ParseCache {
+        let file = file.to_path_buf();
+        ParseCache {
+            reading: Some(std::thread::spawn(move || ParseCache::stored(&file))),
+            ..ParseCache::default()
+        }
+    }
+
     /// Keeps in `file` what the cache holds that the next run can take: records that parsed
     /// without a diagnostic, with their stamp and content hash. The lines of records parsed
     /// since the file was read are appended to it, unless it would then hold more than twice
     /// the lines it needs: then it is written anew. Not being able to is no error: the next
     /// run parses every file.
-    pub fn store(&self, file: &Path) {
+    pub fn store(&mut self, file: &Path) {
+        self.settle();
         let keep: Vec<(&OsString, &Parse)> = self
             .files
             .iter()
