@@ -314,16 +314,17 @@ pub struct Retained {
 
 /// A manifest kept in memory. At 100,000 records writing it takes a third of a second, which
 /// the officer need not wait for (it is written while the page reloads), and reading it back
-/// another third.
+/// another third (which `gongkai build` does while it reads the content).
 enum KeptManifest {
-    Writing(std::thread::JoinHandle<manifest::Manifest>),
+    /// Being written, or read, on a thread.
+    Pending(std::thread::JoinHandle<manifest::Manifest>),
     Written(manifest::Manifest),
 }
 
 impl KeptManifest {
     fn written(self) -> Option<manifest::Manifest> {
         match self {
-            KeptManifest::Writing(writing) => writing.join().ok(),
+            KeptManifest::Pending(pending) => pending.join().ok(),
             KeptManifest::Written(manifest) => Some(manifest),
         }
     }
@@ -376,6 +377,13 @@ impl Retained {
         reading.filter(|_| at == out)
     }
 
+    /// Reads the manifest beside `out` on a thread, for the next build to take.
+    fn read_manifest_ahead(&mut self, out: &Path) {
+        let at = out.to_path_buf();
+        let reading = std::thread::spawn(move || manifest::Manifest::read(&at));
+        self.manifest = Some((out.to_path_buf(), KeptManifest::Pending(reading)));
+    }
+
     /// The manifest beside `out`: the one the last build left, once it is on disk, else the
     /// one on disk.
     fn manifest(&mut self, out: &Path) -> manifest::Manifest {
@@ -397,7 +405,7 @@ impl Retained {
             manifest.write(&at);
             manifest
         });
-        self.manifest = Some((out.to_path_buf(), KeptManifest::Writing(writing)));
+        self.manifest = Some((out.to_path_buf(), KeptManifest::Pending(writing)));
     }
 
     /// Waits until what the last build keeps beside its output is written.
@@ -417,10 +425,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let site = site_folder(&opts.root, opts.output.as_deref());
     let cache = site.as_deref().map(|site| tree::sibling(site, "parsed"));
     let mut retained = Retained::from_parse_cache(cache.as_deref());
-    // The spare tree's inventory (2 s at 100,000 records) is read while the content is,
-    // as the parse cache is.
+    // The spare tree's inventory (2 s at 100,000 records) and the manifest are read while
+    // the content is, as the parse cache is.
     if let Some(site) = &site {
         retained.read_spare_ahead(site);
+        retained.read_manifest_ahead(site);
     }
     let built = build_in(opts, &mut retained).map(|mut report| {
         report.seconds = started.elapsed().as_secs_f64();
