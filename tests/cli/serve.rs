@@ -101,4 +101,33 @@ fn serves_the_site_and_rebuilds_on_change() {
         30,
     );
     assert!(rebuilt, "the change was not rebuilt");
+
+    // Later rebuilds ask only the files the watcher names: an edit, a new document (which
+    // walks content/ again), then an edit of the new one.
+    let shows = |url: &str, text: &str| {
+        wait_for(
+            || get(port, url).is_some_and(|(s, b)| s == 200 && b.contains(text)),
+            30,
+        )
+    };
+    std::fs::write(
+        &doc,
+        text.replace("第1项工作的通知", "第1项工作的再次补充通知"),
+    )
+    .unwrap();
+    assert!(shows("/documents/2025/doc-1/", "第1项工作的再次补充通知"));
+    let added = dir.path().join("content/documents/2025/doc-9.md");
+    let copy = text
+        .replace("第1项工作的通知", "第9项工作的通知")
+        .replace("2025-00001", "2025-00009")
+        .replace("doc_number: 测政发〔2025〕1号\n", "");
+    std::fs::write(&added, &copy).unwrap();
+    assert!(shows("/documents/2025/doc-9/", "第9项工作的通知"));
+    std::fs::write(&added, copy.replace("第9项工作的通知", "第9项工作的新通知")).unwrap();
+    assert!(shows("/documents/2025/doc-9/", "第9项工作的新通知"));
+    std::fs::remove_file(&added).unwrap();
+    assert!(wait_for(
+        || get(port, "/documents/2025/doc-9/").is_some_and(|(s, _)| s == 404),
+        30
+    ));
 }
