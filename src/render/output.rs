@@ -67,7 +67,10 @@ impl<'a> Output<'a> {
         let fingerprint = Fingerprint::new("file").add_parts(parts).finish();
         let kept = self.holds(rel, fingerprint);
         if !kept {
-            write_file_parts(self.dir, rel, parts)?;
+            // A file the tree holds with another fingerprint of its bytes, untouched since,
+            // holds other bytes: comparing them first (most of an 80 MB catalog) is no use.
+            let differs = self.reuse.pages.contains_key(rel);
+            write_file_parts(self.dir, rel, parts, !differs)?;
         }
         self.record(rel.to_string(), fingerprint, !kept);
         Ok(())
@@ -82,15 +85,22 @@ impl<'a> Output<'a> {
 }
 
 pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    write_file_parts(out, rel, &[bytes])
+    write_file_parts(out, rel, &[bytes], true)
 }
 
-fn write_file_parts(out: &Path, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
+/// Writes the bytes of `parts` to the file `rel` under `out`; `compare`: unless the file
+/// holds them already (`tree::keep_if_same_parts`).
+fn write_file_parts(
+    out: &Path,
+    rel: &str,
+    parts: &[&[u8]],
+    compare: bool,
+) -> Result<(), Diagnostic> {
     let path = out.join(rel);
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| io_error(&path, e))?;
     }
-    if crate::write::tree::keep_if_same_parts(&path, parts) {
+    if compare && crate::write::tree::keep_if_same_parts(&path, parts) {
         return Ok(());
     }
     let f = fs::File::create(&path).map_err(|e| io_error(&path, e))?;
