@@ -1546,36 +1546,46 @@ mod tests {
         assert_eq!(suggest_slug("政府"), "item-1");
     }
 
-    #[test]
-    fn a_reload_parses_only_the_files_that_changed() {
+    /// A portal of pages for the parse cache's tests: its root, and a function that writes
+    /// the file `rel` under its content/.
+    fn portal_of_pages() -> (tempfile::TempDir, impl Fn(&str, &str)) {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        std::fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = root.join("content").join(rel);
+        std::fs::write(dir.path().join("site.toml"), "title = \"测试\"\n").unwrap();
+        let content = dir.path().join("content");
+        let write = move |rel: &str, text: &str| {
+            let path = content.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
         };
+        (dir, write)
+    }
+
+    /// The titles of the pages a load of `root` with `cache` finds, sorted. The portal is
+    /// given back to the cache, as a build gives it back when it is done, unless `keep`.
+    fn page_titles(root: &Path, cache: &mut ParseCache, keep: bool) -> Vec<String> {
+        let loaded = load_reusing(root, Some(cache)).unwrap();
+        let mut t: Vec<String> = loaded
+            .portal
+            .pages
+            .iter()
+            .map(|p| p.data.title.clone())
+            .collect();
+        t.sort();
+        if !keep {
+            cache.restore(loaded.portal);
+        }
+        t
+    }
+
+    #[test]
+    fn a_reload_parses_only_the_files_that_changed() {
+        let (dir, write) = portal_of_pages();
+        let root = dir.path();
         write("pages/a.md", "---\ntitle: 甲\n---\n正文\n");
         write("pages/b.md", "---\ntitle: 乙\n---\n正文\n");
         write("pages/c.md", "---\ntitle: 丙\n---\n正文\n");
         let mut cache = ParseCache::default();
-        // Each load's portal is given back, as a build gives it back when it is done,
-        // unless `keep`.
-        let titles = |cache: &mut ParseCache, keep: bool| {
-            let loaded = load_reusing(root, Some(cache)).unwrap();
-            let mut t: Vec<String> = loaded
-                .portal
-                .pages
-                .iter()
-                .map(|p| p.data.title.clone())
-                .collect();
-            t.sort();
-            if !keep {
-                cache.restore(loaded.portal);
-            }
-            t
-        };
+        let titles = |cache: &mut ParseCache, keep: bool| page_titles(root, cache, keep);
         assert_eq!(titles(&mut cache, false), ["丙", "乙", "甲"]);
         assert_eq!(cache.parsed(), 3);
         assert_eq!(titles(&mut cache, false), ["丙", "乙", "甲"]);
@@ -1595,30 +1605,13 @@ mod tests {
 
     #[test]
     fn a_watched_portal_asks_only_the_files_it_is_told_of() {
-        let dir = tempfile::tempdir().unwrap();
+        let (dir, write) = portal_of_pages();
         let root = dir.path();
-        std::fs::write(root.join("site.toml"), "title = \"测试\"\n").unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = root.join("content").join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
         let page = |title: &str| format!("---\ntitle: {title}\n---\n正文\n");
         write("pages/a.md", &page("甲"));
         write("pages/b.md", &page("乙"));
         let mut cache = ParseCache::default();
-        let titles = |cache: &mut ParseCache| {
-            let loaded = load_reusing(root, Some(cache)).unwrap();
-            let mut t: Vec<String> = loaded
-                .portal
-                .pages
-                .iter()
-                .map(|p| p.data.title.clone())
-                .collect();
-            t.sort();
-            cache.restore(loaded.portal);
-            t
-        };
+        let titles = |cache: &mut ParseCache| page_titles(root, cache, false);
         let told = |rel: &str| vec![Path::new("content").join(rel)];
         assert_eq!(titles(&mut cache), ["乙", "甲"]);
         cache.watched();
