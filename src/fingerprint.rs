@@ -68,9 +68,10 @@ impl Fingerprint {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn parts_hash_as_the_bytes_they_make() {
-        use super::Fingerprint;
         let whole = Fingerprint::new("file")
             .add_bytes(b"[\n{},\n{}\n]")
             .finish();
@@ -79,8 +80,6 @@ mod tests {
         let other: [&[u8]; 2] = [b"[\n{},\n{}", b"\n]\n"];
         assert_ne!(Fingerprint::new("file").add_parts(&other).finish(), whole);
     }
-
-    use super::*;
 
     #[test]
     fn fingerprints_tell_apart_what_differs_and_only_that() {
