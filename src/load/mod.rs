@@ -1562,7 +1562,7 @@ mod tests {
 
     /// The titles of the pages a load of `root` with `cache` finds, sorted. The portal is
     /// given back to the cache, as a build gives it back when it is done, unless `keep`.
-    fn page_titles(root: &Path, cache: &mut ParseCache, keep: bool) -> Vec<String> {
+    pub(super) fn page_titles(root: &Path, cache: &mut ParseCache, keep: bool) -> Vec<String> {
         let loaded = load_reusing(root, Some(cache)).unwrap();
         let mut t: Vec<String> = loaded
             .portal

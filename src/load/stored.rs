@@ -362,15 +362,7 @@ mod tests {
     /// again: the pages' titles, and how many files were parsed.
     fn load_and_store(root: &Path, file: &Path) -> (Vec<String>, usize) {
         let mut cache = ParseCache::stored(file);
-        let loaded = load_reusing(root, Some(&mut cache)).unwrap();
-        let mut titles: Vec<String> = loaded
-            .portal
-            .pages
-            .iter()
-            .map(|p| p.data.title.clone())
-            .collect();
-        titles.sort();
-        cache.restore(loaded.portal);
+        let titles = crate::load::tests::page_titles(root, &mut cache, false);
         cache.store(file);
         (titles, cache.parsed())
     }
