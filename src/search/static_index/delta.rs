@@ -199,6 +199,12 @@ impl BaseMeta {
     }
 }
 
+/// The base's `meta.json` in `base_dir`.
+fn base_meta(base_dir: &Path) -> Result<serde_json::Value, SearchError> {
+    serde_json::from_slice(&std::fs::read(base_dir.join("meta.json"))?)
+        .map_err(|e| SearchError::Format(e.to_string()))
+}
+
 /// The base's records matched with this build's, by URL.
 struct Matched<'a> {
     /// This build's place of each base record (caller id), `None` for one removed.
@@ -343,9 +349,7 @@ pub fn try_delta(
         return declined("no records are left");
     }
     let span = n_base + m.added.len();
-    let meta: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(inputs.base_dir.join("meta.json"))?)
-            .map_err(|e| SearchError::Format(e.to_string()))?;
+    let meta = base_meta(inputs.base_dir)?;
     let Ok(bm) = serde_json::from_value::<BaseMeta>(meta.clone()) else {
         return declined("the base's meta.json is damaged");
     };
@@ -789,10 +793,7 @@ pub fn blank_withdrawn(
     state: &DeltaState,
 ) -> Result<(), SearchError> {
     use std::io::Write;
-    let meta: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(base_dir.join("meta.json"))?)
-            .map_err(|e| SearchError::Format(e.to_string()))?;
-    let slot = meta["slot"]
+    let slot = base_meta(base_dir)?["slot"]
         .as_u64()
         .ok_or_else(|| SearchError::Format("the base's meta.json has no slot".into()))?;
     let caller = records.caller_of();
