@@ -1765,15 +1765,21 @@ function init() {
   const groupsEl = el("div", { class: "gk-search-facet-groups" });
   // On a phone, and more so at the larger font sizes, the facets would push the results a
   // few screens down: there they start folded, their summary naming what is chosen.
-  const filterChosen = el("span", { class: "gk-search-category-chosen" });
-  const filterPanel = el("details", { class: "gk-search-filters" }, el("summary", {}, "按类型、机关、年份筛选", filterChosen), groupsEl);
-  filterPanel.hidden = true;
-  filterPanel.open = !window.matchMedia || window.matchMedia("(min-width: 48em)").matches;
-  const catChosen = el("span", { class: "gk-search-category-chosen" });
+  // A folding panel of filters (hidden until it has some), its summary naming what is
+  // chosen in it: `[panel, what the summary says is chosen]`.
+  const foldable = (cls, label, body, open) => {
+    const chosen = el("span", { class: "gk-search-category-chosen" });
+    const panel = el("details", { class: cls }, el("summary", {}, label, chosen), body);
+    panel.hidden = true;
+    panel.open = open;
+    return [panel, chosen];
+  };
+  const saysChosen = (span, values) => {
+    span.textContent = values.length ? `：已选“${values.join("”“")}”` : "";
+  };
+  const [filterPanel, filterChosen] = foldable("gk-search-filters", "按类型、机关、年份筛选", groupsEl, !window.matchMedia || window.matchMedia("(min-width: 48em)").matches);
   const catList = el("div", { class: "gk-search-facet-group gk-search-category-list", role: "group", "aria-label": "分类（主题分类、体裁）" });
-  const catPanel = el("details", { class: "gk-search-categories" }, el("summary", {}, "按分类筛选（主题分类、体裁）", catChosen), catList);
-  catPanel.hidden = true;
-  catPanel.open = state.catsOpen;
+  const [catPanel, catChosen] = foldable("gk-search-categories", "按分类筛选（主题分类、体裁）", catList, state.catsOpen);
   facetsEl?.replaceChildren(filterPanel, catPanel);
   let seq = 0;
   let timer = 0;
@@ -1879,7 +1885,7 @@ function init() {
   };
 
   const renderCategories = (rows) => {
-    catChosen.textContent = state.category ? `：已选“${state.category}”` : "";
+    saysChosen(catChosen, state.category ? [state.category] : []);
     if (!state.catsOpen) return catList.replaceChildren();
     if (!rows) return catList.replaceChildren(el("span", { class: "gk-search-facet-label" }, "正在统计各分类的结果数……"));
     if (rows.length === 0) return catList.replaceChildren(el("span", { class: "gk-search-facet-label" }, "这些结果都不属于任何分类。"));
@@ -1922,7 +1928,7 @@ function init() {
     }
     groupsEl.replaceChildren(...groups);
     filterPanel.hidden = groups.length === 0;
-    filterChosen.textContent = chosen.length ? `：已选“${chosen.join("”“")}”` : "";
+    saysChosen(filterChosen, chosen);
   };
   catPanel.addEventListener("toggle", () => {
     if (catPanel.open === state.catsOpen) return;
