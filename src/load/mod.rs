@@ -107,7 +107,7 @@ enum Since {
 /// A walk of content/: the content files with their slots, the static files, what the walk
 /// itself found wrong, and whether it went through a symbolic link (whose target changes
 /// without any event under content/).
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Walk {
     files: Vec<(PathBuf, Slot)>,
     statics: Vec<String>,
@@ -360,12 +360,12 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
     let mut present = 0;
     let mut parsed = 0;
     let mut results: Vec<FileParse> = Vec::with_capacity(files.len());
+    let lent = |record: &Option<Parsed>| match record {
+        Some(_) => Lent::Out,
+        None => Lent::Nothing,
+    };
     for ((rel, _), (now, parse)) in files.iter().zip(parses) {
         let key = rel.as_os_str();
-        let lent = |record: &Option<Parsed>| match record {
-            Some(_) => Lent::Out,
-            None => Lent::Nothing,
-        };
         let (record, diags) = match (parse, now) {
             (Some((fresh, content)), now) => {
                 parsed += 1;
@@ -378,12 +378,7 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
                         diags: fresh.1.clone(),
                     };
                     present += 1;
-                    match table.get_mut(key) {
-                        Some(old) => *old = entry,
-                        None => {
-                            table.insert(key.to_owned(), entry);
-                        }
-                    }
+                    table.insert(key.to_owned(), entry);
                 } else {
                     table.remove(key);
                 }
