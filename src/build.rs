@@ -884,7 +884,8 @@ fn render_site(
                 None => written.map(|w| (w, started.elapsed())),
             }
         });
-        let mut pages_done = None;
+        // When the pages, downloads and feeds are written (all but the search page).
+        let mut files_done = None;
         let mut index_took = None;
         let mut static_files = 0;
         let output = render::Output::new(tmp, reuse);
@@ -894,7 +895,7 @@ fn render_site(
             derived,
             theme,
             || {
-                pages_done = Some(started.elapsed());
+                files_done = Some(started.elapsed());
                 let (search, took) = indexes
                     .join()
                     .unwrap_or_else(|e| std::panic::resume_unwind(e))?;
@@ -919,7 +920,7 @@ fn render_site(
             ),
             (
                 crate::zh_en!("其余文件", "other files"),
-                started.elapsed() - pages_done.max(index_took).unwrap_or_default(),
+                started.elapsed() - files_done.max(index_took).unwrap_or_default(),
             ),
         ]);
         Ok((stats, output.into_outcomes()))
