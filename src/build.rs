@@ -2,6 +2,7 @@
 //! finished site into place: a failed build never leaves a half-written site.
 
 use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -11,6 +12,7 @@ use crate::derive::{self, Derived};
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::domain::report_math::ReportFindings;
 use crate::load;
+use crate::preview;
 use crate::model::requests::Register;
 use crate::model::{Kind, Portal};
 use crate::render::memo::{PageOutcome, Reuse};
@@ -57,6 +59,8 @@ pub struct BuildReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Where the time went: each step with its seconds, in order.
     pub steps: Vec<(&'static str, f64)>,
+    /// The pages shown before the checks ([`Retained::preview`]), as they were shown.
+    pub previewed: Vec<render::RenderedPage>,
 }
 
 impl BuildReport {
@@ -178,7 +182,11 @@ pub fn check_reusing(
     root: &Path,
     cache: Option<&mut load::ParseCache>,
 ) -> Result<CheckOutcome, Diagnostic> {
-    let loaded = load::load_reusing(root, cache)?;
+    Ok(check_loaded(load::load_reusing(root, cache)?, root))
+}
+
+/// The checks of a loaded portal.
+fn check_loaded(loaded: load::Loaded, root: &Path) -> CheckOutcome {
     let mut diags = loaded.diagnostics;
     let validation = validate::validate(&loaded.portal, root);
     diags.extend(validation.diagnostics);
@@ -191,13 +199,13 @@ pub fn check_reusing(
     diags.dedup();
     let portal = loaded.portal;
     let checked = count_checked(&portal, &loaded.register, &diags);
-    Ok(CheckOutcome {
+    CheckOutcome {
         portal,
         diagnostics: diags,
         checked,
         report_findings: validation.report_findings,
         register: loaded.register,
-    })
+    }
 }
 
 /// Files checked: site.toml, every record loaded, and every other file a diagnostic names
@@ -310,7 +318,13 @@ pub struct Retained {
     manifest: Option<(PathBuf, KeptManifest)>,
     /// The spare tree beside an output (`.0`), read ahead of the next build.
     spare: Option<(PathBuf, std::thread::JoinHandle<Option<tree::SpareReading>>)>,
+    /// The site the next build shows the pages of the records in these files in first, and
+    /// whom it tells.
+    preview: Option<(PathBuf, HashSet<OsString>, Shown)>,
 }
+
+/// Told of the pages a build previewed, before it goes on.
+type Shown = Box<dyn FnOnce(&preview::Shown) + Send>;
 
 /// A manifest kept in memory. At 100,000 records writing it takes a third of a second, which
 /// the officer need not wait for (it is written while the page reloads), and reading it back
@@ -342,6 +356,7 @@ impl Retained {
             parsed: file.map(load::ParseCache::stored_ahead).unwrap_or_default(),
             manifest: None,
             spare: None,
+            preview: None,
         }
     }
 
@@ -354,6 +369,20 @@ impl Retained {
     /// Tells that the files `paths` (relative to the portal) may have changed.
     pub fn changed(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
         self.parsed.changed(paths);
+    }
+
+    /// Asks the next build to put the pages of the records in `files` (relative to the
+    /// portal) in place in `site`, the site as last built, as soon as they are loaded,
+    /// before the checks and the rest of the site ([`crate::preview`]), and to tell `shown`
+    /// once they are.
+    pub fn preview(
+        &mut self,
+        site: &Path,
+        files: impl IntoIterator<Item = PathBuf>,
+        shown: impl FnOnce(&preview::Shown) + Send + 'static,
+    ) {
+        let files = files.into_iter().map(PathBuf::into_os_string).collect();
+        self.preview = Some((site.to_path_buf(), files, Box::new(shown)));
     }
 
     /// Tells that the watcher may have missed changes: the next build asks every file.
@@ -468,15 +497,50 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     progress.stage(crate::zh_en!("读取内容", "reading content"));
     // The register stays here: nothing from it reaches derive, render or the indexes (the
     // reports it fills were filled while loading).
+    let loaded = load::load_reusing(&opts.root, Some(&mut retained.parsed))?;
+    let shown = retained
+        .preview
+        .take()
+        .and_then(|(site, files, tell)| {
+            show_first(opts, &loaded, &site, &files).map(|s| (s, tell))
+        })
+        .map(|(shown, tell)| {
+            tell(&shown);
+            shown
+        });
     let CheckOutcome {
         portal,
         diagnostics: diags,
         report_findings,
         ..
-    } = check_reusing(&opts.root, Some(&mut retained.parsed))?;
+    } = check_loaded(loaded, &opts.root);
     let built = build_checked(opts, retained, &portal, diags, &report_findings, start);
     retained.parsed.restore(portal);
-    built
+    match (built, shown) {
+        (Ok(report), Some(shown)) => Ok(BuildReport {
+            previewed: shown.pages,
+            ..report
+        }),
+        (Err(failed), Some(shown)) => {
+            shown.undo();
+            Err(failed)
+        }
+        (built, None) => built,
+    }
+}
+
+/// The preview of `files` (`Retained::preview`), unless loading found errors: the build
+/// that follows fails then, and the site stays as last built.
+fn show_first(
+    opts: &BuildOptions,
+    loaded: &load::Loaded,
+    site: &Path,
+    files: &HashSet<OsString>,
+) -> Option<preview::Shown> {
+    if diagnostics::count_errors(&loaded.diagnostics) > 0 {
+        return None;
+    }
+    preview::show(&loaded.portal, &opts.root, opts.today, site, files)
 }
 
 /// The rest of [`build_in`], once the portal is loaded and checked.
@@ -682,6 +746,7 @@ fn build_checked(
             .into_iter()
             .map(|(name, d)| (name, d.as_secs_f64()))
             .collect(),
+        previewed: Vec::new(),
     })
 }
 

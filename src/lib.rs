@@ -12,6 +12,7 @@ pub mod domain;
 pub mod fingerprint;
 pub mod load;
 pub mod model;
+pub mod preview;
 pub mod render;
 pub mod search;
 pub mod text;

@@ -91,38 +91,10 @@ pub fn render(
     let total = jobs.len();
     let done = AtomicUsize::new(0);
     let rendered = AtomicUsize::new(0);
-    let finish =
-        |job: &Job, url: &str, context: &mut context::PageContext, hint: Option<&SearchHint>| {
-            if let Some(hint) = hint {
-                context.insert("search_index", hint);
-            }
-            // A record's page announces its data (`index.json` beside it) to programs.
-            let record = matches!(
-                job,
-                Job::Agency(_)
-                    | Job::Power(_)
-                    | Job::Service(_)
-                    | Job::Decision(_)
-                    | Job::Document(_)
-                    | Job::Report(_)
-            );
-            context.insert(
-                "data_url",
-                &if record {
-                    urls::record_json(url)
-                } else {
-                    String::new()
-                },
-            );
-        };
     let page = |job: &Job, hint: Option<&SearchHint>| -> Result<(), Diagnostic> {
         let (url, template, mut context) = fp_cx.page(job)?;
         finish(job, &url, &mut context, hint);
-        let file = if matches!(job, Job::NotFound) {
-            "404.html".to_string()
-        } else {
-            urls::file_for(&url)
-        };
+        let file = file_for(job, &url);
         let mut fingerprint = Fingerprint::new("page");
         fingerprint.add_u64(everywhere).add_str(template);
         context.fingerprint_into(&mut fingerprint);
@@ -138,24 +110,9 @@ pub fn render(
         let Some(context) = context.context() else {
             unreachable!("a page's context for rendering is full")
         };
-        // Rendered as bytes into one buffer per thread: Tera's `render` would allocate a
-        // String per page and check it for UTF-8, which its output already is.
         PAGE_BUFFER.with(|buf| {
             let buf = &mut *buf.borrow_mut();
-            buf.clear();
-            cx.theme
-                .tera
-                .render_to(template, context, &mut *buf)
-                .map_err(|e| {
-                    Diagnostic::error(
-                        codes::SITE_CONFIG,
-                        format!("themes/{}", template),
-                        crate::zh_en!(
-                            format!("用模板 {template} 生成页面 {url} 失败：{e:#}"),
-                            format!("rendering {url} with {template} failed: {e:#}")
-                        ),
-                    )
-                })?;
+            render_into(cx.theme, template, context, &url, buf)?;
             write_file(out.dir, &file, buf)
         })?;
         // The search page carries the index's geometry, which is not in its fingerprint.
@@ -210,6 +167,117 @@ pub fn render(
             ),
         ],
     })
+}
+
+/// A page as a build renders it: for `serve`, which shows the page of an edited record before
+/// the rest of the site is rebuilt.
+#[derive(Debug)]
+pub struct RenderedPage {
+    pub url: String,
+    /// Relative to the site, as a build writes it.
+    pub file: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The pages of the records `records` (their kind and index in the portal), rendered as
+/// [`render`] renders them. A calendar has no page of its own (and the home page, which shows
+/// the newest of everything, is not among them).
+pub fn record_pages(
+    portal: &Portal,
+    root: &Path,
+    derived: &Derived,
+    theme: &mut Theme,
+    records: &[(Kind, usize)],
+) -> Result<Vec<RenderedPage>, Diagnostic> {
+    let site = site_context(portal, derived);
+    theme.tera.global_context().insert("site", &site);
+    let theme: &Theme = theme;
+    let cx = Ctx::new(portal, root, derived, theme);
+    let jobs = records.iter().filter_map(|&(kind, i)| {
+        Some(match kind {
+            Kind::Page => Job::Page(i),
+            Kind::Agency => Job::Agency(i),
+            Kind::Power => Job::Power(i),
+            Kind::Service => Job::Service(i),
+            Kind::Decision => Job::Decision(i),
+            Kind::Document => Job::Document(i),
+            Kind::Report => Job::Report(i),
+            Kind::Calendar => return None,
+        })
+    });
+    jobs.map(|job| {
+        let (url, template, mut context) = cx.page(&job)?;
+        finish(&job, &url, &mut context, None);
+        let Some(context) = context.context() else {
+            unreachable!("a page's context for rendering is full")
+        };
+        let mut bytes = Vec::new();
+        render_into(theme, template, context, &url, &mut bytes)?;
+        Ok(RenderedPage {
+            file: file_for(&job, &url),
+            url,
+            bytes,
+        })
+    })
+    .collect()
+}
+
+/// What every page's context holds beside what its page function put there.
+fn finish(job: &Job, url: &str, context: &mut context::PageContext, hint: Option<&SearchHint>) {
+    if let Some(hint) = hint {
+        context.insert("search_index", hint);
+    }
+    // A record's page announces its data (`index.json` beside it) to programs.
+    let record = matches!(
+        job,
+        Job::Agency(_)
+            | Job::Power(_)
+            | Job::Service(_)
+            | Job::Decision(_)
+            | Job::Document(_)
+            | Job::Report(_)
+    );
+    context.insert(
+        "data_url",
+        &if record {
+            urls::record_json(url)
+        } else {
+            String::new()
+        },
+    );
+}
+
+fn file_for(job: &Job, url: &str) -> String {
+    if matches!(job, Job::NotFound) {
+        "404.html".to_string()
+    } else {
+        urls::file_for(url)
+    }
+}
+
+/// Renders `template` with `context` into `buf`, as bytes: Tera's `render` would allocate a
+/// String per page and check it for UTF-8, which its output already is.
+fn render_into(
+    theme: &Theme,
+    template: &str,
+    context: &tera::Context,
+    url: &str,
+    buf: &mut Vec<u8>,
+) -> Result<(), Diagnostic> {
+    buf.clear();
+    theme
+        .tera
+        .render_to(template, context, &mut *buf)
+        .map_err(|e| {
+            Diagnostic::error(
+                codes::SITE_CONFIG,
+                format!("themes/{}", template),
+                crate::zh_en!(
+                    format!("用模板 {template} 生成页面 {url} 失败：{e:#}"),
+                    format!("rendering {url} with {template} failed: {e:#}")
+                ),
+            )
+        })
 }
 
 thread_local! {

@@ -46,6 +46,14 @@
 
   // Marks the page as listening (what tests wait for before they edit a file).
   events.addEventListener("open", () => { document.documentElement.dataset.gongkaiLive = "open"; });
-  events.addEventListener("reload", () => location.reload());
+  // A reload names the pages it is for ("only") or those that show what it made already
+  // ("except"); without either, every page reloads.
+  events.addEventListener("reload", (ev) => {
+    const said = JSON.parse(ev.data || "{}");
+    const here = location.pathname;
+    if (said.only && !said.only.includes(here)) return;
+    if (said.except && said.except.includes(here)) return;
+    location.reload();
+  });
   events.addEventListener("failed", (ev) => show(JSON.parse(ev.data)));
 })();

@@ -38,12 +38,24 @@ struct State {
     generation: u64,
     /// The last build's errors as the page shows them, if it failed.
     failure: Option<String>,
+    /// Which pages reload after it (the event's data): `{}`, all of them.
+    reload: String,
 }
 
 impl Live {
-    /// A build succeeded: the pages reload.
-    pub fn built(&self) {
-        self.set(None);
+    /// A build succeeded: the pages reload, but those at `urls`, which show what it made.
+    pub fn built_except(&self, urls: Vec<String>) {
+        let reload = match urls.is_empty() {
+            true => json!({}),
+            false => json!({ "except": urls }),
+        };
+        self.set(None, reload.to_string());
+    }
+
+    /// The pages at `urls` were put in place ahead of a build (`crate::preview`): they
+    /// reload, the others wait for the build.
+    pub fn reload_only(&self, urls: Vec<String>) {
+        self.set(None, json!({ "only": urls }).to_string());
     }
 
     /// A build failed: the pages show `diagnostics`.
@@ -62,13 +74,14 @@ impl Live {
                 })
             })
             .collect();
-        self.set(Some(json!({ "errors": errors }).to_string()));
+        self.set(Some(json!({ "errors": errors }).to_string()), String::new());
     }
 
-    fn set(&self, failure: Option<String>) {
+    fn set(&self, failure: Option<String>, reload: String) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
         s.generation += 1;
         s.failure = failure;
+        s.reload = reload;
         self.changed.notify_all();
     }
 
@@ -99,10 +112,14 @@ impl Live {
                 // A write to a page that has gone fails, which ends this thread.
                 write!(out, ": keepalive\n\n")?;
             } else {
+                // A page that missed an event (a preview, then its build) reloads whatever
+                // the last one says.
+                let missed = now.generation > seen + 1;
                 seen = now.generation;
                 match &now.failure {
                     Some(f) => write!(out, "event: failed\ndata: {f}\n\n")?,
-                    None => write!(out, "event: reload\ndata: {{}}\n\n")?,
+                    None if missed => write!(out, "event: reload\ndata: {{}}\n\n")?,
+                    None => write!(out, "event: reload\ndata: {}\n\n", now.reload)?,
                 }
             }
             out.flush()?;
@@ -166,6 +183,7 @@ mod tests {
         let mut read_until = |end: &str| loop {
             let text = String::from_utf8_lossy(&got).into_owned();
             if text.ends_with("\n\n") && text.contains(end) {
+                got.clear();
                 return text;
             }
             got.extend(rx.recv().unwrap());
@@ -175,8 +193,21 @@ mod tests {
             text.contains("日期不存在") && text.contains("content/a.md"),
             "{text}"
         );
-        live.built();
+        live.built_except(Vec::new());
         let text = read_until("event: reload");
         assert!(text.ends_with("event: reload\ndata: {}\n\n"), "{text}");
+        // A preview reloads its page alone; the build after it, every page but that one.
+        live.reload_only(vec!["/documents/2024/a/".into()]);
+        let text = read_until("event: reload");
+        assert!(
+            text.ends_with("data: {\"only\":[\"/documents/2024/a/\"]}\n\n"),
+            "{text}"
+        );
+        live.built_except(vec!["/documents/2024/a/".into()]);
+        let text = read_until("event: reload");
+        assert!(
+            text.ends_with("data: {\"except\":[\"/documents/2024/a/\"]}\n\n"),
+            "{text}"
+        );
     }
 }

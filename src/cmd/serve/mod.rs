@@ -39,7 +39,16 @@ fn rebuild(opts: &BuildOptions, retained: &mut Retained, live: &Live) -> Option<
         Ok(report) => {
             eprintln!("{}", report.summary());
             eprintln!("  {}", report.breakdown());
-            live.built();
+            // A page shown first as the build made it need not reload again.
+            let same: Vec<String> = report
+                .previewed
+                .iter()
+                .filter(|p| {
+                    std::fs::read(report.output.join(&p.file)).is_ok_and(|b| b == p.bytes)
+                })
+                .map(|p| p.url.clone())
+                .collect();
+            live.built_except(same);
             retained.read_spare_ahead(&report.output);
             Some(report.output)
         }
@@ -131,8 +140,9 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         // Kept alive as long as events are wanted.
         let _debouncer = debouncer;
         for events in rx {
-            match changed_files(&events, &root) {
-                Some(files) => retained.changed(files),
+            let files = changed_files(&events, &root);
+            match &files {
+                Some(files) => retained.changed(files.iter().cloned()),
                 None => retained.lost_track(),
             }
             let Some(changed) = changed_paths(&events, &root) else {
@@ -140,6 +150,27 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
             };
             let saved = saved_at(&events);
             let waited = saved.elapsed();
+            // Edits of records show their pages first. A change of a template or of
+            // site.toml may change every page, and goes through the whole rebuild alone.
+            if let Some(files) = files.filter(|f| f.iter().all(|f| f.starts_with("content"))) {
+                let live = Arc::clone(&live_w);
+                let site = site_w.read().unwrap().clone();
+                retained.preview(&site, files, move |shown| {
+                    let urls: Vec<String> = shown.pages.iter().map(|p| p.url.clone()).collect();
+                    if urls.is_empty() {
+                        return;
+                    }
+                    live.reload_only(urls);
+                    let (n, took, total) = (shown.pages.len(), shown.seconds, saved.elapsed().as_secs_f64());
+                    eprintln!(
+                        "  {}",
+                        crate::zh_en!(
+                            format!("已先更新修改的 {n} 个页面（用时 {took:.2} 秒，保存后 {total:.2} 秒），其余页面、下载文件与检索索引接着构建"),
+                            format!("{n} edited page(s) shown first ({took:.2} s; {total:.2} s after the save); the rest of the site follows")
+                        )
+                    );
+                });
+            }
             eprintln!(
                 "{}",
                 crate::zh_en!(
