@@ -12,9 +12,9 @@ use crate::derive::{self, Derived};
 use crate::diagnostics::{self, codes, Diagnostic};
 use crate::domain::report_math::ReportFindings;
 use crate::load;
-use crate::preview;
 use crate::model::requests::Register;
 use crate::model::{Kind, Portal};
+use crate::preview;
 use crate::render::memo::{PageOutcome, Reuse};
 use crate::render::{self, theme::Theme};
 use crate::validate;
@@ -501,9 +501,7 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
     let shown = retained
         .preview
         .take()
-        .and_then(|(site, files, tell)| {
-            show_first(opts, &loaded, &site, &files).map(|s| (s, tell))
-        })
+        .and_then(|(site, files, tell)| show_first(opts, &loaded, &site, &files).map(|s| (s, tell)))
         .map(|(shown, tell)| {
             tell(&shown);
             shown

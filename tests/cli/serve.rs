@@ -131,3 +131,67 @@ fn serves_the_site_and_rebuilds_on_change() {
         30
     ));
 }
+
+#[test]
+fn an_edited_page_is_shown_first_and_taken_back_when_the_build_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("portal");
+    copy_fixture(&root);
+    let log = dir.path().join("serve.log");
+    let port = free_port();
+    let _server = Server(
+        bin::command()
+            .args(["serve", "--root"])
+            .arg(&root)
+            .args(["--port", &port.to_string(), "--today", "2025-06-01"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap(),
+    );
+    assert!(
+        wait_for(|| get(port, "/").is_some(), 30),
+        "server did not start"
+    );
+    let logged = || std::fs::read_to_string(&log).unwrap_or_default();
+    let page = "/documents/2025/doc-1/";
+    let doc = root.join("content/documents/2025/doc-1.md");
+    let text = std::fs::read_to_string(&doc).unwrap();
+
+    std::fs::write(&doc, text.replace("第1项工作的通知", "第1项工作的补充通知")).unwrap();
+    assert!(wait_for(|| logged().matches("构建完成").count() == 2, 30));
+    let log_text = logged();
+    let shown = log_text.find("已先更新修改的 1 个页面").expect(&log_text);
+    assert!(
+        shown < log_text.rfind("构建完成").unwrap(),
+        "the page is shown before the build ends: {log_text}"
+    );
+    let (_, body) = get(port, page).unwrap();
+    assert!(body.contains("第1项工作的补充通知"));
+
+    // A reference to an agency that does not exist fails the checks, which come after the
+    // preview: the page shown goes back to the site as last built.
+    std::fs::write(
+        &doc,
+        text.replace("第1项工作的通知", "第1项工作的错误通知")
+            .replace("agency: gov", "agency: nowhere"),
+    )
+    .unwrap();
+    assert!(
+        wait_for(|| logged().contains("构建失败"), 30),
+        "{}",
+        logged()
+    );
+    assert_eq!(
+        logged().matches("已先更新修改的").count(),
+        2,
+        "{}",
+        logged()
+    );
+    let (status, body) = get(port, page).unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        body.contains("第1项工作的补充通知") && !body.contains("错误通知"),
+        "{body}"
+    );
+}

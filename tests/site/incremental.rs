@@ -195,6 +195,9 @@ fn build_at(root: &Path, today: NaiveDate) -> usize {
     build_kept(root, today, None)
 }
 
+/// Pages shown first by the builds of `build_kept`, all tests together.
+static PREVIEWED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A build, by a process of its own, or by one that made earlier builds and kept `retained`.
 fn build_kept(root: &Path, today: NaiveDate, retained: Option<&mut Retained>) -> usize {
     let opts = BuildOptions {
@@ -204,15 +207,27 @@ fn build_kept(root: &Path, today: NaiveDate, retained: Option<&mut Retained>) ->
         progress: Box::new(Silent),
     };
     let built = match retained {
-        // As serve does: the spare tree is read ahead of the next build.
+        // As serve does: the spare tree is read ahead of the next build, and the pages of
+        // edited records are shown first (here every record's: any may have changed).
         Some(retained) => {
+            let records = walkdir::WalkDir::new(root.join("content"))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .map(|e| e.path().strip_prefix(root).unwrap().to_path_buf());
+            retained.preview(&root.join("public"), records, |_| {});
             build_in(&opts, retained).inspect(|r| retained.read_spare_ahead(&r.output))
         }
         None => build(&opts),
     };
-    built
-        .unwrap_or_else(|f| panic!("build failed: {:?}", f.diagnostics))
-        .rendered
+    let built = built.unwrap_or_else(|f| panic!("build failed: {:?}", f.diagnostics));
+    // A page shown first is the page the build made.
+    PREVIEWED.fetch_add(built.previewed.len(), std::sync::atomic::Ordering::Relaxed);
+    for page in &built.previewed {
+        let made = fs::read(built.output.join(&page.file)).unwrap();
+        assert!(made == page.bytes, "{} was previewed otherwise", page.url);
+    }
+    built.rendered
 }
 
 /// Every file under `dir` with its bytes.
@@ -355,6 +370,8 @@ fn a_build_over_its_previous_output_equals_a_cold_build() {
         );
         eprintln!("step {step}: {} → {rendered} pages rendered", log[step - 1]);
     }
+    let previewed = PREVIEWED.load(std::sync::atomic::Ordering::Relaxed);
+    assert!(previewed > 0, "no edit's page was shown first");
 }
 
 /// `gongkai build` reads and parses only the files whose bytes changed since the last build,

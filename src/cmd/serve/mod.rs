@@ -43,9 +43,7 @@ fn rebuild(opts: &BuildOptions, retained: &mut Retained, live: &Live) -> Option<
             let same: Vec<String> = report
                 .previewed
                 .iter()
-                .filter(|p| {
-                    std::fs::read(report.output.join(&p.file)).is_ok_and(|b| b == p.bytes)
-                })
+                .filter(|p| std::fs::read(report.output.join(&p.file)).is_ok_and(|b| b == p.bytes))
                 .map(|p| p.url.clone())
                 .collect();
             live.built_except(same);
