@@ -3,8 +3,9 @@
 # 1000 10000 100000): a cold `gongkai build`, then `gongkai build` after one document's title
 # changed (median of $RUNS), after one document was added and after it was removed again (one
 # build each), and under `gongkai serve` the time from saving the file to the new
-# title shown in an open page (headless chromium, bench/serve_reload.mjs), with serve's peak
-# resident memory. Prints a Markdown table. bench/run.sh calls it with its own binaries; it can
+# title shown in an open page (headless chromium, bench/serve_reload.mjs; serve shows the edited
+# page before it rebuilds the rest), the time to the whole site rebuilt (serve's log), and
+# serve's peak resident memory. Prints a Markdown table. bench/run.sh calls it with its own binaries; it can
 # also run alone with any gongkai binary and examples/gen_corpus.
 #
 # Environment: BENCH_DIR (default /tmp/gongkai-bench), RUNS (default 3), SEED (1), TODAY
@@ -79,7 +80,7 @@ for N in "${SIZES[@]}"; do
   static=$(how_static)
   log "   build after it was removed: $removed s ($static)"
 
-  serve_col="—" rss_col="—" breakdown="—"
+  serve_col="—" whole_col="—" rss_col="—" breakdown="—"
   if command -v node >/dev/null && [ -d "$REPO/tests/browser/node_modules/playwright-core" ]; then
     "$GONGKAI" serve --root "$corpus" --today "$TODAY" --port "$PORT" 2>"$BENCH_DIR/serve.log" &
     pid=$!
@@ -91,22 +92,26 @@ for N in "${SIZES[@]}"; do
     year=$(basename "$(dirname "$one")")
     slug=$(basename "$one" .md)
     node "$REPO/bench/serve_reload.mjs" "http://127.0.0.1:$PORT" "$corpus" "$rel" \
-      "/documents/$year/$slug/" "$RUNS" >"$BENCH_DIR/serve-$N.jsonl"
+      "/documents/$year/$slug/" "$RUNS" "$BENCH_DIR/serve.log" >"$BENCH_DIR/serve-$N.jsonl"
     rss_col=$(( $(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status") / 1024 ))
     kill "$pid"
     wait "$pid" 2>/dev/null || true
     ms=$(sed -n 's/.*"ms":\([0-9]*\).*/\1/p' "$BENCH_DIR/serve-$N.jsonl")
     serve_col=$(awk -v m="$(median $ms)" 'BEGIN {printf "%.2f", m / 1000}')
+    # The rebuilds of the whole site, from serve's log: the last $RUNS saves'.
+    whole=$(sed -n 's/.*保存后 \([0-9.]*\) 秒已通知页面刷新.*/\1/p; s/.*pages told to reload \([0-9.]*\) s after the save.*/\1/p' \
+      "$BENCH_DIR/serve.log" | tail -n "$RUNS")
+    whole_col=$(median $whole)
     breakdown=$(grep -E "^  (读取与检查|load and check)" "$BENCH_DIR/serve.log" | tail -n 1 | sed 's/^ *//')
-    log "   serve, save to new title on screen: $serve_col s; $breakdown"
+    log "   serve, save to new title on screen: $serve_col s; whole site rebuilt: $whole_col s; $breakdown"
   else
     log "   node or playwright-core missing (cd tests/browser && npm install): serve not measured"
   fi
-  ROWS+=("| $N | $cold | $warm | $(awk -v a="$warm" -v b="$cold" 'BEGIN {printf "%.1f %%", 100 * a / b}') | $add | $removed | $serve_col | $rss_col | $breakdown |")
+  ROWS+=("| $N | $cold | $warm | $(awk -v a="$warm" -v b="$cold" 'BEGIN {printf "%.1f %%", 100 * a / b}') | $add | $removed | $serve_col | $whole_col | $rss_col | $breakdown |")
 done
 
 cat <<TABLE
-| records | cold build s | build after one title changed s | of the cold build | one document added s | removed again s | serve: save to new title on screen s | serve peak RSS MB | serve's last rebuild |
-|---|---|---|---|---|---|---|---|---|
+| records | cold build s | build after one title changed s | of the cold build | one document added s | removed again s | serve: save to new title on screen s | serve: save to whole site rebuilt s | serve peak RSS MB | serve's last rebuild |
+|---|---|---|---|---|---|---|---|---|---|
 TABLE
 printf '%s\n' "${ROWS[@]}"
