@@ -27,6 +27,22 @@ writeFileSync(guide, readFileSync(guide, "utf8").replace("title: 政府信息公
 await page.waitForFunction(() => document.querySelector("h1")?.textContent.includes("（修订）"), null, timeout);
 console.log("ok - a saved change appears without touching the page");
 
+// An edited record's page is shown before the rest of the site is rebuilt; a page that lists
+// the record follows once it is.
+const listing = await browser.newPage();
+const edited = await browser.newPage();
+for (const [tab, url] of [[listing, "/documents/"], [edited, "/documents/2025/doc-1/"]]) {
+  await tab.goto(base + url);
+  await tab.waitForFunction(() => document.documentElement.dataset.gongkaiLive === "open", null, timeout);
+}
+assert.ok((await listing.textContent("main")).includes("第1项工作的通知"));
+const doc = join(root, "content/documents/2025/doc-1.md");
+writeFileSync(doc, readFileSync(doc, "utf8").replace("第1项工作的通知", "第1项工作的更正通知"));
+await edited.waitForFunction(() => document.querySelector("h1")?.textContent.includes("更正通知"), null, timeout);
+await listing.waitForFunction(() => document.querySelector("main")?.textContent.includes("更正通知"), null, timeout);
+await Promise.all([listing.close(), edited.close()]);
+console.log("ok - an edited document's page shows the edit, and the catalog that lists it follows");
+
 writeFileSync(broken, "---\ntitle: 没有写完的页面\norder: [1\n---\n正文\n");
 const panel = page.locator(".gongkai-live-failed");
 await panel.waitFor(timeout);
