@@ -385,6 +385,13 @@ impl Retained {
         self.preview = Some((site.to_path_buf(), files, Box::new(shown)));
     }
 
+    /// Asks every file of the portal at `root` whether it changed since the last build
+    /// (`load::ParseCache::catch_up`): once the watcher has started, while nobody waits, so
+    /// that the first rebuild it calls for asks only the files it names.
+    pub fn catch_up(&mut self, root: &Path) {
+        self.parsed.catch_up(root);
+    }
+
     /// Tells that the watcher may have missed changes: the next build asks every file.
     pub fn lost_track(&mut self) {
         self.parsed.lost_track();

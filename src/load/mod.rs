@@ -137,6 +137,31 @@ impl ParseCache {
         }
     }
 
+    /// Asks every file whether it changed since the last load, as the next load would:
+    /// what a process does once after its watcher starts (`serve`, whose first build runs
+    /// before anything is watched), while nobody waits. If nothing changed, the first
+    /// change the watcher tells is loaded without walking content/ or asking every file;
+    /// otherwise the next load does both, as it would have.
+    pub fn catch_up(&mut self, root: &Path) {
+        if !self.watched || !matches!(self.since, Since::Unknown) {
+            return;
+        }
+        self.settle();
+        let now = walk(root, &root.join("content"));
+        // The table holds every file the last load found, and only those.
+        let unchanged = !now.linked
+            && now.files.len() == self.files.len()
+            && now.files.par_iter().all(|(rel, _)| {
+                self.files
+                    .get(rel.as_os_str())
+                    .is_some_and(|then| Some(then.stamp) == stamp(&root.join(rel)))
+            });
+        if unchanged {
+            self.since = Since::Only(HashSet::new());
+            self.walked = Some(now);
+        }
+    }
+
     /// Tells that the watcher may have missed changes: the next load asks every file.
     pub fn lost_track(&mut self) {
         self.since = Since::Unknown;
@@ -1596,6 +1621,39 @@ mod tests {
         assert_eq!(cache.parsed(), 3, "nothing was given back");
         assert_eq!(titles(&mut cache, false), ["丁", "乙（修订）", "甲"]);
         assert_eq!(cache.parsed(), 0);
+    }
+
+    #[test]
+    fn a_watcher_started_after_a_load_asks_every_file_once_while_nobody_waits() {
+        let (dir, write) = portal_of_pages();
+        let root = dir.path();
+        let page = |title: &str| format!("---\ntitle: {title}\n---\n正文\n");
+        write("pages/a.md", &page("甲"));
+        write("pages/b.md", &page("乙"));
+        let mut cache = ParseCache::default();
+        let titles = |cache: &mut ParseCache| page_titles(root, cache, false);
+        assert_eq!(titles(&mut cache), ["乙", "甲"]);
+        cache.watched();
+        // Changed before the watcher started: the next load asks every file, and sees
+        // also what changed after it, untold.
+        write("pages/b.md", &page("乙一"));
+        cache.catch_up(root);
+        write("pages/b.md", &page("乙二"));
+        assert_eq!(titles(&mut cache), ["乙二", "甲"]);
+        // So with a file added before.
+        cache.lost_track();
+        write("pages/c.md", &page("丙"));
+        cache.catch_up(root);
+        assert_eq!(titles(&mut cache), ["丙", "乙二", "甲"]);
+        // Nothing changed before: the next load asks no file it is not told of.
+        cache.lost_track();
+        cache.catch_up(root);
+        write("pages/b.md", &page("乙三"));
+        assert_eq!(titles(&mut cache), ["丙", "乙二", "甲"], "nothing was told");
+        assert_eq!(cache.parsed(), 0);
+        cache.changed(vec![Path::new("content/pages/b.md").to_path_buf()]);
+        assert_eq!(titles(&mut cache), ["丙", "乙三", "甲"]);
+        assert_eq!(cache.parsed(), 1);
     }
 
     #[test]

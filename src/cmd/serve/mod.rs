@@ -129,14 +129,15 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
     }
     // Watched from here on, a rebuild asks only the files the watcher names whether they
     // changed (at 100,000 records, asking every file and walking every folder took a second
-    // of each rebuild). The first rebuild still asks every file: some may have changed
-    // while the first build ran, before anything was watched.
+    // of each rebuild). Some may have changed while the first build ran, before anything
+    // was watched: every file is asked once more now, before the officer saves anything.
     retained.watched();
     let (site_w, live_w) = (Arc::clone(&site), Arc::clone(&live));
     let mut build_opts = opts.build;
     std::thread::spawn(move || {
         // Kept alive as long as events are wanted.
         let _debouncer = debouncer;
+        retained.catch_up(&build_opts.root);
         for events in rx {
             let files = changed_files(&events, &root);
             match &files {
