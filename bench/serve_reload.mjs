@@ -2,7 +2,8 @@
 // page under `gongkai serve`: the page of FILE (at URL) is open in headless chromium; each round
 // saves FILE with a new title and waits until the page's <h1> shows it. Prints one JSON line
 // per round: {"round": n, "ms": from the save to the new title on screen}. With LOG, serve's
-// log, each round also waits for the rebuild of the whole site to end before the next save.
+// log, the first save waits until serve says it watches, and each round waits for the rebuild
+// of the whole site to end before the next save.
 import { launch } from "../tests/browser/launch.mjs";
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -16,6 +17,9 @@ await page.goto(base + url);
 await page.waitForFunction(() => document.documentElement.dataset.gongkaiLive === "open", null, {
   timeout: 600000,
 });
+while (log && !/正在监视|watching content/.test(readFileSync(log, "utf8"))) {
+  await new Promise((r) => setTimeout(r, 50));
+}
 for (let n = 1; n <= Number(rounds || 3); n++) {
   const title = `基准测试修改标题第${n}次${Date.now()}`;
   const text = readFileSync(path, "utf8").replace(/^title: .*$/m, `title: ${title}`);

@@ -138,6 +138,13 @@ pub fn serve(opts: ServeOptions) -> Result<(), String> {
         // Kept alive as long as events are wanted.
         let _debouncer = debouncer;
         retained.catch_up(&build_opts.root);
+        eprintln!(
+            "{}",
+            crate::zh_en!(
+                "正在监视 content/、themes/ 与 site.toml：保存后先更新修改的记录页面，再重建全站",
+                "watching content/, themes/ and site.toml: an edited record's page is shown first, then the whole site is rebuilt"
+            )
+        );
         for events in rx {
             let files = changed_files(&events, &root);
             match &files {
