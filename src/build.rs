@@ -318,6 +318,8 @@ pub struct Retained {
     manifest: Option<(PathBuf, KeptManifest)>,
     /// The spare tree beside an output (`.0`), read ahead of the next build.
     spare: Option<(PathBuf, std::thread::JoinHandle<Option<tree::SpareReading>>)>,
+    /// Whether a watcher calls for builds after this one (`serve`).
+    watching: bool,
     /// The site the next build shows the pages of the records in these files in first, and
     /// whom it tells.
     preview: Option<(PathBuf, HashSet<OsString>, Shown)>,
@@ -356,6 +358,7 @@ impl Retained {
             parsed: file.map(load::ParseCache::stored_ahead).unwrap_or_default(),
             manifest: None,
             spare: None,
+            watching: false,
             preview: None,
         }
     }
@@ -363,6 +366,7 @@ impl Retained {
     /// Says that a watcher tells every change to the portal's files from now on
     /// ([`Retained::changed`]): a build then asks only those files whether they changed.
     pub fn watched(&mut self) {
+        self.watching = true;
         self.parsed.watched();
     }
 
@@ -390,6 +394,11 @@ impl Retained {
     /// that the first rebuild it calls for asks only the files it names.
     pub fn catch_up(&mut self, root: &Path) {
         self.parsed.catch_up(root);
+        // The first build's manifest kept the live tree's record as it read it.
+        self.finish();
+        if let Some((_, KeptManifest::Written(manifest))) = &mut self.manifest {
+            manifest.parse_all();
+        }
     }
 
     /// Tells that the watcher may have missed changes: the next build asks every file.
@@ -437,8 +446,14 @@ impl Retained {
         // A write still under way finishes first: both go through the same temporary file.
         self.finish();
         let at = out.to_path_buf();
+        // A process that builds again parses what it kept as read meanwhile.
+        let again = self.watching;
         let writing = std::thread::spawn(move || {
+            let mut manifest = manifest;
             manifest.write(&at);
+            if again {
+                manifest.parse_all();
+            }
             manifest
         });
         self.manifest = Some((out.to_path_buf(), KeptManifest::Pending(writing)));
