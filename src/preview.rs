@@ -44,7 +44,7 @@ pub fn show(
     if records.is_empty() || !site.is_dir() {
         return None;
     }
-    let derived = derive::derive(portal, &report_math::portal_findings(portal), today);
+    let derived = derive::for_pages(portal, &report_math::portal_findings(portal), today);
     let mut theme = Theme::load(root, &portal.config.theme).ok()?;
     let pages = render::record_pages(portal, root, &derived, &mut theme, &records).ok()?;
     // The checks of a safe output path come after the preview: a file name that would leave

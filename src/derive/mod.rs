@@ -38,6 +38,14 @@ pub struct Derived {
 /// Derives everything for `today` from a validated portal and what validation's report
 /// arithmetic found.
 pub fn derive(p: &Portal, report_findings: &[ReportFindings], today: NaiveDate) -> Derived {
+    let mut derived = for_pages(p, report_findings, today);
+    derived.events = events::events(p, &derived.validity, &derived.decisions, today);
+    derived
+}
+
+/// [`derive`] but the feeds' events, which no page shows: what `serve` needs to show an
+/// edited record's page before the rest of the site (`crate::preview`).
+pub fn for_pages(p: &Portal, report_findings: &[ReportFindings], today: NaiveDate) -> Derived {
     let calendar = deadlines::portal_calendar(p);
     let validity: Vec<Validity> = p
         .documents
@@ -49,13 +57,12 @@ pub fn derive(p: &Portal, report_findings: &[ReportFindings], today: NaiveDate) 
         .iter()
         .map(|d| decisions::decision_state(&d.data, today))
         .collect();
-    let events = events::events(p, &validity, &decisions, today);
     Derived {
         today,
         validity,
         decisions,
         reports: reports::reports(p, report_findings, today),
         notices: deadlines::notices(p, &calendar, today),
-        events,
+        events: Vec::new(),
     }
 }
