@@ -73,91 +73,164 @@ fn folder(m: &Meta) -> &str {
     m.folder_agency.as_deref().unwrap_or_default()
 }
 
+/// The lookups keyed by a record's text (codes, numbers, agencies), made on one side of
+/// [`Lookup::new`].
+struct ByText {
+    document_by_number: HashMap<String, usize>,
+    power: HashMap<String, usize>,
+    services_of_power: HashMap<String, Vec<usize>>,
+    documents_by_agency: BTreeMap<String, Vec<usize>>,
+    power_by_agency: BTreeMap<String, Vec<usize>>,
+    services_by_agency: BTreeMap<String, Vec<usize>>,
+    decisions_by_agency: BTreeMap<String, Vec<usize>>,
+    reports_by_agency: BTreeMap<String, Vec<usize>>,
+}
+
+fn by_text(p: &Portal) -> ByText {
+    let mut services_of_power: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, s) in p.services.iter().enumerate() {
+        if let Some(code) = &s.data.power_item {
+            services_of_power.entry(code.clone()).or_default().push(i);
+        }
+    }
+    ByText {
+        document_by_number: p
+            .documents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| d.data.doc_number.clone().map(|n| (n, i)))
+            .collect(),
+        power: p
+            .power
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.data.code.clone(), i))
+            .collect(),
+        services_of_power,
+        documents_by_agency: group_by_text(&p.documents, |d| &d.data.agency),
+        power_by_agency: group_by_text(&p.power, |r| folder(&r.meta)),
+        services_by_agency: group_by_text(&p.services, |r| folder(&r.meta)),
+        decisions_by_agency: group_by_text(&p.decisions, |d| &d.data.agency),
+        reports_by_agency: group_by_text(&p.reports, |r| folder(&r.meta)),
+    }
+}
+
+fn agencies_by_slug(p: &Portal) -> HashMap<String, usize> {
+    let mut agency = HashMap::with_capacity(p.agencies.len());
+    for (i, a) in p.agencies.iter().enumerate() {
+        agency.entry(a.meta.slug.clone()).or_insert(i);
+    }
+    agency
+}
+
+/// Of documents sharing a slug, the first by path. Sorted by slug first: paths compare
+/// component by component, and sorting 100,000 of them took most of [`Lookup::new`].
+fn documents_by_slug(p: &Portal) -> HashMap<String, usize> {
+    let mut by_slug: Vec<usize> = (0..p.documents.len()).collect();
+    by_slug.sort_unstable_by(|&a, &b| {
+        let (a, b) = (&p.documents[a].meta, &p.documents[b].meta);
+        a.slug.cmp(&b.slug).then_with(|| a.path.cmp(&b.path))
+    });
+    let mut document = HashMap::with_capacity(p.documents.len());
+    for i in by_slug {
+        document
+            .entry(p.documents[i].meta.slug.clone())
+            .or_insert(i);
+    }
+    document
+}
+
+fn interpretations(p: &Portal, document: &HashMap<String, usize>) -> HashMap<usize, Vec<usize>> {
+    let mut interpretations: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, d) in p.documents.iter().enumerate() {
+        for (slug, _) in d.data.interprets.iter().flat_map(|s| s.each("interprets")) {
+            if let Some(&target) = document.get(&slug) {
+                if target != i {
+                    interpretations.entry(target).or_default().push(i);
+                }
+            }
+        }
+    }
+    for list in interpretations.values_mut() {
+        list.sort_by_key(|&i| (p.documents[i].data.published, i));
+        list.dedup();
+    }
+    interpretations
+}
+
+fn documents_by_category(p: &Portal) -> BTreeMap<String, Vec<usize>> {
+    let mut documents_by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, d) in p.documents.iter().enumerate() {
+        for c in &d.data.categories {
+            // A category written twice on one document lists it once.
+            if documents_by_category.get(c).and_then(|l| l.last()) != Some(&i) {
+                push_to(&mut documents_by_category, c, i);
+            }
+        }
+    }
+    documents_by_category
+}
+
+/// Each category's slug, numbered where two read the same.
+fn category_slugs(categories: &BTreeMap<String, Vec<usize>>) -> BTreeMap<String, String> {
+    let mut category_slug = BTreeMap::new();
+    let mut taken = std::collections::HashSet::new();
+    for c in categories.keys() {
+        let stem = super::slug::category_slug(c);
+        let mut slug = stem.clone();
+        let mut n = 1;
+        while !taken.insert(slug.clone()) {
+            n += 1;
+            slug = format!("{stem}-{n}");
+        }
+        category_slug.insert(c.clone(), slug);
+    }
+    category_slug
+}
+
 impl Lookup {
     pub fn new(p: &Portal) -> Lookup {
-        let mut agency = HashMap::with_capacity(p.agencies.len());
-        for (i, a) in p.agencies.iter().enumerate() {
-            agency.entry(a.meta.slug.clone()).or_insert(i);
-        }
-        // Of documents sharing a slug, the first by path. Sorted by slug first: paths compare
-        // component by component, and sorting 100,000 of them took most of this function.
-        let mut by_slug: Vec<usize> = (0..p.documents.len()).collect();
-        by_slug.sort_unstable_by(|&a, &b| {
-            let (a, b) = (&p.documents[a].meta, &p.documents[b].meta);
-            a.slug.cmp(&b.slug).then_with(|| a.path.cmp(&b.path))
-        });
-        let mut document = HashMap::with_capacity(p.documents.len());
-        for i in by_slug {
-            document
-                .entry(p.documents[i].meta.slug.clone())
-                .or_insert(i);
-        }
-        let mut services_of_power: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, s) in p.services.iter().enumerate() {
-            if let Some(code) = &s.data.power_item {
-                services_of_power.entry(code.clone()).or_default().push(i);
-            }
-        }
-        let mut interpretations: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (i, d) in p.documents.iter().enumerate() {
-            for (slug, _) in d.data.interprets.iter().flat_map(|s| s.each("interprets")) {
-                if let Some(&target) = document.get(&slug) {
-                    if target != i {
-                        interpretations.entry(target).or_default().push(i);
-                    }
-                }
-            }
-        }
-        for list in interpretations.values_mut() {
-            list.sort_by_key(|&i| (p.documents[i].data.published, i));
-            list.dedup();
-        }
-        let mut documents_by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, d) in p.documents.iter().enumerate() {
-            for c in &d.data.categories {
-                // A category written twice on one document lists it once.
-                if documents_by_category.get(c).and_then(|l| l.last()) != Some(&i) {
-                    push_to(&mut documents_by_category, c, i);
-                }
-            }
-        }
-        let mut category_slug = BTreeMap::new();
-        let mut taken = std::collections::HashSet::new();
-        for c in documents_by_category.keys() {
-            let stem = super::slug::category_slug(c);
-            let mut slug = stem.clone();
-            let mut n = 1;
-            while !taken.insert(slug.clone()) {
-                n += 1;
-                slug = format!("{stem}-{n}");
-            }
-            category_slug.insert(c.clone(), slug);
-        }
+        // Two halves with nothing in common, side by side: every load builds these, and
+        // serve waits for them before it shows an edited page.
+        let ((agency, document, interpretations), (by_text, documents_by_category, category_slug)) =
+            rayon::join(
+                || {
+                    let agency = agencies_by_slug(p);
+                    let document = documents_by_slug(p);
+                    let interpretations = interpretations(p, &document);
+                    (agency, document, interpretations)
+                },
+                || {
+                    let documents_by_category = documents_by_category(p);
+                    let category_slug = category_slugs(&documents_by_category);
+                    (by_text(p), documents_by_category, category_slug)
+                },
+            );
+        let ByText {
+            document_by_number,
+            power,
+            services_of_power,
+            documents_by_agency,
+            power_by_agency,
+            services_by_agency,
+            decisions_by_agency,
+            reports_by_agency,
+        } = by_text;
         Lookup {
             agency,
             document,
             interpretations,
-            document_by_number: p
-                .documents
-                .iter()
-                .enumerate()
-                .filter_map(|(i, d)| d.data.doc_number.clone().map(|n| (n, i)))
-                .collect(),
-            power: p
-                .power
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (r.data.code.clone(), i))
-                .collect(),
+            document_by_number,
+            power,
             services_of_power,
             documents_by_year: group(&p.documents, |d| d.meta.year.unwrap_or(0)),
-            documents_by_agency: group_by_text(&p.documents, |d| &d.data.agency),
-            power_by_agency: group_by_text(&p.power, |r| folder(&r.meta)),
-            services_by_agency: group_by_text(&p.services, |r| folder(&r.meta)),
+            documents_by_agency,
+            power_by_agency,
+            services_by_agency,
             decisions_by_year: group(&p.decisions, |d| d.meta.year.unwrap_or(0)),
-            decisions_by_agency: group_by_text(&p.decisions, |d| &d.data.agency),
+            decisions_by_agency,
             reports_by_year: group(&p.reports, |r| r.meta.year.unwrap_or(0)),
-            reports_by_agency: group_by_text(&p.reports, |r| folder(&r.meta)),
+            reports_by_agency,
             documents_by_category,
             category_slug,
         }
