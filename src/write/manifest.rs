@@ -24,7 +24,7 @@ use super::tree::{self, ChangeTime, Scratch};
 use crate::fingerprint::Fingerprint;
 use crate::render::memo::{PageOutcome, Reuse};
 
-const HEADER: &str = "gongkai-manifest 2";
+const HEADER: &str = "gongkai-manifest 1";
 
 /// A tree's record as the manifest holds it.
 enum Held {
