@@ -322,11 +322,11 @@ pub struct Retained {
     watching: bool,
     /// The site the next build shows the pages of the records in these files in first, and
     /// whom it tells.
-    preview: Option<(PathBuf, HashSet<OsString>, Shown)>,
+    preview: Option<(PathBuf, HashSet<OsString>, Tell)>,
 }
 
-/// Told of the pages a build previewed, before it goes on.
-type Shown = Box<dyn FnOnce(&preview::Shown) + Send>;
+/// Whom a build tells of the pages it previewed, before it goes on.
+type Tell = Box<dyn FnOnce(&preview::Shown) + Send>;
 
 /// A manifest kept in memory. At 100,000 records writing it takes a third of a second, which
 /// the officer need not wait for (it is written while the page reloads), and reading it back
