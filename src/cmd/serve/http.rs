@@ -113,7 +113,11 @@ pub(super) fn answer(stream: TcpStream, dir: &Path, live: &Live) -> std::io::Res
             out.get_ref().set_read_timeout(None)?;
             out.get_ref()
                 .set_write_timeout(Some(Duration::from_secs(5)))?;
-            return live.stream(&mut out);
+            let since = target
+                .split_once('?')
+                .and_then(|(_, query)| query.split('&').find_map(|q| q.strip_prefix("since=")))
+                .and_then(|n| n.parse().ok());
+            return live.stream(&mut out, since);
         }
         live::SCRIPT => {
             let kind = (
@@ -147,6 +151,9 @@ pub(super) fn answer(stream: TcpStream, dir: &Path, live: &Live) -> std::io::Res
         Some(p) => (true, Some(p)),
         None => (false, Some(dir.join("404.html")).filter(|p| p.is_file())),
     };
+    // Read before the file: an event after this reaches the page, even one before its
+    // stream connects.
+    let generation = live.generation();
     let Some((bytes, path)) = path.and_then(|p| std::fs::read(&p).ok().map(|b| (b, p))) else {
         return respond(
             &mut out,
@@ -159,7 +166,7 @@ pub(super) fn answer(stream: TcpStream, dir: &Path, live: &Live) -> std::io::Res
     let kind = ("Content-Type", content_type(&path).to_string());
     // Pages listen for rebuilds; the files on disk stay as `build` wrote them.
     let bytes = if path.extension().is_some_and(|e| e == "html") {
-        live::inject(&bytes)
+        live::inject(&bytes, generation)
     } else {
         bytes
     };

@@ -2,7 +2,10 @@
 // after a rebuild; after a failed one, show its errors over the page until the file is fixed.
 (() => {
   "use strict";
-  const events = new EventSource("/__gongkai/events");
+  // From the generation the page was served at: an event between serving it and this
+  // stream connecting (an edited page shown first, then the rebuild) is not missed.
+  const since = document.currentScript && document.currentScript.dataset.since;
+  const events = new EventSource("/__gongkai/events" + (since ? `?since=${encodeURIComponent(since)}` : ""));
   let panel = null;
 
   function show(failure) {
@@ -50,7 +53,9 @@
   // ("except"); without either, every page reloads.
   events.addEventListener("reload", (ev) => {
     const said = JSON.parse(ev.data || "{}");
-    const here = location.pathname;
+    // The site names pages as written (a slug may be Chinese); the address bar encodes them.
+    let here = location.pathname;
+    try { here = decodeURIComponent(here); } catch (e) { /* left as it is */ }
     if (said.only && !said.only.includes(here)) return;
     if (said.except && said.except.includes(here)) return;
     location.reload();

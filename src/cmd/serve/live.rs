@@ -52,6 +52,15 @@ impl Live {
         self.set(None, reload.to_string());
     }
 
+    /// Counts the events so far: what a page is served at ([`inject`]), so that its stream
+    /// starts from there, not from when it connects.
+    pub fn generation(&self) -> u64 {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .generation
+    }
+
     /// The pages at `urls` were put in place ahead of a build (`crate::preview`): they
     /// reload, the others wait for the build.
     pub fn reload_only(&self, urls: Vec<String>) {
@@ -86,8 +95,9 @@ impl Live {
     }
 
     /// Streams events to one page until it goes away: the current failure at once, if any,
-    /// then one event per build.
-    pub fn stream(&self, out: &mut impl Write) -> io::Result<()> {
+    /// then one event per build. `since`: the generation the page was served at; an event
+    /// since then (between serving the page and its stream connecting) comes at once.
+    pub fn stream(&self, out: &mut impl Write, since: Option<u64>) -> io::Result<()> {
         write!(
             out,
             "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n"
@@ -97,7 +107,7 @@ impl Live {
             if let Some(f) = &s.failure {
                 write!(out, "event: failed\ndata: {f}\n\n")?;
             }
-            s.generation
+            since.map_or(s.generation, |since| since.min(s.generation))
         };
         out.flush()?;
         loop {
@@ -127,9 +137,10 @@ impl Live {
     }
 }
 
-/// An HTML page as `serve` sends it: with the live script before `</head>`.
-pub fn inject(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{SCRIPT}\" defer></script>");
+/// An HTML page as `serve` sends it: with the live script before `</head>`, which tells the
+/// stream the generation the page was read at (`since`, read before the file).
+pub fn inject(html: &[u8], since: u64) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT}\" data-since=\"{since}\" defer></script>");
     let Some(at) = find(html, b"</head>") else {
         return html.to_vec();
     };
@@ -150,12 +161,58 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_head_ends() {
-        let page = inject(b"<html><head><title>x</title></head><body></body></html>");
+        let page = inject(
+            b"<html><head><title>x</title></head><body></body></html>",
+            4,
+        );
         assert_eq!(
             String::from_utf8(page).unwrap(),
-            "<html><head><title>x</title><script src=\"/__gongkai/live.js\" defer></script></head><body></body></html>"
+            "<html><head><title>x</title><script src=\"/__gongkai/live.js\" data-since=\"4\" defer></script></head><body></body></html>"
         );
-        assert_eq!(inject(b"no head"), b"no head");
+        assert_eq!(inject(b"no head", 4), b"no head");
+    }
+
+    /// What a stream connecting with `since` writes first, before any new event.
+    fn first_event(live: &Live, since: Option<u64>) -> String {
+        struct Once(Vec<u8>);
+        impl Write for Once {
+            fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+                self.0.extend_from_slice(b);
+                // The first event ends the stream, by failing as a page gone does.
+                match self.0.ends_with(b"\n\n") && self.0.windows(6).any(|w| w == b"event:") {
+                    true => Err(io::Error::other("enough")),
+                    false => Ok(b.len()),
+                }
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut out = Once(Vec::new());
+        let _ = live.stream(&mut out, since);
+        let text = String::from_utf8(out.0).unwrap();
+        text[text.find("event:").unwrap()..].to_string()
+    }
+
+    #[test]
+    fn a_page_hears_what_happened_since_it_was_served() {
+        let live = Live::default();
+        let served = live.generation();
+        live.reload_only(vec!["/a/".into()]);
+        assert_eq!(
+            first_event(&live, Some(served)),
+            "event: reload\ndata: {\"only\":[\"/a/\"]}\n\n"
+        );
+        // Two events since: it reloads, whatever the last one says.
+        live.built_except(vec!["/a/".into()]);
+        assert_eq!(
+            first_event(&live, Some(served)),
+            "event: reload\ndata: {}\n\n"
+        );
+        assert_eq!(
+            first_event(&live, Some(served + 1)),
+            "event: reload\ndata: {\"except\":[\"/a/\"]}\n\n"
+        );
     }
 
     #[test]
@@ -178,7 +235,7 @@ mod tests {
             }
         }
         let l = live.clone();
-        std::thread::spawn(move || l.stream(&mut Pipe(tx)));
+        std::thread::spawn(move || l.stream(&mut Pipe(tx), None));
         let mut got = Vec::new();
         let mut read_until = |end: &str| loop {
             let text = String::from_utf8_lossy(&got).into_owned();
