@@ -1593,6 +1593,19 @@ mod tests {
         (dir, write)
     }
 
+    /// A page titled `title`.
+    fn page(title: &str) -> String {
+        format!("---\ntitle: {title}\n---\n正文\n")
+    }
+
+    /// A portal of two pages, a.md (甲) and b.md (乙), and its writer.
+    fn pages_a_and_b() -> (tempfile::TempDir, impl Fn(&str, &str)) {
+        let (dir, write) = portal_of_pages();
+        write("pages/a.md", &page("甲"));
+        write("pages/b.md", &page("乙"));
+        (dir, write)
+    }
+
     /// The titles of the pages a load of `root` with `cache` finds, sorted. The portal is
     /// given back to the cache, as a build gives it back when it is done, unless `keep`.
     pub(super) fn page_titles(root: &Path, cache: &mut ParseCache, keep: bool) -> Vec<String> {
@@ -1638,11 +1651,8 @@ mod tests {
 
     #[test]
     fn a_watcher_started_after_a_load_asks_every_file_once_while_nobody_waits() {
-        let (dir, write) = portal_of_pages();
+        let (dir, write) = pages_a_and_b();
         let root = dir.path();
-        let page = |title: &str| format!("---\ntitle: {title}\n---\n正文\n");
-        write("pages/a.md", &page("甲"));
-        write("pages/b.md", &page("乙"));
         let mut cache = ParseCache::default();
         let titles = |cache: &mut ParseCache| page_titles(root, cache, false);
         assert_eq!(titles(&mut cache), ["乙", "甲"]);
@@ -1671,11 +1681,8 @@ mod tests {
 
     #[test]
     fn a_watched_portal_asks_only_the_files_it_is_told_of() {
-        let (dir, write) = portal_of_pages();
+        let (dir, write) = pages_a_and_b();
         let root = dir.path();
-        let page = |title: &str| format!("---\ntitle: {title}\n---\n正文\n");
-        write("pages/a.md", &page("甲"));
-        write("pages/b.md", &page("乙"));
         let mut cache = ParseCache::default();
         let titles = |cache: &mut ParseCache| page_titles(root, cache, false);
         let told = |rel: &str| vec![Path::new("content").join(rel)];
