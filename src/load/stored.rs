@@ -176,9 +176,7 @@ impl ParseCache {
         body.push_str(&lines(keep.into_iter()));
         let mut tmp = file.as_os_str().to_owned();
         tmp.push(format!("-new-{}", std::process::id()));
-        if fs::write(&tmp, body).is_err() || fs::rename(&tmp, file).is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
+        let _ = crate::write::write_whole(file, Path::new(&tmp), body.as_bytes());
     }
 
     fn from_bytes(bytes: Vec<u8>) -> Option<ParseCache> {

@@ -115,11 +115,7 @@ pub(super) fn read_checked(path: &Path) -> Option<String> {
 /// that a reader finds the previous file or this one, whole. Whether it was written.
 pub(super) fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
     let text = format!("{HEADER} {:016x}\n{body}", checksum(body));
-    if fs::write(tmp, text).is_err() || fs::rename(tmp, path).is_err() {
-        let _ = fs::remove_file(tmp);
-        return false;
-    }
-    true
+    super::write_whole(path, tmp, text.as_bytes()).is_ok()
 }
 
 pub(super) fn checksum(body: &str) -> u64 {

@@ -6,3 +6,15 @@ pub mod manifest;
 pub mod paths;
 pub mod static_base;
 pub mod tree;
+
+use std::path::Path;
+
+/// Writes `bytes` to `tmp`, then renames it over `path`: a reader finds the file as it was
+/// or as it is now, never half written. What is left of `tmp` after a failure is removed.
+pub fn write_whole(path: &Path, tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    std::fs::write(tmp, bytes)
+        .and_then(|()| std::fs::rename(tmp, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(tmp);
+        })
+}
