@@ -21,15 +21,13 @@ impl Fingerprint {
     }
 
     pub fn add_bytes(&mut self, bytes: &[u8]) -> &mut Self {
-        // Length first: ("ab", "c") and ("a", "bc") must differ.
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-        self
+        self.add_parts(&[bytes])
     }
 
     /// [`Fingerprint::add_bytes`] of the bytes of `parts` one after the other, without
     /// joining them.
     pub fn add_parts(&mut self, parts: &[&[u8]]) -> &mut Self {
+        // Length first: ("ab", "c") and ("a", "bc") must differ.
         let len: usize = parts.iter().map(|p| p.len()).sum();
         self.0.update(&(len as u64).to_le_bytes());
         for part in parts {
