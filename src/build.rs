@@ -318,8 +318,6 @@ pub struct Retained {
     manifest: Option<(PathBuf, KeptManifest)>,
     /// The spare tree beside an output (`.0`), read ahead of the next build.
     spare: Option<(PathBuf, std::thread::JoinHandle<Option<tree::SpareReading>>)>,
-    /// Whether a watcher calls for builds after this one (`serve`).
-    watching: bool,
     /// The site the next build shows the pages of the records in these files in first, and
     /// whom it tells.
     preview: Option<(PathBuf, HashSet<OsString>, Tell)>,
@@ -358,7 +356,6 @@ impl Retained {
             parsed: file.map(load::ParseCache::stored_ahead).unwrap_or_default(),
             manifest: None,
             spare: None,
-            watching: false,
             preview: None,
         }
     }
@@ -366,7 +363,6 @@ impl Retained {
     /// Says that a watcher tells every change to the portal's files from now on
     /// ([`Retained::changed`]): a build then asks only those files whether they changed.
     pub fn watched(&mut self) {
-        self.watching = true;
         self.parsed.watched();
     }
 
@@ -447,7 +443,7 @@ impl Retained {
         self.finish();
         let at = out.to_path_buf();
         // A process that builds again parses what it kept as read meanwhile.
-        let again = self.watching;
+        let again = self.parsed.is_watched();
         let writing = std::thread::spawn(move || {
             let mut manifest = manifest;
             manifest.write(&at);
@@ -474,7 +470,7 @@ impl Retained {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
     let site = site_folder(&opts.root, opts.output.as_deref());
-    let cache = site.as_deref().map(|site| tree::sibling(site, "parsed"));
+    let cache = site.as_deref().map(parse_cache_beside);
     let mut retained = Retained::from_parse_cache(cache.as_deref());
     // The spare tree's inventory (2 s at 100,000 records) and the manifest are read while
     // the content is, as the parse cache is.
@@ -501,7 +497,12 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 /// (`flag`, else site.toml's), as `.gongkai-<name>-parsed`. `None` while site.toml does not
 /// say where that is.
 fn parse_cache_file(root: &Path, flag: Option<&Path>) -> Option<PathBuf> {
-    site_folder(root, flag).map(|site| tree::sibling(&site, "parsed"))
+    site_folder(root, flag).as_deref().map(parse_cache_beside)
+}
+
+/// The parse cache beside the site folder `site`.
+fn parse_cache_beside(site: &Path) -> PathBuf {
+    tree::sibling(site, "parsed")
 }
 
 /// The site folder a build of the portal at `root` writes, if site.toml can say.
