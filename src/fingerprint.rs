@@ -7,6 +7,7 @@ use xxhash_rust::xxh3::Xxh3;
 
 thread_local! {
     static JSON: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    static HASHED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// A 64-bit fingerprint being computed.
@@ -59,6 +60,30 @@ impl Fingerprint {
         self
     }
 
+    /// Adds a value by what its `Hash` writes: every field, as Rust holds it, without
+    /// building or escaping its JSON. For values that stand for what a page is made of
+    /// (`render::context`) rather than for the page's context itself. The bytes are gathered
+    /// first and hashed at once, as [`Fingerprint::add_json`] does.
+    pub fn add_hashed<T: std::hash::Hash + ?Sized>(&mut self, value: &T) -> &mut Self {
+        struct Gather<'a>(&'a mut Vec<u8>);
+        impl std::hash::Hasher for Gather<'_> {
+            fn write(&mut self, bytes: &[u8]) {
+                self.0.extend_from_slice(bytes);
+            }
+            fn finish(&self) -> u64 {
+                unreachable!("the bytes are hashed by the fingerprint")
+            }
+        }
+        HASHED.with(|bytes| {
+            let mut bytes = bytes.borrow_mut();
+            bytes.clear();
+            value.hash(&mut Gather(&mut bytes));
+            self.0.update(&(bytes.len() as u64).to_le_bytes());
+            self.0.update(&bytes);
+        });
+        self
+    }
+
     pub fn finish(&self) -> u64 {
         self.0.digest()
     }
@@ -77,6 +102,28 @@ mod tests {
         assert_eq!(Fingerprint::new("file").add_parts(&parts).finish(), whole);
         let other: [&[u8]; 2] = [b"[\n{},\n{}", b"\n]\n"];
         assert_ne!(Fingerprint::new("file").add_parts(&other).finish(), whole);
+    }
+
+    #[test]
+    fn values_hashed_as_rust_holds_them_tell_apart_what_differs() {
+        let fp = |v: &(&str, Option<u32>, Vec<&str>)| Fingerprint::new("v").add_hashed(v).finish();
+        let a = ("公开目录", Some(3), vec!["规范性文件"]);
+        assert_eq!(fp(&a), fp(&a.clone()));
+        assert_ne!(fp(&a), fp(&("公开目录", None, vec!["规范性文件"])));
+        assert_ne!(fp(&a), fp(&("公开目录", Some(3), vec!["规范性", "文件"])));
+        let pair = |x: &str, y: &str| Fingerprint::new("v").add_hashed(&(x, y)).finish();
+        assert_ne!(pair("ab", "c"), pair("a", "bc"));
+        // Two values added one after the other are told apart from one holding both.
+        assert_ne!(
+            Fingerprint::new("v")
+                .add_hashed("ab")
+                .add_hashed("c")
+                .finish(),
+            Fingerprint::new("v")
+                .add_hashed("a")
+                .add_hashed("bc")
+                .finish()
+        );
     }
 
     #[test]

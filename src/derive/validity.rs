@@ -6,7 +6,7 @@ use crate::model::config::SiteConfig;
 use crate::model::Document;
 
 /// A document's status as the public should read it today.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Validity {
     pub valid_until: Option<NaiveDate>,
     /// 长期有效: in force until repealed, with no end date to show.

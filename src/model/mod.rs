@@ -21,7 +21,7 @@ use crate::model::config::SiteConfig;
 
 /// Where a record came from. `body_start` lets renderers re-read a Markdown body when they need
 /// it, so a portal of a hundred thousand documents does not keep every body in memory.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Meta {
     pub slug: String,
     /// Path relative to the portal root, e.g. `content/documents/2025/a.md`.
@@ -52,7 +52,7 @@ impl Meta {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct Record<T> {
     pub meta: Meta,
     pub data: T,
@@ -382,7 +382,7 @@ pub struct Decision {
 // ---------------------------------------------------------------------------------------------
 // Disclosure-catalog documents
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DocStatus {
     Effective,
@@ -402,14 +402,14 @@ impl DocStatus {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Attachment {
     pub title: String,
     pub file: String,
 }
 
 /// One slug or a list of them, as an officer may write either.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum Slugs {
     One(String),
@@ -435,7 +435,7 @@ impl Slugs {
 pub const INTERPRETATION_FORMS: [&str; 5] =
     ["文字解读", "图文解读", "视频解读", "新闻发布会", "专家解读"];
 
-#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Hash, Deserialize, Serialize, schemars::JsonSchema)]
 pub struct Document {
     pub title: String,
     pub agency: String,

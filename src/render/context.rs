@@ -66,6 +66,12 @@ impl PageContext {
         }
     }
 
+    /// A context for a fingerprint that holds `key`, the hash of what the page is made of,
+    /// in place of its values (`Ctx::keyed`).
+    fn keyed(key: u64) -> PageContext {
+        PageContext::Hashed(vec![("made of", key)])
+    }
+
     /// The template's context; `None` for one made for a fingerprint.
     pub(super) fn context(&self) -> Option<&Context> {
         match self {
@@ -148,9 +154,10 @@ pub(super) struct Ctx<'a> {
     /// stands in as its file's hash instead of being read and converted, and each value as
     /// the hash of its JSON.
     body_tokens: bool,
-    /// For fingerprints: each document's list item as the hash of its JSON, made the first
-    /// time a list shows it. A document is on four or five lists (its year, categories and
-    /// agency, the newest); making its item for each took a third of fingerprinting a site.
+    /// For fingerprints: what each document's list item is made of ([`Ctx::doc_item_key`]),
+    /// hashed the first time a list or its page asks. A document is on four or five lists
+    /// (its year, categories and agency, the newest); making its item for each took a third
+    /// of fingerprinting a site.
     doc_item_hashes: Vec<OnceLock<u64>>,
 }
 
@@ -186,6 +193,13 @@ impl<'a> Ctx<'a> {
             doc_item_hashes: portal.documents.iter().map(|_| OnceLock::new()).collect(),
             ..Ctx::new(portal, root, derived, theme)
         }
+    }
+
+    /// For fingerprints: a context holding only `key()`, the hash of what the page is made
+    /// of, for a page function that can say that for less than making the page's values.
+    /// `None` when the context is for rendering.
+    pub(super) fn keyed(&self, key: impl FnOnce() -> u64) -> Option<PageContext> {
+        self.body_tokens.then(|| PageContext::keyed(key()))
     }
 
     pub(super) fn notices_for(&self, kind: Kind, meta: &Meta) -> Vec<deadlines::NoticeView> {
@@ -236,15 +250,26 @@ impl<'a> Ctx<'a> {
             PageContext::Hashed(hashes) => {
                 let mut list = Fingerprint::new("document items");
                 for &i in idx {
-                    let item = self.doc_item_hashes[i].get_or_init(|| {
-                        let item = &self.doc_items(&[i])[0];
-                        Fingerprint::new("value").add_json(item).finish()
-                    });
-                    list.add_u64(*item);
+                    list.add_u64(self.doc_item_key(i));
                 }
                 PageContext::set(hashes, key, list.finish());
             }
         }
+    }
+
+    /// What document `i`'s list item ([`doc_item`]) is made of, hashed as Rust holds it: the
+    /// record, its validity, its agency and its categories' links. Made once per build, the
+    /// first time a list or the document's page asks.
+    pub(super) fn doc_item_key(&self, i: usize) -> u64 {
+        *self.doc_item_hashes[i].get_or_init(|| {
+            let r = &self.portal.documents[i];
+            Fingerprint::new("document item")
+                .add_hashed(r)
+                .add_hashed(&self.derived.validity[i])
+                .add_hashed(&self.ix.agency(&r.data.agency))
+                .add_hashed(&self.ix.category_links(&r.data.categories))
+                .finish()
+        })
     }
 
     fn doc_items(&self, idx: &[usize]) -> Vec<DocItem> {

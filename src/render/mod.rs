@@ -101,6 +101,8 @@ pub fn render(
         let fingerprint = fingerprint.finish();
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if hint.is_none() && out.holds(&file, fingerprint) {
+            #[cfg(debug_assertions)]
+            assert_kept_as_rendered(&cx, job, &url, &file, out.dir)?;
             out.record(file, fingerprint, false);
             on_page(n, total);
             return Ok(());
@@ -245,6 +247,34 @@ fn finish(job: &Job, url: &str, context: &mut context::PageContext, hint: Option
             String::new()
         },
     );
+}
+
+/// A page left as the tree holds it must be what rendering it now gives. Some pages'
+/// fingerprints hash what the page is made of rather than its context (`Ctx::keyed`); a value
+/// such a page shows and its key misses would leave the page stale. Debug builds, which the
+/// tests run, render every page left as it is and compare.
+#[cfg(debug_assertions)]
+fn assert_kept_as_rendered(
+    cx: &Ctx,
+    job: &Job,
+    url: &str,
+    file: &str,
+    dir: &Path,
+) -> Result<(), Diagnostic> {
+    let (_, template, mut context) = cx.page(job)?;
+    finish(job, url, &mut context, None);
+    let Some(context) = context.context() else {
+        unreachable!("a page's context for rendering is full")
+    };
+    let mut now = Vec::new();
+    render_into(cx.theme, template, context, url, &mut now)?;
+    let kept = std::fs::read(dir.join(file)).unwrap_or_default();
+    assert!(
+        kept == now,
+        "{file} was left as it is, but rendering it now gives other bytes: its fingerprint \
+         misses something the page shows"
+    );
+    Ok(())
 }
 
 fn file_for(job: &Job, url: &str) -> String {

@@ -9,7 +9,7 @@ use crate::derive::Validity;
 use crate::model::urls;
 use crate::model::*;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct AgencyRef {
     pub slug: String,
     pub name: String,
@@ -89,7 +89,7 @@ impl<'a> Index<'a> {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct Link {
     pub title: String,
     pub url: String,

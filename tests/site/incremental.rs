@@ -374,6 +374,64 @@ fn a_build_over_its_previous_output_equals_a_cold_build() {
     assert!(previewed > 0, "no edit's page was shown first");
 }
 
+/// A document's page shows the titles of the documents it links to (the one it replaces, the
+/// one that replaced it, the one it interprets) and of its interpretations. Retitling any of
+/// them changes that page too: a build over its previous output must render it again.
+#[test]
+fn retitling_a_document_changes_the_pages_that_link_to_it() {
+    let warm = tempfile::tempdir().unwrap();
+    demo_copy(warm.path());
+    let today = NaiveDate::from_ymd_opt(2026, 6, 30).unwrap();
+    build_at(warm.path(), today);
+    build_at(warm.path(), today);
+    // Each document retitled, and a page that shows its title through a link.
+    let cases = [
+        // replaced_by it, and interpreted by rsj-employment-subsidy-2024-jiedu
+        ("rsj-employment-subsidy-2024", "rsj-employment-subsidy-2021"),
+        // replaced by rsj-employment-subsidy-2024
+        ("rsj-employment-subsidy-2021", "rsj-employment-subsidy-2024"),
+        // its interpretation, listed on the page of what it explains
+        (
+            "rsj-employment-subsidy-2024-jiedu",
+            "rsj-employment-subsidy-2024",
+        ),
+        ("fgw-credit-repair", "fgw-credit-repair-jiedu"),
+    ];
+    for (step, (slug, linking)) in (1..).zip(cases) {
+        let path = documents(warm.path())
+            .into_iter()
+            .find(|p| p.file_stem().is_some_and(|s| s == slug))
+            .unwrap_or_else(|| panic!("the demo has the document {slug}"));
+        let title = format!("第{step}次改过的链接标题");
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, set_key(&text, "title", &title)).unwrap();
+        build_at(warm.path(), today);
+        let shown: Vec<String> = files(&warm.path().join("public"))
+            .into_iter()
+            .filter(|(name, bytes)| {
+                name.ends_with("index.html")
+                    && name.contains(linking)
+                    && String::from_utf8_lossy(bytes).contains(&title)
+            })
+            .map(|(name, _)| name)
+            .collect();
+        assert!(
+            !shown.is_empty(),
+            "after retitling {slug}, the page of {linking} does not show its new title"
+        );
+        let cold = tempfile::tempdir().unwrap();
+        demo_copy(cold.path());
+        let _ = fs::remove_dir_all(cold.path().join("content"));
+        copy_tree(&warm.path().join("content"), &cold.path().join("content"));
+        build_at(cold.path(), today);
+        assert_same_site(
+            &warm.path().join("public"),
+            &cold.path().join("public"),
+            &format!("retitling {slug}"),
+        );
+    }
+}
+
 /// `gongkai build` reads and parses only the files whose bytes changed since the last build,
 /// from the parse cache it keeps beside the output: also in a fresh copy of the portal, its
 /// output and that cache (as CI restores them), where every file's stamp is new.
