@@ -587,6 +587,12 @@ fn build_checked(
         start.elapsed(),
     )];
     let lap = Instant::now();
+    // The catalogs' entries the last build left are read while derive and the comparison
+    // keep one core busy.
+    let kept_rows = {
+        let out = out.clone();
+        std::thread::spawn(move || render::kept_rows::Kept::read(&out))
+    };
     let derived = derive::derive(portal, report_findings, opts.today);
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
     steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
@@ -613,6 +619,7 @@ fn build_checked(
         index: &index,
         written: std::sync::Mutex::new(None),
     };
+    let kept_rows = kept_rows.join().ok().flatten();
     steps.push((
         crate::zh_en!("对照上次的输出", "compare with the last output"),
         lap.elapsed(),
@@ -624,6 +631,7 @@ fn build_checked(
         &derived,
         &mut theme,
         &reuse,
+        kept_rows.as_ref(),
         &scratch.dir,
         &plan,
         &statics,
@@ -659,6 +667,7 @@ fn build_checked(
             &derived,
             &mut theme,
             &Reuse::default(),
+            kept_rows.as_ref(),
             &scratch.dir,
             &plan,
             &statics,
@@ -731,6 +740,9 @@ fn build_checked(
     static_base::take_spares(&out, &scratch.dir.join("search"));
     let entries = manifest::entries(&scratch, &outcomes, Some(fingerprints.clone()));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
+    if let Some(rows) = &stats.rows {
+        rows.save(&out);
+    }
     retained.keep_manifest(&out, recorded.updated(&out, entries));
     match statics
         .written
@@ -918,6 +930,7 @@ fn render_site(
     derived: &Derived,
     theme: &mut Theme,
     reuse: &Reuse,
+    kept_rows: Option<&render::kept_rows::Kept>,
     tmp: &Path,
     plan: &IndexPlan,
     statics: &StaticPlan<'_>,
@@ -974,7 +987,7 @@ fn render_site(
         let mut files_done = None;
         let mut index_took = None;
         let mut static_files = 0;
-        let output = render::Output::new(tmp, reuse);
+        let output = render::Output::new(tmp, reuse).keeping_rows(kept_rows);
         let mut stats = render::render(
             portal,
             &opts.root,

@@ -7,6 +7,7 @@
 //! against the portal's file reads an agency's too.
 
 use crate::render::output::Output;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -16,6 +17,7 @@ use serde::Serialize;
 use crate::derive::dates::{self, RecordDates};
 use crate::derive::deadlines::Timeliness;
 use crate::diagnostics::{codes, Diagnostic};
+use crate::fingerprint::Fingerprint;
 use crate::model::urls;
 use crate::model::*;
 
@@ -23,6 +25,7 @@ use crate::derive::Derived;
 
 use super::context::Ctx;
 use super::export::BOM;
+use super::kept_rows;
 
 /// One record in a JSON download: what it is (`record_type`: an agency's file has a `kind`
 /// of its own) and where, then the keys of its content file
@@ -273,8 +276,9 @@ fn laws(basis: &[LegalBasis]) -> String {
 /// A record's CSV row and its JSON entry.
 type Row = (Vec<String>, Vec<u8>);
 
-/// A record in the catalog files: its CSV line and its JSON entry.
-type Written = (Vec<u8>, Vec<u8>);
+/// A record in the catalog files: its CSV line and its JSON entry, made by this build or
+/// taken as the last one wrote them (`kept_rows`).
+type Written<'k> = (Cow<'k, [u8]>, Cow<'k, [u8]>);
 
 /// What the data of records is made of: the portal and what derive computed for the day.
 /// Rendering uses it for the downloads; `gongkai export` for its lines.
@@ -290,20 +294,72 @@ impl<'a> Data<'a> {
     }
 
     /// Every record of `kind`, by position: its CSV line and JSON entry, the entry also
-    /// written beside its page (`<page>index.json`) under `out`.
-    fn rows(&self, kind: Kind, out: &Output) -> Result<Vec<Written>, Diagnostic> {
+    /// written beside its page (`<page>index.json`) under `out`, with its key (a document's,
+    /// [`Data::document_key`]; 0 for other kinds). A document whose key the last build wrote
+    /// is taken as it wrote it (`kept_rows`).
+    fn rows<'k>(
+        &self,
+        kind: Kind,
+        out: &Output<'k>,
+    ) -> Result<Vec<(Written<'k>, u64)>, Diagnostic> {
+        let kept = out.kept_rows().filter(|_| kind == Kind::Document);
         (0..self.portal.count(kind))
             .into_par_iter()
             .map(|i| {
+                let key = match kind {
+                    Kind::Document => self.document_key(i),
+                    _ => 0,
+                };
+                let page = page_url(kind, self.meta(kind, i));
+                let json_file = urls::file_for(&urls::record_json(&page));
+                if let Some((line, entry)) = kept.and_then(|k| k.get(key)) {
+                    #[cfg(debug_assertions)]
+                    self.assert_kept_as_made(i, line, entry);
+                    out.write(&json_file, entry)?;
+                    return Ok(((Cow::Borrowed(line), Cow::Borrowed(entry)), key));
+                }
                 let (row, entry) = self
                     .row(kind, i, true)
                     .map_err(|e| write_error(kind.folder(), e))?;
-                let page = page_url(kind, self.meta(kind, i));
-                out.write(&urls::file_for(&urls::record_json(&page)), &entry)?;
+                out.write(&json_file, &entry)?;
                 let line = csv_line(&row).map_err(|e| write_error(kind.folder(), e))?;
-                Ok((line, entry))
+                Ok(((Cow::Owned(line), Cow::Owned(entry)), key))
             })
             .collect()
+    }
+
+    /// What document `i`'s CSV line and JSON entry are made of ([`Data::row`]): the record,
+    /// its validity, its dates as of the build day (which read the document that replaced
+    /// it), its agency's name and the site's address.
+    fn document_key(&self, i: usize) -> u64 {
+        let p = self.portal;
+        let r = &p.documents[i];
+        let v = &self.derived.validity[i];
+        let when = dates::document_dates(p, &r.data, v, self.derived.today);
+        Fingerprint::new("document row")
+            .add_hashed(r)
+            .add_hashed(v)
+            .add_hashed(&(when.first_published, when.last_changed))
+            .add_hashed(&self.agency_name(&r.data.agency))
+            .add_str(p.config.base())
+            .finish()
+    }
+
+    /// A document's line and entry taken from the last build must be what making them now
+    /// gives: debug builds, which the tests run, make them again and compare, so a value
+    /// they show and [`Data::document_key`] misses fails the tests.
+    #[cfg(debug_assertions)]
+    fn assert_kept_as_made(&self, i: usize, line: &[u8], entry: &[u8]) {
+        let (row, made) = self
+            .row(Kind::Document, i, true)
+            .expect("a kept row is made");
+        let made_line = csv_line(&row).expect("a kept row is made");
+        assert!(
+            made == entry && made_line == line,
+            "the catalog entry of {} was taken from the last build, but making it now gives \
+             other bytes: its key misses something the entry shows",
+            self.portal.documents[i].meta.path.display()
+        );
     }
 
     pub fn meta(&self, kind: Kind, i: usize) -> &'a Meta {
@@ -566,13 +622,16 @@ pub fn csv_bytes(header: &[&str], rows: &[&Vec<String>]) -> Result<Vec<u8>, csv:
 
 /// Writes every catalog's CSV and JSON, for the portal and for each agency (every agency
 /// has every file, empty ones with their header only, so their URLs can be guessed). Returns
-/// the number of files.
-pub(super) fn write_catalogs(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic> {
+/// the number of files, and what the next build can take of the documents' (`kept_rows`).
+pub(super) fn write_catalogs(
+    cx: &Ctx,
+    out: &Output,
+) -> Result<(usize, Option<kept_rows::Made>), Diagnostic> {
     let cx = Data {
         portal: cx.portal,
         derived: cx.derived,
     };
-    let files: Vec<usize> = CATALOG_KINDS
+    let written: Vec<(usize, Option<kept_rows::Made>)> = CATALOG_KINDS
         .par_iter()
         .map(|&kind| {
             // Each record is made once; the agencies' files are cut from the portal's, and
@@ -587,19 +646,31 @@ pub(super) fn write_catalogs(cx: &Ctx, out: &Output) -> Result<usize, Diagnostic
             );
             let header =
                 csv_bytes(csv_header(kind), &[]).map_err(|e| write_error(kind.folder(), e))?;
-            files.par_iter().try_for_each(|(agency, idx)| {
-                let csv_path = urls::file_for(&urls::catalog(kind, *agency, "csv"));
-                let json_path = urls::file_for(&urls::catalog(kind, *agency, "json"));
-                let mut csv: Vec<&[u8]> = Vec::with_capacity(idx.len() + 1);
-                csv.push(&header);
-                csv.extend(idx.iter().map(|&i| &rows[i].0[..]));
-                out.write_parts(&csv_path, &csv)?;
-                out.write_parts(&json_path, &json_parts(idx.iter().map(|&i| &rows[i].1[..])))
-            })?;
-            Ok(files.len() * 2 + rows.len())
+            let made = files
+                .par_iter()
+                .map(|(agency, idx)| {
+                    let csv_path = urls::file_for(&urls::catalog(kind, *agency, "csv"));
+                    let json_path = urls::file_for(&urls::catalog(kind, *agency, "json"));
+                    let mut csv: Vec<&[u8]> = Vec::with_capacity(idx.len() + 1);
+                    csv.push(&header);
+                    csv.extend(idx.iter().map(|&i| &*rows[i].0 .0));
+                    let json = json_parts(idx.iter().map(|&i| &*rows[i].0 .1));
+                    let csv_fp = out.write_parts(&csv_path, &csv)?;
+                    let json_fp = out.write_parts(&json_path, &json)?;
+                    Ok((kind == Kind::Document && agency.is_none()).then(|| {
+                        let keys = rows.iter().map(|r| r.1).collect();
+                        kept_rows::Made::new(keys, (&json, json_fp), (&csv, csv_fp))
+                    }))
+                })
+                .collect::<Result<Vec<_>, Diagnostic>>()?;
+            Ok((
+                files.len() * 2 + rows.len(),
+                made.into_iter().flatten().next(),
+            ))
         })
         .collect::<Result<_, Diagnostic>>()?;
-    Ok(files.iter().sum())
+    let files = written.iter().map(|w| w.0).sum();
+    Ok((files, written.into_iter().find_map(|w| w.1)))
 }
 
 /// A JSON array of entries already written, as the parts of its bytes.

@@ -19,6 +19,7 @@ pub mod deadlines;
 pub mod deadlines_feed;
 pub mod export;
 mod feeds;
+pub mod kept_rows;
 pub mod memo;
 pub mod ndjson;
 mod output;
@@ -53,6 +54,9 @@ pub struct RenderStats {
     pub rendered: usize,
     /// Where the time went (filled by the caller, which times what runs beside).
     pub steps: Vec<(&'static str, std::time::Duration)>,
+    /// What the next build can take of the documents' catalogs (`kept_rows`), once this
+    /// one's site is in place.
+    pub rows: Option<kept_rows::Made>,
 }
 
 /// What the search page tells its script about the static index under `search/`, so that
@@ -139,9 +143,12 @@ pub fn render(
         },
         || {
             let mut files = 0;
+            let mut rows = None;
             let mut write = || -> Result<(), Diagnostic> {
                 files += feeds::write_feeds_and_data(&cx, out)?;
-                files += catalogs::write_catalogs(&cx, out)?;
+                let (catalogs, made) = catalogs::write_catalogs(&cx, out)?;
+                files += catalogs;
+                rows = made;
                 files += catalogs::write_schemas(&cx, out)?;
                 files += datasets::write_data_catalog(&cx, out)?;
                 files += deadlines::write_feed(portal, derived, out)?;
@@ -149,11 +156,11 @@ pub fn render(
                 Ok(())
             };
             let done = write();
-            (done.map(|()| files), started.elapsed())
+            (done.map(|()| (files, rows)), started.elapsed())
         },
     );
     pages.0?;
-    let machine_files = machines.0?;
+    let (machine_files, rows) = machines.0?;
     let hint = search()?;
     page(&Job::Search, Some(&hint))?;
     let files = total + machine_files + output::write_assets(portal, root, theme, out)?;
@@ -168,6 +175,7 @@ pub fn render(
                 machines.1,
             ),
         ],
+        rows,
     })
 }
 

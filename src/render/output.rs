@@ -15,15 +15,17 @@ use rayon::prelude::*;
 use crate::diagnostics::{codes, Diagnostic};
 use crate::model::Portal;
 
+use super::kept_rows::Kept;
 use super::memo::{PageOutcome, Reuse};
 use super::theme::Theme;
-use crate::fingerprint::Fingerprint;
 
 /// The tree a build writes into, with what it already holds (`reuse`) and what this build
 /// put there.
 pub struct Output<'a> {
     pub dir: &'a Path,
     reuse: &'a Reuse,
+    /// The documents' catalog entries as the last build wrote them (`kept_rows`).
+    kept_rows: Option<&'a Kept>,
     outcomes: Mutex<Vec<PageOutcome>>,
 }
 
@@ -32,8 +34,21 @@ impl<'a> Output<'a> {
         Output {
             dir,
             reuse,
+            kept_rows: None,
             outcomes: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The same, taking the documents' catalog entries from `kept` where they are the same.
+    pub fn keeping_rows(self, kept: Option<&'a Kept>) -> Output<'a> {
+        Output {
+            kept_rows: kept,
+            ..self
+        }
+    }
+
+    pub(super) fn kept_rows(&self) -> Option<&'a Kept> {
+        self.kept_rows
     }
 
     /// Whether the tree's file `rel` holds what has `fingerprint`.
@@ -57,14 +72,14 @@ impl<'a> Output<'a> {
 
     /// Writes `bytes` to the file `rel`, unless the tree holds them already.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        self.write_parts(rel, &[bytes])
+        self.write_parts(rel, &[bytes]).map(|_| ())
     }
 
     /// Writes the bytes of `parts`, one after the other, to the file `rel`, unless the tree
     /// holds them already: a file of many records' entries (a catalog of 100,000 records
-    /// is 80 MB) is never joined in memory.
-    pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<(), Diagnostic> {
-        let fingerprint = Fingerprint::new("file").add_parts(parts).finish();
+    /// is 80 MB) is never joined in memory. Returns the fingerprint of the file's bytes.
+    pub fn write_parts(&self, rel: &str, parts: &[&[u8]]) -> Result<u64, Diagnostic> {
+        let fingerprint = super::kept_rows::file_fingerprint(parts);
         let kept = self.holds(rel, fingerprint);
         if !kept {
             // A file the tree holds with another fingerprint of its bytes, untouched since,
@@ -73,7 +88,7 @@ impl<'a> Output<'a> {
             write_file_parts(self.dir, rel, parts, !differs)?;
         }
         self.record(rel.to_string(), fingerprint, !kept);
-        Ok(())
+        Ok(fingerprint)
     }
 
     /// What this build wrote or kept, for the manifest.

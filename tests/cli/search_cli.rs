@@ -100,7 +100,8 @@ fn build_writes_both_indexes() {
     assert!(root.join("public/assets/search.js").is_file());
     // A second build swaps the tantivy index in again, leaving nothing temporary behind
     // (the site it replaced is kept as the next build's spare tree, the manifest records
-    // what both trees hold, and the parse cache what was parsed).
+    // what both trees hold, the parse cache what was parsed, and the rows record where the
+    // documents' catalogs hold each entry).
     let out = gongkai(&["build", "--today", "2025-06-01"], root);
     assert!(out.status.success());
     let leftovers: Vec<String> = std::fs::read_dir(root)
@@ -113,6 +114,7 @@ fn build_writes_both_indexes() {
                     ".gongkai-public-manifest",
                     ".gongkai-public-static",
                     ".gongkai-public-parsed",
+                    ".gongkai-public-rows",
                 ]
                 .contains(&n.as_str())
         })

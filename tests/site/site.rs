@@ -278,13 +278,14 @@ fn a_failed_build_keeps_the_previous_site() {
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         // The manifest of the site in place stays: it records what that site holds; so do
-        // the static index's base, which its search index builds on, and the parse cache
-        // of the build that made it.
+        // the static index's base, which its search index builds on, the parse cache of
+        // the build that made it and where its catalogs hold each document's entry.
         .filter(|n| {
             n.starts_with(".gongkai-")
                 && !n.ends_with("-manifest")
                 && !n.ends_with("-static")
                 && !n.ends_with("-parsed")
+                && !n.ends_with("-rows")
         })
         .collect();
     assert!(

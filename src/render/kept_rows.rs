@@ -1,0 +1,260 @@
+//! The documents' catalog entries as the last build wrote them, for the next build to take
+//! instead of making them again: at 100,000 records, making 85,000 JSON entries and CSV lines
+//! was a third of the downloads of a build that changed one document.
+//!
+//! A build that succeeded leaves beside the site (`.gongkai-<site>-rows`) the key of each
+//! document's entry (the hash of what it is made of, `catalogs::Data::document_key`) and
+//! where the entry and the line are in the site's `documents/catalog.json` and
+//! `documents/catalog.csv`, with the length and fingerprint of both files. The next build
+//! reads the two files back from the site and takes a document's entry and line from them
+//! while its key is the same. Files that are not as recorded (edited, cut short, written by
+//! another build) are not used, nor is a record written by another binary or cut short.
+//! Deleting it costs one build making every entry.
+
+use std::collections::HashMap;
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::fingerprint::Fingerprint;
+use crate::model::{urls, Kind};
+use crate::write::manifest::this_binary;
+
+const HEADER: &str = "gongkai-rows 1";
+
+/// The record beside the site `site`.
+pub fn file_beside(site: &Path) -> PathBuf {
+    crate::write::tree::sibling(site, "rows")
+}
+
+/// The site's two document catalogs, relative to the site.
+fn catalogs() -> [String; 2] {
+    ["json", "csv"].map(|ext| urls::file_for(&urls::catalog(Kind::Document, None, ext)))
+}
+
+/// The fingerprint of a file's bytes, as `render::Output` records it.
+pub fn file_fingerprint(parts: &[&[u8]]) -> u64 {
+    Fingerprint::new("file").add_parts(parts).finish()
+}
+
+/// Where one document's entry and line are in the two catalogs.
+#[derive(Clone)]
+struct Spans {
+    json: Range<usize>,
+    csv: Range<usize>,
+}
+
+/// The entries and lines the last build wrote, by key.
+pub struct Kept {
+    json: Vec<u8>,
+    csv: Vec<u8>,
+    by_key: HashMap<u64, Spans>,
+}
+
+impl Kept {
+    /// What the last build left beside `site` and in it, if both are as it left them.
+    pub fn read(site: &Path) -> Option<Kept> {
+        let record = fs::read(file_beside(site)).ok()?;
+        let (header, rest) = split_line(&record)?;
+        let (binary, rest) = split_line(rest)?;
+        let (numbers, body) = split_line(rest)?;
+        if header != HEADER || binary != this_binary() {
+            return None;
+        }
+        let numbers: Vec<u64> = numbers
+            .split(' ')
+            .map(|w| w.parse().ok())
+            .collect::<Option<_>>()?;
+        let [json_len, json_fp, csv_len, csv_fp, sum] = numbers[..] else {
+            return None;
+        };
+        if Fingerprint::new("rows").add_bytes(body).finish() != sum || body.len() % 40 != 0 {
+            return None;
+        }
+        let [json_file, csv_file] = catalogs();
+        let json = fs::read(site.join(json_file)).ok()?;
+        let csv = fs::read(site.join(csv_file)).ok()?;
+        let as_left = |bytes: &[u8], len: u64, fp: u64| {
+            bytes.len() as u64 == len && file_fingerprint(&[bytes]) == fp
+        };
+        if !as_left(&json, json_len, json_fp) || !as_left(&csv, csv_len, csv_fp) {
+            return None;
+        }
+        let mut by_key = HashMap::with_capacity(body.len() / 40);
+        for chunk in body.chunks_exact(40) {
+            let n = |i: usize| {
+                let bytes: [u8; 8] = chunk[i * 8..i * 8 + 8].try_into().unwrap_or_default();
+                u64::from_le_bytes(bytes) as usize
+            };
+            let spans = Spans {
+                json: n(1)..n(1) + n(2),
+                csv: n(3)..n(3) + n(4),
+            };
+            if spans.json.end > json.len() || spans.csv.end > csv.len() {
+                return None;
+            }
+            by_key.insert(n(0) as u64, spans);
+        }
+        Some(Kept { json, csv, by_key })
+    }
+
+    /// The CSV line and JSON entry of the document whose key is `key`, as last written.
+    pub fn get(&self, key: u64) -> Option<(&[u8], &[u8])> {
+        let spans = self.by_key.get(&key)?;
+        Some((&self.csv[spans.csv.clone()], &self.json[spans.json.clone()]))
+    }
+}
+
+/// The first line of `bytes` and what follows it.
+fn split_line(bytes: &[u8]) -> Option<(&str, &[u8])> {
+    let end = bytes.iter().position(|&b| b == b'\n')?;
+    Some((std::str::from_utf8(&bytes[..end]).ok()?, &bytes[end + 1..]))
+}
+
+/// What a build wrote of the documents' catalogs, for the next one.
+#[derive(Debug, Clone, Default)]
+pub struct Made {
+    /// Each document's key, in the catalogs' order.
+    pub keys: Vec<u64>,
+    /// The JSON catalog's length and fingerprint, and the CSV catalog's.
+    pub json: (u64, u64),
+    pub csv: (u64, u64),
+    /// Where each entry starts in the JSON catalog and how long it is, and the same of its
+    /// line in the CSV catalog.
+    pub spans: Vec<(u64, u64, u64, u64)>,
+}
+
+impl Made {
+    /// From the parts of the two catalogs as written, each with the fingerprint of its
+    /// bytes: the JSON catalog's are `[`, then for each entry a separator and the entry, then
+    /// the end; the CSV catalog's the header, then a line per document.
+    pub fn new(keys: Vec<u64>, json: (&[&[u8]], u64), csv: (&[&[u8]], u64)) -> Made {
+        let ((json_parts, json_fp), (csv_parts, csv_fp)) = (json, csv);
+        let n = keys.len();
+        debug_assert!(json_parts.len() == 2 * n + 2 && csv_parts.len() == n + 1);
+        let mut spans = Vec::with_capacity(n);
+        let mut json_at = json_parts[0].len() as u64;
+        let mut csv_at = csv_parts[0].len() as u64;
+        for i in 0..n {
+            json_at += json_parts[1 + 2 * i].len() as u64;
+            let entry = json_parts[2 + 2 * i].len() as u64;
+            let line = csv_parts[1 + i].len() as u64;
+            spans.push((json_at, entry, csv_at, line));
+            json_at += entry;
+            csv_at += line;
+        }
+        let json_len = json_at + json_parts[2 * n + 1].len() as u64;
+        Made {
+            keys,
+            json: (json_len, json_fp),
+            csv: (csv_at, csv_fp),
+            spans,
+        }
+    }
+
+    /// Writes the record beside `site`, whole or not at all.
+    pub fn save(&self, site: &Path) {
+        let mut body = Vec::with_capacity(self.keys.len() * 40);
+        for (key, (a, b, c, d)) in self.keys.iter().zip(&self.spans) {
+            for n in [*key, *a, *b, *c, *d] {
+                body.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+        let sum = Fingerprint::new("rows").add_bytes(&body).finish();
+        let head = format!(
+            "{HEADER}\n{}\n{} {} {} {} {sum}\n",
+            this_binary(),
+            self.json.0,
+            self.json.1,
+            self.csv.0,
+            self.csv.1
+        );
+        let file = file_beside(site);
+        let mut tmp = file.as_os_str().to_owned();
+        tmp.push(format!("-new-{}", std::process::id()));
+        let mut bytes = head.into_bytes();
+        bytes.extend_from_slice(&body);
+        let _ = crate::write::write_whole(&file, Path::new(&tmp), &bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A site whose two document catalogs hold `entries` (key, CSV line, JSON entry), and
+    /// the record a build leaves of them.
+    fn site_with(entries: &[(u64, &str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("public");
+        let mut json: Vec<&[u8]> = vec![b"["];
+        let mut csv: Vec<&[u8]> = vec![b"header\n"];
+        for (n, (_, line, entry)) in entries.iter().enumerate() {
+            json.push(if n == 0 { b"\n" } else { b",\n" });
+            json.push(entry.as_bytes());
+            csv.push(line.as_bytes());
+        }
+        json.push(b"\n]\n");
+        let [json_file, csv_file] = catalogs();
+        fs::create_dir_all(site.join(&json_file).parent().unwrap()).unwrap();
+        fs::write(site.join(&json_file), json.concat()).unwrap();
+        fs::write(site.join(&csv_file), csv.concat()).unwrap();
+        let keys = entries.iter().map(|e| e.0).collect();
+        let made = Made::new(
+            keys,
+            (&json, file_fingerprint(&json)),
+            (&csv, file_fingerprint(&csv)),
+        );
+        made.save(&site);
+        dir
+    }
+
+    const ENTRIES: [(u64, &str, &str); 3] = [
+        (7, "a,甲\n", "{\"title\": \"甲\"}"),
+        (9, "b,乙\n", "{\"title\": \"乙\"}"),
+        (3, "c,丙\n", "{\"title\": \"丙\"}"),
+    ];
+
+    #[test]
+    fn each_entry_is_found_by_its_key_as_it_was_written() {
+        let dir = site_with(&ENTRIES);
+        let kept = Kept::read(&dir.path().join("public")).expect("the record reads back");
+        for (key, line, entry) in ENTRIES {
+            let (l, e) = kept.get(key).unwrap();
+            assert_eq!((l, e), (line.as_bytes(), entry.as_bytes()));
+        }
+        assert!(kept.get(8).is_none());
+    }
+
+    #[test]
+    fn a_catalog_or_record_not_as_the_build_left_it_is_not_used() {
+        let [json_file, csv_file] = catalogs();
+        // A catalog edited in place, its length the same.
+        let dir = site_with(&ENTRIES);
+        let site = dir.path().join("public");
+        let text = fs::read_to_string(site.join(&json_file)).unwrap();
+        fs::write(site.join(&json_file), text.replace('乙', "丁")).unwrap();
+        assert!(Kept::read(&site).is_none());
+        // A catalog cut short.
+        let dir = site_with(&ENTRIES);
+        let site = dir.path().join("public");
+        let text = fs::read(site.join(&csv_file)).unwrap();
+        fs::write(site.join(&csv_file), &text[..text.len() - 1]).unwrap();
+        assert!(Kept::read(&site).is_none());
+        // The record cut short, or written by another binary.
+        let dir = site_with(&ENTRIES);
+        let site = dir.path().join("public");
+        let record = fs::read(file_beside(&site)).unwrap();
+        fs::write(file_beside(&site), &record[..record.len() - 8]).unwrap();
+        assert!(Kept::read(&site).is_none());
+        let (header, rest) = split_line(&record).unwrap();
+        let (binary, rest) = split_line(rest).unwrap();
+        assert_eq!(binary, this_binary());
+        let other = [format!("{header}\n0.0.0 1 2\n").as_bytes(), rest].concat();
+        fs::write(file_beside(&site), other).unwrap();
+        assert!(Kept::read(&site).is_none());
+        // As left, it reads.
+        fs::write(file_beside(&site), &record).unwrap();
+        assert!(Kept::read(&site).is_some());
+    }
+}
