@@ -106,19 +106,14 @@ pub fn render(
         let n = done.fetch_add(1, Ordering::Relaxed) + 1;
         if hint.is_none() && out.holds(&file, fingerprint) {
             #[cfg(debug_assertions)]
-            assert_kept_as_rendered(&cx, job, &url, &file, out.dir)?;
+            assert_kept_as_rendered(&cx, job, &file, out.dir)?;
             out.record(file, fingerprint, false);
             on_page(n, total);
             return Ok(());
         }
-        let (_, _, mut context) = cx.page(job)?;
-        finish(job, &url, &mut context, hint);
-        let Some(context) = context.context() else {
-            unreachable!("a page's context for rendering is full")
-        };
         PAGE_BUFFER.with(|buf| {
             let buf = &mut *buf.borrow_mut();
-            render_into(cx.theme, template, context, &url, buf)?;
+            render_page(&cx, job, hint, buf)?;
             write_file(out.dir, &file, buf)
         })?;
         // The search page carries the index's geometry, which is not in its fingerprint.
@@ -216,13 +211,8 @@ pub fn record_pages(
         })
     });
     jobs.map(|job| {
-        let (url, template, mut context) = cx.page(&job)?;
-        finish(&job, &url, &mut context, None);
-        let Some(context) = context.context() else {
-            unreachable!("a page's context for rendering is full")
-        };
         let mut bytes = Vec::new();
-        render_into(theme, template, context, &url, &mut bytes)?;
+        let url = render_page(&cx, &job, None, &mut bytes)?;
         Ok(RenderedPage {
             file: file_for(&job, &url),
             url,
@@ -262,20 +252,9 @@ fn finish(job: &Job, url: &str, context: &mut context::PageContext, hint: Option
 /// such a page shows and its key misses would leave the page stale. Debug builds, which the
 /// tests run, render every page left as it is and compare.
 #[cfg(debug_assertions)]
-fn assert_kept_as_rendered(
-    cx: &Ctx,
-    job: &Job,
-    url: &str,
-    file: &str,
-    dir: &Path,
-) -> Result<(), Diagnostic> {
-    let (_, template, mut context) = cx.page(job)?;
-    finish(job, url, &mut context, None);
-    let Some(context) = context.context() else {
-        unreachable!("a page's context for rendering is full")
-    };
+fn assert_kept_as_rendered(cx: &Ctx, job: &Job, file: &str, dir: &Path) -> Result<(), Diagnostic> {
     let mut now = Vec::new();
-    render_into(cx.theme, template, context, url, &mut now)?;
+    render_page(cx, job, None, &mut now)?;
     let kept = std::fs::read(dir.join(file)).unwrap_or_default();
     assert!(
         kept == now,
@@ -293,17 +272,22 @@ fn file_for(job: &Job, url: &str) -> String {
     }
 }
 
-/// Renders `template` with `context` into `buf`, as bytes: Tera's `render` would allocate a
-/// String per page and check it for UTF-8, which its output already is.
-fn render_into(
-    theme: &Theme,
-    template: &str,
-    context: &tera::Context,
-    url: &str,
+/// Renders the page of `job` with its full context into `buf` (emptied first), as bytes:
+/// Tera's `render` would allocate a String per page and check it for UTF-8, which its output
+/// already is. Returns the page's URL.
+fn render_page(
+    cx: &Ctx,
+    job: &Job,
+    hint: Option<&SearchHint>,
     buf: &mut Vec<u8>,
-) -> Result<(), Diagnostic> {
+) -> Result<String, Diagnostic> {
+    let (url, template, mut context) = cx.page(job)?;
+    finish(job, &url, &mut context, hint);
+    let Some(context) = context.context() else {
+        unreachable!("a page's context for rendering is full")
+    };
     buf.clear();
-    theme
+    cx.theme
         .tera
         .render_to(template, context, &mut *buf)
         .map_err(|e| {
@@ -315,7 +299,8 @@ fn render_into(
                     format!("rendering {url} with {template} failed: {e:#}")
                 ),
             )
-        })
+        })?;
+    Ok(url)
 }
 
 thread_local! {
