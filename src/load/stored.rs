@@ -174,9 +174,7 @@ impl ParseCache {
         };
         let mut body = format!("{HEADER} {}", framed(&head));
         body.push_str(&lines(keep.into_iter()));
-        let mut tmp = file.as_os_str().to_owned();
-        tmp.push(format!("-new-{}", std::process::id()));
-        let _ = crate::write::write_whole(file, Path::new(&tmp), body.as_bytes());
+        let _ = crate::write::write_whole_beside(file, body.as_bytes());
     }
 
     fn from_bytes(bytes: Vec<u8>) -> Option<ParseCache> {

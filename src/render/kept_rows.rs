@@ -172,12 +172,9 @@ impl Made {
             self.csv.0,
             self.csv.1
         );
-        let file = file_beside(site);
-        let mut tmp = file.as_os_str().to_owned();
-        tmp.push(format!("-new-{}", std::process::id()));
         let mut bytes = head.into_bytes();
         bytes.extend_from_slice(&body);
-        let _ = crate::write::write_whole(&file, Path::new(&tmp), &bytes);
+        let _ = crate::write::write_whole_beside(&file_beside(site), &bytes);
     }
 }
 

@@ -18,3 +18,11 @@ pub fn write_whole(path: &Path, tmp: &Path, bytes: &[u8]) -> std::io::Result<()>
             let _ = std::fs::remove_file(tmp);
         })
 }
+
+/// [`write_whole`] through `<path>-new-<pid>`, a temporary file of this process's own beside
+/// `path`.
+pub fn write_whole_beside(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!("-new-{}", std::process::id()));
+    write_whole(path, Path::new(&tmp), bytes)
+}
