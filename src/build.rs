@@ -314,10 +314,9 @@ pub fn outputs(
 #[derive(Default)]
 pub struct Retained {
     parsed: load::ParseCache,
-    /// The manifest the last build left beside its output (`.0`).
+    /// The manifest the last build left beside its output (`.0`), and the spare tree
+    /// beside it once it was read ahead of the next build.
     manifest: Option<(PathBuf, KeptManifest)>,
-    /// The spare tree beside an output (`.0`), read ahead of the next build.
-    spare: Option<(PathBuf, std::thread::JoinHandle<Option<tree::SpareReading>>)>,
     /// The site the next build shows the pages of the records in these files in first, and
     /// whom it tells.
     preview: Option<(PathBuf, HashSet<OsString>, Tell)>,
@@ -331,15 +330,23 @@ type Tell = Box<dyn FnOnce(&preview::Shown) + Send>;
 /// another third (which `gongkai build` does while it reads the content).
 enum KeptManifest {
     /// Being written, or read, on a thread.
-    Pending(std::thread::JoinHandle<manifest::Manifest>),
-    Written(manifest::Manifest),
+    Pending(std::thread::JoinHandle<Ahead>),
+    Written(Ahead),
+}
+
+/// What a build finds read for it: the manifest, and the spare tree it recycles if that
+/// was read too (the spare is read from its record in the manifest).
+#[derive(Default)]
+struct Ahead {
+    manifest: manifest::Manifest,
+    spare: Option<tree::SpareReading>,
 }
 
 impl KeptManifest {
-    fn written(self) -> Option<manifest::Manifest> {
+    fn written(self) -> Option<Ahead> {
         match self {
             KeptManifest::Pending(pending) => pending.join().ok(),
-            KeptManifest::Written(manifest) => Some(manifest),
+            KeptManifest::Written(ahead) => Some(ahead),
         }
     }
 }
@@ -355,7 +362,6 @@ impl Retained {
         Retained {
             parsed: file.map(load::ParseCache::stored_ahead).unwrap_or_default(),
             manifest: None,
-            spare: None,
             preview: None,
         }
     }
@@ -390,10 +396,10 @@ impl Retained {
     /// that the first rebuild it calls for asks only the files it names.
     pub fn catch_up(&mut self, root: &Path) {
         self.parsed.catch_up(root);
-        // The first build's manifest kept the live tree's record as it read it.
+        // The first build read only the record of the tree it recycled.
         self.finish();
-        if let Some((_, KeptManifest::Written(manifest))) = &mut self.manifest {
-            manifest.parse_all();
+        if let Some((at, KeptManifest::Written(ahead))) = &mut self.manifest {
+            ahead.manifest.read_spare(at);
         }
     }
 
@@ -403,37 +409,36 @@ impl Retained {
     }
 
     /// Reads the spare tree beside `out` in the background, for the next build to take
-    /// (`tree::read_spare`): what `serve` does once the page has reloaded, while the
+    /// (`tree::read_spare`), from its record in the manifest (read first, unless the last
+    /// build left it in memory): what `serve` does once the page has reloaded, while the
     /// officer reads it, and `build` while it reads the content.
     pub fn read_spare_ahead(&mut self, out: &Path) {
         let at = out.to_path_buf();
-        let reading = std::thread::spawn(move || tree::read_spare(&at));
-        self.spare = Some((out.to_path_buf(), reading));
-    }
-
-    /// The spare beside `out` as it was read ahead, if it was.
-    fn spare_reading(&mut self, out: &Path) -> Option<tree::SpareReading> {
-        let (at, reading) = self.spare.take()?;
-        let reading = reading.join().ok().flatten();
-        reading.filter(|_| at == out)
-    }
-
-    /// Reads the manifest beside `out` on a thread, for the next build to take.
-    fn read_manifest_ahead(&mut self, out: &Path) {
-        let at = out.to_path_buf();
-        let reading = std::thread::spawn(move || manifest::Manifest::read(&at));
+        let kept = self.manifest.take();
+        let reading = std::thread::spawn(move || {
+            let kept = kept
+                .filter(|(p, _)| *p == at)
+                .and_then(|(_, k)| k.written());
+            let mut manifest = kept.map(|ahead| ahead.manifest).unwrap_or_default();
+            manifest.read_spare(&at);
+            let spare = tree::read_spare(&at, manifest.spare_listing(&at));
+            Ahead { manifest, spare }
+        });
         self.manifest = Some((out.to_path_buf(), KeptManifest::Pending(reading)));
     }
 
-    /// The manifest beside `out`: the one the last build left, once it is on disk, else the
-    /// one on disk.
-    fn manifest(&mut self, out: &Path) -> manifest::Manifest {
+    /// The manifest beside `out` and the spare tree's reading, as read ahead: the manifest
+    /// the last build left, once it is on disk, else the one on disk.
+    fn ahead(&mut self, out: &Path) -> Ahead {
         let kept = self
             .manifest
             .take()
             .filter(|(at, _)| at == out)
             .and_then(|(_, kept)| kept.written());
-        kept.unwrap_or_else(|| manifest::Manifest::read(out))
+        kept.unwrap_or_else(|| Ahead {
+            manifest: manifest::Manifest::read(out),
+            spare: None,
+        })
     }
 
     /// Keeps the manifest of a build that just finished, and writes it beside `out` in the
@@ -448,9 +453,12 @@ impl Retained {
             let mut manifest = manifest;
             manifest.write(&at);
             if again {
-                manifest.parse_all();
+                manifest.read_spare(&at);
             }
-            manifest
+            Ahead {
+                manifest,
+                spare: None,
+            }
         });
         self.manifest = Some((out.to_path_buf(), KeptManifest::Pending(writing)));
     }
@@ -472,11 +480,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let site = site_folder(&opts.root, opts.output.as_deref());
     let cache = site.as_deref().map(parse_cache_beside);
     let mut retained = Retained::from_parse_cache(cache.as_deref());
-    // The spare tree's inventory (2 s at 100,000 records) and the manifest are read while
-    // the content is, as the parse cache is.
+    // The manifest and the spare tree's inventory are read while the content is, as the
+    // parse cache is.
     if let Some(site) = &site {
         retained.read_spare_ahead(site);
-        retained.read_manifest_ahead(site);
     }
     let built = build_in(opts, &mut retained).map(|mut report| {
         report.seconds = started.elapsed().as_secs_f64();
@@ -597,10 +604,14 @@ fn build_checked(
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
     steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
     let lap = Instant::now();
-    let mut scratch =
-        tree::prepare_from(&out, retained.spare_reading(&out)).map_err(|e| io_fail(&out, e))?;
-    let mut recorded = retained.manifest(&out);
-    let reuse = recorded.trusted(&scratch);
+    // The manifest first: a record still being written when the spare is taken would be
+    // taken for one of a tree that is gone.
+    let Ahead {
+        manifest: mut recorded,
+        spare,
+    } = retained.ahead(&out);
+    let mut scratch = tree::prepare_from(&out, spare).map_err(|e| io_fail(&out, e))?;
+    let reuse = recorded.trusted(&out, &scratch);
     let in_order = crate::derive::search_docs::search_fingerprints(portal);
     let fingerprints: HashMap<String, u64> = in_order.iter().cloned().collect();
     let mut plan = plan_indexes(&index, &fingerprints)?;

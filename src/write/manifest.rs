@@ -1,23 +1,26 @@
-//! What each output tree holds, recorded beside the output in one file
-//! (`.gongkai-<name>-manifest`, e.g. `.gongkai-public-manifest`): for every page, the
-//! fingerprint of the page written there (`render::memo`) and the file's status-change
-//! time when the build left it. The next build that recycles the tree trusts an entry only
-//! where the file's time has not moved since, so a page someone edited, restored or
-//! deleted in the tree is written again.
+//! What each output tree holds, recorded beside the output in a file of its own
+//! (`.gongkai-<name>-manifest-<device>-<inode>`, e.g. `.gongkai-public-manifest-2049-1234`,
+//! named after the tree however it is renamed): for every page, the fingerprint of the page
+//! written there (`render::memo`) and the file's status-change time when the build left it.
+//! The next build that recycles the tree trusts an entry only where the file's time has not
+//! moved since, so a page someone edited, restored or deleted in the tree is written again.
 //!
 //! The file is a cache: deleting it costs one full build, nothing else. It is trusted only
 //! when it is whole (its checksum), of this format, and written by this very binary (the
 //! executable's size and modification time): another gongkai may render the same context
 //! differently. Anything else is ignored, never half-read.
 //!
-//! After the head, each tree's record is a line of its own, behind the tree's id: a build
-//! parses only the record of the tree it recycles, and writes the other tree's line back as
-//! it read it (at 100,000 records each is 24 MB of JSON, a fifth of a second to write).
+//! A build reads only the record of the tree it recycles and writes only the record of the
+//! tree it made: at 100,000 records each is 200,000 lines, 20 MB. They are plain lines, one
+//! per file, rather than JSON: a build after one edit reads and writes one of them, and JSON
+//! took a fifth of a second each way.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::tree::{self, ChangeTime, Scratch};
@@ -26,48 +29,29 @@ use crate::render::memo::{PageOutcome, Reuse};
 
 const HEADER: &str = "gongkai-manifest 1";
 
-/// A tree's record as the manifest holds it.
-enum Held {
-    Parsed(TreeRecord),
-    /// As it was read (its JSON), for a build that does not recycle the tree: written back
-    /// as it is.
-    Line {
-        tree: (u64, u64),
-        json: String,
-    },
-}
+/// The first line of a tree's record, after the checksum's: its format.
+const FORMAT: &str = "tree-record 2";
 
-impl Held {
-    fn tree(&self) -> (u64, u64) {
-        match self {
-            Held::Parsed(record) => record.tree,
-            Held::Line { tree, .. } => *tree,
-        }
-    }
-
-    fn parsed(self) -> Option<TreeRecord> {
-        match self {
-            Held::Parsed(record) => Some(record),
-            Held::Line { json, .. } => serde_json::from_str(&json).ok(),
-        }
-    }
-}
-
-#[derive(Serialize, Deserialize)]
+/// What a tree held when the build that made it left it.
 struct TreeRecord {
     /// `tree::tree_id`: the tree, however it was renamed since.
     tree: (u64, u64),
     /// file → (fingerprint, status-change time).
     pages: HashMap<String, (u64, ChangeTime)>,
     /// What the tree's static search index holds, if it was recorded.
-    #[serde(default)]
     search: Option<SearchRecord>,
+    /// The tree's other files, and its folders with their status-change times, for the
+    /// next build that recycles it to find what the tree holds without reading every folder
+    /// (`tree::Listing`).
+    others: Vec<String>,
+    dirs: Vec<(String, ChangeTime)>,
+    /// Whether the file beside the output holds this record already.
+    on_disk: bool,
 }
 
 /// The records of a tree's static search index (URL → fingerprint of its search
 /// document), and the index's files with their status-change times: the records hold
 /// while none of those files changed.
-#[derive(Serialize, Deserialize)]
 struct SearchRecord {
     docs: HashMap<String, u64>,
     files: Vec<(String, ChangeTime)>,
@@ -78,10 +62,22 @@ pub struct Entries {
     tree: Option<(u64, u64)>,
     pages: HashMap<String, (u64, ChangeTime)>,
     search: Option<SearchRecord>,
+    others: Vec<String>,
+    dirs: Vec<(String, ChangeTime)>,
 }
 
-fn location(out: &Path) -> std::path::PathBuf {
-    tree::sibling(out, "manifest")
+/// Where the record of the tree `id` beside `out` is kept.
+fn location(out: &Path, (dev, ino): (u64, u64)) -> PathBuf {
+    tree::sibling(out, &format!("manifest-{dev}-{ino}"))
+}
+
+/// The tree whose record `name` (a file name beside `out`) is, if it is one.
+fn recorded_tree(out: &Path, name: &str) -> Option<(u64, u64)> {
+    let prefix = tree::sibling(out, "manifest-");
+    let prefix = prefix.file_name()?.to_str()?;
+    let (dev, ino) = name.strip_prefix(prefix)?.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(dev) && digits(ino)).then_some((dev.parse().ok()?, ino.parse().ok()?))
 }
 
 /// The executable that renders: a manifest of another one is not trusted.
@@ -122,121 +118,284 @@ pub(super) fn checksum(body: &str) -> u64 {
     Fingerprint::new("manifest").add_str(body).finish()
 }
 
-/// The manifest beside an output, read once per build: what the build recycles is taken
-/// from it, and what it keeps of the spare tree is written back with the new tree's record.
+impl TreeRecord {
+    /// The record as its file holds it, after the checksum's line:
+    ///
+    /// ```text
+    /// tree-record 2
+    /// "<binary>"
+    /// tree <device> <inode>
+    /// page <fingerprint> <seconds> <nanoseconds> <file>      (one per page)
+    /// other <file>                                           (one per other file)
+    /// dir <seconds> <nanoseconds> <folder>                   (one per folder)
+    /// search                                                 (if recorded:)
+    /// doc <fingerprint> <url>                                (one per search record)
+    /// file <seconds> <nanoseconds> <file>                    (one per index file)
+    /// ```
+    ///
+    /// The file or URL ends the line; one holding a line break is left out (its page is
+    /// then written again), as is the search record if any of its values would be. So are
+    /// all other files and folders, if any of them would be: without them the next build
+    /// reads every folder.
+    fn text(&self) -> String {
+        let mut text = String::with_capacity(100 * self.pages.len() + 4096);
+        let binary = serde_json::to_string(&this_binary()).unwrap_or_default();
+        let (dev, ino) = self.tree;
+        let _ = write!(text, "{FORMAT}\n{binary}\ntree {dev} {ino}\n");
+        for (file, (fingerprint, (secs, nanos))) in &self.pages {
+            if !file.contains('\n') {
+                let _ = writeln!(text, "page {fingerprint:016x} {secs} {nanos} {file}");
+            }
+        }
+        let whole = |s: &String| !s.contains('\n');
+        if self.others.iter().all(whole) && self.dirs.iter().all(|(d, _)| whole(d)) {
+            for file in &self.others {
+                let _ = writeln!(text, "other {file}");
+            }
+            for (dir, (secs, nanos)) in &self.dirs {
+                let _ = writeln!(text, "dir {secs} {nanos} {dir}");
+            }
+        }
+        if let Some(search) = self
+            .search
+            .as_ref()
+            .filter(|s| s.docs.keys().all(whole) && s.files.iter().all(|(f, _)| whole(f)))
+        {
+            text.push_str("search\n");
+            for (url, fingerprint) in &search.docs {
+                let _ = writeln!(text, "doc {fingerprint:016x} {url}");
+            }
+            for (file, (secs, nanos)) in &search.files {
+                let _ = writeln!(text, "file {secs} {nanos} {file}");
+            }
+        }
+        text
+    }
+
+    /// The record [`TreeRecord::text`] wrote, if this binary wrote it for the tree `id`.
+    fn parse(body: &str, id: (u64, u64)) -> Option<TreeRecord> {
+        let mut lines = body.lines();
+        let (format, binary, tree) = (lines.next()?, lines.next()?, lines.next()?);
+        let binary: String = serde_json::from_str(binary).ok()?;
+        if format != FORMAT || binary != this_binary() || tree != format!("tree {} {}", id.0, id.1)
+        {
+            return None;
+        }
+        let rest: Vec<&str> = lines.collect();
+        let search_at = rest.iter().position(|l| *l == "search");
+        let (pages, search) = match search_at {
+            Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+            None => (&rest[..], None),
+        };
+        let known = ["page ", "other ", "dir "];
+        if !pages
+            .par_iter()
+            .all(|l| known.iter().any(|k| l.starts_with(k)))
+        {
+            return None;
+        }
+        let pages_ = pages
+            .par_iter()
+            .filter_map(|line| line.strip_prefix("page "))
+            .map(|line| {
+                let [fingerprint, secs, nanos, file] = fields(line)?;
+                let time = (secs.parse().ok()?, nanos.parse().ok()?);
+                Some((file.to_string(), (hex(fingerprint)?, time)))
+            })
+            .collect::<Option<HashMap<_, _>>>()?;
+        let others = pages
+            .par_iter()
+            .filter_map(|line| line.strip_prefix("other "))
+            .map(str::to_string)
+            .collect();
+        let dirs = pages
+            .par_iter()
+            .filter_map(|line| line.strip_prefix("dir "))
+            .map(|line| {
+                let [secs, nanos, dir] = fields(line)?;
+                Some((dir.to_string(), (secs.parse().ok()?, nanos.parse().ok()?)))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let search = match search {
+            Some(lines) => {
+                let mut docs = HashMap::new();
+                let mut files = Vec::new();
+                for line in lines {
+                    if let Some(doc) = line.strip_prefix("doc ") {
+                        let (fingerprint, url) = doc.split_once(' ')?;
+                        docs.insert(url.to_string(), hex(fingerprint)?);
+                    } else {
+                        let [secs, nanos, file] = fields(line.strip_prefix("file ")?)?;
+                        files.push((file.to_string(), (secs.parse().ok()?, nanos.parse().ok()?)));
+                    }
+                }
+                Some(SearchRecord { docs, files })
+            }
+            None => None,
+        };
+        Some(TreeRecord {
+            tree: id,
+            pages: pages_,
+            search,
+            others,
+            dirs,
+            on_disk: true,
+        })
+    }
+
+    /// The record kept beside `out` for the tree `id`, if there is one this binary can trust.
+    fn read(out: &Path, id: (u64, u64)) -> Option<TreeRecord> {
+        TreeRecord::parse(&read_checked(&location(out, id))?, id)
+    }
+}
+
+/// The first `N - 1` space-separated fields of `line`, then the rest of it.
+fn fields<const N: usize>(line: &str) -> Option<[&str; N]> {
+    let mut fields = [""; N];
+    let mut rest = line;
+    for field in fields.iter_mut().take(N - 1) {
+        let (head, tail) = rest.split_once(' ')?;
+        *field = head;
+        rest = tail;
+    }
+    fields[N - 1] = rest;
+    Some(fields)
+}
+
+fn hex(text: &str) -> Option<u64> {
+    u64::from_str_radix(text, 16).ok()
+}
+
+/// The records of the trees beside an output that a build needs: the one it recycles, read
+/// before it starts, and the one it made, written once it is in place. A process that builds
+/// again (`serve`) keeps them between builds.
 #[derive(Default)]
 pub struct Manifest {
-    trees: Vec<Held>,
+    trees: Vec<TreeRecord>,
 }
 
 impl Manifest {
-    /// The manifest beside `out`; empty if there is none this binary can trust. The record
-    /// of the spare tree, which the next build recycles, is parsed; the others are kept as
-    /// they were read.
+    /// The record of the spare tree beside `out`, which the next build recycles; empty if
+    /// there is none this binary can trust.
     pub fn read(out: &Path) -> Manifest {
-        let spare = tree::tree_id(&tree::sibling(out, "spare"));
-        let trees = read_checked(&location(out)).and_then(|body| {
-            let mut lines = body.lines();
-            let binary: String = serde_json::from_str(lines.next()?).ok()?;
-            if binary != this_binary() {
-                return None;
-            }
-            lines
-                .map(|line| {
-                    let (dev, rest) = line.split_once(' ')?;
-                    let (ino, json) = rest.split_once(' ')?;
-                    let tree = (dev.parse().ok()?, ino.parse().ok()?);
-                    Some(match Some(tree) == spare {
-                        true => Held::Parsed(serde_json::from_str(json).ok()?),
-                        false => Held::Line {
-                            tree,
-                            json: json.to_string(),
-                        },
-                    })
-                })
-                .collect::<Option<Vec<Held>>>()
-        });
-        Manifest {
-            trees: trees.unwrap_or_default(),
+        let mut manifest = Manifest::default();
+        manifest.read_spare(out);
+        manifest
+    }
+
+    /// Reads the record of the spare tree beside `out` unless it is held already: what a
+    /// process that builds again does while nobody waits, so that the next build finds the
+    /// record it recycles read.
+    pub fn read_spare(&mut self, out: &Path) {
+        let Some(spare) = tree::tree_id(&tree::sibling(out, "spare")) else {
+            return;
+        };
+        if self.trees.iter().all(|t| t.tree != spare) {
+            self.trees.extend(TreeRecord::read(out, spare));
         }
     }
 
-    /// The pages of the recycled tree `scratch` that this build may leave as they are:
-    /// those the manifest records for this very tree whose files have not changed since.
-    pub fn trusted(&mut self, scratch: &Scratch) -> Reuse {
+    /// What the record of the spare tree beside `out` says it holds, if it is held and
+    /// says (`tree::Listing`).
+    pub fn spare_listing(&self, out: &Path) -> Option<tree::Listing<'_>> {
+        let spare = tree::tree_id(&tree::sibling(out, "spare"))?;
+        let record = self.trees.iter().find(|t| t.tree == spare)?;
+        if record.dirs.is_empty() {
+            // Not recorded (a tree the build made afresh): its folders are read.
+            return None;
+        }
+        let files = record
+            .pages
+            .keys()
+            .chain(&record.others)
+            .map(String::as_str);
+        Some(tree::Listing {
+            files: files.collect(),
+            dirs: &record.dirs,
+        })
+    }
+
+    /// The pages of the recycled tree `scratch` beside `out` that this build may leave as
+    /// they are: those the manifest records for this very tree whose files have not changed
+    /// since.
+    pub fn trusted(&mut self, out: &Path, scratch: &Scratch) -> Reuse {
         let Some(id) = tree::tree_id(&scratch.dir).filter(|_| scratch.is_recycled()) else {
             return Reuse::default();
         };
-        let Some(at) = self.trees.iter().position(|t| t.tree() == id) else {
-            return Reuse::default();
+        let record = match self.trees.iter().position(|t| t.tree == id) {
+            Some(at) => Some(self.trees.swap_remove(at)),
+            None => TreeRecord::read(out, id),
         };
-        match self.trees.swap_remove(at).parsed() {
+        match record {
             Some(record) => trusted_in(record, scratch),
             None => Reuse::default(),
         }
     }
 
     /// The manifest once the tree now at `out` is in place: its record, and the record of
-    /// the tree it replaced (the spare, which a later build recycles).
+    /// the tree it replaced (the spare, which a later build recycles) if it is held.
     pub fn updated(self, out: &Path, entries: Entries) -> Manifest {
         let Some(id) = entries.tree else {
             return Manifest::default();
         };
         let spare = tree::tree_id(&tree::sibling(out, "spare"));
-        let mut trees: Vec<Held> = self
+        let mut trees: Vec<TreeRecord> = self
             .trees
             .into_iter()
-            .filter(|t| Some(t.tree()) == spare && t.tree() != id)
+            .filter(|t| Some(t.tree) == spare && t.tree != id)
             .collect();
-        trees.push(Held::Parsed(TreeRecord {
+        trees.push(TreeRecord {
             tree: id,
             pages: entries.pages,
             search: entries.search,
-        }));
+            others: entries.others,
+            dirs: entries.dirs,
+            on_disk: false,
+        });
         Manifest { trees }
     }
 
-    /// Parses every record kept as it was read: what a process that builds again (`serve`)
-    /// does while nobody waits, so that the next build finds the record it recycles parsed.
-    /// A record that does not parse is dropped (its tree's pages are written again).
-    pub fn parse_all(&mut self) {
-        self.trees = std::mem::take(&mut self.trees)
-            .into_iter()
-            .filter_map(|held| held.parsed().map(Held::Parsed))
-            .collect();
-    }
-
-    /// Writes the manifest beside `out`. A manifest that cannot be written is no error: the
-    /// next build renders every page.
-    pub fn write(&self, out: &Path) {
-        let Ok(mut body) = serde_json::to_string(&this_binary()) else {
+    /// Writes beside `out` the records not written yet, and removes the records of trees
+    /// that are neither the site nor its spare any more. A record that cannot be written is
+    /// no error: the next build that recycles its tree renders every page.
+    pub fn write(&mut self, out: &Path) {
+        let tmp = tree::private_sibling(out, "manifest-new");
+        for record in self.trees.iter_mut().filter(|t| !t.on_disk) {
+            let path = location(out, record.tree);
+            if !write_checked(&path, &tmp, &record.text()) {
+                let _ = fs::remove_file(path);
+            }
+            record.on_disk = true;
+        }
+        let kept = [
+            tree::tree_id(out),
+            tree::tree_id(&tree::sibling(out, "spare")),
+        ];
+        let Some(folder) = tree::sibling(out, "").parent().map(Path::to_path_buf) else {
             return;
         };
-        body.push('\n');
-        for held in &self.trees {
-            let (dev, ino) = held.tree();
-            body.push_str(&format!("{dev} {ino} "));
-            match held {
-                Held::Parsed(record) => match serde_json::to_string(record) {
-                    Ok(json) => body.push_str(&json),
-                    Err(_) => return,
-                },
-                Held::Line { json, .. } => body.push_str(json),
+        let Ok(entries) = fs::read_dir(&folder) else {
+            return;
+        };
+        // What earlier versions kept for both trees in one file goes too.
+        let _ = fs::remove_file(tree::sibling(out, "manifest"));
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let stale = name
+                .to_str()
+                .and_then(|name| recorded_tree(out, name))
+                .is_some_and(|id| !kept.contains(&Some(id)));
+            if stale {
+                let _ = fs::remove_file(entry.path());
             }
-            body.push('\n');
         }
-        write_checked(
-            &location(out),
-            &tree::private_sibling(out, "manifest-new"),
-            &body,
-        );
     }
 }
 
 /// What of `record` (the recycled tree's) still holds: its files whose times did not move.
 fn trusted_in(record: TreeRecord, scratch: &Scratch) -> Reuse {
     let unchanged = |file: &str, time: &ChangeTime| scratch.change_time_before(file) == Some(*time);
-    use rayon::prelude::*;
+
     // 200,000 lookups at 100,000 records: in parallel.
     let pages = record
         .pages
@@ -259,8 +418,7 @@ pub fn entries(
     outcomes: &[PageOutcome],
     search: Option<HashMap<String, u64>>,
 ) -> Entries {
-    use rayon::prelude::*;
-    let pages = outcomes
+    let pages: HashMap<String, (u64, ChangeTime)> = outcomes
         .par_iter()
         .filter_map(|o| {
             let time = if o.rendered {
@@ -284,10 +442,18 @@ pub fn entries(
         }
         Some(SearchRecord { docs, files })
     });
+    let (held, dirs) = scratch.held_before();
+    let others = held
+        .into_par_iter()
+        .filter(|file| !pages.contains_key(*file))
+        .map(str::to_string)
+        .collect();
     Entries {
         tree: tree::tree_id(&scratch.dir),
         pages,
         search,
+        others,
+        dirs: dirs.into_iter().map(|(d, t)| (d.to_string(), t)).collect(),
     }
 }
 
@@ -339,51 +505,115 @@ pub fn save_index_records(dir: &Path, docs: HashMap<String, u64>) {
 mod tests {
     use super::*;
 
-    fn record(tree: (u64, u64), page: &str) -> TreeRecord {
+    fn record(tree: (u64, u64), pages: &[&str]) -> TreeRecord {
         TreeRecord {
             tree,
-            pages: HashMap::from([(page.to_string(), (7, ChangeTime::default()))]),
-            search: None,
+            pages: pages
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    (
+                        p.to_string(),
+                        (u64::MAX - i as u64, (1_700_000_000, i as i64)),
+                    )
+                })
+                .collect(),
+            search: Some(SearchRecord {
+                docs: HashMap::from([("/documents/a b/".to_string(), 3)]),
+                files: vec![("search/meta.json".to_string(), (5, 6))],
+            }),
+            others: vec!["attachments/a b.pdf".to_string()],
+            dirs: vec![("a".to_string(), (7, 8)), ("b c".to_string(), (9, 10))],
+            on_disk: false,
         }
     }
 
-    #[test]
-    fn only_the_spare_record_is_parsed_and_the_other_is_written_back_as_read() {
+    fn site() -> (tempfile::TempDir, PathBuf, (u64, u64), (u64, u64)) {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         fs::create_dir_all(&out).unwrap();
         fs::create_dir_all(tree::sibling(&out, "spare")).unwrap();
-        let (live, spare) = (
-            tree::tree_id(&out).unwrap(),
-            tree::tree_id(&tree::sibling(&out, "spare")).unwrap(),
-        );
-        let written = Manifest {
-            trees: vec![
-                Held::Parsed(record(spare, "a/index.html")),
-                Held::Parsed(record(live, "b/index.html")),
-            ],
+        let live = tree::tree_id(&out).unwrap();
+        let spare = tree::tree_id(&tree::sibling(&out, "spare")).unwrap();
+        (dir, out, live, spare)
+    }
+
+    #[test]
+    fn a_tree_s_record_reads_back_as_it_was_written_and_for_that_tree_only() {
+        let (_dir, out, live, spare) = site();
+        let pages = ["a/index.html", "b c/index.html", "d\ne/index.html"];
+        let mut written = Manifest {
+            trees: vec![record(spare, &pages), record(live, &["x/index.html"])],
         };
         written.write(&out);
-        let first = fs::read_to_string(location(&out)).unwrap();
         let read = Manifest::read(&out);
-        assert!(matches!(&read.trees[..], [Held::Parsed(r), Held::Line { .. }] if r.tree == spare));
-        read.write(&out);
-        assert_eq!(fs::read_to_string(location(&out)).unwrap(), first);
-        let mut read = Manifest::read(&out);
-        read.parse_all();
-        assert!(read.trees.iter().all(|t| matches!(t, Held::Parsed(_))));
-        let pages = |m: Manifest| -> Vec<String> {
-            m.trees
-                .into_iter()
-                .flat_map(|t| t.parsed().unwrap().pages.into_keys())
-                .collect()
+        let [back] = &read.trees[..] else {
+            panic!("only the spare's record is read");
         };
-        assert_eq!(pages(read), ["a/index.html", "b/index.html"]);
+        let wrote = &written.trees[0];
+        assert_eq!(back.tree, spare);
+        // A file whose name holds a line break is left out: its page is written again.
+        let mut expected = wrote.pages.clone();
+        expected.remove(pages[2]);
+        assert_eq!(back.pages, expected);
+        let (search, wrote_search) = (
+            back.search.as_ref().unwrap(),
+            wrote.search.as_ref().unwrap(),
+        );
+        assert_eq!(search.docs, wrote_search.docs);
+        assert_eq!(search.files, wrote_search.files);
+        assert_eq!((&back.others, &back.dirs), (&wrote.others, &wrote.dirs));
+        // The other tree's record is there for it alone.
+        assert!(TreeRecord::read(&out, live).is_some_and(|r| r.pages.len() == 1));
+        fs::rename(location(&out, live), location(&out, (live.0, live.1 + 1))).unwrap();
+        assert!(TreeRecord::read(&out, (live.0, live.1 + 1)).is_none());
 
         // A file cut short, or changed by anything else, is not read at all.
-        fs::write(location(&out), &first[..first.len() - 3]).unwrap();
+        let file = location(&out, spare);
+        let text = fs::read_to_string(&file).unwrap();
+        fs::write(&file, &text[..text.len() - 3]).unwrap();
         assert!(Manifest::read(&out).trees.is_empty());
-        fs::write(location(&out), first.replace("b/index", "c/index")).unwrap();
+        fs::write(&file, text.replace("a/index", "c/index")).unwrap();
         assert!(Manifest::read(&out).trees.is_empty());
+    }
+
+    #[test]
+    fn writing_keeps_the_records_of_the_site_and_its_spare_only() {
+        let (dir, out, live, spare) = site();
+        let gone = (live.0, live.1 + 7);
+        let mut manifest = Manifest {
+            trees: vec![record(gone, &["a/index.html"])],
+        };
+        manifest.write(&out);
+        // What an earlier version wrote, and another process's file being written.
+        let others = [
+            tree::sibling(&out, "manifest"),
+            tree::sibling(&out, "manifest-new-1"),
+        ];
+        for other in &others {
+            fs::write(other, "x").unwrap();
+        }
+        let entries = |tree| Entries {
+            tree: Some(tree),
+            pages: HashMap::new(),
+            search: None,
+            others: Vec::new(),
+            dirs: Vec::new(),
+        };
+        let mut manifest = Manifest {
+            trees: vec![record(spare, &["b/index.html"])],
+        }
+        .updated(&out, entries(live));
+        manifest.write(&out);
+        assert!(location(&out, live).is_file());
+        assert!(location(&out, spare).is_file());
+        assert!(!location(&out, gone).exists());
+        assert!(!others[0].exists());
+        assert!(others[1].exists());
+        let names = fs::read_dir(dir.path()).unwrap().count();
+        assert_eq!(
+            names, 5,
+            "public, its spare, two records, the other process's file"
+        );
     }
 }

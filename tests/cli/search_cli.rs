@@ -99,19 +99,37 @@ fn build_writes_both_indexes() {
     assert!(page.contains(&version), "{version} not in the search page");
     assert!(root.join("public/assets/search.js").is_file());
     // A second build swaps the tantivy index in again, leaving nothing temporary behind
-    // (the site it replaced is kept as the next build's spare tree, the manifest records
-    // what both trees hold, the parse cache what was parsed, and the rows record where the
-    // documents' catalogs hold each entry).
+    // (the site it replaced is kept as the next build's spare tree, a record for each of
+    // the two trees says what it holds, the parse cache what was parsed, and the rows
+    // record where the documents' catalogs hold each entry).
     let out = gongkai(&["build", "--today", "2025-06-01"], root);
     assert!(out.status.success());
-    let leftovers: Vec<String> = std::fs::read_dir(root)
+    let names: Vec<String> = std::fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let tree_id = |dir: &str| {
+        use std::os::unix::fs::MetadataExt;
+        let meta = std::fs::metadata(root.join(dir)).unwrap();
+        format!("{}-{}", meta.dev(), meta.ino())
+    };
+    let records = [
+        format!(".gongkai-public-manifest-{}", tree_id("public")),
+        format!(
+            ".gongkai-public-manifest-{}",
+            tree_id(".gongkai-public-spare")
+        ),
+    ];
+    for record in &records {
+        assert!(names.contains(record), "{record} not in {names:?}");
+    }
+    let leftovers: Vec<&String> = names
+        .iter()
         .filter(|n| {
             n.starts_with('.')
+                && !records.contains(n)
                 && ![
                     ".gongkai-public-spare",
-                    ".gongkai-public-manifest",
                     ".gongkai-public-static",
                     ".gongkai-public-parsed",
                     ".gongkai-public-rows",

@@ -277,12 +277,12 @@ fn a_failed_build_keeps_the_previous_site() {
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        // The manifest of the site in place stays: it records what that site holds; so do
+        // The record of the site in place stays: it says what that site holds; so do
         // the static index's base, which its search index builds on, the parse cache of
         // the build that made it and where its catalogs hold each document's entry.
         .filter(|n| {
             n.starts_with(".gongkai-")
-                && !n.ends_with("-manifest")
+                && !n.starts_with(".gongkai-public-manifest-")
                 && !n.ends_with("-static")
                 && !n.ends_with("-parsed")
                 && !n.ends_with("-rows")
