@@ -727,8 +727,9 @@ fn build_checked(
     } = &plan
     {
         let failed = std::sync::Mutex::new(None);
-        let upserts =
-            crate::derive::search_docs::search_docs_at(portal, &opts.root, &failed, changed);
+        let upserts = crate::derive::search_docs::search_docs_at(
+            portal, &opts.root, &failed, changed, &in_order,
+        );
         let updated = match failed.into_inner().unwrap_or_else(|e| e.into_inner()) {
             Some(d) => Err(d.into()),
             None => crate::search::update::update_index(&index, upserts, deleted)
@@ -892,7 +893,11 @@ impl StaticPlan<'_> {
         };
         let docs_at = |urls: &HashSet<String>| {
             Ok(crate::derive::search_docs::search_docs_at(
-                portal, root, failed, urls,
+                portal,
+                root,
+                failed,
+                urls,
+                self.in_order,
             ))
         };
         // The live index holds the version the base has of a record if its record says
