@@ -750,7 +750,7 @@ fn build_checked(
     progress.stage(crate::zh_en!("替换站点", "swapping in the site"));
     let (stats, outcomes) = stats;
     static_base::take_spares(&out, &scratch.dir.join("search"));
-    let entries = manifest::entries(&scratch, &outcomes, Some(fingerprints.clone()));
+    let entries = manifest::entries(&mut scratch, outcomes, Some(fingerprints.clone()));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     if let Some(rows) = &stats.rows {
         rows.save(&out);

@@ -15,7 +15,7 @@
 //! per file, rather than JSON: a build after one edit reads and writes one of them, and JSON
 //! took a fifth of a second each way.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -37,12 +37,12 @@ struct TreeRecord {
     /// `tree::tree_id`: the tree, however it was renamed since.
     tree: (u64, u64),
     /// file → (fingerprint, status-change time).
-    pages: HashMap<String, (u64, ChangeTime)>,
+    pages: Vec<(String, (u64, ChangeTime))>,
     /// What the tree's static search index holds, if it was recorded.
     search: Option<SearchRecord>,
     /// The tree's other files, and its folders with their status-change times, for the
     /// next build that recycles it to find what the tree holds without reading every folder
-    /// (`tree::Listing`).
+    /// (`tree::Listing`). Until the record is written, `others` may name pages too.
     others: Vec<String>,
     dirs: Vec<(String, ChangeTime)>,
     /// Whether the file beside the output holds this record already.
@@ -60,7 +60,7 @@ struct SearchRecord {
 /// What a finished tree holds, to be recorded once it is in place.
 pub struct Entries {
     tree: Option<(u64, u64)>,
-    pages: HashMap<String, (u64, ChangeTime)>,
+    pages: Vec<(String, (u64, ChangeTime))>,
     search: Option<SearchRecord>,
     others: Vec<String>,
     dirs: Vec<(String, ChangeTime)>,
@@ -202,7 +202,7 @@ impl TreeRecord {
                 let time = (secs.parse().ok()?, nanos.parse().ok()?);
                 Some((file.to_string(), (hex(fingerprint)?, time)))
             })
-            .collect::<Option<HashMap<_, _>>>()?;
+            .collect::<Option<Vec<_>>>()?;
         let others = pages
             .par_iter()
             .filter_map(|line| line.strip_prefix("other "))
@@ -304,11 +304,8 @@ impl Manifest {
             // Not recorded (a tree the build made afresh): its folders are read.
             return None;
         }
-        let files = record
-            .pages
-            .keys()
-            .chain(&record.others)
-            .map(String::as_str);
+        let pages = record.pages.iter().map(|(file, _)| file);
+        let files = pages.chain(&record.others).map(String::as_str);
         Some(tree::Listing {
             files: files.collect(),
             dirs: &record.dirs,
@@ -361,6 +358,10 @@ impl Manifest {
     pub fn write(&mut self, out: &Path) {
         let tmp = tree::private_sibling(out, "manifest-new");
         for record in self.trees.iter_mut().filter(|t| !t.on_disk) {
+            // Done here rather than when the build made the record: this runs while the
+            // build finishes, or (in serve) while the page reloads.
+            let pages: HashSet<&str> = record.pages.iter().map(|(f, _)| f.as_str()).collect();
+            record.others.retain(|f| !pages.contains(f.as_str()));
             let path = location(out, record.tree);
             if !write_checked(&path, &tmp, &record.text()) {
                 let _ = fs::remove_file(path);
@@ -413,20 +414,21 @@ fn trusted_in(record: TreeRecord, scratch: &Scratch) -> Reuse {
 /// What the finished (pruned) scratch tree holds, read before it is swapped into place: a
 /// kept page's time is the one it had, a written page's is read from its file.
 /// `search`: the records the tree's static index (`search/`) now holds, `None` if unknown.
+/// Takes what the tree held before the build from `scratch`.
 pub fn entries(
-    scratch: &Scratch,
-    outcomes: &[PageOutcome],
+    scratch: &mut Scratch,
+    outcomes: Vec<PageOutcome>,
     search: Option<HashMap<String, u64>>,
 ) -> Entries {
-    let pages: HashMap<String, (u64, ChangeTime)> = outcomes
-        .par_iter()
+    let pages: Vec<(String, (u64, ChangeTime))> = outcomes
+        .into_par_iter()
         .filter_map(|o| {
             let time = if o.rendered {
                 tree::change_time_of(&scratch.dir.join(&o.file))
             } else {
                 scratch.change_time_before(&o.file)
             }?;
-            Some((o.file.clone(), (o.fingerprint, time)))
+            Some((o.file, (o.fingerprint, time)))
         })
         .collect();
     let search = search.and_then(|docs| {
@@ -442,18 +444,13 @@ pub fn entries(
         }
         Some(SearchRecord { docs, files })
     });
-    let (held, dirs) = scratch.held_before();
-    let others = held
-        .into_par_iter()
-        .filter(|file| !pages.contains_key(*file))
-        .map(str::to_string)
-        .collect();
+    let held = scratch.take_held().unwrap_or_default();
     Entries {
         tree: tree::tree_id(&scratch.dir),
         pages,
         search,
-        others,
-        dirs: dirs.into_iter().map(|(d, t)| (d.to_string(), t)).collect(),
+        others: held.files,
+        dirs: held.dirs,
     }
 }
 
@@ -522,7 +519,8 @@ mod tests {
                 docs: HashMap::from([("/documents/a b/".to_string(), 3)]),
                 files: vec![("search/meta.json".to_string(), (5, 6))],
             }),
-            others: vec!["attachments/a b.pdf".to_string()],
+            // Until written, a record may name a page among the other files too.
+            others: vec!["attachments/a b.pdf".to_string(), pages[0].to_string()],
             dirs: vec![("a".to_string(), (7, 8)), ("b c".to_string(), (9, 10))],
             on_disk: false,
         }
@@ -554,7 +552,7 @@ mod tests {
         assert_eq!(back.tree, spare);
         // A file whose name holds a line break is left out: its page is written again.
         let mut expected = wrote.pages.clone();
-        expected.remove(pages[2]);
+        expected.retain(|(file, _)| file != pages[2]);
         assert_eq!(back.pages, expected);
         let (search, wrote_search) = (
             back.search.as_ref().unwrap(),
@@ -562,6 +560,7 @@ mod tests {
         );
         assert_eq!(search.docs, wrote_search.docs);
         assert_eq!(search.files, wrote_search.files);
+        assert_eq!(back.others, ["attachments/a b.pdf"]);
         assert_eq!((&back.others, &back.dirs), (&wrote.others, &wrote.dirs));
         // The other tree's record is there for it alone.
         assert!(TreeRecord::read(&out, live).is_some_and(|r| r.pages.len() == 1));
@@ -595,7 +594,7 @@ mod tests {
         }
         let entries = |tree| Entries {
             tree: Some(tree),
-            pages: HashMap::new(),
+            pages: Vec::new(),
             search: None,
             others: Vec::new(),
             dirs: Vec::new(),

@@ -46,6 +46,13 @@ struct Inventory {
     empty: Vec<PathBuf>,
 }
 
+/// What a recycled tree held when a build began ([`Scratch::take_held`]).
+#[derive(Default)]
+pub struct Held {
+    pub files: Vec<String>,
+    pub dirs: Vec<(String, ChangeTime)>,
+}
+
 /// What a record of a tree says it held (`write::manifest`), relative to the tree: its
 /// files, and its folders with their status-change times then. A folder whose time has not
 /// moved since holds the same names: creating, removing or renaming anything in it moves
@@ -259,20 +266,23 @@ impl Scratch {
     }
 
     /// What the recycled tree held before this build, for its record: its files, and its
-    /// folders with their times then. A file or folder this build made is not among them;
-    /// the folder it was made in moved its time, and is read again by the next build that
-    /// recycles the tree ([`Listing`]).
-    pub fn held_before(&self) -> (Vec<&str>, Vec<(&str, ChangeTime)>) {
-        let Some(before) = &self.before else {
-            return (Vec::new(), Vec::new());
-        };
-        let files = before.files.keys().filter_map(|f| f.to_str()).collect();
-        let dirs = before
-            .dirs
-            .iter()
-            .filter_map(|(d, time)| Some((d.to_str()?, *time)))
-            .collect();
-        (files, dirs)
+    /// folders with their times then; taken, so that [`Scratch::change_time_before`] knows
+    /// nothing afterwards. A file or folder this build made is not among them: the folder
+    /// it was made in moved its time, and is read again by the next build that recycles the
+    /// tree ([`Listing`]). `None` for a fresh tree, or one holding a name that is not UTF-8,
+    /// which a listing could not name.
+    pub fn take_held(&mut self) -> Option<Held> {
+        let before = self.before.as_mut()?;
+        let files = std::mem::take(&mut before.files)
+            .into_keys()
+            .map(OsString::into_string)
+            .collect::<Result<_, _>>()
+            .ok()?;
+        let dirs = std::mem::take(&mut before.dirs)
+            .into_iter()
+            .map(|(d, time)| Some((d.into_string().ok()?, time)))
+            .collect::<Option<_>>()?;
+        Some(Held { files, dirs })
     }
 }
 
