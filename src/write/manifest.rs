@@ -15,7 +15,8 @@
 //! per file, rather than JSON: a build after one edit reads and writes one of them, and JSON
 //! took a fifth of a second each way.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -42,7 +43,7 @@ struct TreeRecord {
     search: Option<SearchRecord>,
     /// The tree's other files, and its folders with their status-change times, for the
     /// next build that recycles it to find what the tree holds without reading every folder
-    /// (`tree::Listing`). Until the record is written, `others` may name pages too.
+    /// (`tree::Listing`).
     others: Vec<String>,
     dirs: Vec<(String, ChangeTime)>,
     /// Whether the file beside the output holds this record already.
@@ -110,8 +111,8 @@ pub(super) fn read_checked(path: &Path) -> Option<String> {
 /// Writes `body` behind a header with its checksum to `tmp`, then renames it to `path`, so
 /// that a reader finds the previous file or this one, whole. Whether it was written.
 pub(super) fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
-    let text = format!("{HEADER} {:016x}\n{body}", checksum(body));
-    super::write_whole(path, tmp, text.as_bytes()).is_ok()
+    let head = format!("{HEADER} {:016x}\n", checksum(body));
+    super::write_whole_parts(path, tmp, &[head.as_bytes(), body.as_bytes()]).is_ok()
 }
 
 pub(super) fn checksum(body: &str) -> u64 {
@@ -358,10 +359,6 @@ impl Manifest {
     pub fn write(&mut self, out: &Path) {
         let tmp = tree::private_sibling(out, "manifest-new");
         for record in self.trees.iter_mut().filter(|t| !t.on_disk) {
-            // Done here rather than when the build made the record: this runs while the
-            // build finishes, or (in serve) while the page reloads.
-            let pages: HashSet<&str> = record.pages.iter().map(|(f, _)| f.as_str()).collect();
-            record.others.retain(|f| !pages.contains(f.as_str()));
             let path = location(out, record.tree);
             if !write_checked(&path, &tmp, &record.text()) {
                 let _ = fs::remove_file(path);
@@ -420,13 +417,20 @@ pub fn entries(
     outcomes: Vec<PageOutcome>,
     search: Option<HashMap<String, u64>>,
 ) -> Entries {
+    let mut held = scratch.take_held();
+    // Each page taken out of what the tree held leaves its other files: no second table
+    // of 200,000 names to tell them apart.
+    let before: Vec<Option<ChangeTime>> = outcomes
+        .iter()
+        .map(|o| held.files.remove(OsStr::new(&o.file)))
+        .collect();
     let pages: Vec<(String, (u64, ChangeTime))> = outcomes
         .into_par_iter()
-        .filter_map(|o| {
-            let time = if o.rendered {
-                tree::change_time_of(&scratch.dir.join(&o.file))
-            } else {
-                scratch.change_time_before(&o.file)
+        .zip(before)
+        .filter_map(|(o, before)| {
+            let time = match o.rendered {
+                true => tree::change_time_of(&scratch.dir.join(&o.file)),
+                false => before,
             }?;
             Some((o.file, (o.fingerprint, time)))
         })
@@ -444,13 +448,28 @@ pub fn entries(
         }
         Some(SearchRecord { docs, files })
     });
-    let held = scratch.take_held().unwrap_or_default();
+    // A name that is not UTF-8 cannot be listed: without a listing, the next build reads
+    // every folder.
+    let others = held
+        .files
+        .into_keys()
+        .map(|f| f.into_string().ok())
+        .collect();
+    let dirs = held
+        .dirs
+        .into_iter()
+        .map(|(d, time)| Some((d.into_string().ok()?, time)))
+        .collect();
+    let (others, dirs) = match (others, dirs) {
+        (Some(others), Some(dirs)) => (others, dirs),
+        _ => (Vec::new(), Vec::new()),
+    };
     Entries {
         tree: tree::tree_id(&scratch.dir),
         pages,
         search,
-        others: held.files,
-        dirs: held.dirs,
+        others,
+        dirs,
     }
 }
 
@@ -519,8 +538,7 @@ mod tests {
                 docs: HashMap::from([("/documents/a b/".to_string(), 3)]),
                 files: vec![("search/meta.json".to_string(), (5, 6))],
             }),
-            // Until written, a record may name a page among the other files too.
-            others: vec!["attachments/a b.pdf".to_string(), pages[0].to_string()],
+            others: vec!["attachments/a b.pdf".to_string()],
             dirs: vec![("a".to_string(), (7, 8)), ("b c".to_string(), (9, 10))],
             on_disk: false,
         }
@@ -560,7 +578,6 @@ mod tests {
         );
         assert_eq!(search.docs, wrote_search.docs);
         assert_eq!(search.files, wrote_search.files);
-        assert_eq!(back.others, ["attachments/a b.pdf"]);
         assert_eq!((&back.others, &back.dirs), (&wrote.others, &wrote.dirs));
         // The other tree's record is there for it alone.
         assert!(TreeRecord::read(&out, live).is_some_and(|r| r.pages.len() == 1));

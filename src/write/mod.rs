@@ -12,7 +12,17 @@ use std::path::Path;
 /// Writes `bytes` to `tmp`, then renames it over `path`: a reader finds the file as it was
 /// or as it is now, never half written. What is left of `tmp` after a failure is removed.
 pub fn write_whole(path: &Path, tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(tmp, bytes)
+    write_whole_parts(path, tmp, &[bytes])
+}
+
+/// [`write_whole`] of the bytes of `parts`, one after the other, without joining them.
+pub fn write_whole_parts(path: &Path, tmp: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::Write;
+    let write = || -> std::io::Result<()> {
+        let mut file = std::fs::File::create(tmp)?;
+        parts.iter().try_for_each(|part| file.write_all(part))
+    };
+    write()
         .and_then(|()| std::fs::rename(tmp, path))
         .inspect_err(|_| {
             let _ = std::fs::remove_file(tmp);

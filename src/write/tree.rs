@@ -46,11 +46,11 @@ struct Inventory {
     empty: Vec<PathBuf>,
 }
 
-/// What a recycled tree held when a build began ([`Scratch::take_held`]).
+/// What a recycled tree held when a build began ([`Scratch::take_held`]), by relative path.
 #[derive(Default)]
 pub struct Held {
-    pub files: Vec<String>,
-    pub dirs: Vec<(String, ChangeTime)>,
+    pub files: HashMap<OsString, ChangeTime>,
+    pub dirs: HashMap<OsString, ChangeTime>,
 }
 
 /// What a record of a tree says it held (`write::manifest`), relative to the tree: its
@@ -269,20 +269,15 @@ impl Scratch {
     /// folders with their times then; taken, so that [`Scratch::change_time_before`] knows
     /// nothing afterwards. A file or folder this build made is not among them: the folder
     /// it was made in moved its time, and is read again by the next build that recycles the
-    /// tree ([`Listing`]). `None` for a fresh tree, or one holding a name that is not UTF-8,
-    /// which a listing could not name.
-    pub fn take_held(&mut self) -> Option<Held> {
-        let before = self.before.as_mut()?;
-        let files = std::mem::take(&mut before.files)
-            .into_keys()
-            .map(OsString::into_string)
-            .collect::<Result<_, _>>()
-            .ok()?;
-        let dirs = std::mem::take(&mut before.dirs)
-            .into_iter()
-            .map(|(d, time)| Some((d.into_string().ok()?, time)))
-            .collect::<Option<_>>()?;
-        Some(Held { files, dirs })
+    /// tree ([`Listing`]). Nothing for a fresh tree.
+    pub fn take_held(&mut self) -> Held {
+        match self.before.as_mut() {
+            Some(before) => Held {
+                files: std::mem::take(&mut before.files),
+                dirs: std::mem::take(&mut before.dirs),
+            },
+            None => Held::default(),
+        }
     }
 }
 
