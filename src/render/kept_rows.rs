@@ -34,7 +34,7 @@ fn catalogs() -> [String; 2] {
 
 /// The fingerprint of a file's bytes, as `render::Output` records it.
 pub fn file_fingerprint(parts: &[&[u8]]) -> u64 {
-    Fingerprint::new("file").add_parts(parts).finish()
+    crate::fingerprint::of_parts("file", parts)
 }
 
 /// Where one document's entry and line are in the two catalogs.
