@@ -139,15 +139,10 @@ fn index_shape(ctx: &Ctx, example_code: &str, year: Option<i32>) -> String {
 pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
     let mut out = Vec::new();
     let d = &r.data;
-    let agency = ctx.portal.agency(d.agency.as_str());
     // An agency whose own code is invalid is reported in its file; comparing against the
     // bad code would only repeat that on every document.
-    let agency_code = agency
-        .map(|a| id::normalize(&a.data.credit_code))
-        .filter(|c| id::check_credit_code(c).is_ok());
-    let example = agency_code
-        .clone()
-        .unwrap_or_else(|| "11220200795219742W".to_string());
+    let agency_code: Option<&str> = ctx.agency_codes.get(d.agency.as_str()).map(|c| c.as_str());
+    let example = agency_code.unwrap_or("11220200795219742W");
 
     // 索引号
     if d.index_no.trim().is_empty() {
@@ -157,7 +152,7 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
                 "index_no",
                 zh_en!("索引号为空", "the index number (索引号) is empty"),
             )
-            .hint(index_shape(ctx, &example, r.meta.year)),
+            .hint(index_shape(ctx, example, r.meta.year)),
         );
     } else if !ctx.index_re_broken {
         match id::parse_index_no(&d.index_no, ctx.index_re.as_ref()) {
@@ -173,14 +168,14 @@ pub(crate) fn document(ctx: &Ctx, r: &Record<Document>) -> Vec<Issue> {
                         )
                     ),
                 )
-                .hint(index_shape(ctx, &example, r.meta.year)),
+                .hint(index_shape(ctx, example, r.meta.year)),
             ),
             Some(parsed) => {
                 if let (Some(code), Some(agency_code)) = (&parsed.code, &agency_code) {
                     let code = id::normalize(code);
                     let plain: String = code.chars().filter(|&c| c != '-').collect();
                     let org = id::embedded_org_code(agency_code);
-                    let matches = plain == *agency_code || Some(plain.as_str()) == org;
+                    let matches = plain == **agency_code || Some(plain.as_str()) == org;
                     if !matches {
                         let mut msg = zh_en!(
                             format!(

@@ -103,6 +103,9 @@ pub(crate) struct Ctx<'a> {
     pub index_re: Option<Regex>,
     /// The portal's pattern does not compile (the loader reported it): skip shape checks.
     pub index_re_broken: bool,
+    /// Each agency's credit code, normalized, where it is valid: checked once per agency
+    /// rather than once for each of its documents.
+    pub agency_codes: HashMap<&'a str, String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -120,6 +123,15 @@ impl<'a> Ctx<'a> {
             statics: portal.static_files.iter().map(String::as_str).collect(),
             index_re,
             index_re_broken,
+            agency_codes: portal
+                .agencies
+                .iter()
+                .filter_map(|a| {
+                    let code = crate::domain::identifiers::normalize(&a.data.credit_code);
+                    let valid = crate::domain::identifiers::check_credit_code(&code).is_ok();
+                    valid.then_some((a.meta.slug.as_str(), code))
+                })
+                .collect(),
         }
     }
 
