@@ -175,7 +175,8 @@ impl TreeRecord {
 
     /// The record [`TreeRecord::text`] wrote, if this binary wrote it for the tree `id`.
     fn parse(body: &str, id: (u64, u64)) -> Option<TreeRecord> {
-        let mut lines = body.lines();
+        // Not `lines`, which would take a carriage return off the end of a file's name.
+        let mut lines = body.strip_suffix('\n')?.split('\n');
         let (format, binary, tree) = (lines.next()?, lines.next()?, lines.next()?);
         let binary: String = serde_json::from_str(binary).ok()?;
         if format != FORMAT || binary != this_binary() || tree != format!("tree {} {}", id.0, id.1)
@@ -184,18 +185,18 @@ impl TreeRecord {
         }
         let rest: Vec<&str> = lines.collect();
         let search_at = rest.iter().position(|l| *l == "search");
-        let (pages, search) = match search_at {
+        let (files, search) = match search_at {
             Some(at) => (&rest[..at], Some(&rest[at + 1..])),
             None => (&rest[..], None),
         };
         let known = ["page ", "other ", "dir "];
-        if !pages
+        if !files
             .par_iter()
             .all(|l| known.iter().any(|k| l.starts_with(k)))
         {
             return None;
         }
-        let pages_ = pages
+        let pages = files
             .par_iter()
             .filter_map(|line| line.strip_prefix("page "))
             .map(|line| {
@@ -204,12 +205,12 @@ impl TreeRecord {
                 Some((file.to_string(), (hex(fingerprint)?, time)))
             })
             .collect::<Option<Vec<_>>>()?;
-        let others = pages
+        let others = files
             .par_iter()
             .filter_map(|line| line.strip_prefix("other "))
             .map(str::to_string)
             .collect();
-        let dirs = pages
+        let dirs = files
             .par_iter()
             .filter_map(|line| line.strip_prefix("dir "))
             .map(|line| {
@@ -236,7 +237,7 @@ impl TreeRecord {
         };
         Some(TreeRecord {
             tree: id,
-            pages: pages_,
+            pages,
             search,
             others,
             dirs,
@@ -557,7 +558,12 @@ mod tests {
     #[test]
     fn a_tree_s_record_reads_back_as_it_was_written_and_for_that_tree_only() {
         let (_dir, out, live, spare) = site();
-        let pages = ["a/index.html", "b c/index.html", "d\ne/index.html"];
+        let pages = [
+            "a/index.html",
+            "b c/index.html",
+            "d\ne/index.html",
+            "f\r/index.html",
+        ];
         let mut written = Manifest {
             trees: vec![record(spare, &pages), record(live, &["x/index.html"])],
         };
