@@ -325,9 +325,10 @@ pub struct Retained {
 /// Whom a build tells of the pages it previewed, before it goes on.
 type Tell = Box<dyn FnOnce(&preview::Shown) + Send>;
 
-/// A manifest kept in memory. At 100,000 records writing it takes a third of a second, which
-/// the officer need not wait for (it is written while the page reloads), and reading it back
-/// another third (which `gongkai build` does while it reads the content).
+/// A manifest kept in memory. At 100,000 records writing a tree's record takes a tenth of a
+/// second or more, which the officer need not wait for (it is written while the page
+/// reloads), and reading it back as long (which `gongkai build` does while it reads the
+/// content).
 enum KeptManifest {
     /// Being written, or read, on a thread.
     Pending(std::thread::JoinHandle<Ahead>),
