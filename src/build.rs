@@ -397,11 +397,6 @@ impl Retained {
     /// that the first rebuild it calls for asks only the files it names.
     pub fn catch_up(&mut self, root: &Path) {
         self.parsed.catch_up(root);
-        // The first build read only the record of the tree it recycled.
-        self.finish();
-        if let Some((at, KeptManifest::Written(ahead))) = &mut self.manifest {
-            ahead.manifest.read_spare(at);
-        }
     }
 
     /// Tells that the watcher may have missed changes: the next build asks every file.
@@ -448,14 +443,11 @@ impl Retained {
         // A write still under way finishes first: both go through the same temporary file.
         self.finish();
         let at = out.to_path_buf();
-        // A process that builds again parses what it kept as read meanwhile.
-        let again = self.parsed.is_watched();
+        // The record of the tree it replaced, which the next build recycles, is read with
+        // that tree in `read_spare_ahead` (serve calls it after every build that succeeds).
         let writing = std::thread::spawn(move || {
             let mut manifest = manifest;
             manifest.write(&at);
-            if again {
-                manifest.read_spare(&at);
-            }
             Ahead {
                 manifest,
                 spare: None,

@@ -128,11 +128,6 @@ impl ParseCache {
         self.watched = true;
     }
 
-    /// Whether a watcher tells every change ([`ParseCache::watched`]).
-    pub fn is_watched(&self) -> bool {
-        self.watched
-    }
-
     /// Tells that the files `paths` (relative to the portal) may have changed. While a
     /// watcher tells every change, a load takes the files it was not told of as they were,
     /// and walks content/ again only if one of `paths` adds, removes or renames a file.

@@ -394,7 +394,6 @@ impl Manifest {
 /// What of `record` (the recycled tree's) still holds: its files whose times did not move.
 fn trusted_in(record: TreeRecord, scratch: &Scratch) -> Reuse {
     let unchanged = |file: &str, time: &ChangeTime| scratch.change_time_before(file) == Some(*time);
-
     // 200,000 lookups at 100,000 records: in parallel.
     let pages = record
         .pages
