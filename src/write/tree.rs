@@ -22,6 +22,7 @@ use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::write::paths;
 
@@ -310,31 +311,27 @@ pub fn remove(scratch: Scratch) {
 /// their metadata took 2.3 s of a rebuild that renders six pages.
 fn inventory(dir: &Path) -> Option<Inventory> {
     let found = Found::default();
-    rayon::scope(|s| visit(s, dir.to_path_buf(), PathBuf::new(), &found));
+    rayon::scope(|s| visit(s, dir.to_path_buf(), PathBuf::new(), &found, None));
     found.into_inventory(HashMap::new())
 }
 
 /// What a walk of folders found.
 #[derive(Default)]
 struct Found {
-    files: std::sync::Mutex<Vec<(OsString, ChangeTime)>>,
-    dirs: std::sync::Mutex<Vec<(OsString, ChangeTime)>>,
-    empty: std::sync::Mutex<Vec<PathBuf>>,
+    files: Mutex<Vec<(OsString, ChangeTime)>>,
+    dirs: Mutex<Vec<(OsString, ChangeTime)>>,
+    empty: Mutex<Vec<PathBuf>>,
     /// Something other than files and folders.
     other: std::sync::atomic::AtomicBool,
 }
 
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl Found {
-    fn lock_files(&self) -> std::sync::MutexGuard<'_, Vec<(OsString, ChangeTime)>> {
-        self.files.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn lock_dirs(&self) -> std::sync::MutexGuard<'_, Vec<(OsString, ChangeTime)>> {
-        self.dirs.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
     fn into_inventory(self, mut files: HashMap<OsString, ChangeTime>) -> Option<Inventory> {
-        fn inner<T>(m: std::sync::Mutex<T>) -> T {
+        fn inner<T>(m: Mutex<T>) -> T {
             m.into_inner().unwrap_or_else(|e| e.into_inner())
         }
         if self.other.into_inner() {
@@ -349,27 +346,46 @@ impl Found {
     }
 }
 
-/// Reads the folder `dir`, which is `rel` in the tree, and every folder in it.
-fn visit<'s>(s: &rayon::Scope<'s>, dir: PathBuf, rel: PathBuf, found: &'s Found) {
+/// What a walk need not find again: the folders and files a listing accounted for.
+struct Known<'a> {
+    dirs: HashSet<&'a str>,
+    files: &'a HashMap<OsString, ChangeTime>,
+}
+
+/// Reads the folder `dir`, which is `rel` in the tree, and every folder in it, leaving out
+/// what `known` holds (and the folders in a known one).
+fn visit<'s>(
+    s: &rayon::Scope<'s>,
+    dir: PathBuf,
+    rel: PathBuf,
+    found: &'s Found,
+    known: Option<&'s Known<'s>>,
+) {
     use std::sync::atomic::Ordering;
     let mut files = Vec::new();
     let mut dirs = Vec::new();
+    let mut entries = 0;
     let mut list = || -> io::Result<bool> {
         for entry in fs::read_dir(&dir)? {
             let entry = entry?;
-            let kind = entry.file_type()?;
-            if kind.is_dir() {
-                let Some(time) = change_time(&entry.metadata()?) else {
-                    return Ok(false);
-                };
-                dirs.push((entry.file_name(), time));
-            } else if kind.is_file() {
-                let Some(time) = change_time(&entry.metadata()?) else {
-                    return Ok(false);
-                };
-                files.push((rel.join(entry.file_name()).into_os_string(), time));
-            } else {
+            entries += 1;
+            let (kind, sub) = (entry.file_type()?, rel.join(entry.file_name()));
+            if !kind.is_dir() && !kind.is_file() {
                 return Ok(false);
+            }
+            let is_known = known.is_some_and(|k| match kind.is_dir() {
+                true => sub.to_str().is_some_and(|d| k.dirs.contains(d)),
+                false => k.files.contains_key(sub.as_os_str()),
+            });
+            if is_known {
+                continue;
+            }
+            let Some(time) = change_time(&entry.metadata()?) else {
+                return Ok(false);
+            };
+            match kind.is_dir() {
+                true => dirs.push((entry.file_name(), sub.into_os_string(), time)),
+                false => files.push((sub.into_os_string(), time)),
             }
         }
         Ok(true)
@@ -378,21 +394,17 @@ fn visit<'s>(s: &rayon::Scope<'s>, dir: PathBuf, rel: PathBuf, found: &'s Found)
         found.other.store(true, Ordering::Relaxed);
         return;
     }
-    if files.is_empty() && dirs.is_empty() {
-        found
-            .empty
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(dir.clone());
+    if entries == 0 {
+        locked(&found.empty).push(dir.clone());
     }
     let mut found_dirs = Vec::with_capacity(dirs.len());
-    for (name, time) in dirs {
-        let (sub, sub_rel) = (dir.join(&name), rel.join(&name));
-        found_dirs.push((sub_rel.clone().into_os_string(), time));
-        s.spawn(move |s| visit(s, sub, sub_rel, found));
+    for (name, sub_rel, time) in dirs {
+        let sub = dir.join(name);
+        found_dirs.push((sub_rel.clone(), time));
+        s.spawn(move |s| visit(s, sub, PathBuf::from(sub_rel), found, None));
     }
-    found.lock_dirs().extend(found_dirs);
-    found.lock_files().extend(files);
+    locked(&found.dirs).extend(found_dirs);
+    locked(&found.files).extend(files);
 }
 
 /// [`inventory`] of a tree `listed` says what it held: each listed file and folder is
@@ -401,7 +413,6 @@ fn visit<'s>(s: &rayon::Scope<'s>, dir: PathBuf, rel: PathBuf, found: &'s Found)
 /// listing does not know.
 fn inventory_listed(dir: &Path, listed: &Listing) -> Option<Inventory> {
     use rayon::prelude::*;
-    use std::sync::atomic::Ordering;
     /// What asking for a listed name found: its time, or nothing there of its kind.
     fn asked(path: &Path, want_dir: bool) -> Option<Option<ChangeTime>> {
         match fs::symlink_metadata(path) {
@@ -428,51 +439,24 @@ fn inventory_listed(dir: &Path, listed: &Listing) -> Option<Inventory> {
             None => Some(None),
         })
         .collect::<Option<_>>()?;
-    let known: HashSet<&str> = dirs.iter().map(|(rel, ..)| *rel).collect();
-    let moved: Vec<&str> = std::iter::once("")
-        .chain(
-            dirs.iter()
-                .filter(|(_, now, then)| now.is_some_and(|now| now != *then))
-                .map(|(rel, ..)| *rel),
-        )
-        .collect();
+    let known = Known {
+        dirs: dirs.iter().map(|(rel, ..)| *rel).collect(),
+        files: &files,
+    };
+    let moved = std::iter::once("").chain(
+        dirs.iter()
+            .filter(|(_, now, then)| now.is_some_and(|now| now != *then))
+            .map(|(rel, ..)| *rel),
+    );
     let found = Found::default();
     rayon::scope(|s| {
-        for rel in &moved {
-            let (rel, known, files, found) = (Path::new(rel), &known, &files, &found);
-            s.spawn(move |s| {
-                let read = || -> io::Result<bool> {
-                    for entry in fs::read_dir(dir.join(rel))? {
-                        let entry = entry?;
-                        let (kind, sub) = (entry.file_type()?, rel.join(entry.file_name()));
-                        if kind.is_dir() {
-                            if !sub.to_str().is_some_and(|d| known.contains(d)) {
-                                let Some(time) = change_time(&entry.metadata()?) else {
-                                    return Ok(false);
-                                };
-                                found.lock_dirs().push((sub.clone().into_os_string(), time));
-                                s.spawn(move |s| visit(s, dir.join(&sub), sub, found));
-                            }
-                        } else if kind.is_file() {
-                            if !files.contains_key(sub.as_os_str()) {
-                                let Some(time) = change_time(&entry.metadata()?) else {
-                                    return Ok(false);
-                                };
-                                found.lock_files().push((sub.into_os_string(), time));
-                            }
-                        } else {
-                            return Ok(false);
-                        }
-                    }
-                    Ok(true)
-                };
-                if !read().unwrap_or(false) {
-                    found.other.store(true, Ordering::Relaxed);
-                }
-            });
+        for rel in moved {
+            let (sub, rel) = (dir.join(rel), PathBuf::from(rel));
+            let (found, known) = (&found, &known);
+            s.spawn(move |s| visit(s, sub, rel, found, Some(known)));
         }
     });
-    found.lock_dirs().extend(
+    locked(&found.dirs).extend(
         dirs.iter()
             .filter_map(|(rel, now, _)| Some((OsString::from(*rel), (*now)?))),
     );
