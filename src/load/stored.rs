@@ -172,9 +172,9 @@ impl ParseCache {
         let Ok(head) = serde_json::to_string(&head) else {
             return;
         };
-        let mut body = format!("{HEADER} {}", framed(&head));
-        body.push_str(&lines(keep.into_iter()));
-        let _ = crate::write::write_whole_beside(file, body.as_bytes());
+        let head = format!("{HEADER} {}", framed(&head));
+        let lines = lines(keep.into_iter());
+        let _ = crate::write::write_whole_beside(file, &[head.as_bytes(), lines.as_bytes()]);
     }
 
     fn from_bytes(bytes: Vec<u8>) -> Option<ParseCache> {

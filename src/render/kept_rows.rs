@@ -172,9 +172,7 @@ impl Made {
             self.csv.0,
             self.csv.1
         );
-        let mut bytes = head.into_bytes();
-        bytes.extend_from_slice(&body);
-        let _ = crate::write::write_whole_beside(&file_beside(site), &bytes);
+        let _ = crate::write::write_whole_beside(&file_beside(site), &[head.as_bytes(), &body]);
     }
 }
 

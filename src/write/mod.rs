@@ -29,10 +29,10 @@ pub fn write_whole_parts(path: &Path, tmp: &Path, parts: &[&[u8]]) -> std::io::R
         })
 }
 
-/// [`write_whole`] through `<path>-new-<pid>`, a temporary file of this process's own beside
-/// `path`.
-pub fn write_whole_beside(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// [`write_whole_parts`] through `<path>-new-<pid>`, a temporary file of this process's own
+/// beside `path`.
+pub fn write_whole_beside(path: &Path, parts: &[&[u8]]) -> std::io::Result<()> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(format!("-new-{}", std::process::id()));
-    write_whole(path, Path::new(&tmp), bytes)
+    write_whole_parts(path, Path::new(&tmp), parts)
 }
