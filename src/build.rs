@@ -1,7 +1,7 @@
 //! The whole pipeline, load → validate → derive → render → write, and the atomic swap of the
 //! finished site into place: a failed build never leaves a half-written site.
 
-use std::collections::{HashMap, HashSet};
+use crate::table::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;

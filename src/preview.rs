@@ -8,7 +8,7 @@
 //! usual, and if it fails, the previewed files get their bytes back ([`Shown::undo`]), so
 //! that the site stays as last built.
 
-use std::collections::HashSet;
+use crate::table::HashSet;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Component, Path, PathBuf};

@@ -2,7 +2,7 @@
 //! (document bodies as text, power and service items with their bases and steps, decisions,
 //! annual reports, pages), as [`SearchDoc`]s, the one type the search stage takes.
 
-use std::collections::HashSet;
+use crate::table::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 

@@ -10,7 +10,7 @@ pub mod source;
 mod stored;
 pub mod yaml_depth;
 
-use std::collections::{HashMap, HashSet};
+use crate::table::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -157,7 +157,7 @@ impl ParseCache {
                     .is_some_and(|then| Some(then.stamp) == stamp(&root.join(rel)))
             });
         if unchanged {
-            self.since = Since::Only(HashSet::new());
+            self.since = Since::Only(HashSet::default());
             self.walked = Some(now);
         }
     }
@@ -303,7 +303,7 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
     }
     let changed = cache.as_deref_mut().and_then(|c| {
         let next = match c.watched {
-            true => Since::Only(HashSet::new()),
+            true => Since::Only(HashSet::default()),
             false => Since::Unknown,
         };
         match std::mem::replace(&mut c.since, next) {
@@ -677,7 +677,7 @@ fn walk(root: &Path, content: &Path) -> Walk {
         }
     }
     // A link met again through a linked folder is reported once, where it is.
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     for (path, in_static) in escapes.into_inner().unwrap() {
         let real = path
             .parent()
@@ -1729,7 +1729,7 @@ mod tests {
             files: vec![(PathBuf::from("content/decisions/2024/a.md"), Slot::Home)],
             ..Walk::default()
         };
-        let gone = |rel: &str| HashSet::from([OsString::from(rel)]);
+        let gone = |rel: &str| HashSet::from_iter([OsString::from(rel)]);
         let holds = |rel| walk_still_holds(root, &walked, &cache, &gone(rel));
         assert!(
             !holds("content/decisions/2024"),

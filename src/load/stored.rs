@@ -18,7 +18,7 @@
 //! whose cache alone is trusted, and the `max_file_bytes` it was read with. Deleting it
 //! costs one full parse. A line that does not read back is parsed again.
 
-use std::collections::HashMap;
+use crate::table::HashMap;
 use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
@@ -205,7 +205,7 @@ impl ParseCache {
         // A later line of a file replaces an earlier one. Sized first: grown as it fills,
         // the table moved its 100,000 records (each as large as a parsed document) again at
         // every doubling, on the thread the load waits for.
-        let mut files: HashMap<OsString, Parse> = HashMap::with_capacity(read.len());
+        let mut files: HashMap<OsString, Parse> = crate::table::map_with_capacity(read.len());
         files.extend(read.into_iter().flatten());
         Some(ParseCache {
             files,

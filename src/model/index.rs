@@ -3,7 +3,9 @@
 //! carry out each power item. Values are positions in the portal's record lists, so the
 //! lookups live beside the records without borrowing them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::table::HashMap;
 
 use super::{Meta, Portal};
 
@@ -87,7 +89,7 @@ struct ByText {
 }
 
 fn by_text(p: &Portal) -> ByText {
-    let mut services_of_power: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut services_of_power: HashMap<String, Vec<usize>> = HashMap::default();
     for (i, s) in p.services.iter().enumerate() {
         if let Some(code) = &s.data.power_item {
             services_of_power.entry(code.clone()).or_default().push(i);
@@ -116,7 +118,7 @@ fn by_text(p: &Portal) -> ByText {
 }
 
 fn agencies_by_slug(p: &Portal) -> HashMap<String, usize> {
-    let mut agency = HashMap::with_capacity(p.agencies.len());
+    let mut agency = crate::table::map_with_capacity(p.agencies.len());
     for (i, a) in p.agencies.iter().enumerate() {
         agency.entry(a.meta.slug.clone()).or_insert(i);
     }
@@ -131,7 +133,7 @@ fn documents_by_slug(p: &Portal) -> HashMap<String, usize> {
         let (a, b) = (&p.documents[a].meta, &p.documents[b].meta);
         a.slug.cmp(&b.slug).then_with(|| a.path.cmp(&b.path))
     });
-    let mut document = HashMap::with_capacity(p.documents.len());
+    let mut document = crate::table::map_with_capacity(p.documents.len());
     for i in by_slug {
         document
             .entry(p.documents[i].meta.slug.clone())
@@ -141,7 +143,7 @@ fn documents_by_slug(p: &Portal) -> HashMap<String, usize> {
 }
 
 fn interpretations(p: &Portal, document: &HashMap<String, usize>) -> HashMap<usize, Vec<usize>> {
-    let mut interpretations: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut interpretations: HashMap<usize, Vec<usize>> = HashMap::default();
     for (i, d) in p.documents.iter().enumerate() {
         for (slug, _) in d.data.interprets.iter().flat_map(|s| s.each("interprets")) {
             if let Some(&target) = document.get(&slug) {
@@ -174,7 +176,7 @@ fn documents_by_category(p: &Portal) -> BTreeMap<String, Vec<usize>> {
 /// Each category's slug, numbered where two read the same.
 fn category_slugs(categories: &BTreeMap<String, Vec<usize>>) -> BTreeMap<String, String> {
     let mut category_slug = BTreeMap::new();
-    let mut taken = std::collections::HashSet::new();
+    let mut taken = crate::table::HashSet::default();
     for c in categories.keys() {
         let stem = super::slug::category_slug(c);
         let mut slug = stem.clone();

@@ -6,7 +6,7 @@
 //! data attributes that `deadlines.js` uses to recompute the text for the visitor's day.
 
 use crate::render::output::Output;
-use std::collections::HashMap;
+use crate::table::HashMap;
 
 use serde::Serialize;
 
@@ -104,7 +104,7 @@ pub struct NoticeIndex {
 
 impl NoticeIndex {
     pub fn new(notices: &[Notice]) -> NoticeIndex {
-        let mut by_record: HashMap<_, Vec<usize>> = HashMap::new();
+        let mut by_record: HashMap<_, Vec<usize>> = HashMap::default();
         for (i, n) in notices.iter().enumerate() {
             // An agency's notices are about its reports of several years: one page shows all.
             let year = match n.record.kind {

@@ -11,7 +11,7 @@
 //! another build) are not used, nor is a record written by another binary or cut short.
 //! Deleting it costs one build making every entry.
 
-use std::collections::HashMap;
+use crate::table::HashMap;
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -80,7 +80,7 @@ impl Kept {
         if !as_left(&json, json_len, json_fp) || !as_left(&csv, csv_len, csv_fp) {
             return None;
         }
-        let mut by_key = HashMap::with_capacity(body.len() / 40);
+        let mut by_key = crate::table::map_with_capacity(body.len() / 40);
         for chunk in body.chunks_exact(40) {
             let n = |i: usize| {
                 let bytes: [u8; 8] = chunk[i * 8..i * 8 + 8].try_into().unwrap_or_default();

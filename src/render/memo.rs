@@ -14,7 +14,7 @@
 //! is and compare it with the file, so a value such a page shows and its list misses fails
 //! the tests.
 
-use std::collections::HashMap;
+use crate::table::HashMap;
 
 /// What the output tree holds that this build may trust: each page file (relative to the
 /// tree, as `urls::file_for` names it) with the fingerprint of the page written there.

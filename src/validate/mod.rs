@@ -16,7 +16,7 @@ pub use requests::validate_register;
 
 pub(crate) use rules::toml_value_pos;
 
-use std::collections::{HashMap, HashSet};
+use crate::table::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -283,7 +283,7 @@ pub(crate) type FileIssue = (PathBuf, Issue);
 /// (`Meta::damaged`): those keys were reported when the record was loaded, and anything
 /// said about their stand-ins would be noise.
 fn drop_issues_about_stand_ins(portal: &Portal, issues: &mut Vec<FileIssue>) {
-    let mut damaged: HashMap<&Path, &Meta> = HashMap::new();
+    let mut damaged: HashMap<&Path, &Meta> = HashMap::default();
     macro_rules! add {
         ($records:expr) => {
             for r in $records.iter().filter(|r| !r.meta.damaged.is_empty()) {
@@ -314,7 +314,7 @@ fn drop_issues_about_stand_ins(portal: &Portal, issues: &mut Vec<FileIssue>) {
 /// Turns issues into diagnostics, reading each file that has issues once.
 fn resolve(issues: Vec<FileIssue>, root: &Path, max_bytes: u64) -> Vec<Diagnostic> {
     // Every (file, path, at) whose position is needed, grouped by file.
-    let mut wanted: HashMap<&Path, Vec<(&str, At)>> = HashMap::new();
+    let mut wanted: HashMap<&Path, Vec<(&str, At)>> = HashMap::default();
     for (file, issue) in &issues {
         if !issue.path.is_empty() {
             wanted

@@ -15,7 +15,7 @@
 //! per file, rather than JSON: a build after one edit reads and writes one of them, and JSON
 //! took a fifth of a second each way.
 
-use std::collections::HashMap;
+use crate::table::HashMap;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs;
@@ -220,7 +220,7 @@ impl TreeRecord {
             .collect::<Option<Vec<_>>>()?;
         let search = match search {
             Some(lines) => {
-                let mut docs = HashMap::new();
+                let mut docs = HashMap::default();
                 let mut files = Vec::new();
                 for line in lines {
                     if let Some(doc) = line.strip_prefix("doc ") {
@@ -535,7 +535,7 @@ mod tests {
                 })
                 .collect(),
             search: Some(SearchRecord {
-                docs: HashMap::from([("/documents/a b/".to_string(), 3)]),
+                docs: HashMap::from_iter([("/documents/a b/".to_string(), 3)]),
                 files: vec![("search/meta.json".to_string(), (5, 6))],
             }),
             others: vec!["attachments/a b.pdf".to_string()],

@@ -12,7 +12,7 @@
 //! means no base, and the next build writes the index whole. Deleting the folder is safe.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use crate::table::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -105,7 +105,7 @@ pub fn save(out: &Path, search: &Path, records: &Records, fingerprints: &[(Strin
     if !same_order || fs::create_dir_all(&dir).is_err() {
         return;
     }
-    let mut sizes = HashMap::new();
+    let mut sizes = HashMap::default();
     for f in FILES.iter().copied().chain([KEPT_SPARES]) {
         let to = dir.join(f);
         let _ = fs::remove_file(&to);

@@ -17,7 +17,7 @@
 //! writing into the live site. The price is a second copy of the site on disk, which may
 //! be deleted at any time.
 
-use std::collections::{HashMap, HashSet};
+use crate::table::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io;
@@ -312,7 +312,7 @@ pub fn remove(scratch: Scratch) {
 fn inventory(dir: &Path) -> Option<Inventory> {
     let found = Found::default();
     rayon::scope(|s| visit(s, dir.to_path_buf(), PathBuf::new(), &found, None));
-    found.into_inventory(HashMap::new())
+    found.into_inventory(HashMap::default())
 }
 
 /// What a walk of folders found.
@@ -760,7 +760,7 @@ mod tests {
         for f in files {
             write(&scratch.dir, f, f);
         }
-        prune(&scratch, &HashSet::new()).unwrap();
+        prune(&scratch, &HashSet::default()).unwrap();
         swap_into_place(scratch, out).unwrap();
     }
 
@@ -913,7 +913,7 @@ mod tests {
         let copy = |out: &Path| {
             let scratch = prepare(out).unwrap();
             copy_if_changed(&src, &scratch.dir.join("a.pdf")).unwrap();
-            prune(&scratch, &HashSet::new()).unwrap();
+            prune(&scratch, &HashSet::default()).unwrap();
             swap_into_place(scratch, out).unwrap();
         };
         copy(&out);
@@ -979,7 +979,7 @@ mod tests {
         fs::create_dir_all(sibling(&out, "spare").join("hollow/inner")).unwrap();
         let scratch = prepare(&out).unwrap();
         write(&scratch.dir, "deep/c/y.html", "written again");
-        prune(&scratch, &HashSet::from(["k/kept.html"])).unwrap();
+        prune(&scratch, &HashSet::from_iter(["k/kept.html"])).unwrap();
         let d = &scratch.dir;
         assert!(d.join("k/kept.html").is_file(), "found right, so kept");
         assert!(d.join("deep/c/y.html").is_file(), "written, so kept");
@@ -1006,7 +1006,7 @@ mod tests {
         ));
         assert!(!keep_if_same(&scratch.dir.join("same.html"), b"same.htmX"));
         assert!(!keep_if_same(&scratch.dir.join("missing.html"), b""));
-        prune(&scratch, &HashSet::new()).unwrap();
+        prune(&scratch, &HashSet::default()).unwrap();
         assert_eq!(fs::metadata(&same).unwrap().modified().unwrap(), mtime);
         assert!(
             !scratch.dir.join("changed.html").exists(),
@@ -1074,7 +1074,7 @@ mod tests {
         for f in files {
             write(&scratch.dir, f, text);
         }
-        prune(&scratch, &HashSet::new()).unwrap();
+        prune(&scratch, &HashSet::default()).unwrap();
         swap_into_place(scratch, out).unwrap();
     }
 

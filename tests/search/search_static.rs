@@ -317,7 +317,7 @@ fn written_whole(
 fn a_delta_answers_in_the_client_as_the_index_written_whole() {
     use gongkai::search::static_index::{logical_files, try_delta, DeltaInputs};
     use gongkai::write::static_base;
-    use std::collections::HashSet;
+    use gongkai::table::HashSet;
 
     let tmp = tempfile::tempdir().unwrap();
     let original = many_docs(4200);

@@ -34,7 +34,9 @@
 //! hold, [`try_delta`] declines and the caller writes the index afresh, which becomes the
 //! next base.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::table::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -228,7 +230,7 @@ fn match_records<'a>(
     let base_of = r.caller_of();
     let mut stream_of = vec![None; r.urls.len()];
     let (mut changed, mut added) = (Vec::new(), Vec::new());
-    let mut at = HashMap::new();
+    let mut at = HashMap::default();
     let mut last = None;
     for (s, (url, fp)) in inputs.current.iter().enumerate() {
         let Some(&c) = base_of.get(url.as_str()) else {
@@ -369,7 +371,7 @@ pub fn try_delta(
         return declined("a changed record was not found");
     }
     let mut changed = Vec::with_capacity(docs.len());
-    let mut keys = HashMap::new();
+    let mut keys = HashMap::default();
     for doc in &docs {
         let Some(&(stream, caller)) = m.at.get(doc.url.as_str()) else {
             return declined("a changed record was not found");
@@ -852,7 +854,7 @@ pub(super) enum Base {
 
 /// The spares file of the base: each dense term's records ranked after its top k.
 fn read_spares(data: &[u8]) -> Option<Spares<'_>> {
-    let mut out = HashMap::new();
+    let mut out = HashMap::default();
     let mut at = 0;
     while at < data.len() {
         let len = data[at] as usize;
