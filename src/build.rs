@@ -320,6 +320,10 @@ pub struct Retained {
     /// The site the next build shows the pages of the records in these files in first, and
     /// whom it tells.
     preview: Option<(PathBuf, HashSet<OsString>, Tell)>,
+    /// Set by a process that exits after one build (`gongkai build`): the portal is kept
+    /// here with the records the parse cache lent it, rather than giving all of them back
+    /// only to append the lines of the few parsed (`load::ParseCache::store_lent`).
+    exits: Option<Option<crate::model::Portal>>,
 }
 
 /// Whom a build tells of the pages it previewed, before it goes on.
@@ -364,6 +368,7 @@ impl Retained {
             parsed: file.map(load::ParseCache::stored_ahead).unwrap_or_default(),
             manifest: None,
             preview: None,
+            exits: None,
         }
     }
 
@@ -473,6 +478,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let site = site_folder(&opts.root, opts.output.as_deref());
     let cache = site.as_deref().map(parse_cache_beside);
     let mut retained = Retained::from_parse_cache(cache.as_deref());
+    retained.exits = Some(None);
     // The manifest and the spare tree's inventory are read while the content is, as the
     // parse cache is.
     if let Some(site) = &site {
@@ -485,7 +491,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     retained.finish();
     // A build that fails writes nothing, not even this cache.
     if let (Some(file), true) = (&cache, built.is_ok()) {
-        retained.parsed.store(file);
+        match retained.exits.take().flatten() {
+            Some(portal) => retained.parsed.store_lent(portal, file),
+            None => retained.parsed.store(file),
+        }
     }
     // At 100,000 records freeing what the build kept takes half a second, which a process
     // that exits next need not wait for.
@@ -536,7 +545,10 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
         ..
     } = check_loaded(loaded, &opts.root);
     let built = build_checked(opts, retained, &portal, diags, &report_findings, start);
-    retained.parsed.restore(portal);
+    match &mut retained.exits {
+        Some(lent) => *lent = Some(portal),
+        None => retained.parsed.restore(portal),
+    }
     match (built, shown) {
         (Ok(report), Some(shown)) => Ok(BuildReport {
             previewed: shown.pages,

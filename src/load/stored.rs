@@ -18,7 +18,7 @@
 //! whose cache alone is trusted, and the `max_file_bytes` it was read with. Deleting it
 //! costs one full parse. A line that does not read back is parsed again.
 
-use crate::table::HashMap;
+use crate::table::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
@@ -29,7 +29,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Lent, Parse, ParseCache, Parsed, Stamp};
 use crate::fingerprint::Fingerprint;
-use crate::model::{Agency, Decision, Document, Meta, Page, PowerItem, Record, ServiceItem};
+use crate::model::{
+    Agency, Decision, Document, Meta, Page, Portal, PowerItem, Record, ServiceItem,
+};
 use crate::write::manifest::this_binary;
 
 /// The first line: whose cache it is.
@@ -175,6 +177,42 @@ impl ParseCache {
         let head = format!("{HEADER} {}", framed(&head));
         let lines = lines(keep.into_iter());
         let _ = crate::write::write_whole_beside(file, &[head.as_bytes(), lines.as_bytes()]);
+    }
+
+    /// [`ParseCache::store`] by a process that exits next (`gongkai build`), with the
+    /// records still lent to `portal`: while the file is only appended to, only the records
+    /// this run parsed are taken back, not 100,000 that the file holds already.
+    pub fn store_lent(&mut self, portal: Portal, file: &Path) {
+        self.settle();
+        let fresh = |p: &Parse| !p.stored && matches!(p.parsed, Lent::Out);
+        // At most this many lines to append, for at least this many kept: appending is
+        // then sure to be what `store` does.
+        let appended = self.files.values().filter(|p| fresh(p)).count();
+        let kept = self
+            .files
+            .values()
+            .filter(|p| p.stored && !matches!(p.parsed, Lent::Nothing))
+            .count();
+        if self.stored_lines == 0 || self.stored_lines + appended > 2 * kept + 64 {
+            self.restore(portal);
+            self.store(file);
+            return;
+        }
+        let wanted: HashSet<OsString> = self
+            .files
+            .iter()
+            .filter(|(_, p)| fresh(p))
+            .map(|(path, _)| path.clone())
+            .collect();
+        self.give_back(portal, |path| wanted.contains(path));
+        let lines = lines(
+            self.files
+                .iter()
+                .filter(|(path, p)| !p.stored && wanted.contains(*path)),
+        );
+        if !lines.is_empty() {
+            append(file, &lines);
+        }
     }
 
     fn from_bytes(bytes: Vec<u8>) -> Option<ParseCache> {
@@ -373,6 +411,22 @@ mod tests {
         (titles, cache.parsed())
     }
 
+    /// [`load_and_store`] as `gongkai build` does it: the records stay lent to the portal
+    /// ([`ParseCache::store_lent`]).
+    fn load_and_store_lent(root: &Path, file: &Path) -> (Vec<String>, usize) {
+        let mut cache = ParseCache::stored(file);
+        let loaded = load_reusing(root, Some(&mut cache)).unwrap();
+        let mut titles: Vec<String> = loaded
+            .portal
+            .pages
+            .iter()
+            .map(|p| p.data.title.clone())
+            .collect();
+        titles.sort();
+        cache.store_lent(loaded.portal, file);
+        (titles, cache.parsed())
+    }
+
     #[test]
     fn a_later_run_parses_only_files_whose_bytes_changed() {
         let dir = tempfile::tempdir().unwrap();
@@ -432,6 +486,40 @@ mod tests {
 
     #[test]
     fn one_edit_appends_one_line_and_a_long_log_is_written_anew() {
+        one_edit_appends_one_line_and_a_long_log_is_written_anew_by(load_and_store);
+    }
+
+    #[test]
+    fn a_run_that_keeps_its_records_lent_appends_the_same_lines() {
+        one_edit_appends_one_line_and_a_long_log_is_written_anew_by(load_and_store_lent);
+        // Several files parsed in one run, one of them added: each gets its line, and the
+        // next run parses none of them.
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let file = root.join(".gongkai-public-parsed");
+        write_pages(
+            root,
+            &[("a", "title: 甲"), ("b", "title: 乙"), ("c", "title: 丙")],
+        );
+        load_and_store_lent(root, &file);
+        let first = std::fs::read_to_string(&file).unwrap();
+        write_pages(root, &[("a", "title: 甲二"), ("d", "title: 丁")]);
+        assert_eq!(load_and_store_lent(root, &file).1, 2);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.starts_with(&first), "appended to");
+        assert_eq!(text.lines().count(), first.lines().count() + 2);
+        assert_eq!(
+            load_and_store_lent(root, &file),
+            (
+                vec!["丁".into(), "丙".into(), "乙".into(), "甲二".into()],
+                0
+            )
+        );
+    }
+
+    fn one_edit_appends_one_line_and_a_long_log_is_written_anew_by(
+        load_and_store: fn(&Path, &Path) -> (Vec<String>, usize),
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
         write_pages(root, &[("a", "title: 甲"), ("b", "title: 乙")]);

@@ -11,8 +11,8 @@
 //! the binary that wrote them, like the manifest; anything damaged, foreign or missing
 //! means no base, and the next build writes the index whole. Deleting the folder is safe.
 
-use std::borrow::Cow;
 use crate::table::HashMap;
+use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -316,8 +316,8 @@ fn written_whole(
 #[test]
 fn a_delta_answers_in_the_client_as_the_index_written_whole() {
     use gongkai::search::static_index::{logical_files, try_delta, DeltaInputs};
-    use gongkai::write::static_base;
     use gongkai::table::HashSet;
+    use gongkai::write::static_base;
 
     let tmp = tempfile::tempdir().unwrap();
     let original = many_docs(4200);
