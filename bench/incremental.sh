@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/incremental.sh GONGKAI GEN [N...] — what one edited document costs at N records (default
-# 1000 10000 100000): a cold `gongkai build`, then `gongkai build` after one document's title
+# 1000 10000 100000): a cold `gongkai build` (median of $COLD_RUNS, each from nothing built),
+# then `gongkai build` after one document's title
 # changed (median of $RUNS), after one document was added and after it was removed again (one
 # build each), and under `gongkai serve` the time from saving the file to the new
 # title shown in an open page (headless chromium, bench/serve_reload.mjs; serve shows the edited
@@ -8,8 +9,9 @@
 # serve's peak resident memory. Prints a Markdown table. bench/run.sh calls it with its own binaries; it can
 # also run alone with any gongkai binary and examples/gen_corpus.
 #
-# Environment: BENCH_DIR (default /tmp/gongkai-bench), RUNS (default 3), SEED (1), TODAY
-# (2026-06-30), PORT (default 18111).
+# Environment: BENCH_DIR (default /tmp/gongkai-bench), RUNS (default 3), COLD_RUNS (default 3:
+# a cold build's time varies most from run to run, and the ratio is taken against it), SEED
+# (1), TODAY (2026-06-30), PORT (default 18111).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -19,6 +21,7 @@ SIZES=("$@")
 [ ${#SIZES[@]} -gt 0 ] || SIZES=(1000 10000 100000)
 BENCH_DIR=${BENCH_DIR:-/tmp/gongkai-bench}
 RUNS=${RUNS:-3}
+COLD_RUNS=${COLD_RUNS:-3}
 SEED=${SEED:-1}
 TODAY=${TODAY:-2026-06-30}
 PORT=${PORT:-18111}
@@ -50,10 +53,16 @@ for N in "${SIZES[@]}"; do
   "$GEN" --out "$corpus" --records "$N" --seed "$SEED" >/dev/null
   one=$(find "$corpus/content/documents" -name '*.md' | sort | sed -n 1p)
   rel=${one#"$corpus"/}
-  sync
-  timed "$GONGKAI" build --root "$corpus" --today "$TODAY"
-  cold=$SECS
-  log "   cold build: $cold s"
+  colds=()
+  for c in $(seq "$COLD_RUNS"); do
+    # From nothing built: no site, no index, nothing gongkai keeps beside them.
+    rm -rf "$corpus/public" "$corpus/search-index" "$corpus"/.gongkai-*
+    sync
+    timed "$GONGKAI" build --root "$corpus" --today "$TODAY"
+    log "   cold build $c: $SECS s"
+    colds+=("$SECS")
+  done
+  cold=$(median "${colds[@]}")
   # Two more builds, so that both trees the build alternates between have a manifest.
   for w in 1 2; do timed "$GONGKAI" build --root "$corpus" --today "$TODAY"; done
   log "   unchanged rebuild: $SECS s"
