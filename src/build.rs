@@ -1,7 +1,6 @@
 //! The whole pipeline, load → validate → derive → render → write, and the atomic swap of the
 //! finished site into place: a failed build never leaves a half-written site.
 
-use crate::table::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -17,6 +16,7 @@ use crate::model::{Kind, Portal};
 use crate::preview;
 use crate::render::memo::{PageOutcome, Reuse};
 use crate::render::{self, theme::Theme};
+use crate::table::{HashMap, HashSet};
 use crate::validate;
 use crate::write::tree;
 use crate::write::{manifest, paths, static_base};

@@ -8,7 +8,6 @@
 //! usual, and if it fails, the previewed files get their bytes back ([`Shown::undo`]), so
 //! that the site stays as last built.
 
-use crate::table::HashSet;
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -20,6 +19,7 @@ use crate::derive;
 use crate::domain::report_math;
 use crate::model::{Kind, Portal};
 use crate::render::{self, theme::Theme, RenderedPage};
+use crate::table::HashSet;
 
 /// The pages a preview put in place, with what their files held before.
 pub struct Shown {

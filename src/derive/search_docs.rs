@@ -2,7 +2,6 @@
 //! (document bodies as text, power and service items with their bases and steps, decisions,
 //! annual reports, pages), as [`SearchDoc`]s, the one type the search stage takes.
 
-use crate::table::HashSet;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -14,6 +13,7 @@ use crate::load::read_body;
 use crate::model::urls;
 use crate::model::*;
 use crate::search::SearchDoc;
+use crate::table::HashSet;
 use crate::text::markdown;
 
 /// Every searchable record of the portal, streamed: bodies are read from their files one at

@@ -10,7 +10,6 @@ pub mod source;
 mod stored;
 pub mod yaml_depth;
 
-use crate::table::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,6 +26,7 @@ use crate::model::config::SiteConfig;
 use crate::model::kinds::Layout;
 use crate::model::slug::{slug_is_valid, suggest_slug};
 use crate::model::*;
+use crate::table::{HashMap, HashSet};
 use source::YamlPart;
 
 /// The loaded portal with the diagnostics of loading.

@@ -18,7 +18,6 @@
 //! whose cache alone is trusted, and the `max_file_bytes` it was read with. Deleting it
 //! costs one full parse. A line that does not read back is parsed again.
 
-use crate::table::{HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
@@ -32,6 +31,7 @@ use crate::fingerprint::Fingerprint;
 use crate::model::{
     Agency, Decision, Document, Meta, Page, Portal, PowerItem, Record, ServiceItem,
 };
+use crate::table::{HashMap, HashSet};
 use crate::write::manifest::this_binary;
 
 /// The first line: whose cache it is.

@@ -5,9 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::table::HashMap;
-
 use super::{Meta, Portal};
+use crate::table::HashMap;
 
 #[derive(Debug, Default, Clone)]
 pub struct Lookup {

@@ -11,13 +11,13 @@
 //! another build) are not used, nor is a record written by another binary or cut short.
 //! Deleting it costs one build making every entry.
 
-use crate::table::HashMap;
 use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::fingerprint::Fingerprint;
 use crate::model::{urls, Kind};
+use crate::table::HashMap;
 use crate::write::manifest::this_binary;
 
 const HEADER: &str = "gongkai-rows 1";

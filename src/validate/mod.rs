@@ -16,7 +16,6 @@ pub use requests::validate_register;
 
 pub(crate) use rules::toml_value_pos;
 
-use crate::table::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -27,6 +26,7 @@ use crate::domain::report_math::{self, ReportFindings};
 use crate::load::locate;
 use crate::load::source;
 use crate::model::*;
+use crate::table::{HashMap, HashSet};
 
 /// What validation found: problems, and what the report arithmetic found (which the report
 /// pages mark too, so it is computed once, here).

@@ -15,7 +15,6 @@
 //! per file, rather than JSON: a build after one edit reads and writes one of them, and JSON
 //! took a fifth of a second each way.
 
-use crate::table::HashMap;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs;
@@ -27,6 +26,7 @@ use serde::{Deserialize, Serialize};
 use super::tree::{self, ChangeTime, Scratch};
 use crate::fingerprint::Fingerprint;
 use crate::render::memo::{PageOutcome, Reuse};
+use crate::table::HashMap;
 
 const HEADER: &str = "gongkai-manifest 1";
 

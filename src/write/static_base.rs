@@ -11,7 +11,6 @@
 //! the binary that wrote them, like the manifest; anything damaged, foreign or missing
 //! means no base, and the next build writes the index whole. Deleting the folder is safe.
 
-use crate::table::HashMap;
 use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use super::manifest::{checksum, read_checked, this_binary, write_checked};
 use super::tree;
 use crate::search::static_index::{DeltaState, Records, FILES, SPARES};
+use crate::table::HashMap;
 
 const RECORDS: &str = "records.json";
 const DELTA: &str = "delta.json";

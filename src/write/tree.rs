@@ -17,13 +17,13 @@
 //! writing into the live site. The price is a second copy of the site on disk, which may
 //! be deleted at any time.
 
-use crate::table::{HashMap, HashSet};
 use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::table::{HashMap, HashSet};
 use crate::write::paths;
 
 /// Where a build writes: a fresh folder, or a recycled tree with what it held before.

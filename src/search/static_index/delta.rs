@@ -35,8 +35,6 @@
 //! next base.
 
 use std::collections::{BTreeMap, BTreeSet};
-
-use crate::table::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -53,6 +51,7 @@ use super::weight::{average, weight};
 use super::StaticStats;
 use crate::fingerprint::Fingerprint;
 use crate::search::{SearchDoc, SearchError};
+use crate::table::{HashMap, HashSet};
 
 /// The files a delta adds to the base's.
 pub const DELTA_FILES: [&str; 2] = ["post-delta.bin", "docs-delta.bin"];
