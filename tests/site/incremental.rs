@@ -85,7 +85,7 @@ fn set_key(text: &str, key: &str, value: &str) -> String {
 }
 
 /// The kinds of edit, each applied once in a shuffled order, then at random.
-const KINDS: usize = 9;
+const KINDS: usize = 11;
 
 /// One edit of kind `kind` (`0..KINDS`) of the portal at `root`, on a random document;
 /// returns what it did, for the failure message.
@@ -115,6 +115,7 @@ fn edit(root: &Path, rng: &mut Rng, kind: usize, step: usize, today: &mut NaiveD
                 .lines()
                 .find_map(|l| l.strip_prefix("index_no: "))
                 .unwrap()
+                .trim_matches('"')
                 .to_string();
             let cut = index_no.len() - 5;
             let fresh = format!("{}9{:04}", &index_no[..cut], step);
@@ -176,6 +177,38 @@ fn edit(root: &Path, rng: &mut Rng, kind: usize, step: usize, today: &mut NaiveD
                 *today += chrono::Duration::days(40);
                 format!("moved --today to {today}")
             }
+        }
+        9 => {
+            // A power item a service carries out is renamed: its page, its agency's list,
+            // the service's page that links to it, the catalogs.
+            let path = root.join("content/power/fgw/energy-saving-review.yaml");
+            let text = fs::read_to_string(&path).unwrap();
+            assert!(
+                text.contains("code: 990100-FGW-XK-002"),
+                "the power item the service names"
+            );
+            fs::write(
+                &path,
+                set_key(&text, "name", &format!("第{step}次更名的权责事项")),
+            )
+            .unwrap();
+            "renamed the power item 990100-FGW-XK-002".into()
+        }
+        10 => {
+            // An agency is renamed: every page that shows its name.
+            let path = root.join("content/agencies/fgw.yaml");
+            let text = fs::read_to_string(&path).unwrap();
+            let text = set_key(
+                &text,
+                "name",
+                &format!("示例市发展和改革委员会（第{step}次）"),
+            );
+            fs::write(
+                &path,
+                set_key(&text, "short_name", &format!("市发展改革委{step}")),
+            )
+            .unwrap();
+            "renamed the agency fgw".into()
         }
         _ => {
             // A decision's stage changes: the directory, its year page and the feeds.

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::fingerprint::Fingerprint;
 use crate::model::urls;
 use crate::model::*;
 use crate::render::context::{Ctx, ToRender};
@@ -113,6 +114,9 @@ impl Ctx<'_> {
     pub(super) fn power(&self, i: usize) -> ToRender {
         let p = self.portal;
         let r = &p.power[i];
+        if let Some(keyed) = self.keyed(|| self.power_key(i)) {
+            return (urls::record(Kind::Power, &r.meta), "power_item.html", keyed);
+        }
         let v = power_view(
             r,
             &self.ix,
@@ -143,6 +147,13 @@ impl Ctx<'_> {
 
     pub(super) fn service(&self, i: usize) -> ToRender {
         let r = &self.portal.services[i];
+        if let Some(keyed) = self.keyed(|| self.service_key(i)) {
+            return (
+                urls::record(Kind::Service, &r.meta),
+                "service_item.html",
+                keyed,
+            );
+        }
         let v = service_view(r, &self.ix);
         let url = v.summary.url.clone();
         let mut c = self.base(
@@ -159,6 +170,63 @@ impl Ctx<'_> {
         );
         c.insert("item", &v);
         (url, "service_item.html", c)
+    }
+}
+
+impl Ctx<'_> {
+    /// What power item `i`'s page is made of besides the site and its template: the record,
+    /// its agency, the services that carry it out with theirs, and the site's address.
+    /// A record stands in by its meta, which holds the hash of the file's text that the
+    /// record was read from whole (`Meta::source_hash`). Hashed as Rust holds them: at
+    /// 100,000 records a build that changed one document asks this of 8,000 pages, and
+    /// making each page's view to hash its JSON cost several times as much.
+    fn power_key(&self, i: usize) -> u64 {
+        let p = self.portal;
+        let r = &p.power[i];
+        let mut f = Fingerprint::new("power page");
+        f.add_hashed(&r.meta)
+            .add_hashed(&self.agency_shown(r.meta.folder_agency.as_deref()))
+            .add_str(p.config.base());
+        for &s in p
+            .lookup
+            .services_of_power
+            .get(&r.data.code)
+            .into_iter()
+            .flatten()
+        {
+            let s = &p.services[s];
+            f.add_hashed(&s.meta)
+                .add_hashed(&self.agency_shown(s.meta.folder_agency.as_deref()));
+        }
+        f.finish()
+    }
+
+    /// What service item `i`'s page is made of besides the site and its template, as
+    /// [`Ctx::power_key`] says it: the record, its agency, the power item it carries out (as
+    /// its link shows it), and the site's address.
+    fn service_key(&self, i: usize) -> u64 {
+        let p = self.portal;
+        let r = &p.services[i];
+        let power = r.data.power_item.as_deref().map(|code| {
+            let item = self.ix.power_item(code);
+            (code, item.map(|t| (&t.meta, &t.data.name)))
+        });
+        Fingerprint::new("service page")
+            .add_hashed(&r.meta)
+            .add_hashed(&self.agency_shown(r.meta.folder_agency.as_deref()))
+            .add_hashed(&power)
+            .add_str(p.config.base())
+            .finish()
+    }
+
+    /// What an item's page shows of the agency whose folder it is in (`Index::agency`).
+    fn agency_shown<'s>(&'s self, slug: Option<&'s str>) -> impl std::hash::Hash + 's {
+        let slug = slug.unwrap_or("");
+        let agency = self
+            .portal
+            .agency(slug)
+            .map(|a| (&a.meta.slug, &a.data.name, &a.data.short_name));
+        (slug, agency)
     }
 }
 
