@@ -757,9 +757,7 @@ fn build_checked(
     static_base::take_spares(&out, &scratch.dir.join("search"));
     let entries = manifest::entries(&mut scratch, outcomes, Some(fingerprints.clone()));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
-    if let Some(rows) = &stats.rows {
-        rows.save(&out);
-    }
+    render::kept_rows::save(&out, &stats.rows);
     retained.keep_manifest(&out, recorded.updated(&out, entries));
     match statics
         .written

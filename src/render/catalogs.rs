@@ -294,27 +294,25 @@ impl<'a> Data<'a> {
     }
 
     /// Every record of `kind`, by position: its CSV line and JSON entry, the entry also
-    /// written beside its page (`<page>index.json`) under `out`, with its key (a document's,
-    /// [`Data::document_key`]; 0 for other kinds). A document whose key the last build wrote
-    /// is taken as it wrote it (`kept_rows`).
+    /// written beside its page (`<page>index.json`) under `out`, with its key
+    /// ([`Data::key`]; 0 for a kind whose entries are not kept). A record whose key the last
+    /// build wrote is taken as it wrote it (`kept_rows`).
     fn rows<'k>(
         &self,
         kind: Kind,
         out: &Output<'k>,
     ) -> Result<Vec<(Written<'k>, u64)>, Diagnostic> {
-        let kept = out.kept_rows().filter(|_| kind == Kind::Document);
+        let keyed = kept_rows::KEPT_KINDS.contains(&kind);
+        let kept = out.kept_rows().filter(|_| keyed);
         (0..self.portal.count(kind))
             .into_par_iter()
             .map(|i| {
-                let key = match kind {
-                    Kind::Document => self.document_key(i),
-                    _ => 0,
-                };
+                let key = if keyed { self.key(kind, i) } else { 0 };
                 let page = page_url(kind, self.meta(kind, i));
                 let json_file = urls::file_for(&urls::record_json(&page));
-                if let Some((line, entry)) = kept.and_then(|k| k.get(key)) {
+                if let Some((line, entry)) = kept.and_then(|k| k.get(kind, key)) {
                     #[cfg(debug_assertions)]
-                    self.assert_kept_as_made(i, line, entry);
+                    self.assert_kept_as_made(kind, i, line, entry);
                     out.write(&json_file, entry)?;
                     return Ok(((Cow::Borrowed(line), Cow::Borrowed(entry)), key));
                 }
@@ -328,9 +326,41 @@ impl<'a> Data<'a> {
             .collect()
     }
 
-    /// What document `i`'s CSV line and JSON entry are made of ([`Data::row`]): the record,
-    /// its validity, its dates as of the build day (which read the document that replaced
-    /// it), its agency's name and the site's address.
+    /// What the CSV line and JSON entry of record `i` of `kind` (one of
+    /// `kept_rows::KEPT_KINDS`) are made of ([`Data::row`]).
+    fn key(&self, kind: Kind, i: usize) -> u64 {
+        match kind {
+            Kind::Document => self.document_key(i),
+            Kind::Power => {
+                let r = &self.portal.power[i];
+                let when = dates::item_dates(&r.data.changes, r.data.effective, self.derived.today);
+                self.item_key("power row", &r.meta, when)
+            }
+            Kind::Service => {
+                let r = &self.portal.services[i];
+                let when = dates::item_dates(&r.data.changes, None, self.derived.today);
+                self.item_key("service row", &r.meta, when)
+            }
+            _ => 0,
+        }
+    }
+
+    /// A power or service item's: the record, by its meta, which holds the hash of the text
+    /// it was read from whole (`Meta::source_hash`), its dates as of the build day, the name
+    /// of the agency whose folder it is in, and the site's address.
+    fn item_key(&self, what: &str, meta: &Meta, when: RecordDates) -> u64 {
+        let agency = meta.folder_agency.as_deref().unwrap_or_default();
+        Fingerprint::new(what)
+            .add_hashed(meta)
+            .add_hashed(&(when.first_published, when.last_changed))
+            .add_hashed(&self.agency_name(agency))
+            .add_str(self.portal.config.base())
+            .finish()
+    }
+
+    /// What document `i`'s CSV line and JSON entry are made of: the record, its validity,
+    /// its dates as of the build day (which read the document that replaced it), its
+    /// agency's name and the site's address.
     fn document_key(&self, i: usize) -> u64 {
         let p = self.portal;
         let r = &p.documents[i];
@@ -345,20 +375,18 @@ impl<'a> Data<'a> {
             .finish()
     }
 
-    /// A document's line and entry taken from the last build must be what making them now
+    /// A record's line and entry taken from the last build must be what making them now
     /// gives: debug builds, which the tests run, make them again and compare, so a value
-    /// they show and [`Data::document_key`] misses fails the tests.
+    /// they show and [`Data::key`] misses fails the tests.
     #[cfg(debug_assertions)]
-    fn assert_kept_as_made(&self, i: usize, line: &[u8], entry: &[u8]) {
-        let (row, made) = self
-            .row(Kind::Document, i, true)
-            .expect("a kept row is made");
+    fn assert_kept_as_made(&self, kind: Kind, i: usize, line: &[u8], entry: &[u8]) {
+        let (row, made) = self.row(kind, i, true).expect("a kept row is made");
         let made_line = csv_line(&row).expect("a kept row is made");
         assert!(
             made == entry && made_line == line,
             "the catalog entry of {} was taken from the last build, but making it now gives \
              other bytes: its key misses something the entry shows",
-            self.portal.documents[i].meta.path.display()
+            self.meta(kind, i).path.display()
         );
     }
 
@@ -622,11 +650,11 @@ pub fn csv_bytes(header: &[&str], rows: &[&Vec<String>]) -> Result<Vec<u8>, csv:
 
 /// Writes every catalog's CSV and JSON, for the portal and for each agency (every agency
 /// has every file, empty ones with their header only, so their URLs can be guessed). Returns
-/// the number of files, and what the next build can take of the documents' (`kept_rows`).
+/// the number of files, and what the next build can take of them (`kept_rows`).
 pub(super) fn write_catalogs(
     cx: &Ctx,
     out: &Output,
-) -> Result<(usize, Option<kept_rows::Made>), Diagnostic> {
+) -> Result<(usize, Vec<kept_rows::Made>), Diagnostic> {
     let cx = Data {
         portal: cx.portal,
         derived: cx.derived,
@@ -657,9 +685,10 @@ pub(super) fn write_catalogs(
                     let json = json_parts(idx.iter().map(|&i| &*rows[i].0 .1));
                     let csv_fp = out.write_parts(&csv_path, &csv)?;
                     let json_fp = out.write_parts(&json_path, &json)?;
-                    Ok((kind == Kind::Document && agency.is_none()).then(|| {
+                    let kept = kept_rows::KEPT_KINDS.contains(&kind) && agency.is_none();
+                    Ok(kept.then(|| {
                         let keys = rows.iter().map(|r| r.1).collect();
-                        kept_rows::Made::new(keys, (&json, json_fp), (&csv, csv_fp))
+                        kept_rows::Made::new(kind, keys, (&json, json_fp), (&csv, csv_fp))
                     }))
                 })
                 .collect::<Result<Vec<_>, Diagnostic>>()?;
@@ -670,7 +699,7 @@ pub(super) fn write_catalogs(
         })
         .collect::<Result<_, Diagnostic>>()?;
     let files = written.iter().map(|w| w.0).sum();
-    Ok((files, written.into_iter().find_map(|w| w.1)))
+    Ok((files, written.into_iter().filter_map(|w| w.1).collect()))
 }
 
 /// A JSON array of entries already written, as the parts of its bytes.

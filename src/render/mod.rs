@@ -54,9 +54,9 @@ pub struct RenderStats {
     pub rendered: usize,
     /// Where the time went (filled by the caller, which times what runs beside).
     pub steps: Vec<(&'static str, std::time::Duration)>,
-    /// What the next build can take of the documents' catalogs (`kept_rows`), once this
+    /// What the next build can take of the catalogs (`kept_rows`), once this
     /// one's site is in place.
-    pub rows: Option<kept_rows::Made>,
+    pub rows: Vec<kept_rows::Made>,
 }
 
 /// What the search page tells its script about the static index under `search/`, so that
@@ -138,7 +138,7 @@ pub fn render(
         },
         || {
             let mut files = 0;
-            let mut rows = None;
+            let mut rows = Vec::new();
             let mut write = || -> Result<(), Diagnostic> {
                 files += feeds::write_feeds_and_data(&cx, out)?;
                 let (catalogs, made) = catalogs::write_catalogs(&cx, out)?;
