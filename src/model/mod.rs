@@ -21,7 +21,7 @@ use crate::model::config::SiteConfig;
 
 /// Where a record came from. `body_start` lets renderers re-read a Markdown body when they need
 /// it, so a portal of a hundred thousand documents does not keep every body in memory.
-#[derive(Debug, Clone, Serialize, Hash)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Meta {
     pub slug: String,
     /// Path relative to the portal root, e.g. `content/documents/2025/a.md`.
@@ -38,9 +38,35 @@ pub struct Meta {
     pub damaged: Vec<String>,
     /// A hash of the file's text as it was loaded: what stands for the Markdown body in a
     /// page's fingerprint (`render::memo`), so that deciding whether a page changed needs
-    /// neither its body read again nor converted.
+    /// neither its body read again nor converted. A record is read from its text alone and
+    /// never changed after (but a report's table filled from the request register), so with
+    /// the rest of the meta it stands for the whole record in the keys of pages and catalog
+    /// entries too.
     #[serde(skip)]
     pub source_hash: u64,
+}
+
+/// By every field, the path as its bytes: `Path`'s own hash goes component by component,
+/// and the keys of a build hash 100,000 metas several times over.
+impl std::hash::Hash for Meta {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let Meta {
+            slug,
+            path,
+            year,
+            folder_agency,
+            body_start,
+            damaged,
+            source_hash,
+        } = self;
+        slug.hash(state);
+        path.as_os_str().hash(state);
+        year.hash(state);
+        folder_agency.hash(state);
+        body_start.hash(state);
+        damaged.hash(state);
+        source_hash.hash(state);
+    }
 }
 
 impl Meta {

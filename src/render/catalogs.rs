@@ -358,16 +358,16 @@ impl<'a> Data<'a> {
             .finish()
     }
 
-    /// What document `i`'s CSV line and JSON entry are made of: the record, its validity,
-    /// its dates as of the build day (which read the document that replaced it), its
-    /// agency's name and the site's address.
+    /// What document `i`'s CSV line and JSON entry are made of: the record (by its meta, as
+    /// in [`Data::item_key`]), its validity, its dates as of the build day (which read the
+    /// document that replaced it), its agency's name and the site's address.
     fn document_key(&self, i: usize) -> u64 {
         let p = self.portal;
         let r = &p.documents[i];
         let v = &self.derived.validity[i];
         let when = dates::document_dates(p, &r.data, v, self.derived.today);
         Fingerprint::new("document row")
-            .add_hashed(r)
+            .add_hashed(&r.meta)
             .add_hashed(v)
             .add_hashed(&(when.first_published, when.last_changed))
             .add_hashed(&self.agency_name(&r.data.agency))
