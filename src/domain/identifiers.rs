@@ -359,6 +359,39 @@ fn order_regex() -> &'static Regex {
 /// are accepted, with `is_canonical` false so the caller can suggest the canonical form.
 /// Returns `None` when it is not a document number at all.
 pub fn parse_doc_number(s: &str) -> Option<DocNumber> {
+    canonical_doc_number(s).or_else(|| parse_doc_number_in_full(s))
+}
+
+/// [`parse_doc_number`] of a number already written as 〔〕 brackets and ASCII digits
+/// require, without a space, as nearly every number is: cut where the brackets are instead
+/// of matched as a whole (the checks parse each of 85,000 documents' numbers at 100,000
+/// records). `None` for anything else, which the full parse then reads.
+fn canonical_doc_number(s: &str) -> Option<DocNumber> {
+    fn org_regex() -> &'static Regex {
+        static RE: OnceLock<Regex> = OnceLock::new();
+        RE.get_or_init(|| Regex::new(r"^[\p{Han}A-Za-z]{1,16}$").expect("valid pattern"))
+    }
+    let (org, rest) = s.split_once('〔')?;
+    let (year, rest) = rest.split_once('〕')?;
+    let seq = rest.strip_suffix('号')?;
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if year.len() != 4 || !digits(year) || !digits(seq) || !org_regex().is_match(org) {
+        return None;
+    }
+    let serial: u32 = seq.parse().ok().filter(|&n| n > 0)?;
+    let year: i32 = year.parse().ok()?;
+    let canonical = format!("{org}〔{year}〕{serial}号");
+    Some(DocNumber {
+        org: org.to_string(),
+        year: Some(year),
+        serial,
+        is_canonical: canonical == s,
+        canonical,
+    })
+}
+
+/// [`parse_doc_number`] by normalising the number and matching it whole.
+fn parse_doc_number_in_full(s: &str) -> Option<DocNumber> {
     let normalised: String = s
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -398,6 +431,60 @@ pub fn parse_doc_number(s: &str) -> Option<DocNumber> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_number_cut_at_its_brackets_reads_as_the_full_parse_reads_it() {
+        let orgs = [
+            "吉市政发",
+            "ABC",
+            "吉市 政发",
+            "国务院令",
+            "",
+            "吉市政发吉市政发吉市政发吉市政发吉",
+            "吉市政发吉市政发吉市政发吉市政发",
+            "(市)发",
+            "１发",
+            "示〔环发",
+        ];
+        let opens = ["〔", "[", "（", "【", ""];
+        let years = ["2023", "２０２３", "202", "20230", "٢٠٢٣", "abcd"];
+        let closes = ["〕", "]", "）", ""];
+        let seqs = [
+            "10",
+            "010",
+            "0",
+            "000",
+            "",
+            "4294967296",
+            "1 0",
+            "１０",
+            "٣",
+            "第7",
+        ];
+        let ends = ["号", "", "号 ", "號"];
+        let mut cut = 0;
+        for org in orgs {
+            for open in opens {
+                for year in years {
+                    for close in closes {
+                        for seq in seqs {
+                            for end in ends {
+                                let s = format!("{org}{open}{year}{close}{seq}{end}");
+                                let full = parse_doc_number_in_full(&s);
+                                if let Some(fast) = canonical_doc_number(&s) {
+                                    assert_eq!(Some(fast), full, "{s}");
+                                    cut += 1;
+                                }
+                                assert_eq!(parse_doc_number(&s), full, "{s}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // 吉市政发, ABC, 国务院令 and the 16-character designator, with 10 and 010.
+        assert_eq!(cut, 8);
+    }
 
     #[test]
     fn worked_example_and_fixtures_validate() {
