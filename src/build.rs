@@ -491,9 +491,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     retained.finish();
     // A build that fails writes nothing, not even this cache.
     if let (Some(file), true) = (&cache, built.is_ok()) {
-        match retained.exits.take().flatten() {
-            Some(portal) => retained.parsed.store_lent(portal, file),
-            None => retained.parsed.store(file),
+        let stored = match &retained.exits {
+            Some(Some(portal)) => retained.parsed.store_lent(portal, file),
+            _ => false,
+        };
+        if !stored {
+            if let Some(portal) = retained.exits.take().flatten() {
+                retained.parsed.restore(portal);
+            }
+            retained.parsed.store(file);
         }
     }
     // At 100,000 records freeing what the build kept takes half a second, which a process

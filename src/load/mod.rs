@@ -184,12 +184,6 @@ impl ParseCache {
     /// parse but the reports' tables filled from the request register, which the next load
     /// fills again from the register as it is then.
     pub fn restore(&mut self, portal: Portal) {
-        self.give_back(portal, |_| true);
-    }
-
-    /// Takes back the records of `portal` whose path `wanted` holds; the others are dropped
-    /// with the portal.
-    fn give_back(&mut self, portal: Portal, wanted: impl Fn(&std::ffi::OsStr) -> bool) {
         self.settle();
         // Each record is looked up by the path it holds, then moved in: no copy of 100,000
         // paths.
@@ -197,9 +191,6 @@ impl ParseCache {
         macro_rules! give {
             ($records:expr, $variant:ident) => {
                 for r in $records {
-                    if !wanted(r.meta.path.as_os_str()) {
-                        continue;
-                    }
                     if let Some(entry) = files.get_mut(r.meta.path.as_os_str()) {
                         if matches!(entry.parsed, Lent::Out) {
                             entry.parsed = Lent::In(Parsed::$variant(r));
