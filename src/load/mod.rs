@@ -382,14 +382,29 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
         .unwrap_or_default();
     let mut present = 0;
     let mut parsed = 0;
-    let mut results: Vec<FileParse> = Vec::with_capacity(files.len());
+    // Each record is moved from the cache (or its parse) straight into the portal's list,
+    // sized first: at 100,000 records every move of them all is 60 MB.
+    let mut portal = Portal::default();
+    let count = |kind: Kind| {
+        files
+            .iter()
+            .filter(|(_, slot)| matches!(slot, Slot::Record { kind: k, .. } if *k == kind))
+            .count()
+    };
+    portal.pages.reserve(count(Kind::Page));
+    portal.agencies.reserve(count(Kind::Agency));
+    portal.power.reserve(count(Kind::Power));
+    portal.services.reserve(count(Kind::Service));
+    portal.decisions.reserve(count(Kind::Decision));
+    portal.documents.reserve(count(Kind::Document));
+    portal.reports.reserve(count(Kind::Report));
     let lent = |record: &Option<Parsed>| match record {
         Some(_) => Lent::Out,
         None => Lent::Nothing,
     };
     for ((rel, _), (now, parse)) in files.iter().zip(parses) {
         let key = rel.as_os_str();
-        let (record, diags) = match (parse, now) {
+        let (record, file_diags) = match (parse, now) {
             (Some((fresh, content)), now) => {
                 parsed += 1;
                 if let Some(stamp) = now {
@@ -430,7 +445,19 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
                 (record, diags)
             }
         };
-        results.push((record, diags));
+        diags.extend(file_diags);
+        match record {
+            None => {}
+            Some(Parsed::Home(r)) => portal.home = Some(r),
+            Some(Parsed::Page(r)) => portal.pages.push(r),
+            Some(Parsed::Agency(r)) => portal.agencies.push(r),
+            Some(Parsed::Power(r)) => portal.power.push(r),
+            Some(Parsed::Service(r)) => portal.services.push(r),
+            Some(Parsed::Decision(r)) => portal.decisions.push(r),
+            Some(Parsed::Document(r)) => portal.documents.push(r),
+            Some(Parsed::Report(r)) => portal.reports.push(r),
+            Some(Parsed::Calendar(r)) => portal.calendars.push(r),
+        }
     }
     // Files gone since the last load.
     if table.len() > present {
@@ -445,26 +472,8 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
         cache.walked = cache.watched.then_some(walked);
     }
 
-    let mut portal = Portal {
-        config,
-        static_files,
-        ..Portal::default()
-    };
-    for (parsed, file_diags) in results {
-        diags.extend(file_diags);
-        match parsed {
-            None => {}
-            Some(Parsed::Home(r)) => portal.home = Some(r),
-            Some(Parsed::Page(r)) => portal.pages.push(r),
-            Some(Parsed::Agency(r)) => portal.agencies.push(r),
-            Some(Parsed::Power(r)) => portal.power.push(r),
-            Some(Parsed::Service(r)) => portal.services.push(r),
-            Some(Parsed::Decision(r)) => portal.decisions.push(r),
-            Some(Parsed::Document(r)) => portal.documents.push(r),
-            Some(Parsed::Report(r)) => portal.reports.push(r),
-            Some(Parsed::Calendar(r)) => portal.calendars.push(r),
-        }
-    }
+    portal.config = config;
+    portal.static_files = static_files;
     sort_portal(&mut portal);
     portal.reindex();
     let (register, register_diags) = requests::load_register(root, &portal.config);
