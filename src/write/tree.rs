@@ -439,16 +439,37 @@ fn inventory_listed(dir: &Path, listed: &Listing) -> Option<Inventory> {
             None => Some(None),
         })
         .collect::<Option<_>>()?;
-    // Filled on this thread, sized first: 200,000 names at 100,000 records.
-    let mut table = crate::table::map_with_capacity(files.len());
-    table.extend(
-        files
-            .into_iter()
-            .map(|(rel, time)| (OsString::from(rel), time)),
+    // The folders that hold nothing are those neither a file nor a folder names its
+    // parent. The table of files, the known folders and the parents of what was listed are
+    // made at once, each on a thread: 200,000 names and more at 100,000 records.
+    let present_dirs = || dirs.iter().filter(|(_, now, _)| now.is_some());
+    let (files, (known_dirs, listed_parents)) = rayon::join(
+        || {
+            let mut table = crate::table::map_with_capacity(files.len());
+            table.extend(
+                files
+                    .iter()
+                    .map(|(rel, time)| (OsString::from(*rel), *time)),
+            );
+            table
+        },
+        || {
+            rayon::join(
+                || dirs.iter().map(|(rel, ..)| *rel).collect::<HashSet<&str>>(),
+                || {
+                    let mut parents: HashSet<&[u8]> = HashSet::default();
+                    parents.reserve(dirs.len());
+                    let listed = files.iter().map(|(rel, _)| *rel);
+                    let dirs = present_dirs().map(|(rel, ..)| *rel);
+                    parents.extend(listed.chain(dirs).map(|rel| parent(rel.as_ref())));
+                    parents
+                },
+            )
+        },
     );
-    let files: HashMap<OsString, ChangeTime> = table;
+    let files: HashMap<OsString, ChangeTime> = files;
     let known = Known {
-        dirs: dirs.iter().map(|(rel, ..)| *rel).collect(),
+        dirs: known_dirs,
         files: &files,
     };
     let moved = std::iter::once("").chain(
@@ -464,38 +485,37 @@ fn inventory_listed(dir: &Path, listed: &Listing) -> Option<Inventory> {
             s.spawn(move |s| visit(s, sub, rel, found, Some(known)));
         }
     });
-    locked(&found.dirs).extend(
-        dirs.iter()
-            .filter_map(|(rel, now, _)| Some((OsString::from(*rel), (*now)?))),
-    );
+    // What reading the folders found beside the listing: few.
+    let found_parents: HashSet<Vec<u8>> = {
+        let files = locked(&found.files);
+        let dirs = locked(&found.dirs);
+        let names = files.iter().chain(dirs.iter());
+        names.map(|(rel, _)| parent(rel).to_vec()).collect()
+    };
+    locked(&found.dirs)
+        .extend(present_dirs().filter_map(|(rel, now, _)| Some((OsString::from(*rel), (*now)?))));
     let mut inventory = found.into_inventory(files)?;
-    // The folders that hold nothing: neither a file nor a folder names them its parent.
-    // Cut at the last separator, as bytes: `Path::parent` parses every component of
-    // 300,000 names.
-    fn parent(rel: &OsStr) -> &[u8] {
-        let bytes = rel.as_encoded_bytes();
-        let cut = bytes
-            .iter()
-            .rposition(|&b| std::path::is_separator(b as char));
-        &bytes[..cut.unwrap_or(0)]
-    }
-    let mut parents: HashSet<&[u8]> = HashSet::default();
-    parents.reserve(inventory.dirs.len());
-    parents.extend(
-        inventory
-            .files
-            .keys()
-            .chain(inventory.dirs.keys())
-            .map(|rel| parent(rel)),
-    );
     let empty: Vec<PathBuf> = inventory
         .dirs
         .keys()
-        .filter(|rel| !parents.contains(rel.as_encoded_bytes()))
+        .filter(|rel| {
+            let rel = rel.as_encoded_bytes();
+            !listed_parents.contains(rel) && !found_parents.contains(rel)
+        })
         .map(|rel| dir.join(rel))
         .collect();
     inventory.empty = empty;
     Some(inventory)
+}
+
+/// The folder `rel` is in, cut at its last separator as bytes (`Path::parent` parses every
+/// component of 300,000 names): empty at the top of the tree.
+fn parent(rel: &OsStr) -> &[u8] {
+    let bytes = rel.as_encoded_bytes();
+    let cut = bytes
+        .iter()
+        .rposition(|&b| std::path::is_separator(b as char));
+    &bytes[..cut.unwrap_or(0)]
 }
 
 fn is_gone(e: &io::Error) -> bool {
