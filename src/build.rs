@@ -320,10 +320,20 @@ pub struct Retained {
     /// The site the next build shows the pages of the records in these files in first, and
     /// whom it tells.
     preview: Option<(PathBuf, HashSet<OsString>, Tell)>,
-    /// Set by a process that exits after one build (`gongkai build`): the portal is kept
-    /// here with the records the parse cache lent it, rather than giving all of them back
-    /// only to append the lines of the few parsed (`load::ParseCache::store_lent`).
-    exits: Option<Option<crate::model::Portal>>,
+    /// Where a build leaves the portal it loaded.
+    portal: AfterBuild,
+}
+
+/// Where a build leaves the portal it loaded: its records go back to the parse cache in a
+/// process that loads again (`serve`), or stay lent to it in one that exits after one build
+/// (`gongkai build`), which appends the lines of the few it parsed from there
+/// (`load::ParseCache::store_lent`) rather than taking back 100,000 records.
+#[derive(Default)]
+enum AfterBuild {
+    #[default]
+    GiveBack,
+    /// The portal of the last build, if there was one.
+    Keep(Option<Box<Portal>>),
 }
 
 /// Whom a build tells of the pages it previewed, before it goes on.
@@ -368,7 +378,7 @@ impl Retained {
             parsed: file.map(load::ParseCache::stored_ahead).unwrap_or_default(),
             manifest: None,
             preview: None,
-            exits: None,
+            portal: AfterBuild::GiveBack,
         }
     }
 
@@ -478,7 +488,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let site = site_folder(&opts.root, opts.output.as_deref());
     let cache = site.as_deref().map(parse_cache_beside);
     let mut retained = Retained::from_parse_cache(cache.as_deref());
-    retained.exits = Some(None);
+    retained.portal = AfterBuild::Keep(None);
     // The manifest and the spare tree's inventory are read while the content is, as the
     // parse cache is.
     if let Some(site) = &site {
@@ -491,13 +501,15 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     retained.finish();
     // A build that fails writes nothing, not even this cache.
     if let (Some(file), true) = (&cache, built.is_ok()) {
-        let stored = match &retained.exits {
-            Some(Some(portal)) => retained.parsed.store_lent(portal, file),
+        let stored = match &retained.portal {
+            AfterBuild::Keep(Some(portal)) => retained.parsed.store_lent(portal, file),
             _ => false,
         };
         if !stored {
-            if let Some(portal) = retained.exits.take().flatten() {
-                retained.parsed.restore(portal);
+            if let AfterBuild::Keep(kept) = &mut retained.portal {
+                if let Some(portal) = kept.take() {
+                    retained.parsed.restore(*portal);
+                }
             }
             retained.parsed.store(file);
         }
@@ -551,9 +563,9 @@ pub fn build_in(opts: &BuildOptions, retained: &mut Retained) -> Result<BuildRep
         ..
     } = check_loaded(loaded, &opts.root);
     let built = build_checked(opts, retained, &portal, diags, &report_findings, start);
-    match &mut retained.exits {
-        Some(lent) => *lent = Some(portal),
-        None => retained.parsed.restore(portal),
+    match &mut retained.portal {
+        AfterBuild::Keep(kept) => *kept = Some(Box::new(portal)),
+        AfterBuild::GiveBack => retained.parsed.restore(portal),
     }
     match (built, shown) {
         (Ok(report), Some(shown)) => Ok(BuildReport {
