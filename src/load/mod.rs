@@ -1613,17 +1613,18 @@ mod tests {
         (dir, write)
     }
 
+    /// The titles of the pages of `portal`, sorted.
+    pub(super) fn titles(portal: &Portal) -> Vec<String> {
+        let mut t: Vec<String> = portal.pages.iter().map(|p| p.data.title.clone()).collect();
+        t.sort();
+        t
+    }
+
     /// The titles of the pages a load of `root` with `cache` finds, sorted. The portal is
     /// given back to the cache, as a build gives it back when it is done, unless `keep`.
     pub(super) fn page_titles(root: &Path, cache: &mut ParseCache, keep: bool) -> Vec<String> {
         let loaded = load_reusing(root, Some(cache)).unwrap();
-        let mut t: Vec<String> = loaded
-            .portal
-            .pages
-            .iter()
-            .map(|p| p.data.title.clone())
-            .collect();
-        t.sort();
+        let t = titles(&loaded.portal);
         if !keep {
             cache.restore(loaded.portal);
         }

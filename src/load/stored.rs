@@ -451,13 +451,7 @@ mod tests {
     fn load_and_store_lent(root: &Path, file: &Path) -> (Vec<String>, usize) {
         let mut cache = ParseCache::stored(file);
         let loaded = load_reusing(root, Some(&mut cache)).unwrap();
-        let mut titles: Vec<String> = loaded
-            .portal
-            .pages
-            .iter()
-            .map(|p| p.data.title.clone())
-            .collect();
-        titles.sort();
+        let titles = crate::load::tests::titles(&loaded.portal);
         if !cache.store_lent(&loaded.portal, file) {
             cache.restore(loaded.portal);
             cache.store(file);
