@@ -445,7 +445,8 @@ fn inventory_listed(dir: &Path, listed: &Listing) -> Option<Inventory> {
     let present_dirs = || dirs.iter().filter(|(_, now, _)| now.is_some());
     let (files, (known_dirs, listed_parents)) = rayon::join(
         || {
-            let mut table = crate::table::map_with_capacity(files.len());
+            let mut table: HashMap<OsString, ChangeTime> =
+                crate::table::map_with_capacity(files.len());
             table.extend(
                 files
                     .iter()
@@ -467,7 +468,6 @@ fn inventory_listed(dir: &Path, listed: &Listing) -> Option<Inventory> {
             )
         },
     );
-    let files: HashMap<OsString, ChangeTime> = files;
     let known = Known {
         dirs: known_dirs,
         files: &files,
