@@ -185,18 +185,12 @@ impl Ctx<'_> {
         let r = &p.power[i];
         let mut f = Fingerprint::new("power page");
         f.add_hashed(&r.meta)
-            .add_hashed(&self.agency_shown(r.meta.folder_agency.as_deref()))
+            .add_hashed(&self.folder_agency(&r.meta))
             .add_str(p.config.base());
-        for &s in p
-            .lookup
-            .services_of_power
-            .get(&r.data.code)
-            .into_iter()
-            .flatten()
-        {
-            let s = &p.services[s];
+        let services = p.lookup.services_of_power.get(&r.data.code);
+        for s in services.into_iter().flatten().map(|&s| &p.services[s]) {
             f.add_hashed(&s.meta)
-                .add_hashed(&self.agency_shown(s.meta.folder_agency.as_deref()));
+                .add_hashed(&self.folder_agency(&s.meta));
         }
         f.finish()
     }
@@ -213,20 +207,15 @@ impl Ctx<'_> {
         });
         Fingerprint::new("service page")
             .add_hashed(&r.meta)
-            .add_hashed(&self.agency_shown(r.meta.folder_agency.as_deref()))
+            .add_hashed(&self.folder_agency(&r.meta))
             .add_hashed(&power)
             .add_str(p.config.base())
             .finish()
     }
 
-    /// What an item's page shows of the agency whose folder it is in (`Index::agency`).
-    fn agency_shown<'s>(&'s self, slug: Option<&'s str>) -> impl std::hash::Hash + 's {
-        let slug = slug.unwrap_or("");
-        let agency = self
-            .portal
-            .agency(slug)
-            .map(|a| (&a.meta.slug, &a.data.name, &a.data.short_name));
-        (slug, agency)
+    /// The agency an item's page shows: the one whose folder it is in.
+    fn folder_agency(&self, meta: &Meta) -> AgencyRef {
+        self.ix.agency(meta.folder_agency.as_deref().unwrap_or(""))
     }
 }
 
