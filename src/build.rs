@@ -773,7 +773,7 @@ fn build_checked(
     progress.stage(crate::zh_en!("替换站点", "swapping in the site"));
     let (stats, outcomes) = stats;
     static_base::take_spares(&out, &scratch.dir.join("search"));
-    let entries = manifest::entries(&mut scratch, outcomes, Some(fingerprints.clone()));
+    let entries = manifest::entries(&mut scratch, outcomes, Some(fingerprints));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     render::kept_rows::save(&out, &stats.rows);
     retained.keep_manifest(&out, recorded.updated(&out, entries));
@@ -798,7 +798,7 @@ fn build_checked(
     if let IndexPlan::Afresh(index_scratch) = plan {
         tree::swap_deleting_old(index_scratch, &index).map_err(|e| io_fail(&index, e))?;
     }
-    manifest::save_index_records(&index, fingerprints);
+    manifest::save_index_records(&index, &in_order);
     Ok(BuildReport {
         counts: record_counts(portal),
         parsed: retained.parsed.parsed(),

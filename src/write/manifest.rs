@@ -497,30 +497,41 @@ pub fn entries(
 pub const INDEX_RECORDS: &str = "gongkai-records.json";
 
 #[derive(Serialize, Deserialize)]
-struct IndexRecords {
+struct IndexRecords<D> {
     binary: String,
     opstamp: u64,
-    docs: HashMap<String, u64>,
+    /// URL → fingerprint: read as a map, written from the pairs the build holds.
+    docs: D,
+}
+
+/// URL and fingerprint pairs written as the JSON map they are read back as, without a table
+/// of 100,000 URLs copied to write them.
+struct AsMap<'a>(&'a [(String, u64)]);
+
+impl Serialize for AsMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(url, fp)| (url, fp)))
+    }
 }
 
 /// The records the index in `dir` holds, if its record can be trusted.
 pub fn index_records(dir: &Path) -> Option<HashMap<String, u64>> {
     let body = read_checked(&dir.join(INDEX_RECORDS))?;
-    let records: IndexRecords = serde_json::from_str(&body).ok()?;
+    let records: IndexRecords<HashMap<String, u64>> = serde_json::from_str(&body).ok()?;
     let opstamp = crate::search::index::committed_opstamp(dir)?;
     (records.binary == this_binary() && records.opstamp == opstamp).then_some(records.docs)
 }
 
-/// Records what the index in `dir` now holds. Not being able to is no error: the next
-/// build writes the index afresh.
-pub fn save_index_records(dir: &Path, docs: HashMap<String, u64>) {
+/// Records what the index in `dir` now holds: each record's URL with its fingerprint. Not
+/// being able to is no error: the next build writes the index afresh.
+pub fn save_index_records(dir: &Path, docs: &[(String, u64)]) {
     let Some(opstamp) = crate::search::index::committed_opstamp(dir) else {
         return;
     };
     let records = IndexRecords {
         binary: this_binary(),
         opstamp,
-        docs,
+        docs: AsMap(docs),
     };
     let path = dir.join(INDEX_RECORDS);
     let written = serde_json::to_string(&records)
@@ -535,6 +546,24 @@ pub fn save_index_records(dir: &Path, docs: HashMap<String, u64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_records_written_from_pairs_read_back_as_their_table() {
+        let pairs = [
+            ("/documents/2024/a/".to_string(), 7),
+            ("/power/fgw/b \"c\"/".to_string(), u64::MAX),
+            ("/pages/关于/".to_string(), 0),
+        ];
+        let written = IndexRecords {
+            binary: this_binary(),
+            opstamp: 3,
+            docs: AsMap(&pairs),
+        };
+        let json = serde_json::to_string(&written).unwrap();
+        let back: IndexRecords<HashMap<String, u64>> = serde_json::from_str(&json).unwrap();
+        assert_eq!((back.binary, back.opstamp), (this_binary(), 3));
+        assert_eq!(back.docs, pairs.iter().cloned().collect::<HashMap<_, _>>());
+    }
 
     fn record(tree: (u64, u64), pages: &[&str]) -> TreeRecord {
         TreeRecord {
