@@ -203,6 +203,10 @@ impl ParseCache {
         if self.stored_lines == 0 || self.stored_lines + appended > 2 * kept + 64 {
             return false;
         }
+        if appended == 0 {
+            // Nothing parsed: no record of the portal's to look up.
+            return true;
+        }
         let wanted: Vec<(&Meta, Written<'_>, &Parse)> = lent(portal)
             .filter_map(|(meta, record)| {
                 let parse = self.files.get(meta.path.as_os_str())?;
