@@ -15,6 +15,7 @@ pub mod model;
 pub mod preview;
 pub mod render;
 pub mod search;
+pub mod status;
 pub mod table;
 pub mod text;
 pub mod validate;

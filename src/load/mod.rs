@@ -26,6 +26,7 @@ use crate::model::config::SiteConfig;
 use crate::model::kinds::Layout;
 use crate::model::slug::{slug_is_valid, suggest_slug};
 use crate::model::*;
+use crate::status::Asker;
 use crate::table::{HashMap, HashSet};
 use source::YamlPart;
 
@@ -149,13 +150,14 @@ impl ParseCache {
         self.settle();
         let now = walk(root, &root.join("content"));
         // The table holds every file the last load found, and only those.
-        let unchanged = !now.linked
-            && now.files.len() == self.files.len()
-            && now.files.par_iter().all(|(rel, _)| {
+        let unchanged = !now.linked && now.files.len() == self.files.len() && {
+            let asker = Asker::following(root, now.files.iter().map(|(rel, _)| rel.as_os_str()));
+            now.files.par_iter().all(|(rel, _)| {
                 self.files
                     .get(rel.as_os_str())
-                    .is_some_and(|then| Some(then.stamp) == stamp(&root.join(rel)))
-            });
+                    .is_some_and(|then| Some(then.stamp) == stamp(&asker, rel))
+            })
+        };
         if unchanged {
             self.since = Since::Only(HashSet::default());
             self.walked = Some(now);
@@ -244,23 +246,14 @@ struct Parse {
 }
 type Stamp = (u64, i128, i128, u64);
 
-#[cfg(unix)]
-fn stamp(path: &Path) -> Option<Stamp> {
-    use std::os::unix::fs::MetadataExt;
-    let m = fs::metadata(path).ok()?;
-    let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
-    Some((
-        m.len(),
-        ns(m.mtime(), m.mtime_nsec()),
-        ns(m.ctime(), m.ctime_nsec()),
-        m.ino(),
-    ))
-}
-
-/// Without a status-change time a file's stamp cannot be trusted: every file is parsed.
-#[cfg(not(unix))]
-fn stamp(_path: &Path) -> Option<Stamp> {
-    None
+/// The stamp of the file `rel` under the asker's root; `None` without a status-change time
+/// (a system without one), where a stamp cannot be trusted and every file is parsed.
+fn stamp(asker: &Asker, rel: &Path) -> Option<Stamp> {
+    let status = asker.ask(rel).ok()?;
+    let times = status.times?;
+    let (secs, nanos) = times.changed;
+    let changed = i128::from(secs) * 1_000_000_000 + i128::from(nanos);
+    Some((status.len, times.modified, changed, status.inode))
 }
 
 /// Loads the portal at `root` (which holds site.toml and content/).
@@ -338,6 +331,12 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
         }
     }
     let previous = cache.as_deref();
+    // Every file is asked for its stamp, unless the watcher names the few that changed.
+    let asking = files.iter().map(|(rel, _)| rel.as_os_str());
+    let asker = match (previous, &changed) {
+        (Some(_), None) => Asker::following(root, asking),
+        _ => Asker::following(root, std::iter::empty()),
+    };
     // `None`: unchanged since the cache's parse, which the record is taken from below.
     let parses: Vec<(Option<Stamp>, Option<Fresh>)> = files
         .par_iter()
@@ -353,7 +352,7 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
                 (Some(then), Some(changed)) if !changed.contains(rel.as_os_str()) => {
                     Some(then.stamp)
                 }
-                _ => stamp(&root.join(rel)),
+                _ => stamp(&asker, rel),
             };
             match then {
                 Some(then) if Some(then.stamp) == now => (now, None),

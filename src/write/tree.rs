@@ -23,6 +23,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::status::Asker;
 use crate::table::{HashMap, HashSet};
 use crate::write::paths;
 
@@ -414,10 +415,10 @@ fn visit<'s>(
 fn inventory_listed(dir: &Path, listed: &Listing) -> Option<Inventory> {
     use rayon::prelude::*;
     /// What asking for a listed name found: its time, or nothing there of its kind.
-    fn asked(path: &Path, want_dir: bool) -> Option<Option<ChangeTime>> {
-        match fs::symlink_metadata(path) {
-            Ok(meta) if meta.is_dir() == want_dir && (want_dir || meta.is_file()) => {
-                Some(Some(change_time(&meta)?))
+    fn asked(asker: &Asker, rel: &str, want_dir: bool) -> Option<Option<ChangeTime>> {
+        match asker.ask(Path::new(rel)) {
+            Ok(status) if status.is_dir == want_dir && (want_dir || status.is_file) => {
+                Some(Some(status.times?.changed))
             }
             // Its folder's time moved, so that folder is read.
             Ok(_) => Some(None),
@@ -425,19 +426,23 @@ fn inventory_listed(dir: &Path, listed: &Listing) -> Option<Inventory> {
             Err(_) => None,
         }
     }
+    let names = listed.dirs.iter().map(|(rel, _)| rel.as_str());
+    let names = names.chain(listed.files.iter().copied()).map(OsStr::new);
+    let asker = Asker::not_following(dir, names);
     let dirs: Vec<(&str, Option<ChangeTime>, ChangeTime)> = listed
         .dirs
         .par_iter()
-        .map(|(rel, then)| Some((rel.as_str(), asked(&dir.join(rel), true)?, *then)))
+        .map(|(rel, then)| Some((rel.as_str(), asked(&asker, rel, true)?, *then)))
         .collect::<Option<_>>()?;
     let files: Vec<(&str, ChangeTime)> = listed
         .files
         .par_iter()
-        .filter_map(|rel| match asked(&dir.join(rel), false) {
+        .map(|rel| match asked(&asker, rel, false) {
             Some(Some(time)) => Some(Some((*rel, time))),
             Some(None) => None,
             None => Some(None),
         })
+        .flatten()
         .collect::<Option<_>>()?;
     // The folders that hold nothing are those neither a file nor a folder names its
     // parent. The table of files, the known folders and the parents of what was listed are
