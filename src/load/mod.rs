@@ -590,7 +590,10 @@ fn walk(root: &Path, content: &Path) -> Walk {
     let mut diags = Vec::new();
     let walker = WalkDir::new(content)
         .follow_links(true)
-        .sort_by_file_name()
+        // By name, as `sort_by_file_name` does: siblings' paths differ only after their
+        // folder's, so comparing them whole compares their names, without cutting each name
+        // out of its path at every comparison (most of the walk at 100,000 files).
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| {
             if e.path_is_symlink() {
