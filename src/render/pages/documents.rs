@@ -227,7 +227,14 @@ impl Ctx<'_> {
                 None => f.add_u64(0),
             };
         }
-        for t in self.ix.interpretations_of(&r.meta.slug) {
+        // By position rather than by slug, as the page finds them: slugs are unique in a
+        // portal that builds.
+        let interpretations = self.portal.lookup.interpretations.get(&i);
+        for t in interpretations
+            .into_iter()
+            .flatten()
+            .map(|&j| &self.portal.documents[j])
+        {
             let t_data = &t.data;
             f.add_hashed(&(
                 &t.meta,

@@ -185,12 +185,12 @@ impl Ctx<'_> {
         let r = &p.power[i];
         let mut f = Fingerprint::new("power page");
         f.add_hashed(&r.meta)
-            .add_hashed(&self.folder_agency(&r.meta))
+            .add_u64(self.folder_agency_key(&r.meta))
             .add_str(p.config.base());
         let services = p.lookup.services_of_power.get(&r.data.code);
         for s in services.into_iter().flatten().map(|&s| &p.services[s]) {
             f.add_hashed(&s.meta)
-                .add_hashed(&self.folder_agency(&s.meta));
+                .add_u64(self.folder_agency_key(&s.meta));
         }
         f.finish()
     }
@@ -207,15 +207,15 @@ impl Ctx<'_> {
         });
         Fingerprint::new("service page")
             .add_hashed(&r.meta)
-            .add_hashed(&self.folder_agency(&r.meta))
+            .add_u64(self.folder_agency_key(&r.meta))
             .add_hashed(&power)
             .add_str(p.config.base())
             .finish()
     }
 
-    /// The agency an item's page shows: the one whose folder it is in.
-    fn folder_agency(&self, meta: &Meta) -> AgencyRef {
-        self.ix.agency(meta.folder_agency.as_deref().unwrap_or(""))
+    /// The hash of the agency an item's page shows: the one whose folder it is in.
+    fn folder_agency_key(&self, meta: &Meta) -> u64 {
+        self.agency_key(meta.folder_agency.as_deref().unwrap_or(""))
     }
 }
 
