@@ -38,18 +38,26 @@ pub struct Derived {
 /// Derives everything for `today` from a validated portal and what validation's report
 /// arithmetic found.
 pub fn derive(p: &Portal, report_findings: &[ReportFindings], today: NaiveDate) -> Derived {
-    let mut derived = for_pages(p, report_findings, today);
-    derived.events = events::events(p, &derived.validity, &derived.decisions, today);
-    derived
+    derive_with(p, report_findings, today, true)
 }
 
 /// [`derive`] but the feeds' events, which no page shows: what `serve` needs to show an
 /// edited record's page before the rest of the site (`crate::preview`).
 pub fn for_pages(p: &Portal, report_findings: &[ReportFindings], today: NaiveDate) -> Derived {
+    derive_with(p, report_findings, today, false)
+}
+
+fn derive_with(
+    p: &Portal,
+    report_findings: &[ReportFindings],
+    today: NaiveDate,
+    with_events: bool,
+) -> Derived {
+    use rayon::prelude::*;
     let calendar = deadlines::portal_calendar(p);
     let validity: Vec<Validity> = p
         .documents
-        .iter()
+        .par_iter()
         .map(|d| validity(&d.data, &p.config, today))
         .collect();
     let decisions: Vec<decisions::DecisionState> = p
@@ -57,12 +65,25 @@ pub fn for_pages(p: &Portal, report_findings: &[ReportFindings], today: NaiveDat
         .iter()
         .map(|d| decisions::decision_state(&d.data, today))
         .collect();
+    // The events are listed on one thread, while the notices are worked out on the others.
+    let ((reports, notices), events) = rayon::join(
+        || {
+            (
+                reports::reports(p, report_findings, today),
+                deadlines::notices(p, &calendar, today),
+            )
+        },
+        || match with_events {
+            true => events::events(p, &validity, &decisions, today),
+            false => Vec::new(),
+        },
+    );
     Derived {
         today,
         validity,
         decisions,
-        reports: reports::reports(p, report_findings, today),
-        notices: deadlines::notices(p, &calendar, today),
-        events: Vec::new(),
+        reports,
+        notices,
+        events,
     }
 }
