@@ -498,8 +498,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         report.seconds = started.elapsed().as_secs_f64();
         report
     });
-    retained.finish();
-    // A build that fails writes nothing, not even this cache.
+    // A build that fails writes nothing, not even this cache. It is written while the
+    // manifest still is, on its own thread.
     if let (Some(file), true) = (&cache, built.is_ok()) {
         let stored = match &retained.portal {
             AfterBuild::Keep(Some(portal)) => retained.parsed.store_lent(portal, file),
@@ -514,6 +514,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             retained.parsed.store(file);
         }
     }
+    retained.finish();
     // At 100,000 records freeing what the build kept takes half a second, which a process
     // that exits next need not wait for.
     std::thread::spawn(move || drop(retained));
@@ -623,7 +624,12 @@ fn build_checked(
         let out = out.clone();
         std::thread::spawn(move || render::kept_rows::Kept::read(&out))
     };
-    let derived = derive::derive(portal, report_findings, opts.today);
+    // The search documents' fingerprints are made while derive lists the feeds' events on
+    // one thread.
+    let (derived, in_order) = rayon::join(
+        || derive::derive(portal, report_findings, opts.today),
+        || crate::derive::search_docs::search_fingerprints(portal),
+    );
     let mut theme = Theme::load(&opts.root, &portal.config.theme)?;
     steps.push((crate::zh_en!("计算", "derive"), lap.elapsed()));
     let lap = Instant::now();
@@ -635,7 +641,6 @@ fn build_checked(
     } = retained.ahead(&out);
     let mut scratch = tree::prepare_from(&out, spare).map_err(|e| io_fail(&out, e))?;
     let reuse = recorded.trusted(&out, &scratch);
-    let in_order = crate::derive::search_docs::search_fingerprints(portal);
     let fingerprints: HashMap<String, u64> = in_order.iter().cloned().collect();
     let mut plan = plan_indexes(&index, &fingerprints)?;
     if let IndexPlan::Update { static_as_is, .. } = &mut plan {
@@ -799,7 +804,7 @@ fn build_checked(
         tree::swap_deleting_old(index_scratch, &index).map_err(|e| io_fail(&index, e))?;
     }
     manifest::save_index_records(&index, &in_order);
-    Ok(BuildReport {
+    let report = BuildReport {
         counts: record_counts(portal),
         parsed: retained.parsed.parsed(),
         pages: stats.pages,
@@ -813,7 +818,12 @@ fn build_checked(
             .map(|(name, d)| (name, d.as_secs_f64()))
             .collect(),
         previewed: Vec::new(),
-    })
+    };
+    // At 100,000 records freeing what the build derived, compared and rendered takes a few
+    // hundredths of a second, which nothing waits for.
+    let base = statics.base;
+    std::thread::spawn(move || drop((derived, stats, reuse, kept_rows, base, in_order)));
+    Ok(report)
 }
 
 /// How a build brings the search indexes up to date.
