@@ -2,9 +2,10 @@
 //! `fs::symlink_metadata` would. A build after a small change asks 300,000 names and more
 //! at 100,000 records (every content file; every file and folder of the tree it recycles),
 //! and most of each ask went into walking the path from `/` again, component by component.
-//! On Linux a name is asked by its path from its grandparent folder, held open when many of
-//! the names are in it, or else from the root, held open too. Anything that goes wrong that way is asked again by the whole path, so a name
-//! gets the answer, or the error, the whole path gives.
+//! On Linux a name is asked by its path from its folder, or else its folder's folder, held
+//! open when many of the names are in it, or else from the root, held open too. Anything
+//! that goes wrong that way is asked again by the whole path, so a name gets the answer, or
+//! the error, the whole path gives.
 
 use std::ffi::OsStr;
 use std::fs;
@@ -43,8 +44,8 @@ pub struct Asker<'a> {
     held: Held,
 }
 
-/// The folders held open: the root, and the grandparent folders of many names, by their
-/// path relative to the root.
+/// The folders held open: the root, and the folders that hold many of the names, in them
+/// or a folder down, by their path relative to the root.
 #[cfg(target_os = "linux")]
 #[derive(Default)]
 struct Held {
@@ -109,8 +110,11 @@ impl<'a> Asker<'a> {
         if bytes.is_empty() {
             return None;
         }
-        let in_folder = split_grandparent(bytes)
-            .and_then(|(folder, rest)| Some((self.held.folders.get(folder)?, rest)));
+        // Its folder if held, else its folder's folder, else the root.
+        let in_folder = (1..=2).find_map(|up| {
+            let (folder, rest) = cut(bytes, up)?;
+            Some((self.held.folders.get(folder)?, rest))
+        });
         let (fd, path) = match in_folder {
             Some(held) => held,
             None => (self.held.root.as_ref()?, bytes),
@@ -147,7 +151,7 @@ impl<'a> Asker<'a> {
 
 #[cfg(target_os = "linux")]
 impl Held {
-    /// Opens `root` and the grandparent folders that hold the most of `names`.
+    /// Opens `root` and the folders that hold the most of `names`, in them or a folder down.
     fn open<'n>(root: &Path, names: impl Iterator<Item = &'n OsStr>, from: usize) -> Held {
         use rustix::fs::{Mode, OFlags};
         use std::os::unix::ffi::OsStrExt;
@@ -157,8 +161,10 @@ impl Held {
         };
         let mut counts: HashMap<&[u8], usize> = HashMap::default();
         for name in names {
-            if let Some((folder, _)) = split_grandparent(name.as_bytes()) {
-                *counts.entry(folder).or_default() += 1;
+            for up in 1..=2 {
+                if let Some((folder, _)) = cut(name.as_bytes(), up) {
+                    *counts.entry(folder).or_default() += 1;
+                }
             }
         }
         let mut most: Vec<(&[u8], usize)> =
@@ -179,17 +185,20 @@ impl Held {
     }
 }
 
-/// `rel` cut before its last two components: the folder they are in and the path from
-/// there. `None` for a path of fewer components, or one that starts or ends with a
+/// `rel` cut before its last `up` components: the folder they are in and the path from
+/// there. `None` for a path of no more components, or one that starts or ends with a
 /// separator.
 #[cfg(any(target_os = "linux", test))]
-fn split_grandparent(rel: &[u8]) -> Option<(&[u8], &[u8])> {
+fn cut(rel: &[u8], up: usize) -> Option<(&[u8], &[u8])> {
     if rel.ends_with(b"/") || rel.starts_with(b"/") {
         return None;
     }
-    let mut seps = rel.iter().enumerate().rev().filter(|(_, &b)| b == b'/');
-    let _last = seps.next()?;
-    let (at, _) = seps.next()?;
+    let (at, _) = rel
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, &b)| b == b'/')
+        .nth(up - 1)?;
     Some((&rel[..at], &rel[at + 1..]))
 }
 
@@ -225,9 +234,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_path_is_cut_before_its_last_two_components() {
-        let cut = |rel: &str| {
-            split_grandparent(rel.as_bytes()).map(|(a, b)| {
+    fn a_path_is_cut_before_its_last_components() {
+        let cut = |rel: &str, up| {
+            cut(rel.as_bytes(), up).map(|(a, b)| {
                 (
                     String::from_utf8(a.to_vec()).unwrap(),
                     String::from_utf8(b.to_vec()).unwrap(),
@@ -235,14 +244,15 @@ mod tests {
             })
         };
         let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
-        assert_eq!(
-            cut("documents/2021/a/index.html"),
-            pair("documents/2021", "a/index.html")
-        );
-        assert_eq!(cut("documents/a"), None);
-        assert_eq!(cut("index.html"), None);
-        assert_eq!(cut("documents/"), None);
-        assert_eq!(cut(""), None);
+        let rel = "documents/2021/a/index.html";
+        assert_eq!(cut(rel, 1), pair("documents/2021/a", "index.html"));
+        assert_eq!(cut(rel, 2), pair("documents/2021", "a/index.html"));
+        assert_eq!(cut(rel, 3), pair("documents", "2021/a/index.html"));
+        assert_eq!(cut(rel, 4), None);
+        assert_eq!(cut("documents/a", 2), None);
+        assert_eq!(cut("index.html", 1), None);
+        assert_eq!(cut("documents/", 1), None);
+        assert_eq!(cut("", 1), None);
     }
 
     /// Every way a name can be (a file, a folder, a link to either, a dangling link,
@@ -286,13 +296,14 @@ mod tests {
             let asker = Asker {
                 root,
                 follow,
-                // Every grandparent held, however few names it holds.
+                // Every folder and its parent held, however few names they hold.
                 #[cfg(target_os = "linux")]
                 held: Held::open(root, names.iter().map(OsStr::new), 1),
             };
             #[cfg(target_os = "linux")]
             {
                 assert!(asker.held.folders.contains_key(b"a/b".as_slice()));
+                assert!(asker.held.folders.contains_key(b"a/b/c".as_slice()));
                 assert!(asker.ask_from_held(Path::new("a/b/c/file.html")).is_some());
                 assert!(asker.ask_from_held(Path::new("a")).is_some());
             }
