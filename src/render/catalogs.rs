@@ -683,8 +683,13 @@ pub(super) fn write_catalogs(
                     csv.push(&header);
                     csv.extend(idx.iter().map(|&i| &*rows[i].0 .0));
                     let json = json_parts(idx.iter().map(|&i| &*rows[i].0 .1));
-                    let csv_fp = out.write_parts(&csv_path, &csv)?;
-                    let json_fp = out.write_parts(&json_path, &json)?;
+                    // The portal's catalogs are the largest files a build writes (tens of MB
+                    // each at 100,000 records): its two are hashed and written at once.
+                    let (csv_fp, json_fp) = rayon::join(
+                        || out.write_parts(&csv_path, &csv),
+                        || out.write_parts(&json_path, &json),
+                    );
+                    let (csv_fp, json_fp) = (csv_fp?, json_fp?);
                     let kept = kept_rows::KEPT_KINDS.contains(&kind) && agency.is_none();
                     Ok(kept.then(|| {
                         let keys = rows.iter().map(|r| r.1).collect();

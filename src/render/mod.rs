@@ -137,21 +137,32 @@ pub fn render(
             (done, started.elapsed())
         },
         || {
-            let mut files = 0;
-            let mut rows = Vec::new();
-            let mut write = || -> Result<(), Diagnostic> {
-                files += feeds::write_feeds_and_data(&cx, out)?;
-                let (catalogs, made) = catalogs::write_catalogs(&cx, out)?;
-                files += catalogs;
-                rows = made;
-                files += catalogs::write_schemas(&cx, out)?;
-                files += datasets::write_data_catalog(&cx, out)?;
-                files += deadlines::write_feed(portal, derived, out)?;
-                files += reports::write_report_data(&cx, out)?;
-                Ok(())
-            };
-            let done = write();
-            (done.map(|()| (files, rows)), started.elapsed())
+            // Split into tasks, so that the threads the pages leave free at their end take
+            // what is left of them.
+            let ((feeds, catalogs), others) = rayon::join(
+                || {
+                    rayon::join(
+                        || feeds::write_feeds_and_data(&cx, out),
+                        || catalogs::write_catalogs(&cx, out),
+                    )
+                },
+                || -> Result<usize, Diagnostic> {
+                    let (feed, rest) = rayon::join(
+                        || deadlines::write_feed(portal, derived, out),
+                        || -> Result<usize, Diagnostic> {
+                            Ok(catalogs::write_schemas(&cx, out)?
+                                + datasets::write_data_catalog(&cx, out)?
+                                + reports::write_report_data(&cx, out)?)
+                        },
+                    );
+                    Ok(feed? + rest?)
+                },
+            );
+            let done = (|| {
+                let (catalogs, rows) = catalogs?;
+                Ok((feeds? + catalogs + others?, rows))
+            })();
+            (done, started.elapsed())
         },
     );
     pages.0?;
