@@ -126,8 +126,17 @@ impl std::ops::Deref for Checked {
 /// Writes `body` behind a header with its checksum to `tmp`, then renames it to `path`, so
 /// that a reader finds the previous file or this one, whole. Whether it was written.
 pub(super) fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
-    let head = format!("{HEADER} {:016x}\n", checksum(body));
-    super::write_whole_parts(path, tmp, &[head.as_bytes(), body.as_bytes()]).is_ok()
+    write_checked_parts(path, tmp, &[body.as_bytes()])
+}
+
+/// [`write_checked`] of the body made of `parts`, one after the other, never joined.
+fn write_checked_parts(path: &Path, tmp: &Path, parts: &[&[u8]]) -> bool {
+    let sum = Fingerprint::new("manifest").add_parts(parts).finish();
+    let head = format!("{HEADER} {sum:016x}\n");
+    let whole: Vec<&[u8]> = std::iter::once(head.as_bytes())
+        .chain(parts.iter().copied())
+        .collect();
+    super::write_whole_parts(path, tmp, &whole).is_ok()
 }
 
 pub(super) fn checksum(body: &str) -> u64 {
@@ -153,38 +162,62 @@ impl TreeRecord {
     /// then written again), as is the search record if any of its values would be. So are
     /// all other files and folders, if any of them would be: without them the next build
     /// reads every folder.
-    fn text(&self) -> String {
-        let mut text = String::with_capacity(100 * self.pages.len() + 4096);
+    ///
+    /// Made in parts, in parallel (300,000 lines and more at 100,000 records), to be written
+    /// one after the other.
+    fn text(&self) -> Vec<String> {
         let binary = serde_json::to_string(&this_binary()).unwrap_or_default();
         let (dev, ino) = self.tree;
-        let _ = write!(text, "{FORMAT}\n{binary}\ntree {dev} {ino}\n");
-        for (file, (fingerprint, (secs, nanos))) in &self.pages {
-            if !file.contains('\n') {
-                let _ = writeln!(text, "page {fingerprint:016x} {secs} {nanos} {file}");
-            }
-        }
+        let head = format!("{FORMAT}\n{binary}\ntree {dev} {ino}\n");
         let whole = |s: &String| !s.contains('\n');
-        if self.others.iter().all(whole) && self.dirs.iter().all(|(d, _)| whole(d)) {
-            for file in &self.others {
-                let _ = writeln!(text, "other {file}");
-            }
-            for (dir, (secs, nanos)) in &self.dirs {
-                let _ = writeln!(text, "dir {secs} {nanos} {dir}");
-            }
-        }
-        if let Some(search) = self
+        let listed = self.others.iter().all(whole) && self.dirs.iter().all(|(d, _)| whole(d));
+        let search = self
             .search
             .as_ref()
-            .filter(|s| s.docs.keys().all(whole) && s.files.iter().all(|(f, _)| whole(f)))
-        {
-            text.push_str("search\n");
-            for (url, fingerprint) in &search.docs {
-                let _ = writeln!(text, "doc {fingerprint:016x} {url}");
-            }
-            for (file, (secs, nanos)) in &search.files {
-                let _ = writeln!(text, "file {secs} {nanos} {file}");
+            .filter(|s| s.docs.keys().all(whole) && s.files.iter().all(|(f, _)| whole(f)));
+        let (pages, (dirs, docs)) = rayon::join(
+            || {
+                lines(&self.pages, |text, (file, (fingerprint, (secs, nanos)))| {
+                    if whole(file) {
+                        let _ = writeln!(text, "page {fingerprint:016x} {secs} {nanos} {file}");
+                    }
+                })
+            },
+            || {
+                rayon::join(
+                    || match listed {
+                        true => lines(&self.dirs, |text, (dir, (secs, nanos))| {
+                            let _ = writeln!(text, "dir {secs} {nanos} {dir}");
+                        }),
+                        false => Vec::new(),
+                    },
+                    || {
+                        let Some(search) = search else {
+                            return Vec::new();
+                        };
+                        let mut text = String::from("search\n");
+                        for (url, fingerprint) in &search.docs {
+                            let _ = writeln!(text, "doc {fingerprint:016x} {url}");
+                        }
+                        for (file, (secs, nanos)) in &search.files {
+                            let _ = writeln!(text, "file {secs} {nanos} {file}");
+                        }
+                        vec![text]
+                    },
+                )
+            },
+        );
+        let mut others = String::new();
+        if listed {
+            for file in &self.others {
+                let _ = writeln!(others, "other {file}");
             }
         }
+        let mut text = vec![head];
+        text.extend(pages);
+        text.push(others);
+        text.extend(dirs);
+        text.extend(docs);
         text
     }
 
@@ -376,7 +409,9 @@ impl Manifest {
         let tmp = tree::private_sibling(out, "manifest-new");
         for record in self.trees.iter_mut().filter(|t| !t.on_disk) {
             let path = location(out, record.tree);
-            if !write_checked(&path, &tmp, &record.text()) {
+            let text = record.text();
+            let parts: Vec<&[u8]> = text.iter().map(|part| part.as_bytes()).collect();
+            if !write_checked_parts(&path, &tmp, &parts) {
                 let _ = fs::remove_file(path);
             }
             record.on_disk = true;
@@ -541,6 +576,20 @@ pub fn save_index_records(dir: &Path, docs: &[(String, u64)]) {
         // not even read.
         let _ = fs::remove_file(path);
     }
+}
+
+/// The lines `line` writes for each of `items`, in order, made in chunks in parallel.
+fn lines<T: Sync>(items: &[T], line: impl Fn(&mut String, &T) + Sync) -> Vec<String> {
+    items
+        .par_chunks(16_384)
+        .map(|chunk| {
+            let mut text = String::with_capacity(100 * chunk.len());
+            for item in chunk {
+                line(&mut text, item);
+            }
+            text
+        })
+        .collect()
 }
 
 #[cfg(test)]
