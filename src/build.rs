@@ -498,8 +498,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         report.seconds = started.elapsed().as_secs_f64();
         report
     });
-    // A build that fails writes nothing, not even this cache. It is written while the
-    // manifest still is, on its own thread.
+    // A build that fails writes nothing, not even this cache. The manifest is meanwhile
+    // still being written, on a thread of its own.
     if let (Some(file), true) = (&cache, built.is_ok()) {
         let stored = match &retained.portal {
             AfterBuild::Keep(Some(portal)) => retained.parsed.store_lent(portal, file),
@@ -640,9 +640,23 @@ fn build_checked(
         spare,
     } = retained.ahead(&out);
     let mut scratch = tree::prepare_from(&out, spare).map_err(|e| io_fail(&out, e))?;
-    let reuse = recorded.trusted(&out, &scratch);
-    let fingerprints: HashMap<String, u64> = in_order.iter().cloned().collect();
-    let mut plan = plan_indexes(&index, &fingerprints)?;
+    // Three reads of what the last build left, each on a thread: the recycled tree's
+    // record, the tantivy index's records and the static index's base (read before it is
+    // known to be needed: it is not when the index is written afresh or left as it is).
+    let (reuse, ((fingerprints, plan), base)) = rayon::join(
+        || recorded.trusted(&out, &scratch),
+        || {
+            rayon::join(
+                || {
+                    let fingerprints: HashMap<String, u64> = in_order.iter().cloned().collect();
+                    let plan = plan_indexes(&index, &fingerprints);
+                    (fingerprints, plan)
+                },
+                || static_base::load(&out),
+            )
+        },
+    );
+    let mut plan = plan?;
     if let IndexPlan::Update { static_as_is, .. } = &mut plan {
         *static_as_is = reuse.search.as_ref() == Some(&fingerprints);
     }
@@ -651,7 +665,7 @@ fn build_checked(
             IndexPlan::Update {
                 static_as_is: false,
                 ..
-            } => static_base::load(&out),
+            } => base,
             _ => None,
         },
         in_order: &in_order,

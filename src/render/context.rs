@@ -161,8 +161,8 @@ pub(super) struct Ctx<'a> {
     /// of fingerprinting a site.
     doc_item_hashes: Vec<OnceLock<u64>>,
     /// For fingerprints: each agency as a page shows it ([`Index::agency`]) and each
-    /// category's link, hashed once per build, by slug and by name; 85,000 documents and
-    /// 13,000 items name one of fifty agencies.
+    /// category's link, hashed once per build, by slug and by name: at 100,000 records,
+    /// 98,000 documents and items name a few dozen agencies.
     agency_hashes: HashMap<&'a str, u64>,
     category_hashes: HashMap<&'a str, u64>,
 }
