@@ -384,12 +384,13 @@ pub fn load_reusing(root: &Path, mut cache: Option<&mut ParseCache>) -> Result<L
     // Each record is moved from the cache (or its parse) straight into the portal's list,
     // sized first: at 100,000 records every move of them all is 60 MB.
     let mut portal = Portal::default();
-    let count = |kind: Kind| {
-        files
-            .iter()
-            .filter(|(_, slot)| matches!(slot, Slot::Record { kind: k, .. } if *k == kind))
-            .count()
-    };
+    let mut counts: HashMap<Kind, usize> = HashMap::default();
+    for (_, slot) in files {
+        if let Slot::Record { kind, .. } = slot {
+            *counts.entry(*kind).or_default() += 1;
+        }
+    }
+    let count = |kind: Kind| counts.get(&kind).copied().unwrap_or(0);
     portal.pages.reserve(count(Kind::Page));
     portal.agencies.reserve(count(Kind::Agency));
     portal.power.reserve(count(Kind::Power));

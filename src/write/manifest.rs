@@ -131,8 +131,7 @@ pub(super) fn write_checked(path: &Path, tmp: &Path, body: &str) -> bool {
 
 /// [`write_checked`] of the body made of `parts`, one after the other, never joined.
 fn write_checked_parts(path: &Path, tmp: &Path, parts: &[&[u8]]) -> bool {
-    let sum = Fingerprint::new("manifest").add_parts(parts).finish();
-    let head = format!("{HEADER} {sum:016x}\n");
+    let head = format!("{HEADER} {:016x}\n", checksum_of_parts(parts));
     let whole: Vec<&[u8]> = std::iter::once(head.as_bytes())
         .chain(parts.iter().copied())
         .collect();
@@ -140,7 +139,12 @@ fn write_checked_parts(path: &Path, tmp: &Path, parts: &[&[u8]]) -> bool {
 }
 
 pub(super) fn checksum(body: &str) -> u64 {
-    Fingerprint::new("manifest").add_str(body).finish()
+    checksum_of_parts(&[body.as_bytes()])
+}
+
+/// [`checksum`] of the body made of `parts`, one after the other.
+fn checksum_of_parts(parts: &[&[u8]]) -> u64 {
+    Fingerprint::new("manifest").add_parts(parts).finish()
 }
 
 impl TreeRecord {
