@@ -191,26 +191,32 @@ impl ParseCache {
     /// to be written anew, which takes every record back first ([`ParseCache::restore`]).
     pub fn store_lent(&mut self, portal: &Portal, file: &Path) -> bool {
         self.settle();
-        let fresh = |p: &Parse| !p.stored && matches!(p.parsed, Lent::Out);
-        // At most this many lines to append, for at least this many kept: appending is
-        // then sure to be what `store` does.
-        let appended = self.files.values().filter(|p| fresh(p)).count();
-        let kept = self
-            .files
-            .values()
-            .filter(|p| p.stored && !matches!(p.parsed, Lent::Nothing))
-            .count();
-        if self.stored_lines == 0 || self.stored_lines + appended > 2 * kept + 64 {
+        // The files parsed this run whose records the portal holds: at most this many lines
+        // to append, for at least `kept` kept, and appending is then sure to be what `store`
+        // does. Found in one pass, so that the portal's 100,000 records are then looked up
+        // among these few rather than in the whole table.
+        let mut fresh: HashMap<&std::ffi::OsStr, &Parse> = HashMap::default();
+        let mut kept = 0;
+        for (path, parse) in &self.files {
+            match (parse.stored, &parse.parsed) {
+                (false, Lent::Out) => {
+                    fresh.insert(path.as_os_str(), parse);
+                }
+                (true, Lent::In(_) | Lent::Out) => kept += 1,
+                _ => {}
+            }
+        }
+        if self.stored_lines == 0 || self.stored_lines + fresh.len() > 2 * kept + 64 {
             return false;
         }
-        if appended == 0 {
+        if fresh.is_empty() {
             // Nothing parsed: no record of the portal's to look up.
             return true;
         }
         let wanted: Vec<(&Meta, Written<'_>, &Parse)> = lent(portal)
             .filter_map(|(meta, record)| {
-                let parse = self.files.get(meta.path.as_os_str())?;
-                let kept = fresh(parse) && parse.diags.is_empty() && parse.content.is_some();
+                let parse = *fresh.get(meta.path.as_os_str())?;
+                let kept = parse.diags.is_empty() && parse.content.is_some();
                 kept.then_some((meta, record, parse))
             })
             .collect();
