@@ -747,14 +747,11 @@ fn build_checked(
                 .collect(),
             false => Vec::new(),
         };
-        // Every file this build made, written or found right.
-        let kept: HashSet<&str> = outcomes
-            .iter()
-            .map(|o| o.file.as_str())
-            .chain(search.iter().map(String::as_str))
-            .collect();
+        // Every file this build made, written or found right, with its time before.
+        let before = scratch.set_apart(outcomes.iter().map(|o| o.file.as_str()));
+        let kept: HashSet<&str> = search.iter().map(String::as_str).collect();
         tree::prune(&scratch, &kept)
-            .map(|()| (stats, outcomes))
+            .map(|()| (stats, outcomes, before))
             .map_err(|e| io_fail(&tmp, e))
     }) {
         Ok(s) => s,
@@ -790,9 +787,9 @@ fn build_checked(
     steps.extend(stats.0.steps.iter().copied());
     let lap = Instant::now();
     progress.stage(crate::zh_en!("替换站点", "swapping in the site"));
-    let (stats, outcomes) = stats;
+    let (stats, outcomes, before) = stats;
     static_base::take_spares(&out, &scratch.dir.join("search"));
-    let entries = manifest::entries(&mut scratch, outcomes, Some(fingerprints));
+    let entries = manifest::entries(&mut scratch, outcomes, before, Some(fingerprints));
     tree::swap_into_place(scratch, &out).map_err(|e| io_fail(&out, e))?;
     render::kept_rows::save(&out, &stats.rows);
     retained.keep_manifest(&out, recorded.updated(&out, entries));

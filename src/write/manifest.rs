@@ -15,7 +15,6 @@
 //! per file, rather than JSON: a build after one edit reads and writes one of them, and JSON
 //! took a fifth of a second each way.
 
-use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -469,15 +468,10 @@ fn trusted_in(record: TreeRecord, scratch: &Scratch) -> Reuse {
 pub fn entries(
     scratch: &mut Scratch,
     outcomes: Vec<PageOutcome>,
+    before: Vec<Option<ChangeTime>>,
     search: Option<HashMap<String, u64>>,
 ) -> Entries {
-    let mut held = scratch.take_held();
-    // Each page taken out of what the tree held leaves its other files: no second table
-    // of 200,000 names to tell them apart.
-    let before: Vec<Option<ChangeTime>> = outcomes
-        .iter()
-        .map(|o| held.files.remove(OsStr::new(&o.file)))
-        .collect();
+    let held = scratch.take_held();
     let pages: Vec<(String, (u64, ChangeTime))> = outcomes
         .into_par_iter()
         .zip(before)
