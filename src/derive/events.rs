@@ -56,6 +56,7 @@ pub fn events(
     out
 }
 
+/// One event, its agency copied.
 fn event(
     kind: Kind,
     record: usize,

@@ -463,6 +463,7 @@ fn trusted_in(record: TreeRecord, scratch: &Scratch) -> Reuse {
 
 /// What the finished (pruned) scratch tree holds, read before it is swapped into place: a
 /// kept page's time is the one it had, a written page's is read from its file.
+/// `before`: each of `outcomes`' time before the build, as [`Scratch::set_apart`] gave it.
 /// `search`: the records the tree's static index (`search/`) now holds, `None` if unknown.
 /// Takes what the tree held before the build from `scratch`.
 pub fn entries(

@@ -270,9 +270,9 @@ impl Scratch {
     /// Takes the files `made` (relative to [`Scratch::dir`]) out of what the recycled tree
     /// held, each with the status-change time it had before this build (`None` for a fresh
     /// tree, or a file it did not hold). [`prune`] then looks only at the files the build
-    /// did not make, and [`Scratch::take_held`] gives only those: at 100,000 records the
-    /// 200,000 files a build made were gathered in a table for one and taken out of the
-    /// inventory by the other, each on the build's last stretch.
+    /// did not make, and [`Scratch::take_held`] gives only those. Before, at 100,000
+    /// records, prune gathered the 200,000 files a build made in a table, and the record
+    /// took each out of the inventory again, both on the build's last stretch.
     pub fn set_apart<'a>(
         &mut self,
         made: impl Iterator<Item = &'a str>,
@@ -285,9 +285,10 @@ impl Scratch {
 
     /// What the recycled tree held before this build, for its record: its files (but those
     /// set apart, [`Scratch::set_apart`]), and its folders with their times then; taken, so
-    /// that [`Scratch::change_time_before`] knows nothing afterwards. A file or folder this build made is not among them: the folder
-    /// it was made in moved its time, and is read again by the next build that recycles the
-    /// tree ([`Listing`]). Nothing for a fresh tree.
+    /// that [`Scratch::change_time_before`] knows nothing afterwards. A file or folder this
+    /// build made is not among them: the folder it was made in moved its time, and is read
+    /// again by the next build that recycles the tree ([`Listing`]). Nothing for a fresh
+    /// tree.
     pub fn take_held(&mut self) -> Held {
         match self.before.as_mut() {
             Some(before) => Held {
