@@ -186,8 +186,8 @@ impl Held {
 }
 
 /// `rel` cut before its last `up` components: the folder they are in and the path from
-/// there. `None` for a path of no more components, or one that starts or ends with a
-/// separator.
+/// there. `None` for no components, a path of no more than `up`, or one that starts or ends
+/// with a separator.
 #[cfg(any(target_os = "linux", test))]
 fn cut(rel: &[u8], up: usize) -> Option<(&[u8], &[u8])> {
     if rel.ends_with(b"/") || rel.starts_with(b"/") {
@@ -198,7 +198,7 @@ fn cut(rel: &[u8], up: usize) -> Option<(&[u8], &[u8])> {
         .enumerate()
         .rev()
         .filter(|(_, &b)| b == b'/')
-        .nth(up - 1)?;
+        .nth(up.checked_sub(1)?)?;
     Some((&rel[..at], &rel[at + 1..]))
 }
 
@@ -249,6 +249,7 @@ mod tests {
         assert_eq!(cut(rel, 2), pair("documents/2021", "a/index.html"));
         assert_eq!(cut(rel, 3), pair("documents", "2021/a/index.html"));
         assert_eq!(cut(rel, 4), None);
+        assert_eq!(cut(rel, 0), None);
         assert_eq!(cut("documents/a", 2), None);
         assert_eq!(cut("index.html", 1), None);
         assert_eq!(cut("documents/", 1), None);

@@ -270,9 +270,9 @@ impl Scratch {
     /// Takes the files `made` (relative to [`Scratch::dir`]) out of what the recycled tree
     /// held, each with the status-change time it had before this build (`None` for a fresh
     /// tree, or a file it did not hold). [`prune`] then looks only at the files the build
-    /// did not make, and [`Scratch::take_held`] gives only those. Before, at 100,000
-    /// records, prune gathered the 200,000 files a build made in a table, and the record
-    /// took each out of the inventory again, both on the build's last stretch.
+    /// did not make, and [`Scratch::take_held`] gives only those: the 200,000 files a build
+    /// makes at 100,000 records are taken out once, on the build's last stretch, rather than
+    /// gathered in a table for one and taken out again for the other.
     pub fn set_apart<'a>(
         &mut self,
         made: impl Iterator<Item = &'a str>,
