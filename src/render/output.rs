@@ -6,7 +6,6 @@
 //! not even opened.
 
 use std::fs;
-use std::io::Write;
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -103,27 +102,26 @@ pub fn write_file(out: &Path, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>
     write_file_parts(out, rel, &[bytes], true)
 }
 
-/// Writes the bytes of `parts` to the file `rel` under `out`; `compare`: unless the file
-/// holds them already (`tree::keep_if_same_parts`).
+/// Writes the bytes of `parts` to the file `rel` under `out`. `compare`: unless the file
+/// holds them already (`tree::keep_if_same_parts`); else the file is known to hold other
+/// bytes of the same kind, and only what differs is written over it (`tree::write_over`).
 fn write_file_parts(
     out: &Path,
     rel: &str,
     parts: &[&[u8]],
     compare: bool,
 ) -> Result<(), Diagnostic> {
+    use crate::write::tree;
     let path = out.join(rel);
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| io_error(&path, e))?;
     }
-    if compare && crate::write::tree::keep_if_same_parts(&path, parts) {
-        return Ok(());
-    }
-    let f = fs::File::create(&path).map_err(|e| io_error(&path, e))?;
-    let mut f = std::io::BufWriter::with_capacity(64 << 10, f);
-    for part in parts {
-        f.write_all(part).map_err(|e| io_error(&path, e))?;
-    }
-    f.flush().map_err(|e| io_error(&path, e))
+    let written = match compare {
+        true if tree::keep_if_same_parts(&path, parts) => Ok(()),
+        true => tree::write_whole(&path, parts),
+        false => tree::write_over(&path, parts),
+    };
+    written.map_err(|e| io_error(&path, e))
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> Diagnostic {
