@@ -132,7 +132,7 @@ for N in "${SIZES[@]}"; do
   docs=$(find "$corpus/content/documents" -name '*.md' | wc -l)
 
   # Full builds from a clean output. The previous output (and the spare tree gongkai keeps
-  # beside it, see src/output_tree.rs) is moved aside, not deleted, and all of it is deleted
+  # beside it, see src/write/tree.rs) is moved aside, not deleted, and all of it is deleted
   # only after the last size: on ext4, files created within minutes of deleting as many make
   # the inode allocator skip every recently freed inode, which made a clean 100,000-record
   # build two to four times slower than on a fresh checkout (see docs/benchmarks.md). A CI
