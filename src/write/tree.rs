@@ -651,6 +651,7 @@ pub fn keep_if_same_parts(path: &Path, parts: &[&[u8]]) -> bool {
 /// not there): only the stretches of [`OVER_CHUNK`] bytes that differ are written, and the
 /// file is then cut to its new length. A file left with the same bytes is marked as written
 /// by this build (`mark_written`), as [`keep_if_same`] does.
+///
 /// For a large file of a recycled tree that differs in a few places: a catalog of 100,000
 /// records (80 MB) after one title changed. Truncating and writing it whole frees every
 /// block and allocates as many again (discarded on a disk mounted with `discard`), and
