@@ -41,7 +41,7 @@ pub fn derive(p: &Portal, report_findings: &[ReportFindings], today: NaiveDate) 
     derive_with(p, report_findings, today, true)
 }
 
-/// [`derive`] but the feeds' events, which no page shows: what `serve` needs to show an
+/// [`derive()`] but the feeds' events, which no page shows: what `serve` needs to show an
 /// edited record's page before the rest of the site (`crate::preview`).
 pub fn for_pages(p: &Portal, report_findings: &[ReportFindings], today: NaiveDate) -> Derived {
     derive_with(p, report_findings, today, false)

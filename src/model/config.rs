@@ -163,7 +163,7 @@ impl Default for RequestRules {
 pub struct OpenData {
     /// The licence's name, e.g. 知识共享署名 4.0 国际许可协议（CC BY 4.0）.
     pub licence: String,
-    /// The licence's text, e.g. https://creativecommons.org/licenses/by/4.0/deed.zh-hans.
+    /// The licence's text, e.g. <https://creativecommons.org/licenses/by/4.0/deed.zh-hans>.
     pub licence_url: String,
     /// The publisher the catalog names; the footer's 主办单位 when empty.
     pub publisher: String,

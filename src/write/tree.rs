@@ -648,7 +648,7 @@ pub fn keep_if_same_parts(path: &Path, parts: &[&[u8]]) -> bool {
 }
 
 /// Writes the bytes of `parts`, one after the other, over the file at `path` (made if it is
-/// not there): only the stretches of [`OVER_CHUNK`] bytes that differ are written, and the
+/// not there): only the stretches of `OVER_CHUNK` bytes that differ are written, and the
 /// file is then cut to its new length. A file left with the same bytes is marked as written
 /// by this build (`mark_written`), as [`keep_if_same`] does.
 ///

@@ -1,7 +1,7 @@
 //! `gongkai serve`: the officer's preview. Builds the portal, serves the site on loopback,
 //! rebuilds when a file under content/, themes/ or site.toml changes, and tells the open pages:
 //! they reload after a rebuild, and show the errors of a failed one over the page until the
-//! file is fixed ([`live`]).
+//! file is fixed (`live`).
 //!
 //! The server only ever reads files under the output directory: request paths are decoded,
 //! `..` and absolute segments are refused, and anything else gets the site's 404 page.

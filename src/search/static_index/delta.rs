@@ -75,7 +75,7 @@ pub struct Records {
     /// Encoded record and head lengths, of which the slot width is made.
     pub enc_len: Vec<u32>,
     pub head_len: Vec<u32>,
-    /// [`shape_of`] each record.
+    /// `shape_of` each record.
     pub shape: Vec<u64>,
 }
 

@@ -44,7 +44,7 @@ pub(super) struct DictStats {
 }
 
 /// Writes `post.bin` as terms are appended, and `dict.bin` at the end.
-/// The spares of the dense terms ([`super::postings::DENSE_SPARES`]), written beside the
+/// The spares of the dense terms (`postings::DENSE_SPARES`), written beside the
 /// index for the private base and never published: per term `u8 len, term, varint k`, then
 /// k times `varint id, u8 weight`, by rank.
 pub const SPARES: &str = ".spares.bin";
