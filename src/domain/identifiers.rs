@@ -326,7 +326,7 @@ pub fn parse_index_no(s: &str, pattern: Option<&Regex>) -> Option<IndexNo> {
 }
 
 /// [`DEFAULT_INDEX_NO_PATTERN`] read by hand, for ASCII text (where `\d` is `[0-9]`): the
-/// captures cost a check of 100,000 documents a tenth of a second of CPU on every build.
+/// captures cost a check of 100,000 documents about 0.07 s of CPU on every build.
 fn parse_default_index_no(s: &str) -> Option<IndexNo> {
     let (code, rest) = s.split_once('/')?;
     let (year, serial) = rest.split_once('-')?;
