@@ -118,7 +118,7 @@ fn write_file_parts(
     }
     let written = match compare {
         true if tree::keep_if_same_parts(&path, parts) => Ok(()),
-        true => tree::write_whole(&path, parts),
+        true => tree::write_anew(&path, parts),
         false => tree::write_over(&path, parts),
     };
     written.map_err(|e| io_error(&path, e))

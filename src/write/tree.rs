@@ -670,7 +670,7 @@ pub fn write_over(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
         Ok(file) => file,
         // Not readable: written whole, as any other file.
         Err(e) if e.kind() == io::ErrorKind::PermissionDenied => {
-            return write_whole(path, parts);
+            return write_anew(path, parts);
         }
         Err(e) => return Err(e),
     };
@@ -716,7 +716,7 @@ pub fn write_over(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
 
 #[cfg(not(unix))]
 pub fn write_over(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
-    write_whole(path, parts)
+    write_anew(path, parts)
 }
 
 /// The stretch [`write_over`] compares and writes at once.
@@ -738,8 +738,10 @@ fn read_fully_at(file: &fs::File, buf: &mut [u8], at: u64) -> io::Result<usize> 
     Ok(got)
 }
 
-/// Writes the bytes of `parts` to a file at `path` made anew (emptied if it was there).
-pub fn write_whole(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
+/// Writes the bytes of `parts` to a file at `path` made anew (emptied if it was there), in
+/// place: unlike [`crate::write::write_whole`], which renames a finished file over it, for
+/// the scratch tree, which no one reads while it is written.
+pub fn write_anew(path: &Path, parts: &[&[u8]]) -> io::Result<()> {
     use io::Write;
     let f = fs::File::create(path)?;
     let mut f = io::BufWriter::with_capacity(64 << 10, f);
