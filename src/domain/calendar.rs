@@ -89,7 +89,6 @@ struct YearIndex {
     /// year. Deadlines count 20 working days and more for each of 100,000 documents on every
     /// build: from here a count looks at each year once rather than at each day.
     before: Vec<u32>,
-    working_days: u32,
 }
 
 impl YearIndex {
@@ -122,7 +121,6 @@ impl YearIndex {
             holiday,
             workday,
             before: Vec::new(),
-            working_days: 0,
         };
         let mut count = 0;
         let mut before = Vec::with_capacity(len + 1);
@@ -132,8 +130,12 @@ impl YearIndex {
             before.push(count);
         }
         index.before = before;
-        index.working_days = count;
         index
+    }
+
+    /// The working days of the whole year.
+    fn working_days(&self) -> u32 {
+        self.before.last().copied().unwrap_or(0)
     }
 
     /// The working days among the days `from..=to` of this index's year (both in it, `from`
@@ -146,7 +148,7 @@ impl YearIndex {
     /// that many from there.
     fn nth_from(&self, from: NaiveDate, n: u32) -> Option<NaiveDate> {
         let wanted = self.before[from.ordinal0() as usize] + n;
-        if wanted > self.working_days {
+        if wanted > self.working_days() {
             return None;
         }
         // The first day after which `wanted` working days have passed is that day.
@@ -324,7 +326,7 @@ impl Calendar {
     /// Working days in `year` (Monday–Friday alone for an uncovered year).
     pub fn working_days_in_year(&self, year: i32) -> u32 {
         match self.years.get(&year) {
-            Some(y) => y.working_days,
+            Some(y) => y.working_days(),
             None => year_days(year).filter(|d| is_weekday(*d)).count() as u32,
         }
     }
